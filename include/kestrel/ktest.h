@@ -1,0 +1,101 @@
+/*
+ * ktest: in-kernel tests.
+ *
+ *	KTEST(buddy, alloc_free)
+ *	{
+ *		struct page *p = alloc_pages(GFP_KERNEL, 0);
+ *		KASSERT(p != NULL);
+ *		KEXPECT_EQ(page_count(p), 1);
+ *		__free_pages(p, 0);
+ *	}
+ *
+ * Booting with ktest=GLOB runs every test whose "suite.name" matches GLOB
+ * (ktest=* runs all), prints TAP-style `ok N - suite.name` or
+ * `not ok N - suite.name`, then `N passed, N failed`, and powers off with
+ * the verdict as QEMU's exit status (tools/ turn it into a test result).
+ *
+ * KEXPECT_* record a failure and go on; KASSERT* record it and end the
+ * test at once (return from the test function, so only use them in the
+ * test body itself, not in helpers it calls).
+ */
+#ifndef KESTREL_KTEST_H
+#define KESTREL_KTEST_H
+
+#include <kestrel/compiler.h>
+#include <kestrel/printk.h>
+
+struct ktest;
+
+struct ktest_ctx {
+	const struct ktest *test;
+	int failures;
+};
+
+struct ktest {
+	const char *suite;
+	const char *name;
+	void (*fn)(struct ktest_ctx *t);
+};
+
+#define KTEST(s, n)                                                                \
+	static void ktest_##s##_##n(struct ktest_ctx *t);                          \
+	static const struct ktest __ktest_##s##_##n __used                         \
+		__section(".ktests." #s) __aligned(8) = { #s, #n, ktest_##s##_##n }; \
+	static void ktest_##s##_##n(struct ktest_ctx *t)
+
+void ktest_fail(struct ktest_ctx *t, const char *file, int line, const char *fmt, ...)
+	__printf(4, 5);
+
+#define KEXPECT(cond)                                                            \
+	({                                                                       \
+		bool __ok = !!(cond);                                            \
+		if (!__ok)                                                       \
+			ktest_fail(t, __FILE__, __LINE__, "expected %s", #cond); \
+		__ok;                                                            \
+	})
+
+#define KEXPECT_EQ(a, b)                                                            \
+	({                                                                          \
+		long long __a = (long long)(a), __b = (long long)(b);               \
+		bool __ok = __a == __b;                                             \
+		if (!__ok)                                                          \
+			ktest_fail(t, __FILE__, __LINE__, "%s == %s: %lld != %lld", \
+				   #a, #b, __a, __b);                               \
+		__ok;                                                               \
+	})
+
+#define KEXPECT_NE(a, b)                                                            \
+	({                                                                          \
+		long long __a = (long long)(a), __b = (long long)(b);               \
+		bool __ok = __a != __b;                                             \
+		if (!__ok)                                                          \
+			ktest_fail(t, __FILE__, __LINE__, "%s != %s: both %lld",    \
+				   #a, #b, __a);                                    \
+		__ok;                                                               \
+	})
+
+#define KEXPECT_STREQ(a, b)                                                          \
+	({                                                                           \
+		const char *__a = (a), *__b = (b);                                   \
+		bool __ok = __a && __b && !strcmp(__a, __b);                         \
+		if (!__ok)                                                           \
+			ktest_fail(t, __FILE__, __LINE__, "%s == %s: \"%s\" != \"%s\"", \
+				   #a, #b, __a ? __a : "(null)", __b ? __b : "(null)"); \
+		__ok;                                                                \
+	})
+
+#define KASSERT(cond)            \
+	do {                     \
+		if (!KEXPECT(cond)) \
+			return;  \
+	} while (0)
+#define KASSERT_EQ(a, b)             \
+	do {                         \
+		if (!KEXPECT_EQ(a, b)) \
+			return;      \
+	} while (0)
+
+/* Run the tests selected by ktest= (if any); does not return when it ran tests. */
+void ktest_run_requested(void);
+
+#endif

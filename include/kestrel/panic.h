@@ -1,0 +1,12 @@
+/* Panic, oops state and machine shutdown. */
+#ifndef KESTREL_PANIC_H
+#define KESTREL_PANIC_H
+
+#include <kestrel/compiler.h>
+
+/* Non-zero while an oops or panic is being printed: printk stops waiting for locks. */
+extern int oops_in_progress;
+
+
+
+#endif

@@ -1,0 +1,20 @@
+/* Ending a run: test verdicts, power-off and reboot. */
+#ifndef KESTREL_REBOOT_H
+#define KESTREL_REBOOT_H
+
+#include <kestrel/compiler.h>
+
+/*
+ * QEMU's isa-debug-exit device (port 0xf4) makes QEMU exit with status
+ * (value << 1) | 1. tools/ treat only TEST_EXIT_PASS's status (33) as a
+ * pass: 0 also means "triple fault under -no-reboot", so it never can.
+ */
+#define TEST_EXIT_PORT 0xf4
+#define TEST_EXIT_PASS 0x10	/* QEMU exit status 33 */
+#define TEST_EXIT_FAIL 0x11	/* QEMU exit status 35 */
+#define TEST_EXIT_PANIC 0x12	/* QEMU exit status 37 */
+
+/* End a test run with a verdict; powers off if no debug-exit device is there. */
+__noreturn void test_exit(bool pass);
+
+#endif

@@ -1,0 +1,17 @@
+/* The COM1 serial port (drivers/tty/serial8250.c). */
+#ifndef KESTREL_SERIAL_H
+#define KESTREL_SERIAL_H
+
+#include <kestrel/types.h>
+
+struct console;
+
+/* Probe and program COM1; false if there is no UART. */
+bool serial_init(void);
+/* The serial console, or NULL if there is no UART. */
+struct console *serial_console_get(void);
+void serial_putc(char c);
+/* A received byte, or -1 if none is waiting. */
+int serial_getc(void);
+
+#endif

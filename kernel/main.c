@@ -1,0 +1,39 @@
+/*
+ * start_kernel: the C entry point. arch/x86/boot/head.S calls it on the
+ * boot CPU in 64-bit mode, on the boot stack, with interrupts off and the
+ * boot page tables loaded. Each step below brings up one subsystem; the
+ * order matters and each comment says why a step comes where it does.
+ */
+#include <kestrel/bootinfo.h>
+#include <kestrel/cmdline.h>
+#include <kestrel/console.h>
+#include <kestrel/ktest.h>
+#include <kestrel/printk.h>
+#include <kestrel/serial.h>
+#include <kestrel/version.h>
+#include <asm/processor.h>
+
+void start_kernel(u32 magic, u32 info_phys);
+
+void start_kernel(u32 magic, u32 info_phys)
+{
+	bool booted_ok;
+
+	/* First, a way to talk: the serial port needs nothing else. */
+	if (serial_init())
+		register_console(serial_console_get());
+
+	booted_ok = bootinfo_parse(magic, info_phys);
+	cmdline_setup(boot_info.cmdline);
+	serial_console_setup();
+
+	pr_info("Kestrel %s\n", KESTREL_VERSION);
+	pr_info("Command line: %s\n", cmdline_raw());
+	if (!booted_ok)
+		panic("not started by a multiboot loader (magic %#x): no memory map", magic);
+
+	ktest_run_requested();
+
+	for (;;)
+		halt();
+}

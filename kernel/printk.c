@@ -1,0 +1,224 @@
+/*
+ * printk and the kernel log.
+ *
+ * Every message goes into log_buf, a ring of text that dmesg reads; each
+ * line starts with "<L>" (its level) there. A message is also written to
+ * every registered console when its level is below console_loglevel.
+ *
+ * Locking: logbuf_lock (irqsave: printk is called from interrupts) protects
+ * log_buf, log_head, log_len and the console list, and serializes console
+ * output so that lines from different CPUs do not interleave. In an oops
+ * or panic the lock may be held by the CPU that crashed, so printk then
+ * only tries the lock and writes regardless (oops_in_progress).
+ */
+#include <kestrel/printk.h>
+#include <kestrel/spinlock.h>
+#include <kestrel/string.h>
+#include <kestrel/cmdline.h>
+#include <kestrel/panic.h>
+
+#define LOG_BUF_SIZE (1 << 17)
+
+static DEFINE_SPINLOCK(logbuf_lock);	/* log_buf, log_head, log_len, console_list */
+static char log_buf[LOG_BUF_SIZE];
+static size_t log_head;			/* next write position */
+static size_t log_len;			/* valid bytes, at most LOG_BUF_SIZE */
+static struct console *console_list;
+static int console_loglevel = 7;	/* print levels 0..6 */
+static bool line_open;			/* the last message did not end in '\n' */
+
+int oops_in_progress;
+
+int console_loglevel_get(void)
+{
+	return console_loglevel;
+}
+
+void console_loglevel_set(int level)
+{
+	console_loglevel = clamp(level, 1, 8);
+}
+
+static void log_store(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		log_buf[log_head] = s[i];
+		log_head = (log_head + 1) % LOG_BUF_SIZE;
+	}
+	log_len = min(log_len + n, (size_t)LOG_BUF_SIZE);
+}
+
+static void console_write_all(const char *s, size_t n)
+{
+	for (struct console *c = console_list; c; c = c->next)
+		c->write(c, s, n);
+}
+
+/* Split off a KERN_* prefix; returns the level and advances *text. */
+static int printk_level(const char **text, bool *cont)
+{
+	const char *t = *text;
+	int level = LOGLEVEL_DEFAULT;
+
+	*cont = false;
+	while (t[0] == KERN_SOH[0] && t[1]) {
+		if (t[1] >= '0' && t[1] <= '7')
+			level = t[1] - '0';
+		else if (t[1] == 'c')
+			*cont = true;
+		t += 2;
+	}
+	*text = t;
+	return level;
+}
+
+static void emit(const char *text, size_t n, int level, bool cont)
+{
+	char prefix[4] = { '<', (char)('0' + level), '>', 0 };
+
+	if (!(cont && line_open)) {
+		if (line_open) {
+			log_store("\n", 1);
+			if (level < console_loglevel)
+				console_write_all("\n", 1);
+		}
+		log_store(prefix, 3);
+	}
+	log_store(text, n);
+	if (level < console_loglevel)
+		console_write_all(text, n);
+	line_open = n == 0 || text[n - 1] != '\n';
+}
+
+int vprintk(const char *fmt, va_list ap)
+{
+	char buf[1024];
+	const char *text;
+	unsigned long flags;
+	bool cont, locked = true;
+	int level, n;
+
+	n = vscnprintf(buf, sizeof(buf), fmt, ap);
+	text = buf;
+	level = printk_level(&text, &cont);
+	n -= text - buf;
+
+	flags = local_irq_save();
+	if (READ_ONCE(oops_in_progress))
+		locked = spin_trylock(&logbuf_lock);
+	else
+		spin_lock(&logbuf_lock);
+	emit(text, n, level, cont);
+	if (locked)
+		spin_unlock(&logbuf_lock);
+	local_irq_restore(flags);
+	return n;
+}
+
+int printk(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vprintk(fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+/* Replay the whole log to a new console, without the "<L>" prefixes. */
+static void console_replay(struct console *con)
+{
+	size_t start = (log_head + LOG_BUF_SIZE - log_len) % LOG_BUF_SIZE;
+	char line[256];
+	size_t n = 0;
+	int level = LOGLEVEL_DEFAULT;
+	bool at_line_start = true;
+
+	for (size_t i = 0; i < log_len; i++) {
+		char c = log_buf[(start + i) % LOG_BUF_SIZE];
+		if (at_line_start && c == '<' && i + 2 < log_len) {
+			level = log_buf[(start + i + 1) % LOG_BUF_SIZE] - '0';
+			i += 2;
+			at_line_start = false;
+			continue;
+		}
+		at_line_start = c == '\n';
+		line[n++] = c;
+		if (c == '\n' || n == sizeof(line)) {
+			if (level < console_loglevel)
+				con->write(con, line, n);
+			n = 0;
+		}
+	}
+	if (n && level < console_loglevel)
+		con->write(con, line, n);
+}
+
+void register_console(struct console *con)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&logbuf_lock, flags);
+	console_replay(con);
+	con->next = console_list;
+	console_list = con;
+	spin_unlock_irqrestore(&logbuf_lock, flags);
+}
+
+void unregister_console(struct console *con)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&logbuf_lock, flags);
+	for (struct console **p = &console_list; *p; p = &(*p)->next) {
+		if (*p == con) {
+			*p = con->next;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&logbuf_lock, flags);
+}
+
+size_t dmesg_read(char *buf, size_t size)
+{
+	unsigned long flags;
+	size_t n, start;
+
+	spin_lock_irqsave(&logbuf_lock, flags);
+	n = min(size, log_len);
+	start = (log_head + LOG_BUF_SIZE - n) % LOG_BUF_SIZE;
+	for (size_t i = 0; i < n; i++)
+		buf[i] = log_buf[(start + i) % LOG_BUF_SIZE];
+	spin_unlock_irqrestore(&logbuf_lock, flags);
+	return n;
+}
+
+static int parse_loglevel(const char *val)
+{
+	long long level;
+
+	if (!val || kstrtoll(val, 10, &level) || level < 0 || level > 8)
+		return -1;
+	console_loglevel_set((int)level);
+	return 0;
+}
+KERNEL_PARAM("loglevel", parse_loglevel, "console log level: print messages below it (0-8)");
+
+static int parse_quiet(const char *val)
+{
+	if (val)
+		return -1;
+	console_loglevel_set(5);
+	return 0;
+}
+KERNEL_PARAM("quiet", parse_quiet, "print only errors and warnings to the console");
+
+static int parse_debug(const char *val)
+{
+	if (val)
+		return -1;
+	console_loglevel_set(8);
+	return 0;
+}
+KERNEL_PARAM("debug", parse_debug, "print every message to the console");

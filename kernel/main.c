@@ -32,6 +32,18 @@ void start_kernel(u32 magic, u32 info_phys)
 	if (!booted_ok)
 		panic("not started by a multiboot loader (magic %#x): no memory map", magic);
 
+	/* [cpu] GDT, TSS, IDT and this CPU's per-CPU area: faults become oopses. */
+
+	/* [mm] memory map, direct map, page allocator, slab, vmalloc. */
+
+	/* [cpu] symbol table for backtraces; SMEP/SMAP/UMIP. */
+
+	/* [video] the screen console (needs ioremap). */
+
+	/* [platform] ACPI tables, APIC/IOAPIC, timers, RTC. */
+
+	/* [platform] interrupts on. */
+
 	ktest_run_requested();
 
 	for (;;)

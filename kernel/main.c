@@ -4,14 +4,19 @@
  * boot page tables loaded. Each step below brings up one subsystem; the
  * order matters and each comment says why a step comes where it does.
  */
+#include <kestrel/acpi.h>
 #include <kestrel/bootinfo.h>
 #include <kestrel/cmdline.h>
 #include <kestrel/console.h>
 #include <kestrel/ktest.h>
 #include <kestrel/printk.h>
+#include <kestrel/reboot.h>
 #include <kestrel/serial.h>
+#include <kestrel/time.h>
 #include <kestrel/version.h>
+#include <asm/i8259.h>
 #include <asm/processor.h>
+#include <asm/rtc.h>
 
 void start_kernel(u32 magic, u32 info_phys);
 
@@ -40,11 +45,20 @@ void start_kernel(u32 magic, u32 info_phys)
 
 	/* [video] the screen console (needs ioremap). */
 
-	/* [platform] ACPI tables, APIC/IOAPIC, timers, RTC. */
+	/* [platform] ACPI first: it says which timers and controllers exist. */
+	acpi_init();
+	/* The legacy PICs must be masked before any interrupt is enabled. */
+	i8259_init_masked();
+	/* Calibrate the TSC against the HPET or PIT: ktime_get_ns(), udelay(). */
+	time_init();
+	/* The wall clock, once, for the log. */
+	rtc_init();
 
 	/* [platform] interrupts on. */
 
 	ktest_run_requested();
+	/* `poweroff` on the command line: ACPI S5 now (tests the power-off path). */
+	boot_end_action();
 
 	for (;;)
 		halt();

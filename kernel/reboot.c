@@ -1,19 +1,30 @@
 /*
  * Ending a run. test_exit() reports a test verdict to QEMU through the
  * isa-debug-exit device; on a machine without it the write to port 0xf4 is
- * ignored and the machine halts with the verdict on the console.
+ * ignored and we power off (ACPI S5), or halt if that fails, with the
+ * verdict on the console.
+ *
+ * The `poweroff` command-line word makes the kernel power off at the end
+ * of boot (tests/integration/poweroff.sh uses it to check ACPI S5).
  */
+#include <kestrel/cmdline.h>
 #include <kestrel/printk.h>
 #include <kestrel/reboot.h>
 #include <asm/io.h>
 #include <asm/processor.h>
 
+KERNEL_PARAM_QUERY("poweroff", poweroff, "power the machine off at the end of boot");
+
 __noreturn void test_exit(bool pass)
 {
 	printk(KERN_INFO "ktest: %s, powering off\n", pass ? "PASS" : "FAIL");
 	outb(TEST_EXIT_PORT, pass ? TEST_EXIT_PASS : TEST_EXIT_FAIL);
-	for (;;) {
-		local_irq_disable();
-		halt();
-	}
+	/* Still running: there is no isa-debug-exit device here. */
+	machine_power_off();
+}
+
+void boot_end_action(void)
+{
+	if (cmdline_has("poweroff"))
+		machine_power_off();
 }

@@ -17,4 +17,16 @@
 /* End a test run with a verdict; powers off if no debug-exit device is there. */
 __noreturn void test_exit(bool pass);
 
+/*
+ * Turn the machine off: ACPI S5 through the FADT's PM1 control blocks;
+ * if that is not possible or does not take, halt with a message.
+ */
+__noreturn void machine_power_off(void);
+/* Reset: FADT reset register, else the 8042 reset line, else a triple fault. */
+__noreturn void machine_restart(void);
+/* At the end of boot: power off if the command line has `poweroff`. */
+void boot_end_action(void);
+/* Stop this CPU for good (interrupts off, hlt loop). */
+__noreturn void machine_halt(void);
+
 #endif

@@ -1,0 +1,54 @@
+/*
+ * Time: a monotonic clock, delays and the periodic tick.
+ *
+ *   ktime_get_ns()   nanoseconds since time_init(), from the TSC (monotonic,
+ *                    the same on every CPU)
+ *   udelay/mdelay    busy-wait delays (TSC once calibrated, PIT before)
+ *   jiffies          ticks of the boot CPU's local APIC timer since it
+ *                    started, HZ per second; each CPU also counts its own
+ *                    ticks (lapic_timer_ticks(cpu))
+ *
+ * time_init() (kernel/time.c) picks the reference clock (HPET if ACPI has
+ * one, else PIT channel 2) and calibrates the TSC against it; the local
+ * APIC timer is calibrated against the same reference (arch/x86/kernel/apic.c).
+ */
+#ifndef KESTREL_TIME_H
+#define KESTREL_TIME_H
+
+#include <kestrel/compiler.h>
+
+#define HZ 100
+
+#define NSEC_PER_USEC 1000ULL
+#define NSEC_PER_MSEC 1000000ULL
+#define NSEC_PER_SEC 1000000000ULL
+
+/* Written only by the boot CPU's timer interrupt; read it with get_jiffies_64(). */
+extern u64 jiffies;
+
+static inline u64 get_jiffies_64(void)
+{
+	return READ_ONCE(jiffies);
+}
+
+u64 ktime_get_ns(void);
+void udelay(unsigned long us);
+void mdelay(unsigned long ms);
+
+/* Find the reference clock, calibrate the TSC, print `tsc: <N> MHz`. */
+void time_init(void);
+
+/* Name of the reference clock ("hpet" or "pit"). */
+const char *time_reference_name(void);
+
+/*
+ * Measure one window of about ms milliseconds (<= 50 with the PIT) on the
+ * reference clock: fn(arg, false) runs at its start, fn(arg, true) at its
+ * end, interrupts off. Returns the window's length in ns on the reference.
+ */
+u64 time_ref_window(unsigned int ms, void (*fn)(void *arg, bool end), void *arg);
+
+/* Seconds since 1970-01-01 00:00:00 UTC from the CMOS clock, or negative errno. */
+s64 rtc_get_seconds(void);
+
+#endif

@@ -1,0 +1,183 @@
+/*
+ * ktests for drivers/acpi/: the tables QEMU gives, checked against what
+ * the command line says the machine is:
+ *   ktest.expect_cpus=N    -smp N: the MADT must list N enabled CPUs
+ *   ktest.machine=pc|q35   q35 has an MCFG table, pc has none
+ *   ktest.expect_acpi=0    -no-acpi: no tables, fallbacks in place
+ */
+#include <kestrel/acpi.h>
+#include <kestrel/cmdline.h>
+#include <kestrel/ktest.h>
+#include <kestrel/string.h>
+#include <asm/hpet.h>
+
+KERNEL_PARAM_QUERY("ktest.expect_cpus", ktest_expect_cpus, "acpi ktests: enabled CPUs QEMU has");
+KERNEL_PARAM_QUERY("ktest.machine", ktest_machine, "acpi ktests: QEMU machine, pc or q35");
+KERNEL_PARAM_QUERY("ktest.expect_acpi", ktest_expect_acpi, "acpi ktests: 0 under -no-acpi");
+
+static bool expect_acpi(void)
+{
+	const char *v = cmdline_get("ktest.expect_acpi");
+
+	return !v || strcmp(v, "0");
+}
+
+static const char *const table_sigs[] = { "FACP", "APIC", "HPET", "MCFG", "DSDT", "WAET" };
+
+KTEST(acpi, rsdp)
+{
+	const struct acpi_rsdp *r;
+
+	if (!expect_acpi()) {
+		KEXPECT(!acpi_platform.present);
+		KEXPECT_EQ(acpi_rsdp_address(), 0);
+		KEXPECT(acpi_find_table("APIC", 0) == NULL);
+		KEXPECT(acpi_find_table("FACP", 0) == NULL);
+		return;
+	}
+	KASSERT(acpi_platform.present);
+	KASSERT(acpi_rsdp_address() != 0);
+	r = acpi_map(acpi_rsdp_address(), sizeof(*r));
+	KASSERT(r != NULL);
+	KEXPECT(!memcmp(r->signature, "RSD PTR ", 8));
+	KEXPECT_EQ(acpi_checksum(r, 20), 0);
+	if (r->revision >= 2)
+		KEXPECT_EQ(acpi_checksum(r, r->length), 0);
+}
+
+KTEST(acpi, tables_checksummed)
+{
+	int found = 0;
+
+	if (!expect_acpi())
+		return;
+	for (size_t i = 0; i < ARRAY_SIZE(table_sigs); i++) {
+		const struct acpi_table_header *tbl;
+		for (int n = 0; (tbl = acpi_find_table(table_sigs[i], n)); n++) {
+			KEXPECT(!memcmp(tbl->signature, table_sigs[i], 4));
+			KEXPECT(tbl->length >= sizeof(*tbl));
+			KEXPECT_EQ(acpi_checksum(tbl, tbl->length), 0);
+			found++;
+		}
+	}
+	KEXPECT(found >= 4);	/* FACP, APIC, HPET, DSDT at least */
+	KEXPECT(acpi_find_table("FACP", 1) == NULL);
+	KEXPECT(acpi_find_table("ZZZZ", 0) == NULL);
+}
+
+KTEST(acpi, checksum_detects_corruption)
+{
+	u8 buf[64];
+	u8 sum = 0;
+
+	for (size_t i = 0; i < sizeof(buf) - 1; i++) {
+		buf[i] = (u8)(i * 37 + 11);
+		sum += buf[i];
+	}
+	buf[sizeof(buf) - 1] = (u8)-sum;
+	KEXPECT_EQ(acpi_checksum(buf, sizeof(buf)), 0);
+	buf[5] ^= 0x10;
+	KEXPECT_NE(acpi_checksum(buf, sizeof(buf)), 0);
+}
+
+KTEST(acpi, madt_cpus_and_ioapic)
+{
+	const char *want = cmdline_get("ktest.expect_cpus");
+	unsigned long long n = 1;
+
+	if (!expect_acpi()) {
+		KEXPECT(!acpi_platform.has_madt);
+		KEXPECT_EQ(acpi_platform.nr_ioapics, 0);
+		return;
+	}
+	KASSERT(acpi_platform.has_madt);
+	if (want)
+		KASSERT_EQ(kstrtoull(want, 10, &n), 0);
+	KEXPECT_EQ(acpi_platform.nr_cpus_enabled, n);
+	KEXPECT(acpi_platform.nr_cpus >= acpi_platform.nr_cpus_enabled);
+	KEXPECT(acpi_platform.nr_ioapics >= 1);
+	KEXPECT_NE(acpi_platform.ioapics[0].address, 0);
+	KEXPECT_EQ(acpi_platform.ioapics[0].gsi_base, 0);
+	KEXPECT(acpi_platform.lapic_address && !(acpi_platform.lapic_address & 0xfff));
+	/* APIC ids are unique. */
+	for (int i = 0; i < acpi_platform.nr_cpus; i++)
+		for (int j = i + 1; j < acpi_platform.nr_cpus; j++)
+			KEXPECT_NE(acpi_platform.cpus[i].apic_id, acpi_platform.cpus[j].apic_id);
+}
+
+KTEST(acpi, madt_overrides)
+{
+	if (!expect_acpi())
+		return;
+	/* Every PC chipset QEMU emulates routes the PIT (ISA IRQ 0) to GSI 2. */
+	KASSERT(acpi_platform.nr_overrides >= 1);
+	KEXPECT_EQ(acpi_platform.overrides[0].source_irq, 0);
+	KEXPECT_EQ(acpi_platform.overrides[0].gsi, 2);
+}
+
+KTEST(acpi, fadt)
+{
+	const struct acpi_table_header *dsdt = acpi_find_table("DSDT", 0);
+
+	if (!expect_acpi()) {
+		KEXPECT(!acpi_platform.has_fadt);
+		return;
+	}
+	KASSERT(acpi_platform.has_fadt);
+	KEXPECT_NE(acpi_platform.pm1a_cnt, 0);
+	KEXPECT(dsdt != NULL);
+	KEXPECT(acpi_platform.has_s5);
+	KEXPECT(acpi_platform.century != 0);
+}
+
+KTEST(acpi, s5_scan)
+{
+	/* A fake DSDT body: a reference to _S5_ (not a definition), then the definition. */
+	static const u8 aml[] = {
+		0x70, '_', 'S', '5', '_', 0x60,			/* Store (_S5, Local0) */
+		0x08, 0x5c, '_', 'S', '5', '_', 0x12, 0x08, 0x04,	/* Name (\_S5, Package (4) */
+		0x0a, 0x05, 0x01, 0x00, 0x00,			/* { 5, One, Zero, Zero } */
+	};
+	u8 buf[sizeof(struct acpi_table_header) + sizeof(aml)];
+	struct acpi_table_header *h = (void *)buf;
+	u8 a = 0xff, b = 0xff;
+
+	memset(h, 0, sizeof(*h));
+	memcpy(h->signature, "DSDT", 4);
+	h->length = sizeof(buf);
+	memcpy(buf + sizeof(*h), aml, sizeof(aml));
+	KEXPECT(acpi_scan_s5(h, &a, &b));
+	KEXPECT_EQ(a, 5);
+	KEXPECT_EQ(b, 1);
+	/* Cut before the package's elements: not found. */
+	h->length = sizeof(*h) + 15;
+	KEXPECT(!acpi_scan_s5(h, &a, &b));
+}
+
+KTEST(acpi, hpet)
+{
+	if (!expect_acpi()) {
+		KEXPECT(!acpi_platform.has_hpet);
+		KEXPECT(!hpet_available());
+		return;
+	}
+	KASSERT(acpi_platform.has_hpet);
+	KEXPECT_NE(acpi_platform.hpet_address, 0);
+	KEXPECT(hpet_available());
+	KEXPECT(hpet_frequency() >= 10000000);	/* the spec's minimum: 10 MHz */
+}
+
+KTEST(acpi, mcfg)
+{
+	const char *machine = cmdline_get("ktest.machine");
+	const struct acpi_table_header *tbl = acpi_find_table("MCFG", 0);
+
+	KEXPECT_EQ(tbl != NULL, acpi_platform.nr_mcfg > 0);
+	if (machine && !strcmp(machine, "q35")) {
+		KASSERT(acpi_platform.nr_mcfg >= 1);
+		KEXPECT_NE(acpi_platform.mcfg[0].address, 0);
+		KEXPECT_EQ(acpi_platform.mcfg[0].start_bus, 0);
+	} else if (machine && !strcmp(machine, "pc")) {
+		KEXPECT_EQ(acpi_platform.nr_mcfg, 0);
+	}
+}

@@ -8,6 +8,7 @@
 #include <kestrel/bootinfo.h>
 #include <kestrel/cmdline.h>
 #include <kestrel/console.h>
+#include <kestrel/fb.h>
 #include <kestrel/ktest.h>
 #include <kestrel/printk.h>
 #include <kestrel/reboot.h>
@@ -43,7 +44,8 @@ void start_kernel(u32 magic, u32 info_phys)
 
 	/* [cpu] symbol table for backtraces; SMEP/SMAP/UMIP. */
 
-	/* [video] the screen console (needs ioremap). */
+	/* The screen console; after mm because it maps video memory. */
+	video_console_init();
 
 	/* [platform] ACPI first: it says which timers and controllers exist. */
 	acpi_init();

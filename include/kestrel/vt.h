@@ -1,0 +1,71 @@
+/*
+ * A text screen ("virtual terminal"): a grid of character cells, a
+ * cursor, and the rules for writing text into it (drivers/video/vt.c).
+ * It knows nothing about pixels or VGA memory: a driver (fbcon, vgacon)
+ * supplies struct vt_ops to show cells on its hardware.
+ *
+ * Each cell is a u16 in the VGA text-mode layout: the character in the low
+ * byte, the attribute (foreground colour in bits 0-3, background in bits
+ * 4-7, VGA palette order) in the high byte.
+ *
+ * The grid is double-buffered: `cells` is what the screen should show,
+ * `shown` what the driver last drew. Writing text only changes `cells`
+ * (scrolling is a memmove of RAM); vt_flush() then asks the driver to
+ * draw just the cells that differ. So the driver never reads its (slow)
+ * video memory, and a burst of text that scrolls many times is drawn once.
+ *
+ * Locking: a vt has no lock of its own. The screen consoles are only
+ * written through printk, which serializes console writes under its
+ * logbuf_lock; anyone else using a vt (the tests) owns it.
+ */
+#ifndef KESTREL_VT_H
+#define KESTREL_VT_H
+
+#include <kestrel/types.h>
+
+#define VT_DEFAULT_ATTR 0x07	/* light grey on black */
+#define VT_REPLACEMENT 0x7f	/* cell character for anything the font lacks */
+#define VT_TAB_WIDTH 8
+
+#define VT_CELL(ch, attr) ((u16)((u8)(ch) | ((u16)(attr) << 8)))
+#define VT_CELL_CHAR(cell) ((u8)(cell))
+#define VT_CELL_ATTR(cell) ((u8)((cell) >> 8))
+
+struct vt;
+
+struct vt_ops {
+	/* Draw cell (x, y) with contents `cell`. */
+	void (*draw_cell)(struct vt *vt, unsigned int x, unsigned int y, u16 cell);
+	/* Show the cursor at (x, y); the cell there has just been drawn or the cursor moved. */
+	void (*set_cursor)(struct vt *vt, unsigned int x, unsigned int y);
+};
+
+struct vt {
+	unsigned int cols, rows;
+	unsigned int x, y;	/* cursor; x == cols: the next character wraps first */
+	u8 attr;		/* attribute for new characters */
+	u8 utf8_left;		/* continuation bytes still expected */
+	bool cursor_on;		/* draw a cursor at all */
+	u16 *cells;		/* rows * cols: what the screen should show */
+	u16 *shown;		/* rows * cols: what the driver has drawn */
+	unsigned int cur_x, cur_y;	/* where the driver last showed the cursor */
+	const struct vt_ops *ops;
+};
+
+/*
+ * Set up a vt over caller-provided cell arrays (rows * cols entries each).
+ * The grid starts blank and everything counts as not yet drawn, so the
+ * first vt_flush() paints the whole screen.
+ */
+void vt_init(struct vt *vt, unsigned int cols, unsigned int rows, u16 *cells, u16 *shown,
+	     const struct vt_ops *ops);
+/* Interpret s (text, '\n', '\r', '\t', '\b'; UTF-8 shown as one replacement per character). */
+void vt_write(struct vt *vt, const char *s, size_t n);
+/* Draw every cell that changed since the last flush, then the cursor. */
+void vt_flush(struct vt *vt);
+/* Blank the grid and home the cursor (drawn at the next flush). */
+void vt_clear(struct vt *vt);
+/* Mark every cell as not drawn: the next flush repaints the whole screen. */
+void vt_invalidate(struct vt *vt);
+
+#endif

@@ -1,0 +1,285 @@
+/*
+ * Screen console tests: fbcon drawing into a small framebuffer in RAM in
+ * several pixel formats, and vgacon writing into an 80x25 cell buffer in
+ * RAM (no port I/O). Expected pixel values are written out as constants
+ * here, not computed with the code under test.
+ *
+ * The test framebuffer is 40x48 pixels: 5 columns x 3 rows of 8x16 cells,
+ * with PAD bytes after each pixel row (pitch > width * bytes per pixel)
+ * filled with a marker that drawing must never touch.
+ */
+#include <kestrel/errno.h>
+#include <kestrel/fb.h>
+#include <kestrel/font.h>
+#include <kestrel/ktest.h>
+#include <kestrel/string.h>
+
+#define FB_W 40
+#define FB_H 48
+#define PAD 12
+#define MARK 0x5a
+#define COLS 5
+#define ROWS 3
+
+static u8 fbmem[FB_H * (FB_W * 4 + PAD)];
+static u16 cells[COLS * ROWS], shown[COLS * ROWS];
+static struct fbcon fc;
+
+static const struct fb_bitfield R16 = { 16, 8 }, G8 = { 8, 8 }, B0 = { 0, 8 };
+static const struct fb_bitfield R0 = { 0, 8 }, B16 = { 16, 8 };
+
+static int setup(unsigned int bpp, struct fb_bitfield r, struct fb_bitfield g,
+		 struct fb_bitfield b)
+{
+	struct fb_info fb = {
+		.base = fbmem, .width = FB_W, .height = FB_H,
+		.pitch = FB_W * bpp / 8 + PAD, .bpp = (u8)bpp, .red = r, .green = g, .blue = b,
+	};
+	int err;
+
+	memset(fbmem, MARK, sizeof(fbmem));
+	err = fbcon_setup(&fc, &fb, cells, shown, ARRAY_SIZE(cells));
+	fc.vt.cursor_on = false;
+	return err;
+}
+
+/* Pixel rows [0, nrows) of cell (cx, cy) that differ from glyph ch in fg on bg. */
+static int glyph_mismatches(unsigned int cx, unsigned int cy, u8 ch, u32 fg, u32 bg,
+			    unsigned int nrows)
+{
+	const u8 *g = font_glyph(ch);
+	int bad = 0;
+
+	for (unsigned int r = 0; r < nrows; r++)
+		for (unsigned int c = 0; c < FONT_WIDTH; c++) {
+			u32 want = g[r] & (0x80 >> c) ? fg : bg;
+			bad += fb_get_pixel(&fc.fb, cx * 8 + c, cy * 16 + r) != want;
+		}
+	return bad;
+}
+
+/* Bytes of the row padding that drawing overwrote. */
+static int padding_damage(void)
+{
+	int bad = 0;
+
+	for (u32 y = 0; y < FB_H; y++)
+		for (u32 i = 0; i < PAD; i++)
+			bad += fbmem[y * fc.fb.pitch + FB_W * fc.fb.bpp / 8 + i] != MARK;
+	return bad;
+}
+
+KTEST(fbcon, font_has_glyphs)
+{
+	/* 'A' as drawn in drivers/video/font_8x16.txt: apex row 3, bar row 8. */
+	KEXPECT_EQ(font_glyph('A')[3], 0x18);
+	KEXPECT_EQ(font_glyph('A')[8], 0x7e);
+	KEXPECT_EQ(font_glyph(' ')[8], 0);
+	/* Everything outside 0x20-0x7e shares one visible replacement glyph. */
+	KEXPECT(font_glyph(0x7f) == font_glyph(0x01));
+	KEXPECT(font_glyph(0xe9) == font_glyph(0x7f));
+	KEXPECT_NE(font_glyph(0x7f)[5], 0);
+}
+
+KTEST(fbcon, glyph_xrgb8888)
+{
+	KASSERT_EQ(setup(32, R16, G8, B0), 0);
+	KASSERT_EQ(fc.vt.cols, COLS);
+	KASSERT_EQ(fc.vt.rows, ROWS);
+	fc.vt.attr = 0x1e;	/* yellow on blue */
+	vt_write(&fc.vt, "xA", 2);
+	KEXPECT_EQ(glyph_mismatches(1, 0, 'A', 0x00ffff55, 0x000000aa, 16), 0);
+	/* Spot checks: apex of the A is ink, the cell's left column is not. */
+	KEXPECT_EQ(fb_get_pixel(&fc.fb, 8 + 3, 3), 0x00ffff55);
+	KEXPECT_EQ(fb_get_pixel(&fc.fb, 8 + 0, 3), 0x000000aa);
+	/* An untouched cell is the default background (black). */
+	KEXPECT_EQ(glyph_mismatches(3, 1, ' ', 0x00aaaaaa, 0, 16), 0);
+	KEXPECT_EQ(padding_damage(), 0);
+}
+
+KTEST(fbcon, glyph_xbgr8888)
+{
+	KASSERT_EQ(setup(32, R0, G8, B16), 0);
+	fc.vt.attr = 0x1e;
+	vt_write(&fc.vt, "A", 1);
+	KEXPECT_EQ(glyph_mismatches(0, 0, 'A', 0x0055ffff, 0x00aa0000, 16), 0);
+	KEXPECT_EQ(padding_damage(), 0);
+}
+
+KTEST(fbcon, glyph_rgb888_24bpp)
+{
+	u32 pitch = FB_W * 3 + PAD;
+	const u8 *apex;
+
+	KASSERT_EQ(setup(24, R16, G8, B0), 0);
+	fc.vt.attr = 0x1e;
+	vt_write(&fc.vt, "xA", 2);
+	KEXPECT_EQ(glyph_mismatches(1, 0, 'A', 0xffff55, 0x0000aa, 16), 0);
+	/* Byte order in memory: blue, green, red. */
+	apex = fbmem + 3 * pitch + (8 + 3) * 3;
+	KEXPECT_EQ(apex[0], 0x55);
+	KEXPECT_EQ(apex[1], 0xff);
+	KEXPECT_EQ(apex[2], 0xff);
+	KEXPECT_EQ(apex[-3], 0xaa);	/* the pixel to its left: blue background */
+	KEXPECT_EQ(padding_damage(), 0);
+}
+
+KTEST(fbcon, glyph_rgb565)
+{
+	KASSERT_EQ(setup(16, (struct fb_bitfield){ 11, 5 }, (struct fb_bitfield){ 5, 6 },
+			 (struct fb_bitfield){ 0, 5 }), 0);
+	fc.vt.attr = 0x1e;
+	vt_write(&fc.vt, "A", 1);
+	/* yellow ff,ff,55 -> 11111 111111 01010; blue 00,00,aa -> 10101 */
+	KEXPECT_EQ(glyph_mismatches(0, 0, 'A', 0xffea, 0x0015, 16), 0);
+	KEXPECT_EQ(padding_damage(), 0);
+}
+
+KTEST(fbcon, pixel_fields)
+{
+	struct fb_info fb = { .bpp = 32, .red = { 20, 10 }, .green = { 10, 10 }, .blue = { 0, 10 } };
+
+	/* 10-bit channels: 8-bit values are scaled up, not truncated. */
+	KEXPECT_EQ(fb_pixel(&fb, 0xff, 0, 0), 0x3fcu << 20);
+	KEXPECT_EQ(fb_pixel(&fb, 0, 0x80, 0x01), (0x200u << 10) | 0x004);
+}
+
+KTEST(fbcon, rejects_unusable_framebuffer)
+{
+	struct fb_info fb = {
+		.base = fbmem, .width = FB_W, .height = FB_H, .pitch = FB_W * 4, .bpp = 8,
+		.red = R16, .green = G8, .blue = B0,
+	};
+
+	KEXPECT_EQ(fbcon_setup(&fc, &fb, cells, shown, ARRAY_SIZE(cells)), -EINVAL);
+	fb.bpp = 32;
+	fb.pitch = FB_W * 4 - 4;	/* rows would overlap */
+	KEXPECT_EQ(fbcon_setup(&fc, &fb, cells, shown, ARRAY_SIZE(cells)), -EINVAL);
+	fb.pitch = FB_W * 4;
+	fb.red.offset = 30;		/* field sticks out of the pixel */
+	KEXPECT_EQ(fbcon_setup(&fc, &fb, cells, shown, ARRAY_SIZE(cells)), -EINVAL);
+}
+
+KTEST(fbcon, newline_wrap_tab_backspace)
+{
+	KASSERT_EQ(setup(32, R16, G8, B0), 0);
+	vt_write(&fc.vt, "ab", 2);
+	KEXPECT_EQ(fc.vt.x, 2);
+	KEXPECT_EQ(fc.vt.y, 0);
+	vt_write(&fc.vt, "\n", 1);
+	KEXPECT_EQ(fc.vt.x, 0);
+	KEXPECT_EQ(fc.vt.y, 1);
+	/* A full line leaves the wrap pending: no empty line before a '\n'. */
+	vt_write(&fc.vt, "12345", 5);
+	KEXPECT_EQ(fc.vt.x, COLS);
+	KEXPECT_EQ(fc.vt.y, 1);
+	vt_write(&fc.vt, "6", 1);
+	KEXPECT_EQ(fc.vt.x, 1);
+	KEXPECT_EQ(fc.vt.y, 2);
+	KEXPECT_EQ(glyph_mismatches(4, 1, '5', 0x00aaaaaa, 0, 16), 0);
+	KEXPECT_EQ(glyph_mismatches(0, 2, '6', 0x00aaaaaa, 0, 16), 0);
+	vt_write(&fc.vt, "\t", 1);
+	KEXPECT_EQ(fc.vt.x, COLS);	/* tab stop 8 is past the edge: stop there */
+	vt_write(&fc.vt, "\b\b", 2);
+	KEXPECT_EQ(fc.vt.x, 3);
+	vt_write(&fc.vt, "\r", 1);
+	KEXPECT_EQ(fc.vt.x, 0);
+	KEXPECT_EQ(fc.vt.y, 2);
+}
+
+KTEST(fbcon, scroll_moves_rows_up)
+{
+	static u8 row1[16 * (FB_W * 4 + PAD)];
+	size_t row_bytes;
+	u32 pitch;
+
+	KASSERT_EQ(setup(32, R16, G8, B0), 0);
+	pitch = fc.fb.pitch;
+	row_bytes = 16 * pitch;
+	vt_write(&fc.vt, "A1\nB2\nC3", 8);
+	memcpy(row1, fbmem + row_bytes, row_bytes);
+	KEXPECT_EQ(glyph_mismatches(0, 2, 'C', 0x00aaaaaa, 0, 16), 0);
+
+	vt_write(&fc.vt, "\n", 1);	/* on the last row: scroll */
+	KEXPECT_EQ(fc.vt.y, ROWS - 1);
+	/* Text row 1's pixels are now text row 0's, byte for byte. */
+	KEXPECT_EQ(memcmp(fbmem, row1, row_bytes), 0);
+	KEXPECT_EQ(glyph_mismatches(0, 0, 'B', 0x00aaaaaa, 0, 16), 0);
+	KEXPECT_EQ(glyph_mismatches(0, 1, 'C', 0x00aaaaaa, 0, 16), 0);
+	KEXPECT_EQ(glyph_mismatches(1, 1, '3', 0x00aaaaaa, 0, 16), 0);
+	/* The new last line is background only. */
+	for (unsigned int x = 0; x < COLS; x++)
+		KEXPECT_EQ(glyph_mismatches(x, 2, ' ', 0, 0, 16), 0);
+	KEXPECT_EQ(padding_damage(), 0);
+}
+
+KTEST(fbcon, cursor_follows_text)
+{
+	KASSERT_EQ(setup(32, R16, G8, B0), 0);
+	fc.vt.cursor_on = true;
+	vt_write(&fc.vt, "ab", 2);
+	/* Underline on the two bottom rows of cell (2, 0), in the foreground colour. */
+	KEXPECT_EQ(glyph_mismatches(2, 0, ' ', 0x00aaaaaa, 0, 14), 0);
+	KEXPECT_EQ(fb_get_pixel(&fc.fb, 2 * 8, 14), 0x00aaaaaa);
+	KEXPECT_EQ(fb_get_pixel(&fc.fb, 2 * 8 + 7, 15), 0x00aaaaaa);
+	vt_write(&fc.vt, "\n", 1);
+	/* The old place is plain again, the cursor is at the start of row 1. */
+	KEXPECT_EQ(glyph_mismatches(2, 0, ' ', 0x00aaaaaa, 0, 16), 0);
+	KEXPECT_EQ(fb_get_pixel(&fc.fb, 0, 16 + 15), 0x00aaaaaa);
+	KEXPECT_EQ(glyph_mismatches(0, 1, ' ', 0x00aaaaaa, 0, 14), 0);
+}
+
+KTEST(fbcon, non_ascii_is_one_replacement)
+{
+	KASSERT_EQ(setup(32, R16, G8, B0), 0);
+	vt_write(&fc.vt, "\xc3\xa9!", 3);	/* "é!" in UTF-8: two columns */
+	KEXPECT_EQ(fc.vt.x, 2);
+	KEXPECT_EQ(glyph_mismatches(0, 0, 0x7f, 0x00aaaaaa, 0, 16), 0);
+	KEXPECT_EQ(glyph_mismatches(1, 0, '!', 0x00aaaaaa, 0, 16), 0);
+	vt_write(&fc.vt, "\x01\x1b", 2);	/* other control characters: no effect */
+	KEXPECT_EQ(fc.vt.x, 2);
+}
+
+static u16 vram[80 * 25];
+static u16 vcells[80 * 25], vshown[80 * 25];
+static struct vgacon vc;
+
+KTEST(vgacon, write_and_wrap)
+{
+	memset(vram, 0, sizeof(vram));
+	vgacon_setup(&vc, vram, 80, 25, vcells, vshown, false);
+	vt_write(&vc.vt, "Hi", 2);
+	KEXPECT_EQ(vram[0], 0x0748);	/* 'H', light grey on black */
+	KEXPECT_EQ(vram[1], 0x0769);
+	KEXPECT_EQ(vram[2], 0x0720);	/* the first flush blanked the screen */
+	KEXPECT_EQ(vram[80 * 25 - 1], 0x0720);
+	for (int i = 0; i < 79; i++)
+		vt_write(&vc.vt, "x", 1);
+	KEXPECT_EQ(vc.vt.y, 1);
+	KEXPECT_EQ(vc.vt.x, 1);
+	KEXPECT_EQ(vram[79], 0x0778);
+	KEXPECT_EQ(vram[80], 0x0778);
+	vc.vt.attr = 0x4f;	/* white on red */
+	vt_write(&vc.vt, "\xff", 1);
+	KEXPECT_EQ(vram[81], 0x4ffe);	/* code page 437's small square */
+}
+
+KTEST(vgacon, scroll)
+{
+	char line[8];
+
+	memset(vram, 0, sizeof(vram));
+	vgacon_setup(&vc, vram, 80, 25, vcells, vshown, false);
+	for (int i = 0; i < 25; i++) {
+		int n = snprintf(line, sizeof(line), "L%02d\n", i);
+		vt_write(&vc.vt, line, n);
+	}
+	/* 25 lines and a final newline on a 25-line screen: one scroll. */
+	KEXPECT_EQ(vc.vt.y, 24);
+	KEXPECT_EQ(vram[0], 0x074c);	/* "L01" now on top */
+	KEXPECT_EQ(vram[1], 0x0730);
+	KEXPECT_EQ(vram[2], 0x0731);
+	KEXPECT_EQ(vram[23 * 80 + 2], 0x0734);	/* "L24" on row 23 */
+	for (int x = 0; x < 80; x++)
+		KEXPECT_EQ(vram[24 * 80 + x], 0x0720);
+}

@@ -10,6 +10,7 @@
 #include <kestrel/console.h>
 #include <kestrel/fb.h>
 #include <kestrel/ktest.h>
+#include <kestrel/mm.h>
 #include <kestrel/printk.h>
 #include <kestrel/reboot.h>
 #include <kestrel/serial.h>
@@ -40,7 +41,8 @@ void start_kernel(u32 magic, u32 info_phys)
 
 	/* [cpu] GDT, TSS, IDT and this CPU's per-CPU area: faults become oopses. */
 
-	/* [mm] memory map, direct map, page allocator, slab, vmalloc. */
+	/* Memory map, final page tables, page allocator, slab, vmalloc: all later steps allocate. */
+	mm_init();
 
 	/* [cpu] symbol table for backtraces; SMEP/SMAP/UMIP. */
 

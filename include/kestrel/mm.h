@@ -1,0 +1,136 @@
+/*
+ * Physical memory: struct page, zones and the buddy page allocator
+ * (mm/page_alloc.c), plus the entry points of the whole mm/ subsystem.
+ *
+ * Every physical page frame number (pfn) in [0, max_pfn) has one struct
+ * page in the flat array mem_map, so pfn <-> struct page is an index.
+ * All RAM is also mapped at PAGE_OFFSET (the direct map), so a page's
+ * kernel address is __va(pfn << PAGE_SHIFT).
+ *
+ * See docs/memory.md for the whole picture.
+ */
+#ifndef KESTREL_MM_H
+#define KESTREL_MM_H
+
+#include <kestrel/types.h>
+#include <kestrel/list.h>
+#include <kestrel/spinlock.h>
+#include <kestrel/gfp.h>
+#include <kestrel/slab.h>
+#include <kestrel/vmalloc.h>
+#include <asm/page.h>
+
+#define MAX_ORDER 10			/* orders 0..9: blocks of 4 KiB .. 2 MiB */
+#define MAX_ORDER_NR_PAGES (1UL << (MAX_ORDER - 1))
+
+struct kmem_cache;
+
+/*
+ * One per physical page frame (48 bytes). Which fields mean something
+ * depends on what the page is used for, told by flags:
+ *   PG_buddy   free, the first page of a free block of 2^order pages; lru
+ *              links it into its zone's free list
+ *   PG_slab    part of a slab: slab_cache is its cache; on the slab's first
+ *              page, lru links the slab into the cache, freelist is its
+ *              first free object and inuse counts objects handed out
+ *   PG_large_kmalloc  first page of a kmalloc() above 4 KiB (order is set)
+ *   PG_reserved  never given to the allocator (kernel image, firmware, ...)
+ * An allocated page has _refcount >= 1; a free or reserved page has 0.
+ */
+struct page {
+	unsigned long flags;
+	struct list_head lru;
+	int _refcount;
+	u16 inuse;
+	u8 order;			/* free block / allocation order */
+	struct kmem_cache *slab_cache;
+	void *freelist;
+};
+
+#define PG_buddy (1UL << 0)
+#define PG_slab (1UL << 1)
+#define PG_large_kmalloc (1UL << 2)
+#define PG_reserved (1UL << 3)
+#define PG_vmalloc (1UL << 4)		/* backs a vmalloc() area */
+
+extern struct page *mem_map;
+extern unsigned long max_pfn;		/* one past the highest RAM page */
+
+static inline unsigned long page_to_pfn(const struct page *p) { return (unsigned long)(p - mem_map); }
+static inline struct page *pfn_to_page(unsigned long pfn) { return mem_map + pfn; }
+static inline bool pfn_valid(unsigned long pfn) { return pfn < max_pfn; }
+static inline phys_addr_t page_to_phys(const struct page *p) { return PFN_PHYS(page_to_pfn(p)); }
+static inline void *page_address(const struct page *p) { return __va(page_to_phys(p)); }
+/* addr: a direct-map or kernel-image address (not vmalloc: use vmalloc_to_page). */
+static inline struct page *virt_to_page(const void *addr) { return pfn_to_page(PFN_DOWN(__pa(addr))); }
+/* Is addr inside the direct map of RAM? */
+static inline bool virt_addr_valid(const void *addr)
+{
+	unsigned long v = (unsigned long)addr;
+	return v >= PAGE_OFFSET && v < PAGE_OFFSET + PFN_PHYS(max_pfn);
+}
+
+static inline int page_count(const struct page *p) { return __atomic_load_n(&p->_refcount, __ATOMIC_RELAXED); }
+static inline void get_page(struct page *p) { __atomic_add_fetch(&p->_refcount, 1, __ATOMIC_RELAXED); }
+/* Drop a reference; the last one frees the block (of the order it was allocated with). */
+void put_page(struct page *p);
+
+/* Zones: physical ranges with their own free lists. */
+enum zone_type { ZONE_DMA32, ZONE_NORMAL, MAX_NR_ZONES };
+#define ZONE_DMA32_END_PFN (1UL << (32 - PAGE_SHIFT))	/* 4 GiB */
+
+struct free_area {
+	struct list_head free_list;	/* first pages of free blocks of this order */
+	unsigned long nr_free;		/* blocks on free_list */
+};
+
+struct zone {
+	/*
+	 * lock protects free_area[], free_pages and the PG_buddy/order fields
+	 * of the zone's free pages. irqsave: interrupt handlers allocate.
+	 */
+	spinlock_t lock;
+	const char *name;
+	unsigned long start_pfn, end_pfn;	/* span [start, end), may contain holes */
+	unsigned long managed_pages;		/* pages given to the allocator at boot */
+	unsigned long free_pages;
+	struct free_area free_area[MAX_ORDER];
+};
+
+extern struct zone zones[MAX_NR_ZONES];
+
+static inline struct zone *page_zone(const struct page *p)
+{
+	return &zones[page_to_pfn(p) < ZONE_DMA32_END_PFN ? ZONE_DMA32 : ZONE_NORMAL];
+}
+
+/* Buddy allocator. alloc_pages returns NULL when no block of 2^order pages is free. */
+struct page *alloc_pages(gfp_t gfp, unsigned int order);
+void __free_pages(struct page *page, unsigned int order);
+#define alloc_page(gfp) alloc_pages(gfp, 0)
+#define __free_page(page) __free_pages(page, 0)
+/* The same, with direct-map addresses (0 on failure). */
+unsigned long __get_free_pages(gfp_t gfp, unsigned int order);
+void free_pages(unsigned long addr, unsigned int order);
+#define __get_free_page(gfp) __get_free_pages(gfp, 0)
+#define get_zeroed_page(gfp) __get_free_pages((gfp) | __GFP_ZERO, 0)
+#define free_page(addr) free_pages(addr, 0)
+
+unsigned long nr_free_pages(void);
+/* The smallest order whose block holds size bytes. */
+unsigned int get_order(unsigned long size);
+
+/* Usable RAM reported by the boot memory map, in bytes. */
+extern phys_addr_t totalram_bytes;
+
+/* Bring up all of mm/: memory map, page tables, buddy, slab, vmalloc. */
+void mm_init(void);
+
+/* Internal to mm/ and arch/x86/mm (called in this order by mm_init). */
+void memblock_setup(void);
+void paging_init(void);
+void page_alloc_init(void);
+void kmem_cache_init(void);
+void vmalloc_init(void);
+
+#endif

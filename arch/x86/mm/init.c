@@ -2,7 +2,7 @@
  * The kernel's final page tables (paging_init), replacing the boot tables
  * of arch/x86/boot/head.S:
  *
- *   - the direct map: all RAM (and the ACPI ranges) at PAGE_OFFSET, with
+ *   - the direct map: all RAM, the ACPI ranges and the low 4 GiB at PAGE_OFFSET, with
  *     1 GiB pages where the CPU has them, else 2 MiB pages; read-write,
  *     never executable;
  *   - the kernel image at KERNEL_VMA with 4 KiB pages: .text read-only and
@@ -62,14 +62,19 @@ static void map_or_panic(unsigned long va, phys_addr_t pa, pteval_t prot, int le
 }
 
 /*
- * What the direct map covers: usable RAM and the ACPI ranges (firmware
- * tables are read through it), each widened to 2 MiB, merged.
+ * What the direct map covers: all RAM and the ACPI ranges, each widened
+ * to 2 MiB, and the whole low 4 GiB as the boot tables had it, so code
+ * that reads firmware tables or registers below 4 GiB through __va()
+ * keeps working (device registers should move to ioremap(): the MTRRs
+ * keep such ranges uncached on real hardware, but the direct map does not
+ * say so itself).
  */
 static struct memblock_region dm_regions[BOOT_MAX_MEM_REGIONS];
 static struct memblock_type direct_map_ranges = { .max = BOOT_MAX_MEM_REGIONS, .regions = dm_regions };
 
 static void collect_direct_map_ranges(void)
 {
+	memblock_type_add(&direct_map_ranges, 0, 4 * GB);
 	for (int i = 0; i < boot_info.nr_mem; i++) {
 		const struct boot_mem_region *r = &boot_info.mem[i];
 		phys_addr_t start = ALIGN_DOWN(r->addr, PMD_SIZE);

@@ -73,9 +73,29 @@ $(OBJDIR)/%.o: %.S
 	@$(if $(Q),echo "  AS      $<")
 	$(Q)$(CC) $(ASFLAGS) -c $< -o $@
 
-$(KERNEL): $(OBJS) linker.ld tools/check-layout.sh
-	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(LD) $(LDFLAGS) -o $@ $(OBJS)
+# The kernel is linked twice so it can carry its own symbol table (for
+# backtraces): pass 1 with an empty table, then nm's list of its text
+# symbols becomes the table (tools/kallsyms) that pass 2 links in. The
+# table sits last in .rodata, after all code, so no code moves between the
+# passes; tools/kallsyms --compare fails the build if any text symbol did.
+KALLSYMS := $(PYTHON) tools/kallsyms
+
+$(BUILD)/kallsyms0.o: tools/kallsyms
+	@mkdir -p $(dir $@)
+	$(Q)$(KALLSYMS) --empty > $(BUILD)/kallsyms0.S
+	$(Q)$(CC) $(ASFLAGS) -c $(BUILD)/kallsyms0.S -o $@
+
+$(KERNEL): $(OBJS) $(BUILD)/kallsyms0.o linker.ld tools/check-layout.sh tools/kallsyms
+	@$(if $(Q),echo "  LD      $@ (pass 1)")
+	$(Q)$(LD) $(LDFLAGS) -o $(BUILD)/kernel.pass1.elf $(OBJS) $(BUILD)/kallsyms0.o
+	$(Q)$(NM) -n -S --defined-only $(BUILD)/kernel.pass1.elf > $(BUILD)/kernel.pass1.nm
+	@$(if $(Q),echo "  KSYM    $(BUILD)/kallsyms.S")
+	$(Q)$(KALLSYMS) < $(BUILD)/kernel.pass1.nm > $(BUILD)/kallsyms.S
+	$(Q)$(CC) $(ASFLAGS) -c $(BUILD)/kallsyms.S -o $(BUILD)/kallsyms.o
+	@$(if $(Q),echo "  LD      $@ (pass 2)")
+	$(Q)$(LD) $(LDFLAGS) -o $@ $(OBJS) $(BUILD)/kallsyms.o
+	$(Q)$(NM) -n -S --defined-only $@ > $(BUILD)/kernel.nm
+	$(Q)$(KALLSYMS) --compare $(BUILD)/kernel.pass1.nm $(BUILD)/kernel.nm || { rm -f $@; exit 1; }
 	$(Q)sh tools/check-layout.sh $@
 
 deps:

@@ -9,8 +9,11 @@
 #include <kestrel/cmdline.h>
 #include <kestrel/console.h>
 #include <kestrel/fb.h>
+#include <kestrel/crashtest.h>
+#include <kestrel/kallsyms.h>
 #include <kestrel/ktest.h>
 #include <kestrel/mm.h>
+#include <kestrel/percpu.h>
 #include <kestrel/printk.h>
 #include <kestrel/reboot.h>
 #include <kestrel/serial.h>
@@ -39,7 +42,10 @@ void start_kernel(u32 magic, u32 info_phys)
 	if (!booted_ok)
 		panic("not started by a multiboot loader (magic %#x): no memory map", magic);
 
-	/* [cpu] GDT, TSS, IDT and this CPU's per-CPU area: faults become oopses. */
+	/* GDT, TSS, IDT and this CPU's per-CPU area: faults become oopses... */
+	trap_init();
+	/* ...with symbol names (the table is in the image: nothing to set up). */
+	kallsyms_init();
 
 	/* Memory map, final page tables, page allocator, slab, vmalloc: all later steps allocate. */
 	mm_init();
@@ -59,6 +65,9 @@ void start_kernel(u32 magic, u32 info_phys)
 	rtc_init();
 
 	/* [platform] interrupts on. */
+
+	/* Test hook: crash on purpose now that everything is up (crashtest=). */
+	crashtest_run();
 
 	ktest_run_requested();
 	/* `poweroff` on the command line: ACPI S5 now (tests the power-off path). */

@@ -2,22 +2,33 @@
  * panic() and warnings: the end of the line for a kernel that cannot go on.
  */
 #include <stdarg.h>
+#include <kestrel/cmdline.h>
+#include <kestrel/kallsyms.h>
 #include <kestrel/printk.h>
 #include <kestrel/panic.h>
+#include <kestrel/reboot.h>
+#include <asm/io.h>
 #include <asm/processor.h>
 
 __noreturn void panic(const char *fmt, ...)
 {
 	char buf[512];
 	va_list ap;
+	bool after_oops;
 
 	local_irq_disable();
+	after_oops = READ_ONCE(oops_in_progress);	/* the oops already printed a trace */
 	oops_in_progress = 1;
 	va_start(ap, fmt);
 	vscnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	printk(KERN_EMERG "Kernel panic - not syncing: %s\n", buf);
+	if (!after_oops)
+		dump_stack_lvl(KERN_EMERG);
 	printk(KERN_EMERG "---[ end Kernel panic - not syncing: %s ]---\n", buf);
+	/* A test run (ktest=, crashtest=) must end, not hang: tell QEMU (status 37). */
+	if (cmdline_has("ktest") || cmdline_has("crashtest"))
+		outb(TEST_EXIT_PORT, TEST_EXIT_PANIC);
 	for (;;) {
 		local_irq_disable();
 		halt();
@@ -27,4 +38,6 @@ __noreturn void panic(const char *fmt, ...)
 void __warn(const char *file, int line, const char *cond)
 {
 	printk(KERN_WARNING "WARNING: %s:%d: %s\n", file, line, cond);
+	dump_stack_lvl(KERN_WARNING);
+	printk(KERN_WARNING "---[ end trace %016x ]---\n", 0);
 }

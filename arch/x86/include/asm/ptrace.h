@@ -1,0 +1,41 @@
+/*
+ * struct pt_regs: the registers of interrupted code, as the entry code in
+ * arch/x86/kernel/entry.S saves them on the stack. The layout is fixed by
+ * entry.S (PTREGS_* offsets below are checked against it at build time):
+ * the general registers it pushes, the vector and error code its stub
+ * pushes, then the frame the CPU pushed.
+ */
+#ifndef ASM_PTRACE_H
+#define ASM_PTRACE_H
+
+#define PTREGS_R15 0
+#define PTREGS_RBP 32
+#define PTREGS_RDI 112
+#define PTREGS_VECTOR 120
+#define PTREGS_ERROR_CODE 128
+#define PTREGS_RIP 136
+#define PTREGS_CS 144
+#define PTREGS_SIZE 176
+
+#ifndef __ASSEMBLER__
+#include <kestrel/types.h>
+
+struct pt_regs {
+	unsigned long r15, r14, r13, r12, rbp, rbx, r11, r10, r9, r8;
+	unsigned long rax, rcx, rdx, rsi, rdi;
+	unsigned long vector;		/* IDT vector, pushed by the stub */
+	unsigned long error_code;	/* CPU's error code, or 0 */
+	/* pushed by the CPU */
+	unsigned long rip, cs, rflags, rsp, ss;
+};
+
+static inline bool user_mode(const struct pt_regs *regs)
+{
+	return (regs->cs & 3) != 0;
+}
+
+/* Print regs Linux-style (RIP with symbol, all GPRs, RFLAGS, control registers). */
+void show_regs(const struct pt_regs *regs);
+#endif
+
+#endif

@@ -1,0 +1,132 @@
+/*
+ * The IDT and interrupt dispatch.
+ *
+ * One IDT, shared by all CPUs, sends every vector 0-255 to its stub in
+ * entry.S, which saves a struct pt_regs and calls do_interrupt(). Vectors
+ * 0-31 go to the exception handlers in traps.c; 0x20-0xff to the handler
+ * installed with irq_set_handler(), or are reported as unexpected.
+ *
+ * NMI, double fault and machine check run on their own IST stacks (set in
+ * each CPU's TSS by cpu_init()), so they work even when the kernel stack
+ * is broken, for example overflowed into its guard page.
+ *
+ * Locking: irq_desc_lock serializes installing and removing handlers.
+ * do_interrupt() reads a handler without the lock: irq_set_handler()
+ * stores data before publishing fn (release/acquire), so a CPU that sees
+ * fn also sees its data. Removing a handler does not wait for a run of it
+ * on another CPU to finish; a caller that frees the handler's data must
+ * first make sure the device no longer interrupts.
+ */
+#include <kestrel/errno.h>
+#include <kestrel/percpu.h>
+#include <kestrel/printk.h>
+#include <kestrel/spinlock.h>
+#include <asm/desc.h>
+#include <asm/irq.h>
+#include <asm/traps.h>
+
+static struct idt_gate idt[NR_VECTORS] __aligned(16);
+
+struct irq_desc {
+	irq_handler_t fn;
+	void *data;
+};
+
+static struct irq_desc irq_descs[NR_VECTORS];
+static DEFINE_SPINLOCK(irq_desc_lock);	/* writers of irq_descs[] */
+
+extern const unsigned long irq_entry_table[NR_VECTORS];	/* entry.S: each vector's stub */
+
+static void set_gate(unsigned int vector, unsigned int ist, u8 type_attr)
+{
+	unsigned long addr = irq_entry_table[vector];
+	struct idt_gate *g = &idt[vector];
+
+	g->offset_low = addr & 0xffff;
+	g->selector = __KERNEL_CS;
+	g->ist = ist;
+	g->type_attr = type_attr;
+	g->offset_mid = (addr >> 16) & 0xffff;
+	g->offset_high = addr >> 32;
+	g->reserved = 0;
+}
+
+void idt_init(void)
+{
+	for (unsigned int v = 0; v < NR_VECTORS; v++)
+		set_gate(v, 0, GATE_INTERRUPT);
+	set_gate(X86_TRAP_NMI, IST_NMI, GATE_INTERRUPT);
+	set_gate(X86_TRAP_DF, IST_DOUBLE_FAULT, GATE_INTERRUPT);
+	set_gate(X86_TRAP_MC, IST_MCE, GATE_INTERRUPT);
+	/* int3 and into may later be used from user mode (debuggers). */
+	set_gate(X86_TRAP_BP, 0, GATE_INTERRUPT | GATE_DPL3);
+	set_gate(X86_TRAP_OF, 0, GATE_INTERRUPT | GATE_DPL3);
+}
+
+void idt_load(void)
+{
+	struct desc_ptr p = { .limit = sizeof(idt) - 1, .base = (u64)idt };
+
+	load_idt(&p);
+}
+
+int irq_set_handler(unsigned int vector, irq_handler_t fn, void *data)
+{
+	unsigned long flags;
+	int ret = 0;
+
+	if (vector < FIRST_EXTERNAL_VECTOR || vector >= NR_VECTORS || !fn)
+		return -EINVAL;
+	spin_lock_irqsave(&irq_desc_lock, flags);
+	if (irq_descs[vector].fn) {
+		ret = -EBUSY;
+	} else {
+		irq_descs[vector].data = data;
+		__atomic_store_n(&irq_descs[vector].fn, fn, __ATOMIC_RELEASE);
+	}
+	spin_unlock_irqrestore(&irq_desc_lock, flags);
+	return ret;
+}
+
+void irq_free_handler(unsigned int vector)
+{
+	unsigned long flags;
+
+	if (vector < FIRST_EXTERNAL_VECTOR || vector >= NR_VECTORS)
+		return;
+	spin_lock_irqsave(&irq_desc_lock, flags);
+	__atomic_store_n(&irq_descs[vector].fn, NULL, __ATOMIC_RELEASE);
+	irq_descs[vector].data = NULL;
+	spin_unlock_irqrestore(&irq_desc_lock, flags);
+}
+
+int irq_alloc_vector(irq_handler_t fn, void *data)
+{
+	for (unsigned int v = FIRST_DEVICE_VECTOR; v <= LAST_DEVICE_VECTOR; v++)
+		if (irq_set_handler(v, fn, data) == 0)
+			return v;
+	return -ENOSPC;
+}
+
+static void unexpected_irq(struct pt_regs *regs)
+{
+	pr_err("irq: unexpected interrupt on vector %#lx (CPU %u): no handler installed\n",
+	       regs->vector, smp_processor_id());
+}
+
+void do_interrupt(struct pt_regs *regs)
+{
+	unsigned int vector = regs->vector;
+	irq_handler_t fn;
+
+	if (vector < FIRST_EXTERNAL_VECTOR) {
+		do_exception(regs);
+		return;
+	}
+	this_cpu_inc(nr_irqs);
+	fn = __atomic_load_n(&irq_descs[vector].fn, __ATOMIC_ACQUIRE);
+	if (fn)
+		fn(regs, irq_descs[vector].data);
+	else
+		unexpected_irq(regs);
+}

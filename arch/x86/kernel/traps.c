@@ -1,0 +1,268 @@
+/*
+ * CPU exceptions (vectors 0-31) and the oops path.
+ *
+ * do_interrupt() hands vectors 0-31 to do_exception(), which calls the
+ * named handler for the vector. A handler either deals with the exception
+ * and returns (int3, an NMI, a fault at an instruction listed in the
+ * exception table) or calls die(), which prints an oops and stops: in a
+ * test run (ktest= or crashtest= on the command line) QEMU exits with a
+ * failure so no test hangs; otherwise the CPU panics with "Fatal exception".
+ *
+ * User-mode exceptions (later issues) will become signals here; until user
+ * mode exists every exception is a kernel one.
+ *
+ * Locking: die_lock keeps the oopses of several CPUs from interleaving;
+ * a CPU that faults again while printing its own oops does not wait for
+ * it (percpu oops_nesting) but stops at once.
+ */
+#include <kestrel/cmdline.h>
+#include <kestrel/panic.h>
+#include <kestrel/percpu.h>
+#include <kestrel/printk.h>
+#include <kestrel/reboot.h>
+#include <kestrel/spinlock.h>
+#include <asm/extable.h>
+#include <asm/irq_vectors.h>
+#include <asm/page.h>
+#include <asm/processor.h>
+#include <asm/traps.h>
+
+static DEFINE_SPINLOCK(die_lock);	/* one oops report at a time */
+static int die_counter;			/* oopses so far, under die_lock */
+unsigned long breakpoint_count;
+
+static const char *const exception_names[32] = {
+	[X86_TRAP_DE] = "divide error",
+	[X86_TRAP_DB] = "debug",
+	[X86_TRAP_NMI] = "NMI",
+	[X86_TRAP_BP] = "int3",
+	[X86_TRAP_OF] = "overflow",
+	[X86_TRAP_BR] = "bounds",
+	[X86_TRAP_UD] = "invalid opcode",
+	[X86_TRAP_NM] = "device not available",
+	[X86_TRAP_DF] = "double fault",
+	[X86_TRAP_OLD_MF] = "coprocessor segment overrun",
+	[X86_TRAP_TS] = "invalid TSS",
+	[X86_TRAP_NP] = "segment not present",
+	[X86_TRAP_SS] = "stack segment",
+	[X86_TRAP_GP] = "general protection fault",
+	[X86_TRAP_PF] = "page fault",
+	[X86_TRAP_MF] = "coprocessor error",
+	[X86_TRAP_AC] = "alignment check",
+	[X86_TRAP_MC] = "machine check",
+	[X86_TRAP_XF] = "SIMD coprocessor error",
+	[X86_TRAP_VE] = "virtualization exception",
+	[X86_TRAP_CP] = "control protection fault",
+	[X86_TRAP_VC] = "VMM communication exception",
+};
+
+const char *exception_name(unsigned int vector)
+{
+	if (vector < 32 && exception_names[vector])
+		return exception_names[vector];
+	return "reserved exception";
+}
+
+/* A run that a test harness watches: end it rather than hang. */
+static bool in_test_run(void)
+{
+	return cmdline_has("ktest") || cmdline_has("crashtest");
+}
+
+static void oops_begin(void)
+{
+	local_irq_disable();
+	if (this_cpu_read(oops_nesting)) {
+		/* Faulted while printing an oops: the first report is the useful one. */
+		this_cpu_inc(oops_nesting);
+		printk(KERN_EMERG "Oops: recursive fault while printing an oops, stopping CPU %u\n",
+		       smp_processor_id());
+		if (in_test_run())
+			test_exit(false);
+		for (;;)
+			halt();
+	}
+	this_cpu_write(oops_nesting, 1);
+	spin_lock(&die_lock);
+	WRITE_ONCE(oops_in_progress, 1);
+}
+
+static __noreturn void oops_end(void)
+{
+	printk(KERN_EMERG "---[ end trace %016x ]---\n", 0);
+	spin_unlock(&die_lock);
+	if (in_test_run())
+		test_exit(false);
+	panic("Fatal exception");
+}
+
+/* The report itself; the caller did oops_begin() and may have printed why. */
+static __noreturn void oops_report(const char *what, struct pt_regs *regs)
+{
+	die_counter++;
+	if (what)
+		printk(KERN_EMERG "Oops: %s: %04lx [#%d] SMP\n", what, regs->error_code, die_counter);
+	else
+		printk(KERN_EMERG "Oops: %04lx [#%d] SMP\n", regs->error_code, die_counter);
+	show_regs(regs);
+	oops_end();
+}
+
+void die(const char *what, struct pt_regs *regs)
+{
+	oops_begin();
+	oops_report(what, regs);
+}
+
+/* Exceptions with nothing to recover: name them and die. */
+#define DEFINE_FATAL_TRAP(fn, vector)                          \
+	static void fn(struct pt_regs *regs)                   \
+	{                                                      \
+		die(exception_names[vector], regs);            \
+	}
+
+DEFINE_FATAL_TRAP(do_divide_error, X86_TRAP_DE)
+DEFINE_FATAL_TRAP(do_overflow, X86_TRAP_OF)
+DEFINE_FATAL_TRAP(do_bounds, X86_TRAP_BR)
+DEFINE_FATAL_TRAP(do_invalid_op, X86_TRAP_UD)
+DEFINE_FATAL_TRAP(do_device_not_available, X86_TRAP_NM)
+DEFINE_FATAL_TRAP(do_coprocessor_segment_overrun, X86_TRAP_OLD_MF)
+DEFINE_FATAL_TRAP(do_invalid_tss, X86_TRAP_TS)
+DEFINE_FATAL_TRAP(do_segment_not_present, X86_TRAP_NP)
+DEFINE_FATAL_TRAP(do_stack_segment, X86_TRAP_SS)
+DEFINE_FATAL_TRAP(do_coprocessor_error, X86_TRAP_MF)
+DEFINE_FATAL_TRAP(do_alignment_check, X86_TRAP_AC)
+DEFINE_FATAL_TRAP(do_machine_check, X86_TRAP_MC)
+DEFINE_FATAL_TRAP(do_simd_error, X86_TRAP_XF)
+DEFINE_FATAL_TRAP(do_virtualization_exception, X86_TRAP_VE)
+DEFINE_FATAL_TRAP(do_control_protection, X86_TRAP_CP)
+DEFINE_FATAL_TRAP(do_vmm_communication, X86_TRAP_VC)
+
+static void do_reserved(struct pt_regs *regs)
+{
+	die("reserved exception", regs);
+}
+
+static void do_debug(struct pt_regs *regs)
+{
+	unsigned long dr6;
+
+	__asm__ volatile("mov %%db6, %0" : "=r"(dr6));
+	pr_warn("debug exception at %pS (DR6 %#lx), continuing\n", (void *)regs->rip, dr6);
+	__asm__ volatile("mov %0, %%db6" ::"r"(0xffff0ff0UL));	/* DR6's reset value */
+	regs->rflags &= ~(1UL << 8);	/* TF: no single-stepping in the kernel */
+}
+
+static void do_nmi(struct pt_regs *regs)
+{
+	pr_warn("NMI received on CPU %u at %pS, continuing\n", smp_processor_id(),
+		(void *)regs->rip);
+}
+
+static void do_int3(struct pt_regs *regs)
+{
+	__atomic_fetch_add(&breakpoint_count, 1, __ATOMIC_RELAXED);
+	/* RIP already points after the int3 byte: returning resumes there. */
+	pr_info("int3: breakpoint at %pS, continuing\n", (void *)(regs->rip - 1));
+}
+
+static void do_general_protection(struct pt_regs *regs)
+{
+	if (!user_mode(regs) && fixup_exception(regs))
+		return;
+	die(exception_names[X86_TRAP_GP], regs);
+}
+
+#define PF_PROT (1UL << 0)	/* 0: page not present */
+#define PF_WRITE (1UL << 1)
+#define PF_USER (1UL << 2)
+#define PF_RSVD (1UL << 3)
+#define PF_INSTR (1UL << 4)
+#define PF_PK (1UL << 5)
+
+/* Addresses below this are user space (canonical lower half). */
+#define USER_SPACE_END (1UL << 47)
+
+static void page_fault_oops(struct pt_regs *regs, unsigned long addr)
+{
+	unsigned long err = regs->error_code;
+
+	oops_begin();
+	printk(KERN_EMERG "BUG: unable to handle page fault for address: %016lx\n", addr);
+	if ((err & PF_INSTR) && (err & PF_PROT) && !(err & PF_USER)) {
+		if (addr < USER_SPACE_END)
+			printk(KERN_EMERG "BUG: unable to execute user-space code (SMEP?)\n");
+		else
+			printk(KERN_EMERG "BUG: kernel tried to execute NX-protected page\n");
+	} else if (!(err & PF_USER) && (err & PF_PROT) && addr < USER_SPACE_END) {
+		printk(KERN_EMERG "BUG: kernel access to user-space memory (SMAP?)\n");
+	}
+	printk(KERN_EMERG "#PF: %s %s in %s mode\n", err & PF_USER ? "user" : "supervisor",
+	       err & PF_INSTR ? "instruction fetch" : err & PF_WRITE ? "write access" : "read access",
+	       user_mode(regs) ? "user" : "kernel");
+	printk(KERN_EMERG "#PF: error_code(0x%04lx) - %s\n", err,
+	       !(err & PF_PROT) ? "not-present page"
+	       : err & PF_RSVD ? "reserved bit violation"
+	       : err & PF_PK ? "protection keys violation"
+	       : "permissions violation");
+	oops_report(NULL, regs);
+}
+
+static void do_page_fault(struct pt_regs *regs)
+{
+	unsigned long addr = read_cr2();
+
+	if (!user_mode(regs) && fixup_exception(regs))
+		return;
+	page_fault_oops(regs, addr);
+}
+
+static void do_double_fault(struct pt_regs *regs)
+{
+	unsigned long cr2 = read_cr2();
+
+	oops_begin();
+	/* A push into the guard page below a stack faults, and so does delivering that #PF. */
+	if (regs->rsp - cr2 < PAGE_SIZE || cr2 - regs->rsp < PAGE_SIZE)
+		printk(KERN_EMERG "BUG: stack guard page was hit at %016lx (stack pointer %016lx): kernel stack overflow\n",
+		       cr2, regs->rsp);
+	printk(KERN_EMERG "double fault on the IST stack (CR2 %016lx)\n", cr2);
+	oops_report(exception_names[X86_TRAP_DF], regs);
+}
+
+typedef void (*exception_handler_t)(struct pt_regs *regs);
+
+static const exception_handler_t exception_handlers[32] = {
+	[X86_TRAP_DE] = do_divide_error,
+	[X86_TRAP_DB] = do_debug,
+	[X86_TRAP_NMI] = do_nmi,
+	[X86_TRAP_BP] = do_int3,
+	[X86_TRAP_OF] = do_overflow,
+	[X86_TRAP_BR] = do_bounds,
+	[X86_TRAP_UD] = do_invalid_op,
+	[X86_TRAP_NM] = do_device_not_available,
+	[X86_TRAP_DF] = do_double_fault,
+	[X86_TRAP_OLD_MF] = do_coprocessor_segment_overrun,
+	[X86_TRAP_TS] = do_invalid_tss,
+	[X86_TRAP_NP] = do_segment_not_present,
+	[X86_TRAP_SS] = do_stack_segment,
+	[X86_TRAP_GP] = do_general_protection,
+	[X86_TRAP_PF] = do_page_fault,
+	[X86_TRAP_MF] = do_coprocessor_error,
+	[X86_TRAP_AC] = do_alignment_check,
+	[X86_TRAP_MC] = do_machine_check,
+	[X86_TRAP_XF] = do_simd_error,
+	[X86_TRAP_VE] = do_virtualization_exception,
+	[X86_TRAP_CP] = do_control_protection,
+	[X86_TRAP_VC] = do_vmm_communication,
+};
+
+void do_exception(struct pt_regs *regs)
+{
+	exception_handler_t fn = exception_handlers[regs->vector];
+
+	if (!fn)
+		fn = do_reserved;
+	fn(regs);
+	this_cpu_inc(nr_exceptions);
+}

@@ -1,0 +1,20 @@
+/*
+ * crashtest=: a test hook that crashes the kernel on purpose after init, so
+ * tests/integration/oops_*.sh can check the oops report from the host.
+ *
+ *	crashtest=pagefault	read an unmapped kernel address (#PF)
+ *	crashtest=ud2		execute an invalid opcode (#UD)
+ *	crashtest=divzero	divide by zero (#DE)
+ *	crashtest=gpf		read a non-canonical address (#GP)
+ *	crashtest=warn		WARN_ON(1), then carry on
+ *	crashtest=panic		panic()
+ *
+ * Never use it outside tests: it is meant to take the machine down.
+ */
+#ifndef KESTREL_CRASHTEST_H
+#define KESTREL_CRASHTEST_H
+
+/* Crash as crashtest= asks (returns only for "warn" or without crashtest=). */
+void crashtest_run(void);
+
+#endif

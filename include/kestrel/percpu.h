@@ -1,0 +1,81 @@
+/*
+ * Per-CPU data. Every CPU has one struct percpu; while it runs kernel code
+ * its GS base (MSR_GS_BASE) points at it, so
+ *
+ *	this_cpu()			this CPU's struct percpu
+ *	this_cpu_read(field)		one field of it, in one instruction
+ *	this_cpu_write(field, v)
+ *	smp_processor_id()		this CPU's number (0 = boot CPU)
+ *	per_cpu(n)			another CPU's struct percpu
+ *
+ * cpu_init() (arch/x86/kernel/cpu.c) sets a CPU's area up and loads its GS
+ * base; it is the first thing a CPU does in C. Fields are only written by
+ * their own CPU unless a comment says otherwise, so they need no lock; a
+ * caller that reads a field of its own CPU and then uses it must not
+ * migrate in between (interrupts off; no migration exists yet).
+ *
+ * To add per-CPU state, add a field here (before arch).
+ */
+#ifndef KESTREL_PERCPU_H
+#define KESTREL_PERCPU_H
+
+#include <kestrel/compiler.h>
+#include <asm/percpu.h>
+
+#define NR_CPUS 64
+
+struct percpu {
+	struct percpu *self;	/* offset 0: this_cpu() is one load from %gs:0 */
+	unsigned int cpu;	/* logical CPU number */
+	bool online;		/* cpu_init() ran on this CPU */
+	unsigned int oops_nesting;	/* > 0 while this CPU prints an oops */
+	unsigned long nr_exceptions;	/* exceptions handled and returned from */
+	unsigned long nr_irqs;		/* interrupts (vectors 0x20-0xff) taken */
+	struct arch_percpu arch;
+} __aligned(64);
+
+extern struct percpu percpu_areas[NR_CPUS];
+
+#define per_cpu(n) (&percpu_areas[(n)])
+
+#define this_cpu_read(field)                                                      \
+	({                                                                        \
+		__typeof__(((struct percpu *)0)->field) __v;                      \
+		BUILD_BUG_ON(sizeof(__v) != 1 && sizeof(__v) != 2 &&              \
+			     sizeof(__v) != 4 && sizeof(__v) != 8);               \
+		__percpu_read(offsetof(struct percpu, field), __v);               \
+		__v;                                                              \
+	})
+
+#define this_cpu_write(field, val)                                                \
+	do {                                                                      \
+		__typeof__(((struct percpu *)0)->field) __v = (val);              \
+		BUILD_BUG_ON(sizeof(__v) != 1 && sizeof(__v) != 2 &&              \
+			     sizeof(__v) != 4 && sizeof(__v) != 8);               \
+		__percpu_write(offsetof(struct percpu, field), __v);              \
+	} while (0)
+
+/* Not atomic against an interrupt handler on this CPU that changes the same field. */
+#define this_cpu_inc(field) this_cpu_write(field, this_cpu_read(field) + 1)
+
+static inline struct percpu *this_cpu(void)
+{
+	return this_cpu_read(self);
+}
+
+static inline unsigned int smp_processor_id(void)
+{
+	return this_cpu_read(cpu);
+}
+
+/*
+ * Set up CPU `cpu`'s GDT, TSS (IST stacks at ist_top[0..IST_NR-1], the tops
+ * of stacks the caller allocated), load them, the IDT and the GS base.
+ * Runs on that CPU with interrupts off.
+ */
+void cpu_init(unsigned int cpu, const unsigned long ist_top[IST_NR]);
+
+/* The boot CPU: cpu_init(0) with static IST stacks, the IDT built first. */
+void trap_init(void);
+
+#endif

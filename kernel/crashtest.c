@@ -1,0 +1,91 @@
+/*
+ * crashtest=: deliberate crashes for the oops tests (see
+ * include/kestrel/crashtest.h). Each crash is its own non-inlined function
+ * so the tests can check that the backtrace names it and its callers.
+ */
+#include <kestrel/cmdline.h>
+#include <kestrel/crashtest.h>
+#include <kestrel/printk.h>
+#include <kestrel/string.h>
+
+static const char *crash_mode;
+
+static int crashtest_param(const char *val)
+{
+	if (!val || !*val)
+		return -1;
+	crash_mode = val;
+	return 0;
+}
+KERNEL_PARAM("crashtest", crashtest_param,
+	     "test hook: crash on purpose after init (pagefault, ud2, divzero, gpf, warn, panic)");
+
+/* volatile: the compiler must really do the access, not prove it undefined. */
+static __noinline void crash_pagefault(void)
+{
+	volatile unsigned long *bad = (volatile unsigned long *)0xffffc88000000000UL;
+
+	pr_info("crashtest: reading unmapped kernel address %p\n", (void *)bad);
+	(void)*bad;
+}
+
+static __noinline void crash_gpf(void)
+{
+	volatile unsigned long *bad = (volatile unsigned long *)0x8000000000000000UL;
+
+	pr_info("crashtest: reading non-canonical address %p\n", (void *)bad);
+	(void)*bad;
+}
+
+static __noinline void crash_ud2(void)
+{
+	pr_info("crashtest: executing ud2\n");
+	__asm__ volatile("ud2");
+}
+
+static __noinline void crash_divzero(void)
+{
+	volatile unsigned int zero = 0;
+	unsigned int q;
+
+	pr_info("crashtest: dividing by zero\n");
+	__asm__ volatile("divl %[d]" : "=a"(q) : "a"(1), "d"(0), [d] "r"(zero));
+	pr_info("crashtest: quotient %u (should not get here)\n", q);
+}
+
+static __noinline void crash_warn(void)
+{
+	pr_info("crashtest: WARN_ON(1)\n");
+	WARN_ON(1);
+	pr_info("crashtest: survived the warning\n");
+}
+
+static __noinline void crash_panic(void)
+{
+	panic("crashtest: panic on request");
+}
+
+static const struct {
+	const char *name;
+	void (*fn)(void);
+} crashes[] = {
+	{ "pagefault", crash_pagefault },
+	{ "gpf", crash_gpf },
+	{ "ud2", crash_ud2 },
+	{ "divzero", crash_divzero },
+	{ "warn", crash_warn },
+	{ "panic", crash_panic },
+};
+
+__noinline void crashtest_run(void)
+{
+	if (!crash_mode)
+		return;
+	for (size_t i = 0; i < ARRAY_SIZE(crashes); i++) {
+		if (!strcmp(crash_mode, crashes[i].name)) {
+			crashes[i].fn();
+			return;
+		}
+	}
+	pr_err("crashtest: unknown mode '%s', not crashing\n", crash_mode);
+}

@@ -1,0 +1,152 @@
+/* ktests for the CPU tables and exception handling (arch/x86/kernel/{gdt,idt,traps,extable}.c). */
+#include <kestrel/errno.h>
+#include <kestrel/ktest.h>
+#include <kestrel/percpu.h>
+#include <kestrel/string.h>
+#include <asm/extable.h>
+#include <asm/irq.h>
+#include <asm/processor.h>
+#include <asm/segment.h>
+#include <asm/traps.h>
+
+/* No PML4 entry covers the hole between the direct map and vmalloc space. */
+#define UNMAPPED_KERNEL_ADDR 0xffffc88000001000UL
+#define NONCANONICAL_ADDR 0x8000000000001000UL
+
+KTEST(traps, int3_returns)
+{
+	unsigned long before = __atomic_load_n(&breakpoint_count, __ATOMIC_RELAXED);
+	unsigned long exc_before = this_cpu_read(nr_exceptions);
+	volatile int after = 0;
+
+	__asm__ volatile("int3" ::: "memory");
+	after = 1;
+	KEXPECT_EQ(after, 1);
+	KEXPECT_EQ(__atomic_load_n(&breakpoint_count, __ATOMIC_RELAXED), before + 1);
+	KEXPECT_EQ(this_cpu_read(nr_exceptions), exc_before + 1);
+}
+
+KTEST(traps, fixup_unmapped_read_efault)
+{
+	u64 v = 0x1234;
+
+	KEXPECT_EQ(copy_from_kernel_nofault(&v, (void *)UNMAPPED_KERNEL_ADDR, sizeof(v)), -EFAULT);
+	KEXPECT_EQ(copy_from_kernel_nofault(&v, (void *)(UNMAPPED_KERNEL_ADDR + 3), 1), -EFAULT);
+}
+
+KTEST(traps, fixup_noncanonical_read_efault)
+{
+	u64 v;
+
+	/* A non-canonical address raises #GP, not #PF: both handlers check the table. */
+	KEXPECT_EQ(copy_from_kernel_nofault(&v, (void *)NONCANONICAL_ADDR, sizeof(v)), -EFAULT);
+}
+
+KTEST(traps, nofault_read_of_mapped_memory)
+{
+	static const char src[11] = "0123456789";
+	char dst[11] = { 0 };
+
+	KEXPECT_EQ(copy_from_kernel_nofault(dst, src, sizeof(src)), 0);
+	KEXPECT_STREQ(dst, "0123456789");
+	KEXPECT_EQ(copy_from_kernel_nofault(dst, src + 1, 5), 0);
+	KEXPECT_EQ(dst[0], '1');
+	KEXPECT_EQ(dst[4], '5');
+}
+
+KTEST(traps, extable_has_entries)
+{
+	/* copy_from_kernel_nofault's loads are in the table; a random address is not. */
+	KEXPECT(search_exception_tables((unsigned long)&copy_from_kernel_nofault) == NULL);
+}
+
+#define TEST_VECTOR 0xe0	/* unused by convention (between devices and the timer) */
+
+struct irq_probe {
+	int calls;
+	unsigned long vector;
+	bool irqs_were_off;
+};
+
+static void probe_handler(struct pt_regs *regs, void *data)
+{
+	struct irq_probe *p = data;
+
+	p->calls++;
+	p->vector = regs->vector;
+	p->irqs_were_off = irqs_disabled();
+}
+
+KTEST(traps, irq_set_handler_dispatch)
+{
+	struct irq_probe probe = { 0 };
+
+	KASSERT_EQ(irq_set_handler(TEST_VECTOR, probe_handler, &probe), 0);
+	KEXPECT_EQ(irq_set_handler(TEST_VECTOR, probe_handler, &probe), -EBUSY);
+	__asm__ volatile("int %0" ::"i"(TEST_VECTOR) : "memory");
+	KEXPECT_EQ(probe.calls, 1);
+	KEXPECT_EQ(probe.vector, TEST_VECTOR);
+	KEXPECT(probe.irqs_were_off);
+	irq_free_handler(TEST_VECTOR);
+	/* Now unexpected: reported, and returns. */
+	__asm__ volatile("int %0" ::"i"(TEST_VECTOR) : "memory");
+	KEXPECT_EQ(probe.calls, 1);
+}
+
+KTEST(traps, irq_set_handler_rejects_bad_input)
+{
+	KEXPECT_EQ(irq_set_handler(X86_TRAP_PF, probe_handler, NULL), -EINVAL);
+	KEXPECT_EQ(irq_set_handler(0x1f, probe_handler, NULL), -EINVAL);
+	KEXPECT_EQ(irq_set_handler(256, probe_handler, NULL), -EINVAL);
+	KEXPECT_EQ(irq_set_handler(TEST_VECTOR, NULL, NULL), -EINVAL);
+}
+
+KTEST(traps, irq_alloc_vector_in_device_range)
+{
+	int v = irq_alloc_vector(probe_handler, NULL);
+	int w = irq_alloc_vector(probe_handler, NULL);
+
+	KASSERT(v >= FIRST_DEVICE_VECTOR && v <= LAST_DEVICE_VECTOR);
+	KEXPECT(w >= FIRST_DEVICE_VECTOR && w <= LAST_DEVICE_VECTOR);
+	KEXPECT_NE(v, w);
+	irq_free_handler(v);
+	irq_free_handler(w);
+}
+
+KTEST(traps, percpu_through_gs)
+{
+	struct percpu *pc = this_cpu();
+
+	KEXPECT(pc == per_cpu(smp_processor_id()));
+	KEXPECT(pc->self == pc);
+	KEXPECT_EQ(rdmsr(MSR_GS_BASE), (unsigned long)pc);
+	KEXPECT(pc->online);
+	this_cpu_write(nr_irqs, this_cpu_read(nr_irqs) + 5);
+	KEXPECT_EQ(pc->nr_irqs, this_cpu_read(nr_irqs));
+}
+
+KTEST(traps, gdt_tss_loaded)
+{
+	u16 cs, ds, tr;
+	struct percpu *pc = this_cpu();
+
+	__asm__ volatile("mov %%cs, %0; mov %%ds, %1; str %2" : "=r"(cs), "=r"(ds), "=r"(tr));
+	KEXPECT_EQ(cs, __KERNEL_CS);
+	KEXPECT_EQ(ds, __KERNEL_DS);
+	KEXPECT_EQ(tr, GDT_TSS_SEL);
+	/* ltr marked our TSS busy (type 0xb). */
+	KEXPECT_EQ((pc->arch.gdt[GDT_ENTRY_TSS] >> 40) & 0xf, 0xb);
+	for (int i = 0; i < IST_NR; i++) {
+		KEXPECT_NE(pc->arch.tss.ist[i], 0);
+		for (int j = 0; j < i; j++)
+			KEXPECT_NE(pc->arch.tss.ist[i], pc->arch.tss.ist[j]);
+	}
+}
+
+KTEST(traps, exception_names)
+{
+	KEXPECT_STREQ(exception_name(X86_TRAP_PF), "page fault");
+	KEXPECT_STREQ(exception_name(X86_TRAP_UD), "invalid opcode");
+	KEXPECT_STREQ(exception_name(X86_TRAP_DE), "divide error");
+	KEXPECT_STREQ(exception_name(31), "reserved exception");
+}

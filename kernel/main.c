@@ -8,8 +8,8 @@
 #include <kestrel/bootinfo.h>
 #include <kestrel/cmdline.h>
 #include <kestrel/console.h>
-#include <kestrel/fb.h>
 #include <kestrel/crashtest.h>
+#include <kestrel/fb.h>
 #include <kestrel/kallsyms.h>
 #include <kestrel/ktest.h>
 #include <kestrel/mm.h>

@@ -179,8 +179,11 @@ int kstrtoll(const char *s, unsigned int base, long long *res)
 {
 	unsigned long long v;
 	bool neg = *s == '-';
-	int err = kstrtoull(s + neg, base, &v);
+	int err;
 
+	if (neg && s[1] == '+')
+		return -EINVAL;	/* one sign only: "-+5" is malformed */
+	err = kstrtoull(s + neg, base, &v);
 	if (err)
 		return err;
 	if (neg ? v > (unsigned long long)1 << 63 : v > (~0ULL >> 1))

@@ -93,6 +93,14 @@ static void put_number(struct out *o, unsigned long long v, bool negative,
 			put(o, ' ');
 }
 
+/* Read a decimal width or precision, saturating instead of overflowing. */
+static const char *parse_decimal(const char *f, int *v)
+{
+	for (*v = 0; *f >= '0' && *f <= '9'; f++)
+		*v = *v > 100000 ? *v : *v * 10 + (*f - '0');
+	return f;
+}
+
 static const char *parse_spec(const char *f, struct spec *sp, va_list *ap)
 {
 	*sp = (struct spec){ .precision = -1 };
@@ -114,12 +122,11 @@ static const char *parse_spec(const char *f, struct spec *sp, va_list *ap)
 		sp->width = va_arg(*ap, int);
 		if (sp->width < 0) {
 			sp->left = true;
-			sp->width = -sp->width;
+			sp->width = sp->width < -100000 ? 100000 : -sp->width;
 		}
 		f++;
 	} else {
-		while (*f >= '0' && *f <= '9')
-			sp->width = sp->width * 10 + (*f++ - '0');
+		f = parse_decimal(f, &sp->width);
 	}
 	if (*f == '.') {
 		f++;
@@ -130,8 +137,7 @@ static const char *parse_spec(const char *f, struct spec *sp, va_list *ap)
 				sp->precision = -1;
 			f++;
 		} else {
-			while (*f >= '0' && *f <= '9')
-				sp->precision = sp->precision * 10 + (*f++ - '0');
+			f = parse_decimal(f, &sp->precision);
 		}
 	}
 	return f;
@@ -217,6 +223,7 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list args)
 				v = (unsigned char)v;
 			else if (len == 2)
 				v = (unsigned short)v;
+			sp.plus = sp.space = false;	/* signs are for %d and %i only */
 			put_number(&o, v, false, *f == 'o' ? 8 : *f == 'u' ? 10 : 16,
 				   *f == 'X', &sp);
 			break;

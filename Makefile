@@ -55,7 +55,7 @@ OBJS := $(patsubst %,$(OBJDIR)/%.o,$(basename $(SRCS)))
 
 KERNEL := $(BUILD)/kernel.elf
 
-.PHONY: all run test iso debug clean deps
+.PHONY: all run run-kernel test iso test-iso debug clean deps host-tests
 all: $(KERNEL)
 
 $(BUILD)/include/generated/version.h: FORCE
@@ -101,17 +101,112 @@ $(KERNEL): $(OBJS) $(BUILD)/kallsyms0.o linker.ld tools/check-layout.sh tools/ka
 deps:
 	$(Q)sh tools/deps.sh
 
-QEMU := qemu-system-x86_64
-QEMU_FLAGS := -accel tcg -m 256M -smp 2 -no-reboot -serial stdio -display none \
-	-device isa-debug-exit,iobase=0xf4,iosize=0x04
+# ---------------------------------------------------------------- ISO images
+# build/kestrel.iso boots the kernel through GRUB under BIOS and UEFI.
+# build/kestrel-test.iso is the same with a grub.cfg that runs a few ktests
+# and powers off, for tests/integration/iso_*.sh.
+ISO := $(BUILD)/kestrel.iso
+TEST_ISO := $(BUILD)/kestrel-test.iso
+GRUB_MKRESCUE ?= grub-mkrescue
 
-run: deps $(KERNEL)
-	$(QEMU) $(QEMU_FLAGS) -kernel $(KERNEL) -append "console=ttyS0 $(APPEND)"
+$(BUILD)/%.iso: $(KERNEL) tools/mkiso.sh
+	@$(if $(Q),echo "  ISO     $@")
+	$(Q)sh tools/mkiso.sh $@ $(KERNEL) $(GRUB_CFG_$*) $(GRUB_MKRESCUE)
+GRUB_CFG_kestrel := iso/grub.cfg
+GRUB_CFG_kestrel-test := iso/grub-test.cfg
+$(ISO): iso/grub.cfg
+$(TEST_ISO): iso/grub-test.cfg
+
+iso: $(ISO)
+test-iso: $(TEST_ISO)
+
+# ---------------------------------------------------------------- running
+# `make run` boots the ISO: serial on this terminal (Ctrl-A X quits), and a
+# window showing the framebuffer console when there is a display.
+# `make run-kernel APPEND="..."` boots build/kernel.elf directly (faster,
+# any command line). ACCEL=kvm uses KVM; QEMU_EXTRA adds QEMU options.
+QEMU := qemu-system-x86_64
+ACCEL ?= tcg
+MEM ?= 512M
+SMP ?= 2
+QEMU_EXTRA ?=
+QEMU_RUN_FLAGS := -accel $(ACCEL) -m $(MEM) -smp $(SMP) -no-reboot \
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04 $(QEMU_EXTRA)
+ifneq ($(DISPLAY)$(WAYLAND_DISPLAY),)
+QEMU_CONSOLE := -serial mon:stdio
+else
+QEMU_CONSOLE := -nographic
+endif
+
+run: deps $(ISO)
+	@echo "Booting $(ISO) (Ctrl-A X quits QEMU)"
+	-$(QEMU) $(QEMU_RUN_FLAGS) $(QEMU_CONSOLE) -cdrom $(ISO)
+
+run-kernel: deps $(KERNEL)
+	@echo "Booting $(KERNEL) (Ctrl-A X quits QEMU)"
+	-$(QEMU) $(QEMU_RUN_FLAGS) $(QEMU_CONSOLE) -kernel $(KERNEL) -append "console=ttyS0 $(APPEND)"
+
+# ---------------------------------------------------------------- debugging
+# QEMU paused at the first instruction with its gdb stub on :1234, serial
+# output in build/debug-serial.log, and gdb with tools/gdb/kestrel.gdb.
+# Quitting gdb ends QEMU. See docs/debugging.md.
+GDB ?= gdb
+debug: deps $(KERNEL)
+	@echo "QEMU serial output: $(BUILD)/debug-serial.log (tail -f it in another terminal)"
+	$(Q)tools/qemu-run -t 86400 -o $(BUILD)/debug-serial.log -- -m $(MEM) -smp $(SMP) -s -S \
+		-kernel $(KERNEL) -append "console=ttyS0 $(APPEND)" & qpid=$$!; \
+	$(GDB) -q -x tools/gdb/kestrel.gdb $(KERNEL); \
+	kill $$qpid 2>/dev/null; wait $$qpid 2>/dev/null; true
+
+# ---------------------------------------------------------------- tests
+# Host unit tests: tests/host/<name>_test.c with the kernel sources named
+# on its "HOST_SOURCES:" line, built with the host compiler and the
+# sanitizers into build/host/<name>_test (see docs/testing.md).
+HOSTCC ?= gcc
+HOST_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter \
+	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
+	-ffreestanding -fno-builtin \
+	-Itests/host/include -Iinclude -Iarch/x86/include -I$(BUILD)/include \
+	-include tests/host/rename.h -MMD -MP
+HOST_TEST_SRCS := $(sort $(wildcard tests/host/*_test.c))
+HOST_TESTS := $(patsubst tests/host/%.c,$(BUILD)/host/%,$(HOST_TEST_SRCS))
+host_sources = $(shell sed -n 's|.*HOST_SOURCES:\([^*]*\).*|\1|p' $(1))
+
+$(BUILD)/host/obj/%.o: %.c $(BUILD)/include/generated/version.h tests/host/rename.h
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  HOSTCC  $<")
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -c $< -o $@
+
+# The framework itself uses the C library, so it is built without renaming.
+$(BUILD)/host/obj/tests/host/htest.o: tests/host/htest.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  HOSTCC  $<")
+	$(Q)$(HOSTCC) -std=gnu11 -g -O1 -Wall -Wextra -Werror \
+		-fsanitize=address,undefined -fno-sanitize-recover=all -c $< -o $@
+
+define host_test_rule
+$(BUILD)/host/$(1): $(BUILD)/host/obj/tests/host/$(1).o $(BUILD)/host/obj/tests/host/htest.o \
+		$(patsubst %.c,$(BUILD)/host/obj/%.o,$(call host_sources,tests/host/$(1).c))
+	@$$(if $$(Q),echo "  HOSTLD  $$@")
+	$$(Q)$$(HOSTCC) -fsanitize=address,undefined -o $$@ $$^
+endef
+$(foreach t,$(HOST_TESTS),$(eval $(call host_test_rule,$(notdir $(t)))))
+
+host-tests: $(HOST_TESTS)
+
+# Everything `make test` needs built, then every test (tools/run-tests).
+test: deps $(KERNEL) $(ISO) $(TEST_ISO) host-tests
+	$(Q)tools/run-tests
+
+# ---------------------------------------------------------------- editors
+# compile_commands.json from the real compile commands (make -n -B).
+compile_commands.json: FORCE
+	$(Q)$(PYTHON) tools/gen-compile-commands.py $(MAKE) > $@.tmp && mv $@.tmp $@
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) compile_commands.json
 
 .PHONY: FORCE
 FORCE:
 
--include $(OBJS:.o=.d)
+-include $(OBJS:.o=.d) $(shell find $(BUILD)/host -name "*.d" 2>/dev/null)

@@ -2,7 +2,7 @@
 # Malformed and unknown command-line words give a clear message each, and
 # the kernel goes on to the end of boot (here: runs a ktest and powers off
 # with its verdict, so exit status 33 proves boot finished).
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib.bash"
 
 boot_kernel 60 'console=ttyS0 loglevel=abc frobnicate ktest=printk.format_strings loglevel=99 bad.param=1 msg="never closed' -m 64M
 expect_status 33

@@ -3,7 +3,7 @@
 # `Command line: console=ttyS0 foo=bar baz` and `Kestrel <version>` (the
 # -kernel path QEMU puts in front must not show). A second boot checks
 # that quotes are echoed verbatim while the kernel still parses past them.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib.bash"
 
 QEMU_RUN_OPTS=(-u '^Command line:.*')
 boot_kernel 30 "console=ttyS0 foo=bar baz" -m 64M

@@ -1,4 +1,4 @@
-# tests/integration/lib.sh: helpers for integration tests (source it).
+# tests/integration/lib.bash: helpers for integration tests (source it).
 #
 # An integration test is an executable bash script tests/integration/NAME.sh
 # run from anywhere after `make` and `make iso`; exit status 0 is a pass,
@@ -6,7 +6,7 @@
 # QEMU run goes through tools/qemu-run so it has a time limit. Serial logs
 # go to build/test-logs/NAME*.log.
 #
-#	. "$(dirname "$0")/lib.sh"
+#	. "$(dirname "$0")/lib.bash"
 #	boot_kernel 30 "console=ttyS0 ktest=printk.*" -m 64M
 #	expect_status 33
 #	expect_line '^Memory: [0-9]+ MiB usable$' "the memory line"

@@ -19,6 +19,7 @@
 #include <kestrel/serial.h>
 #include <kestrel/time.h>
 #include <kestrel/version.h>
+#include <asm/cpufeature.h>
 #include <asm/i8259.h>
 #include <asm/processor.h>
 #include <asm/rtc.h>
@@ -50,7 +51,8 @@ void start_kernel(u32 magic, u32 info_phys)
 	/* Memory map, final page tables, page allocator, slab, vmalloc: all later steps allocate. */
 	mm_init();
 
-	/* [cpu] symbol table for backtraces; SMEP/SMAP/UMIP. */
+	/* NX, SMEP, SMAP, UMIP: after mm, whose final page tables have no user pages. */
+	cpu_features_init();
 
 	/* The screen console; after mm because it maps video memory. */
 	video_console_init();

@@ -14,6 +14,7 @@
  * other pages of the block are untouched, which is why boot only has to
  * zero mem_map and write one struct page per 2 MiB of free memory.
  */
+#include <stdarg.h>
 #include <kestrel/memblock.h>
 #include <kestrel/mm.h>
 #include <kestrel/printk.h>
@@ -125,11 +126,28 @@ struct page *alloc_pages(gfp_t gfp, unsigned int order)
 	return page;
 }
 
+bool mm_errors_expected;
+
+void mm_report_error(const char *fmt, ...)
+{
+	char msg[192];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vscnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (mm_errors_expected) {
+		pr_info("mm: expected error: %s\n", msg);
+		return;
+	}
+	pr_err("BUG: %s\n", msg);
+	WARN_ON(1);
+}
+
 static void bad_page(struct page *page, unsigned int order, const char *why)
 {
-	pr_err("BUG: page allocator: freeing pfn %#lx (order %u, flags %#lx, count %d): %s\n",
-	       page_to_pfn(page), order, page->flags, page_count(page), why);
-	WARN_ON(1);
+	mm_report_error("page allocator: freeing pfn %#lx (order %u, flags %#lx, count %d): %s",
+			page_to_pfn(page), order, page->flags, page_count(page), why);
 }
 
 void __free_pages(struct page *page, unsigned int order)
@@ -184,8 +202,7 @@ void free_pages(unsigned long addr, unsigned int order)
 	if (!addr)
 		return;
 	if (!virt_addr_valid((void *)addr) || !IS_ALIGNED(addr, PAGE_SIZE)) {
-		pr_err("BUG: free_pages: %#lx is not a page of the direct map\n", addr);
-		WARN_ON(1);
+		mm_report_error("free_pages: %#lx is not a page of the direct map", addr);
 		return;
 	}
 	__free_pages(virt_to_page((void *)addr), order);

@@ -14,8 +14,8 @@
  * the cache from any object pointer. Slabs are buddy blocks, hence
  * aligned to their size: the first page is pfn & ~(2^order - 1).
  *
- * Checks (each prints "BUG: slab: ..." and a WARNING, then ignores the
- * free): double free, freeing into the wrong cache, pointers into the
+ * Checks (each prints "BUG: slab: ..." and a WARNING through
+ * mm_report_error, then ignores the free): double free, freeing into the wrong cache, pointers into the
  * middle of an object, pointers that are not from a slab at all.
  *
  * Locking: each cache's lock (irqsave: kmalloc is allowed in interrupt
@@ -64,11 +64,10 @@ static void slab_error(struct kmem_cache *c, const void *caller, const char *fmt
 	char msg[128];
 
 	snprintf(msg, sizeof(msg), fmt, p);
-	pr_err("BUG: slab: %s (cache %s), called from %pS\n", msg, c ? c->name : "?", caller);
 	__atomic_add_fetch(&slab_error_count, 1, __ATOMIC_RELAXED);
 	if (c)
 		__atomic_add_fetch(&c->errors, 1, __ATOMIC_RELAXED);
-	WARN_ON(1);
+	mm_report_error("slab: %s (cache %s), called from %pS", msg, c ? c->name : "?", caller);
 }
 
 static bool cache_setup(struct kmem_cache *c, const char *name, size_t size, size_t align,
@@ -297,9 +296,8 @@ void kmem_cache_destroy(struct kmem_cache *c)
 	if (c->active_objs) {
 		unsigned long n = c->active_objs;
 		spin_unlock_irqrestore(&c->lock, flags);
-		pr_err("BUG: slab: kmem_cache_destroy(%s) with %lu objects in use: refused\n",
-		       c->name, n);
-		WARN_ON(1);
+		mm_report_error("slab: kmem_cache_destroy(%s) with %lu objects in use: refused",
+				c->name, n);
 		return;
 	}
 	/* No objects in use means no slabs: the last free released each. */

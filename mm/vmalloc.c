@@ -164,8 +164,7 @@ static void __vfree(const void *addr, unsigned int flags, const char *who)
 		return;
 	area = find_vm_area(addr);
 	if (!area || !(area->flags & flags) || area->addr != (unsigned long)addr) {
-		pr_err("BUG: %s(%p): not an address it returned, or freed already\n", who, addr);
-		WARN_ON(1);
+		mm_report_error("%s(%p): not an address it returned, or freed already", who, addr);
 		return;
 	}
 	pages = area->pages;

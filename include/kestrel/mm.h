@@ -120,6 +120,16 @@ unsigned long nr_free_pages(void);
 /* The smallest order whose block holds size bytes. */
 unsigned int get_order(unsigned long size);
 
+/*
+ * Tests only: while set, the allocators' consistency checks (double free,
+ * foreign pointer, ...) still detect and count problems, but report them
+ * as "mm: expected error:" lines instead of BUG/WARNING, so a test of the
+ * checks leaves a clean log.
+ */
+extern bool mm_errors_expected;
+/* Report a misuse found by an mm check: a BUG line and a WARNING (see above). */
+void mm_report_error(const char *fmt, ...) __printf(1, 2);
+
 /* Usable RAM reported by the boot memory map, in bytes. */
 extern phys_addr_t totalram_bytes;
 

@@ -52,8 +52,7 @@ void iounmap(volatile void __iomem *addr)
 	area = find_vm_area((const void *)addr);
 	if (!area || !(area->flags & VM_IOREMAP) ||
 	    area->addr != ((unsigned long)addr & PAGE_MASK)) {
-		pr_err("BUG: iounmap(%p): not an address ioremap returned\n", (const void *)addr);
-		WARN_ON(1);
+		mm_report_error("iounmap(%p): not an address ioremap returned", (const void *)addr);
 		return;
 	}
 	free_vm_area(area);

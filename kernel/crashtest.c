@@ -7,6 +7,7 @@
 #include <kestrel/crashtest.h>
 #include <kestrel/printk.h>
 #include <kestrel/string.h>
+#include <kestrel/vmalloc.h>
 
 static const char *crash_mode;
 
@@ -18,7 +19,7 @@ static int crashtest_param(const char *val)
 	return 0;
 }
 KERNEL_PARAM("crashtest", crashtest_param,
-	     "test hook: crash on purpose after init (pagefault, ud2, divzero, gpf, warn, panic)");
+	     "test hook: crash on purpose after init (pagefault, ud2, divzero, gpf, stackoverflow, warn, panic)");
 
 /* volatile: the compiler must really do the access, not prove it undefined. */
 static __noinline void crash_pagefault(void)
@@ -60,6 +61,48 @@ static __noinline void crash_warn(void)
 	pr_info("crashtest: survived the warning\n");
 }
 
+/* Never reached in practice: it only keeps the compiler from calling the recursion infinite. */
+static volatile unsigned long recursion_limit = ~0UL;
+
+static __noinline unsigned long recurse(unsigned long depth)
+{
+	volatile unsigned long pad[32];	/* 256 bytes a level: the guard page comes soon */
+
+	pad[0] = depth;
+	if (depth >= recursion_limit)
+		return pad[0];
+	return recurse(depth + 1) + pad[0];
+}
+
+/* Run fn on the stack whose top is top, then come back to ours. */
+static void call_on_stack(unsigned long (*fn)(unsigned long), unsigned long top)
+{
+	__asm__ volatile("mov %%rsp, %%rbx\n\t"
+			 "mov %[top], %%rsp\n\t"
+			 "xor %%edi, %%edi\n\t"
+			 "call *%[fn]\n\t"
+			 "mov %%rbx, %%rsp"
+			 :
+			 : [top] "r"(top), [fn] "r"(fn)
+			 : "rbx", "rax", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11",
+			   "memory", "cc");
+}
+
+static __noinline void crash_stackoverflow(void)
+{
+	const unsigned long size = 16384;
+	void *stack = alloc_kernel_stack(size);
+
+	if (!stack) {
+		pr_err("crashtest: no memory for a kernel stack, not crashing\n");
+		return;
+	}
+	pr_info("crashtest: unbounded recursion on a %lu KiB stack at %p (guard page below)\n",
+		size / 1024, stack);
+	call_on_stack(recurse, (unsigned long)stack + size);
+	free_kernel_stack(stack);
+}
+
 static __noinline void crash_panic(void)
 {
 	panic("crashtest: panic on request");
@@ -73,6 +116,7 @@ static const struct {
 	{ "gpf", crash_gpf },
 	{ "ud2", crash_ud2 },
 	{ "divzero", crash_divzero },
+	{ "stackoverflow", crash_stackoverflow },
 	{ "warn", crash_warn },
 	{ "panic", crash_panic },
 };

@@ -6,6 +6,8 @@
  *	crashtest=ud2		execute an invalid opcode (#UD)
  *	crashtest=divzero	divide by zero (#DE)
  *	crashtest=gpf		read a non-canonical address (#GP)
+ *	crashtest=stackoverflow	recurse without end on a kernel stack with a
+ *				guard page (#PF that cannot be delivered: #DF)
  *	crashtest=warn		WARN_ON(1), then carry on
  *	crashtest=panic		panic()
  *

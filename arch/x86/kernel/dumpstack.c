@@ -18,7 +18,8 @@
 #include <asm/processor.h>
 #include <asm/ptrace.h>
 
-#define MAX_TRACE_DEPTH 48
+#define MAX_TRACE_DEPTH 48	/* lines printed */
+#define MAX_WALK_DEPTH 100000	/* frames followed (recursion runs collapse) */
 
 static void print_address(const char *lvl, unsigned long addr, bool is_return)
 {
@@ -30,23 +31,49 @@ static void print_address(const char *lvl, unsigned long addr, bool is_return)
 		printk("%s %016lx\n", lvl, addr);
 }
 
-/* Walk the frame-pointer chain starting at frame rbp. */
+static void flush_repeats(const char *lvl, unsigned long repeats)
+{
+	if (repeats)
+		printk("%s ... the frame above %lu more time%s (recursion)\n", lvl, repeats,
+		       repeats == 1 ? "" : "s");
+}
+
+/*
+ * Walk the frame-pointer chain starting at frame rbp. Runs of identical
+ * return addresses (deep recursion, a stack overflow) print as one line.
+ */
 static void show_trace_log_lvl(const char *lvl, unsigned long rbp)
 {
-	for (int depth = 0; rbp && depth < MAX_TRACE_DEPTH; depth++) {
+	unsigned long last = 0, repeats = 0;
+	int printed = 0;
+
+	for (int walked = 0; rbp && walked < MAX_WALK_DEPTH; walked++) {
 		unsigned long frame[2];	/* saved rbp, return address */
 
 		if (!IS_ALIGNED(rbp, 8) || copy_from_kernel_nofault(frame, (void *)rbp, sizeof(frame))) {
+			flush_repeats(lvl, repeats);
 			printk("%s (bad frame pointer %016lx, trace ends)\n", lvl, rbp);
 			return;
 		}
 		if (!frame[1])
-			return;
-		print_address(lvl, frame[1], true);
+			break;
+		if (frame[1] == last) {
+			repeats++;
+		} else {
+			flush_repeats(lvl, repeats);
+			repeats = 0;
+			if (++printed > MAX_TRACE_DEPTH) {
+				printk("%s ... (trace cut at %d frames)\n", lvl, MAX_TRACE_DEPTH);
+				return;
+			}
+			print_address(lvl, frame[1], true);
+			last = frame[1];
+		}
 		if (frame[0] == rbp)
-			return;	/* a loop: the chain is corrupt */
+			break;	/* a loop: the chain is corrupt */
 		rbp = frame[0];
 	}
+	flush_repeats(lvl, repeats);
 }
 
 static void show_cpu_line(const char *lvl)

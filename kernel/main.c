@@ -19,8 +19,10 @@
 #include <kestrel/serial.h>
 #include <kestrel/time.h>
 #include <kestrel/version.h>
+#include <asm/apic.h>
 #include <asm/cpufeature.h>
 #include <asm/i8259.h>
+#include <asm/ioapic.h>
 #include <asm/processor.h>
 #include <asm/rtc.h>
 
@@ -63,6 +65,11 @@ void start_kernel(u32 magic, u32 info_phys)
 	i8259_init_masked();
 	/* Calibrate the TSC against the HPET or PIT: ktime_get_ns(), udelay(). */
 	time_init();
+	/* The local APIC (this CPU) and IOAPICs (all device lines masked). */
+	apic_init();
+	ioapic_init();
+	/* The APIC timer against the same reference as the TSC. */
+	lapic_timer_calibrate();
 	/* The wall clock, once, for the log. */
 	rtc_init();
 

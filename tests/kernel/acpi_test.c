@@ -11,7 +11,10 @@
 #include <kestrel/cmdline.h>
 #include <kestrel/ktest.h>
 #include <kestrel/string.h>
+#include <kestrel/errno.h>
+#include <asm/apic.h>
 #include <asm/hpet.h>
+#include <asm/ioapic.h>
 
 KERNEL_PARAM_QUERY("ktest.expect_cpus", ktest_expect_cpus, "acpi ktests: enabled CPUs QEMU has");
 KERNEL_PARAM_QUERY("ktest.machine", ktest_machine, "acpi ktests: QEMU machine, pc or q35");
@@ -185,4 +188,52 @@ KTEST(acpi, mcfg)
 	} else if (machine && !strcmp(machine, "pc")) {
 		KEXPECT_EQ(acpi_platform.nr_mcfg, 0);
 	}
+}
+
+KTEST(acpi, ioapic_honours_overrides)
+{
+	u64 rte;
+
+	if (!expect_acpi()) {
+		KEXPECT_EQ(ioapic_route_irq(1, 0x21, 0), -ENODEV);
+		return;
+	}
+	KASSERT(ioapic_count() >= 1);
+	/* ISA IRQ 0 (the PIT) arrives on GSI 2 on every QEMU PC. */
+	KEXPECT_EQ(ioapic_isa_irq_to_gsi(0), 2);
+	/*
+	 * Program a real entry on IRQ 1 (the keyboard, idle in a test run)
+	 * with interrupts off, read it back, mask it again.
+	 */
+	KEXPECT_EQ(ioapic_isa_irq_to_gsi(1), 1);
+	KASSERT_EQ(ioapic_route_irq(1, 0x21, 0), 0);
+	KASSERT_EQ(ioapic_read_entry(1, &rte), 0);
+	KEXPECT_EQ(ioapic_mask_irq(1, true), 0);
+	KEXPECT_EQ(rte & IOAPIC_RTE_VECTOR, 0x21);
+	KEXPECT(!(rte & (IOAPIC_RTE_MASKED | IOAPIC_RTE_LEVEL | IOAPIC_RTE_ACTIVE_LOW)));
+	KEXPECT_EQ(rte >> 56, apic_cpu_to_id(0));
+	KASSERT_EQ(ioapic_read_entry(1, &rte), 0);
+	KEXPECT(rte & IOAPIC_RTE_MASKED);
+
+	/*
+	 * Every override's polarity and trigger go into its entry (checked
+	 * on the computed entry: unmasking live PCI lines here could leave
+	 * an interrupt pending with no handler).
+	 */
+	for (int i = 0; i < acpi_platform.nr_overrides; i++) {
+		const struct acpi_override *o = &acpi_platform.overrides[i];
+		bool low = (o->flags & ACPI_MADT_POLARITY_MASK) == ACPI_MADT_POLARITY_LOW;
+		bool level = (o->flags & ACPI_MADT_TRIGGER_MASK) == ACPI_MADT_TRIGGER_LEVEL;
+
+		if (o->bus != 0 || o->source_irq > 15)
+			continue;
+		KEXPECT_EQ(ioapic_isa_irq_to_gsi(o->source_irq), o->gsi);
+		rte = ioapic_isa_rte(o->source_irq, 0x30, 0);
+		KEXPECT_EQ(!!(rte & IOAPIC_RTE_ACTIVE_LOW), low);
+		KEXPECT_EQ(!!(rte & IOAPIC_RTE_LEVEL), level);
+	}
+	/* QEMU's PCI interrupt lines (IRQ 5, 9, 10, 11) are level-triggered. */
+	KEXPECT(ioapic_isa_rte(9, 0x30, 0) & IOAPIC_RTE_LEVEL);
+	KEXPECT_EQ(ioapic_route_irq(16, 0x30, 0), -EINVAL);
+	KEXPECT_EQ(ioapic_route_irq(1, 0x30, 9999), -EINVAL);
 }

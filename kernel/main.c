@@ -73,7 +73,9 @@ void start_kernel(u32 magic, u32 info_phys)
 	/* The wall clock, once, for the log. */
 	rtc_init();
 
-	/* [platform] interrupts on. */
+	/* The tick (this CPU's APIC timer at HZ), then interrupts on. */
+	time_start_tick();
+	local_irq_enable();
 
 	/* Test hook: crash on purpose now that everything is up (crashtest=). */
 	crashtest_run();

@@ -8,16 +8,22 @@
  *
  * time_init() runs once on the boot CPU. tsc_boot and the TSC factors are
  * written there before any other CPU exists and are read-only afterwards.
- * jiffies is written only by the boot CPU's timer interrupt.
+ * jiffies is written only by the boot CPU's tick; cpu_ticks[n] only by
+ * CPU n's tick (a per-CPU counter: no lock, other CPUs only read it).
  */
+#include <kestrel/errno.h>
+#include <kestrel/percpu.h>
 #include <kestrel/printk.h>
 #include <kestrel/time.h>
+#include <asm/apic.h>
+#include <asm/irq_vectors.h>
 #include <asm/hpet.h>
 #include <asm/pit.h>
 #include <asm/processor.h>
 #include <asm/tsc.h>
 
 u64 jiffies;
+static u64 cpu_ticks[NR_CPUS];
 
 static u64 tsc_boot;		/* TSC value that ktime_get_ns() counts from */
 static bool use_hpet;
@@ -101,4 +107,30 @@ void time_init(void)
 	if (tsc_calibrate())
 		panic("time: cannot calibrate the TSC against the %s", time_reference_name());
 	pr_info("clocksource: tsc (ktime_get_ns), reference %s\n", time_reference_name());
+}
+
+void timer_tick(void)
+{
+	unsigned int cpu = smp_processor_id();
+
+	WRITE_ONCE(cpu_ticks[cpu], cpu_ticks[cpu] + 1);
+	if (cpu == 0)
+		WRITE_ONCE(jiffies, jiffies + 1);
+}
+
+u64 timer_ticks(unsigned int cpu)
+{
+	return cpu < NR_CPUS ? READ_ONCE(cpu_ticks[cpu]) : 0;
+}
+
+int time_start_tick(void)
+{
+	if (!apic_available() || !lapic_timer_hz) {
+		pr_warn("time: no calibrated local APIC timer, no periodic tick (jiffies stay 0)\n");
+		return -ENODEV;
+	}
+	lapic_timer_start_periodic(LOCAL_TIMER_VECTOR, HZ);
+	if (smp_processor_id() == 0)
+		pr_info("time: tick at %d Hz from the local APIC timer\n", HZ);
+	return 0;
 }

@@ -71,7 +71,7 @@ static void add_ioapic(const u8 *e)
 	a->ioapics[a->nr_ioapics++] = (struct acpi_ioapic){
 		.id = e[2], .address = get32(e + 4), .gsi_base = get32(e + 8),
 	};
-	pr_info("ACPI: IOAPIC[%d]: apic_id %u, address 0x%x, GSI %u-\n", a->nr_ioapics - 1,
+	pr_info("ACPI: IOAPIC[%d]: apic_id %u, address 0x%x, GSI base %u\n", a->nr_ioapics - 1,
 		e[2], get32(e + 4), get32(e + 8));
 }
 

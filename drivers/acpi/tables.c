@@ -12,6 +12,7 @@
 #include <kestrel/bootinfo.h>
 #include <kestrel/printk.h>
 #include <kestrel/string.h>
+#include <asm/ioremap.h>
 #include <asm/page.h>
 
 struct acpi_platform acpi_platform;
@@ -35,13 +36,16 @@ u8 acpi_checksum(const void *p, size_t len)
 
 void *acpi_map(phys_addr_t phys, size_t len)
 {
-	/*
-	 * Firmware puts the tables below 4 GiB, which the direct map covers
-	 * from boot on. A table above that is refused rather than guessed at.
-	 */
-	if (!phys || phys + len > (4ULL << 30) || phys + len < phys)
+	if (!phys || phys + len < phys)
 		return NULL;
-	return __va(phys);
+	/*
+	 * Firmware puts the tables below 4 GiB, which the direct map always
+	 * covers (mm keeps it for firmware tables); anything above gets a
+	 * cached mapping of its own, kept for the kernel's lifetime.
+	 */
+	if (phys + len <= (4ULL << 30))
+		return __va(phys);
+	return (void *)ioremap_cache(phys, len);
 }
 
 phys_addr_t acpi_rsdp_address(void)

@@ -23,7 +23,7 @@
 #define NSEC_PER_MSEC 1000000ULL
 #define NSEC_PER_SEC 1000000000ULL
 
-/* Written only by the boot CPU's timer interrupt; read it with get_jiffies_64(). */
+/* Written only by the boot CPU's tick interrupt; read it with get_jiffies_64(). */
 extern u64 jiffies;
 
 static inline u64 get_jiffies_64(void)
@@ -37,6 +37,16 @@ void mdelay(unsigned long ms);
 
 /* Find the reference clock, calibrate the TSC, print `tsc: <N> MHz`. */
 void time_init(void);
+/*
+ * Start this CPU's periodic tick (local APIC timer at HZ on
+ * LOCAL_TIMER_VECTOR); the boot CPU calls it before enabling interrupts,
+ * each AP at bring-up. Returns 0 or -ENODEV without a local APIC.
+ */
+int time_start_tick(void);
+/* Called by the tick interrupt on the CPU it hit, interrupts off. */
+void timer_tick(void);
+/* Ticks taken so far by CPU cpu. */
+u64 timer_ticks(unsigned int cpu);
 
 /* Name of the reference clock ("hpet" or "pit"). */
 const char *time_reference_name(void);

@@ -4,6 +4,7 @@
  * wrong calibration (a factor of 2, 10, 1000), not jitter.
  */
 #include <kestrel/ktest.h>
+#include <kestrel/percpu.h>
 #include <kestrel/time.h>
 #include <asm/apic.h>
 #include <asm/hpet.h>
@@ -106,4 +107,36 @@ KTEST(timer, apic_vs_tsc)
 	KASSERT(c1 < c0);
 	counted = (u64)(c0 - c1) * NSEC_PER_SEC / lapic_timer_hz;
 	KEXPECT(close_enough(counted, k1 - k0));
+}
+
+KTEST(timer, jiffies_advance)
+{
+	u64 j0, j1, t0, t1, k0, k1;
+
+	KASSERT(!irqs_disabled());
+	KASSERT(apic_available());
+	j0 = get_jiffies_64();
+	t0 = timer_ticks(smp_processor_id());
+	k0 = ktime_get_ns();
+	mdelay(200);
+	k1 = ktime_get_ns();
+	j1 = get_jiffies_64();
+	t1 = timer_ticks(smp_processor_id());
+	/*
+	 * HZ ticks a second: about 20 in 200 ms. Generous: a late or merged
+	 * tick under an emulator loses some, nothing adds any.
+	 */
+	KEXPECT(j1 - j0 >= (k1 - k0) * HZ / NSEC_PER_SEC / 2);
+	KEXPECT(j1 - j0 <= (k1 - k0) * HZ / NSEC_PER_SEC * 12 / 10 + 1);
+	KEXPECT_EQ(t1 - t0, j1 - j0);	/* the boot CPU's own count is jiffies */
+}
+
+KTEST(timer, jiffies_stop_with_irqs_off)
+{
+	unsigned long flags = local_irq_save();
+	u64 j0 = get_jiffies_64();
+
+	mdelay(50);
+	KEXPECT_EQ(get_jiffies_64(), j0);
+	local_irq_restore(flags);
 }

@@ -23,7 +23,8 @@
 #include <kestrel/time.h>
 #include <asm/apic.h>
 #include <asm/io.h>
-#include <asm/irq_vectors.h>
+#include <asm/irq.h>
+#include <asm/ioremap.h>
 #include <asm/page.h>
 #include <asm/processor.h>
 
@@ -149,6 +150,30 @@ void apic_setup_this_cpu(void)
 	apic_eoi();	/* drop anything left in service by the firmware */
 }
 
+static void lapic_timer_interrupt(struct pt_regs *regs, void *data)
+{
+	timer_tick();
+	apic_eoi();
+}
+
+/*
+ * A spurious interrupt: the APIC withdrew an interrupt it had signalled.
+ * It is not in service, so it must not get an EOI.
+ */
+static unsigned long nr_spurious;	/* statistics only: racy increments are fine */
+
+static void spurious_interrupt(struct pt_regs *regs, void *data)
+{
+	nr_spurious++;
+}
+
+static void install_handlers(void)
+{
+	if (irq_set_handler(LOCAL_TIMER_VECTOR, lapic_timer_interrupt, NULL) ||
+	    irq_set_handler(SPURIOUS_APIC_VECTOR, spurious_interrupt, NULL))
+		pr_err("apic: cannot install the timer/spurious handlers\n");
+}
+
 int apic_init(void)
 {
 	u32 a, b, c, d;
@@ -167,14 +192,14 @@ int apic_init(void)
 		phys = acpi_platform.has_madt ? acpi_platform.lapic_address : base_msr & PAGE_MASK;
 		if (!phys)
 			phys = base_msr & PAGE_MASK;
-		/* The APIC page lives below 4 GiB, inside the boot direct map. */
-		lapic_base = phys < (4ULL << 30) ? __va(phys) : NULL;
+		lapic_base = ioremap(phys, APIC_MMIO_SIZE);
 		if (!lapic_base) {
 			pr_err("apic: cannot map the local APIC at %#llx\n", (unsigned long long)phys);
 			return -ENODEV;
 		}
 	}
 	apic_present = true;
+	install_handlers();
 	apic_setup_this_cpu();
 	build_cpu_table();
 	pr_info("apic: %s mode, boot CPU APIC id %u, version %#x, %u CPUs\n",

@@ -13,7 +13,7 @@
 #include <kestrel/printk.h>
 #include <asm/hpet.h>
 #include <asm/io.h>
-#include <asm/page.h>
+#include <asm/ioremap.h>
 
 #define HPET_CAP 0x000		/* 63:32 period in fs, 13 64-bit counter, 12:8 last timer */
 #define HPET_CONF 0x010		/* bit 0: counter enable, bit 1: legacy replacement */
@@ -65,8 +65,7 @@ int hpet_init(void)
 
 	if (!acpi_platform.has_hpet)
 		return -ENODEV;
-	/* The HPET sits below 4 GiB, inside the boot direct map. */
-	base = acpi_platform.hpet_address < (4ULL << 30) ? __va(acpi_platform.hpet_address) : NULL;
+	base = ioremap(acpi_platform.hpet_address, HPET_MMIO_SIZE);
 	if (!base) {
 		pr_err("hpet: cannot map %#llx\n", (unsigned long long)acpi_platform.hpet_address);
 		return -ENOMEM;
@@ -76,6 +75,7 @@ int hpet_init(void)
 	if (!hpet_period_fs || hpet_period_fs > HPET_MAX_PERIOD_FS) {
 		pr_err("hpet: bad counter period %llu fs, not used\n",
 		       (unsigned long long)hpet_period_fs);
+		iounmap(base);
 		hpet_period_fs = 0;
 		return -ENODEV;
 	}

@@ -19,11 +19,12 @@
 #include <asm/apic.h>
 #include <asm/io.h>
 #include <asm/ioapic.h>
-#include <asm/page.h>
+#include <asm/ioremap.h>
 
 #define IOREGSEL 0x00
 #define IOWIN 0x10
 #define IOAPIC_REG_ID 0x00
+#define IOAPIC_MMIO_SIZE 0x20
 #define IOAPIC_REG_VER 0x01	/* bits 23:16 highest redirection entry */
 #define IOAPIC_REG_RTE(n) (0x10 + 2 * (n))
 
@@ -187,13 +188,12 @@ void ioapic_init(void)
 		const struct acpi_ioapic *a = &acpi_platform.ioapics[i];
 		struct ioapic *io = &ioapics[nr_ioapics];
 
-		/* IOAPICs sit below 4 GiB, inside the boot direct map. */
-		if (a->address >= (4ULL << 30)) {
-			pr_err("ioapic: %u at %#llx is not mappable, ignored\n", a->id,
+		io->base = ioremap(a->address, IOAPIC_MMIO_SIZE);
+		if (!io->base) {
+			pr_err("ioapic: %u at %#llx cannot be mapped, ignored\n", a->id,
 			       (unsigned long long)a->address);
 			continue;
 		}
-		io->base = __va(a->address);
 		io->gsi_base = a->gsi_base;
 		io->nr_pins = ((io_read(io, IOAPIC_REG_VER) >> 16) & 0xff) + 1;
 		spin_lock_irqsave(&ioapic_lock, flags);

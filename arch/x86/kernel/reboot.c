@@ -12,15 +12,16 @@
  * controller's reset line (command 0xfe), and last a triple fault (an
  * empty IDT and an exception), which every x86 turns into a reset.
  *
- * These run once, at the end; they take no locks, so they work even when
- * a CPU died holding one.
+ * These run once, at the end, and take no locks, so they work even when a
+ * CPU died holding one; the one exception is a memory-space reset
+ * register, which is mapped (ioremap) when it is used.
  */
 #include <kestrel/acpi.h>
 #include <kestrel/printk.h>
 #include <kestrel/reboot.h>
 #include <kestrel/time.h>
 #include <asm/io.h>
-#include <asm/page.h>
+#include <asm/ioremap.h>
 #include <asm/processor.h>
 
 #define ACPI_PM1_SCI_EN (1 << 0)
@@ -107,11 +108,12 @@ static void acpi_reset(void)
 	case ACPI_SPACE_IO:
 		outb(g->address, a->reset_value);
 		break;
-	case ACPI_SPACE_MEM:
-		/* The reset register sits below 4 GiB, inside the boot direct map. */
-		if (g->address < (4ULL << 30))
-			writeb(a->reset_value, __va(g->address));
+	case ACPI_SPACE_MEM: {
+		void __iomem *reg = ioremap(g->address, 1);
+		if (reg)
+			writeb(a->reset_value, reg);
 		break;
+	}
 	case ACPI_SPACE_PCI:
 		pci_conf_write8(g, a->reset_value);
 		break;

@@ -73,7 +73,7 @@ void apic_setup_this_cpu(void);
 extern u64 lapic_timer_hz;
 /* Calibrate against the reference clock (HPET or PIT); 0 or -EIO. Boot CPU. */
 int lapic_timer_calibrate(void);
-/* Program this CPU's timer periodic at hz on vector (counts in lapic_timer_ticks()). */
+/* Program this CPU's timer periodic at hz on vector (the tick: time_start_tick()). */
 void lapic_timer_start_periodic(unsigned int vector, unsigned int hz);
 /* Program a one-shot countdown of count ticks with the interrupt masked (for tests). */
 void lapic_timer_oneshot_masked(u32 count);

@@ -59,7 +59,7 @@ void start_kernel(u32 magic, u32 info_phys)
 	/* The screen console; after mm because it maps video memory. */
 	video_console_init();
 
-	/* [platform] ACPI first: it says which timers and controllers exist. */
+	/* ACPI first: it says which timers and controllers exist. */
 	acpi_init();
 	/* The legacy PICs must be masked before any interrupt is enabled. */
 	i8259_init_masked();

@@ -155,6 +155,9 @@ boot_gdt_desc:
 	.short	boot_gdt_end - boot_gdt - 1
 	.long	boot_gdt
 
+	/* CFI into .debug_frame: the linker script discards .eh_frame. */
+	.cfi_sections .debug_frame
+
 	.section .text.entry, "ax"
 	.code64
 	.globl start64_high

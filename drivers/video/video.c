@@ -25,7 +25,7 @@
 #include <kestrel/errno.h>
 #include <kestrel/fb.h>
 #include <kestrel/printk.h>
-#include <asm/page.h>
+#include <asm/ioremap.h>
 
 #define FBCON_MAX_CELLS (240 * 100)
 #define VGA_TEXT_PHYS 0xb8000
@@ -49,14 +49,13 @@ static struct console screen_console = {
 };
 
 /*
- * Map video memory. The boot page tables map physical 0-4 GiB at
- * PAGE_OFFSET; a framebuffer above that cannot be reached yet.
+ * Map video memory with ioremap(): the framebuffer can sit anywhere,
+ * above 4 GiB included, and is not RAM. The mapping is uncached, which
+ * makes reads slow; the consoles never read it (see drivers/video/vt.c).
  */
 static void *video_map(phys_addr_t phys, size_t size)
 {
-	if (phys + size > (4ULL << 30))
-		return NULL;
-	return __va(phys);
+	return (void *)ioremap(phys, size);
 }
 
 static int fbcon_start(const struct boot_framebuffer *bf)
@@ -76,8 +75,10 @@ static int fbcon_start(const struct boot_framebuffer *bf)
 	if (!fb.base)
 		return -ENOMEM;
 	err = fbcon_setup(&screen_fbcon, &fb, fbcon_cells, fbcon_shown, FBCON_MAX_CELLS);
-	if (err)
+	if (err) {
+		iounmap(fb.base);
 		return err;
+	}
 	pr_info("framebuffer %ux%u %u bpp at %#llx, console %ux%u%s\n", bf->width, bf->height,
 		bf->bpp, (unsigned long long)bf->addr, screen_fbcon.vt.cols, screen_fbcon.vt.rows,
 		screen_fbcon.scale > 1 ? " (double-size font)" : "");

@@ -75,6 +75,17 @@ static inline unsigned int smp_processor_id(void)
  */
 void cpu_init(unsigned int cpu, const unsigned long ist_top[IST_NR]);
 
+/* Size of each IST stack (NMI, #DF, #MC): an oops report must fit. */
+#define IST_STACK_SIZE 16384
+
+/*
+ * For a CPU started later: IST_NR stacks of IST_STACK_SIZE with a guard
+ * page below each (needs the page allocator). Fills ist_top with their
+ * tops; returns 0 or -ENOMEM (nothing left allocated).
+ */
+int ist_stacks_alloc(unsigned long ist_top[IST_NR]);
+void ist_stacks_free(unsigned long ist_top[IST_NR]);
+
 /* The boot CPU: cpu_init(0) with static IST stacks, the IDT built first. */
 void trap_init(void);
 

@@ -26,6 +26,21 @@ KTEST(traps, int3_returns)
 	KEXPECT_EQ(this_cpu_read(nr_exceptions), exc_before + 1);
 }
 
+KTEST(traps, nmi_ist_entry_returns)
+{
+	unsigned long exc_before = this_cpu_read(nr_exceptions);
+	struct percpu *pc = this_cpu();
+	unsigned long rsp_before, rsp_after;
+
+	/* int $2 goes through the NMI gate: IST stack, GS decided by MSR_GS_BASE. */
+	__asm__ volatile("mov %%rsp, %0; int $2; mov %%rsp, %1"
+			 : "=r"(rsp_before), "=r"(rsp_after) :: "memory");
+	KEXPECT_EQ(rsp_after, rsp_before);
+	KEXPECT(this_cpu() == pc);
+	KEXPECT_EQ(rdmsr(MSR_GS_BASE), (unsigned long)pc);
+	KEXPECT_EQ(this_cpu_read(nr_exceptions), exc_before + 1);
+}
+
 KTEST(traps, fixup_unmapped_read_efault)
 {
 	u64 v = 0x1234;
@@ -149,4 +164,23 @@ KTEST(traps, exception_names)
 	KEXPECT_STREQ(exception_name(X86_TRAP_UD), "invalid opcode");
 	KEXPECT_STREQ(exception_name(X86_TRAP_DE), "divide error");
 	KEXPECT_STREQ(exception_name(31), "reserved exception");
+}
+
+KTEST(traps, ist_stacks_alloc_guarded)
+{
+	unsigned long tops[IST_NR];
+	u64 v;
+
+	KASSERT_EQ(ist_stacks_alloc(tops), 0);
+	for (int i = 0; i < IST_NR; i++) {
+		/* The top word is usable, the page below the bottom is a guard. */
+		*(volatile unsigned long *)(tops[i] - 8) = 0x5a5a;
+		KEXPECT_EQ(copy_from_kernel_nofault(&v, (void *)(tops[i] - 8), 8), 0);
+		KEXPECT_EQ(v, 0x5a5a);
+		KEXPECT_EQ(copy_from_kernel_nofault(&v, (void *)(tops[i] - IST_STACK_SIZE - 8), 8),
+			   -EFAULT);
+	}
+	ist_stacks_free(tops);
+	for (int i = 0; i < IST_NR; i++)
+		KEXPECT_EQ(tops[i], 0);
 }

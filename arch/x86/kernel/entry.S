@@ -6,7 +6,8 @@
  * error code it pushes a 0 in its place, then it pushes the vector number.
  * The common path then
  *   1. swaps in the kernel GS base (swapgs) if it came from user mode, so
- *      per-CPU data works; from kernel mode GS already is the kernel's;
+ *      per-CPU data works; from kernel mode GS already is the kernel's
+ *      (NMI, #DF and #MC decide by the GS base itself: paranoid_interrupt);
  *   2. saves every general register, completing a struct pt_regs
  *      (asm/ptrace.h) on the stack;
  *   3. builds a frame-pointer frame whose return address is the
@@ -23,10 +24,70 @@
  */
 #include <asm/ptrace.h>
 
+#define MSR_GS_BASE 0xc0000101	/* as in asm/processor.h, which is C only */
+
 	.cfi_sections .debug_frame
+
+	.macro SAVE_REGS
+	pushq	%rdi
+	pushq	%rsi
+	pushq	%rdx
+	pushq	%rcx
+	pushq	%rax
+	pushq	%r8
+	pushq	%r9
+	pushq	%r10
+	pushq	%r11
+	pushq	%rbx
+	pushq	%rbp
+	pushq	%r12
+	pushq	%r13
+	pushq	%r14
+	pushq	%r15
+	.endm
+
+	.macro RESTORE_REGS
+	popq	%r15
+	popq	%r14
+	popq	%r13
+	popq	%r12
+	popq	%rbp
+	popq	%rbx
+	popq	%r11
+	popq	%r10
+	popq	%r9
+	popq	%r8
+	popq	%rax
+	popq	%rcx
+	popq	%rdx
+	popq	%rsi
+	popq	%rdi
+	.endm
+
+/*
+ * With a struct pt_regs at %rsp: call do_interrupt(regs) under a frame for
+ * the frame-pointer walk, (saved rbp, return address) = the interrupted
+ * code's. The CPU aligned RSP to 16 before pushing its frame, and
+ * 176 + 16 bytes keep it aligned for the call.
+ */
+	.macro CALL_DO_INTERRUPT
+	mov	%rsp, %rdi		/* struct pt_regs * */
+	pushq	PTREGS_RIP(%rdi)
+	pushq	PTREGS_RBP(%rdi)
+	testb	$3, PTREGS_CS(%rdi)
+	jz	.Lkernel_frame\@
+	movq	$0, (%rsp)		/* from user mode: the kernel chain ends here */
+.Lkernel_frame\@:
+	mov	%rsp, %rbp
+	call	do_interrupt
+	add	$16, %rsp
+	.endm
 
 #define HAS_ERROR_CODE(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || \
 			   (v) == 21 || (v) == 29 || (v) == 30)
+
+/* NMI, double fault, machine check: the IST vectors. */
+#define IS_PARANOID(v) ((v) == 2 || (v) == 8 || (v) == 18)
 
 	.section .rodata
 	.balign 8
@@ -47,7 +108,11 @@ irq_entry_stubs:
 	pushq	$0
 	.endif
 	pushq	$vector
+	.if IS_PARANOID(vector)
+	jmp	paranoid_interrupt
+	.else
 	jmp	common_interrupt
+	.endif
 	.pushsection .rodata
 	.quad	1b
 	.popsection
@@ -65,51 +130,9 @@ common_interrupt:
 	testb	$3, 24(%rsp)
 	jz	1f
 	swapgs
-1:	pushq	%rdi
-	pushq	%rsi
-	pushq	%rdx
-	pushq	%rcx
-	pushq	%rax
-	pushq	%r8
-	pushq	%r9
-	pushq	%r10
-	pushq	%r11
-	pushq	%rbx
-	pushq	%rbp
-	pushq	%r12
-	pushq	%r13
-	pushq	%r14
-	pushq	%r15
-	mov	%rsp, %rdi		/* struct pt_regs * */
-
-	/* A frame for the frame-pointer walk: (saved rbp, return address). */
-	pushq	PTREGS_RIP(%rdi)
-	pushq	PTREGS_RBP(%rdi)
-	testb	$3, PTREGS_CS(%rdi)
-	jz	2f
-	movq	$0, (%rsp)		/* from user mode: the kernel chain ends here */
-2:	mov	%rsp, %rbp
-	/* The CPU aligned RSP to 16 before pushing its frame: 176 + 16 keeps it. */
-	call	do_interrupt
-	.globl common_interrupt_return
-common_interrupt_return:
-	add	$16, %rsp
-
-	popq	%r15
-	popq	%r14
-	popq	%r13
-	popq	%r12
-	popq	%rbp
-	popq	%rbx
-	popq	%r11
-	popq	%r10
-	popq	%r9
-	popq	%r8
-	popq	%rax
-	popq	%rcx
-	popq	%rdx
-	popq	%rsi
-	popq	%rdi
+1:	SAVE_REGS
+	CALL_DO_INTERRUPT
+	RESTORE_REGS
 	testb	$3, 24(%rsp)
 	jz	3f
 	swapgs
@@ -117,3 +140,33 @@ common_interrupt_return:
 	iretq
 	.cfi_endproc
 	.size common_interrupt, . - common_interrupt
+
+/*
+ * NMI, double fault and machine check can arrive anywhere, also between a
+ * kernel entry from user mode and its swapgs (the later syscall path runs
+ * a few instructions on the user's GS). So they do not trust CS: they
+ * read MSR_GS_BASE, swap only if it holds a user value (kernel per-CPU
+ * addresses have the top bit set), and swap back on the way out.
+ */
+	.type paranoid_interrupt, @function
+paranoid_interrupt:
+	.cfi_startproc
+	.cfi_undefined rip
+	cld
+	SAVE_REGS
+	mov	$MSR_GS_BASE, %ecx
+	rdmsr
+	xor	%ebx, %ebx		/* rbx (callee-saved): 1 if we swapped */
+	test	%edx, %edx
+	js	1f
+	swapgs
+	mov	$1, %ebx
+1:	CALL_DO_INTERRUPT
+	test	%ebx, %ebx
+	jz	2f
+	swapgs
+2:	RESTORE_REGS
+	add	$16, %rsp		/* vector and error code */
+	iretq
+	.cfi_endproc
+	.size paranoid_interrupt, . - paranoid_interrupt

@@ -5,22 +5,46 @@
  * through its GS base (include/kestrel/percpu.h). cpu_init() runs once on
  * each CPU, on that CPU, with interrupts off: it fills the CPU's TSS and
  * GDT, loads them and the shared IDT, and points GS at the area. The boot
- * CPU's IST stacks are static; a CPU brought up later gets stacks from its
- * caller (allocated with guard pages once the page allocator runs).
+ * CPU's IST stacks are static (cpu_init runs before the page allocator);
+ * for a CPU brought up later the caller gets stacks with guard pages from
+ * ist_stacks_alloc() and passes their tops to cpu_init() on that CPU.
  */
+#include <kestrel/errno.h>
 #include <kestrel/percpu.h>
 #include <kestrel/printk.h>
 #include <kestrel/string.h>
+#include <kestrel/vmalloc.h>
 #include <asm/desc.h>
 #include <asm/processor.h>
 
 struct percpu percpu_areas[NR_CPUS];
 
-#define BOOT_IST_STACK_SIZE 16384
 /* Separate stacks so an NMI or #MC during a #DF report does not overwrite it. */
-static u8 boot_ist_stacks[IST_NR][BOOT_IST_STACK_SIZE] __aligned(16);
+static u8 boot_ist_stacks[IST_NR][IST_STACK_SIZE] __aligned(16);
 
 void gdt_setup(struct percpu *pc);
+
+int ist_stacks_alloc(unsigned long ist_top[IST_NR])
+{
+	for (int i = 0; i < IST_NR; i++) {
+		void *base = alloc_kernel_stack(IST_STACK_SIZE);
+		if (!base) {
+			ist_top[i] = 0;
+			ist_stacks_free(ist_top);
+			return -ENOMEM;
+		}
+		ist_top[i] = (unsigned long)base + IST_STACK_SIZE;
+	}
+	return 0;
+}
+
+void ist_stacks_free(unsigned long ist_top[IST_NR])
+{
+	for (int i = 0; i < IST_NR && ist_top[i]; i++) {
+		free_kernel_stack((void *)(ist_top[i] - IST_STACK_SIZE));
+		ist_top[i] = 0;
+	}
+}
 
 void cpu_init(unsigned int cpu, const unsigned long ist_top[IST_NR])
 {
@@ -48,7 +72,7 @@ void trap_init(void)
 	unsigned long tops[IST_NR];
 
 	for (int i = 0; i < IST_NR; i++)
-		tops[i] = (unsigned long)boot_ist_stacks[i] + BOOT_IST_STACK_SIZE;
+		tops[i] = (unsigned long)boot_ist_stacks[i] + IST_STACK_SIZE;
 	idt_init();
 	cpu_init(0, tops);
 }

@@ -3,6 +3,7 @@
 #include <kestrel/ktest.h>
 #include <kestrel/percpu.h>
 #include <kestrel/string.h>
+#include <asm/apic.h>
 #include <asm/extable.h>
 #include <asm/irq.h>
 #include <asm/processor.h>
@@ -187,4 +188,49 @@ KTEST(traps, ist_stacks_alloc_guarded)
 	ist_stacks_free(tops);
 	for (int i = 0; i < IST_NR; i++)
 		KEXPECT_EQ(tops[i], 0);
+}
+
+#define APIC_ICR_SELF (1U << 18)	/* destination shorthand: self */
+#define UNHANDLED_VECTOR 0xe1
+#define HANDLED_VECTOR 0xe2		/* same priority class as 0xe1 */
+
+static void eoi_handler(struct pt_regs *regs, void *data)
+{
+	(*(volatile int *)data)++;
+	apic_eoi();
+}
+
+static void self_ipi(unsigned int vector)
+{
+	apic_write(APIC_ICR, APIC_ICR_SELF | APIC_DM_FIXED | vector);
+}
+
+static bool wait_for(volatile int *flag, int value)
+{
+	for (long i = 0; i < 100000000 && *flag != value; i++)
+		cpu_relax();
+	return *flag == value;
+}
+
+KTEST(traps, unexpected_apic_vector_is_ended)
+{
+	volatile int hits = 0;
+	unsigned long flags;
+
+	if (!apic_available())
+		return;
+	KASSERT_EQ(irq_set_handler(HANDLED_VECTOR, eoi_handler, (void *)&hits), 0);
+	flags = local_irq_save();
+	local_irq_enable();
+	self_ipi(HANDLED_VECTOR);
+	KEXPECT(wait_for(&hits, 1));
+	/* No handler: if it were not ended, its in-service bit would block 0xe2. */
+	self_ipi(UNHANDLED_VECTOR);
+	for (volatile int i = 0; i < 100000; i++)
+		cpu_relax();
+	self_ipi(HANDLED_VECTOR);
+	KEXPECT(wait_for(&hits, 2));
+	local_irq_disable();
+	local_irq_restore(flags);
+	irq_free_handler(HANDLED_VECTOR);
 }

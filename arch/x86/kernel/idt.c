@@ -21,6 +21,7 @@
 #include <kestrel/percpu.h>
 #include <kestrel/printk.h>
 #include <kestrel/spinlock.h>
+#include <asm/apic.h>
 #include <asm/desc.h>
 #include <asm/irq.h>
 #include <asm/traps.h>
@@ -108,10 +109,27 @@ int irq_alloc_vector(irq_handler_t fn, void *data)
 	return -ENOSPC;
 }
 
+#define APIC_ISR 0x100	/* in-service register: 8 x 32 bits, 0x10 apart */
+#define UNEXPECTED_REPORTS 5	/* per vector, so a stuck line cannot flood the log */
+
+static unsigned int unexpected_counts[NR_VECTORS];	/* approximate: racy increments are fine */
+
+/*
+ * No handler: say so (the first few times), and if the local APIC
+ * delivered it (its in-service bit is set) end it, or the APIC would
+ * block this vector and every lower-priority one from now on.
+ */
 static void unexpected_irq(struct pt_regs *regs)
 {
-	pr_err("irq: unexpected interrupt on vector %#lx (CPU %u): no handler installed\n",
-	       regs->vector, smp_processor_id());
+	unsigned int v = regs->vector;
+	unsigned int n = ++unexpected_counts[v];
+
+	if (n <= UNEXPECTED_REPORTS)
+		pr_err("irq: unexpected interrupt on vector %#x (CPU %u): no handler installed%s\n",
+		       v, smp_processor_id(),
+		       n == UNEXPECTED_REPORTS ? "; further ones on it not reported" : "");
+	if (apic_available() && (apic_read(APIC_ISR + (v / 32) * 0x10) & (1U << (v % 32))))
+		apic_eoi();
 }
 
 void do_interrupt(struct pt_regs *regs)

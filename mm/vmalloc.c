@@ -8,8 +8,10 @@
  * backs an area with single pages from the buddy allocator; ioremap
  * (arch/x86/mm/ioremap.c) maps a device's physical range instead.
  *
- * Locking: vmap_lock protects vmap_list (the set of reserved ranges).
- * An area's fields and mappings belong to whoever reserved it. Page-table
+ * Locking: vmap_lock protects vmap_list (the set of reserved ranges) and
+ * the VM_FREEING flag, which makes a free claim its area exactly once.
+ * The other fields of an area and its mappings belong to whoever
+ * reserved it. Page-table
  * changes take pgtable_lock inside map_kernel_page (arch/x86/mm/pgtable.c).
  */
 #include <kestrel/mm.h>
@@ -80,6 +82,23 @@ struct vm_struct *find_vm_area(const void *addr)
 	spin_lock_irqsave(&vmap_lock, irq);
 	list_for_each_entry(area, &vmap_list, list) {
 		if (a >= area->start && a < area->end) {
+			found = area;
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&vmap_lock, irq);
+	return found;
+}
+
+struct vm_struct *claim_vm_area(const void *addr, unsigned int flags)
+{
+	unsigned long a = (unsigned long)addr, irq;
+	struct vm_struct *area, *found = NULL;
+
+	spin_lock_irqsave(&vmap_lock, irq);
+	list_for_each_entry(area, &vmap_list, list) {
+		if (area->addr == a && (area->flags & flags) && !(area->flags & VM_FREEING)) {
+			area->flags |= VM_FREEING;
 			found = area;
 			break;
 		}
@@ -162,8 +181,8 @@ static void __vfree(const void *addr, unsigned int flags, const char *who)
 
 	if (!addr)
 		return;
-	area = find_vm_area(addr);
-	if (!area || !(area->flags & flags) || area->addr != (unsigned long)addr) {
+	area = claim_vm_area(addr, flags);
+	if (!area) {
 		mm_report_error("%s(%p): not an address it returned, or freed already", who, addr);
 		return;
 	}

@@ -16,6 +16,7 @@ struct page;
 #define VM_ALLOC 0x1		/* vmalloc: pages from the buddy allocator */
 #define VM_IOREMAP 0x2		/* ioremap: somebody else's physical range */
 #define VM_STACK 0x4		/* kernel stack: also a guard page below */
+#define VM_FREEING 0x100	/* claimed by a free in progress */
 
 /* One reserved stretch of the vmalloc space. */
 struct vm_struct {
@@ -46,6 +47,12 @@ struct vm_struct *find_vm_area(const void *addr);
 struct vm_struct *get_vm_area(unsigned long size, unsigned int flags);
 /* Unmap and forget an area (not its pages). */
 void free_vm_area(struct vm_struct *area);
+/*
+ * For the free functions: the area that starts its mapped part at addr
+ * and has one of flags, marked VM_FREEING so a second, concurrent free
+ * of the same address fails; NULL if there is none (or it is being freed).
+ */
+struct vm_struct *claim_vm_area(const void *addr, unsigned int flags);
 
 /*
  * Kernel stacks for threads: size bytes (rounded up to pages) of mapped

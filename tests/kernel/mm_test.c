@@ -470,6 +470,27 @@ KTEST(vmalloc, kernel_stack_guard_below)
 	KEXPECT_EQ(nr_free_pages(), free0);
 }
 
+KTEST(vmalloc, double_free_refused)
+{
+	unsigned long free0;
+	void *v;
+	void __iomem *io;
+
+	warm_up_vmalloc();
+	v = vmalloc(2 * PAGE_SIZE);
+	io = ioremap(0xfee00000, PAGE_SIZE);
+	KASSERT(v && io);
+	vfree(v);
+	iounmap(io);
+	free0 = nr_free_pages();
+	mm_errors_expected = true;
+	vfree(v);				/* each refused, nothing freed twice */
+	iounmap(io);
+	vfree((char *)v + PAGE_SIZE);
+	mm_errors_expected = false;
+	KEXPECT_EQ(nr_free_pages(), free0);
+}
+
 KTEST(vmalloc, large_area)
 {
 	unsigned long free0, size = 4UL << 20;

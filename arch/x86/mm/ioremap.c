@@ -49,9 +49,8 @@ void iounmap(volatile void __iomem *addr)
 
 	if (!addr)
 		return;
-	area = find_vm_area((const void *)addr);
-	if (!area || !(area->flags & VM_IOREMAP) ||
-	    area->addr != ((unsigned long)addr & PAGE_MASK)) {
+	area = claim_vm_area((const void *)((unsigned long)addr & PAGE_MASK), VM_IOREMAP);
+	if (!area) {
 		mm_report_error("iounmap(%p): not an address ioremap returned", (const void *)addr);
 		return;
 	}

@@ -19,7 +19,7 @@ static int crashtest_param(const char *val)
 	return 0;
 }
 KERNEL_PARAM("crashtest", crashtest_param,
-	     "test hook: crash on purpose after init (pagefault, ud2, divzero, gpf, stackoverflow, warn, panic)");
+	     "test hook: crash on purpose after init (pagefault, ud2, divzero, gpf, stackoverflow, nx, warn, panic)");
 
 /* volatile: the compiler must really do the access, not prove it undefined. */
 static __noinline void crash_pagefault(void)
@@ -52,6 +52,16 @@ static __noinline void crash_divzero(void)
 	pr_info("crashtest: dividing by zero\n");
 	__asm__ volatile("divl %[d]" : "=a"(q) : "a"(1), "d"(0), [d] "r"(zero));
 	pr_info("crashtest: quotient %u (should not get here)\n", q);
+}
+
+/* A `ret` in a data page: with NX the fetch faults instead of returning. */
+static u8 data_ret[16] = { 0xc3 };
+
+static __noinline void crash_nx(void)
+{
+	pr_info("crashtest: calling into data at %p (a ret instruction)\n", (void *)data_ret);
+	((void (*)(void))(void *)data_ret)();
+	pr_info("crashtest: data was executable (no NX?)\n");
 }
 
 static __noinline void crash_warn(void)
@@ -117,6 +127,7 @@ static const struct {
 	{ "ud2", crash_ud2 },
 	{ "divzero", crash_divzero },
 	{ "stackoverflow", crash_stackoverflow },
+	{ "nx", crash_nx },
 	{ "warn", crash_warn },
 	{ "panic", crash_panic },
 };

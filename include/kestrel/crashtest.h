@@ -8,6 +8,7 @@
  *	crashtest=gpf		read a non-canonical address (#GP)
  *	crashtest=stackoverflow	recurse without end on a kernel stack with a
  *				guard page (#PF that cannot be delivered: #DF)
+ *	crashtest=nx		call into a data page (#PF: NX violation)
  *	crashtest=warn		WARN_ON(1), then carry on
  *	crashtest=panic		panic()
  *
@@ -16,7 +17,7 @@
 #ifndef KESTREL_CRASHTEST_H
 #define KESTREL_CRASHTEST_H
 
-/* Crash as crashtest= asks (returns only for "warn" or without crashtest=). */
+/* Crash as crashtest= asks (returns for "warn", without crashtest=, or if the crash did not happen). */
 void crashtest_run(void);
 
 #endif

@@ -76,6 +76,17 @@ static void show_trace_log_lvl(const char *lvl, unsigned long rbp)
 	flush_repeats(lvl, repeats);
 }
 
+static void show_guessed_return(const char *lvl, unsigned long rsp)
+{
+	char sym[KSYM_NAME_LEN + 48];
+	unsigned long ret;
+
+	if (copy_from_kernel_nofault(&ret, (void *)rsp, sizeof(ret)))
+		return;
+	if (kallsyms_sprint(sym, sizeof(sym), ret, true))
+		printk("%s ? %s\n", lvl, sym);
+}
+
 static void show_cpu_line(const char *lvl)
 {
 	printk("%sCPU: %u Kestrel %s\n", lvl, smp_processor_id(), KESTREL_VERSION);
@@ -117,8 +128,16 @@ static void show_regs_log_lvl(const char *lvl, const struct pt_regs *regs)
 	printk("%sCall Trace:\n", lvl);
 	/* The interrupted function first: its own frame may not be set up yet. */
 	print_address(lvl, regs->rip, false);
-	if (!user_mode(regs))
-		show_trace_log_lvl(lvl, regs->rbp);
+	if (user_mode(regs))
+		return;
+	/*
+	 * RIP in no function (a call through a bad pointer): the word at RSP is
+	 * most likely the return address of that call, the caller whose frame
+	 * the chain below skips. Marked "?" as Linux marks unreliable entries.
+	 */
+	if (!kallsyms_lookup(regs->rip, NULL, NULL))
+		show_guessed_return(lvl, regs->rsp);
+	show_trace_log_lvl(lvl, regs->rbp);
 }
 
 void show_regs(const struct pt_regs *regs)

@@ -12,6 +12,9 @@
  * aligned to n. Freed objects are poisoned; a double free, a free into
  * the wrong cache or of a pointer kmalloc never returned is reported
  * loudly (a "BUG: slab:" line and a WARNING) and otherwise ignored.
+ *
+ * Zone flags do not apply to slab objects: memory that must lie below
+ * 4 GiB comes from alloc_pages(GFP_DMA32, order), not from kmalloc.
  */
 #ifndef KESTREL_SLAB_H
 #define KESTREL_SLAB_H

@@ -1,13 +1,19 @@
 # Kestrel: build, run and test.
 #
 #   make            build build/kernel.elf
-#   make run        install missing packages, build, boot in QEMU (serial on this terminal)
-#   make test       install missing packages, build, run every test
-#   make iso        build/kestrel.iso (GRUB, BIOS and UEFI)
-#   make debug      QEMU paused with its gdb stub, and gdb attached
+#   make run        install missing packages, build, boot the ISO in QEMU
+#                   (serial on this terminal, a window if there is a display)
+#   make run-kernel boot build/kernel.elf directly (APPEND="..." adds to the command line)
+#   make test       install missing packages, build, run every test (tools/run-tests)
+#   make iso        build/kestrel.iso (GRUB, BIOS and UEFI); test-iso: the test variant
+#   make debug      QEMU paused with its gdb stub, and gdb attached (docs/debugging.md)
+#   make host-tests build the host unit tests (tests/host)
+#   make compile_commands.json   the compile database for editors
+#   make clean      remove build/
 #
 # Options: V=1 shows commands; CROSS_COMPILE=prefix- picks a toolchain;
 # CC=clang builds with clang (linking is always done by ld directly).
+# Changing the compiler or flags rebuilds everything (build/flags).
 
 VERSION := 0.1.0
 GIT_REV := $(shell git rev-parse --short=8 HEAD 2>/dev/null)
@@ -63,12 +69,19 @@ $(BUILD)/include/generated/version.h: FORCE
 	@echo '#define KESTREL_VERSION "$(KESTREL_VERSION)"' > $@.tmp
 	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
 
-$(OBJDIR)/%.o: %.c $(BUILD)/include/generated/version.h
+# The compiler, linker and their flags: a change (say CC=clang after a gcc
+# build) rebuilds every object instead of mixing the two.
+$(BUILD)/flags: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(CC) $(CFLAGS) | $(ASFLAGS) | $(LD) $(LDFLAGS)' > $@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+
+$(OBJDIR)/%.o: %.c $(BUILD)/include/generated/version.h $(BUILD)/flags
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
-$(OBJDIR)/%.o: %.S
+$(OBJDIR)/%.o: %.S $(BUILD)/flags
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  AS      $<")
 	$(Q)$(CC) $(ASFLAGS) -c $< -o $@
@@ -80,12 +93,12 @@ $(OBJDIR)/%.o: %.S
 # passes; tools/kallsyms --compare fails the build if any text symbol did.
 KALLSYMS := $(PYTHON) tools/kallsyms
 
-$(BUILD)/kallsyms0.o: tools/kallsyms
+$(BUILD)/kallsyms0.o: tools/kallsyms $(BUILD)/flags
 	@mkdir -p $(dir $@)
 	$(Q)$(KALLSYMS) --empty > $(BUILD)/kallsyms0.S
 	$(Q)$(CC) $(ASFLAGS) -c $(BUILD)/kallsyms0.S -o $@
 
-$(KERNEL): $(OBJS) $(BUILD)/kallsyms0.o linker.ld tools/check-layout.sh tools/kallsyms
+$(KERNEL): $(OBJS) $(BUILD)/kallsyms0.o linker.ld tools/check-layout.sh tools/kallsyms $(BUILD)/flags
 	@$(if $(Q),echo "  LD      $@ (pass 1)")
 	$(Q)$(LD) $(LDFLAGS) -o $(BUILD)/kernel.pass1.elf $(OBJS) $(BUILD)/kallsyms0.o
 	$(Q)$(NM) -n -S --defined-only $(BUILD)/kernel.pass1.elf > $(BUILD)/kernel.pass1.nm

@@ -79,7 +79,28 @@
 	movq	$0, (%rsp)		/* from user mode: the kernel chain ends here */
 .Lkernel_frame\@:
 	mov	%rsp, %rbp
+	/* For debuggers: at this call the caller's registers are in pt_regs. */
+	.cfi_remember_state
+	.cfi_def_cfa rsp, 16		/* CFA := the struct pt_regs */
+	.cfi_offset rip, PTREGS_RIP
+	.cfi_offset rsp, PTREGS_RSP
+	.cfi_offset rbp, PTREGS_RBP
+	.cfi_offset rbx, PTREGS_RBX
+	.cfi_offset r12, PTREGS_R12
+	.cfi_offset r13, PTREGS_R13
+	.cfi_offset r14, PTREGS_R14
+	.cfi_offset r15, PTREGS_R15
+	.cfi_offset rax, PTREGS_RAX
+	.cfi_offset rcx, PTREGS_RCX
+	.cfi_offset rdx, PTREGS_RDX
+	.cfi_offset rsi, PTREGS_RSI
+	.cfi_offset rdi, PTREGS_RDI
+	.cfi_offset r8, PTREGS_R8
+	.cfi_offset r9, PTREGS_R9
+	.cfi_offset r10, PTREGS_R10
+	.cfi_offset r11, PTREGS_R11
 	call	do_interrupt
+	.cfi_restore_state
 	add	$16, %rsp
 	.endm
 
@@ -124,7 +145,7 @@ irq_entry_stubs:
 	.type common_interrupt, @function
 common_interrupt:
 	.cfi_startproc
-	.cfi_undefined rip
+	.cfi_undefined rip		/* except around the call: see CALL_DO_INTERRUPT */
 	cld
 	/* CS of the interrupted code sits above the vector, error code and RIP. */
 	testb	$3, 24(%rsp)

@@ -52,8 +52,27 @@ static void set_gate(unsigned int vector, unsigned int ist, u8 type_attr)
 	g->reserved = 0;
 }
 
+/* entry.S builds struct pt_regs by hand with these offsets. */
+#define CHECK_PTREGS(field, off) BUILD_BUG_ON(offsetof(struct pt_regs, field) != (off))
+static inline void check_pt_regs_layout(void)
+{
+	CHECK_PTREGS(r15, PTREGS_R15);
+	CHECK_PTREGS(rbp, PTREGS_RBP);
+	CHECK_PTREGS(rbx, PTREGS_RBX);
+	CHECK_PTREGS(rax, PTREGS_RAX);
+	CHECK_PTREGS(rdi, PTREGS_RDI);
+	CHECK_PTREGS(vector, PTREGS_VECTOR);
+	CHECK_PTREGS(error_code, PTREGS_ERROR_CODE);
+	CHECK_PTREGS(rip, PTREGS_RIP);
+	CHECK_PTREGS(cs, PTREGS_CS);
+	CHECK_PTREGS(rsp, PTREGS_RSP);
+	CHECK_PTREGS(ss, PTREGS_SS);
+	BUILD_BUG_ON(sizeof(struct pt_regs) != PTREGS_SIZE);
+}
+
 void idt_init(void)
 {
+	check_pt_regs_layout();
 	for (unsigned int v = 0; v < NR_VECTORS; v++)
 		set_gate(v, 0, GATE_INTERRUPT);
 	set_gate(X86_TRAP_NMI, IST_NMI, GATE_INTERRUPT);

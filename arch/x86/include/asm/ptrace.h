@@ -1,7 +1,7 @@
 /*
  * struct pt_regs: the registers of interrupted code, as the entry code in
  * arch/x86/kernel/entry.S saves them on the stack. The layout is fixed by
- * entry.S (PTREGS_* offsets below are checked against it at build time):
+ * entry.S (arch/x86/kernel/idt.c checks the PTREGS_* offsets against the struct):
  * the general registers it pushes, the vector and error code its stub
  * pushes, then the frame the CPU pushed.
  */
@@ -9,12 +9,27 @@
 #define ASM_PTRACE_H
 
 #define PTREGS_R15 0
+#define PTREGS_R14 8
+#define PTREGS_R13 16
+#define PTREGS_R12 24
 #define PTREGS_RBP 32
+#define PTREGS_RBX 40
+#define PTREGS_R11 48
+#define PTREGS_R10 56
+#define PTREGS_R9 64
+#define PTREGS_R8 72
+#define PTREGS_RAX 80
+#define PTREGS_RCX 88
+#define PTREGS_RDX 96
+#define PTREGS_RSI 104
 #define PTREGS_RDI 112
 #define PTREGS_VECTOR 120
 #define PTREGS_ERROR_CODE 128
 #define PTREGS_RIP 136
 #define PTREGS_CS 144
+#define PTREGS_RFLAGS 152
+#define PTREGS_RSP 160
+#define PTREGS_SS 168
 #define PTREGS_SIZE 176
 
 #ifndef __ASSEMBLER__

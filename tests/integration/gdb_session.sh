@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # An automated gdb session against QEMU's gdb stub, as `make debug` sets
 # it up (tools/gdb/kestrel.gdb): break in printk, backtrace with
-# file:line, print kernel structures, finish and step through C, read the
+# file:line ending cleanly at the entry code, print kernel structures, finish and step through C, read the
 # log with the script's dmesg command, then kill the target.
 . "$(dirname "$0")/lib.bash"
 
@@ -49,6 +49,9 @@ grep -qE '^#[1-9].* at [a-z0-9_/]+\.c:[0-9]+' "$out" ||
 	fail "backtrace has no caller frame with file:line (see $out)"
 grep -qE '^#[0-9]+ .*start_kernel \(.*at kernel/main\.c:[0-9]+' "$out" ||
 	fail "backtrace does not reach start_kernel at kernel/main.c:N (see $out)"
+if grep -qE '^#[0-9]+ .* in \?\? \(\)' "$out"; then
+	fail "backtrace runs past the entry code into unknown frames (see $out)"
+fi
 grep -qE '^\$1 = "console=ttyS0 gdbtest=hello' "$out" ||
 	fail "print boot_info.cmdline did not show the command line (see $out)"
 grep -qE '^\$2 = \{' "$out" && grep -qE 'name = 0x[0-9a-f]+ "ttyS"' "$out" ||

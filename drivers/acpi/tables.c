@@ -82,7 +82,7 @@ static phys_addr_t find_rsdp(const struct acpi_rsdp **out, const char **how)
 	 */
 	if (boot_info.has_rsdp && rsdp_valid((const void *)boot_info.rsdp)) {
 		*out = (const void *)boot_info.rsdp;
-		*how = "boot loader";
+		*how = "the boot loader's copy";
 		return __pa(boot_info.rsdp);
 	}
 	if (boot_info.has_rsdp)

@@ -45,23 +45,36 @@ static struct fbcon *to_fbcon(struct vt *vt)
 	return container_of(vt, struct fbcon, vt);
 }
 
-static void draw(struct fbcon *fc, unsigned int x, unsigned int y, u16 cell, u16 underline)
+/*
+ * Draw cell (x, y). `old` is what the cell shows now: if that is known and
+ * in the same colours, only the pixel rows where the glyphs differ are
+ * written (after a scroll most rows of most cells stay as they were: the
+ * blank rows above and below the letters, shared strokes).
+ */
+static void draw(struct fbcon *fc, unsigned int x, unsigned int y, u16 cell, u16 old,
+		 u16 underline)
 {
 	u8 attr = VT_CELL_ATTR(cell);
 	unsigned int cw = FONT_WIDTH * fc->scale, ch = FONT_HEIGHT * fc->scale;
+	const u8 *old_glyph = NULL;
 
-	fb_draw_glyph(&fc->fb, x * cw, y * ch, font_glyph(VT_CELL_CHAR(cell)),
+	if (old != VT_CELL_UNKNOWN && VT_CELL_ATTR(old) == attr)
+		old_glyph = font_glyph(VT_CELL_CHAR(old));
+	fb_draw_glyph(&fc->fb, x * cw, y * ch, font_glyph(VT_CELL_CHAR(cell)), old_glyph,
 		      fc->palette[attr & 0xf], fc->palette[attr >> 4], fc->scale, underline);
 }
 
-static void fbcon_draw_cell(struct vt *vt, unsigned int x, unsigned int y, u16 cell)
+static void fbcon_draw_cell(struct vt *vt, unsigned int x, unsigned int y, u16 cell, u16 old)
 {
-	draw(to_fbcon(vt), x, y, cell, 0);
+	draw(to_fbcon(vt), x, y, cell, old, 0);
 }
 
+/* The cell shows its character without the cursor: add just the underline. */
 static void fbcon_set_cursor(struct vt *vt, unsigned int x, unsigned int y)
 {
-	draw(to_fbcon(vt), x, y, vt->cells[y * vt->cols + x], CURSOR_ROWS);
+	u16 cell = vt->cells[y * vt->cols + x];
+
+	draw(to_fbcon(vt), x, y, cell, cell, CURSOR_ROWS);
 }
 
 static const struct vt_ops fbcon_ops = {

@@ -33,7 +33,7 @@ u8 vgacon_char(u8 ch)
 	return ch >= 0x20 && ch <= 0x7e ? ch : CP437_SQUARE;
 }
 
-static void vgacon_draw_cell(struct vt *vt, unsigned int x, unsigned int y, u16 cell)
+static void vgacon_draw_cell(struct vt *vt, unsigned int x, unsigned int y, u16 cell, u16 old)
 {
 	struct vgacon *vc = to_vgacon(vt);
 

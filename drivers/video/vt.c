@@ -16,9 +16,6 @@
 #include <kestrel/string.h>
 #include <kestrel/vt.h>
 
-/* A value no real cell has (cells never hold character 0xff): "not drawn". */
-#define CELL_UNKNOWN 0xffff
-
 static u16 blank(const struct vt *vt)
 {
 	return VT_CELL(' ', vt->attr);
@@ -27,7 +24,7 @@ static u16 blank(const struct vt *vt)
 void vt_invalidate(struct vt *vt)
 {
 	for (unsigned int i = 0; i < vt->cols * vt->rows; i++)
-		vt->shown[i] = CELL_UNKNOWN;
+		vt->shown[i] = VT_CELL_UNKNOWN;
 }
 
 void vt_clear(struct vt *vt)
@@ -141,14 +138,14 @@ void vt_flush(struct vt *vt)
 
 	/* The old cursor cell must be redrawn plain, without the cursor. */
 	if (cursor_moved)
-		vt->shown[vt->cur_y * vt->cols + vt->cur_x] = CELL_UNKNOWN;
+		vt->shown[vt->cur_y * vt->cols + vt->cur_x] = VT_CELL_UNKNOWN;
 
 	for (unsigned int y = 0; y < vt->rows; y++) {
 		u16 *want = vt->cells + y * vt->cols, *have = vt->shown + y * vt->cols;
 		for (unsigned int x = 0; x < vt->cols; x++) {
 			if (want[x] == have[x])
 				continue;
-			vt->ops->draw_cell(vt, x, y, want[x]);
+			vt->ops->draw_cell(vt, x, y, want[x], have[x]);
 			have[x] = want[x];
 			if (x == cx && y == cy)
 				cursor_cell_drawn = true;

@@ -42,11 +42,15 @@ u32 fb_get_pixel(const struct fb_info *fb, u32 x, u32 y);
 void fb_fill_rect(const struct fb_info *fb, u32 x, u32 y, u32 w, u32 h, u32 pixel);
 /*
  * Draw a FONT_WIDTH x FONT_HEIGHT glyph with its top-left pixel at (x, y),
- * each font pixel as a scale x scale block. Rows listed in underline_mask
- * (bit r = glyph row r) are drawn entirely in fg: that is the cursor.
+ * each font pixel as a scale x scale block (scale 1 to FB_MAX_SCALE). Rows
+ * listed in underline_mask (bit r = glyph row r) are drawn entirely in fg:
+ * that is the cursor. If old is not NULL, the place already shows glyph
+ * old in the same colours, and rows that old and the new glyph share are
+ * left alone (fewer writes to slow video memory).
  */
-void fb_draw_glyph(const struct fb_info *fb, u32 x, u32 y, const u8 *glyph, u32 fg, u32 bg,
-		   unsigned int scale, u16 underline_mask);
+void fb_draw_glyph(const struct fb_info *fb, u32 x, u32 y, const u8 *glyph, const u8 *old,
+		   u32 fg, u32 bg, unsigned int scale, u16 underline_mask);
+#define FB_MAX_SCALE 2
 
 /* The 16 VGA text colours, as 8-bit r, g, b: fbcon uses them for attributes. */
 extern const u8 vga_palette[16][3];

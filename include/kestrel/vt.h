@@ -27,6 +27,9 @@
 #define VT_REPLACEMENT 0x7f	/* cell character for anything the font lacks */
 #define VT_TAB_WIDTH 8
 
+/* A value no real cell has (cells never hold character 0xff): "not drawn". */
+#define VT_CELL_UNKNOWN 0xffff
+
 #define VT_CELL(ch, attr) ((u16)((u8)(ch) | ((u16)(attr) << 8)))
 #define VT_CELL_CHAR(cell) ((u8)(cell))
 #define VT_CELL_ATTR(cell) ((u8)((cell) >> 8))
@@ -34,9 +37,12 @@
 struct vt;
 
 struct vt_ops {
-	/* Draw cell (x, y) with contents `cell`. */
-	void (*draw_cell)(struct vt *vt, unsigned int x, unsigned int y, u16 cell);
-	/* Show the cursor at (x, y); the cell there has just been drawn or the cursor moved. */
+	/* Draw cell (x, y) with contents `cell`; it shows `old` now (VT_CELL_UNKNOWN: unknown). */
+	void (*draw_cell)(struct vt *vt, unsigned int x, unsigned int y, u16 cell, u16 old);
+	/*
+	 * Show the cursor at (x, y). The cell there shows its contents without
+	 * a cursor (just drawn, or the cursor has only now moved there).
+	 */
 	void (*set_cursor)(struct vt *vt, unsigned int x, unsigned int y);
 };
 

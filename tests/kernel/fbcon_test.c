@@ -240,6 +240,25 @@ KTEST(fbcon, non_ascii_is_one_replacement)
 	KEXPECT_EQ(fc.vt.x, 2);
 }
 
+KTEST(fbcon, redraw_writes_only_changed_rows)
+{
+	KASSERT_EQ(setup(32, R16, G8, B0), 0);
+	vt_write(&fc.vt, "O", 1);
+	/* Mark pixels of rows the glyphs of 'O' and 'Q' share (row 0 blank, row 5 sides). */
+	fb_put_pixel(&fc.fb, 4, 0, 0x123456);
+	fb_put_pixel(&fc.fb, 1, 5, 0x654321);
+	vt_write(&fc.vt, "\rQ", 2);
+	/* Rows where 'Q' differs from 'O' were drawn... */
+	KEXPECT_EQ(glyph_mismatches(0, 0, 'Q', 0x00aaaaaa, 0, 16), 2);
+	/* ...and the shared rows were not rewritten: the marks survive. */
+	KEXPECT_EQ(fb_get_pixel(&fc.fb, 4, 0), 0x123456);
+	KEXPECT_EQ(fb_get_pixel(&fc.fb, 1, 5), 0x654321);
+	/* A colour change redraws the whole cell. */
+	fc.vt.attr = 0x0f;
+	vt_write(&fc.vt, "\rQ", 2);
+	KEXPECT_EQ(glyph_mismatches(0, 0, 'Q', 0x00ffffff, 0, 16), 0);
+}
+
 static u16 vram[80 * 25];
 static u16 vcells[80 * 25], vshown[80 * 25];
 static struct vgacon vc;

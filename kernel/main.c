@@ -81,7 +81,7 @@ void start_kernel(u32 magic, u32 info_phys)
 	crashtest_run();
 
 	ktest_run_requested();
-	/* `poweroff` on the command line: ACPI S5 now (tests the power-off path). */
+	/* `poweroff` or `restart` on the command line: tests of those paths. */
 	boot_end_action();
 
 	for (;;)

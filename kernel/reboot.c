@@ -4,8 +4,9 @@
  * ignored and we power off (ACPI S5), or halt if that fails, with the
  * verdict on the console.
  *
- * The `poweroff` command-line word makes the kernel power off at the end
- * of boot (tests/integration/poweroff.sh uses it to check ACPI S5).
+ * The `poweroff` and `restart` command-line words make the kernel power
+ * off or reset at the end of boot (tests/integration/poweroff.sh and
+ * restart.sh check those paths with them).
  */
 #include <kestrel/cmdline.h>
 #include <kestrel/printk.h>
@@ -14,6 +15,7 @@
 #include <asm/processor.h>
 
 KERNEL_PARAM_QUERY("poweroff", poweroff, "power the machine off at the end of boot");
+KERNEL_PARAM_QUERY("restart", restart, "reset the machine at the end of boot");
 
 __noreturn void test_exit(bool pass)
 {
@@ -27,4 +29,6 @@ void boot_end_action(void)
 {
 	if (cmdline_has("poweroff"))
 		machine_power_off();
+	if (cmdline_has("restart"))
+		machine_restart();
 }

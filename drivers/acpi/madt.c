@@ -35,12 +35,14 @@ static u16 get16(const u8 *p) { u16 v; memcpy(&v, p, 2); return v; }
 static u32 get32(const u8 *p) { u32 v; memcpy(&v, p, 4); return v; }
 static u64 get64(const u8 *p) { u64 v; memcpy(&v, p, 8); return v; }
 
+static u8 madt_revision;
+
 static void add_cpu(u32 apic_id, u32 uid, u32 flags, bool x2apic)
 {
 	struct acpi_platform *a = &acpi_platform;
 	bool enabled = flags & MADT_CPU_ENABLED;
-	/* Online Capable is only defined from MADT revision 5 on. */
-	bool capable = !enabled && (flags & MADT_CPU_ONLINE_CAPABLE);
+	/* Online Capable is only defined from MADT revision 5 on (reserved before). */
+	bool capable = !enabled && madt_revision >= 5 && (flags & MADT_CPU_ONLINE_CAPABLE);
 
 	if (!enabled && !capable)
 		return;		/* not present and never will be */
@@ -157,6 +159,7 @@ void acpi_parse_madt(const struct acpi_table_header *t)
 		return;
 	}
 	acpi_platform.has_madt = true;
+	madt_revision = t->revision;
 	acpi_platform.lapic_address = m->lapic_address;
 	acpi_platform.pcat_compat = m->flags & 1;
 	for (p = (const u8 *)(m + 1); p + 2 <= end; p += p[1]) {

@@ -24,7 +24,7 @@ __noreturn void test_exit(bool pass);
 __noreturn void machine_power_off(void);
 /* Reset: FADT reset register, else the 8042 reset line, else a triple fault. */
 __noreturn void machine_restart(void);
-/* At the end of boot: power off if the command line has `poweroff`. */
+/* At the end of boot: power off or reset if the command line has `poweroff` or `restart`. */
 void boot_end_action(void);
 /* Stop this CPU for good (interrupts off, hlt loop). */
 __noreturn void machine_halt(void);

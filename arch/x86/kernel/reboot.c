@@ -12,11 +12,15 @@
  * controller's reset line (command 0xfe), and last a triple fault (an
  * empty IDT and an exception), which every x86 turns into a reset.
  *
+ * `reboot=acpi|kbd|triple` (or a, k, t, as on Linux) picks the method to
+ * start with; the ones after it in the list above remain as fallbacks.
+ *
  * These run once, at the end, and take no locks, so they work even when a
  * CPU died holding one; the one exception is a memory-space reset
  * register, which is mapped (ioremap) when it is used.
  */
 #include <kestrel/acpi.h>
+#include <kestrel/cmdline.h>
 #include <kestrel/printk.h>
 #include <kestrel/reboot.h>
 #include <kestrel/time.h>
@@ -35,6 +39,23 @@
 
 #define PCI_CONFIG_ADDRESS 0xcf8
 #define PCI_CONFIG_DATA 0xcfc
+
+enum reboot_method { REBOOT_ACPI, REBOOT_KBD, REBOOT_TRIPLE };
+/* Set once while the command line is parsed, read-only afterwards. */
+static enum reboot_method reboot_first = REBOOT_ACPI;
+
+static int reboot_setup(const char *val)
+{
+	if (!val)
+		return -1;
+	switch (val[0]) {
+	case 'a': reboot_first = REBOOT_ACPI; return 0;
+	case 'k': reboot_first = REBOOT_KBD; return 0;
+	case 't': reboot_first = REBOOT_TRIPLE; return 0;
+	default: return -1;
+	}
+}
+KERNEL_PARAM("reboot", reboot_setup, "reboot=acpi|kbd|triple: the first reset method to try");
 
 __noreturn void machine_halt(void)
 {
@@ -104,6 +125,7 @@ static void acpi_reset(void)
 
 	if (!a->has_reset_reg)
 		return;
+	pr_emerg("reboot: trying the ACPI reset register\n");
 	switch (g->space_id) {
 	case ACPI_SPACE_IO:
 		outb(g->address, a->reset_value);
@@ -132,6 +154,7 @@ static void kbd_reset(void)
 {
 	if (!has_8042())
 		return;
+	pr_emerg("reboot: trying the keyboard controller\n");
 	for (int i = 0; i < 10; i++) {
 		for (int j = 0; j < 0x10000 && (inb(I8042_STATUS) & I8042_STATUS_IBF); j++)
 			udelay(2);
@@ -148,6 +171,7 @@ static __noreturn void triple_fault(void)
 		u64 base;
 	} __packed empty_idt = { 0, 0 };
 
+	pr_emerg("reboot: trying a triple fault\n");
 	__asm__ volatile("lidt %0; int3" ::"m"(empty_idt));
 	machine_halt();
 }
@@ -156,7 +180,9 @@ __noreturn void machine_restart(void)
 {
 	local_irq_disable();
 	pr_emerg("reboot: Restarting system\n");
-	acpi_reset();
-	kbd_reset();
+	if (reboot_first <= REBOOT_ACPI)
+		acpi_reset();
+	if (reboot_first <= REBOOT_KBD)
+		kbd_reset();
 	triple_fault();
 }

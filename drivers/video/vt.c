@@ -68,13 +68,24 @@ static void line_feed(struct vt *vt)
 		scroll_up(vt);
 }
 
+/*
+ * The cell index for (x, y), forced inside the grid. Normally x < cols and
+ * y < rows already; but in an oops printk may call a console without its
+ * lock while another CPU is still writing, and then a racing update must
+ * garble the screen at worst, never write outside the arrays.
+ */
+static unsigned int cell_index(const struct vt *vt, unsigned int x, unsigned int y)
+{
+	return min(y, vt->rows - 1) * vt->cols + min(x, vt->cols - 1);
+}
+
 static void put_char(struct vt *vt, u8 ch)
 {
 	if (vt->x >= vt->cols) {	/* the deferred wrap */
 		vt->x = 0;
 		line_feed(vt);
 	}
-	vt->cells[vt->y * vt->cols + vt->x] = VT_CELL(ch, vt->attr);
+	vt->cells[cell_index(vt, vt->x, vt->y)] = VT_CELL(ch, vt->attr);
 	vt->x++;
 }
 
@@ -132,13 +143,13 @@ void vt_write(struct vt *vt, const char *s, size_t n)
 
 void vt_flush(struct vt *vt)
 {
-	unsigned int cx = min(vt->x, vt->cols - 1), cy = vt->y;
+	unsigned int cx = min(vt->x, vt->cols - 1), cy = min(vt->y, vt->rows - 1);
 	bool cursor_moved = cx != vt->cur_x || cy != vt->cur_y;
 	bool cursor_cell_drawn = false;
 
 	/* The old cursor cell must be redrawn plain, without the cursor. */
 	if (cursor_moved)
-		vt->shown[vt->cur_y * vt->cols + vt->cur_x] = VT_CELL_UNKNOWN;
+		vt->shown[cell_index(vt, vt->cur_x, vt->cur_y)] = VT_CELL_UNKNOWN;
 
 	for (unsigned int y = 0; y < vt->rows; y++) {
 		u16 *want = vt->cells + y * vt->cols, *have = vt->shown + y * vt->cols;

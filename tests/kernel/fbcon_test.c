@@ -21,7 +21,8 @@
 #define COLS 5
 #define ROWS 3
 
-static u8 fbmem[FB_H * (FB_W * 4 + PAD)];
+/* 8-byte aligned: with the 4-byte-aligned pitches, rows alternate between both store paths. */
+static u8 fbmem[FB_H * (FB_W * 4 + PAD)] __aligned(8);
 static u16 cells[COLS * ROWS], shown[COLS * ROWS];
 static struct fbcon fc;
 
@@ -257,6 +258,38 @@ KTEST(fbcon, redraw_writes_only_changed_rows)
 	fc.vt.attr = 0x0f;
 	vt_write(&fc.vt, "\rQ", 2);
 	KEXPECT_EQ(glyph_mismatches(0, 0, 'Q', 0x00ffffff, 0, 16), 0);
+}
+
+/* Font pixel (c, r) of a glyph drawn at scale 2 at (0, 0): a 2x2 block of one colour. */
+static int scaled_mismatches(u8 ch, u32 fg, u32 bg)
+{
+	const u8 *g = font_glyph(ch);
+	int bad = 0;
+
+	for (unsigned int r = 0; r < 16; r++)
+		for (unsigned int c = 0; c < 8; c++) {
+			u32 want = g[r] & (0x80 >> c) ? fg : bg;
+			for (unsigned int d = 0; d < 4; d++)
+				bad += fb_get_pixel(&fc.fb, 2 * c + d % 2, 2 * r + d / 2) != want;
+		}
+	return bad;
+}
+
+KTEST(fbcon, double_size_glyph)
+{
+	/* 32 bpp: 8-byte stores on even rows, the byte-building path on odd ones. */
+	KASSERT_EQ(setup(32, R16, G8, B0), 0);
+	fb_draw_glyph(&fc.fb, 0, 0, font_glyph('g'), NULL, 0x00ffff55, 0x000000aa, 2, 0);
+	KEXPECT_EQ(scaled_mismatches('g', 0x00ffff55, 0x000000aa), 0);
+	KEXPECT_EQ(fb_get_pixel(&fc.fb, 16, 0), 0);	/* right of the glyph: untouched */
+	/* 24 bpp: the byte-building path. */
+	KASSERT_EQ(setup(24, R16, G8, B0), 0);
+	fb_draw_glyph(&fc.fb, 0, 0, font_glyph('g'), NULL, 0xffff55, 0x0000aa, 2, 0);
+	KEXPECT_EQ(scaled_mismatches('g', 0xffff55, 0x0000aa), 0);
+	KEXPECT_EQ(padding_damage(), 0);
+	/* A scale the drawing code does not support draws nothing. */
+	fb_draw_glyph(&fc.fb, 0, 0, font_glyph('A'), NULL, 0xffffff, 0xffffff, 3, 0);
+	KEXPECT_EQ(fb_get_pixel(&fc.fb, 1, 0), 0x0000aa);
 }
 
 static u16 vram[80 * 25];

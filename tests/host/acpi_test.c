@@ -77,9 +77,17 @@ static void reset(void)
 	host_printk_reset();
 }
 
+static void madt_start_rev(struct builder *b, u8 revision, u32 lapic_addr, u32 flags)
+{
+	tb_start(b, "APIC", revision);
+	tb_u32(b, lapic_addr);
+	tb_u32(b, flags);
+}
+
+/* MADT revision 5 (ACPI 6.3+), where the Online Capable flag exists. */
 static void madt_start(struct builder *b, u32 lapic_addr, u32 flags)
 {
-	tb_start(b, "APIC", 4);
+	tb_start(b, "APIC", 5);
 	tb_u32(b, lapic_addr);
 	tb_u32(b, flags);
 }
@@ -129,6 +137,16 @@ KTEST(acpi_madt, qemu_like)
 	KEXPECT_EQ(acpi_platform.nmis[0].acpi_uid, 0xffffffffu);
 	KEXPECT_EQ(acpi_platform.nmis[0].lint, 1);
 	KEXPECT(host_printk_contains("3 CPUs in MADT (2 enabled)"));
+	free(tbl);
+
+	/* Before revision 5 the Online Capable bit is reserved: ignored. */
+	reset();
+	madt_start_rev(&b, 4, 0xfee00000, 1);
+	madt_lapic(&b, 0, 0, 1);
+	madt_lapic(&b, 3, 3, 2);
+	tbl = tb_finish(&b);
+	acpi_parse_madt(tbl);
+	KEXPECT_EQ(acpi_platform.nr_cpus, 1);
 	free(tbl);
 }
 

@@ -33,7 +33,11 @@ struct fb_info {
 	struct fb_bitfield red, green, blue;
 };
 
-/* Can these functions draw on fb? -EINVAL (with the reason unsaid) if not. */
+/*
+ * 0 if the functions below can draw on fb; -EINVAL if not: no base, a bpp
+ * other than 16/24/32, a pitch shorter than a row, a colour field outside
+ * the pixel.
+ */
 int fb_check(const struct fb_info *fb);
 /* The pixel value for an 8-bit-per-channel colour. */
 u32 fb_pixel(const struct fb_info *fb, u8 r, u8 g, u8 b);

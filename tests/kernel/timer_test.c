@@ -8,6 +8,7 @@
 #include <kestrel/time.h>
 #include <asm/apic.h>
 #include <asm/hpet.h>
+#include <asm/irq.h>
 #include <asm/pit.h>
 #include <asm/processor.h>
 #include <asm/tsc.h>
@@ -139,4 +140,36 @@ KTEST(timer, jiffies_stop_with_irqs_off)
 	mdelay(50);
 	KEXPECT_EQ(get_jiffies_64(), j0);
 	local_irq_restore(flags);
+}
+
+static void ipi_probe(struct pt_regs *regs, void *data)
+{
+	(*(int *)data)++;
+	apic_eoi();
+}
+
+/* Not a timer, but the same delivery path: an interrupt through this CPU's APIC. */
+KTEST(timer, apic_self_ipi_delivered)
+{
+	static int hits;
+	int vector;
+
+	KASSERT(apic_available());
+	hits = 0;
+	vector = irq_alloc_vector(ipi_probe, &hits);
+	KASSERT(vector >= FIRST_DEVICE_VECTOR);
+	{
+		unsigned long flags = local_irq_save();
+		apic_send_ipi_self(vector);
+		KEXPECT_EQ(READ_ONCE(hits), 0);	/* held while interrupts are off */
+		local_irq_restore(flags);
+	}
+	for (int i = 0; i < 1000 && !READ_ONCE(hits); i++)
+		udelay(10);
+	KEXPECT_EQ(READ_ONCE(hits), 1);
+	apic_send_ipi(apic_id(), vector);	/* by destination id this time */
+	for (int i = 0; i < 1000 && READ_ONCE(hits) < 2; i++)
+		udelay(10);
+	KEXPECT_EQ(READ_ONCE(hits), 2);
+	irq_free_handler(vector);
 }

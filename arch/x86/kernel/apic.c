@@ -79,6 +79,44 @@ u32 apic_id(void)
 	return x2apic_mode ? id : id >> 24;
 }
 
+static void xapic_wait_icr_idle(void)
+{
+	/* Bounded: a stuck ICR is reported instead of hanging the CPU. */
+	for (int i = 0; i < 1000000; i++) {
+		if (!(apic_read(APIC_ICR) & APIC_ICR_BUSY))
+			return;
+		cpu_relax();
+	}
+	pr_err("apic: ICR stays busy, IPI may be lost\n");
+}
+
+void apic_icr_write(u32 low, u32 dest)
+{
+	unsigned long flags = local_irq_save();
+
+	if (x2apic_mode) {
+		/* One 64-bit MSR write: destination in the high half, no busy bit. */
+		wrmsr(MSR_X2APIC_BASE + (APIC_ICR >> 4), (u64)dest << 32 | low);
+	} else {
+		/* The write to the low half sends: set the destination first. */
+		xapic_wait_icr_idle();
+		apic_write(APIC_ICR2, dest << 24);
+		apic_write(APIC_ICR, low);
+		xapic_wait_icr_idle();
+	}
+	local_irq_restore(flags);
+}
+
+void apic_send_ipi(u32 dest, unsigned int vector)
+{
+	apic_icr_write(APIC_DM_FIXED | vector, dest);
+}
+
+void apic_send_ipi_self(unsigned int vector)
+{
+	apic_icr_write(APIC_DEST_SELF | APIC_DM_FIXED | vector, 0);
+}
+
 int apic_cpu_to_id(unsigned int cpu)
 {
 	return cpu < nr_apic_cpus ? (int)cpu_apic_ids[cpu] : -1;

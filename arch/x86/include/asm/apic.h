@@ -36,6 +36,14 @@
 #define APIC_DM_FIXED (0 << 8)
 #define APIC_DM_NMI (4 << 8)
 #define APIC_DM_EXTINT (7 << 8)
+#define APIC_DM_INIT (5 << 8)
+#define APIC_DM_STARTUP (6 << 8)
+#define APIC_ICR_BUSY (1 << 12)		/* xAPIC: delivery status, send pending */
+#define APIC_ICR_LEVEL_ASSERT (1 << 14)
+#define APIC_ICR_LEVEL_TRIGGER (1 << 15)
+#define APIC_DEST_SELF (1 << 18)		/* destination shorthands */
+#define APIC_DEST_ALLINC (2 << 18)
+#define APIC_DEST_ALLBUT (3 << 18)
 #define APIC_TDR_DIV_16 0x3
 
 #define MSR_IA32_APICBASE 0x1b
@@ -55,6 +63,17 @@ void apic_write(u32 reg, u32 v);
 void apic_eoi(void);
 /* This CPU's APIC id (32 bits in x2APIC mode, 8 in xAPIC mode). */
 u32 apic_id(void);
+
+/*
+ * Write the interrupt command register: low holds vector, delivery mode
+ * and shorthand (APIC_DM_*, APIC_DEST_*), dest the target APIC id when
+ * there is no shorthand. Waits until an xAPIC has accepted the command.
+ * The SMP bring-up sends INIT/STARTUP with it.
+ */
+void apic_icr_write(u32 low, u32 dest);
+/* A fixed interrupt on vector to the CPU with APIC id dest / to this CPU. */
+void apic_send_ipi(u32 dest, unsigned int vector);
+void apic_send_ipi_self(unsigned int vector);
 
 /*
  * Logical CPU numbers to APIC ids: CPU 0 is the boot CPU, then the other

@@ -124,10 +124,11 @@ KTEST(timer, jiffies_advance)
 	j1 = get_jiffies_64();
 	t1 = timer_ticks(smp_processor_id());
 	/*
-	 * HZ ticks a second: about 20 in 200 ms. Generous: a late or merged
-	 * tick under an emulator loses some, nothing adds any.
+	 * HZ ticks a second: about 20 in 200 ms. Generous below: an emulator
+	 * whose virtual CPU is descheduled merges ticks, so some are lost
+	 * (timer.apic_vs_tsc checks the rate itself); nothing adds any.
 	 */
-	KEXPECT(j1 - j0 >= (k1 - k0) * HZ / NSEC_PER_SEC / 2);
+	KEXPECT(j1 - j0 >= (k1 - k0) * HZ / NSEC_PER_SEC / 4);
 	KEXPECT(j1 - j0 <= (k1 - k0) * HZ / NSEC_PER_SEC * 12 / 10 + 1);
 	KEXPECT_EQ(t1 - t0, j1 - j0);	/* the boot CPU's own count is jiffies */
 }

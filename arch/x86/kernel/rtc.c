@@ -32,8 +32,6 @@
 #define RTC_REG_B 0x0b
 
 #define RTC_A_UIP 0x80
-#define RTC_B_24H 0x02
-#define RTC_B_BINARY 0x04
 #define RTC_HOUR_PM 0x80
 
 /* Protects the CMOS index/data port pair. */
@@ -44,10 +42,6 @@ static u8 cmos_read(u8 reg)
 	outb(CMOS_INDEX, reg);	/* bit 7 clear: NMIs stay enabled */
 	return inb(CMOS_DATA);
 }
-
-struct rtc_raw {
-	u8 sec, min, hour, day, mon, year, century;
-};
 
 static void read_raw(struct rtc_raw *r, u8 century_reg)
 {
@@ -107,15 +101,11 @@ static int read_stable(struct rtc_raw *r, u8 *regb, u8 century_reg)
 	return -EIO;
 }
 
-int rtc_read_time(struct rtc_time *tm)
+int rtc_raw_to_time(struct rtc_raw r, u8 regb, bool has_century, struct rtc_time *tm)
 {
-	u8 century_reg = acpi_platform.century, regb;
-	struct rtc_raw r;
 	bool pm;
 	int century;
 
-	if (read_stable(&r, &regb, century_reg))
-		return -EIO;
 	pm = r.hour & RTC_HOUR_PM;
 	r.hour &= ~RTC_HOUR_PM;
 	if (!(regb & RTC_B_BINARY)) {
@@ -131,7 +121,7 @@ int rtc_read_time(struct rtc_time *tm)
 	if (!(regb & RTC_B_24H))
 		r.hour = (r.hour % 12) + (pm ? 12 : 0);
 	/* No century register: years 00-69 are taken as 20xx, like Linux. */
-	century = century_reg && r.century >= 19 && r.century <= 99 ? r.century :
+	century = has_century && r.century >= 19 && r.century <= 99 ? r.century :
 		  r.year < 70 ? 20 : 19;
 	*tm = (struct rtc_time){
 		.year = century * 100 + r.year, .mon = r.mon, .mday = r.day,
@@ -141,6 +131,16 @@ int rtc_read_time(struct rtc_time *tm)
 	    tm->min > 59 || tm->sec > 59)
 		return -EIO;
 	return 0;
+}
+
+int rtc_read_time(struct rtc_time *tm)
+{
+	u8 century_reg = acpi_platform.century, regb;
+	struct rtc_raw r;
+
+	if (read_stable(&r, &regb, century_reg))
+		return -EIO;
+	return rtc_raw_to_time(r, regb, century_reg != 0, tm);
 }
 
 /* Days from 1970-01-01 to year-mon-day (proleptic Gregorian, March-based years). */

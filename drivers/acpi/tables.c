@@ -80,13 +80,17 @@ static phys_addr_t find_rsdp(const struct acpi_rsdp **out, const char **how)
 	 * copy is all the kernel needs: the tables it points to are where
 	 * the firmware left them.
 	 */
-	if (boot_info.has_rsdp && rsdp_valid((const void *)boot_info.rsdp)) {
+	const struct acpi_rsdp *copy = (const void *)boot_info.rsdp;
+
+	/* The copy is 36 bytes: a longer claimed length cannot be checksummed. */
+	if (boot_info.has_rsdp && (copy->revision < 2 || copy->length <= sizeof(boot_info.rsdp)) &&
+	    rsdp_valid(copy)) {
 		*out = (const void *)boot_info.rsdp;
 		*how = "the boot loader's copy";
 		return __pa(boot_info.rsdp);
 	}
 	if (boot_info.has_rsdp)
-		pr_warn("ACPI: the boot loader's RSDP copy has a bad checksum, scanning\n");
+		pr_warn("ACPI: the boot loader's RSDP copy is invalid (signature, length or checksum), scanning\n");
 	if (boot_info.efi)
 		return 0;	/* under UEFI there is no BIOS area to scan */
 
@@ -114,7 +118,13 @@ static void print_table(const char *sig, phys_addr_t phys, const struct acpi_tab
 /* Check and keep one table; returns it, or NULL if it is unusable. */
 static const struct acpi_table_header *add_table(phys_addr_t phys)
 {
-	const struct acpi_table_header *t = acpi_map(phys, sizeof(*t));
+	const struct acpi_table_header *t;
+
+	/* Some firmware lists the DSDT in the XSDT too: keep one copy. */
+	for (int i = 0; i < nr_tables; i++)
+		if (table_phys[i] == phys)
+			return tables[i];
+	t = acpi_map(phys, sizeof(*t));
 
 	if (!t) {
 		pr_warn("ACPI: table at %#llx is not addressable, ignored\n",

@@ -162,7 +162,7 @@ void acpi_parse_fadt(const struct acpi_table_header *t)
 		a->reset_value = f[FADT_RESET_VALUE];
 		a->has_reset_reg = a->reset_reg.address != 0;
 	}
-	pr_info("ACPI: FADT: PM1a_CNT %#x PM1b_CNT %#x century %u 8042 %s reset %s\n",
+	pr_info("ACPI: FADT: PM1a_CNT %#x PM1b_CNT %#x century %#x 8042 %s reset %s\n",
 		a->pm1a_cnt, a->pm1b_cnt, a->century,
 		a->iapc_boot_flags & ACPI_IAPC_8042 ? "yes" : "no",
 		a->has_reset_reg ? (a->reset_reg.space_id == ACPI_SPACE_IO ? "io" :

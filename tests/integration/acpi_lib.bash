@@ -1,11 +1,12 @@
 # Shared by the acpi_*.sh integration tests (sourced, not run): boot the
 # kernel once per ktest glob with the given QEMU machine arguments and
-# require a ktest PASS (status 33) and the expected log lines.
+# require a ktest PASS (status 33), a clean log (tools/dirty-log) and
+# the expected log lines.
 #
 #   run_ktests NAME "<qemu args>" "<extra kernel args>" GLOB...
 
 run_ktests() {
-	local name=$1 qargs=$2 kargs=$3 glob log st
+	local name=$1 qargs=$2 kargs=$3 glob log st dirty
 	shift 3
 	for glob in "$@"; do
 		log=build/test-logs/$name-${glob%%.*}.log
@@ -15,6 +16,10 @@ run_ktests() {
 		st=$?
 		if [ "$st" -ne 33 ]; then
 			echo "$name: ktest=$glob: QEMU status $st (want 33): $(grep -m1 -E '^not ok|panic|timed out' "$log")"
+			return 1
+		fi
+		if dirty=$(tools/dirty-log "$log"); then
+			echo "$name: ktest=$glob: dirty log: $dirty"
 			return 1
 		fi
 	done

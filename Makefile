@@ -46,6 +46,11 @@ CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	-fno-asynchronous-unwind-tables -fno-unwind-tables \
 	-mno-red-zone -mcmodel=kernel -mgeneral-regs-only -mno-sse -mno-mmx \
 	-Iinclude -Iarch/x86/include -I$(BUILD)/include -MMD -MP
+# LOCKDEP=n builds without the lock validator (benchmarks; lockdep=off at boot does it too).
+LOCKDEP ?= y
+ifeq ($(LOCKDEP),y)
+CFLAGS += -DCONFIG_LOCKDEP
+endif
 ifeq ($(CC_IS_CLANG),y)
 CFLAGS += --target=x86_64-unknown-none-elf
 endif

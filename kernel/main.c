@@ -12,12 +12,12 @@
 #include <kestrel/fb.h>
 #include <kestrel/kallsyms.h>
 #include <kestrel/ktest.h>
+#include <kestrel/lockdep.h>
 #include <kestrel/mm.h>
 #include <kestrel/percpu.h>
 #include <kestrel/printk.h>
 #include <kestrel/reboot.h>
 #include <kestrel/serial.h>
-#include <kestrel/smp.h>
 #include <kestrel/time.h>
 #include <kestrel/version.h>
 #include <asm/apic.h>
@@ -50,6 +50,8 @@ void start_kernel(u32 magic, u32 info_phys)
 	trap_init();
 	/* ...with symbol names (the table is in the image: nothing to set up). */
 	kallsyms_init();
+	/* The lock validator: needs this CPU's per-CPU area (GS), set up just above. */
+	lockdep_init();
 
 	/* Memory map, final page tables, page allocator, slab, vmalloc: all later steps allocate. */
 	mm_init();
@@ -77,8 +79,6 @@ void start_kernel(u32 magic, u32 info_phys)
 	/* The tick (this CPU's APIC timer at HZ), then interrupts on. */
 	time_start_tick();
 	local_irq_enable();
-	/* The other CPUs: they reuse the APIC timer calibration and the IDT from above. */
-	smp_init();
 
 	/* Test hook: crash on purpose now that everything is up (crashtest=). */
 	crashtest_run();

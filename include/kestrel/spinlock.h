@@ -1,31 +1,44 @@
 /*
  * Spinlocks: a ticket lock, so waiters get the lock in arrival order.
  *
- * spin_lock_irqsave() also disables interrupts on this CPU: use it for any
- * lock that an interrupt handler takes, or the handler can spin forever on
- * a lock its own CPU holds. The lock validator and preemption counting
- * hook in here (issue 3); callers only use this API.
+ *	DEFINE_SPINLOCK(name)		a static lock (its own validator class)
+ *	spin_lock_init(&l)		a lock in an object; the class is this call site
+ *	spin_lock / spin_unlock		interrupts stay as they are
+ *	spin_lock_irqsave(&l, flags)	also disables interrupts; restore with
+ *	spin_unlock_irqrestore(&l, flags)
+ *	spin_lock_irq / spin_unlock_irq	disable / unconditionally enable
+ *	spin_trylock			take it only if free; returns true if taken
+ *	spin_lock_nested(&l, n)		a second lock of the same class held on
+ *					purpose, at nesting level n (1..7)
+ *	assert_spin_locked(&l)		somebody holds it
+ *	lockdep_assert_held(&l)		this context holds it (the validator)
+ *
+ * Use spin_lock_irqsave() for any lock that an interrupt handler takes,
+ * or the handler can spin forever on a lock its own CPU holds (the lock
+ * validator reports such a lock). A spinlock holder must not sleep.
+ *
+ * The lock functions are out of line (kernel/locking/spinlock.c) so the
+ * validator sees the caller's address; arch_spinlock_t is the bare lock,
+ * invisible to the validator, for the validator itself and the oops path.
  */
 #ifndef KESTREL_SPINLOCK_H
 #define KESTREL_SPINLOCK_H
 
 #include <kestrel/compiler.h>
+#include <kestrel/lockdep.h>
+#include <kestrel/printk.h>
 #include <asm/processor.h>
+
+/* ---- the bare ticket lock ---- */
 
 typedef struct {
 	u16 next;	/* ticket handed to the next arrival */
 	u16 owner;	/* ticket now being served */
-} spinlock_t;
+} arch_spinlock_t;
 
-#define __SPIN_LOCK_UNLOCKED(name) ((spinlock_t){ 0, 0 })
-#define DEFINE_SPINLOCK(name) spinlock_t name = __SPIN_LOCK_UNLOCKED(name)
+#define __ARCH_SPIN_LOCK_UNLOCKED { 0, 0 }
 
-static inline void spin_lock_init(spinlock_t *l)
-{
-	l->next = l->owner = 0;
-}
-
-static inline void spin_lock(spinlock_t *l)
+static inline void arch_spin_lock(arch_spinlock_t *l)
 {
 	u16 me = __atomic_fetch_add(&l->next, 1, __ATOMIC_RELAXED);
 
@@ -33,7 +46,7 @@ static inline void spin_lock(spinlock_t *l)
 		cpu_relax();
 }
 
-static inline bool spin_trylock(spinlock_t *l)
+static inline bool arch_spin_trylock(arch_spinlock_t *l)
 {
 	u16 owner = __atomic_load_n(&l->owner, __ATOMIC_RELAXED);
 	u16 expected = owner;
@@ -43,38 +56,57 @@ static inline bool spin_trylock(spinlock_t *l)
 					   __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
 }
 
-static inline void spin_unlock(spinlock_t *l)
+static inline void arch_spin_unlock(arch_spinlock_t *l)
 {
+	/* Only the holder writes owner: a plain read of it is exact. */
 	__atomic_store_n(&l->owner, (u16)(l->owner + 1), __ATOMIC_RELEASE);
 }
 
-static inline bool spin_is_locked(spinlock_t *l)
+static inline bool arch_spin_is_locked(arch_spinlock_t *l)
 {
 	return READ_ONCE(l->next) != READ_ONCE(l->owner);
 }
 
-#define spin_lock_irqsave(l, flags)          \
-	do {                                 \
-		(flags) = local_irq_save();  \
-		spin_lock(l);                \
+/* ---- spinlock_t: the ticket lock plus its validator map ---- */
+
+typedef struct spinlock {
+	arch_spinlock_t raw;
+	struct lockdep_map dep_map;
+} spinlock_t;
+
+#define __SPIN_LOCK_UNLOCKED(name) \
+	((spinlock_t){ .raw = __ARCH_SPIN_LOCK_UNLOCKED, .dep_map = STATIC_LOCKDEP_MAP_INIT(#name) })
+#define DEFINE_SPINLOCK(name) spinlock_t name = __SPIN_LOCK_UNLOCKED(name)
+
+void __spin_lock_init(spinlock_t *l, const char *name, struct lock_class_key *key);
+
+/* Every lock initialised here shares one class, named after the expression. */
+#define spin_lock_init(l)                                    \
+	do {                                                 \
+		static struct lock_class_key __key;          \
+		__spin_lock_init((l), #l, &__key);           \
 	} while (0)
 
-static inline void spin_unlock_irqrestore(spinlock_t *l, unsigned long flags)
+void spin_lock(spinlock_t *l);
+void spin_lock_nested(spinlock_t *l, unsigned int subclass);
+bool spin_trylock(spinlock_t *l);
+void spin_unlock(spinlock_t *l);
+void spin_lock_irq(spinlock_t *l);
+void spin_unlock_irq(spinlock_t *l);
+unsigned long _spin_lock_irqsave(spinlock_t *l);
+unsigned long _spin_lock_irqsave_nested(spinlock_t *l, unsigned int subclass);
+bool _spin_trylock_irqsave(spinlock_t *l, unsigned long *flags);
+void spin_unlock_irqrestore(spinlock_t *l, unsigned long flags);
+
+#define spin_lock_irqsave(l, flags) ((flags) = _spin_lock_irqsave(l))
+#define spin_lock_irqsave_nested(l, flags, sub) ((flags) = _spin_lock_irqsave_nested(l, sub))
+#define spin_trylock_irqsave(l, flags) _spin_trylock_irqsave((l), &(flags))
+
+static inline bool spin_is_locked(spinlock_t *l)
 {
-	spin_unlock(l);
-	local_irq_restore(flags);
+	return arch_spin_is_locked(&l->raw);
 }
 
-static inline void spin_lock_irq(spinlock_t *l)
-{
-	local_irq_disable();
-	spin_lock(l);
-}
-
-static inline void spin_unlock_irq(spinlock_t *l)
-{
-	spin_unlock(l);
-	local_irq_enable();
-}
+#define assert_spin_locked(l) WARN_ON(!spin_is_locked(l))
 
 #endif

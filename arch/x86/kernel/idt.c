@@ -18,6 +18,7 @@
  * first make sure the device no longer interrupts.
  */
 #include <kestrel/errno.h>
+#include <kestrel/lockdep.h>
 #include <kestrel/percpu.h>
 #include <kestrel/printk.h>
 #include <kestrel/spinlock.h>
@@ -161,9 +162,11 @@ void do_interrupt(struct pt_regs *regs)
 		return;
 	}
 	this_cpu_inc(nr_irqs);
+	lockdep_hardirq_enter();	/* locks taken from here on are hardirq locks */
 	fn = __atomic_load_n(&irq_descs[vector].fn, __ATOMIC_ACQUIRE);
 	if (fn)
 		fn(regs, irq_descs[vector].data);
 	else
 		unexpected_irq(regs);
+	lockdep_hardirq_exit();
 }

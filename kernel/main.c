@@ -18,6 +18,7 @@
 #include <kestrel/printk.h>
 #include <kestrel/reboot.h>
 #include <kestrel/serial.h>
+#include <kestrel/smp.h>
 #include <kestrel/time.h>
 #include <kestrel/version.h>
 #include <asm/apic.h>
@@ -79,6 +80,8 @@ void start_kernel(u32 magic, u32 info_phys)
 	/* The tick (this CPU's APIC timer at HZ), then interrupts on. */
 	time_start_tick();
 	local_irq_enable();
+	/* The other CPUs: they reuse the APIC timer calibration and the IDT from above. */
+	smp_init();
 
 	/* Test hook: crash on purpose now that everything is up (crashtest=). */
 	crashtest_run();

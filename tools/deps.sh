@@ -6,7 +6,7 @@
 set -eu
 
 PKGS="make gcc binutils python3 qemu-system-x86 grub-pc-bin grub-efi-amd64-bin
-grub-common xorriso mtools ovmf gdb musl-tools e2fsprogs cpio"
+grub-common xorriso mtools ovmf gdb musl-tools e2fsprogs cpio clang"
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
 	echo "deps.sh: not a Debian/Ubuntu system; install the equivalents of:" >&2

@@ -7,6 +7,7 @@
 #include <kestrel/printk.h>
 #include <kestrel/panic.h>
 #include <kestrel/reboot.h>
+#include <kestrel/smp.h>
 #include <asm/io.h>
 #include <asm/processor.h>
 
@@ -19,6 +20,8 @@ __noreturn void panic(const char *fmt, ...)
 	local_irq_disable();
 	after_oops = READ_ONCE(oops_in_progress);	/* the oops already printed a trace */
 	oops_in_progress = 1;
+	/* Halt the other CPUs (or be halted, if one of them panics already): one report only. */
+	smp_send_stop();
 	va_start(ap, fmt);
 	vscnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);

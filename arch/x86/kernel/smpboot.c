@@ -311,6 +311,7 @@ void smp_init(void)
 	unsigned int n = apic_available() ? apic_nr_cpus() : 1;
 
 	set_cpu_online(0);
+	smp_ipi_init();
 	if (n > NR_CPUS) {
 		pr_warn("smp: %u CPUs in the MADT, Kestrel supports %d; the rest stay off\n", n,
 			NR_CPUS);

@@ -20,6 +20,7 @@
 #include <kestrel/percpu.h>
 #include <kestrel/printk.h>
 #include <kestrel/reboot.h>
+#include <kestrel/smp.h>
 #include <kestrel/spinlock.h>
 #include <asm/extable.h>
 #include <asm/irq_vectors.h>
@@ -85,6 +86,7 @@ static void oops_begin(void)
 	this_cpu_write(oops_nesting, 1);
 	spin_lock(&die_lock);
 	WRITE_ONCE(oops_in_progress, 1);
+	smp_send_stop();	/* the other CPUs halt: only this report is printed */
 }
 
 static __noreturn void oops_end(void)
@@ -155,6 +157,7 @@ static void do_debug(struct pt_regs *regs)
 
 static void do_nmi(struct pt_regs *regs)
 {
+	smp_stop_nmi();	/* another CPU's panic or oops stopping us: halts here */
 	pr_warn("NMI received on CPU %u at %pS, continuing\n", smp_processor_id(),
 		(void *)regs->rip);
 }

@@ -16,6 +16,7 @@
 #include <kestrel/string.h>
 #include <asm/pgtable.h>
 #include <asm/processor.h>
+#include <asm/smp.h>
 #include "mm_internal.h"
 
 pteval_t __supported_pte_mask = ~_PAGE_NX;
@@ -160,12 +161,9 @@ static void flush_tlb_all_local(void)
 	}
 }
 
-void flush_tlb_kernel_range(unsigned long start, unsigned long end)
+/* This CPU only; flush_tlb_kernel_range() (arch/x86/kernel/tlb.c) runs it on every CPU. */
+void flush_tlb_kernel_range_local(unsigned long start, unsigned long end)
 {
-	/*
-	 * SMP: this is the single place that must also make the other CPUs
-	 * flush (an IPI shootdown of the same range) once they run.
-	 */
 	if ((end - start) >> PAGE_SHIFT > 64) {
 		flush_tlb_all_local();
 		return;

@@ -79,8 +79,9 @@ phys_addr_t kernel_virt_to_phys(unsigned long virt);
 
 /*
  * Make every CPU forget translations of [start, end) after kernel page
- * tables changed. The one place TLB shootdown (IPIs to the other CPUs)
- * hooks in; today it flushes this CPU only.
+ * tables changed: this CPU, then every other online CPU through a
+ * call-function IPI, waiting until all have flushed (arch/x86/kernel/
+ * tlb.c). Call it with interrupts on once other CPUs run.
  */
 void flush_tlb_kernel_range(unsigned long start, unsigned long end);
 

@@ -37,4 +37,11 @@
 #define TD_ENTRY 56		/* u64: secondary_startup_64, kernel virtual */
 #define TD_SIZE 64
 
+#ifndef __ASSEMBLER__
+/* smp.c, from smp_init() on the boot CPU before any AP runs: the IPI handlers. */
+void smp_ipi_init(void);
+/* pgtable.c: flush [start, end) from this CPU's TLB only (tlb.c does every CPU). */
+void flush_tlb_kernel_range_local(unsigned long start, unsigned long end);
+#endif
+
 #endif

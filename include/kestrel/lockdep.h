@@ -85,6 +85,8 @@ void lockdep_init_map(struct lockdep_map *map, const char *name, struct lock_cla
 void lock_acquire(struct lockdep_map *map, unsigned int subclass, int trylock, int read,
 		  unsigned long ip);
 void lock_release(struct lockdep_map *map, unsigned long ip);
+/* A held exclusive lock becomes shared, in place (downgrade_write). */
+void lock_downgrade(struct lockdep_map *map, unsigned long ip);
 
 /* Whether this context holds map: read -1 in any mode, 0 exclusively, 1 shared. */
 bool lock_is_held_type(const struct lockdep_map *map, int read);
@@ -162,6 +164,7 @@ static inline void lockdep_init_map(struct lockdep_map *map, const char *name,
 static inline void lock_acquire(struct lockdep_map *map, unsigned int subclass, int trylock,
 				int read, unsigned long ip) {}
 static inline void lock_release(struct lockdep_map *map, unsigned long ip) {}
+static inline void lock_downgrade(struct lockdep_map *map, unsigned long ip) {}
 static inline bool lock_is_held_type(const struct lockdep_map *map, int read) { return true; }
 #define lock_is_held(m) lock_is_held_type((m), -1)
 static inline void lockdep_report_context(const char *kind, const char *title,

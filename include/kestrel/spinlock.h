@@ -36,7 +36,12 @@ typedef struct {
 	u16 owner;	/* ticket now being served */
 } arch_spinlock_t;
 
-#define __ARCH_SPIN_LOCK_UNLOCKED { 0, 0 }
+#define __ARCH_SPIN_LOCK_UNLOCKED { 0, 0 }	/* an initializer: arch_spin_lock_init() at run time */
+
+static inline void arch_spin_lock_init(arch_spinlock_t *l)
+{
+	l->next = l->owner = 0;
+}
 
 static inline void arch_spin_lock(arch_spinlock_t *l)
 {

@@ -695,6 +695,26 @@ out:
 	local_irq_restore(flags);
 }
 
+void lock_downgrade(struct lockdep_map *map, unsigned long ip)
+{
+	unsigned long flags = local_irq_save();
+	struct held_locks *h;
+	int i;
+
+	if (!lockdep_enter())
+		goto out;
+	h = lockdep_current_held_locks();
+	for (i = (int)h->depth - 1; i >= 0 && h->stack[i].map != map; i--)
+		;
+	if (i < 0)
+		report_bad_unlock(map, ip);
+	else
+		h->stack[i].read = 1;
+	lockdep_leave();
+out:
+	local_irq_restore(flags);
+}
+
 bool lock_is_held_type(const struct lockdep_map *map, int read)
 {
 	unsigned long flags;

@@ -12,7 +12,7 @@
 
 void __spin_lock_init(spinlock_t *l, const char *name, struct lock_class_key *key)
 {
-	l->raw = (arch_spinlock_t)__ARCH_SPIN_LOCK_UNLOCKED;
+	arch_spin_lock_init(&l->raw);
 	lockdep_init_map(&l->dep_map, name, key);
 }
 

@@ -17,6 +17,7 @@
 #include <kestrel/percpu.h>
 #include <kestrel/printk.h>
 #include <kestrel/reboot.h>
+#include <kestrel/sched.h>
 #include <kestrel/serial.h>
 #include <kestrel/smp.h>
 #include <kestrel/time.h>
@@ -33,6 +34,9 @@ void start_kernel(u32 magic, u32 info_phys);
 void start_kernel(u32 magic, u32 info_phys)
 {
 	bool booted_ok;
+
+	/* Per-CPU data and `current` (init_task) first: every spinlock counts preemption there. */
+	percpu_boot_early();
 
 	/* First, a way to talk: the serial port needs nothing else. */
 	if (serial_init())
@@ -77,11 +81,16 @@ void start_kernel(u32 magic, u32 info_phys)
 	/* The wall clock, once, for the log. */
 	rtc_init();
 
+	/* The boot thread becomes the init task; needs kmalloc and guarded stacks (mm). */
+	sched_init();
+
 	/* The tick (this CPU's APIC timer at HZ), then interrupts on. */
 	time_start_tick();
 	local_irq_enable();
 	/* The other CPUs: they reuse the APIC timer calibration and the IDT from above. */
 	smp_init();
+	/* The kworkers (system_wq, the reaper of exited tasks). */
+	sched_late_init();
 
 	/* Test hook: crash on purpose now that everything is up (crashtest=). */
 	crashtest_run();
@@ -90,6 +99,9 @@ void start_kernel(u32 magic, u32 info_phys)
 	/* `poweroff` or `restart` on the command line: tests of those paths. */
 	boot_end_action();
 
-	for (;;)
-		halt();
+	/* Nothing left for init to do: sleep, leaving the CPU to other tasks. */
+	for (;;) {
+		set_current_state(TASK_INTERRUPTIBLE);
+		schedule();
+	}
 }

@@ -14,6 +14,8 @@
 #include <kestrel/errno.h>
 #include <kestrel/percpu.h>
 #include <kestrel/printk.h>
+#include <kestrel/sched.h>
+#include <kestrel/timer.h>
 #include <kestrel/time.h>
 #include <asm/apic.h>
 #include <asm/irq_vectors.h>
@@ -116,6 +118,9 @@ void timer_tick(void)
 	WRITE_ONCE(cpu_ticks[cpu], cpu_ticks[cpu] + 1);
 	if (cpu == 0)
 		WRITE_ONCE(jiffies, jiffies + 1);
+	/* Sleeping timers and the scheduler's time slices (kernel/sched/). */
+	run_local_timers();
+	sched_tick();
 }
 
 u64 timer_ticks(unsigned int cpu)

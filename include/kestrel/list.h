@@ -85,4 +85,12 @@ static inline bool list_empty(const struct list_head *h)
 	    n = list_next_entry(pos, member);                         \
 	     &pos->member != (head); pos = n, n = list_next_entry(n, member))
 
+#define list_prev_entry(pos, member) \
+	list_entry((pos)->member.prev, __typeof__(*(pos)), member)
+
+#define list_for_each_entry_safe_reverse(pos, n, head, member)        \
+	for (pos = list_last_entry(head, __typeof__(*pos), member),   \
+	    n = list_prev_entry(pos, member);                         \
+	     &pos->member != (head); pos = n, n = list_prev_entry(n, member))
+
 #endif

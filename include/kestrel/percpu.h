@@ -22,6 +22,8 @@
 #include <kestrel/compiler.h>
 #include <asm/percpu.h>
 
+struct task_struct;
+
 #define NR_CPUS 64
 
 struct percpu {
@@ -31,6 +33,17 @@ struct percpu {
 	unsigned int oops_nesting;	/* > 0 while this CPU prints an oops */
 	unsigned long nr_exceptions;	/* exceptions handled and returned from */
 	unsigned long nr_irqs;		/* interrupts (vectors 0x20-0xff) taken */
+	/*
+	 * Scheduler state (include/kestrel/preempt.h, kernel/sched/).
+	 * preempt_count: preempt, softirq, hardirq and NMI nesting, changed
+	 * only by this CPU with single instructions. current_task: the task
+	 * running here (`current`). need_resched: set by this CPU's tick or by
+	 * another CPU's wake-up (the one field others write: READ/WRITE_ONCE);
+	 * cleared by schedule() on this CPU.
+	 */
+	unsigned int preempt_count;
+	bool need_resched;
+	struct task_struct *current_task;
 	struct arch_percpu arch;
 } __aligned(64);
 
@@ -88,5 +101,12 @@ void ist_stacks_free(unsigned long ist_top[IST_NR]);
 
 /* The boot CPU: cpu_init(0) with static IST stacks, the IDT built first. */
 void trap_init(void);
+
+/*
+ * First thing start_kernel() does: point the boot CPU's GS base at its
+ * area (and `current` at the init task), so preempt_count and `current`
+ * work from the first spinlock on; trap_init() completes the area.
+ */
+void percpu_boot_early(void);
 
 #endif

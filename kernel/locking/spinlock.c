@@ -4,9 +4,16 @@
  * happen; lock_release() after), then the bare lock. Out of line so that
  * _RET_IP_ is the caller, which is where reports say the lock was taken.
  *
+ * Holding a spinlock or rwlock disables preemption (preempt_count,
+ * include/kestrel/preempt.h): the holder is never switched out, so a task
+ * on the same CPU cannot spin on it for a whole time slice. Unlocking
+ * re-enables preemption last, after interrupts are restored, so a
+ * pending reschedule happens right there.
+ *
  * spin_lock_irqsave() disables interrupts before the validator sees the
  * acquisition, so the lock is not recorded as taken with interrupts on.
  */
+#include <kestrel/preempt.h>
 #include <kestrel/rwlock.h>
 #include <kestrel/spinlock.h>
 
@@ -18,14 +25,18 @@ void __spin_lock_init(spinlock_t *l, const char *name, struct lock_class_key *ke
 
 static __always_inline void do_spin_lock(spinlock_t *l, unsigned int subclass, unsigned long ip)
 {
+	preempt_disable();
 	lock_acquire_exclusive(&l->dep_map, subclass, 0, ip);
 	arch_spin_lock(&l->raw);
 }
 
 static __always_inline bool do_spin_trylock(spinlock_t *l, unsigned long ip)
 {
-	if (!arch_spin_trylock(&l->raw))
+	preempt_disable();
+	if (!arch_spin_trylock(&l->raw)) {
+		preempt_enable();
 		return false;
+	}
 	lock_acquire_exclusive(&l->dep_map, 0, 1, ip);
 	return true;
 }
@@ -54,6 +65,7 @@ bool spin_trylock(spinlock_t *l)
 void spin_unlock(spinlock_t *l)
 {
 	do_spin_unlock(l, _RET_IP_);
+	preempt_enable();
 }
 
 void spin_lock_irq(spinlock_t *l)
@@ -66,6 +78,7 @@ void spin_unlock_irq(spinlock_t *l)
 {
 	do_spin_unlock(l, _RET_IP_);
 	local_irq_enable();
+	preempt_enable();
 }
 
 unsigned long _spin_lock_irqsave(spinlock_t *l)
@@ -97,6 +110,7 @@ void spin_unlock_irqrestore(spinlock_t *l, unsigned long flags)
 {
 	do_spin_unlock(l, _RET_IP_);
 	local_irq_restore(flags);
+	preempt_enable();
 }
 
 /* ---- rwlock_t ---- */
@@ -153,6 +167,7 @@ static void arch_write_unlock(arch_rwlock_t *l)
 
 static __always_inline void do_read_lock(rwlock_t *l, unsigned long ip)
 {
+	preempt_disable();
 	lock_acquire_shared_recursive(&l->dep_map, 0, 0, ip);
 	arch_read_lock(&l->raw);
 }
@@ -165,6 +180,7 @@ static __always_inline void do_read_unlock(rwlock_t *l, unsigned long ip)
 
 static __always_inline void do_write_lock(rwlock_t *l, unsigned long ip)
 {
+	preempt_disable();
 	lock_acquire_exclusive(&l->dep_map, 0, 0, ip);
 	arch_write_lock(&l->raw);
 }
@@ -183,12 +199,16 @@ void read_lock(rwlock_t *l)
 void read_unlock(rwlock_t *l)
 {
 	do_read_unlock(l, _RET_IP_);
+	preempt_enable();
 }
 
 bool read_trylock(rwlock_t *l)
 {
-	if (!arch_read_trylock(&l->raw))
+	preempt_disable();
+	if (!arch_read_trylock(&l->raw)) {
+		preempt_enable();
 		return false;
+	}
 	lock_acquire_shared_recursive(&l->dep_map, 0, 1, _RET_IP_);
 	return true;
 }
@@ -201,12 +221,16 @@ void write_lock(rwlock_t *l)
 void write_unlock(rwlock_t *l)
 {
 	do_write_unlock(l, _RET_IP_);
+	preempt_enable();
 }
 
 bool write_trylock(rwlock_t *l)
 {
-	if (!arch_write_trylock(&l->raw))
+	preempt_disable();
+	if (!arch_write_trylock(&l->raw)) {
+		preempt_enable();
 		return false;
+	}
 	lock_acquire_exclusive(&l->dep_map, 0, 1, _RET_IP_);
 	return true;
 }
@@ -221,6 +245,7 @@ void read_unlock_irq(rwlock_t *l)
 {
 	do_read_unlock(l, _RET_IP_);
 	local_irq_enable();
+	preempt_enable();
 }
 
 void write_lock_irq(rwlock_t *l)
@@ -233,6 +258,7 @@ void write_unlock_irq(rwlock_t *l)
 {
 	do_write_unlock(l, _RET_IP_);
 	local_irq_enable();
+	preempt_enable();
 }
 
 unsigned long _read_lock_irqsave(rwlock_t *l)
@@ -255,10 +281,12 @@ void read_unlock_irqrestore(rwlock_t *l, unsigned long flags)
 {
 	do_read_unlock(l, _RET_IP_);
 	local_irq_restore(flags);
+	preempt_enable();
 }
 
 void write_unlock_irqrestore(rwlock_t *l, unsigned long flags)
 {
 	do_write_unlock(l, _RET_IP_);
 	local_irq_restore(flags);
+	preempt_enable();
 }

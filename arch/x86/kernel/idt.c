@@ -11,6 +11,10 @@
  * is broken, for example overflowed into its guard page.
  *
  * Locking: irq_desc_lock serializes installing and removing handlers.
+ * do_interrupt() counts a handler as hardirq context (irq_enter/irq_exit,
+ * include/kestrel/preempt.h), an NMI as NMI context, and on the way out
+ * lets the scheduler preempt the interrupted kernel code.
+ *
  * do_interrupt() reads a handler without the lock: irq_set_handler()
  * stores data before publishing fn (release/acquire), so a CPU that sees
  * fn also sees its data. Removing a handler does not wait for a run of it
@@ -20,7 +24,9 @@
 #include <kestrel/errno.h>
 #include <kestrel/lockdep.h>
 #include <kestrel/percpu.h>
+#include <kestrel/preempt.h>
 #include <kestrel/printk.h>
+#include <kestrel/sched.h>
 #include <kestrel/spinlock.h>
 #include <asm/apic.h>
 #include <asm/desc.h>
@@ -157,11 +163,18 @@ void do_interrupt(struct pt_regs *regs)
 	unsigned int vector = regs->vector;
 	irq_handler_t fn;
 
+	if (vector == X86_TRAP_NMI) {
+		nmi_enter();
+		do_exception(regs);
+		nmi_exit();
+		return;
+	}
 	if (vector < FIRST_EXTERNAL_VECTOR) {
 		do_exception(regs);
 		return;
 	}
 	this_cpu_inc(nr_irqs);
+	irq_enter();	/* in_irq(), in_interrupt() from here: no sleeping */
 	lockdep_hardirq_enter();	/* locks taken from here on are hardirq locks */
 	fn = __atomic_load_n(&irq_descs[vector].fn, __ATOMIC_ACQUIRE);
 	if (fn)
@@ -169,4 +182,7 @@ void do_interrupt(struct pt_regs *regs)
 	else
 		unexpected_irq(regs);
 	lockdep_hardirq_exit();
+	irq_exit();
+	/* The tick or a wake-up may have asked for another task: preempt here. */
+	irqentry_exit_cond_resched(regs);
 }

@@ -12,6 +12,7 @@
 #include <kestrel/errno.h>
 #include <kestrel/percpu.h>
 #include <kestrel/printk.h>
+#include <kestrel/sched.h>
 #include <kestrel/string.h>
 #include <kestrel/vmalloc.h>
 #include <asm/desc.h>
@@ -65,6 +66,16 @@ void cpu_init(unsigned int cpu, const unsigned long ist_top[IST_NR])
 	wrmsr(MSR_KERNEL_GS_BASE, 0);	/* the user's GS base, swapped in by swapgs */
 	idt_load();
 	pc->online = true;
+}
+
+void percpu_boot_early(void)
+{
+	struct percpu *pc = per_cpu(0);
+
+	pc->self = pc;
+	pc->cpu = 0;
+	pc->current_task = &init_task;
+	wrmsr(MSR_GS_BASE, (u64)pc);
 }
 
 void trap_init(void)

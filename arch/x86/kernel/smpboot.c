@@ -34,6 +34,7 @@
 #include <kestrel/errno.h>
 #include <kestrel/percpu.h>
 #include <kestrel/printk.h>
+#include <kestrel/sched.h>
 #include <kestrel/smp.h>
 #include <kestrel/string.h>
 #include <kestrel/time.h>
@@ -231,9 +232,7 @@ void start_secondary(void)
 	set_cpu_online(cpu);
 	__atomic_store_n(&ap_boot.done, true, __ATOMIC_RELEASE);
 
-	local_irq_enable();
-	for (;;)
-		halt();
+	sched_start_secondary();	/* this CPU's idle task from here on: never returns */
 }
 
 static void send_init(u32 apic_id)

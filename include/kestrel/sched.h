@@ -1,0 +1,217 @@
+/*
+ * Tasks and the scheduler (kernel/sched/, docs/sched.md).
+ *
+ * A task is a kernel thread: its own kernel stack (with a guard page
+ * below it) and a struct task_struct. `current` is the task running on
+ * this CPU. Each CPU has a run queue of runnable tasks and picks the one
+ * with the smallest virtual runtime (time run, scaled down by its weight,
+ * which comes from its nice value -20..19).
+ *
+ * Sleeping, the Linux way:
+ *
+ *	set_current_state(TASK_UNINTERRUPTIBLE);	// before testing
+ *	if (!condition)
+ *		schedule();				// off the run queue
+ *	__set_current_state(TASK_RUNNING);
+ *
+ * and the waker makes the condition true, then wake_up_process(task)
+ * (or uses a wait queue, include/kestrel/wait.h, which does all this).
+ * A wake-up between set_current_state() and schedule() is not lost:
+ * it puts the state back to TASK_RUNNING, and schedule() then keeps the
+ * task on the run queue.
+ *
+ * Lifetime: a task_struct is reference counted (get_task_struct /
+ * put_task_struct); a running task holds one reference on itself, which
+ * is dropped (and its stack freed) by someone else after it has switched
+ * away for the last time.
+ */
+#ifndef KESTREL_SCHED_H
+#define KESTREL_SCHED_H
+
+#include <kestrel/compiler.h>
+#include <kestrel/cpumask.h>
+#include <kestrel/list.h>
+#include <kestrel/lockdep.h>
+#include <kestrel/percpu.h>
+#include <kestrel/preempt.h>
+
+/* Task states (task->state). */
+#define TASK_RUNNING 0x0000		/* runnable or running */
+#define TASK_INTERRUPTIBLE 0x0001	/* asleep; no signals yet: same as below */
+#define TASK_UNINTERRUPTIBLE 0x0002	/* asleep until woken */
+#define TASK_DEAD 0x0080		/* exited, waiting to be reaped */
+#define TASK_NEW 0x0800			/* created, never woken yet */
+#define TASK_NORMAL (TASK_INTERRUPTIBLE | TASK_UNINTERRUPTIBLE)
+
+/* task->flags */
+#define PF_IDLE 0x0002		/* a CPU's idle task */
+#define PF_EXITING 0x0004	/* in do_exit() */
+#define PF_WQ_WORKER 0x0020	/* a workqueue worker */
+#define PF_KTHREAD 0x00200000	/* a kernel thread */
+
+#define TASK_COMM_LEN 16
+#define THREAD_SIZE 16384	/* kernel stack of a task */
+
+#define MAX_NICE 19
+#define MIN_NICE -20
+
+/* Registers saved by __switch_to_asm (arch/x86/kernel/switch_to.S). */
+struct thread_struct {
+	unsigned long sp;	/* the stack pointer while switched out */
+};
+
+struct pt_regs;
+
+struct task_struct {
+	struct thread_struct thread;	/* offset 0: switch_to.S relies on it */
+	volatile long state;		/* TASK_*: see set_current_state() */
+	unsigned int flags;		/* PF_* */
+	int pid;
+	char comm[TASK_COMM_LEN];
+	int refcount;			/* get_task_struct/put_task_struct, atomic */
+
+	/* Scheduling: fields below are protected by the lock of the rq the task is on. */
+	unsigned int cpu;		/* run queue the task belongs to (or last ran on) */
+	int on_rq;			/* runnable and owned by rq cpu (queued or running) */
+	int on_cpu;			/* running right now (until the switch away completes) */
+	int nice;			/* -20..19 */
+	unsigned int weight;		/* from nice: 1024 at nice 0, x1.25 per step */
+	u64 vruntime;			/* virtual runtime: ns run * 1024 / weight */
+	u64 exec_start;			/* ktime when it last started running or was accounted */
+	u64 sum_exec_runtime;		/* ns run in total */
+	u64 slice_start;		/* sum_exec_runtime when last switched in */
+	unsigned long nr_switches;	/* times switched in */
+	struct list_head run_node;	/* in rq->queue, sorted by vruntime, while queued */
+	cpumask_t cpus_allowed;		/* affinity: set_cpus_allowed() */
+
+	/* Kernel stack: [stack, stack + THREAD_SIZE), guard page below. */
+	void *stack;
+	unsigned long stack_top;	/* loaded into TSS.rsp0 when switched in */
+
+	/* kthreads (kernel/sched/kthread.c) */
+	int (*threadfn)(void *data);
+	void *thread_data;
+	bool should_stop;		/* kthread_stop() asked it to return */
+	bool exited;			/* do_exit() ran: exit_code is valid */
+	int exit_code;
+
+	void *worker;			/* workqueue worker state, if PF_WQ_WORKER */
+
+	/* Locks this task holds (kernel/locking/lockdep.c); only the task itself changes it. */
+	struct held_locks held_locks;
+
+	struct list_head tasks;		/* in the list of all tasks, under tasklist_lock */
+};
+
+/* The boot thread, which becomes the init task in sched_init() (runs ktests). */
+extern struct task_struct init_task;
+
+static __always_inline struct task_struct *get_current(void)
+{
+	return this_cpu_read(current_task);
+}
+#define current get_current()
+
+/*
+ * Set the state before testing the sleep condition: the full barrier
+ * orders the store before the loads of the condition, so a waker that
+ * changes the condition and then wakes us either sees our new state or
+ * we see its condition.
+ */
+#define __set_current_state(s) WRITE_ONCE(current->state, (s))
+#define set_current_state(s)                                      \
+	do {                                                      \
+		WRITE_ONCE(current->state, (s));                  \
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);          \
+	} while (0)
+
+/* Give up the CPU; if current->state is not TASK_RUNNING, sleep until woken. */
+void schedule(void);
+/* Let other runnable tasks of the same or better claim run first. */
+void yield(void);
+/* A preemption point in long loops (useless with preemption on, harmless). */
+void cond_resched(void);
+
+/*
+ * Make p runnable if it sleeps (or was just created); returns 1 if it
+ * changed p's state, 0 if p was already running. Safe from interrupts.
+ */
+int wake_up_process(struct task_struct *p);
+/* Same, but only if p's state is one of state (TASK_NORMAL, ...). */
+int wake_up_state(struct task_struct *p, unsigned int state);
+
+/* Sleep (current->state set by the caller) until woken or timeout jiffies pass. */
+#define MAX_SCHEDULE_TIMEOUT ((long)(~0UL >> 1))
+long schedule_timeout(long timeout);
+long schedule_timeout_uninterruptible(long timeout);
+long schedule_timeout_interruptible(long timeout);
+
+void set_user_nice(struct task_struct *p, long nice);
+static inline int task_nice(const struct task_struct *p)
+{
+	return p->nice;
+}
+
+/*
+ * Restrict p to the CPUs in mask (at least one of them running the
+ * scheduler, else -EINVAL). If p runs elsewhere it is moved at its next
+ * switch (current: before this returns).
+ */
+int set_cpus_allowed(struct task_struct *p, cpumask_t mask);
+
+static inline unsigned int task_cpu(const struct task_struct *p)
+{
+	return READ_ONCE(p->cpu);
+}
+
+void get_task_struct(struct task_struct *p);
+/* Drop a reference; the last one frees the stack and the struct (task context only). */
+void put_task_struct(struct task_struct *p);
+
+/* End the current task (kthreads: returning from threadfn does this). */
+__noreturn void do_exit(int code);
+
+/* CPUs the scheduler runs on (sched_init, sched_start_secondary). */
+cpumask_t sched_cpus_active(void);
+unsigned int sched_nr_cpus_active(void);
+/* Runnable tasks (queued or running, idle excluded) on cpu. */
+unsigned int nr_running_on(unsigned int cpu);
+bool idle_cpu(unsigned int cpu);
+
+/* Print every task: pid, name, state, CPU, nice, runtime (SysRq, oops). */
+void show_tasks(void);
+void sched_show_task(struct task_struct *p);
+/* Tasks in the system (idle tasks included). */
+unsigned int nr_tasks(void);
+
+/*
+ * Boot: sched_init() (boot CPU, after mm, before interrupts are enabled)
+ * turns the boot thread into init_task and creates CPU 0's idle task.
+ * sched_late_init() starts the kworkers (after interrupts are on).
+ */
+void sched_init(void);
+void sched_late_init(void);
+
+/*
+ * Secondary CPUs (arch/x86/kernel/smpboot.c): an AP, once online (its
+ * cpu_init, APIC and tick done), calls sched_start_secondary() with
+ * interrupts off; its boot context becomes its idle task, it joins
+ * wake-up placement and load balancing, and never returns.
+ * sched_prepare_cpu(cpu), called on the boot CPU before the AP starts,
+ * makes that idle task early so `current` is valid on the AP from its
+ * first instruction in C (optional: sched_start_secondary does it
+ * otherwise). Returns 0, -EINVAL or -ENOMEM.
+ */
+int sched_prepare_cpu(unsigned int cpu);
+__noreturn void sched_start_secondary(void);
+
+/* The tick (kernel/time.c timer_tick, irqs off): time slices, balancing. */
+void sched_tick(void);
+/*
+ * End of an interrupt (do_interrupt, hardirq count already dropped):
+ * preempt the interrupted kernel code if it was preemptible and
+ * need_resched is set.
+ */
+void irqentry_exit_cond_resched(struct pt_regs *regs);
+
+#endif

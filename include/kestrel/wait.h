@@ -1,0 +1,152 @@
+/*
+ * Wait queues: sleep until a condition becomes true (kernel/sched/wait.c).
+ *
+ *	static DECLARE_WAIT_QUEUE_HEAD(wq);
+ *	sleeper:  wait_event(wq, READ_ONCE(done));
+ *	waker:    WRITE_ONCE(done, 1); wake_up(&wq);
+ *
+ * No lost wake-ups: the sleeper queues itself and sets its state before
+ * it tests the condition (prepare_to_wait), and wake_up() takes the
+ * queue's lock, so a waker either runs before the test (and the test
+ * sees the condition) or after the sleeper is queued (and wakes it).
+ *
+ * Exclusive waiters (prepare_to_wait_exclusive) are queued at the tail
+ * and wake_up() wakes only one of them (plus all non-exclusive ones
+ * before it); wake_up_all() wakes everybody.
+ *
+ * Locking: wq_head->lock (irqsave: wake_up is allowed from interrupts)
+ * protects the list of entries. Kestrel has no signals yet, so there is
+ * no wait_event_interruptible.
+ */
+#ifndef KESTREL_WAIT_H
+#define KESTREL_WAIT_H
+
+#include <kestrel/list.h>
+#include <kestrel/sched.h>
+#include <kestrel/spinlock.h>
+
+struct wait_queue_entry;
+typedef int (*wait_queue_func_t)(struct wait_queue_entry *wq_entry, unsigned int mode, void *key);
+
+#define WQ_FLAG_EXCLUSIVE 0x01
+
+struct wait_queue_entry {
+	unsigned int flags;		/* WQ_FLAG_* */
+	struct task_struct *private;	/* the sleeper */
+	wait_queue_func_t func;		/* what a wake-up does with this entry */
+	struct list_head entry;		/* in wait_queue_head.head */
+};
+typedef struct wait_queue_entry wait_queue_entry_t;
+
+struct wait_queue_head {
+	spinlock_t lock;		/* protects head */
+	struct list_head head;		/* waiters, in queueing order */
+};
+typedef struct wait_queue_head wait_queue_head_t;
+
+#define __WAIT_QUEUE_HEAD_INITIALIZER(name) \
+	{ .lock = __SPIN_LOCK_UNLOCKED(name.lock), .head = LIST_HEAD_INIT(name.head) }
+#define DECLARE_WAIT_QUEUE_HEAD(name) wait_queue_head_t name = __WAIT_QUEUE_HEAD_INITIALIZER(name)
+
+void init_waitqueue_head(wait_queue_head_t *wq_head);
+
+/* Wake the sleeper; for entries that stay queued until finish_wait/remove_wait_queue. */
+int default_wake_function(wait_queue_entry_t *wq_entry, unsigned int mode, void *key);
+/* Wake the sleeper and unqueue the entry (DEFINE_WAIT's choice). */
+int autoremove_wake_function(wait_queue_entry_t *wq_entry, unsigned int mode, void *key);
+
+#define DEFINE_WAIT_FUNC(name, function)                                         \
+	wait_queue_entry_t name = { .private = current, .func = (function),      \
+				    .entry = LIST_HEAD_INIT(name.entry) }
+#define DEFINE_WAIT(name) DEFINE_WAIT_FUNC(name, autoremove_wake_function)
+#define DECLARE_WAITQUEUE(name, tsk)                                             \
+	wait_queue_entry_t name = { .private = (tsk), .func = default_wake_function, \
+				    .entry = LIST_HEAD_INIT(name.entry) }
+
+static inline void init_waitqueue_entry(wait_queue_entry_t *e, struct task_struct *p)
+{
+	e->flags = 0;
+	e->private = p;
+	e->func = default_wake_function;
+	INIT_LIST_HEAD(&e->entry);
+}
+
+void add_wait_queue(wait_queue_head_t *wq_head, wait_queue_entry_t *wq_entry);
+void add_wait_queue_exclusive(wait_queue_head_t *wq_head, wait_queue_entry_t *wq_entry);
+void remove_wait_queue(wait_queue_head_t *wq_head, wait_queue_entry_t *wq_entry);
+
+/* Queue (if not yet) and set current's state; then test, then schedule(). */
+void prepare_to_wait(wait_queue_head_t *wq_head, wait_queue_entry_t *wq_entry, int state);
+void prepare_to_wait_exclusive(wait_queue_head_t *wq_head, wait_queue_entry_t *wq_entry,
+			       int state);
+/* TASK_RUNNING again and off the queue. */
+void finish_wait(wait_queue_head_t *wq_head, wait_queue_entry_t *wq_entry);
+
+/* Wake non-exclusive waiters and up to nr_exclusive exclusive ones (0: all). */
+void __wake_up(wait_queue_head_t *wq_head, unsigned int mode, int nr_exclusive, void *key);
+
+#define wake_up(x) __wake_up(x, TASK_NORMAL, 1, NULL)
+#define wake_up_nr(x, nr) __wake_up(x, TASK_NORMAL, nr, NULL)
+#define wake_up_all(x) __wake_up(x, TASK_NORMAL, 0, NULL)
+
+/* Somebody waits (a hint only: without the lock it may change at once). */
+static inline bool waitqueue_active(wait_queue_head_t *wq_head)
+{
+	return !list_empty(&wq_head->head);
+}
+
+#define __wait_event(wq_head, condition)                                        \
+	do {                                                                    \
+		DEFINE_WAIT(__wq_entry);                                        \
+		for (;;) {                                                      \
+			prepare_to_wait(&(wq_head), &__wq_entry, TASK_UNINTERRUPTIBLE); \
+			if (condition)                                          \
+				break;                                          \
+			schedule();                                             \
+		}                                                               \
+		finish_wait(&(wq_head), &__wq_entry);                           \
+	} while (0)
+
+/* Sleep until condition is true (tested again after every wake-up). */
+#define wait_event(wq_head, condition)              \
+	do {                                        \
+		if (condition)                      \
+			break;                      \
+		__wait_event(wq_head, condition);   \
+	} while (0)
+
+#define __wait_event_timeout(wq_head, condition, timeout)                       \
+	({                                                                      \
+		long __t = (timeout);                                           \
+		DEFINE_WAIT(__wq_entry);                                        \
+		for (;;) {                                                      \
+			prepare_to_wait(&(wq_head), &__wq_entry, TASK_UNINTERRUPTIBLE); \
+			if (condition) {                                        \
+				if (!__t)                                       \
+					__t = 1;                                \
+				break;                                          \
+			}                                                       \
+			if (!__t)                                               \
+				break;                                          \
+			__t = schedule_timeout(__t);                            \
+		}                                                               \
+		finish_wait(&(wq_head), &__wq_entry);                           \
+		__t;                                                            \
+	})
+
+/*
+ * Sleep until condition is true or timeout jiffies passed. Returns 0 if
+ * the time ran out with the condition still false, else the jiffies left
+ * (at least 1).
+ */
+#define wait_event_timeout(wq_head, condition, timeout)                         \
+	({                                                                      \
+		long __ret = (timeout);                                         \
+		if (!(condition))                                               \
+			__ret = __wait_event_timeout(wq_head, condition, __ret); \
+		else if (!__ret)                                                \
+			__ret = 1;                                              \
+		__ret;                                                          \
+	})
+
+#endif

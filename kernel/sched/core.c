@@ -1,0 +1,1001 @@
+/*
+ * The scheduler core: run queues, schedule(), wake-ups, preemption,
+ * priorities, affinity and load balancing. See docs/sched.md.
+ *
+ * Policy ("fair-ish", a small CFS): every task has a virtual runtime,
+ * the nanoseconds it ran scaled by 1024 / weight, where the weight comes
+ * from its nice value (1024 at nice 0, 1.25 times more per step down).
+ * Each CPU runs the runnable task with the smallest vruntime. The queue
+ * is a list kept sorted by vruntime: O(n) insertion, O(1) pick, and
+ * easy to read; run queues here hold a handful of tasks, so a tree
+ * would buy nothing. The running task is not on the list.
+ *
+ * Time slices: the tick (HZ) charges the running task; once it has run
+ * SCHED_MIN_SLICE_NS and is no longer the smallest vruntime, need_resched
+ * is set and the task is preempted on the way out of the interrupt. A
+ * task of weight w thus gets CPU time in proportion to w.
+ *
+ * Wake-ups: a woken task is placed at no less than the run queue's
+ * min_vruntime minus SLEEPER_CREDIT_NS (so sleeping earns a little
+ * credit but no unbounded one) and preempts the running task if its
+ * vruntime is smaller by more than WAKEUP_GRAN_NS.
+ *
+ * Locking: see struct rq in sched.h. Protocol with a sleeper:
+ *   sleeper: set_current_state(S); test condition; schedule()
+ *   waker:   make condition true; try_to_wake_up(p)
+ * schedule() takes the task off the queue only if, under the rq lock,
+ * its state is still not TASK_RUNNING; the waker sets TASK_RUNNING under
+ * the same lock. A task being switched out is fully off its CPU before
+ * its rq lock is released (the switch happens with it held), so a waker
+ * that gets the lock and sees on_rq == 0 may run it anywhere.
+ */
+#include <kestrel/errno.h>
+#include <kestrel/kallsyms.h>
+#include <kestrel/mm.h>
+#include <kestrel/printk.h>
+#include <kestrel/sched.h>
+#include <kestrel/slab.h>
+#include <kestrel/smp.h>
+#include <kestrel/string.h>
+#include <kestrel/time.h>
+#include <kestrel/timer.h>
+#include <kestrel/vmalloc.h>
+#include <kestrel/wait.h>
+#include <kestrel/workqueue.h>
+#include <asm/ptrace.h>
+#include "sched.h"
+
+#define NICE_0_WEIGHT 1024
+#define SCHED_MIN_SLICE_NS (4 * NSEC_PER_MSEC)
+#define WAKEUP_GRAN_NS (1 * NSEC_PER_MSEC)
+#define SLEEPER_CREDIT_NS (5 * NSEC_PER_MSEC)
+#define BALANCE_INTERVAL_TICKS 4
+
+struct rq runqueues[NR_CPUS];
+bool sched_running;			/* sched_init() done: set once, then read-only */
+
+static cpumask_t active_mask;		/* CPUs whose rq is active; only bits get set (atomic or) */
+
+static unsigned int nice_to_weight[MAX_NICE - MIN_NICE + 1];	/* filled by sched_init */
+
+/* All tasks, for show_tasks() and the reaper. */
+static LIST_HEAD(task_list);
+static DEFINE_SPINLOCK(tasklist_lock);	/* protects task_list and nr_tasks_total */
+static unsigned int nr_tasks_total;
+static int next_pid = 2;		/* 0: idle tasks, 1: init; atomic increments */
+
+extern char boot_stack[], boot_stack_top[];	/* arch/x86/boot/head.S */
+
+struct task_struct init_task = {
+	.state = TASK_RUNNING,
+	.pid = 1,
+	.comm = "init",
+	.refcount = 1,
+	.nice = 0,
+	.weight = NICE_0_WEIGHT,
+	.on_rq = 1,
+	.on_cpu = 1,
+	.run_node = LIST_HEAD_INIT(init_task.run_node),
+	.tasks = LIST_HEAD_INIT(init_task.tasks),
+};
+
+/* ---- small helpers ---- */
+
+static inline bool vruntime_before(u64 a, u64 b)
+{
+	return (s64)(a - b) < 0;
+}
+
+static inline bool task_queued(struct task_struct *p)
+{
+	return !list_empty(&p->run_node);
+}
+
+/* ns of real time in p's virtual time */
+static u64 calc_delta_fair(u64 delta, const struct task_struct *p)
+{
+	if (p->weight == NICE_0_WEIGHT)
+		return delta;
+	return delta * NICE_0_WEIGHT / p->weight;
+}
+
+static void double_rq_lock(struct rq *a, struct rq *b)
+{
+	if (a == b) {
+		arch_spin_lock(&a->lock);
+	} else if (a->cpu < b->cpu) {
+		arch_spin_lock(&a->lock);
+		arch_spin_lock(&b->lock);
+	} else {
+		arch_spin_lock(&b->lock);
+		arch_spin_lock(&a->lock);
+	}
+}
+
+static void double_rq_unlock(struct rq *a, struct rq *b)
+{
+	arch_spin_unlock(&a->lock);
+	if (a != b)
+		arch_spin_unlock(&b->lock);
+}
+
+/*
+ * Lock the rq p belongs to. p->cpu only changes with that rq's lock
+ * held, so after locking, recheck it. Interrupts must be off.
+ */
+static struct rq *task_rq_lock(struct task_struct *p)
+{
+	for (;;) {
+		unsigned int cpu = READ_ONCE(p->cpu);
+		struct rq *rq = cpu_rq(cpu);
+
+		arch_spin_lock(&rq->lock);
+		if (READ_ONCE(p->cpu) == cpu)
+			return rq;
+		arch_spin_unlock(&rq->lock);
+	}
+}
+
+/* ---- the sorted queue ---- */
+
+static void update_min_vruntime(struct rq *rq)
+{
+	struct task_struct *curr = rq->curr;
+	bool have = false;
+	u64 v = 0;
+
+	if (curr != rq->idle && curr->on_rq) {
+		v = curr->vruntime;
+		have = true;
+	}
+	if (!list_empty(&rq->queue)) {
+		u64 first = list_first_entry(&rq->queue, struct task_struct, run_node)->vruntime;
+		if (!have || vruntime_before(first, v))
+			v = first;
+		have = true;
+	}
+	if (have && vruntime_before(rq->min_vruntime, v))
+		rq->min_vruntime = v;
+}
+
+static void enqueue_task(struct rq *rq, struct task_struct *p)
+{
+	struct list_head *pos;
+
+	/* After every task with vruntime <= p's: equal ones take turns. */
+	list_for_each(pos, &rq->queue) {
+		struct task_struct *t = list_entry(pos, struct task_struct, run_node);
+		if (vruntime_before(p->vruntime, t->vruntime))
+			break;
+	}
+	list_add_tail(&p->run_node, pos);
+}
+
+static void dequeue_task(struct task_struct *p)
+{
+	list_del_init(&p->run_node);
+}
+
+/* p becomes runnable on rq (queued; not the running task). */
+static void activate_task(struct rq *rq, struct task_struct *p)
+{
+	p->on_rq = 1;
+	rq->nr_running++;
+	enqueue_task(rq, p);
+}
+
+/* Charge the running task for the time since it was last charged. */
+static void update_curr(struct rq *rq)
+{
+	struct task_struct *curr = rq->curr;
+	u64 now = ktime_get_ns();
+	u64 delta = now > curr->exec_start ? now - curr->exec_start : 0;
+
+	curr->exec_start = now;
+	if (curr == rq->idle)
+		return;
+	curr->sum_exec_runtime += delta;
+	curr->vruntime += calc_delta_fair(delta, curr);
+	update_min_vruntime(rq);
+}
+
+/* Ask rq's CPU to call schedule() soon. rq lock held. */
+static void resched_rq(struct rq *rq)
+{
+	unsigned int cpu = rq->cpu;
+
+	if (cpu == smp_processor_id()) {
+		this_cpu_write(need_resched, true);
+		return;
+	}
+	if (READ_ONCE(per_cpu(cpu)->need_resched))
+		return;
+	WRITE_ONCE(per_cpu(cpu)->need_resched, true);
+	smp_send_reschedule(cpu);
+}
+
+/* Move p (not running, not queued) from its rq to dst; both locks held. */
+static void set_task_cpu(struct task_struct *p, struct rq *dst)
+{
+	struct rq *src = cpu_rq(p->cpu);
+
+	if (src == dst)
+		return;
+	/* vruntime is relative to a queue's min_vruntime: carry the offset over. */
+	p->vruntime = p->vruntime - src->min_vruntime + dst->min_vruntime;
+	WRITE_ONCE(p->cpu, dst->cpu);
+}
+
+/* A woken or migrated task p on rq: should it run before rq->curr? */
+static void check_preempt(struct rq *rq, struct task_struct *p)
+{
+	struct task_struct *curr = rq->curr;
+
+	if (curr == rq->idle) {
+		resched_rq(rq);
+		return;
+	}
+	update_curr(rq);
+	if ((s64)(curr->vruntime - p->vruntime) > (s64)WAKEUP_GRAN_NS)
+		resched_rq(rq);
+}
+
+/* ---- CPU choice ---- */
+
+cpumask_t sched_cpus_active(void)
+{
+	return (cpumask_t){ __atomic_load_n(&active_mask.bits, __ATOMIC_ACQUIRE) };
+}
+
+unsigned int sched_nr_cpus_active(void)
+{
+	return cpumask_weight(sched_cpus_active());
+}
+
+unsigned int nr_running_on(unsigned int cpu)
+{
+	return cpu < NR_CPUS ? READ_ONCE(cpu_rq(cpu)->nr_running) : 0;
+}
+
+bool idle_cpu(unsigned int cpu)
+{
+	struct rq *rq = cpu_rq(cpu);
+
+	return READ_ONCE(rq->curr) == rq->idle && READ_ONCE(rq->nr_running) == 0;
+}
+
+/*
+ * Where should p (waking or new) run? Its previous CPU if that is idle
+ * (its cache may still be warm), else the allowed CPU with the fewest
+ * runnable tasks. Reads other queues without their locks: a hint.
+ */
+static unsigned int select_task_rq(struct task_struct *p, unsigned int prev)
+{
+	cpumask_t allowed = cpumask_and(p->cpus_allowed, sched_cpus_active());
+	unsigned int cpu, best, best_nr;
+
+	if (cpumask_empty(allowed))
+		return prev;
+	if (cpumask_test_cpu(prev, allowed) && idle_cpu(prev))
+		return prev;
+	best = cpumask_test_cpu(prev, allowed) ? prev : cpumask_first(allowed);
+	best_nr = nr_running_on(best);
+	for_each_cpu(cpu, allowed) {
+		unsigned int nr = nr_running_on(cpu);
+		if (nr < best_nr) {
+			best = cpu;
+			best_nr = nr;
+		}
+	}
+	return best;
+}
+
+/* ---- wake-up ---- */
+
+/* p sleeps (or is new), belongs to rq, rq locked: make it run there. */
+static void ttwu_activate(struct rq *rq, struct task_struct *p)
+{
+	bool was_new = p->state == TASK_NEW;
+
+	update_curr(rq);
+	WRITE_ONCE(p->state, TASK_RUNNING);
+	if (was_new) {
+		p->vruntime = rq->min_vruntime;
+	} else if (vruntime_before(p->vruntime, rq->min_vruntime - SLEEPER_CREDIT_NS)) {
+		p->vruntime = rq->min_vruntime - SLEEPER_CREDIT_NS;
+	}
+	activate_task(rq, p);
+	check_preempt(rq, p);
+}
+
+static int try_to_wake_up(struct task_struct *p, unsigned int state)
+{
+	unsigned long flags = local_irq_save();
+	int ret = 0;
+
+	/* Order the caller's condition store before our load of p->state. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	for (;;) {
+		struct rq *rq = task_rq_lock(p), *dst;
+		unsigned int target;
+
+		if (!(READ_ONCE(p->state) & state)) {
+			arch_spin_unlock(&rq->lock);
+			break;
+		}
+		ret = 1;
+		if (p->on_rq) {
+			/* Not switched out yet (or preempted): schedule() will keep it. */
+			WRITE_ONCE(p->state, TASK_RUNNING);
+			arch_spin_unlock(&rq->lock);
+			break;
+		}
+		target = select_task_rq(p, rq->cpu);
+		if (target == rq->cpu) {
+			ttwu_activate(rq, p);
+			arch_spin_unlock(&rq->lock);
+			break;
+		}
+		arch_spin_unlock(&rq->lock);
+		dst = cpu_rq(target);
+		double_rq_lock(rq, dst);
+		if (READ_ONCE(p->cpu) == rq->cpu && !p->on_rq && (READ_ONCE(p->state) & state)) {
+			set_task_cpu(p, dst);
+			ttwu_activate(dst, p);
+			double_rq_unlock(rq, dst);
+			break;
+		}
+		double_rq_unlock(rq, dst);
+		ret = 0;	/* it changed under us: look again */
+	}
+	local_irq_restore(flags);
+	return ret;
+}
+
+int wake_up_process(struct task_struct *p)
+{
+	return try_to_wake_up(p, TASK_NORMAL | TASK_NEW);
+}
+
+int wake_up_state(struct task_struct *p, unsigned int state)
+{
+	return try_to_wake_up(p, state);
+}
+
+/* ---- the switch ---- */
+
+struct task_struct *__switch_to_asm(struct task_struct *prev, struct task_struct *next);
+void ret_from_kernel_thread(void);
+void schedule_tail(struct task_struct *prev);
+
+/* Move p, left runnable but unqueued by __schedule, to a CPU it may run on. */
+static void move_task_away(struct task_struct *p)
+{
+	unsigned long flags = local_irq_save();
+	struct rq *src = cpu_rq(p->cpu), *dst = cpu_rq(select_task_rq(p, p->cpu));
+
+	double_rq_lock(src, dst);
+	/* Nobody else moves an on_rq task that is neither queued nor running. */
+	src->nr_running--;
+	set_task_cpu(p, dst);
+	dst->nr_running++;
+	enqueue_task(dst, p);
+	check_preempt(dst, p);
+	double_rq_unlock(src, dst);
+	local_irq_restore(flags);
+}
+
+/*
+ * Runs in the task just switched to, rq lock held, interrupts off: release
+ * them, then clean up after prev (which is now fully off this CPU).
+ */
+static void finish_task_switch(struct task_struct *prev)
+{
+	struct rq *rq = this_rq();
+	long prev_state = prev->state;
+	/* Runnable but neither running nor queued: __schedule left it for another CPU. */
+	bool migrate = prev->on_rq && !task_queued(prev) && prev != rq->idle;
+
+	__atomic_store_n(&prev->on_cpu, 0, __ATOMIC_RELEASE);
+	arch_spin_unlock(&rq->lock);
+	local_irq_enable();
+	if (prev_state == TASK_DEAD)
+		task_dead_reap(prev);
+	else if (migrate)
+		move_task_away(prev);
+}
+
+void schedule_tail(struct task_struct *prev)
+{
+	finish_task_switch(prev);
+	preempt_enable();
+}
+
+static void context_switch(struct rq *rq, struct task_struct *prev, struct task_struct *next)
+{
+	rq->curr = next;
+	rq->nr_switches++;
+	next->nr_switches++;
+	next->on_cpu = 1;
+	next->exec_start = ktime_get_ns();
+	next->slice_start = next->sum_exec_runtime;
+	this_cpu_write(current_task, next);
+	/* Where the CPU puts the stack on an entry from user mode (later issues). */
+	this_cpu()->arch.tss.rsp[0] = next->stack_top;
+	prev = __switch_to_asm(prev, next);
+	finish_task_switch(prev);
+}
+
+static struct task_struct *pick_next_task(struct rq *rq)
+{
+	struct task_struct *next;
+
+	if (list_empty(&rq->queue))
+		return rq->idle;
+	next = list_first_entry(&rq->queue, struct task_struct, run_node);
+	dequeue_task(next);
+	return next;
+}
+
+/*
+ * Pick the next task and switch to it. preempt: the task is being taken
+ * off the CPU involuntarily (it stays runnable whatever its state).
+ * Called with preemption disabled once (PREEMPT_DISABLE_OFFSET).
+ */
+static void __schedule(bool preempt)
+{
+	struct task_struct *prev, *next;
+	struct rq *rq;
+
+	local_irq_disable();
+	rq = this_rq();
+	prev = rq->curr;
+	arch_spin_lock(&rq->lock);
+	update_curr(rq);
+	this_cpu_write(need_resched, false);
+
+	if (prev != rq->idle) {
+		if (!preempt && prev->state != TASK_RUNNING) {
+			prev->on_rq = 0;	/* asleep (or dead) */
+			rq->nr_running--;
+		} else if (cpumask_test_cpu(rq->cpu, prev->cpus_allowed)) {
+			enqueue_task(rq, prev);
+		}
+		/* else: not allowed here any more; finish_task_switch moves it. */
+	}
+	next = pick_next_task(rq);
+	if (next == prev) {
+		arch_spin_unlock(&rq->lock);
+		local_irq_enable();
+		return;
+	}
+	context_switch(rq, prev, next);
+}
+
+static void schedule_debug(void)
+{
+	unsigned int count = preempt_count();
+
+	if (unlikely(count != 0)) {
+		printk(KERN_ERR "BUG: scheduling while atomic: %s/%d/0x%08x\n", current->comm,
+		       current->pid, count);
+		dump_stack();
+		/* Every task must switch with the same count: repair it. */
+		__preempt_count_sub(count);
+	}
+}
+
+void schedule(void)
+{
+	schedule_debug();
+	do {
+		preempt_disable();
+		__schedule(false);
+		preempt_enable_no_resched();
+	} while (need_resched());
+}
+
+void preempt_schedule(void)
+{
+	if (!sched_running || preempt_count() || irqs_disabled())
+		return;
+	do {
+		preempt_disable();
+		__schedule(true);
+		preempt_enable_no_resched();
+	} while (need_resched());
+}
+
+void preempt_schedule_irq(void)
+{
+	if (!sched_running)
+		return;
+	do {
+		preempt_disable();
+		__schedule(true);
+		local_irq_disable();
+		preempt_enable_no_resched();
+	} while (need_resched());
+}
+
+void irqentry_exit_cond_resched(struct pt_regs *regs)
+{
+	/* Only if the interrupted kernel code could have been preempted anyway. */
+	if (!user_mode(regs) && (regs->rflags & X86_EFLAGS_IF) && preempt_count() == 0 &&
+	    need_resched())
+		preempt_schedule_irq();
+}
+
+void yield(void)
+{
+	struct rq *rq;
+
+	local_irq_disable();
+	rq = this_rq();
+	arch_spin_lock(&rq->lock);
+	update_curr(rq);
+	/* Go behind every queued task: take the largest vruntime on the queue. */
+	if (!list_empty(&rq->queue)) {
+		u64 last = list_last_entry(&rq->queue, struct task_struct, run_node)->vruntime;
+		if (vruntime_before(current->vruntime, last))
+			current->vruntime = last;
+	}
+	arch_spin_unlock(&rq->lock);
+	local_irq_enable();
+	schedule();
+}
+
+void cond_resched(void)
+{
+	if (preempt_count() == 0 && !irqs_disabled() && need_resched())
+		schedule();
+}
+
+/* ---- the tick and load balancing ---- */
+
+/* Pull tasks from the busiest CPU to rq's; interrupts off, no rq lock held. Returns how many. */
+static int load_balance(struct rq *rq)
+{
+	cpumask_t active = sched_cpus_active();
+	struct rq *busiest = NULL;
+	unsigned int cpu, max_nr = 0, moved = 0, want;
+	struct task_struct *p, *n;
+
+	for_each_cpu(cpu, active) {
+		unsigned int nr = nr_running_on(cpu);
+		if (cpu != rq->cpu && nr > max_nr) {
+			max_nr = nr;
+			busiest = cpu_rq(cpu);
+		}
+	}
+	if (!busiest || max_nr < READ_ONCE(rq->nr_running) + 2)
+		return 0;
+	double_rq_lock(rq, busiest);
+	if (busiest->nr_running < rq->nr_running + 2)
+		goto out;
+	want = (busiest->nr_running - rq->nr_running) / 2;
+	/* From the back: the tasks that would wait longest there. */
+	list_for_each_entry_safe_reverse(p, n, &busiest->queue, run_node) {
+		if (!cpumask_test_cpu(rq->cpu, p->cpus_allowed))
+			continue;
+		dequeue_task(p);
+		busiest->nr_running--;
+		set_task_cpu(p, rq);
+		rq->nr_running++;
+		enqueue_task(rq, p);
+		rq->nr_migrations_in++;
+		if (++moved == want)
+			break;
+	}
+	if (moved)
+		check_preempt(rq, list_first_entry(&rq->queue, struct task_struct, run_node));
+out:
+	double_rq_unlock(rq, busiest);
+	return moved;
+}
+
+int idle_balance(struct rq *rq)
+{
+	return sched_nr_cpus_active() > 1 ? load_balance(rq) : 0;
+}
+
+void sched_tick(void)
+{
+	struct rq *rq = this_rq();
+	struct task_struct *curr;
+
+	if (!sched_running || !rq->active)
+		return;
+	arch_spin_lock(&rq->lock);
+	update_curr(rq);
+	curr = rq->curr;
+	if (curr == rq->idle) {
+		if (!list_empty(&rq->queue))
+			resched_rq(rq);
+	} else if (!list_empty(&rq->queue)) {
+		struct task_struct *first = list_first_entry(&rq->queue, struct task_struct, run_node);
+		/* The slice is used up once it ran enough and is no longer the most owed. */
+		if (curr->sum_exec_runtime - curr->slice_start >= SCHED_MIN_SLICE_NS &&
+		    vruntime_before(first->vruntime, curr->vruntime))
+			resched_rq(rq);
+	}
+	arch_spin_unlock(&rq->lock);
+	if (++rq->balance_ticks >= BALANCE_INTERVAL_TICKS) {
+		rq->balance_ticks = 0;
+		if (sched_nr_cpus_active() > 1)
+			load_balance(rq);
+	}
+}
+
+/* ---- nice and affinity ---- */
+
+void set_user_nice(struct task_struct *p, long nice)
+{
+	unsigned long flags;
+	struct rq *rq;
+
+	nice = clamp(nice, (long)MIN_NICE, (long)MAX_NICE);
+	flags = local_irq_save();
+	rq = task_rq_lock(p);
+	if (rq->curr == p)
+		update_curr(rq);
+	p->nice = nice;
+	p->weight = nice_to_weight[nice - MIN_NICE];
+	arch_spin_unlock(&rq->lock);
+	local_irq_restore(flags);
+}
+
+int set_cpus_allowed(struct task_struct *p, cpumask_t mask)
+{
+	unsigned long flags;
+	struct rq *rq, *dst;
+	bool running_here = false;
+
+	if (cpumask_empty(cpumask_and(mask, sched_cpus_active())))
+		return -EINVAL;
+	flags = local_irq_save();
+	for (;;) {
+		rq = task_rq_lock(p);
+		p->cpus_allowed = mask;
+		if (cpumask_test_cpu(rq->cpu, mask) || !p->on_rq) {
+			/* Fine where it is, or asleep: the wake-up will respect the mask. */
+			arch_spin_unlock(&rq->lock);
+			break;
+		}
+		if (rq->curr == p) {
+			/* Running: it moves when it next switches out (finish_task_switch). */
+			resched_rq(rq);
+			running_here = p == current;
+			arch_spin_unlock(&rq->lock);
+			break;
+		}
+		if (!task_queued(p)) {
+			/* Already on its way (left for finish_task_switch to move). */
+			arch_spin_unlock(&rq->lock);
+			break;
+		}
+		arch_spin_unlock(&rq->lock);
+		dst = cpu_rq(select_task_rq(p, rq->cpu));
+		double_rq_lock(rq, dst);
+		if (READ_ONCE(p->cpu) == rq->cpu && task_queued(p) && rq->curr != p) {
+			dequeue_task(p);
+			rq->nr_running--;
+			set_task_cpu(p, dst);
+			activate_task(dst, p);
+			check_preempt(dst, p);
+			double_rq_unlock(rq, dst);
+			break;
+		}
+		double_rq_unlock(rq, dst);	/* it moved meanwhile: look again */
+	}
+	local_irq_restore(flags);
+	if (running_here && preempt_count() == 0 && !irqs_disabled())
+		schedule();	/* switch away now: we continue on an allowed CPU */
+	return 0;
+}
+
+/* ---- task lifetime ---- */
+
+void get_task_struct(struct task_struct *p)
+{
+	__atomic_fetch_add(&p->refcount, 1, __ATOMIC_RELAXED);
+}
+
+void put_task_struct(struct task_struct *p)
+{
+	if (__atomic_sub_fetch(&p->refcount, 1, __ATOMIC_ACQ_REL) == 0)
+		task_free(p);
+}
+
+void task_free(struct task_struct *p)
+{
+	if (p == &init_task)
+		return;
+	if (p->stack)
+		free_kernel_stack(p->stack);
+	kfree(p);
+}
+
+void tasklist_add(struct task_struct *p)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&tasklist_lock, flags);
+	list_add_tail(&p->tasks, &task_list);
+	nr_tasks_total++;
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+}
+
+static void tasklist_del(struct task_struct *p)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&tasklist_lock, flags);
+	list_del_init(&p->tasks);
+	nr_tasks_total--;
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+}
+
+unsigned int nr_tasks(void)
+{
+	return READ_ONCE(nr_tasks_total);
+}
+
+/*
+ * The stack of a new task, made to look switched out (see switch_to.S):
+ * callee-saved registers (zero: rbp 0 ends backtraces), the return
+ * address ret_from_kernel_thread, and a zero slot above it, so that
+ * after the `ret` the stack is 16-byte aligned as the ABI wants at a call.
+ */
+static void task_stack_init(struct task_struct *p)
+{
+	unsigned long *sp = (unsigned long *)p->stack_top;
+
+	*--sp = 0;
+	*--sp = 0;
+	*--sp = (unsigned long)ret_from_kernel_thread;
+	for (int i = 0; i < 6; i++)
+		*--sp = 0;	/* rbp, rbx, r12, r13, r14, r15 */
+	p->thread.sp = (unsigned long)sp;
+}
+
+struct task_struct *task_alloc(const char *comm, int (*fn)(void *), void *data)
+{
+	struct task_struct *p = kzalloc(sizeof(*p), GFP_KERNEL);
+
+	if (!p)
+		return NULL;
+	p->stack = alloc_kernel_stack(THREAD_SIZE);
+	if (!p->stack) {
+		kfree(p);
+		return NULL;
+	}
+	p->stack_top = (unsigned long)p->stack + THREAD_SIZE;
+	task_stack_init(p);
+	p->state = TASK_NEW;
+	p->flags = PF_KTHREAD;
+	p->pid = __atomic_fetch_add(&next_pid, 1, __ATOMIC_RELAXED);
+	strlcpy(p->comm, comm, sizeof(p->comm));
+	p->refcount = 1;	/* the task's own: dropped by the reaper */
+	p->nice = 0;
+	p->weight = NICE_0_WEIGHT;
+	p->cpus_allowed = CPU_MASK_ALL;
+	p->cpu = smp_processor_id();
+	p->threadfn = fn;
+	p->thread_data = data;
+	INIT_LIST_HEAD(&p->run_node);
+	INIT_LIST_HEAD(&p->tasks);
+	return p;
+}
+
+__noreturn void do_exit(int code)
+{
+	struct task_struct *me = current;
+
+	me->flags |= PF_EXITING;
+	me->exit_code = code;
+	kthread_exit_notify(me);
+	preempt_disable();
+	/* After this nobody wakes us; finish_task_switch hands us to the reaper. */
+	WRITE_ONCE(me->state, TASK_DEAD);
+	__schedule(false);
+	BUG();
+}
+
+/* Called by the reaper: forget p and drop its own reference. */
+void task_release(struct task_struct *p);
+void task_release(struct task_struct *p)
+{
+	tasklist_del(p);
+	put_task_struct(p);
+}
+
+/* ---- idle ---- */
+
+static int idle_main(void *unused)
+{
+	(void)unused;
+	cpu_idle_loop();
+}
+
+static struct task_struct *idle_task_create(unsigned int cpu)
+{
+	char name[TASK_COMM_LEN];
+	struct task_struct *idle;
+
+	snprintf(name, sizeof(name), "idle/%u", cpu);
+	idle = task_alloc(name, idle_main, NULL);
+	if (!idle)
+		return NULL;
+	idle->pid = 0;
+	idle->flags |= PF_IDLE;
+	idle->state = TASK_RUNNING;
+	idle->cpu = cpu;
+	idle->cpus_allowed = cpumask_of(cpu);
+	idle->nice = MAX_NICE;
+	idle->weight = nice_to_weight[MAX_NICE - MIN_NICE];
+	return idle;
+}
+
+static void rq_init(unsigned int cpu)
+{
+	struct rq *rq = cpu_rq(cpu);
+
+	rq->lock = (arch_spinlock_t)__ARCH_SPIN_LOCK_UNLOCKED;
+	rq->cpu = cpu;
+	INIT_LIST_HEAD(&rq->queue);
+}
+
+static void rq_activate(struct rq *rq)
+{
+	WRITE_ONCE(rq->active, true);
+	__atomic_fetch_or(&active_mask.bits, 1ULL << rq->cpu, __ATOMIC_RELEASE);
+}
+
+static void init_weights(void)
+{
+	unsigned int w = NICE_0_WEIGHT;
+
+	nice_to_weight[-MIN_NICE] = w;
+	for (int n = 1; n <= MAX_NICE; n++) {
+		w = w * 4 / 5;
+		nice_to_weight[n - MIN_NICE] = w ? w : 1;
+	}
+	w = NICE_0_WEIGHT;
+	for (int n = -1; n >= MIN_NICE; n--) {
+		w = w * 5 / 4;
+		nice_to_weight[n - MIN_NICE] = w;
+	}
+}
+
+void sched_init(void)
+{
+	struct rq *rq = cpu_rq(0);
+	struct task_struct *idle;
+
+	BUILD_BUG_ON(offsetof(struct task_struct, thread.sp) != 0);	/* switch_to.S */
+	init_weights();
+	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
+		rq_init(cpu);
+
+	/* The boot thread, running on the boot stack, becomes init on CPU 0. */
+	init_task.stack = NULL;	/* not ours to free */
+	init_task.stack_top = (unsigned long)boot_stack_top;
+	init_task.cpu = 0;
+	/* ktests read per-CPU data of "this CPU": keep init where it is. */
+	init_task.cpus_allowed = cpumask_of(0);
+	init_task.exec_start = ktime_get_ns();
+	tasklist_add(&init_task);
+
+	idle = idle_task_create(0);
+	if (!idle)
+		panic("sched: cannot allocate the idle task");
+	tasklist_add(idle);
+	rq->idle = idle;
+	rq->curr = &init_task;
+	rq->nr_running = 1;
+	this_cpu_write(current_task, &init_task);
+	init_timers_cpu(0);
+	rq_activate(rq);
+	WRITE_ONCE(sched_running, true);
+	pr_info("sched: init task pid 1 on CPU 0, idle task ready\n");
+}
+
+/*
+ * An AP's idle task is the AP's boot context itself: it runs on the stack
+ * smpboot.c gave the AP (not ours to free: stack stays NULL), so only
+ * the task_struct is made here.
+ */
+int sched_prepare_cpu(unsigned int cpu)
+{
+	struct task_struct *idle;
+
+	if (cpu == 0 || cpu >= NR_CPUS)
+		return -EINVAL;
+	if (cpu_rq(cpu)->idle)
+		return 0;
+	idle = kzalloc(sizeof(*idle), GFP_KERNEL);
+	if (!idle)
+		return -ENOMEM;
+	snprintf(idle->comm, sizeof(idle->comm), "idle/%u", cpu);
+	idle->state = TASK_RUNNING;
+	idle->flags = PF_KTHREAD | PF_IDLE;
+	idle->refcount = 1;
+	idle->nice = MAX_NICE;
+	idle->weight = nice_to_weight[MAX_NICE - MIN_NICE];
+	idle->cpu = cpu;
+	idle->cpus_allowed = cpumask_of(cpu);
+	idle->on_cpu = 1;
+	INIT_LIST_HEAD(&idle->run_node);
+	INIT_LIST_HEAD(&idle->tasks);
+	tasklist_add(idle);
+	cpu_rq(cpu)->idle = idle;
+	cpu_rq(cpu)->curr = idle;
+	/* So `current` is valid on the AP from its first lock on. */
+	WRITE_ONCE(per_cpu(cpu)->current_task, idle);
+	init_timers_cpu(cpu);
+	return 0;
+}
+
+__noreturn void sched_start_secondary(void)
+{
+	unsigned int cpu = smp_processor_id();
+	struct rq *rq = cpu_rq(cpu);
+	struct task_struct *idle;
+
+	BUG_ON(!irqs_disabled());
+	if (sched_prepare_cpu(cpu))
+		panic("sched: no idle task for CPU %u", cpu);
+	idle = rq->idle;
+	this_cpu_write(current_task, idle);
+	idle->exec_start = ktime_get_ns();
+	arch_spin_lock(&cpu_rq(0)->lock);
+	rq->min_vruntime = cpu_rq(0)->min_vruntime;
+	arch_spin_unlock(&cpu_rq(0)->lock);
+	rq_activate(rq);
+	local_irq_enable();
+	cpu_idle_loop();
+}
+
+/* ---- introspection ---- */
+
+static char task_state_char(const struct task_struct *p)
+{
+	long s = READ_ONCE(p->state);
+
+	if (s == TASK_RUNNING)
+		return 'R';
+	if (s & TASK_DEAD)
+		return 'X';
+	if (s & TASK_NEW)
+		return 'N';
+	if (s & TASK_UNINTERRUPTIBLE)
+		return 'D';
+	if (s & TASK_INTERRUPTIBLE)
+		return 'S';
+	return '?';
+}
+
+void sched_show_task(struct task_struct *p)
+{
+	printk(KERN_INFO "%5d %-16s %c%c %3u %4d %10llu %8lu\n", p->pid, p->comm,
+	       task_state_char(p), READ_ONCE(p->on_cpu) ? '*' : ' ', task_cpu(p), p->nice,
+	       (unsigned long long)(p->sum_exec_runtime / NSEC_PER_USEC), p->nr_switches);
+}
+
+void show_tasks(void)
+{
+	unsigned long flags;
+	struct task_struct *p;
+
+	printk(KERN_INFO "  PID COMM             ST CPU NICE   RUN(us) SWITCHES  (* = on CPU)\n");
+	spin_lock_irqsave(&tasklist_lock, flags);
+	list_for_each_entry(p, &task_list, tasks)
+		sched_show_task(p);
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+}
+
+void sched_late_init(void)
+{
+	workqueue_init();
+}

@@ -6,7 +6,10 @@
 #include <kestrel/cmdline.h>
 #include <kestrel/crashtest.h>
 #include <kestrel/printk.h>
+#include <kestrel/smp.h>
 #include <kestrel/string.h>
+#include <kestrel/time.h>
+#include <asm/processor.h>
 #include <kestrel/vmalloc.h>
 
 static const char *crash_mode;
@@ -19,7 +22,7 @@ static int crashtest_param(const char *val)
 	return 0;
 }
 KERNEL_PARAM("crashtest", crashtest_param,
-	     "test hook: crash on purpose after init (pagefault, ud2, divzero, gpf, stackoverflow, nx, warn, panic)");
+	     "test hook: crash on purpose after init (pagefault, ud2, divzero, gpf, stackoverflow, nx, warn, panic, panic_all, panic_irqsoff)");
 
 /* volatile: the compiler must really do the access, not prove it undefined. */
 static __noinline void crash_pagefault(void)
@@ -118,6 +121,43 @@ static __noinline void crash_panic(void)
 	panic("crashtest: panic on request");
 }
 
+/* Every online CPU (smp_call_function_many leaves the caller out itself). */
+static cpumask_t other_cpus(void)
+{
+	cpumask_t m = CPU_MASK_NONE;
+	unsigned int cpu;
+
+	for_each_online_cpu(cpu)
+		cpumask_set_cpu(cpu, &m);
+	return m;
+}
+
+static void panic_here(void *info)
+{
+	panic("crashtest: panic on CPU %u", smp_processor_id());
+}
+
+/* Every CPU panics at once: exactly one of them may report (smp_send_stop). */
+static __noinline void crash_panic_all(void)
+{
+	smp_call_function_many(other_cpus(), panic_here, NULL, false);
+	panic_here(NULL);
+}
+
+static void spin_irqs_off(void *info)
+{
+	for (;;)
+		cpu_relax();	/* a call-function runs with interrupts off */
+}
+
+/* The others ignore the stop IPI (interrupts off): the NMI must stop them. */
+static __noinline void crash_panic_irqsoff(void)
+{
+	smp_call_function_many(other_cpus(), spin_irqs_off, NULL, false);
+	mdelay(50);
+	panic("crashtest: panic while the other CPUs spin with interrupts off");
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(void);
@@ -130,6 +170,8 @@ static const struct {
 	{ "nx", crash_nx },
 	{ "warn", crash_warn },
 	{ "panic", crash_panic },
+	{ "panic_all", crash_panic_all },
+	{ "panic_irqsoff", crash_panic_irqsoff },
 };
 
 __noinline void crashtest_run(void)

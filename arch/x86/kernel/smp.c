@@ -274,6 +274,15 @@ bool smp_stop_nmi(void)
 	stop_this_cpu();
 }
 
+static unsigned int popcount64(u64 v)
+{
+	unsigned int n = 0;
+
+	for (; v; v &= v - 1)	/* no libgcc, so no __builtin_popcountll */
+		n++;
+	return n;
+}
+
 /* Online CPUs other than us that have not stopped yet. */
 static u64 cpus_running(void)
 {
@@ -321,6 +330,8 @@ void smp_send_stop(void)
 	if (wait_stopped())
 		return;
 	/* Interrupts off (spinning, or in an oops of their own): an NMI gets through. */
+	pr_emerg("smp: %u CPUs did not answer the stop IPI within %d ms, sending an NMI\n",
+		 popcount64(cpus_running()), STOP_WAIT_MS);
 	send_to_running(APIC_DM_NMI);
 	if (wait_stopped())
 		return;

@@ -271,6 +271,10 @@ static int do_boot_cpu(unsigned int cpu, u32 apic_id)
 		       cpu, apic_id);
 		return -EINVAL;
 	}
+	/* Its idle task first, so `current` is valid from the AP's first lock on. */
+	err = sched_prepare_cpu(cpu);
+	if (err)
+		return err;
 	err = ist_stacks_alloc(ap_boot.ist_top);
 	if (err)
 		return err;

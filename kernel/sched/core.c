@@ -32,6 +32,7 @@
 #include <kestrel/errno.h>
 #include <kestrel/kallsyms.h>
 #include <kestrel/mm.h>
+#include <kestrel/panic.h>
 #include <kestrel/printk.h>
 #include <kestrel/sched.h>
 #include <kestrel/slab.h>
@@ -988,11 +989,20 @@ void show_tasks(void)
 	unsigned long flags;
 	struct task_struct *p;
 
+	bool locked;
+
 	printk(KERN_INFO "  PID COMM             ST CPU NICE   RUN(us) SWITCHES  (* = on CPU)\n");
-	spin_lock_irqsave(&tasklist_lock, flags);
+	/* From an oops the lock may be held by the CPU that crashed: then walk without it. */
+	if (READ_ONCE(oops_in_progress)) {
+		locked = spin_trylock_irqsave(&tasklist_lock, flags);
+	} else {
+		spin_lock_irqsave(&tasklist_lock, flags);
+		locked = true;
+	}
 	list_for_each_entry(p, &task_list, tasks)
 		sched_show_task(p);
-	spin_unlock_irqrestore(&tasklist_lock, flags);
+	if (locked)
+		spin_unlock_irqrestore(&tasklist_lock, flags);
 }
 
 void sched_late_init(void)

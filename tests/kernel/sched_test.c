@@ -433,6 +433,58 @@ KTEST(sched, busy_thread_is_preempted)
 	KEXPECT_EQ(sp.a_saw_b, 1);
 }
 
+struct wake_arg {
+	int go, ran;
+	wait_queue_head_t wq;
+	struct done done;
+};
+
+static int wake_sleeper_fn(void *arg)
+{
+	struct wake_arg *w = arg;
+
+	wait_event(w->wq, READ_ONCE(w->go));
+	WRITE_ONCE(w->ran, 1);
+	done_signal(&w->done);
+	return 0;
+}
+
+/*
+ * A thread that slept wakes with a smaller vruntime than the running
+ * task (init, which just ran 30 ms): the wake-up must set need_resched,
+ * so the first preemption point after it (preempt_enable) switches to the
+ * woken thread before init goes on. Same CPU, no timing involved.
+ */
+KTEST(sched, wakeup_preempts)
+{
+	static struct wake_arg w;
+	unsigned int cpu = smp_processor_id();
+	struct task_struct *k;
+	u64 t0;
+
+	w.go = w.ran = 0;
+	init_waitqueue_head(&w.wq);
+	done_init(&w.done);
+	k = kthread_create(wake_sleeper_fn, &w, "t-wakee");
+	KASSERT(!IS_ERR(k));
+	kthread_bind(k, cpu);
+	wake_up_process(k);
+	/* Until it sleeps on w.wq (off the run queue). */
+	for (int i = 0; i < 400 && !(READ_ONCE(k->state) == TASK_UNINTERRUPTIBLE && !READ_ONCE(k->on_rq)); i++)
+		msleep(2);
+	KASSERT(READ_ONCE(k->state) == TASK_UNINTERRUPTIBLE);
+	t0 = ktime_get_ns();
+	while (ktime_get_ns() - t0 < 30 * NSEC_PER_MSEC)
+		cpu_relax();	/* init's vruntime grows well past the sleeper's */
+	preempt_disable();
+	WRITE_ONCE(w.go, 1);
+	wake_up(&w.wq);
+	KEXPECT_EQ(READ_ONCE(w.ran), 0);	/* cannot have run: no preemption yet */
+	preempt_enable();			/* preemption point: the woken task runs now */
+	KEXPECT_EQ(READ_ONCE(w.ran), 1);
+	KEXPECT(done_wait(&w.done, 1));
+}
+
 struct nice_arg {
 	int stop;
 	unsigned long count[2];

@@ -80,6 +80,7 @@ struct task_struct {
 	u64 exec_start;			/* ktime when it last started running or was accounted */
 	u64 sum_exec_runtime;		/* ns run in total */
 	u64 slice_start;		/* sum_exec_runtime when last switched in */
+	u64 sleep_start;		/* ktime when it last went to sleep (hung-task checks) */
 	unsigned long nr_switches;	/* times switched in */
 	struct list_head run_node;	/* in rq->queue, sorted by vruntime, while queued */
 	cpumask_t cpus_allowed;		/* affinity: set_cpus_allowed() */

@@ -458,6 +458,7 @@ static void __schedule(bool preempt)
 	if (prev != rq->idle) {
 		if (!preempt && prev->state != TASK_RUNNING) {
 			prev->on_rq = 0;	/* asleep (or dead) */
+			prev->sleep_start = prev->exec_start;	/* now: update_curr set it */
 			rq->nr_running--;
 		} else if (cpumask_test_cpu(rq->cpu, prev->cpus_allowed)) {
 			enqueue_task(rq, prev);
@@ -473,22 +474,28 @@ static void __schedule(bool preempt)
 	context_switch(rq, prev, next);
 }
 
-static void schedule_debug(void)
+/* Is it a bug to call schedule() here? Reports it; true if schedule() must not go on. */
+static bool schedule_debug(void)
 {
 	unsigned int count = preempt_count();
 
-	if (unlikely(count != 0)) {
-		printk(KERN_ERR "BUG: scheduling while atomic: %s/%d/0x%08x\n", current->comm,
-		       current->pid, count);
-		dump_stack();
-		/* Every task must switch with the same count: repair it. */
-		__preempt_count_sub(count);
-	}
+	if (likely(count == 0))
+		return false;
+	printk(KERN_ERR "BUG: scheduling while atomic: %s/%d/0x%08x\n", current->comm,
+	       current->pid, count);
+	dump_stack();
+	/* An interrupt handler has no task of its own to put to sleep. */
+	if (count & (HARDIRQ_MASK | NMI_MASK))
+		return true;
+	/* Every task must switch with the same count: repair it. */
+	__preempt_count_sub(count & PREEMPT_MASK);
+	return false;
 }
 
 void schedule(void)
 {
-	schedule_debug();
+	if (schedule_debug())
+		return;
 	do {
 		preempt_disable();
 		__schedule(false);

@@ -624,6 +624,59 @@ KTEST(sched, affinity_set_on_running_thread)
 	KEXPECT_EQ(set_cpus_allowed(current, CPU_MASK_NONE), -EINVAL);
 }
 
+struct move_arg {
+	int stop;
+	int target;		/* CPU it was told to move to, or -1 */
+	int arrived;		/* it saw smp_processor_id() == target */
+	struct done done;
+};
+
+static int spin_until_moved_fn(void *arg)
+{
+	struct move_arg *m = arg;
+
+	/* Spins (never sleeps): only the preemption-time migration can move it. */
+	while (!READ_ONCE(m->stop)) {
+		int target = READ_ONCE(m->target);
+		if (target >= 0 && smp_processor_id() == (unsigned int)target) {
+			WRITE_ONCE(m->arrived, 1);
+			break;
+		}
+		cpu_relax();
+	}
+	done_signal(&m->done);
+	return 0;
+}
+
+/* A thread running on CPU a is re-pinned to CPU b by another task: it must get there. */
+KTEST(sched, affinity_moves_running_thread)
+{
+	static struct move_arg m;
+	unsigned int a = last_active_cpu(), b = 0;
+	struct task_struct *k;
+
+	m.stop = m.arrived = 0;
+	m.target = -1;
+	done_init(&m.done);
+	k = kthread_create(spin_until_moved_fn, &m, "t-move");
+	KASSERT(!IS_ERR(k));
+	kthread_bind(k, a);
+	wake_up_process(k);
+	msleep(20);
+	if (a == b) {
+		/* One CPU: nowhere to move; just check it runs where bound. */
+		KEXPECT_EQ(task_cpu(k), a);
+	} else {
+		WRITE_ONCE(m.target, (int)b);
+		KEXPECT_EQ(set_cpus_allowed(k, cpumask_of(b)), 0);
+		for (int i = 0; i < 500 && !READ_ONCE(m.arrived); i++)
+			msleep(2);
+		KEXPECT_EQ(READ_ONCE(m.arrived), 1);
+	}
+	WRITE_ONCE(m.stop, 1);
+	KEXPECT(done_wait(&m.done, 1));
+}
+
 /* ---- load balancing ---- */
 
 struct spread_arg {

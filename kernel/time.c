@@ -17,6 +17,7 @@
 #include <kestrel/sched.h>
 #include <kestrel/timer.h>
 #include <kestrel/time.h>
+#include <kestrel/watchdog.h>
 #include <asm/apic.h>
 #include <asm/irq_vectors.h>
 #include <asm/hpet.h>
@@ -118,6 +119,7 @@ void timer_tick(void)
 	WRITE_ONCE(cpu_ticks[cpu], cpu_ticks[cpu] + 1);
 	if (cpu == 0)
 		WRITE_ONCE(jiffies, jiffies + 1);
+	watchdog_tick();	/* look at another CPU's tick count: hard lockups */
 	/* Sleeping timers and the scheduler's time slices (kernel/sched/). */
 	run_local_timers();
 	sched_tick();

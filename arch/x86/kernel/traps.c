@@ -21,6 +21,7 @@
 #include <kestrel/printk.h>
 #include <kestrel/reboot.h>
 #include <kestrel/smp.h>
+#include <kestrel/watchdog.h>
 #include <kestrel/spinlock.h>
 #include <asm/extable.h>
 #include <asm/irq_vectors.h>
@@ -158,6 +159,8 @@ static void do_debug(struct pt_regs *regs)
 static void do_nmi(struct pt_regs *regs)
 {
 	smp_stop_nmi();	/* another CPU's panic or oops stopping us: halts here */
+	if (watchdog_nmi_backtrace(regs))	/* the hard-lockup watchdog asked for our stack */
+		return;
 	pr_warn("NMI received on CPU %u at %pS, continuing\n", smp_processor_id(),
 		(void *)regs->rip);
 }

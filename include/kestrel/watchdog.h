@@ -1,0 +1,31 @@
+/*
+ * Hang detectors (kernel/locking/watchdog.c, kernel/locking/hung_task.c).
+ *
+ * Hard lockup: a CPU stuck with interrupts off stops taking its tick.
+ * Every CPU's tick checks its "buddy" (the next online CPU): if the
+ * buddy's tick count has not moved for watchdog_thresh seconds (boot
+ * option watchdog_thresh=N, default 10, 0 turns it off), it reports
+ *	BUG: hard LOCKUP: CPU n stuck with interrupts off for s seconds
+ * and sends the stuck CPU an NMI, which gets through with interrupts off
+ * and prints that CPU's registers and backtrace.
+ *
+ * Hung task: a thread that sleeps in TASK_UNINTERRUPTIBLE without being
+ * woken for hung_task_timeout_secs (boot option, default 120, 0 off) is
+ * reported with its held locks and stack by the khungtaskd thread.
+ */
+#ifndef KESTREL_WATCHDOG_H
+#define KESTREL_WATCHDOG_H
+
+#include <kestrel/compiler.h>
+
+struct pt_regs;
+
+/* From every CPU's tick, interrupts off. */
+void watchdog_tick(void);
+/* From the NMI handler: prints a backtrace if one was asked of this CPU; true if so. */
+bool watchdog_nmi_backtrace(struct pt_regs *regs);
+/* The hard-lockup threshold in milliseconds (tests shorten it); 0 turns it off. */
+void watchdog_set_thresh_ms(unsigned int ms);
+unsigned int watchdog_get_thresh_ms(void);
+
+#endif

@@ -1,0 +1,111 @@
+/*
+ * Hard-lockup detector: a CPU stuck with interrupts off (see
+ * include/kestrel/watchdog.h).
+ *
+ * There is no NMI watchdog timer; instead the CPUs watch each other from
+ * their ticks: CPU c checks buddy(c), the next online CPU after c. State
+ * about a CPU is written only by the one CPU watching it (from its tick,
+ * interrupts off), so it needs no lock; backtrace_wanted[] is set by the
+ * watcher and cleared by the stuck CPU's NMI handler (atomic exchange).
+ */
+#include <kestrel/atomic.h>
+#include <kestrel/cmdline.h>
+#include <kestrel/kallsyms.h>
+#include <kestrel/lockdep.h>
+#include <kestrel/percpu.h>
+#include <kestrel/printk.h>
+#include <kestrel/smp.h>
+#include <kestrel/string.h>
+#include <kestrel/time.h>
+#include <kestrel/watchdog.h>
+#include <asm/apic.h>
+#include <asm/ptrace.h>
+
+static unsigned int thresh_ms = 10000;		/* 0: off */
+
+/* Per watched CPU, written by its watcher only. */
+static u64 seen_ticks[NR_CPUS];		/* the watched CPU's tick count when last looked at */
+static u64 seen_at_ns[NR_CPUS];		/* ktime when seen_ticks last changed (0: never seen) */
+static bool reported[NR_CPUS];		/* this stall was reported already */
+static int backtrace_wanted[NR_CPUS];	/* set by the watcher, taken by the NMI handler */
+
+static int watchdog_thresh_param(const char *val)
+{
+	unsigned long long s;
+
+	if (kstrtoull(val, 10, &s) || s > 3600)
+		return -1;
+	thresh_ms = (unsigned int)s * 1000;
+	return 0;
+}
+KERNEL_PARAM("watchdog_thresh", watchdog_thresh_param,
+	     "seconds a CPU may keep interrupts off before a hard LOCKUP report (0: off)");
+
+void watchdog_set_thresh_ms(unsigned int ms)
+{
+	WRITE_ONCE(thresh_ms, ms);
+}
+
+unsigned int watchdog_get_thresh_ms(void)
+{
+	return READ_ONCE(thresh_ms);
+}
+
+static int buddy_of(unsigned int cpu)
+{
+	for (unsigned int i = 1; i < NR_CPUS; i++) {
+		unsigned int b = (cpu + i) % NR_CPUS;
+		if (cpu_online(b))
+			return b == cpu ? -1 : (int)b;
+	}
+	return -1;
+}
+
+static void report_lockup(unsigned int stuck, u64 stalled_ns)
+{
+	char title[128], detail[96];
+
+	snprintf(title, sizeof(title), "hard LOCKUP: CPU %u stuck with interrupts off for %llu ms",
+		 stuck, (unsigned long long)(stalled_ns / 1000000));
+	snprintf(detail, sizeof(detail), "noticed by CPU %u (its tick watches CPU %u); NMI backtrace follows",
+		 smp_processor_id(), stuck);
+	if (READ_ONCE(debug_locks)) {
+		lockdep_report_context("BUG", title, detail, _RET_IP_);
+	} else {
+		printk(KERN_EMERG "BUG: %s\n", title);
+		printk(KERN_EMERG "%s\n", detail);
+	}
+	__atomic_store_n(&backtrace_wanted[stuck], 1, __ATOMIC_RELEASE);
+	apic_icr_write(APIC_DM_NMI, (u32)apic_cpu_to_id(stuck));
+}
+
+void watchdog_tick(void)
+{
+	unsigned int thresh = READ_ONCE(thresh_ms);
+	int b = buddy_of(smp_processor_id());
+	u64 now, ticks;
+
+	if (b < 0 || !thresh)
+		return;
+	ticks = timer_ticks(b);
+	now = ktime_get_ns();
+	if (ticks != seen_ticks[b] || !seen_at_ns[b]) {
+		seen_ticks[b] = ticks;
+		seen_at_ns[b] = now;
+		reported[b] = false;
+		return;
+	}
+	if (reported[b] || now - seen_at_ns[b] < (u64)thresh * 1000000)
+		return;
+	reported[b] = true;
+	report_lockup(b, now - seen_at_ns[b]);
+}
+
+bool watchdog_nmi_backtrace(struct pt_regs *regs)
+{
+	if (!__atomic_exchange_n(&backtrace_wanted[smp_processor_id()], 0, __ATOMIC_ACQUIRE))
+		return false;
+	printk(KERN_EMERG "NMI backtrace for CPU %u (hard LOCKUP watchdog):\n", smp_processor_id());
+	show_regs(regs);
+	return true;
+}

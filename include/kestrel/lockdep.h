@@ -11,8 +11,8 @@
  * its address. The validator reasons about classes, so "every inode's
  * i_lock" is one node of its graph.
  *
- * Each context (a CPU today, a task once threads exist) has a stack of held
- * locks. Acquiring lock B while holding A records the edge A -> B in the
+ * Each task has a stack of held locks (an interrupt handler's go on top
+ * of the interrupted task's). Acquiring lock B while holding A records the edge A -> B in the
  * order graph; an edge that closes a cycle is reported with both chains.
  * It also tracks, per class, whether the lock was taken in a hardirq and
  * whether with interrupts enabled: both means an interrupt can arrive while
@@ -56,8 +56,8 @@ struct held_lock {
 };
 
 /*
- * The stack of locks a context holds. Embedded in struct task_struct once
- * threads exist; only its owner changes it (with interrupts off).
+ * The stack of locks a task holds, embedded in struct task_struct; only
+ * the task changes it (with interrupts off).
  */
 struct held_locks {
 	unsigned int depth;
@@ -111,18 +111,10 @@ void lockdep_assert_failed(const struct lockdep_map *map, const char *what, unsi
 
 /* Print the locks this context holds (nothing if none). */
 void lockdep_print_held_locks(const struct held_locks *h, const char *who);
-/* This context's held-lock stack (a CPU's today, a task's once threads exist). */
+/* The running task's held-lock stack. */
 struct held_locks *lockdep_current_held_locks(void);
 /* Number of locks this context holds. */
 unsigned int lockdep_depth(void);
-
-/*
- * Interrupt entry and exit (do_interrupt): locks taken in between are
- * hardirq-context locks. Replaced by preempt_count's hardirq bits once the
- * scheduler provides them.
- */
-void lockdep_hardirq_enter(void);
-void lockdep_hardirq_exit(void);
 
 /*
  * A report about the current context that is not about one lock (used by
@@ -176,8 +168,6 @@ static inline void lockdep_report_context(const char *kind, const char *title,
 static inline void lockdep_print_held_locks(const struct held_locks *h, const char *who) {}
 static inline unsigned int lockdep_depth(void) { return 0; }
 static inline void lockdep_sys_exit(void) {}
-static inline void lockdep_hardirq_enter(void) {}
-static inline void lockdep_hardirq_exit(void) {}
 static inline void lockdep_expect_report(void) {}
 static inline const char *lockdep_expect_end(void) { return NULL; }
 

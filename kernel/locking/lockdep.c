@@ -18,7 +18,8 @@
  * lock_release() pops it (in any order); releasing a lock that is not
  * held is reported.
  *
- * Contexts: a hardirq runs on top of the interrupted context's stack, but
+ * Contexts: each task has its held-lock stack (task_struct.held_locks).
+ * A hardirq runs on top of the interrupted task's stack, but
  * its locks are not ordered against the interrupted ones (the interrupt
  * may come at any point: that relation is what the usage states track).
  *
@@ -30,7 +31,9 @@
  *  - Every hook runs with interrupts off, and a per-CPU recursion count
  *    makes locks taken by the validator itself (printk's lock, while it
  *    prints a report) invisible to it.
- *  - A held-lock stack is only touched by its own context.
+ *  - A held-lock stack is only changed by its own task (and its CPU's
+ *    interrupt handlers, which leave it as they found it); others only
+ *    read it to print it (sysrq, oops), racily.
  *
  * Reports: the first one switches the validator off (debug_locks = 0;
  * after a bug its state may be inconsistent); lines start with
@@ -46,7 +49,9 @@
 #include <kestrel/kallsyms.h>
 #include <kestrel/lockdep.h>
 #include <kestrel/percpu.h>
+#include <kestrel/preempt.h>
 #include <kestrel/printk.h>
+#include <kestrel/sched.h>
 #include <kestrel/spinlock.h>
 #include <kestrel/string.h>
 #include <asm/extable.h>
@@ -63,8 +68,7 @@ static arch_spinlock_t graph_lock = __ARCH_SPIN_LOCK_UNLOCKED;
 
 /* Per-CPU state, indexed by CPU number; only touched by that CPU with interrupts off. */
 static unsigned int recursion[NR_CPUS];		/* > 0 inside the validator */
-static unsigned int hardirq_depth[NR_CPUS];	/* > 0 inside an interrupt handler */
-static struct held_locks cpu_held_locks[NR_CPUS];
+static struct held_locks cpu_held_locks[NR_CPUS];	/* before the CPU has a task */
 
 /* Report capture for tests (lockdep_expect_report): state under graph_lock. */
 static int expect_armed;		/* the next report is expected */
@@ -96,12 +100,16 @@ void lockdep_init(void)
 }
 
 /*
- * The current context's held locks. Each CPU is one context until the
- * scheduler gives every task its own stack (then: &current->held_locks).
+ * The current context's held locks: the running task's. An interrupt
+ * handler's locks go on top of the interrupted task's (marked hardirq).
+ * Before a CPU has a task (an AP early in its bring-up) it uses a stack
+ * of its own.
  */
 struct held_locks *lockdep_current_held_locks(void)
 {
-	return &cpu_held_locks[smp_processor_id()];
+	struct task_struct *t = this_cpu_read(current_task);
+
+	return t ? &t->held_locks : &cpu_held_locks[smp_processor_id()];
 }
 
 unsigned int lockdep_depth(void)
@@ -109,19 +117,21 @@ unsigned int lockdep_depth(void)
 	return debug_locks ? lockdep_current_held_locks()->depth : 0;
 }
 
-void lockdep_hardirq_enter(void)
-{
-	hardirq_depth[smp_processor_id()]++;
-}
-
-void lockdep_hardirq_exit(void)
-{
-	hardirq_depth[smp_processor_id()]--;
-}
-
 static bool in_hardirq_context(void)
 {
-	return hardirq_depth[smp_processor_id()] != 0;
+	return in_irq();
+}
+
+/* "comm/pid" of the running task, for reports. */
+static const char *current_name(char *buf, size_t size)
+{
+	struct task_struct *t = this_cpu_read(current_task);
+
+	if (!t)
+		snprintf(buf, size, "CPU %u (no task yet)", smp_processor_id());
+	else
+		snprintf(buf, size, "%s/%d", t->comm, t->pid);
+	return buf;
 }
 
 /* Enter the validator: false if it is off or already running on this CPU. */
@@ -253,7 +263,8 @@ static bool report_begin(const char *kind, const char *title)
 		rpt("%s", "");
 		rpt("%s: %s", kind, title);
 	}
-	rpt("CPU %u%s", smp_processor_id(), in_hardirq_context() ? ", in an interrupt handler" : "");
+	rpt("task %s on CPU %u%s", current_name((char[48]){ 0 }, 48), smp_processor_id(),
+	    in_hardirq_context() ? ", in an interrupt handler" : "");
 	return true;
 }
 
@@ -277,7 +288,7 @@ static void report_end(unsigned long ip)
 	struct lock_trace t;
 
 	rpt("%s", "");
-	rpt_held_locks(lockdep_current_held_locks(), "this context");
+	rpt_held_locks(lockdep_current_held_locks(), current_name((char[48]){ 0 }, 48));
 	rpt("%s", "");
 	rpt("%s", "stack backtrace:");
 	save_trace(&t, ip);
@@ -323,7 +334,7 @@ static void report_circular(const struct held_lock *prev, struct lock_class *nex
 
 	if (!report_begin("WARNING", "possible circular locking dependency detected"))
 		return;
-	rpt("this context is trying to acquire lock (%s) at %pS", CN(next), (void *)ip);
+	rpt("this task is trying to acquire lock (%s) at %pS", CN(next), (void *)ip);
 	rpt("but already holds lock (%s), taken at %pS,", CN(prev->class), (void *)prev->ip);
 	rpt("and (%s) already depends on (%s): the existing chain is", CN(prev->class), CN(next));
 	rpt_path(path_buf, n);
@@ -348,7 +359,7 @@ static void report_recursive(const struct held_lock *held, struct lock_class *c,
 {
 	if (!report_begin("WARNING", "possible recursive locking detected"))
 		return;
-	rpt("this context is trying to acquire lock (%s) at %pS", CN(c), (void *)ip);
+	rpt("this task is trying to acquire lock (%s) at %pS", CN(c), (void *)ip);
 	rpt("but already holds a lock of the same class, taken at %pS", (void *)held->ip);
 	rpt("%s", "(two locks of one class nested on purpose need a subclass: the *_nested() calls)");
 	report_end(ip);
@@ -664,7 +675,7 @@ static void report_bad_unlock(struct lockdep_map *map, unsigned long ip)
 {
 	arch_spin_lock(&graph_lock);
 	if (report_begin("WARNING", "bad unlock balance detected!")) {
-		rpt("this context is trying to release lock (%s) at %pS,",
+		rpt("this task is trying to release lock (%s) at %pS,",
 		    map->name ? map->name : "(unnamed)", (void *)ip);
 		rpt("%s", "but there are no more locks to release!");
 		report_end(ip);

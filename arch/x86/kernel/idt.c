@@ -22,7 +22,6 @@
  * first make sure the device no longer interrupts.
  */
 #include <kestrel/errno.h>
-#include <kestrel/lockdep.h>
 #include <kestrel/percpu.h>
 #include <kestrel/preempt.h>
 #include <kestrel/printk.h>
@@ -175,13 +174,11 @@ void do_interrupt(struct pt_regs *regs)
 	}
 	this_cpu_inc(nr_irqs);
 	irq_enter();	/* in_irq(), in_interrupt() from here: no sleeping */
-	lockdep_hardirq_enter();	/* locks taken from here on are hardirq locks */
 	fn = __atomic_load_n(&irq_descs[vector].fn, __ATOMIC_ACQUIRE);
 	if (fn)
 		fn(regs, irq_descs[vector].data);
 	else
 		unexpected_irq(regs);
-	lockdep_hardirq_exit();
 	irq_exit();
 	/* The tick or a wake-up may have asked for another task: preempt here. */
 	irqentry_exit_cond_resched(regs);

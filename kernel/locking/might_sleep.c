@@ -5,6 +5,7 @@
  * test can expect the report), then never again: the first is the useful
  * one.
  */
+#include <kestrel/kallsyms.h>
 #include <kestrel/lockdep.h>
 #include <kestrel/might_sleep.h>
 #include <kestrel/panic.h>

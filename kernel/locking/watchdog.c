@@ -69,7 +69,7 @@ static void report_lockup(unsigned int stuck, u64 stalled_ns)
 		 stuck, (unsigned long long)(stalled_ns / 1000000));
 	snprintf(detail, sizeof(detail), "noticed by CPU %u (its tick watches CPU %u); NMI backtrace follows",
 		 smp_processor_id(), stuck);
-	if (READ_ONCE(debug_locks)) {
+	if (debug_locks) {	/* racy read: at worst the report goes the other way */
 		lockdep_report_context("BUG", title, detail, _RET_IP_);
 	} else {
 		printk(KERN_EMERG "BUG: %s\n", title);

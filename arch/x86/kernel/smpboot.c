@@ -46,7 +46,7 @@
 #include <asm/processor.h>
 #include <asm/smp.h>
 
-#define AP_STACK_SIZE 16384
+#define AP_STACK_SIZE THREAD_SIZE	/* it becomes the stack of the AP's idle task */
 #define AP_BOOT_TIMEOUT_MS 2000
 #define LOW_MEMORY_END 0x100000		/* STARTUP vectors reach the first 1 MiB only */
 

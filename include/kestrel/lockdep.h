@@ -126,6 +126,14 @@ void lockdep_report_context(const char *kind, const char *title, const char *det
 			    unsigned long ip);
 
 /*
+ * A report about another task p (the hung-task detector): its held locks
+ * and the call chain stack[0..n) it sleeps in.
+ */
+struct task_struct;
+void lockdep_report_task(const char *kind, const char *title, struct task_struct *p,
+			 const unsigned long *stack, unsigned int n);
+
+/*
  * Called on the way back to user space: a lock held there stays held
  * forever. Reports "BUG: lock held when returning to user space".
  */
@@ -140,6 +148,8 @@ void lockdep_sys_exit(void);
  */
 void lockdep_expect_report(void);
 const char *lockdep_expect_end(void);
+/* Whether the armed capture has caught its report yet (tests poll it). */
+bool lockdep_expect_captured(void);
 
 #else /* !CONFIG_LOCKDEP */
 
@@ -170,6 +180,7 @@ static inline unsigned int lockdep_depth(void) { return 0; }
 static inline void lockdep_sys_exit(void) {}
 static inline void lockdep_expect_report(void) {}
 static inline const char *lockdep_expect_end(void) { return NULL; }
+static inline bool lockdep_expect_captured(void) { return false; }
 
 #endif /* CONFIG_LOCKDEP */
 

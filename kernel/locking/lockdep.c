@@ -800,6 +800,39 @@ out:
 	local_irq_restore(flags);
 }
 
+void lockdep_report_task(const char *kind, const char *title, struct task_struct *p,
+			 const unsigned long *stack, unsigned int n)
+{
+	char sym[KSYM_NAME_LEN + 48];
+	unsigned long flags = local_irq_save();
+
+	if (!lockdep_enter())
+		goto out;
+	arch_spin_lock(&graph_lock);
+	if (report_begin(kind, title)) {
+		rpt("task %s/%d, state %#lx, last on CPU %u", p->comm, p->pid, (unsigned long)p->state,
+		    p->cpu);
+		rpt_held_locks(&p->held_locks, p->comm);
+		rpt("%s", "its stack:");
+		for (unsigned int i = 0; i < n; i++) {
+			if (kallsyms_sprint(sym, sizeof(sym), stack[i], true))
+				rpt("  %s", sym);
+			else
+				rpt("  %016lx", stack[i]);
+		}
+		if (capturing)
+			printk(KERN_INFO "locking: expected report captured (%zu bytes); checking goes on\n",
+			       expect_len);
+		else
+			printk(KERN_ERR "lockdep: turning off the locking correctness validator.\n");
+		capturing = false;
+	}
+	arch_spin_unlock(&graph_lock);
+	lockdep_leave();
+out:
+	local_irq_restore(flags);
+}
+
 void lockdep_print_held_locks(const struct held_locks *h, const char *who)
 {
 	if (!h->depth)
@@ -823,6 +856,11 @@ void lockdep_expect_report(void)
 	expect_len = 0;
 	expect_buf[0] = 0;
 	arch_spin_unlock(&graph_lock);
+}
+
+bool lockdep_expect_captured(void)
+{
+	return READ_ONCE(expect_seen);
 }
 
 const char *lockdep_expect_end(void)

@@ -989,6 +989,7 @@ void sched_show_task(struct task_struct *p)
 	printk(KERN_INFO "%5d %-16s %c%c %3u %4d %10llu %8lu\n", p->pid, p->comm,
 	       task_state_char(p), READ_ONCE(p->on_cpu) ? '*' : ' ', task_cpu(p), p->nice,
 	       (unsigned long long)(p->sum_exec_runtime / NSEC_PER_USEC), p->nr_switches);
+	lockdep_print_held_locks(&p->held_locks, p->comm);	/* locking helper: held locks in the list */
 }
 
 void show_tasks(void)

@@ -20,6 +20,7 @@
 #include <kestrel/percpu.h>
 #include <kestrel/printk.h>
 #include <kestrel/reboot.h>
+#include <kestrel/sched.h>
 #include <kestrel/smp.h>
 #include <kestrel/watchdog.h>
 #include <kestrel/spinlock.h>
@@ -108,6 +109,7 @@ static __noreturn void oops_report(const char *what, struct pt_regs *regs)
 	else
 		printk(KERN_EMERG "Oops: %04lx [#%d] SMP\n", regs->error_code, die_counter);
 	show_regs(regs);
+	show_tasks();	/* every thread with state, CPU and held locks (locking helper) */
 	oops_end();
 }
 

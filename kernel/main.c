@@ -41,13 +41,13 @@ void start_kernel(u32 magic, u32 info_phys)
 	/* First, a way to talk: the serial port needs nothing else. */
 	if (serial_init())
 		register_console(serial_console_get());
+	pr_info("Kestrel %s\n", KESTREL_VERSION);
 
+	/* The command line, printed before parsing so its complaints follow it. */
 	booted_ok = bootinfo_parse(magic, info_phys);
+	pr_info("Command line: %s\n", boot_info.cmdline);
 	cmdline_setup(boot_info.cmdline);
 	serial_console_setup();
-
-	pr_info("Kestrel %s\n", KESTREL_VERSION);
-	pr_info("Command line: %s\n", cmdline_raw());
 	if (!booted_ok)
 		panic("not started by a multiboot loader (magic %#x): no memory map", magic);
 

@@ -184,6 +184,12 @@ void show_tasks(void);
 void sched_show_task(struct task_struct *p);
 /* Tasks in the system (idle tasks included). */
 unsigned int nr_tasks(void);
+/*
+ * Call fn(p, arg) for every task, under the task-list lock with
+ * interrupts off: fn must not sleep or take the lock again (hung-task
+ * checks, debugging).
+ */
+void sched_for_each_task(void (*fn)(struct task_struct *p, void *arg), void *arg);
 
 /*
  * Boot: sched_init() (boot CPU, after mm, before interrupts are enabled)

@@ -744,6 +744,17 @@ static void tasklist_del(struct task_struct *p)
 	spin_unlock_irqrestore(&tasklist_lock, flags);
 }
 
+void sched_for_each_task(void (*fn)(struct task_struct *p, void *arg), void *arg)
+{
+	unsigned long flags;
+	struct task_struct *p;
+
+	spin_lock_irqsave(&tasklist_lock, flags);
+	list_for_each_entry(p, &task_list, tasks)
+		fn(p, arg);
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+}
+
 unsigned int nr_tasks(void)
 {
 	return READ_ONCE(nr_tasks_total);

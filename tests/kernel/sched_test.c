@@ -531,7 +531,11 @@ KTEST(sched, nice_gives_more_cpu)
 	}
 	for (int i = 0; i < 2; i++)
 		wake_up_process(k[i]);
-	msleep(400);
+	/*
+	 * Long enough that a tick delayed by a busy host (TCG vCPUs share
+	 * host cores), which stretches one slice, is averaged out.
+	 */
+	msleep(1000);
 	WRITE_ONCE(na.stop, 1);
 	KEXPECT(done_wait(&na.done, 2));
 	printk(KERN_INFO "    # nice -10: %lu, nice +10: %lu iterations on CPU %u\n", na.count[0],
@@ -815,8 +819,25 @@ KTEST(sched, workqueue_pending_and_cancel)
 	destroy_workqueue(wq);
 }
 
+static void count_task(struct task_struct *p, void *arg)
+{
+	unsigned int *counts = arg;
+
+	counts[0]++;
+	if (p->flags & PF_IDLE)
+		counts[1]++;
+	if (p == current)
+		counts[2]++;
+}
+
 KTEST(sched, show_tasks_lists_init)
 {
+	unsigned int counts[3] = { 0, 0, 0 };
+
 	show_tasks();
 	KEXPECT(nr_tasks() >= 2 + 4);	/* init, idle/0, the four system_wq workers */
+	sched_for_each_task(count_task, counts);
+	KEXPECT(counts[0] >= 2 + 4);
+	KEXPECT(counts[1] >= sched_nr_cpus_active());	/* an idle task per CPU */
+	KEXPECT_EQ(counts[2], 1);
 }

@@ -22,6 +22,7 @@
 #define KESTREL_WAIT_H
 
 #include <kestrel/list.h>
+#include <kestrel/might_sleep.h>
 #include <kestrel/sched.h>
 #include <kestrel/spinlock.h>
 
@@ -110,6 +111,7 @@ static inline bool waitqueue_active(wait_queue_head_t *wq_head)
 /* Sleep until condition is true (tested again after every wake-up). */
 #define wait_event(wq_head, condition)              \
 	do {                                        \
+		might_sleep();                      \
 		if (condition)                      \
 			break;                      \
 		__wait_event(wq_head, condition);   \
@@ -142,6 +144,7 @@ static inline bool waitqueue_active(wait_queue_head_t *wq_head)
 #define wait_event_timeout(wq_head, condition, timeout)                         \
 	({                                                                      \
 		long __ret = (timeout);                                         \
+		might_sleep();                                                  \
 		if (!(condition))                                               \
 			__ret = __wait_event_timeout(wq_head, condition, __ret); \
 		else if (!__ret)                                                \

@@ -73,6 +73,7 @@ int kthread_stop(struct task_struct *k)
 {
 	int ret;
 
+	might_sleep();
 	get_task_struct(k);
 	WRITE_ONCE(k->should_stop, true);
 	wake_up_process(k);

@@ -12,6 +12,7 @@
  * off; base->running names the timer whose function runs, so
  * del_timer_sync() can wait for it.
  */
+#include <kestrel/might_sleep.h>
 #include <kestrel/percpu.h>
 #include <kestrel/printk.h>
 #include <kestrel/sched.h>
@@ -206,6 +207,7 @@ void msleep(unsigned int ms)
 {
 	u64 end = ktime_get_ns() + (u64)ms * NSEC_PER_MSEC;
 
+	might_sleep();
 	/* Jiffies may run a little fast or slow against the TSC: loop on the TSC's word. */
 	for (;;) {
 		u64 now = ktime_get_ns();

@@ -97,6 +97,7 @@ bool flush_work(struct work_struct *w)
 {
 	struct workqueue_struct *wq = READ_ONCE(w->wq);
 
+	might_sleep();
 	if (!wq || !work_busy(wq, w))
 		return false;
 	wait_event(wq->work_done, !work_busy(wq, w));
@@ -109,6 +110,7 @@ bool cancel_work_sync(struct work_struct *w)
 	unsigned long flags;
 	bool was_pending = false;
 
+	might_sleep();
 	if (!wq)
 		return false;
 	/* Loop: a running instance may queue the item again. */
@@ -142,6 +144,7 @@ static bool wq_idle(struct workqueue_struct *wq)
 /* Stronger than promised: waits until the queue is empty and no worker is busy. */
 void flush_workqueue(struct workqueue_struct *wq)
 {
+	might_sleep();
 	wait_event(wq->work_done, wq_idle(wq));
 }
 

@@ -13,6 +13,7 @@
 #include <kestrel/kallsyms.h>
 #include <kestrel/ktest.h>
 #include <kestrel/lockdep.h>
+#include <kestrel/locktest.h>
 #include <kestrel/mm.h>
 #include <kestrel/percpu.h>
 #include <kestrel/printk.h>
@@ -94,6 +95,8 @@ void start_kernel(u32 magic, u32 info_phys)
 
 	/* Test hook: crash on purpose now that everything is up (crashtest=). */
 	crashtest_run();
+	/* Test hook: a lock validator report on purpose (locktest=). */
+	locktest_run();
 
 	ktest_run_requested();
 	/* `poweroff` or `restart` on the command line: tests of those paths. */

@@ -14,6 +14,7 @@
 #include <kestrel/ktest.h>
 #include <kestrel/lockdep.h>
 #include <kestrel/locktest.h>
+#include <kestrel/watchdog.h>
 #include <kestrel/mm.h>
 #include <kestrel/percpu.h>
 #include <kestrel/printk.h>
@@ -92,6 +93,8 @@ void start_kernel(u32 magic, u32 info_phys)
 	smp_init();
 	/* The kworkers (system_wq, the reaper of exited tasks). */
 	sched_late_init();
+	/* khungtaskd: reports threads stuck in uninterruptible sleep (needs kthreads). */
+	hung_task_init();
 
 	/* Test hook: crash on purpose now that everything is up (crashtest=). */
 	crashtest_run();

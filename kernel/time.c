@@ -17,6 +17,7 @@
 #include <kestrel/sched.h>
 #include <kestrel/timer.h>
 #include <kestrel/time.h>
+#include <kestrel/sysrq.h>
 #include <kestrel/watchdog.h>
 #include <asm/apic.h>
 #include <asm/irq_vectors.h>
@@ -120,6 +121,8 @@ void timer_tick(void)
 	if (cpu == 0)
 		WRITE_ONCE(jiffies, jiffies + 1);
 	watchdog_tick();	/* look at another CPU's tick count: hard lockups */
+	if (cpu == 0)
+		sysrq_poll();	/* SysRq keys on the serial console (polled: no rx interrupt) */
 	/* Sleeping timers and the scheduler's time slices (kernel/sched/). */
 	run_local_timers();
 	sched_tick();

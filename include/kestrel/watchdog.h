@@ -11,7 +11,10 @@
  *
  * Hung task: a thread that sleeps in TASK_UNINTERRUPTIBLE without being
  * woken for hung_task_timeout_secs (boot option, default 120, 0 off) is
- * reported with its held locks and stack by the khungtaskd thread.
+ * reported with its held locks and stack by the khungtaskd thread. A
+ * kernel thread that waits for work indefinitely should sleep in
+ * TASK_INTERRUPTIBLE (without signals the same thing), or it is reported;
+ * idle workqueue workers are recognised and skipped.
  */
 #ifndef KESTREL_WATCHDOG_H
 #define KESTREL_WATCHDOG_H
@@ -27,5 +30,19 @@ bool watchdog_nmi_backtrace(struct pt_regs *regs);
 /* The hard-lockup threshold in milliseconds (tests shorten it); 0 turns it off. */
 void watchdog_set_thresh_ms(unsigned int ms);
 unsigned int watchdog_get_thresh_ms(void);
+
+/*
+ * The call chain (return addresses, innermost first) a switched-out task
+ * sleeps in; at most max entries. Racy if it wakes meanwhile (reads are
+ * fault-safe); p must stay allocated.
+ */
+struct task_struct;
+unsigned int task_stack_trace(struct task_struct *p, unsigned long *out, unsigned int max);
+
+/* Start khungtaskd (after the scheduler and its kthreads work). */
+void hung_task_init(void);
+/* The hung-task timeout in milliseconds (tests shorten it); 0 turns it off. */
+void hung_task_set_timeout_ms(unsigned int ms);
+unsigned int hung_task_get_timeout_ms(void);
 
 #endif

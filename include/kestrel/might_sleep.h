@@ -12,8 +12,21 @@
 #ifndef KESTREL_MIGHT_SLEEP_H
 #define KESTREL_MIGHT_SLEEP_H
 
+#include <kestrel/types.h>
+
 void __might_sleep(const char *file, int line);
 
 #define might_sleep() __might_sleep(__FILE__, __LINE__)
+
+/*
+ * A must-not-block section of the running task, for code that must not
+ * sleep although preemption is on: e.g. a file system's ->d_compare or
+ * ->drop_inode, which the spec says may not block (fs/contract.h wraps
+ * such calls). might_sleep() inside reports like in atomic context.
+ * Sections nest; the count is per task.
+ */
+void nosleep_begin(void);
+void nosleep_end(void);
+bool in_nosleep_section(void);
 
 #endif

@@ -100,6 +100,8 @@ struct task_struct {
 
 	/* Locks this task holds (kernel/locking/lockdep.c); only the task itself changes it. */
 	struct held_locks held_locks;
+	/* Must-not-block sections (nosleep_begin/end, fs/contract.h): might_sleep() reports inside. */
+	unsigned int nosleep_depth;
 
 	struct list_head tasks;		/* in the list of all tasks, under tasklist_lock */
 };

@@ -18,13 +18,14 @@ void __might_sleep(const char *file, int line)
 {
 	char title[192], detail[160];
 
-	if (preemptible() || READ_ONCE(oops_in_progress))
+	if ((preemptible() && !in_nosleep_section()) || READ_ONCE(oops_in_progress))
 		return;
 	snprintf(title, sizeof(title), "sleeping function called from invalid context at %s:%d",
 		 file, line);
 	snprintf(detail, sizeof(detail),
-		 "in_atomic(): %d, irqs_disabled(): %d, in_irq(): %d, pid: %d, name: %s",
-		 in_atomic(), irqs_disabled(), in_irq(), current->pid, current->comm);
+		 "in_atomic(): %d, irqs_disabled(): %d, in_irq(): %d, must-not-block: %d, pid: %d, name: %s",
+		 in_atomic(), irqs_disabled(), in_irq(), in_nosleep_section(), current->pid,
+		 current->comm);
 #ifdef CONFIG_LOCKDEP
 	lockdep_report_context("BUG", title, detail, _RET_IP_);
 #else
@@ -38,4 +39,34 @@ void __might_sleep(const char *file, int line)
 		}
 	}
 #endif
+}
+
+/*
+ * Must-not-block sections: a per-task count (a task may be preempted
+ * inside one and resume elsewhere; the rule travels with it). Before the
+ * scheduler has a current task there is nothing to count.
+ */
+void nosleep_begin(void)
+{
+	struct task_struct *p = current;
+
+	if (p)
+		p->nosleep_depth++;
+	barrier();
+}
+
+void nosleep_end(void)
+{
+	struct task_struct *p = current;
+
+	barrier();
+	if (p && !WARN_ON(p->nosleep_depth == 0))
+		p->nosleep_depth--;
+}
+
+bool in_nosleep_section(void)
+{
+	struct task_struct *p = current;
+
+	return p && p->nosleep_depth;
 }

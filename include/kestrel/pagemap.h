@@ -1,0 +1,163 @@
+/*
+ * The page cache's interface (mm/filemap.c, mm/readahead.c,
+ * mm/page-writeback.c, mm/truncate.c: the page-cache helper implements
+ * every function declared here; the VFS and file systems call them).
+ *
+ * A folio is a page of a file in the cache. Kestrel's folios are single
+ * pages: struct folio is a descriptor pointing at its struct page, whose
+ * _refcount is the folio's reference count (folio_get/folio_put).
+ *
+ * Folio flags (bit numbers in folio->flags, atomic bitops):
+ *   PG_locked     held by one task (folio_lock, sleeps; waiters wake on
+ *                 folio_unlock). Held across ->read_folio until the read
+ *                 completes, across ->write_begin..->write_end, and while
+ *                 a folio is removed from the cache or its private data freed.
+ *   PG_uptodate   contents valid; never cleared while the folio is cached
+ *   PG_dirty      must be written back (tagged dirty in i_pages)
+ *   PG_writeback  write-out in flight (tagged writeback in i_pages); the
+ *                 folio need not be locked meanwhile
+ *   PG_lru        on the reclaim LRU
+ *   PG_private    folio->private holds file-system data (buffers)
+ *   PG_referenced accessed since the reclaim scan last looked
+ * mapping and index are stable while the folio is locked (truncation
+ * clears mapping under the folio lock).
+ */
+#ifndef KESTREL_PAGEMAP_H
+#define KESTREL_PAGEMAP_H
+
+#include <kestrel/fs.h>
+#include <kestrel/mm.h>
+
+enum folio_flag_bits {
+	PG_locked,
+	PG_uptodate,
+	PG_dirty,
+	PG_writeback,
+	PG_lru,
+	PG_private,
+	PG_referenced,
+	PG_error,
+	PG_reclaim,
+};
+
+struct folio {
+	unsigned long flags;		/* PG_* bits above */
+	struct page *page;		/* the one page; its _refcount counts folio references */
+	struct address_space *mapping;	/* NULL once truncated */
+	pgoff_t index;			/* page offset in the file */
+	void *private;			/* PG_private: the file system's */
+	struct list_head lru;		/* reclaim LRU, under the LRU lock */
+};
+
+/* ---- readahead ---- */
+struct readahead_control {
+	struct file *file;
+	struct address_space *mapping;
+	struct file_ra_state *ra;
+	pgoff_t _index;			/* next folio to hand out */
+	unsigned int _nr_pages;		/* folios left in the batch */
+	unsigned int _batch_count;
+};
+/* ->readahead's iterator: the next locked folio of the batch (with a reference held by the cache). */
+struct folio *readahead_folio(struct readahead_control *ractl);
+static inline pgoff_t readahead_index(const struct readahead_control *rac) { return rac->_index; }
+static inline unsigned int readahead_count(const struct readahead_control *rac) { return rac->_nr_pages; }
+
+/* ---- folio state ---- */
+void folio_lock(struct folio *folio);
+bool folio_trylock(struct folio *folio);
+void folio_unlock(struct folio *folio);
+void folio_wait_locked(struct folio *folio);
+static inline bool folio_test_locked(const struct folio *f) { return READ_ONCE(f->flags) & (1UL << PG_locked); }
+static inline bool folio_test_uptodate(const struct folio *f) { return READ_ONCE(f->flags) & (1UL << PG_uptodate); }
+static inline bool folio_test_dirty(const struct folio *f) { return READ_ONCE(f->flags) & (1UL << PG_dirty); }
+static inline bool folio_test_writeback(const struct folio *f) { return READ_ONCE(f->flags) & (1UL << PG_writeback); }
+void folio_mark_uptodate(struct folio *folio);
+bool folio_mark_dirty(struct folio *folio);		/* calls ->dirty_folio */
+bool filemap_dirty_folio(struct address_space *mapping, struct folio *folio);
+bool noop_dirty_folio(struct address_space *mapping, struct folio *folio);
+bool folio_clear_dirty_for_io(struct folio *folio);
+void folio_start_writeback(struct folio *folio);
+void folio_end_writeback(struct folio *folio);
+void folio_wait_writeback(struct folio *folio);
+bool folio_redirty_for_writepage(struct writeback_control *wbc, struct folio *folio);
+void folio_get(struct folio *folio);
+void folio_put(struct folio *folio);
+void *folio_address(const struct folio *folio);
+struct folio *page_folio(struct page *page);
+static inline size_t folio_size(const struct folio *folio) { (void)folio; return PAGE_SIZE; }
+static inline loff_t folio_pos(const struct folio *folio) { return (loff_t)folio->index << PAGE_SHIFT; }
+void folio_zero_range(struct folio *folio, size_t offset, size_t length);
+size_t copy_folio_to_iter(struct folio *folio, size_t offset, size_t bytes, struct iov_iter *i);
+size_t copy_folio_from_iter(struct folio *folio, size_t offset, size_t bytes, struct iov_iter *i);
+
+/* ---- the cache ---- */
+#define FGP_ACCESSED 0x01
+#define FGP_LOCK 0x02
+#define FGP_CREAT 0x04
+#define FGP_WRITE 0x08
+#define FGP_NOWAIT 0x20
+#define FGP_WRITEBEGIN (FGP_LOCK | FGP_WRITE | FGP_CREAT)
+/* Find (and with FGP_CREAT create) the folio at index; ERR_PTR(-ENOENT/-ENOMEM). */
+struct folio *__filemap_get_folio(struct address_space *mapping, pgoff_t index,
+				  unsigned int fgp_flags, gfp_t gfp);
+static inline struct folio *filemap_get_folio(struct address_space *mapping, pgoff_t index)
+{
+	return __filemap_get_folio(mapping, index, 0, 0);
+}
+int filemap_add_folio(struct address_space *mapping, struct folio *folio, pgoff_t index,
+		      gfp_t gfp);
+struct folio *filemap_alloc_folio(gfp_t gfp, unsigned int order);
+void filemap_remove_folio(struct folio *folio);
+/* Read the folio at index through ->read_folio, waiting for it (a reference on return). */
+struct folio *read_mapping_folio(struct address_space *mapping, pgoff_t index, struct file *file);
+void mapping_set_unevictable(struct address_space *mapping);
+void address_space_init_once(struct address_space *mapping);
+
+/* ---- read and write paths ---- */
+ssize_t filemap_read(struct kiocb *iocb, struct iov_iter *to, ssize_t already_read);
+ssize_t generic_file_read_iter(struct kiocb *iocb, struct iov_iter *to);
+ssize_t generic_file_write_iter(struct kiocb *iocb, struct iov_iter *from);
+ssize_t __generic_file_write_iter(struct kiocb *iocb, struct iov_iter *from);
+ssize_t generic_perform_write(struct kiocb *iocb, struct iov_iter *i);
+ssize_t generic_write_checks(struct kiocb *iocb, struct iov_iter *from);
+/* ramfs-style ->read_folio, ->write_begin, ->write_end (zero-filled, no backing store) */
+int simple_read_folio(struct file *file, struct folio *folio);
+int simple_write_begin(struct file *file, struct address_space *mapping, loff_t pos,
+		       unsigned len, struct folio **foliop, void **fsdata);
+int simple_write_end(struct file *file, struct address_space *mapping, loff_t pos,
+		     unsigned len, unsigned copied, struct folio *folio, void *fsdata);
+extern const struct address_space_operations ram_aops;
+
+/* ---- readahead ---- */
+void file_ra_state_init(struct file_ra_state *ra, struct address_space *mapping);
+void page_cache_sync_readahead(struct address_space *mapping, struct file_ra_state *ra,
+			       struct file *file, pgoff_t index, unsigned long req_count);
+
+/* ---- writeback ---- */
+int do_writepages(struct address_space *mapping, struct writeback_control *wbc);
+int filemap_fdatawrite(struct address_space *mapping);
+int filemap_fdatawrite_range(struct address_space *mapping, loff_t start, loff_t end);
+int filemap_fdatawait_range(struct address_space *mapping, loff_t start, loff_t end);
+int filemap_write_and_wait_range(struct address_space *mapping, loff_t lstart, loff_t lend);
+static inline int filemap_write_and_wait(struct address_space *mapping)
+{
+	return filemap_write_and_wait_range(mapping, 0, MAX_LFS_FILESIZE);
+}
+int file_write_and_wait_range(struct file *file, loff_t start, loff_t end);
+int filemap_check_errors(struct address_space *mapping);
+/* The whole super block's dirty inodes (sync(2), syncfs); wait: WBC_SYNC_ALL. */
+void sync_inodes_sb(struct super_block *sb);
+void writeback_inodes_sb(struct super_block *sb);
+void wakeup_flusher_threads(void);
+
+/* ---- truncation (callers hold invalidate_lock exclusive; see docs/locking.md) ---- */
+void truncate_inode_pages(struct address_space *mapping, loff_t lstart);
+void truncate_inode_pages_range(struct address_space *mapping, loff_t lstart, loff_t lend);
+void truncate_inode_pages_final(struct address_space *mapping);
+void truncate_pagecache(struct inode *inode, loff_t newsize);
+void truncate_setsize(struct inode *inode, loff_t newsize);
+void truncate_pagecache_range(struct inode *inode, loff_t start, loff_t end);
+unsigned long invalidate_mapping_pages(struct address_space *mapping, pgoff_t start, pgoff_t end);
+
+#endif

@@ -12,6 +12,7 @@
  */
 #include <kestrel/completion.h>
 #include <kestrel/kthread.h>
+#include <kestrel/list.h>
 #include <kestrel/ktest.h>
 #include <kestrel/mutex.h>
 #include <kestrel/rwsem.h>
@@ -175,6 +176,44 @@ KTEST(lock, rwsem_modes)
 	KEXPECT(!down_write_trylock(&sem));
 	up_read(&sem);
 	KEXPECT(!rwsem_is_locked(&sem));
+}
+
+/* ---- rwsem writer fairness ---- */
+
+static DECLARE_RWSEM(fair_sem);		/* test lock: protects nothing */
+static DECLARE_COMPLETION(fair_writer_done);
+static int fair_writer_got_it;
+
+static int fair_writer(void *unused)
+{
+	down_write(&fair_sem);
+	WRITE_ONCE(fair_writer_got_it, 1);
+	up_write(&fair_sem);
+	complete(&fair_writer_done);
+	return 0;
+}
+
+KTEST(lock, rwsem_writer_fair)
+{
+	struct task_struct *k;
+	int waited = 0;
+
+	WRITE_ONCE(fair_writer_got_it, 0);
+	down_read(&fair_sem);
+	k = kthread_run(fair_writer, NULL, "fairwriter");
+	KASSERT(!IS_ERR(k));
+	/* Until the writer has queued, new readers may still enter. */
+	while (list_empty(&fair_sem.wait_list) && waited++ < 2000)
+		msleep(5);
+	KASSERT(!list_empty(&fair_sem.wait_list));
+	/* A writer waits: a new reader must not overtake it. */
+	KEXPECT(!down_read_trylock(&fair_sem));
+	KEXPECT(!READ_ONCE(fair_writer_got_it));
+	up_read(&fair_sem);	/* the last reader hands the lock to the writer */
+	KEXPECT_NE(wait_for_completion_timeout(&fair_writer_done,
+					       msecs_to_jiffies(WAIT_ALL_SECONDS * 1000)), 0);
+	KEXPECT(READ_ONCE(fair_writer_got_it));
+	KEXPECT(!rwsem_is_locked(&fair_sem));
 }
 
 /* ---- seqlock ---- */

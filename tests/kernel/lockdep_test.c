@@ -307,6 +307,23 @@ KTEST(lockdep, seqlock_annotations)
 	KEXPECT(lockdep_expect_end() == NULL);
 }
 
+KTEST(lockdep, lock_held_on_return_to_user)
+{
+	static DEFINE_SPINLOCK(user_ret);	/* test lock: protects nothing */
+	const char *r;
+
+	lockdep_expect_report();
+	lockdep_sys_exit();	/* nothing held: fine */
+	KEXPECT(lockdep_expect_end() == NULL);
+	lockdep_expect_report();
+	spin_lock(&user_ret);
+	lockdep_sys_exit();
+	spin_unlock(&user_ret);
+	r = lockdep_expect_end();
+	KEXPECT(has(r, "BUG: lock held when returning to user space!"));
+	KEXPECT(has(r, "(user_ret)"));
+}
+
 KTEST(lockdep, depth_and_held)
 {
 	static DEFINE_SPINLOCK(d1);	/* test lock: protects nothing */

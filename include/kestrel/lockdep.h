@@ -184,6 +184,14 @@ static inline bool lockdep_expect_captured(void) { return false; }
 
 #endif /* CONFIG_LOCKDEP */
 
+/*
+ * Give a lock (any primitive with a dep_map) the class of another key,
+ * after its init call: e.g. one i_rwsem class per filesystem type, keyed
+ * in struct file_system_type, instead of one for every inode.
+ */
+#define lockdep_set_class(lock, key) lockdep_init_map(&(lock)->dep_map, #key, key)
+#define lockdep_set_class_and_name(lock, key, name) lockdep_init_map(&(lock)->dep_map, name, key)
+
 /* Shorthands used by the primitives. */
 #define lock_acquire_exclusive(m, s, t, ip) lock_acquire(m, s, t, 0, ip)
 #define lock_acquire_shared(m, s, t, ip) lock_acquire(m, s, t, 1, ip)

@@ -64,6 +64,7 @@ int debug_locks;			/* 1 while checking; a report sets it to 0 */
 static bool lockdep_disabled_by_user;	/* lockdep=off on the command line */
 
 static struct lock_graph graph;		/* classes and edges: under graph_lock */
+/* protects graph's changes, usage bits, traces, expect_* and serializes reports */
 static arch_spinlock_t graph_lock = __ARCH_SPIN_LOCK_UNLOCKED;
 
 /* Per-CPU state, indexed by CPU number; only touched by that CPU with interrupts off. */

@@ -147,6 +147,39 @@ KTEST(lockdep, same_class_recursion)
 	KEXPECT(has(r, "x[i].lock"));
 }
 
+struct set_class_obj {
+	spinlock_t lock;	/* test lock: protects nothing */
+};
+
+KTEST(lockdep, set_class)
+{
+	static struct lock_class_key key_a, key_b;
+	struct set_class_obj x, y;
+	const char *r;
+
+	/* One init site, but set to different classes: nesting them is fine... */
+	for (int i = 0; i < 2; i++)
+		spin_lock_init(i ? &y.lock : &x.lock);
+	lockdep_set_class(&x.lock, &key_a);
+	lockdep_set_class(&y.lock, &key_b);
+	lockdep_expect_report();
+	spin_lock(&x.lock);
+	spin_lock(&y.lock);
+	spin_unlock(&y.lock);
+	spin_unlock(&x.lock);
+	KEXPECT(lockdep_expect_end() == NULL);
+	/* ...and their order is checked under the new names. */
+	lockdep_expect_report();
+	spin_lock(&y.lock);
+	spin_lock(&x.lock);
+	spin_unlock(&x.lock);
+	spin_unlock(&y.lock);
+	r = lockdep_expect_end();
+	KEXPECT(has(r, "possible circular locking dependency"));
+	KEXPECT(has(r, "(&key_a)"));
+	KEXPECT(has(r, "(&key_b)"));
+}
+
 static DEFINE_RWLOCK(rw_test);	/* test lock: protects nothing */
 
 KTEST(lockdep, rwlock_recursive_read)

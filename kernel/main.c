@@ -18,6 +18,7 @@
 #include <kestrel/mm.h>
 #include <kestrel/percpu.h>
 #include <kestrel/printk.h>
+#include <kestrel/rcupdate.h>
 #include <kestrel/reboot.h>
 #include <kestrel/sched.h>
 #include <kestrel/serial.h>
@@ -85,6 +86,8 @@ void start_kernel(u32 magic, u32 info_phys)
 
 	/* The boot thread becomes the init task; needs kmalloc and guarded stacks (mm). */
 	sched_init();
+	/* RCU's per-CPU state: before the first tick and the first idle loop use it. */
+	rcu_init();
 
 	/* The tick (this CPU's APIC timer at HZ), then interrupts on. */
 	time_start_tick();
@@ -95,6 +98,8 @@ void start_kernel(u32 magic, u32 info_phys)
 	sched_late_init();
 	/* khungtaskd: reports threads stuck in uninterruptible sleep (needs kthreads). */
 	hung_task_init();
+	/* RCU's callback threads rcuc/N, one per online CPU (all are up now). */
+	rcu_init_late();
 
 	/* Test hook: crash on purpose now that everything is up (crashtest=). */
 	crashtest_run();

@@ -14,6 +14,7 @@
 #include <kestrel/errno.h>
 #include <kestrel/percpu.h>
 #include <kestrel/printk.h>
+#include <kestrel/rcupdate.h>
 #include <kestrel/sched.h>
 #include <kestrel/timer.h>
 #include <kestrel/time.h>
@@ -126,6 +127,8 @@ void timer_tick(void)
 	/* Sleeping timers and the scheduler's time slices (kernel/sched/). */
 	run_local_timers();
 	sched_tick();
+	/* RCU quiescent states and callbacks; Kestrel has no user mode yet (user = 0). */
+	rcu_sched_clock_irq(0);
 }
 
 u64 timer_ticks(unsigned int cpu)

@@ -93,4 +93,97 @@ static inline bool list_empty(const struct list_head *h)
 	    n = list_prev_entry(pos, member);                         \
 	     &pos->member != (head); pos = n, n = list_prev_entry(n, member))
 
+/*
+ * Hash lists: a head of one pointer (half the size of a list_head, for big
+ * hash tables such as the dcache's) and doubly linked nodes. pprev points
+ * at the previous node's next pointer (or at the head's first), so a node
+ * can be removed without knowing its head.
+ */
+struct hlist_node {
+	struct hlist_node *next, **pprev;
+};
+
+struct hlist_head {
+	struct hlist_node *first;
+};
+
+#define HLIST_HEAD_INIT { .first = NULL }
+#define HLIST_HEAD(name) struct hlist_head name = HLIST_HEAD_INIT
+
+static inline void INIT_HLIST_HEAD(struct hlist_head *h)
+{
+	h->first = NULL;
+}
+
+static inline void INIT_HLIST_NODE(struct hlist_node *n)
+{
+	n->next = NULL;
+	n->pprev = NULL;
+}
+
+/* On no list (never added, or removed with hlist_del_init). */
+static inline bool hlist_unhashed(const struct hlist_node *n)
+{
+	return !n->pprev;
+}
+
+static inline bool hlist_empty(const struct hlist_head *h)
+{
+	return !READ_ONCE(h->first);
+}
+
+static inline void hlist_add_head(struct hlist_node *n, struct hlist_head *h)
+{
+	struct hlist_node *first = h->first;
+
+	WRITE_ONCE(n->next, first);
+	if (first)
+		WRITE_ONCE(first->pprev, &n->next);
+	WRITE_ONCE(h->first, n);
+	WRITE_ONCE(n->pprev, &h->first);
+}
+
+static inline void __hlist_del(struct hlist_node *n)
+{
+	struct hlist_node *next = n->next;
+	struct hlist_node **pprev = n->pprev;
+
+	WRITE_ONCE(*pprev, next);
+	if (next)
+		WRITE_ONCE(next->pprev, pprev);
+}
+
+static inline void hlist_del(struct hlist_node *n)
+{
+	__hlist_del(n);
+	n->next = NULL;
+	n->pprev = NULL;
+}
+
+static inline void hlist_del_init(struct hlist_node *n)
+{
+	if (!hlist_unhashed(n)) {
+		__hlist_del(n);
+		INIT_HLIST_NODE(n);
+	}
+}
+
+#define hlist_entry(ptr, type, member) container_of(ptr, type, member)
+#define hlist_entry_safe(ptr, type, member)                           \
+	({                                                            \
+		__typeof__(ptr) ____ptr = (ptr);                      \
+		____ptr ? hlist_entry(____ptr, type, member) : NULL;  \
+	})
+
+#define hlist_for_each(pos, head) for (pos = (head)->first; pos; pos = pos->next)
+
+#define hlist_for_each_entry(pos, head, member)                                  \
+	for (pos = hlist_entry_safe((head)->first, __typeof__(*(pos)), member); pos; \
+	     pos = hlist_entry_safe((pos)->member.next, __typeof__(*(pos)), member))
+
+#define hlist_for_each_entry_safe(pos, n, head, member)                            \
+	for (pos = hlist_entry_safe((head)->first, __typeof__(*pos), member);      \
+	     pos && ({ n = pos->member.next; 1; });                                \
+	     pos = hlist_entry_safe(n, __typeof__(*pos), member))
+
 #endif

@@ -34,6 +34,7 @@
 #include <kestrel/mm.h>
 #include <kestrel/panic.h>
 #include <kestrel/printk.h>
+#include <kestrel/rcupdate.h>
 #include <kestrel/sched.h>
 #include <kestrel/slab.h>
 #include <kestrel/smp.h>
@@ -449,6 +450,7 @@ static void __schedule(bool preempt)
 	struct rq *rq;
 
 	local_irq_disable();
+	rcu_note_context_switch();	/* a task switch is an RCU quiescent state */
 	rq = this_rq();
 	prev = rq->curr;
 	arch_spin_lock(&rq->lock);

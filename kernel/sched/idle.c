@@ -10,6 +10,7 @@
  * takes effect after the next instruction), so a pending interrupt
  * wakes the hlt instead of slipping in before it.
  */
+#include <kestrel/rcupdate.h>
 #include <kestrel/sched.h>
 #include <asm/processor.h>
 #include "sched.h"
@@ -30,7 +31,9 @@ __noreturn void cpu_idle_loop(void)
 				local_irq_enable();
 				break;
 			}
+			rcu_idle_enter();	/* halted: in no RCU reader, grace periods need not wait */
 			safe_halt();
+			rcu_idle_exit();
 		}
 		schedule();
 	}

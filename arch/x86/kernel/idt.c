@@ -25,6 +25,7 @@
 #include <kestrel/percpu.h>
 #include <kestrel/preempt.h>
 #include <kestrel/printk.h>
+#include <kestrel/rcupdate.h>
 #include <kestrel/sched.h>
 #include <kestrel/spinlock.h>
 #include <asm/apic.h>
@@ -174,11 +175,13 @@ void do_interrupt(struct pt_regs *regs)
 	}
 	this_cpu_inc(nr_irqs);
 	irq_enter();	/* in_irq(), in_interrupt() from here: no sleeping */
+	rcu_irq_enter();	/* an idle CPU becomes visible to RCU: the handler may read */
 	fn = __atomic_load_n(&irq_descs[vector].fn, __ATOMIC_ACQUIRE);
 	if (fn)
 		fn(regs, irq_descs[vector].data);
 	else
 		unexpected_irq(regs);
+	rcu_irq_exit();
 	irq_exit();
 	/* The tick or a wake-up may have asked for another task: preempt here. */
 	irqentry_exit_cond_resched(regs);

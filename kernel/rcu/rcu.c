@@ -51,6 +51,7 @@
 #include <kestrel/atomic.h>
 #include <kestrel/kthread.h>
 #include <kestrel/lockdep.h>
+#include <kestrel/might_sleep.h>
 #include <kestrel/preempt.h>
 #include <kestrel/printk.h>
 #include <kestrel/rcupdate.h>
@@ -445,7 +446,11 @@ bool poll_state_synchronize_rcu(unsigned long cookie)
 	return rcu_seq_done(cookie);
 }
 
-/* Refuse (with a report) to wait where it cannot work; true if refused. */
+/*
+ * Refuse (with a report) to wait where it cannot work; true if refused.
+ * Waiting inside a reader would wait for the caller itself (forever on
+ * one CPU); waiting with preemption or interrupts off cannot sleep.
+ */
 static bool rcu_wait_refused(const char *fn, unsigned long ip)
 {
 	char detail[96];
@@ -456,14 +461,8 @@ static bool rcu_wait_refused(const char *fn, unsigned long ip)
 				       detail, ip);
 		return true;
 	}
-	if (preempt_count() || irqs_disabled()) {
-		snprintf(detail, sizeof(detail), "%s() with preempt_count %#x, interrupts %s", fn,
-			 preempt_count(), irqs_disabled() ? "off" : "on");
-		lockdep_report_context("BUG", "sleeping function called from invalid context",
-				       detail, ip);
-		return true;
-	}
-	return false;
+	might_sleep();
+	return preempt_count() || irqs_disabled();
 }
 
 void synchronize_rcu(void)

@@ -49,7 +49,15 @@ typedef struct wait_queue_head wait_queue_head_t;
 	{ .lock = __SPIN_LOCK_UNLOCKED(name.lock), .head = LIST_HEAD_INIT(name.head) }
 #define DECLARE_WAIT_QUEUE_HEAD(name) wait_queue_head_t name = __WAIT_QUEUE_HEAD_INITIALIZER(name)
 
-void init_waitqueue_head(wait_queue_head_t *wq_head);
+void __init_waitqueue_head(wait_queue_head_t *wq_head, const char *name,
+			   struct lock_class_key *key);
+
+/* The lock validator gives the queues initialised at each call site their own class. */
+#define init_waitqueue_head(wq_head)                                       \
+	do {                                                               \
+		static struct lock_class_key __key;                        \
+		__init_waitqueue_head((wq_head), #wq_head, &__key);        \
+	} while (0)
 
 /* Wake the sleeper; for entries that stay queued until finish_wait/remove_wait_queue. */
 int default_wake_function(wait_queue_entry_t *wq_entry, unsigned int mode, void *key);
@@ -89,6 +97,9 @@ void __wake_up(wait_queue_head_t *wq_head, unsigned int mode, int nr_exclusive, 
 #define wake_up(x) __wake_up(x, TASK_NORMAL, 1, NULL)
 #define wake_up_nr(x, nr) __wake_up(x, TASK_NORMAL, nr, NULL)
 #define wake_up_all(x) __wake_up(x, TASK_NORMAL, 0, NULL)
+/* Only waiters in TASK_INTERRUPTIBLE (Linux's names, for code that sleeps that way). */
+#define wake_up_interruptible(x) __wake_up(x, TASK_INTERRUPTIBLE, 1, NULL)
+#define wake_up_interruptible_all(x) __wake_up(x, TASK_INTERRUPTIBLE, 0, NULL)
 
 /* Somebody waits (a hint only: without the lock it may change at once). */
 static inline bool waitqueue_active(wait_queue_head_t *wq_head)

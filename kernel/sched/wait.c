@@ -7,9 +7,10 @@
  */
 #include <kestrel/wait.h>
 
-void init_waitqueue_head(wait_queue_head_t *wq_head)
+void __init_waitqueue_head(wait_queue_head_t *wq_head, const char *name,
+			   struct lock_class_key *key)
 {
-	spin_lock_init(&wq_head->lock);
+	__spin_lock_init(&wq_head->lock, name, key);
 	INIT_LIST_HEAD(&wq_head->head);
 }
 

@@ -191,8 +191,11 @@ static void update_curr(struct rq *rq)
 {
 	struct task_struct *curr = rq->curr;
 	u64 now = ktime_get_ns();
-	u64 delta = now > curr->exec_start ? now - curr->exec_start : 0;
+	u64 delta;
 
+	if (!curr)
+		return;		/* a CPU not started yet (tasks bound to it wait) */
+	delta = now > curr->exec_start ? now - curr->exec_start : 0;
 	curr->exec_start = now;
 	if (curr == rq->idle)
 		return;
@@ -233,6 +236,8 @@ static void check_preempt(struct rq *rq, struct task_struct *p)
 {
 	struct task_struct *curr = rq->curr;
 
+	if (!curr)
+		return;		/* CPU not started: it runs its queue once it is */
 	if (curr == rq->idle) {
 		resched_rq(rq);
 		return;

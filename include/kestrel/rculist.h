@@ -77,9 +77,21 @@ static inline void list_replace_rcu(struct list_head *old, struct list_head *n)
 		__next != __head ? list_entry_rcu(__next, type, member) : NULL; \
 	})
 
-/* Walk under rcu_read_lock() (or with the update-side lock held). */
-#define list_for_each_entry_rcu(pos, head, member)                                  \
-	for (pos = list_entry_rcu((head)->next, __typeof__(*pos), member);          \
+/*
+ * The optional cond of the traversals below names the update-side
+ * protection of a caller outside any reader (lockdep_is_held(&lock)):
+ * with neither, the traversal is reported as suspicious RCU usage.
+ */
+#define __list_check_rcu(dummy, cond, extra...)                                      \
+	({                                                                          \
+		RCU_LOCKDEP_WARN(!(cond) && !rcu_read_lock_any_held(),              \
+				 "RCU list traversed outside a reader section");   \
+	})
+
+/* Walk under rcu_read_lock() (or with the update-side lock held, named by cond). */
+#define list_for_each_entry_rcu(pos, head, member, cond...)                         \
+	for (__list_check_rcu(dummy, ##cond, 0),                                    \
+	     pos = list_entry_rcu((head)->next, __typeof__(*pos), member);          \
 	     &pos->member != (head);                                                \
 	     pos = list_entry_rcu(pos->member.next, __typeof__(*pos), member))
 
@@ -150,8 +162,9 @@ static inline void hlist_replace_rcu(struct hlist_node *old, struct hlist_node *
 	WRITE_ONCE(old->pprev, NULL);
 }
 
-#define hlist_for_each_entry_rcu(pos, head, member)                                    \
-	for (pos = hlist_entry_safe(READ_ONCE(hlist_first_rcu(head)), __typeof__(*(pos)), \
+#define hlist_for_each_entry_rcu(pos, head, member, cond...)                           \
+	for (__list_check_rcu(dummy, ##cond, 0),                                       \
+	     pos = hlist_entry_safe(READ_ONCE(hlist_first_rcu(head)), __typeof__(*(pos)), \
 				    member);                                           \
 	     pos;                                                                      \
 	     pos = hlist_entry_safe(READ_ONCE(hlist_next_rcu(&(pos)->member)),        \

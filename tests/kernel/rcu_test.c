@@ -14,6 +14,7 @@
 #include <kestrel/kthread.h>
 #include <kestrel/ktest.h>
 #include <kestrel/lockdep.h>
+#include <kestrel/mutex.h>
 #include <kestrel/rcupdate.h>
 #include <kestrel/rculist.h>
 #include <kestrel/sched.h>
@@ -652,6 +653,33 @@ KTEST(rcu, dereference_outside_reader_reported)
 	KASSERT(r != NULL);
 	KEXPECT(strstr(r, "WARNING: suspicious RCU usage") != NULL);
 	KEXPECT(strstr(r, "rcu_test.c") != NULL);
+}
+
+static LIST_HEAD(check_list);		/* test list: stays empty */
+static DEFINE_MUTEX(check_mutex);	/* "protects" check_list for the test */
+
+KTEST(rcu, list_traversal_outside_reader_reported)
+{
+	struct lnode *n;
+	const char *r;
+	int seen = 0;
+
+	KASSERT(debug_locks);
+	/* A sleeping update-side lock named as the protection: no report. */
+	lockdep_expect_report();
+	mutex_lock(&check_mutex);
+	list_for_each_entry_rcu(n, &check_list, link, lockdep_is_held(&check_mutex))
+		seen++;
+	mutex_unlock(&check_mutex);
+	KEXPECT(lockdep_expect_end() == NULL);
+	/* Neither a reader nor a lock: reported. */
+	lockdep_expect_report();
+	list_for_each_entry_rcu(n, &check_list, link)
+		seen++;
+	r = lockdep_expect_end();
+	KEXPECT_EQ(seen, 0);
+	KASSERT(r != NULL);
+	KEXPECT(strstr(r, "RCU list traversed outside a reader section") != NULL);
 }
 
 #endif /* CONFIG_LOCKDEP */

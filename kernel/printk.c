@@ -5,8 +5,13 @@
  * line starts with "<L>" (its level) there. A message is also written to
  * every registered console when its level is below console_loglevel.
  *
+ * Each complete line is also kept as a record (sequence number, time
+ * since boot, level, text) in rec_buf, which /dev/kmsg reads in Linux's
+ * "<level>,<seq>,<usec>,-;text" format (printk_get_record()).
+ *
  * Locking: logbuf_lock (irqsave: printk is called from interrupts) protects
- * log_buf, log_head, log_len and the console list, and serializes console
+ * log_buf, log_head, log_len, the record ring (rec_*, line_*) and the
+ * console list, and serializes console
  * output so that lines from different CPUs do not interleave. In an oops
  * or panic the lock may be held by the CPU that crashed, so printk then
  * only tries the lock and writes regardless (oops_in_progress).
@@ -16,6 +21,8 @@
 #include <kestrel/string.h>
 #include <kestrel/cmdline.h>
 #include <kestrel/panic.h>
+#include <kestrel/errno.h>
+#include <kestrel/time.h>
 
 #define LOG_BUF_SIZE (1 << 17)
 
@@ -26,6 +33,29 @@ static size_t log_len;			/* valid bytes, at most LOG_BUF_SIZE */
 static struct console *console_list;
 static int console_loglevel = 7;	/* print levels 0..6 */
 static bool line_open;			/* the last message did not end in '\n' */
+
+/*
+ * The record ring: a byte ring of [struct rec_hdr][text] records, oldest
+ * at rec_head; the oldest are dropped to make room. The line being built
+ * (a message without '\n' and its KERN_CONT continuations) waits in
+ * line_buf until it ends.
+ */
+#define REC_BUF_SIZE (1 << 16)
+#define LINE_MAX 1024
+struct rec_hdr {
+	u64 seq;
+	u64 ts_ns;
+	u16 len;
+	u8 level;
+	u8 pad[5];
+};
+static u8 rec_buf[REC_BUF_SIZE];
+static size_t rec_head, rec_used;	/* oldest record's offset, bytes in use */
+static u64 rec_first_seq, rec_next_seq;	/* seq of the oldest record, of the next one */
+static char line_buf[LINE_MAX];
+static size_t line_len;
+static int line_level;
+static u64 line_ts;
 
 int oops_in_progress;
 
@@ -46,6 +76,105 @@ static void log_store(const char *s, size_t n)
 		log_head = (log_head + 1) % LOG_BUF_SIZE;
 	}
 	log_len = min(log_len + n, (size_t)LOG_BUF_SIZE);
+}
+
+static void rec_copy_in(size_t off, const void *src, size_t n)
+{
+	const u8 *p = src;
+
+	for (size_t i = 0; i < n; i++)
+		rec_buf[(off + i) % REC_BUF_SIZE] = p[i];
+}
+
+static void rec_copy_out(void *dst, size_t off, size_t n)
+{
+	u8 *p = dst;
+
+	for (size_t i = 0; i < n; i++)
+		p[i] = rec_buf[(off + i) % REC_BUF_SIZE];
+}
+
+/* The line in line_buf becomes a record; the oldest records make room. */
+static void rec_flush_line(void)
+{
+	struct rec_hdr h = { .seq = rec_next_seq, .ts_ns = line_ts, .len = (u16)line_len,
+			     .level = (u8)line_level };
+	size_t need = sizeof(h) + line_len;
+
+	while (rec_used + need > REC_BUF_SIZE) {
+		struct rec_hdr old;
+
+		rec_copy_out(&old, rec_head, sizeof(old));
+		rec_head = (rec_head + sizeof(old) + old.len) % REC_BUF_SIZE;
+		rec_used -= sizeof(old) + old.len;
+		rec_first_seq = old.seq + 1;
+	}
+	rec_copy_in((rec_head + rec_used) % REC_BUF_SIZE, &h, sizeof(h));
+	rec_copy_in((rec_head + rec_used + sizeof(h)) % REC_BUF_SIZE, line_buf, line_len);
+	rec_used += need;
+	rec_next_seq++;
+	line_len = 0;
+}
+
+/* Add text to the record being built; each '\n' ends a record. */
+static void rec_store(const char *text, size_t n, int level, bool new_line)
+{
+	if (new_line && line_len)
+		rec_flush_line();
+	if (!line_len) {
+		line_level = level;
+		line_ts = ktime_get_ns();
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (text[i] == '\n') {
+			rec_flush_line();
+			line_level = level;
+			line_ts = ktime_get_ns();
+		} else if (line_len < LINE_MAX) {
+			line_buf[line_len++] = text[i];
+		}
+	}
+}
+
+int printk_get_record(u64 seq, struct printk_record_info *info, char *text, size_t size)
+{
+	unsigned long flags;
+	struct rec_hdr h;
+	size_t off, n;
+	int ret = -EAGAIN;
+
+	spin_lock_irqsave(&logbuf_lock, flags);
+	if (seq < rec_first_seq)
+		seq = rec_first_seq;	/* overwritten: the caller learns it from info->seq */
+	if (seq >= rec_next_seq)
+		goto out;
+	off = rec_head;
+	for (;;) {
+		rec_copy_out(&h, off, sizeof(h));
+		if (h.seq == seq)
+			break;
+		off = (off + sizeof(h) + h.len) % REC_BUF_SIZE;
+	}
+	n = min((size_t)h.len, size);
+	rec_copy_out(text, off + sizeof(h), n);
+	info->seq = h.seq;
+	info->ts_ns = h.ts_ns;
+	info->level = h.level;
+	info->len = h.len;
+	ret = (int)n;
+out:
+	spin_unlock_irqrestore(&logbuf_lock, flags);
+	return ret;
+}
+
+u64 printk_first_seq(void)
+{
+	return READ_ONCE(rec_first_seq);
+}
+
+u64 printk_next_seq(void)
+{
+	return READ_ONCE(rec_next_seq);
 }
 
 static void console_write_all(const char *s, size_t n)
@@ -85,6 +214,7 @@ static void emit(const char *text, size_t n, int level, bool cont)
 		log_store(prefix, 3);
 	}
 	log_store(text, n);
+	rec_store(text, n, level, !(cont && line_open));
 	if (level < console_loglevel)
 		console_write_all(text, n);
 	line_open = n == 0 || text[n - 1] != '\n';

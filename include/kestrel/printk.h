@@ -58,6 +58,23 @@ void console_loglevel_set(int level);
 /* Copy the newest part of the log into buf; returns bytes copied. */
 size_t dmesg_read(char *buf, size_t size);
 
+/*
+ * Log records (for /dev/kmsg): each complete line of the log, numbered
+ * from 0 in order. printk_get_record() copies the text of record seq (or,
+ * if that one was already overwritten, of the oldest kept; info->seq
+ * says which) and returns the bytes copied, or -EAGAIN if there is no
+ * such record yet.
+ */
+struct printk_record_info {
+	u64 seq;
+	u64 ts_ns;	/* ktime_get_ns() when the line began */
+	int level;
+	size_t len;	/* the whole text's length (copied: at most size) */
+};
+int printk_get_record(u64 seq, struct printk_record_info *info, char *text, size_t size);
+u64 printk_first_seq(void);	/* oldest record kept */
+u64 printk_next_seq(void);	/* the next record's number */
+
 __noreturn void panic(const char *fmt, ...) __printf(1, 2);
 
 #define BUG()                                                       \

@@ -6,6 +6,7 @@
  */
 #include <kestrel/acpi.h>
 #include <kestrel/bootinfo.h>
+#include <kestrel/chrdev.h>
 #include <kestrel/cmdline.h>
 #include <kestrel/console.h>
 #include <kestrel/crashtest.h>
@@ -18,6 +19,7 @@
 #include <kestrel/mm.h>
 #include <kestrel/percpu.h>
 #include <kestrel/printk.h>
+#include <kestrel/random.h>
 #include <kestrel/rcupdate.h>
 #include <kestrel/reboot.h>
 #include <kestrel/sched.h>
@@ -83,6 +85,8 @@ void start_kernel(u32 magic, u32 info_phys)
 	lapic_timer_calibrate();
 	/* The wall clock, once, for the log. */
 	rtc_init();
+	/* The random generator: seeded from RDSEED/RDRAND, TSC jitter and the RTC (above). */
+	random_init();
 
 	/* The boot thread becomes the init task; needs kmalloc and guarded stacks (mm). */
 	sched_init();
@@ -100,6 +104,9 @@ void start_kernel(u32 magic, u32 info_phys)
 	hung_task_init();
 	/* RCU's callback threads rcuc/N, one per online CPU (all are up now). */
 	rcu_init_late();
+
+	/* Character devices (/dev/null, zero, full, random, urandom, kmsg, console). */
+	chr_dev_init();
 
 	/* Test hook: crash on purpose now that everything is up (crashtest=). */
 	crashtest_run();

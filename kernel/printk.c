@@ -310,6 +310,15 @@ void unregister_console(struct console *con)
 	spin_unlock_irqrestore(&logbuf_lock, flags);
 }
 
+void console_emit(const char *s, size_t n)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&logbuf_lock, flags);
+	console_write_all(s, n);
+	spin_unlock_irqrestore(&logbuf_lock, flags);
+}
+
 size_t dmesg_read(char *buf, size_t size)
 {
 	unsigned long flags;

@@ -55,6 +55,9 @@ void unregister_console(struct console *con);
 int console_loglevel_get(void);
 void console_loglevel_set(int level);
 
+/* Write text to every console without logging it (/dev/console). */
+void console_emit(const char *s, size_t n);
+
 /* Copy the newest part of the log into buf; returns bytes copied. */
 size_t dmesg_read(char *buf, size_t size);
 

@@ -1,0 +1,290 @@
+/*
+ * The memory-like character devices (major 1) and /dev/console (5:1):
+ *
+ *   null     reads end at once, writes vanish
+ *   zero     reads return zeros, writes vanish
+ *   full     reads return zeros, writes fail with ENOSPC
+ *   random   the kernel's ChaCha20 generator (drivers/char/random.c);
+ *   urandom  the same (it is seeded at boot, so neither blocks); writes
+ *            are stirred into the generator
+ *   kmsg     the kernel log as records, one per read:
+ *            "<level>,<seq>,<usec>,-;text\n" (Linux's format); a write
+ *            logs its text (an optional "<N>" prefix gives the level)
+ *   console  writes go to every printk console; reads come from the
+ *            serial port (polled every 10 ms until a byte arrives)
+ *
+ * Read/write take kernel pointers for now (fs.h: the user-space issue
+ * adds copy_to_user). Each open /dev/kmsg file has its own cursor under
+ * its own mutex; the other devices keep no state.
+ */
+#include <kestrel/chrdev.h>
+#include <kestrel/errno.h>
+#include <kestrel/printk.h>
+#include <kestrel/random.h>
+#include <kestrel/serial.h>
+#include <kestrel/slab.h>
+#include <kestrel/string.h>
+#include <kestrel/timer.h>
+
+/* ---------------- null, zero, full ---------------- */
+
+static ssize_t read_null(struct file *file, char *buf, size_t count, loff_t *ppos)
+{
+	return 0;
+}
+
+static ssize_t write_null(struct file *file, const char *buf, size_t count, loff_t *ppos)
+{
+	return count;
+}
+
+static ssize_t read_zero(struct file *file, char *buf, size_t count, loff_t *ppos)
+{
+	memset(buf, 0, count);
+	return count;
+}
+
+static ssize_t write_full(struct file *file, const char *buf, size_t count, loff_t *ppos)
+{
+	return -ENOSPC;
+}
+
+/* Seeking these devices always succeeds and lands at 0 (Linux's null_lseek). */
+static loff_t null_lseek(struct file *file, loff_t offset, int whence)
+{
+	file->f_pos = 0;
+	return 0;
+}
+
+static const struct file_operations null_fops = {
+	.llseek = null_lseek,
+	.read = read_null,
+	.write = write_null,
+};
+
+static const struct file_operations zero_fops = {
+	.llseek = null_lseek,
+	.read = read_zero,
+	.write = write_null,
+};
+
+static const struct file_operations full_fops = {
+	.llseek = null_lseek,
+	.read = read_zero,
+	.write = write_full,
+};
+
+/* ---------------- random, urandom ---------------- */
+
+static ssize_t random_read(struct file *file, char *buf, size_t count, loff_t *ppos)
+{
+	get_random_bytes(buf, count);
+	return count;
+}
+
+static ssize_t random_write(struct file *file, const char *buf, size_t count, loff_t *ppos)
+{
+	add_device_randomness(buf, count);
+	return count;
+}
+
+static const struct file_operations random_fops = {
+	.llseek = null_lseek,
+	.read = random_read,
+	.write = random_write,
+};
+
+/* ---------------- kmsg ---------------- */
+
+#define KMSG_LINE_MAX 1024
+
+struct kmsg_user {
+	struct mutex lock;	/* seq and text of one open file */
+	u64 seq;		/* the next record this reader gets */
+	char text[KMSG_LINE_MAX];
+};
+
+static int kmsg_open(struct inode *inode, struct file *file)
+{
+	struct kmsg_user *u = kzalloc(sizeof(*u), GFP_KERNEL);
+
+	if (!u)
+		return -ENOMEM;
+	mutex_init(&u->lock);
+	u->seq = printk_first_seq();
+	file->private_data = u;
+	return 0;
+}
+
+static int kmsg_release(struct inode *inode, struct file *file)
+{
+	kfree(file->private_data);
+	return 0;
+}
+
+/* One record per read, as Linux: the buffer must hold the whole line or it is EINVAL. */
+static ssize_t kmsg_read(struct file *file, char *buf, size_t count, loff_t *ppos)
+{
+	struct kmsg_user *u = file->private_data;
+	struct printk_record_info info;
+	char head[64];
+	ssize_t ret;
+	int n, hn;
+
+	mutex_lock(&u->lock);
+	while ((n = printk_get_record(u->seq, &info, u->text, sizeof(u->text))) == -EAGAIN) {
+		if (file->f_flags & O_NONBLOCK) {
+			ret = -EAGAIN;
+			goto out;
+		}
+		/* printk may run in any context and cannot wake us safely: poll. */
+		mutex_unlock(&u->lock);
+		msleep(10);
+		mutex_lock(&u->lock);
+	}
+	if (info.seq != u->seq) {
+		/* Records were overwritten before we read them: say so once, as Linux. */
+		u->seq = info.seq;
+		ret = -EPIPE;
+		goto out;
+	}
+	hn = scnprintf(head, sizeof(head), "%d,%llu,%llu,-;", info.level,
+		       (unsigned long long)info.seq, (unsigned long long)(info.ts_ns / 1000));
+	if ((size_t)hn + n + 1 > count) {
+		ret = -EINVAL;
+		goto out;
+	}
+	memcpy(buf, head, hn);
+	memcpy(buf + hn, u->text, n);
+	buf[hn + n] = '\n';
+	u->seq++;
+	ret = hn + n + 1;
+out:
+	mutex_unlock(&u->lock);
+	return ret;
+}
+
+static ssize_t kmsg_write(struct file *file, const char *buf, size_t count, loff_t *ppos)
+{
+	char line[KMSG_LINE_MAX];
+	size_t n = min(count, sizeof(line) - 1);
+	int level = LOGLEVEL_DEFAULT;
+	const char *text = line;
+
+	memcpy(line, buf, n);
+	line[n] = 0;
+	if (line[0] == '<' && line[1] >= '0' && line[1] <= '7' && line[2] == '>') {
+		level = line[1] - '0';
+		text += 3;
+	}
+	printk("\001%c%s%s", '0' + level, text,
+	       n && line[n - 1] == '\n' ? "" : "\n");
+	return count;
+}
+
+/* SEEK_SET 0: the oldest record kept; SEEK_END 0: only new records from now on. */
+static loff_t kmsg_llseek(struct file *file, loff_t offset, int whence)
+{
+	struct kmsg_user *u = file->private_data;
+	loff_t ret = 0;
+
+	if (offset)
+		return -ESPIPE;
+	mutex_lock(&u->lock);
+	switch (whence) {
+	case SEEK_SET:
+		u->seq = printk_first_seq();
+		break;
+	case SEEK_END:
+		u->seq = printk_next_seq();
+		break;
+	default:
+		ret = -EINVAL;
+	}
+	mutex_unlock(&u->lock);
+	return ret;
+}
+
+static const struct file_operations kmsg_fops = {
+	.open = kmsg_open,
+	.release = kmsg_release,
+	.read = kmsg_read,
+	.write = kmsg_write,
+	.llseek = kmsg_llseek,
+};
+
+/* ---------------- console ---------------- */
+
+static ssize_t console_read(struct file *file, char *buf, size_t count, loff_t *ppos)
+{
+	size_t n = 0;
+	int c;
+
+	if (!count)
+		return 0;
+	while ((c = serial_getc()) < 0) {
+		if (file->f_flags & O_NONBLOCK)
+			return -EAGAIN;
+		msleep(10);	/* no receive interrupt yet: poll */
+	}
+	/* A line at most: stop after a newline or when nothing more is waiting. */
+	do {
+		buf[n++] = (char)c;
+		if (c == '\n' || c == '\r')
+			break;
+	} while (n < count && (c = serial_getc()) >= 0);
+	return n;
+}
+
+static ssize_t console_write(struct file *file, const char *buf, size_t count, loff_t *ppos)
+{
+	console_emit(buf, count);
+	return count;
+}
+
+static const struct file_operations console_fops = {
+	.llseek = null_lseek,
+	.read = console_read,
+	.write = console_write,
+};
+
+/* ---------------- registration ---------------- */
+
+static const struct memdev {
+	const char *name;
+	unsigned int minor;
+	const struct file_operations *fops;
+} devlist[] = {
+	{ "null", 3, &null_fops },
+	{ "zero", 5, &zero_fops },
+	{ "full", 7, &full_fops },
+	{ "random", 8, &random_fops },
+	{ "urandom", 9, &random_fops },
+	{ "kmsg", 11, &kmsg_fops },
+};
+
+/* One registration for major 1: open picks the device by minor (Linux's memory_open). */
+static int memory_open(struct inode *inode, struct file *filp)
+{
+	for (size_t i = 0; i < sizeof(devlist) / sizeof(devlist[0]); i++) {
+		if (devlist[i].minor == iminor(inode)) {
+			filp->f_op = devlist[i].fops;
+			return filp->f_op->open ? filp->f_op->open(inode, filp) : 0;
+		}
+	}
+	return -ENXIO;
+}
+
+static const struct file_operations memory_fops = {
+	.open = memory_open,
+};
+
+int chr_dev_init(void)
+{
+	int err;
+
+	err = register_chrdev_region_fops(MEM_MAJOR, 0, 256, "mem", &memory_fops);
+	if (err)
+		return err;
+	return register_chrdev_region_fops(TTYAUX_MAJOR, 1, 1, "console", &console_fops);
+}

@@ -36,6 +36,20 @@
 
 #define OFFSET_MAX ((loff_t)0x7fffffffffffffffLL)
 
+/* fcntl(2) lease commands (Linux's values) */
+#define F_SETLEASE 1024
+#define F_GETLEASE 1025
+
+/* FL_* flags of leases being broken (fs/locks.c) */
+#define FL_UNLOCK_PENDING 512		/* lease breaking to F_UNLCK */
+#define FL_DOWNGRADE_PENDING 1024	/* lease breaking to F_RDLCK */
+
+/*
+ * A lock request that cannot be granted yet but is queued: the caller
+ * (or a lock manager) is told later, through ->lm_notify or ->lm_grant.
+ */
+#define FILE_LOCK_DEFERRED 1
+
 struct flock {
 	short l_type;
 	short l_whence;
@@ -83,13 +97,27 @@ struct file_lock {
 	unsigned long fl_break_time;	/* leases */
 	unsigned long fl_downgrade_time;
 	void *fl_private;		/* the lock manager's / file system's */
+	/*
+	 * A sleeping request (locks_sleeper_lmops): FILE_LOCK_DEFERRED while
+	 * asleep, LOCK_RETRY once ->lm_notify said its blocker went away,
+	 * the final result once ->lm_grant gave it. Written under
+	 * blocked_lock_lock (lm_notify) or by lm_grant; read by the sleeper.
+	 */
+	int fl_wait_result;
 };
+
+#define LOCK_RETRY 2	/* fl_wait_result: woken by ->lm_notify, try again */
 
 struct file_lock_context {
 	spinlock_t flc_lock;		/* the three lists */
 	struct list_head flc_flock;
 	struct list_head flc_posix;
 	struct list_head flc_lease;
+	/*
+	 * Waiters of locks that went away or shrank, to be woken (->lm_notify)
+	 * once flc_lock is dropped; under blocked_lock_lock (fs/locks.c).
+	 */
+	struct list_head flc_wake;
 };
 
 /* fs/locks.c: the waiter graph's lock (exported for the contract check of ->lm_notify). */
@@ -99,5 +127,69 @@ extern spinlock_t blocked_lock_lock;
 void locks_remove_posix(struct file *filp, fl_owner_t owner);
 void locks_remove_file(struct file *filp);
 void locks_free_lock_context(struct inode *inode);
+
+/* ---- fs/locks.c: the lock objects ---- */
+void locks_init_lock(struct file_lock *fl);	/* zeroed, lists and wait queue ready */
+struct file_lock *locks_alloc_lock(void);	/* NULL if out of memory */
+void locks_free_lock(struct file_lock *fl);	/* ->fl_release_private, then free */
+void locks_release_private(struct file_lock *fl);
+long locks_nr_allocated(void);			/* live struct file_locks (leak tests) */
+
+/*
+ * The default lock manager of a sleeping request: ->lm_notify wakes the
+ * sleeper to try again, ->lm_grant hands it the result of a request a
+ * file system's ->lock deferred (FILE_LOCK_DEFERRED).
+ */
+extern const struct lock_manager_operations locks_sleeper_lmops;
+
+/* ---- POSIX record locks (fcntl) ---- */
+/* struct flock (l_whence relative to filp) to a lock range; -EINVAL / -EOVERFLOW. */
+int flock_to_posix_lock(struct file *filp, struct file_lock *fl, const struct flock *l);
+void posix_lock_to_flock(struct flock *l, const struct file_lock *fl);
+/* F_GETLK on the lock table: fl becomes the first conflicting lock, or F_UNLCK. */
+void posix_test_lock(struct file *filp, struct file_lock *fl);
+/* Apply (or unlock) fl; with FL_SLEEP a conflict queues it: FILE_LOCK_DEFERRED. */
+int posix_lock_file(struct file *filp, struct file_lock *fl, struct file_lock *conflock);
+/* The same through the file's ->lock if it has one. */
+int vfs_lock_file(struct file *filp, unsigned int cmd, struct file_lock *fl,
+		  struct file_lock *conf);
+int vfs_test_lock(struct file *filp, struct file_lock *fl);
+/*
+ * Apply a POSIX or flock lock (fl->c.flc_flags says which), sleeping
+ * while it conflicts if FL_SLEEP is set. 0, -EAGAIN, -EDEADLK, -ENOMEM.
+ */
+int locks_lock_file_wait(struct file *filp, struct file_lock *fl);
+/* A file system whose ->lock returned FILE_LOCK_DEFERRED reports the outcome here. */
+int locks_grant_deferred(struct file_lock *fl, struct file_lock *conf, int result);
+
+/* ---- flock(2) ---- */
+/* flock(2) on an open file: LOCK_SH/LOCK_EX/LOCK_UN, | LOCK_NB. */
+int file_flock(struct file *filp, unsigned int cmd);
+
+/* ---- leases ---- */
+extern int lease_break_time;	/* seconds a lease holder has to give way (default 45) */
+int generic_setlease(struct file *filp, int arg, struct file_lock **flp, void **priv);
+int vfs_setlease(struct file *filp, int arg, struct file_lock **lease, void **priv);
+int file_setlease(struct file *filp, int arg);	/* F_SETLEASE on an open file */
+int fcntl_getlease(struct file *filp);
+/*
+ * Break the leases that conflict with an open for mode (O_ACCMODE bits;
+ * truncate passes O_WRONLY): tell their holders (->lm_break) and wait
+ * until they give way or lease_break_time passes. O_NONBLOCK in mode:
+ * -EWOULDBLOCK instead of waiting.
+ */
+int __break_lease(struct inode *inode, unsigned int mode);
+static inline int break_lease(struct inode *inode, unsigned int mode)
+{
+	struct file_lock_context *ctx = __atomic_load_n(&inode->i_flctx, __ATOMIC_ACQUIRE);
+
+	if (ctx && !list_empty(&ctx->flc_lease))
+		return __break_lease(inode, mode);
+	return 0;
+}
+
+/* ---- /proc/locks ---- */
+/* Write the /proc/locks text into buf (at most size bytes); returns its length. */
+size_t locks_proc_show(char *buf, size_t size);
 
 #endif

@@ -46,6 +46,7 @@
  */
 #include <kestrel/filelock.h>
 #include <kestrel/sched.h>
+#include <kestrel/seq_file.h>
 #include <kestrel/slab.h>
 #include <kestrel/string.h>
 #include <kestrel/time.h>
@@ -1340,4 +1341,30 @@ size_t locks_proc_show(char *buf, size_t size)
 	spin_unlock(&file_lock_list_lock);
 	spin_unlock(&blocked_lock_lock);
 	return n;
+}
+
+/*
+ * The same for a seq_file (procfs: single_open(file, locks_seq_show, NULL)).
+ * Each line is formatted on the stack and copied with seq_write, which
+ * does not sleep, so the spinlocks can stay held; if the text overflows
+ * the buffer, seq_read calls again with a bigger one.
+ */
+int locks_seq_show(struct seq_file *m, void *v)
+{
+	struct file_lock_core *c, *w;
+	char line[160];
+	long id = 0;
+
+	spin_lock(&blocked_lock_lock);
+	spin_lock(&file_lock_list_lock);
+	list_for_each_entry(c, &file_lock_list, flc_link) {
+		id++;
+		seq_write(m, line, lock_get_status(line, sizeof(line), core_to_lock(c), id, ""));
+		list_for_each_entry(w, &c->flc_blocked_requests, flc_blocked_member)
+			seq_write(m, line, lock_get_status(line, sizeof(line), core_to_lock(w),
+							   id, " ->"));
+	}
+	spin_unlock(&file_lock_list_lock);
+	spin_unlock(&blocked_lock_lock);
+	return 0;
 }

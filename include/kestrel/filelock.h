@@ -191,5 +191,8 @@ static inline int break_lease(struct inode *inode, unsigned int mode)
 /* ---- /proc/locks ---- */
 /* Write the /proc/locks text into buf (at most size bytes); returns its length. */
 size_t locks_proc_show(char *buf, size_t size);
+/* The same as a single_open() show function: single_open(file, locks_seq_show, NULL). */
+struct seq_file;
+int locks_seq_show(struct seq_file *m, void *v);
 
 #endif

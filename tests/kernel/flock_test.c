@@ -14,6 +14,7 @@
 #include <kestrel/filelock.h>
 #include <kestrel/kthread.h>
 #include <kestrel/ktest.h>
+#include <kestrel/seq_file.h>
 #include <kestrel/slab.h>
 #include <kestrel/string.h>
 #include <kestrel/timer.h>
@@ -328,6 +329,21 @@ KTEST(flock, posix_split_merge_and_ranges)
 	KEXPECT_EQ(l.l_start, 1000);
 	KEXPECT_EQ(l.l_len, 0);
 	KEXPECT(strstr(lt_proc_locks(), " 1000 EOF\n") != NULL);
+	{
+		/* The seq_file form (procfs) gives the same text. */
+		static char seqbuf[4096];
+		struct seq_file m = { .buf = seqbuf, .size = sizeof(seqbuf) };
+		char expect[96];
+
+		KEXPECT_EQ(locks_seq_show(&m, NULL), 0);
+		KASSERT(m.count < m.size);
+		seqbuf[m.count] = '\0';
+		KEXPECT_STREQ(seqbuf, lt_proc_locks());
+		KEXPECT_EQ(lt_count_lines(seqbuf), 3);
+		snprintf(expect, sizeof(expect), "3: POSIX  ADVISORY  WRITE %d 00:00:1234 1000 EOF\n",
+			 current->pid);
+		KEXPECT(strstr(seqbuf, expect) != NULL);
+	}
 	/* Bad ranges. */
 	KEXPECT_EQ(lt_posix(f, A, F_WRLCK, 5, -10, false, NULL), -EINVAL);
 	KEXPECT_EQ(lt_posix(f, A, F_WRLCK, -1, 1, false, NULL), -EINVAL);

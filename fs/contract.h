@@ -658,6 +658,13 @@ static inline long vfs_call_unlocked_ioctl(struct file *file, unsigned int cmd, 
 	return file->f_op->unlocked_ioctl(file, cmd, arg);
 }
 
+/* CONTRACT file_operations.poll | none | yes | vfs_call_poll */
+static inline __poll_t vfs_call_poll(struct file *file, struct poll_table_struct *wait)
+{
+	might_sleep();
+	return file->f_op->poll(file, wait);
+}
+
 /* ============================ file_lock_operations ============================ */
 
 /* CONTRACT file_lock_operations.fl_copy_lock | flc_lock: yes | no | vfs_call_fl_copy_lock */

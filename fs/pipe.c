@@ -1,0 +1,448 @@
+/*
+ * Pipes and FIFOs, after Linux's fs/pipe.c (include/kestrel/pipe_fs_i.h
+ * has the ring and its locks).
+ *
+ * One pipe_inode_info is shared by the two ends of a pipe(2) or by
+ * every opener of a FIFO; each end is a struct file whose private_data
+ * points to it and whose f_mode says which way it goes.
+ *
+ * The rules a student should find here:
+ *   read   returns what is there (up to the count) at once; with nothing
+ *          there it sleeps until a writer writes, or returns 0 (EOF) if
+ *          no writer is left, or -EAGAIN with O_NONBLOCK.
+ *   write  with no reader left fails with -EPIPE (and SIGPIPE, once
+ *          signals exist: pipe_send_sigpipe); it sleeps while the pipe is
+ *          full (-EAGAIN with O_NONBLOCK if nothing was written yet).
+ *          A write of at most PIPE_BUF bytes is atomic: it is copied in
+ *          one step under pipe->mutex, never half now and half after a
+ *          sleep, so writers' messages never interleave.
+ *   FIFO   open for reading waits for a writer and open for writing waits
+ *          for a reader (each wakes the other); O_NONBLOCK: a reader
+ *          gets in at once, a writer with no reader gets -ENXIO.
+ * The sleeps are uninterruptible until Kestrel has signals; then they
+ * become interruptible (-ERESTARTSYS), as in Linux.
+ */
+#include <kestrel/mm.h>
+#include <kestrel/pipe_fs_i.h>
+#include <kestrel/slab.h>
+#include <kestrel/string.h>
+
+static atomic_long_t nr_pipes = ATOMIC_LONG_INIT(0);
+
+long pipe_nr_allocated(void)
+{
+	return atomic_long_read(&nr_pipes);
+}
+
+struct pipe_inode_info *alloc_pipe_info(void)
+{
+	struct pipe_inode_info *pipe = kzalloc(sizeof(*pipe), GFP_KERNEL);
+
+	if (!pipe)
+		return NULL;
+	pipe->bufs = kcalloc(PIPE_DEF_BUFFERS, sizeof(*pipe->bufs), GFP_KERNEL);
+	if (!pipe->bufs) {
+		kfree(pipe);
+		return NULL;
+	}
+	pipe->ring_size = PIPE_DEF_BUFFERS;
+	mutex_init(&pipe->mutex);
+	init_waitqueue_head(&pipe->rd_wait);
+	init_waitqueue_head(&pipe->wr_wait);
+	atomic_long_inc(&nr_pipes);
+	return pipe;
+}
+
+void free_pipe_info(struct pipe_inode_info *pipe)
+{
+	for (unsigned int i = 0; i < pipe->ring_size; i++)
+		if (pipe->bufs[i].page)
+			__free_pages(pipe->bufs[i].page, 0);
+	if (pipe->tmp_page)
+		__free_pages(pipe->tmp_page, 0);
+	kfree(pipe->bufs);
+	kfree(pipe);
+	atomic_long_dec(&nr_pipes);
+}
+
+static struct pipe_buffer *pipe_slot(struct pipe_inode_info *pipe, unsigned int n)
+{
+	return &pipe->bufs[n & (pipe->ring_size - 1)];
+}
+
+unsigned int pipe_nr_bytes(struct pipe_inode_info *pipe)
+{
+	unsigned int n = 0;
+
+	mutex_lock(&pipe->mutex);
+	for (unsigned int i = pipe->tail; i != pipe->head; i++)
+		n += pipe_slot(pipe, i)->len;
+	mutex_unlock(&pipe->mutex);
+	return n;
+}
+
+/* An emptied slot's page: keep one spare for the next write, free the rest. */
+static void pipe_buf_release(struct pipe_inode_info *pipe, struct pipe_buffer *buf)
+{
+	if (!pipe->tmp_page)
+		pipe->tmp_page = buf->page;
+	else
+		__free_pages(buf->page, 0);
+	buf->page = NULL;
+}
+
+/* Lockless tests for the sleepers (re-checked under the mutex after waking). */
+static bool pipe_readable(const struct pipe_inode_info *pipe)
+{
+	return !pipe_empty(READ_ONCE(pipe->head), READ_ONCE(pipe->tail)) ||
+	       !READ_ONCE(pipe->writers);
+}
+
+static bool pipe_writable(const struct pipe_inode_info *pipe)
+{
+	return !pipe_full(READ_ONCE(pipe->head), READ_ONCE(pipe->tail), pipe->ring_size) ||
+	       !READ_ONCE(pipe->readers);
+}
+
+static ssize_t pipe_read(struct file *filp, char *ubuf, size_t total, loff_t *ppos)
+{
+	struct pipe_inode_info *pipe = filp->private_data;
+	bool woke_writer = false;	/* a slot of a full pipe was emptied */
+	ssize_t ret = 0;
+
+	if (!total)
+		return 0;
+	mutex_lock(&pipe->mutex);
+	for (;;) {
+		if (!pipe_empty(pipe->head, pipe->tail)) {
+			struct pipe_buffer *buf = pipe_slot(pipe, pipe->tail);
+			size_t chars = buf->len < total ? buf->len : total;
+
+			/* A kernel pointer for now; the user-space issue makes this copy_to_user. */
+			memcpy(ubuf + ret, (char *)page_address(buf->page) + buf->offset, chars);
+			ret += chars;
+			total -= chars;
+			buf->offset += chars;
+			buf->len -= chars;
+			if (!buf->len) {
+				bool was_full = pipe_full(pipe->head, pipe->tail, pipe->ring_size);
+
+				pipe_buf_release(pipe, buf);
+				pipe->tail++;
+				woke_writer |= was_full;
+			}
+			if (!total)
+				break;
+			continue;	/* more slots may hold more */
+		}
+		if (!pipe->writers)
+			break;		/* EOF (ret 0) or the bytes we have */
+		if (ret)
+			break;		/* return what we have rather than wait for more */
+		if (filp->f_flags & O_NONBLOCK) {
+			ret = -EAGAIN;
+			break;
+		}
+		mutex_unlock(&pipe->mutex);
+		wait_event(pipe->rd_wait, pipe_readable(pipe));
+		mutex_lock(&pipe->mutex);
+	}
+	mutex_unlock(&pipe->mutex);
+	if (woke_writer)
+		wake_up(&pipe->wr_wait);	/* room again */
+	return ret;
+}
+
+/*
+ * Where the signals issue sends SIGPIPE to current: a write found no
+ * reader (Linux: send_sig(SIGPIPE, current, 0) in pipe_write). Until
+ * then the writer only sees -EPIPE.
+ */
+static void pipe_send_sigpipe(void)
+{
+}
+
+/* Copy len bytes into a fresh slot at head; the caller checked there is room. */
+static int pipe_fill_slot(struct pipe_inode_info *pipe, const char *from, size_t len)
+{
+	struct pipe_buffer *buf = pipe_slot(pipe, pipe->head);
+	struct page *page = pipe->tmp_page;
+
+	if (!page) {
+		page = alloc_pages(GFP_KERNEL, 0);
+		if (!page)
+			return -ENOMEM;
+	}
+	pipe->tmp_page = NULL;
+	/* A kernel pointer for now; the user-space issue makes this copy_from_user. */
+	memcpy(page_address(page), from, len);
+	buf->page = page;
+	buf->offset = 0;
+	buf->len = len;
+	pipe->head++;
+	return 0;
+}
+
+static ssize_t pipe_write(struct file *filp, const char *ubuf, size_t total, loff_t *ppos)
+{
+	struct pipe_inode_info *pipe = filp->private_data;
+	size_t chars;
+	ssize_t ret = 0;
+	int err;
+
+	if (!total)
+		return 0;
+	mutex_lock(&pipe->mutex);
+	if (!pipe->readers) {
+		pipe_send_sigpipe();
+		ret = -EPIPE;
+		goto out;
+	}
+
+	/*
+	 * The part that does not fill a whole page first: append it to the
+	 * last slot if it fits there entirely. A write of at most PIPE_BUF
+	 * bytes is thus either appended here or given one new slot below,
+	 * in one step each time: atomic.
+	 */
+	chars = total & (PAGE_SIZE - 1);
+	if (chars && !pipe_empty(pipe->head, pipe->tail)) {
+		struct pipe_buffer *buf = pipe_slot(pipe, pipe->head - 1);
+		unsigned int offset = buf->offset + buf->len;
+
+		if (offset + chars <= PAGE_SIZE) {
+			memcpy((char *)page_address(buf->page) + offset, ubuf, chars);
+			buf->len += chars;
+			ret = chars;
+			total -= chars;
+			if (!total)
+				goto out;
+		}
+	}
+
+	for (;;) {
+		if (!pipe->readers) {
+			pipe_send_sigpipe();
+			if (!ret)
+				ret = -EPIPE;
+			break;
+		}
+		if (!pipe_full(pipe->head, pipe->tail, pipe->ring_size)) {
+			size_t len = total < PAGE_SIZE ? total : PAGE_SIZE;
+
+			err = pipe_fill_slot(pipe, ubuf + ret, len);
+			if (err) {
+				if (!ret)
+					ret = err;
+				break;
+			}
+			ret += len;
+			total -= len;
+			if (!total)
+				break;
+			continue;
+		}
+		/* Full. */
+		if (filp->f_flags & O_NONBLOCK) {
+			if (!ret)
+				ret = -EAGAIN;
+			break;
+		}
+		mutex_unlock(&pipe->mutex);
+		wake_up(&pipe->rd_wait);	/* readers: there is plenty to read */
+		wait_event(pipe->wr_wait, pipe_writable(pipe));
+		mutex_lock(&pipe->mutex);
+	}
+out:
+	mutex_unlock(&pipe->mutex);
+	if (ret > 0)
+		wake_up(&pipe->rd_wait);	/* there is data now */
+	return ret;
+}
+
+/*
+ * poll(2)'s answer for this end. The user-space issue adds the
+ * registration (poll_wait on rd_wait and wr_wait) once poll tables exist;
+ * every state change here already wakes those queues.
+ */
+static __poll_t pipe_poll(struct file *filp, struct poll_table_struct *wait)
+{
+	struct pipe_inode_info *pipe = filp->private_data;
+	unsigned int head = READ_ONCE(pipe->head), tail = READ_ONCE(pipe->tail);
+	__poll_t mask = 0;
+
+	if (filp->f_mode & FMODE_READ) {
+		if (!pipe_empty(head, tail))
+			mask |= EPOLLIN | EPOLLRDNORM;
+		/* A FIFO reader that never saw a writer is not hung up (f_version). */
+		if (!READ_ONCE(pipe->writers) && filp->f_version != READ_ONCE(pipe->w_counter))
+			mask |= EPOLLHUP;
+	}
+	if (filp->f_mode & FMODE_WRITE) {
+		if (!pipe_full(head, tail, pipe->ring_size))
+			mask |= EPOLLOUT | EPOLLWRNORM;
+		if (!READ_ONCE(pipe->readers))
+			mask |= EPOLLERR;
+	}
+	return mask;
+}
+
+/* The last file using pipe is gone: detach it from the inode and free it. */
+static void put_pipe_info(struct inode *inode, struct pipe_inode_info *pipe)
+{
+	bool kill = false;
+
+	spin_lock(&inode->i_lock);
+	if (!--pipe->files) {
+		inode->i_pipe = NULL;
+		kill = true;
+	}
+	spin_unlock(&inode->i_lock);
+	if (kill)
+		free_pipe_info(pipe);
+}
+
+static int pipe_release(struct inode *inode, struct file *filp)
+{
+	struct pipe_inode_info *pipe = filp->private_data;
+
+	mutex_lock(&pipe->mutex);
+	if (filp->f_mode & FMODE_READ)
+		pipe->readers--;
+	if (filp->f_mode & FMODE_WRITE)
+		pipe->writers--;
+	/* The other side now sees EOF or EPIPE: wake it whatever it waits for. */
+	if (!pipe->readers || !pipe->writers) {
+		wake_up_all(&pipe->rd_wait);
+		wake_up_all(&pipe->wr_wait);
+	}
+	mutex_unlock(&pipe->mutex);
+	put_pipe_info(inode, pipe);
+	return 0;
+}
+
+/* ============================== FIFOs ============================== */
+
+/* A FIFO open is waiting for the other side: wake it (open waits on rd_wait). */
+static void wake_up_partner(struct pipe_inode_info *pipe)
+{
+	wake_up_all(&pipe->rd_wait);
+}
+
+/* Called with pipe->mutex held; returns with it held, once *cnt changed. */
+static void wait_for_partner(struct pipe_inode_info *pipe, unsigned int *cnt)
+{
+	unsigned int cur = *cnt;
+
+	while (READ_ONCE(*cnt) == cur) {
+		mutex_unlock(&pipe->mutex);
+		wait_event(pipe->rd_wait, READ_ONCE(*cnt) != cur);
+		mutex_lock(&pipe->mutex);
+	}
+}
+
+/* The inode's pipe, made by the first opener (i_lock decides a race). */
+static struct pipe_inode_info *fifo_get_pipe(struct inode *inode)
+{
+	struct pipe_inode_info *pipe, *new;
+
+	spin_lock(&inode->i_lock);
+	pipe = inode->i_pipe;
+	if (pipe) {
+		pipe->files++;
+		spin_unlock(&inode->i_lock);
+		return pipe;
+	}
+	spin_unlock(&inode->i_lock);
+
+	new = alloc_pipe_info();
+	if (!new)
+		return NULL;
+	new->files = 1;
+	spin_lock(&inode->i_lock);
+	pipe = inode->i_pipe;
+	if (pipe) {
+		pipe->files++;
+	} else {
+		inode->i_pipe = new;
+		pipe = new;
+		new = NULL;
+	}
+	spin_unlock(&inode->i_lock);
+	if (new)
+		free_pipe_info(new);
+	return pipe;
+}
+
+static int fifo_open(struct inode *inode, struct file *filp)
+{
+	bool is_pipe = inode->i_sb && inode->i_sb->s_magic == PIPEFS_MAGIC;
+	struct pipe_inode_info *pipe = fifo_get_pipe(inode);
+	int ret = 0;
+
+	if (!pipe)
+		return -ENOMEM;
+	filp->private_data = pipe;
+	/* Pipes and FIFOs have no file position (pread/pwrite: ESPIPE). */
+	filp->f_mode &= ~(FMODE_LSEEK | FMODE_PREAD | FMODE_PWRITE | FMODE_ATOMIC_POS);
+
+	mutex_lock(&pipe->mutex);
+	switch (filp->f_mode & (FMODE_READ | FMODE_WRITE)) {
+	case FMODE_READ:
+		/* O_RDONLY: with O_NONBLOCK in at once; else wait for a writer. */
+		pipe->r_counter++;
+		if (pipe->readers++ == 0)
+			wake_up_partner(pipe);
+		if (!is_pipe && !pipe->writers) {
+			if (filp->f_flags & O_NONBLOCK)
+				filp->f_version = pipe->w_counter;	/* no EPOLLHUP yet */
+			else
+				wait_for_partner(pipe, &pipe->w_counter);
+		}
+		break;
+	case FMODE_WRITE:
+		/* O_WRONLY: with O_NONBLOCK and no reader, ENXIO; else wait for a reader. */
+		if ((filp->f_flags & O_NONBLOCK) && !pipe->readers) {
+			ret = -ENXIO;
+			goto err;
+		}
+		pipe->w_counter++;
+		if (!pipe->writers++)
+			wake_up_partner(pipe);
+		if (!is_pipe && !pipe->readers)
+			wait_for_partner(pipe, &pipe->r_counter);
+		break;
+	case FMODE_READ | FMODE_WRITE:
+		/* O_RDWR never waits (Linux allows it on FIFOs; POSIX leaves it open). */
+		pipe->readers++;
+		pipe->writers++;
+		pipe->r_counter++;
+		pipe->w_counter++;
+		if (pipe->readers == 1 || pipe->writers == 1)
+			wake_up_partner(pipe);
+		break;
+	default:
+		ret = -EINVAL;
+		goto err;
+	}
+	mutex_unlock(&pipe->mutex);
+	return 0;
+err:
+	mutex_unlock(&pipe->mutex);
+	put_pipe_info(inode, pipe);
+	return ret;
+}
+
+static loff_t pipe_llseek(struct file *filp, loff_t offset, int whence)
+{
+	return -ESPIPE;
+}
+
+const struct file_operations pipefifo_fops = {
+	.open = fifo_open,
+	.llseek = pipe_llseek,
+	.read = pipe_read,
+	.write = pipe_write,
+	.poll = pipe_poll,
+	.release = pipe_release,
+};

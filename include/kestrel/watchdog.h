@@ -4,7 +4,7 @@
  * Hard lockup: a CPU stuck with interrupts off stops taking its tick.
  * Every CPU's tick checks its "buddy" (the next online CPU): if the
  * buddy's tick count has not moved for watchdog_thresh seconds (boot
- * option watchdog_thresh=N, default 10, 0 turns it off), it reports
+ * option watchdog_thresh=N, default 20, 0 turns it off), it reports
  *	BUG: hard LOCKUP: CPU n stuck with interrupts off for s seconds
  * and sends the stuck CPU an NMI, which gets through with interrupts off
  * and prints that CPU's registers and backtrace.

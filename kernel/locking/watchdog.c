@@ -21,7 +21,11 @@
 #include <asm/apic.h>
 #include <asm/ptrace.h>
 
-static unsigned int thresh_ms = 10000;		/* 0: off */
+/*
+ * 0: off. Twice Linux's default: under TCG a virtual CPU is a host thread
+ * that a busy host may not run for a while, which looks the same.
+ */
+static unsigned int thresh_ms = 20000;
 
 /* Per watched CPU, written by its watcher only. */
 static u64 seen_ticks[NR_CPUS];		/* the watched CPU's tick count when last looked at */
@@ -85,7 +89,8 @@ void watchdog_tick(void)
 	int b = buddy_of(smp_processor_id());
 	u64 now, ticks;
 
-	if (b < 0 || !thresh)
+	/* Stopped CPUs (panic, oops) have interrupts off for good: not a lockup. */
+	if (b < 0 || !thresh || smp_stopping())
 		return;
 	ticks = timer_ticks(b);
 	now = ktime_get_ns();

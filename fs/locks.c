@@ -946,7 +946,7 @@ static int target_leasetype(const struct file_lock *fl)
  * flc_lock: this is why the spec says ->fl_release_private of a lease
  * must not block (its wrapper checks that).
  */
-static int lease_modify(struct file_lock **flp, int arg)
+int lease_modify(struct file_lock **flp, int arg)
 {
 	struct file_lock *fl = *flp;
 	struct file_lock_context *ctx = locks_inode_context(file_inode(fl->c.flc_file));

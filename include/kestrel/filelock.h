@@ -169,6 +169,8 @@ int file_flock(struct file *filp, unsigned int cmd);
 /* ---- leases ---- */
 extern int lease_break_time;	/* seconds a lease holder has to give way (default 45) */
 int generic_setlease(struct file *filp, int arg, struct file_lock **flp, void **priv);
+/* The default ->lm_change of leases (lock managers with their own lm_break reuse it). */
+int lease_modify(struct file_lock **flp, int arg);
 int vfs_setlease(struct file *filp, int arg, struct file_lock **lease, void **priv);
 int file_setlease(struct file *filp, int arg);	/* F_SETLEASE on an open file */
 int fcntl_getlease(struct file *filp);

@@ -615,3 +615,62 @@ KTEST(flock, lease_break_times_out)
 	lt_inode_free(inode);
 	KEXPECT(debug_locks);
 }
+
+/* ---- the contract wrappers catch a callback that blocks where it must not ---- */
+
+#ifdef CONFIG_LOCKDEP
+static void lt_sleepy_release(struct file_lock *fl)
+{
+	might_sleep();	/* stands for a mutex or an allocation that may wait */
+}
+
+static const struct file_lock_operations lt_sleepy_ops = {
+	.fl_release_private = lt_sleepy_release,
+};
+
+static void lt_noop_break(struct file_lock *fl)
+{
+}
+
+static const struct lock_manager_operations lt_lease_lmops = {
+	.lm_break = lt_noop_break,
+	.lm_change = lease_modify,
+};
+
+KTEST(flock, contract_blocking_lease_release_reported)
+{
+	struct inode *inode = lt_inode();
+	struct file *f = lt_open(inode, FMODE_READ);
+	struct file_lock *fl;
+	void *priv = f;
+	const char *r;
+
+	/* flock and POSIX locks: ->fl_release_private may block; it runs outside flc_lock. */
+	lockdep_expect_report();
+	KEXPECT_EQ(lt_posix(f, A, F_RDLCK, 0, 10, false, &lt_sleepy_ops), 0);
+	lt_close_fd(f, A);
+	KEXPECT(lockdep_expect_end() == NULL);
+
+	/* A lease is freed under flc_lock: a blocking ->fl_release_private is reported. */
+	fl = locks_alloc_lock();
+	KASSERT(fl != NULL);
+	fl->c.flc_flags = FL_LEASE;
+	fl->c.flc_type = F_RDLCK;
+	fl->c.flc_file = f;
+	fl->c.flc_owner = f;
+	fl->fl_end = OFFSET_MAX;
+	fl->fl_lmops = &lt_lease_lmops;
+	fl->fl_ops = &lt_sleepy_ops;
+	KASSERT_EQ(vfs_setlease(f, F_RDLCK, &fl, &priv), 0);
+	KEXPECT(fl == NULL);	/* the lease list took it */
+	lockdep_expect_report();
+	KEXPECT_EQ(file_setlease(f, F_UNLCK), 0);
+	r = lockdep_expect_end();
+	KASSERT(r != NULL);
+	KEXPECT(strstr(r, "BUG: sleeping function called from invalid context") != NULL);
+	KEXPECT_EQ(fcntl_getlease(f), F_UNLCK);
+	lt_close(f);
+	lt_inode_free(inode);
+	KEXPECT(debug_locks);
+}
+#endif

@@ -143,11 +143,16 @@ static inline char *vfs_call_d_dname(struct dentry *dentry, char *buf, int bufle
 
 /* ============================ inode_operations ============================ */
 
-/* CONTRACT inode_operations.lookup | dir i_rwsem: shared | yes | vfs_call_lookup */
+/*
+ * CONTRACT inode_operations.lookup | dir i_rwsem: shared (exclusive on the create/remove/rename paths) | yes | vfs_call_lookup
+ * A path walk holds it shared; open(O_CREAT), mkdir, unlink, rename look
+ * the last component up under the exclusive lock they need for the change
+ * (as Linux does): at least shared.
+ */
 static inline struct dentry *vfs_call_lookup(struct inode *dir, struct dentry *dentry,
 					     unsigned int flags)
 {
-	lockdep_assert_held_read(&dir->i_rwsem);
+	lockdep_assert_held(&dir->i_rwsem);
 	might_sleep();
 	return dir->i_op->lookup(dir, dentry, flags);
 }
@@ -333,12 +338,16 @@ static inline struct inode *vfs_call_alloc_inode(struct super_block *sb)
 	return sb->s_op->alloc_inode(sb);
 }
 
-/* CONTRACT super_operations.free_inode | RCU callback | no | vfs_call_free_inode */
+/*
+ * CONTRACT super_operations.free_inode | RCU callback | no | vfs_call_free_inode
+ * The op was saved in inode->free_inode when the inode was destroyed: by
+ * the time the grace period ends the super block may be freed.
+ */
 static inline void vfs_call_free_inode(struct inode *inode)
 {
 	if (!vfs_in_rcu_callback())
 		vfs_contract_violation("free_inode", "not called from an RCU callback");
-	VFS_NOSLEEP_VOID(inode->i_sb->s_op->free_inode(inode));
+	VFS_NOSLEEP_VOID(inode->free_inode(inode));
 }
 
 /* CONTRACT super_operations.destroy_inode | i_lock: no | yes | vfs_call_destroy_inode */
@@ -388,10 +397,14 @@ static inline void vfs_call_put_super(struct super_block *sb)
 	sb->s_op->put_super(sb);
 }
 
-/* CONTRACT super_operations.sync_fs | s_umount: read | yes | vfs_call_sync_fs */
+/*
+ * CONTRACT super_operations.sync_fs | s_umount: read (write at umount) | yes | vfs_call_sync_fs
+ * sync(2)/syncfs hold it shared; generic_shutdown_super calls it with the
+ * write lock it already holds (Linux does the same): at least shared.
+ */
 static inline int vfs_call_sync_fs(struct super_block *sb, int wait)
 {
-	lockdep_assert_held_read(&sb->s_umount);
+	lockdep_assert_held(&sb->s_umount);
 	might_sleep();
 	return sb->s_op->sync_fs(sb, wait);
 }
@@ -422,12 +435,21 @@ static inline void vfs_call_umount_begin(struct super_block *sb)
 
 /* ============================ file_system_type ============================ */
 
-/* CONTRACT file_system_type.mount | none | yes | vfs_call_mount */
+/*
+ * CONTRACT file_system_type.mount | none; returns the sb's s_umount held for write | yes | vfs_call_mount
+ * The spec: "->mount() returns ERR_PTR or the root dentry; its
+ * superblock should be locked on return" - checked after the call.
+ */
 static inline struct dentry *vfs_call_mount(struct file_system_type *type, int flags,
 					    const char *dev_name, void *data)
 {
+	struct dentry *root;
+
 	might_sleep();
-	return type->mount(type, flags, dev_name, data);
+	root = type->mount(type, flags, dev_name, data);
+	if (!IS_ERR_OR_NULL(root))
+		lockdep_assert_held_write(&root->d_sb->s_umount);
+	return root;
 }
 
 /* CONTRACT file_system_type.kill_sb | s_umount: write (the op unlocks) | yes | vfs_call_kill_sb */

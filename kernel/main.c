@@ -12,6 +12,7 @@
 #include <kestrel/crashtest.h>
 #include <kestrel/fb.h>
 #include <kestrel/kallsyms.h>
+#include <kestrel/fs.h>
 #include <kestrel/ktest.h>
 #include <kestrel/lockdep.h>
 #include <kestrel/locktest.h>
@@ -104,6 +105,8 @@ void start_kernel(u32 magic, u32 info_phys)
 	hung_task_init();
 	/* RCU's callback threads rcuc/N, one per online CPU (all are up now). */
 	rcu_init_late();
+	/* The VFS: dentry/inode/file caches, the mount hash (file systems mount after). */
+	vfs_caches_init();
 
 	/* Character devices (/dev/null, zero, full, random, urandom, kmsg, console). */
 	chr_dev_init();

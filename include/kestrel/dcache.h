@@ -79,6 +79,7 @@ struct dentry {
 #define DCACHE_DENTRY_KILLED (1U << 13)
 #define DCACHE_OP_REAL (1U << 14)
 #define DCACHE_NOKEY_NAME (1U << 15)
+#define DCACHE_GENOCIDE (1U << 16)	/* d_genocide dropped its pin */
 
 struct dentry_operations {
 	int (*d_revalidate)(struct dentry *, unsigned int);

@@ -179,6 +179,8 @@ struct address_space {
 #define S_DEAD (1U << 4)		/* removed directory: no new entries */
 #define S_PRIVATE (1U << 9)
 
+#define IS_DEADDIR(inode) ((inode)->i_flags & S_DEAD)
+
 struct inode {
 	umode_t i_mode;
 	unsigned short i_opflags;
@@ -213,6 +215,7 @@ struct inode {
 	struct list_head i_sb_list;		/* in sb->s_inodes, under s_inode_list_lock */
 	struct list_head i_dentry;		/* aliases (dentry d_alias), under i_lock */
 	struct rcu_head i_rcu;			/* ->free_inode/->destroy_inode after a grace period */
+	void (*free_inode)(struct inode *);	/* s_op->free_inode, saved: the sb may be gone by then */
 	atomic64_t i_version;
 	atomic_t i_count;			/* references: ihold/iput */
 	atomic_t i_writecount;			/* open for write */
@@ -697,7 +700,10 @@ extern const struct super_operations simple_super_operations;
 
 /* ============================== the VFS's own objects ============================== */
 
-int vfs_caches_init(void);	/* fs/dcache.c: caches, hashes, the root mount */
+int vfs_caches_init(void);	/* fs/dcache.c: caches, hashes, the mount hash */
+/* The slab caches of dentries and files (tests compare their statistics). */
+struct kmem_cache *dentry_kmem_cache(void);
+struct kmem_cache *filp_kmem_cache(void);
 
 /* ============================== system calls (item 7) ============================== */
 /*

@@ -1,0 +1,409 @@
+/*
+ * Descriptor tables (include/kestrel/fdtable.h) and the system calls
+ * that only move descriptors: close, dup, dup2, dup3, fcntl.
+ *
+ * files->file_lock protects the table: fd[], both bitmaps, next_fd and
+ * replacing fdt by a bigger one. Growing allocates with the lock dropped
+ * and re-checks after taking it again.
+ */
+#include <kestrel/fdtable.h>
+#include <kestrel/slab.h>
+#include <kestrel/string.h>
+#include "contract.h"
+#include "internal.h"
+
+#define BITS_PER_LONG 64
+
+struct files_struct init_files = {
+	.count = ATOMIC_INIT(1),
+	.file_lock = __SPIN_LOCK_UNLOCKED(init_files.file_lock),
+	.fdt = &init_files.fdtab,
+	.next_fd = 0,
+	.fdtab = {
+		.max_fds = NR_OPEN_DEFAULT,
+		.fd = init_files.fd_array,
+		.close_on_exec = init_files.close_on_exec_init,
+		.open_fds = init_files.open_fds_init,
+	},
+};
+
+struct files_struct *current_files(void)
+{
+	return &init_files;
+}
+
+static bool test_fd_bit(unsigned int fd, const unsigned long *map)
+{
+	return (map[fd / BITS_PER_LONG] >> (fd % BITS_PER_LONG)) & 1;
+}
+
+static void set_fd_bit(unsigned int fd, unsigned long *map)
+{
+	map[fd / BITS_PER_LONG] |= 1UL << (fd % BITS_PER_LONG);
+}
+
+static void clear_fd_bit(unsigned int fd, unsigned long *map)
+{
+	map[fd / BITS_PER_LONG] &= ~(1UL << (fd % BITS_PER_LONG));
+}
+
+static unsigned int find_free_fd(const struct fdtable *fdt, unsigned int start)
+{
+	unsigned int fd;
+
+	for (fd = start; fd < fdt->max_fds; fd++)
+		if (!test_fd_bit(fd, fdt->open_fds))
+			return fd;
+	return fdt->max_fds;
+}
+
+/*
+ * Make room for descriptor nr (file_lock held; dropped and retaken while
+ * allocating). 0: there was room; 1: the table grew (re-check); <0 error.
+ */
+static int expand_files(struct files_struct *files, unsigned int nr)
+{
+	struct fdtable *old = files->fdt, *new;
+	unsigned int size = old->max_fds;
+	size_t words;
+
+	if (nr < old->max_fds)
+		return 0;
+	if (nr >= NR_OPEN_MAX)
+		return -EMFILE;
+	while (size <= nr)
+		size *= 2;
+	if (size > NR_OPEN_MAX)
+		size = NR_OPEN_MAX;
+	words = size / BITS_PER_LONG;
+	spin_unlock(&files->file_lock);
+	new = kzalloc(sizeof(*new), GFP_KERNEL);
+	if (new) {
+		new->fd = kzalloc(size * sizeof(struct file *), GFP_KERNEL);
+		new->open_fds = kzalloc(words * sizeof(long), GFP_KERNEL);
+		new->close_on_exec = kzalloc(words * sizeof(long), GFP_KERNEL);
+	}
+	spin_lock(&files->file_lock);
+	if (!new || !new->fd || !new->open_fds || !new->close_on_exec) {
+		if (new) {
+			kfree(new->fd);
+			kfree(new->open_fds);
+			kfree(new->close_on_exec);
+			kfree(new);
+		}
+		return -ENOMEM;
+	}
+	old = files->fdt;
+	if (old->max_fds >= size) {	/* someone else grew it meanwhile */
+		kfree(new->fd);
+		kfree(new->open_fds);
+		kfree(new->close_on_exec);
+		kfree(new);
+		return 1;
+	}
+	new->max_fds = size;
+	memcpy(new->fd, old->fd, old->max_fds * sizeof(struct file *));
+	memcpy(new->open_fds, old->open_fds, old->max_fds / BITS_PER_LONG * sizeof(long));
+	memcpy(new->close_on_exec, old->close_on_exec, old->max_fds / BITS_PER_LONG * sizeof(long));
+	files->fdt = new;
+	if (old != &files->fdtab) {
+		kfree(old->fd);
+		kfree(old->open_fds);
+		kfree(old->close_on_exec);
+		kfree(old);
+	}
+	return 1;
+}
+
+/* Reserve the lowest free descriptor >= start. */
+static int alloc_fd(unsigned int start, unsigned int flags)
+{
+	struct files_struct *files = current_files();
+	struct fdtable *fdt;
+	unsigned int fd;
+	int err;
+
+	spin_lock(&files->file_lock);
+	for (;;) {
+		fdt = files->fdt;
+		fd = find_free_fd(fdt, start < files->next_fd ? files->next_fd : start);
+		err = expand_files(files, fd);
+		if (err < 0) {
+			spin_unlock(&files->file_lock);
+			return err;
+		}
+		if (err == 0)
+			break;
+	}
+	fdt = files->fdt;
+	set_fd_bit(fd, fdt->open_fds);
+	if (flags & O_CLOEXEC)
+		set_fd_bit(fd, fdt->close_on_exec);
+	else
+		clear_fd_bit(fd, fdt->close_on_exec);
+	if (start <= files->next_fd)
+		files->next_fd = fd + 1;
+	spin_unlock(&files->file_lock);
+	return fd;
+}
+
+int get_unused_fd_flags(unsigned int flags)
+{
+	return alloc_fd(0, flags);
+}
+
+static void __put_unused_fd(struct files_struct *files, unsigned int fd)
+{
+	clear_fd_bit(fd, files->fdt->open_fds);
+	clear_fd_bit(fd, files->fdt->close_on_exec);
+	if (fd < files->next_fd)
+		files->next_fd = fd;
+}
+
+void put_unused_fd(unsigned int fd)
+{
+	struct files_struct *files = current_files();
+
+	spin_lock(&files->file_lock);
+	__put_unused_fd(files, fd);
+	spin_unlock(&files->file_lock);
+}
+
+void fd_install(unsigned int fd, struct file *file)
+{
+	struct files_struct *files = current_files();
+
+	spin_lock(&files->file_lock);
+	WARN_ON(files->fdt->fd[fd]);
+	files->fdt->fd[fd] = file;
+	spin_unlock(&files->file_lock);
+}
+
+struct file *fget(unsigned int fd)
+{
+	struct files_struct *files = current_files();
+	struct file *f = NULL;
+
+	spin_lock(&files->file_lock);
+	if (fd < files->fdt->max_fds) {
+		f = files->fdt->fd[fd];
+		if (f)
+			get_file(f);
+	}
+	spin_unlock(&files->file_lock);
+	return f;
+}
+
+int filp_close(struct file *filp, fl_owner_t id)
+{
+	int err = 0;
+
+	if (filp->f_op && filp->f_op->flush && (filp->f_mode & FMODE_OPENED))
+		err = vfs_call_flush(filp);
+	fput(filp);
+	return err;
+}
+
+int close_fd(unsigned int fd)
+{
+	struct files_struct *files = current_files();
+	struct file *f = NULL;
+
+	spin_lock(&files->file_lock);
+	if (fd < files->fdt->max_fds) {
+		f = files->fdt->fd[fd];
+		if (f) {
+			files->fdt->fd[fd] = NULL;
+			__put_unused_fd(files, fd);
+		}
+	}
+	spin_unlock(&files->file_lock);
+	if (!f)
+		return -EBADF;
+	return filp_close(f, files);
+}
+
+int replace_fd(unsigned int fd, struct file *file, unsigned int flags)
+{
+	struct files_struct *files = current_files();
+	struct file *tofree;
+	int err;
+
+	spin_lock(&files->file_lock);
+	do {
+		err = expand_files(files, fd);
+	} while (err == 1);
+	if (err < 0) {
+		spin_unlock(&files->file_lock);
+		return err == -EMFILE ? -EBADF : err;
+	}
+	tofree = files->fdt->fd[fd];
+	if (!tofree && test_fd_bit(fd, files->fdt->open_fds)) {
+		spin_unlock(&files->file_lock);
+		return -EBUSY;	/* reserved by an open in progress */
+	}
+	files->fdt->fd[fd] = get_file(file);
+	set_fd_bit(fd, files->fdt->open_fds);
+	if (flags & O_CLOEXEC)
+		set_fd_bit(fd, files->fdt->close_on_exec);
+	else
+		clear_fd_bit(fd, files->fdt->close_on_exec);
+	spin_unlock(&files->file_lock);
+	if (tofree)
+		filp_close(tofree, files);
+	return fd;
+}
+
+void set_close_on_exec(unsigned int fd, int flag)
+{
+	struct files_struct *files = current_files();
+
+	spin_lock(&files->file_lock);
+	if (flag)
+		set_fd_bit(fd, files->fdt->close_on_exec);
+	else
+		clear_fd_bit(fd, files->fdt->close_on_exec);
+	spin_unlock(&files->file_lock);
+}
+
+bool get_close_on_exec(unsigned int fd)
+{
+	struct files_struct *files = current_files();
+	bool res;
+
+	spin_lock(&files->file_lock);
+	res = fd < files->fdt->max_fds && test_fd_bit(fd, files->fdt->close_on_exec);
+	spin_unlock(&files->file_lock);
+	return res;
+}
+
+unsigned int nr_open_fds(void)
+{
+	struct files_struct *files = current_files();
+	unsigned int fd, n = 0;
+
+	spin_lock(&files->file_lock);
+	for (fd = 0; fd < files->fdt->max_fds; fd++)
+		n += test_fd_bit(fd, files->fdt->open_fds);
+	spin_unlock(&files->file_lock);
+	return n;
+}
+
+/* ---------------------------------------------------------------- system calls */
+
+long ksys_close(unsigned int fd)
+{
+	return close_fd(fd);
+}
+
+static long dupfd(struct file *file, unsigned int start, unsigned int flags)
+{
+	int fd = alloc_fd(start, flags);
+
+	if (fd >= 0)
+		fd_install(fd, file);
+	else
+		fput(file);
+	return fd;
+}
+
+long ksys_dup(unsigned int fildes)
+{
+	struct file *f = fget(fildes);
+
+	if (!f)
+		return -EBADF;
+	return dupfd(f, 0, 0);
+}
+
+long ksys_dup3(unsigned int oldfd, unsigned int newfd, int flags)
+{
+	struct file *f;
+	long err;
+
+	if (flags & ~O_CLOEXEC)
+		return -EINVAL;
+	if (oldfd == newfd)
+		return -EINVAL;
+	if (newfd >= NR_OPEN_MAX)
+		return -EBADF;
+	f = fget(oldfd);
+	if (!f)
+		return -EBADF;
+	err = replace_fd(newfd, f, flags);
+	fput(f);
+	return err;
+}
+
+long ksys_dup2(unsigned int oldfd, unsigned int newfd)
+{
+	if (oldfd == newfd) {
+		struct file *f = fget(oldfd);
+
+		if (!f)
+			return -EBADF;
+		fput(f);
+		return newfd;
+	}
+	return ksys_dup3(oldfd, newfd, 0);
+}
+
+#define SETFL_MASK (O_APPEND | O_NONBLOCK | O_NOATIME | O_DIRECT)
+
+static long setfl(struct file *filp, unsigned long arg)
+{
+	int err;
+
+	if (((arg ^ filp->f_flags) & O_APPEND) && (file_inode(filp)->i_flags & S_APPEND))
+		return -EPERM;	/* an append-only file stays append-only */
+	if (filp->f_op->check_flags) {
+		err = vfs_call_check_flags(filp, arg);
+		if (err)
+			return err;
+	}
+	spin_lock(&filp->f_lock);
+	filp->f_flags = (arg & SETFL_MASK) | (filp->f_flags & ~SETFL_MASK);
+	spin_unlock(&filp->f_lock);
+	return 0;
+}
+
+long ksys_fcntl(unsigned int fd, unsigned int cmd, unsigned long arg)
+{
+	struct file *f = fget(fd);
+	long err;
+
+	if (!f)
+		return -EBADF;
+	switch (cmd) {
+	case F_DUPFD:
+	case F_DUPFD_CLOEXEC:
+		if (arg >= NR_OPEN_MAX) {
+			err = -EINVAL;
+			break;
+		}
+		return dupfd(f, arg, cmd == F_DUPFD_CLOEXEC ? O_CLOEXEC : 0);
+	case F_GETFD:
+		err = get_close_on_exec(fd) ? FD_CLOEXEC : 0;
+		break;
+	case F_SETFD:
+		set_close_on_exec(fd, arg & FD_CLOEXEC);
+		err = 0;
+		break;
+	case F_GETFL:
+		err = f->f_flags;
+		break;
+	case F_SETFL:
+		err = setfl(f, arg);
+		break;
+	case F_GETLK:
+	case F_SETLK:
+	case F_SETLKW:
+		/* POSIX record locks: fs/locks.c (the locks helper) plugs in here. */
+		err = -ENOSYS;
+		break;
+	default:
+		err = -EINVAL;
+	}
+	fput(f);
+	return err;
+}

@@ -1,0 +1,152 @@
+/*
+ * The file-system context: root and working directory
+ * (include/kestrel/fs_struct.h). Changes happen under fs->lock with
+ * fs->seq bumped; get_fs_root/get_fs_pwd copy a path and take references
+ * under the lock. chdir, fchdir, chroot and getcwd live here.
+ */
+#include <kestrel/dcache.h>
+#include <kestrel/fdtable.h>
+#include <kestrel/fs_struct.h>
+#include <kestrel/mount.h>
+#include <kestrel/namei.h>
+#include <kestrel/slab.h>
+#include <kestrel/string.h>
+
+struct fs_struct init_fs = {
+	.users = 1,
+	.lock = __SPIN_LOCK_UNLOCKED(init_fs.lock),
+	.seq = SEQCNT_ZERO(init_fs.seq),
+	.umask = 0022,
+};
+
+struct fs_struct *current_fs(void)
+{
+	return &init_fs;
+}
+
+static void set_path(struct fs_struct *fs, struct path *which, const struct path *path)
+{
+	struct path old;
+
+	path_get(path);
+	spin_lock(&fs->lock);
+	write_seqcount_begin(&fs->seq);
+	old = *which;
+	*which = *path;
+	write_seqcount_end(&fs->seq);
+	spin_unlock(&fs->lock);
+	if (old.dentry)
+		path_put(&old);
+}
+
+void set_fs_root(struct fs_struct *fs, const struct path *path)
+{
+	set_path(fs, &fs->root, path);
+}
+
+void set_fs_pwd(struct fs_struct *fs, const struct path *path)
+{
+	set_path(fs, &fs->pwd, path);
+}
+
+void get_fs_root(struct fs_struct *fs, struct path *root)
+{
+	spin_lock(&fs->lock);
+	*root = fs->root;
+	path_get(root);
+	spin_unlock(&fs->lock);
+}
+
+void get_fs_pwd(struct fs_struct *fs, struct path *pwd)
+{
+	spin_lock(&fs->lock);
+	*pwd = fs->pwd;
+	path_get(pwd);
+	spin_unlock(&fs->lock);
+}
+
+static long set_dir(struct path *path, bool root)
+{
+	int err = inode_permission(d_inode(path->dentry), MAY_EXEC | MAY_CHDIR);
+
+	if (!err && !d_can_lookup(path->dentry))
+		err = -ENOTDIR;
+	if (!err) {
+		if (root)
+			set_fs_root(current_fs(), path);
+		else
+			set_fs_pwd(current_fs(), path);
+	}
+	path_put(path);
+	return err;
+}
+
+long ksys_chdir(const char *filename)
+{
+	struct path path;
+	int err = kern_path(filename, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &path);
+
+	return err ? err : set_dir(&path, false);
+}
+
+long ksys_chroot(const char *filename)
+{
+	struct path path;
+	int err;
+
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	err = kern_path(filename, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &path);
+	return err ? err : set_dir(&path, true);
+}
+
+long ksys_fchdir(unsigned int fd)
+{
+	struct file *f = fget(fd);
+	struct path path;
+
+	if (!f)
+		return -EBADF;
+	path = f->f_path;
+	path_get(&path);
+	fput(f);
+	return set_dir(&path, false);
+}
+
+/*
+ * getcwd(2): the working directory's path from the root, including the
+ * NUL; ERANGE if it does not fit, ENOENT if the directory was removed.
+ */
+long ksys_getcwd(char *buf, unsigned long size)
+{
+	struct path pwd;
+	char *page, *p;
+	long len;
+
+	page = kmalloc(PATH_MAX, GFP_KERNEL);
+	if (!page)
+		return -ENOMEM;
+	get_fs_pwd(current_fs(), &pwd);
+	if (!pwd.dentry) {
+		kfree(page);
+		return -ENOENT;
+	}
+	if (d_unlinked(pwd.dentry)) {
+		len = -ENOENT;
+		goto out;
+	}
+	p = d_path(&pwd, page, PATH_MAX);
+	if (IS_ERR(p)) {
+		len = PTR_ERR(p);
+		goto out;
+	}
+	len = strlen(p) + 1;
+	if ((unsigned long)len > size)
+		len = -ERANGE;
+	else
+		memcpy(buf, p, len);
+out:
+	path_put(&pwd);
+	kfree(page);
+	return len;
+}

@@ -1,0 +1,403 @@
+/*
+ * Opening files and changing their attributes: open/openat/creat,
+ * truncate/ftruncate, chmod, chown, access, utimensat.
+ *
+ * vfs_open() binds a struct file to a path: f_op from the inode, the
+ * access mode, then ->open. Attribute changes lock the inode (i_rwsem
+ * exclusive) around notify_change(), which calls ->setattr (the spec:
+ * setattr with i_rwsem exclusive). Truncation goes through the same
+ * path: the file system's ->setattr takes invalidate_lock exclusive
+ * around truncate_setsize (simple_setattr does).
+ */
+#include <kestrel/dcache.h>
+#include <kestrel/fdtable.h>
+#include <kestrel/mount.h>
+#include <kestrel/namei.h>
+#include <kestrel/pagemap.h>
+#include "contract.h"
+#include "internal.h"
+
+#define OPEN_FMODE(flag) ((fmode_t)(((flag) + 1) & O_ACCMODE))
+
+int vfs_open(const struct path *path, struct file *f)
+{
+	struct inode *inode = d_inode(path->dentry);
+	int err;
+
+	f->f_path = *path;
+	path_get(&f->f_path);
+	f->f_inode = inode;
+	f->f_mapping = inode->i_mapping;
+	f->f_mode = OPEN_FMODE(f->f_flags) | FMODE_LSEEK | FMODE_PREAD | FMODE_PWRITE;
+	if (S_ISREG(inode->i_mode) || S_ISDIR(inode->i_mode))
+		f->f_mode |= FMODE_ATOMIC_POS;
+	f->f_flags &= ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC);
+	f->f_op = inode->i_fop;
+	if (!f->f_op)
+		return -ENXIO;	/* a device or FIFO whose driver is not there */
+	if ((f->f_mode & FMODE_WRITE) && (inode->i_flags & S_APPEND) && !(f->f_flags & O_APPEND))
+		return -EPERM;
+	if (f->f_mode & FMODE_WRITE)
+		atomic_inc(&inode->i_writecount);
+	f->f_ra.ra_pages = 32;
+	f->f_ra.prev_pos = -1;
+	if (f->f_op->open) {
+		err = vfs_call_open(inode, f);
+		if (err) {
+			if (f->f_mode & FMODE_WRITE)
+				atomic_dec(&inode->i_writecount);
+			return err;
+		}
+	}
+	f->f_mode |= FMODE_OPENED;
+	if ((f->f_mode & FMODE_READ) && (f->f_op->read || f->f_op->read_iter))
+		f->f_mode |= FMODE_CAN_READ;
+	if ((f->f_mode & FMODE_WRITE) && (f->f_op->write || f->f_op->write_iter))
+		f->f_mode |= FMODE_CAN_WRITE;
+	return 0;
+}
+
+struct file *dentry_open(const struct path *path, int flags, const struct cred *cred)
+{
+	struct file *f = alloc_empty_file(flags, cred);
+	int err;
+
+	if (IS_ERR(f))
+		return f;
+	err = vfs_open(path, f);
+	if (err) {
+		fput(f);
+		return ERR_PTR(err);
+	}
+	return f;
+}
+
+struct file *filp_open(const char *filename, int flags, umode_t mode)
+{
+	return do_filp_open(AT_FDCWD, filename, flags, mode);
+}
+
+int generic_file_open(struct inode *inode, struct file *filp)
+{
+	return 0;	/* x86_64: every file size fits loff_t, O_LARGEFILE or not */
+}
+
+int nonseekable_open(struct inode *inode, struct file *filp)
+{
+	filp->f_mode &= ~(FMODE_LSEEK | FMODE_PREAD | FMODE_PWRITE);
+	return 0;
+}
+
+long ksys_openat(int dfd, const char *filename, int flags, umode_t mode)
+{
+	struct file *f;
+	int fd = get_unused_fd_flags(flags);
+
+	if (fd < 0)
+		return fd;
+	f = do_filp_open(dfd, filename, flags, mode);
+	if (IS_ERR(f)) {
+		put_unused_fd(fd);
+		return PTR_ERR(f);
+	}
+	fd_install(fd, f);
+	return fd;
+}
+
+long ksys_open(const char *filename, int flags, umode_t mode)
+{
+	return ksys_openat(AT_FDCWD, filename, flags, mode);
+}
+
+long ksys_creat(const char *filename, umode_t mode)
+{
+	return ksys_open(filename, O_CREAT | O_WRONLY | O_TRUNC, mode);
+}
+
+/* ---------------------------------------------------------------- truncate */
+
+int do_truncate(struct dentry *dentry, loff_t length, unsigned int time_attrs, struct file *filp)
+{
+	struct inode *inode = d_inode(dentry);
+	struct iattr attr = { 0 };
+	int err;
+
+	if (length < 0)
+		return -EINVAL;
+	attr.ia_size = length;
+	attr.ia_valid = ATTR_SIZE | time_attrs;
+	if (filp) {
+		attr.ia_file = filp;
+		attr.ia_valid |= ATTR_FILE;
+	}
+	inode_lock(inode);
+	err = notify_change(dentry, &attr, NULL);
+	inode_unlock(inode);
+	return err;
+}
+
+int vfs_truncate(const struct path *path, loff_t length)
+{
+	struct inode *inode = d_inode(path->dentry);
+	int err;
+
+	if (S_ISDIR(inode->i_mode))
+		return -EISDIR;
+	if (!S_ISREG(inode->i_mode))
+		return -EINVAL;
+	err = inode_permission(inode, MAY_WRITE);
+	if (err)
+		return err;
+	if (inode->i_flags & S_APPEND)
+		return -EPERM;
+	return do_truncate(path->dentry, length, ATTR_MTIME | ATTR_CTIME, NULL);
+}
+
+int do_truncate_file(struct file *file, loff_t length)
+{
+	return do_truncate(file->f_path.dentry, length, ATTR_MTIME | ATTR_CTIME | ATTR_OPEN, file);
+}
+
+long ksys_truncate(const char *pathname, loff_t length)
+{
+	struct path path;
+	int err;
+
+	if (length < 0)
+		return -EINVAL;
+	err = kern_path(pathname, LOOKUP_FOLLOW, &path);
+	if (err)
+		return err;
+	err = vfs_truncate(&path, length);
+	path_put(&path);
+	return err;
+}
+
+long ksys_ftruncate(unsigned int fd, loff_t length)
+{
+	struct file *f;
+	struct inode *inode;
+	long err;
+
+	if (length < 0)
+		return -EINVAL;
+	f = fget(fd);
+	if (!f)
+		return -EBADF;
+	inode = file_inode(f);
+	err = -EINVAL;
+	if (!S_ISREG(inode->i_mode) || !(f->f_mode & FMODE_WRITE))
+		goto out;
+	err = -EPERM;
+	if (inode->i_flags & S_APPEND)
+		goto out;
+	err = do_truncate(f->f_path.dentry, length, ATTR_MTIME | ATTR_CTIME, f);
+out:
+	fput(f);
+	return err;
+}
+
+/* ---------------------------------------------------------------- chmod, chown */
+
+int chmod_common(const struct path *path, umode_t mode)
+{
+	struct inode *inode = d_inode(path->dentry);
+	struct iattr attr = { 0 };
+	int err;
+
+	if (path->mnt->mnt_flags & MNT_READONLY)
+		return -EROFS;
+	inode_lock(inode);
+	attr.ia_mode = (mode & S_IALLUGO) | (inode->i_mode & ~S_IALLUGO);
+	attr.ia_valid = ATTR_MODE | ATTR_CTIME;
+	err = notify_change(path->dentry, &attr, NULL);
+	inode_unlock(inode);
+	return err;
+}
+
+long ksys_fchmodat(int dfd, const char *filename, umode_t mode)
+{
+	struct path path;
+	int err = user_path_at(dfd, filename, LOOKUP_FOLLOW, &path);
+
+	if (err)
+		return err;
+	err = chmod_common(&path, mode);
+	path_put(&path);
+	return err;
+}
+
+long ksys_chmod(const char *filename, umode_t mode)
+{
+	return ksys_fchmodat(AT_FDCWD, filename, mode);
+}
+
+long ksys_fchmod(unsigned int fd, umode_t mode)
+{
+	struct file *f = fget(fd);
+	int err;
+
+	if (!f)
+		return -EBADF;
+	err = chmod_common(&f->f_path, mode);
+	fput(f);
+	return err;
+}
+
+int chown_common(const struct path *path, uid_t user, gid_t group)
+{
+	struct inode *inode = d_inode(path->dentry);
+	struct iattr attr = { 0 };
+	int err;
+
+	if (path->mnt->mnt_flags & MNT_READONLY)
+		return -EROFS;
+	attr.ia_valid = ATTR_CTIME;
+	if (user != (uid_t)-1) {
+		attr.ia_valid |= ATTR_UID;
+		attr.ia_uid = user;
+	}
+	if (group != (gid_t)-1) {
+		attr.ia_valid |= ATTR_GID;
+		attr.ia_gid = group;
+	}
+	if (!S_ISDIR(inode->i_mode))
+		attr.ia_valid |= ATTR_KILL_SUID | ATTR_KILL_SGID;
+	inode_lock(inode);
+	err = notify_change(path->dentry, &attr, NULL);
+	inode_unlock(inode);
+	return err;
+}
+
+long ksys_fchownat(int dfd, const char *filename, uid_t user, gid_t group, int flag)
+{
+	struct path path;
+	int err;
+
+	if (flag & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	err = user_path_at(dfd, filename,
+			   ((flag & AT_SYMLINK_NOFOLLOW) ? 0 : LOOKUP_FOLLOW) |
+				   ((flag & AT_EMPTY_PATH) ? LOOKUP_EMPTY : 0),
+			   &path);
+	if (err)
+		return err;
+	err = chown_common(&path, user, group);
+	path_put(&path);
+	return err;
+}
+
+long ksys_chown(const char *filename, uid_t user, gid_t group)
+{
+	return ksys_fchownat(AT_FDCWD, filename, user, group, 0);
+}
+
+long ksys_lchown(const char *filename, uid_t user, gid_t group)
+{
+	return ksys_fchownat(AT_FDCWD, filename, user, group, AT_SYMLINK_NOFOLLOW);
+}
+
+long ksys_fchown(unsigned int fd, uid_t user, gid_t group)
+{
+	struct file *f = fget(fd);
+	int err;
+
+	if (!f)
+		return -EBADF;
+	err = chown_common(&f->f_path, user, group);
+	fput(f);
+	return err;
+}
+
+/* ---------------------------------------------------------------- access, utimensat */
+
+long ksys_faccessat(int dfd, const char *filename, int mode)
+{
+	struct path path;
+	int err;
+
+	if (mode & ~7)
+		return -EINVAL;
+	err = user_path_at(dfd, filename, LOOKUP_FOLLOW, &path);
+	if (err)
+		return err;
+	if (mode)
+		err = inode_permission(d_inode(path.dentry), mode | MAY_ACCESS);
+	path_put(&path);
+	return err;
+}
+
+long ksys_access(const char *filename, int mode)
+{
+	return ksys_faccessat(AT_FDCWD, filename, mode);
+}
+
+static bool nsec_valid(long nsec)
+{
+	return nsec == UTIME_OMIT || nsec == UTIME_NOW || (nsec >= 0 && nsec < 1000000000L);
+}
+
+static int utimes_common(const struct path *path, const struct timespec64 *times)
+{
+	struct inode *inode = d_inode(path->dentry);
+	struct iattr attr = { 0 };
+	int err;
+
+	if (path->mnt->mnt_flags & MNT_READONLY)
+		return -EROFS;
+	attr.ia_valid = ATTR_CTIME | ATTR_MTIME | ATTR_ATIME;
+	if (times) {
+		if (times[0].tv_nsec == UTIME_OMIT)
+			attr.ia_valid &= ~ATTR_ATIME;
+		else if (times[0].tv_nsec != UTIME_NOW) {
+			attr.ia_atime = times[0];
+			attr.ia_valid |= ATTR_ATIME_SET;
+		}
+		if (times[1].tv_nsec == UTIME_OMIT)
+			attr.ia_valid &= ~ATTR_MTIME;
+		else if (times[1].tv_nsec != UTIME_NOW) {
+			attr.ia_mtime = times[1];
+			attr.ia_valid |= ATTR_MTIME_SET;
+		}
+		if (attr.ia_valid & (ATTR_ATIME_SET | ATTR_MTIME_SET))
+			attr.ia_valid |= ATTR_TIMES_SET;
+	}
+	/* "Now" needs ownership or write permission; explicit times need ownership. */
+	if (!(attr.ia_valid & ATTR_TIMES_SET) && !inode_owner_or_capable(inode)) {
+		err = inode_permission(inode, MAY_WRITE);
+		if (err)
+			return err;
+	} else if ((attr.ia_valid & ATTR_TIMES_SET) && !inode_owner_or_capable(inode)) {
+		return -EPERM;
+	}
+	inode_lock(inode);
+	err = notify_change(path->dentry, &attr, NULL);
+	inode_unlock(inode);
+	return err;
+}
+
+long ksys_utimensat(int dfd, const char *filename, const struct timespec64 *times, int flags)
+{
+	struct path path;
+	int err;
+
+	if (times && (!nsec_valid(times[0].tv_nsec) || !nsec_valid(times[1].tv_nsec)))
+		return -EINVAL;
+	if (flags & ~AT_SYMLINK_NOFOLLOW)
+		return -EINVAL;
+	if (!filename) {	/* futimens(): dfd itself */
+		struct file *f = fget(dfd);
+
+		if (!f)
+			return -EBADF;
+		err = utimes_common(&f->f_path, times);
+		fput(f);
+		return err;
+	}
+	err = user_path_at(dfd, filename, (flags & AT_SYMLINK_NOFOLLOW) ? 0 : LOOKUP_FOLLOW, &path);
+	if (err)
+		return err;
+	err = utimes_common(&path, times);
+	path_put(&path);
+	return err;
+}

@@ -1,0 +1,93 @@
+/*
+ * getdents64: ->iterate_shared fills the caller's buffer through
+ * filldir64, with the directory's i_rwsem shared and the file's
+ * f_pos_lock held (the spec's rule for ->iterate_shared).
+ */
+#include <kestrel/dcache.h>
+#include <kestrel/fdtable.h>
+#include <kestrel/string.h>
+#include "contract.h"
+#include "internal.h"
+
+int iterate_dir(struct file *file, struct dir_context *ctx)
+{
+	struct inode *inode = file_inode(file);
+	int res = -ENOTDIR;
+
+	if (!file->f_op->iterate_shared)
+		return res;
+	inode_lock_shared(inode);
+	res = -ENOENT;
+	if (!IS_DEADDIR(inode)) {
+		ctx->pos = file->f_pos;
+		res = vfs_call_iterate_shared(file, ctx);
+		file->f_pos = ctx->pos;
+	}
+	inode_unlock_shared(inode);
+	return res;
+}
+
+struct getdents_callback64 {
+	struct dir_context ctx;
+	struct linux_dirent64 *current_dir;
+	struct linux_dirent64 *prev;
+	int count;	/* bytes left in the buffer */
+	int error;
+};
+
+static bool filldir64(struct dir_context *ctx, const char *name, int namlen, loff_t offset,
+		      u64 ino, unsigned int d_type)
+{
+	struct getdents_callback64 *buf = container_of(ctx, struct getdents_callback64, ctx);
+	int reclen = ALIGN(offsetof(struct linux_dirent64, d_name) + namlen + 1, 8);
+	struct linux_dirent64 *d;
+
+	if (namlen <= 0 || namlen > NAME_MAX || memchr(name, '/', namlen)) {
+		buf->error = -EIO;	/* a file system handed out an impossible name */
+		return false;
+	}
+	if (reclen > buf->count) {
+		buf->error = -EINVAL;	/* only matters if nothing fit at all */
+		return false;
+	}
+	if (buf->prev)
+		buf->prev->d_off = offset;
+	d = buf->current_dir;
+	d->d_ino = ino;
+	d->d_off = 0;
+	d->d_reclen = reclen;
+	d->d_type = d_type;
+	memcpy(d->d_name, name, namlen);
+	d->d_name[namlen] = 0;
+	buf->prev = d;
+	buf->current_dir = (struct linux_dirent64 *)((char *)d + reclen);
+	buf->count -= reclen;
+	return true;
+}
+
+long ksys_getdents64(unsigned int fd, struct linux_dirent64 *dirent, unsigned int count)
+{
+	struct getdents_callback64 buf = {
+		.ctx.actor = filldir64,
+		.current_dir = dirent,
+		.prev = NULL,
+		.count = count,
+		.error = 0,
+	};
+	struct file *f = fget(fd);
+	int err;
+
+	if (!f)
+		return -EBADF;
+	mutex_lock(&f->f_pos_lock);
+	err = iterate_dir(f, &buf.ctx);
+	if (err >= 0)
+		err = buf.error;
+	if (buf.prev) {
+		buf.prev->d_off = buf.ctx.pos;
+		err = count - buf.count;
+	}
+	mutex_unlock(&f->f_pos_lock);
+	fput(f);
+	return err;
+}

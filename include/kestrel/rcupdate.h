@@ -54,12 +54,15 @@ typedef void (*rcu_callback_t)(struct rcu_head *head);
  * reader cannot migrate; an interrupt handler's reader section is balanced
  * before it returns, so it leaves the interrupted count unchanged.
  */
-extern int rcu_read_nesting[NR_CPUS];
+struct rcu_reader {
+	int nesting;
+} __aligned(64);	/* a cache line each: CPUs' readers do not share lines */
+extern struct rcu_reader rcu_readers[NR_CPUS];
 
 static __always_inline void rcu_read_lock(void)
 {
 	preempt_disable();
-	rcu_read_nesting[smp_processor_id()]++;
+	rcu_readers[smp_processor_id()].nesting++;
 	barrier();
 }
 
@@ -68,7 +71,7 @@ void rcu_read_unlock_underflow(void);
 static __always_inline void rcu_read_unlock(void)
 {
 	barrier();
-	if (unlikely(--rcu_read_nesting[smp_processor_id()] < 0))
+	if (unlikely(--rcu_readers[smp_processor_id()].nesting < 0))
 		rcu_read_unlock_underflow();
 	preempt_enable();
 }
@@ -76,7 +79,7 @@ static __always_inline void rcu_read_unlock(void)
 /* Inside rcu_read_lock()/rcu_read_unlock() on this CPU. */
 static __always_inline bool rcu_read_lock_held(void)
 {
-	return rcu_read_nesting[smp_processor_id()] > 0;
+	return rcu_readers[smp_processor_id()].nesting > 0;
 }
 
 /*
@@ -213,6 +216,16 @@ void rcu_sched_clock_irq(int user);
 /* Boot: rcu_init() after sched_init(), rcu_init_late() once all CPUs are up. */
 void rcu_init(void);
 void rcu_init_late(void);
+
+/*
+ * Stall detection: a grace period running longer than this (default 21 s,
+ * boot option rcu_stall_timeout=SECONDS, 0 = off) is reported once, as
+ *	WARNING: RCU grace period stall
+ * naming the CPUs that have not passed a quiescent state (stuck in a
+ * reader, or with preemption or interrupts off, for that long).
+ */
+void rcu_set_stall_timeout_ms(unsigned int ms);
+unsigned int rcu_get_stall_timeout_ms(void);
 
 /* For tests and introspection: grace periods completed since boot. */
 unsigned long rcu_gp_completed(void);

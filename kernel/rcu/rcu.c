@@ -49,6 +49,7 @@
  * wake_waiters; the next tick on any CPU does the wake-up.
  */
 #include <kestrel/atomic.h>
+#include <kestrel/cmdline.h>
 #include <kestrel/kthread.h>
 #include <kestrel/lockdep.h>
 #include <kestrel/might_sleep.h>
@@ -60,6 +61,7 @@
 #include <kestrel/smp.h>
 #include <kestrel/spinlock.h>
 #include <kestrel/string.h>
+#include <kestrel/time.h>
 #include <kestrel/wait.h>
 
 /* Wrap-safe comparisons of sequence numbers. */
@@ -77,6 +79,8 @@ static struct rcu_state {
 	unsigned long gp_seq;		/* odd while a GP runs */
 	unsigned long gp_seq_needed;	/* the latest GP end somebody waits for */
 	u64 qsmask;			/* CPUs that still owe the running GP a QS */
+	u64 gp_start_ns;		/* when the running GP started */
+	unsigned long stall_reported;	/* gp_seq of the last GP reported as stalled */
 	int wake_waiters;		/* a GP ended since rcu_gp_wq was last woken */
 	bool ticking;			/* a tick has run: waiting for a GP can work */
 	bool kthreads_ready;		/* rcuc/N exist for every online CPU */
@@ -106,7 +110,7 @@ struct rcu_data {
 
 static struct rcu_data rcu_data[NR_CPUS];
 
-int rcu_read_nesting[NR_CPUS];
+struct rcu_reader rcu_readers[NR_CPUS];
 
 /* synchronize_rcu() sleepers; woken (from a tick) after each GP end. */
 static DECLARE_WAIT_QUEUE_HEAD(rcu_gp_wq);
@@ -162,6 +166,7 @@ static void rcu_gp_advance(void)
 
 	while (ULONG_CMP_LT(rcu_state.gp_seq, rcu_state.gp_seq_needed)) {
 		WRITE_ONCE(rcu_state.gp_seq, rcu_state.gp_seq + 1);
+		WRITE_ONCE(rcu_state.gp_start_ns, ktime_get_ns());
 		/* The updates that made this GP needed happen before the dynticks reads. */
 		smp_mb();
 		mask = 0;
@@ -400,6 +405,70 @@ void rcu_irq_exit(void)
 		rcu_eqs_enter(rdp);
 }
 
+/* ---- stall detection ---- */
+
+static unsigned int stall_timeout_ms = 21 * 1000;	/* 0: off */
+
+static int rcu_stall_param(const char *val)
+{
+	unsigned long long s;
+
+	if (kstrtoull(val, 10, &s) || s > 3600)
+		return -1;
+	stall_timeout_ms = (unsigned int)s * 1000;
+	return 0;
+}
+KERNEL_PARAM("rcu_stall_timeout", rcu_stall_param,
+	     "seconds a grace period may run before it is reported as stalled (0: off)");
+
+void rcu_set_stall_timeout_ms(unsigned int ms)
+{
+	WRITE_ONCE(stall_timeout_ms, ms);
+}
+
+unsigned int rcu_get_stall_timeout_ms(void)
+{
+	return READ_ONCE(stall_timeout_ms);
+}
+
+/* From the tick: report the running GP once if it has run too long. */
+static void rcu_check_stall(void)
+{
+	u64 limit = (u64)READ_ONCE(stall_timeout_ms) * NSEC_PER_MSEC, ran, mask;
+	unsigned long gp;
+	char detail[160];
+	int len;
+
+	if (!limit || !rcu_gp_in_progress())
+		return;
+	ran = ktime_get_ns() - READ_ONCE(rcu_state.gp_start_ns);
+	/* A GP start racing with the read above makes ran huge: rechecked under the lock. */
+	if ((s64)ran < (s64)limit || READ_ONCE(rcu_state.stall_reported) == READ_ONCE(rcu_state.gp_seq))
+		return;
+	spin_lock(&rcu_state.lock);
+	gp = rcu_state.gp_seq;
+	ran = ktime_get_ns() - rcu_state.gp_start_ns;
+	mask = rcu_state.qsmask;
+	if (!(gp & 1) || rcu_state.stall_reported == gp || (s64)ran < (s64)limit) {
+		spin_unlock(&rcu_state.lock);
+		return;
+	}
+	rcu_state.stall_reported = gp;
+	spin_unlock(&rcu_state.lock);
+
+	len = snprintf(detail, sizeof(detail),
+		       "grace period %lu running for %llu ms; CPUs without a quiescent state:",
+		       (gp + 1) / 2, (unsigned long long)(ran / NSEC_PER_MSEC));
+	for (unsigned int cpu = 0; cpu < NR_CPUS && len < (int)sizeof(detail) - 4; cpu++)
+		if (mask & (1ULL << cpu))
+			len += snprintf(detail + len, sizeof(detail) - len, " %u", cpu);
+#ifdef CONFIG_LOCKDEP
+	lockdep_report_context("WARNING", "RCU grace period stall", detail, _THIS_IP_);
+#else
+	printk(KERN_ERR "WARNING: RCU grace period stall\n%s\n", detail);
+#endif
+}
+
 void rcu_sched_clock_irq(int user)
 {
 	struct rcu_data *rdp = this_rdp();
@@ -419,6 +488,7 @@ void rcu_sched_clock_irq(int user)
 		wake_up_process(k);
 	if (READ_ONCE(rcu_state.wake_waiters) && xchg(&rcu_state.wake_waiters, 0))
 		wake_up_all(&rcu_gp_wq);
+	rcu_check_stall();
 }
 
 /* ---- waiting for grace periods ---- */
@@ -533,7 +603,7 @@ void rcu_barrier(void)
 
 void rcu_read_unlock_underflow(void)
 {
-	rcu_read_nesting[smp_processor_id()] = 0;
+	rcu_readers[smp_processor_id()].nesting = 0;
 	/* The caller's preempt_enable() follows: keep the count balanced. */
 	preempt_disable();
 	lockdep_report_context("BUG", "rcu_read_unlock() without rcu_read_lock()", NULL,

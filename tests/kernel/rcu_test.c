@@ -125,6 +125,8 @@ struct long_reader {
 	int started;
 	int finished;
 	unsigned int hold_ms;
+	unsigned long cookie;	/* if request_gp: a GP asked for inside the section */
+	bool request_gp;
 };
 
 static int long_reader_fn(void *arg)
@@ -132,6 +134,8 @@ static int long_reader_fn(void *arg)
 	struct long_reader *r = arg;
 
 	rcu_read_lock();
+	if (r->request_gp)
+		r->cookie = start_poll_synchronize_rcu();	/* it cannot end before we do */
 	WRITE_ONCE(r->started, 1);
 	mdelay(r->hold_ms);	/* busy: a reader must not sleep */
 	WRITE_ONCE(r->finished, 1);
@@ -680,6 +684,33 @@ KTEST(rcu, list_traversal_outside_reader_reported)
 	KEXPECT_EQ(seen, 0);
 	KASSERT(r != NULL);
 	KEXPECT(strstr(r, "RCU list traversed outside a reader section") != NULL);
+}
+
+KTEST(rcu, stall_reported)
+{
+	unsigned int old_timeout = rcu_get_stall_timeout_ms();
+	struct long_reader r = { .hold_ms = 1200, .request_gp = true };
+	struct task_struct *k;
+	const char *rep;
+
+	KASSERT(debug_locks);
+	rcu_set_stall_timeout_ms(300);
+	lockdep_expect_report();
+	k = kthread_create(long_reader_fn, &r, "rcu-staller");
+	if (!KEXPECT(!IS_ERR(k)))
+		goto out;
+	kthread_bind(k, last_active_cpu());
+	wake_up_process(k);
+	KEXPECT(wait_until(READ_ONCE(r.started)));
+	KEXPECT(wait_until(poll_state_synchronize_rcu(r.cookie)));
+	KEXPECT_EQ(READ_ONCE(r.finished), 1);
+	kthread_stop(k);
+out:
+	rep = lockdep_expect_end();
+	rcu_set_stall_timeout_ms(old_timeout);
+	KASSERT(rep != NULL);
+	KEXPECT(strstr(rep, "WARNING: RCU grace period stall") != NULL);
+	KEXPECT(strstr(rep, "CPUs without a quiescent state:") != NULL);
 }
 
 #endif /* CONFIG_LOCKDEP */

@@ -56,6 +56,12 @@ typedef void (*rcu_callback_t)(struct rcu_head *head);
  */
 struct rcu_reader {
 	int nesting;
+	/*
+	 * The running grace period waits for this CPU: the next outermost
+	 * rcu_read_unlock() reports the quiescent state at once. Set by the
+	 * GP start, cleared by this CPU's report (both under the GP lock).
+	 */
+	bool need_qs;
 } __aligned(64);	/* a cache line each: CPUs' readers do not share lines */
 extern struct rcu_reader rcu_readers[NR_CPUS];
 
@@ -67,6 +73,7 @@ static __always_inline void rcu_read_lock(void)
 }
 
 void rcu_read_unlock_underflow(void);
+void rcu_read_unlock_special(void);
 
 static __always_inline void rcu_read_unlock(void)
 {
@@ -74,6 +81,12 @@ static __always_inline void rcu_read_unlock(void)
 	if (unlikely(--rcu_readers[smp_processor_id()].nesting < 0))
 		rcu_read_unlock_underflow();
 	preempt_enable();
+	/*
+	 * A CPU running reader after reader would rarely be caught by a tick
+	 * between two sections: report right here when a GP waits for us.
+	 */
+	if (unlikely(READ_ONCE(rcu_readers[smp_processor_id()].need_qs)))
+		rcu_read_unlock_special();
 }
 
 /* Inside rcu_read_lock()/rcu_read_unlock() on this CPU. */

@@ -175,6 +175,8 @@ static void rcu_gp_advance(void)
 				mask |= 1ULL << cpu;
 		smp_mb();
 		if (mask) {
+			for_each_cpu(cpu, ((cpumask_t){ mask }))
+				WRITE_ONCE(rcu_readers[cpu].need_qs, true);
 			WRITE_ONCE(rcu_state.qsmask, mask);
 			return;
 		}
@@ -218,6 +220,7 @@ static void rcu_qs(void)
 	smp_mb();
 	spin_lock(&rcu_state.lock);
 	if (rcu_state.qsmask & bit) {
+		WRITE_ONCE(rcu_readers[smp_processor_id()].need_qs, false);
 		WRITE_ONCE(rcu_state.qsmask, rcu_state.qsmask & ~bit);
 		if (!rcu_state.qsmask) {
 			rcu_gp_end();
@@ -225,6 +228,22 @@ static void rcu_qs(void)
 		}
 	}
 	spin_unlock(&rcu_state.lock);
+}
+
+/*
+ * The outermost rcu_read_unlock() on a CPU the GP waits for. Preemption
+ * is back on, so unless the caller is inside some other non-preemptible
+ * region (then it is not a QS yet), whatever CPU we are on now is in a QS.
+ */
+void rcu_read_unlock_special(void)
+{
+	unsigned long flags;
+
+	if (preempt_count() || irqs_disabled())
+		return;
+	flags = local_irq_save();
+	rcu_qs();
+	local_irq_restore(flags);
 }
 
 /* ---- callback lists ---- */
@@ -469,6 +488,26 @@ static void rcu_check_stall(void)
 #endif
 }
 
+/*
+ * The tick interrupted non-preemptible code on a CPU the GP has waited
+ * for for a while (RCU_FORCE_QS_NS): ask for a reschedule, so the CPU
+ * passes through schedule() (a QS, even if it picks the same task) as
+ * soon as the code enables preemption again. Covers CPUs that spend
+ * nearly all their time with preemption off, where no tick lands outside.
+ */
+#define RCU_FORCE_QS_NS (30 * NSEC_PER_MSEC)
+
+static void rcu_force_qs(void)
+{
+	u64 bit = 1ULL << smp_processor_id();
+
+	if (!(READ_ONCE(rcu_state.qsmask) & bit) ||
+	    (s64)(ktime_get_ns() - READ_ONCE(rcu_state.gp_start_ns)) < (s64)RCU_FORCE_QS_NS)
+		return;
+	/* This CPU's own flag, set from its own tick: what the scheduler's tick does too. */
+	this_cpu_write(need_resched, true);
+}
+
 void rcu_sched_clock_irq(int user)
 {
 	struct rcu_data *rdp = this_rdp();
@@ -482,6 +521,8 @@ void rcu_sched_clock_irq(int user)
 	 */
 	if (user || preempt_count() == HARDIRQ_OFFSET)
 		rcu_qs();
+	else
+		rcu_force_qs();
 	rcu_cbs_advance(rdp);
 	k = READ_ONCE(rdp->kthread);
 	if (k && !cbl_empty(&rdp->done))

@@ -7,6 +7,8 @@
  * and re-checks after taking it again.
  */
 #include <kestrel/fdtable.h>
+#include <kestrel/filelock.h>
+#include <kestrel/sched.h>
 #include <kestrel/slab.h>
 #include <kestrel/string.h>
 #include "contract.h"
@@ -200,6 +202,8 @@ int filp_close(struct file *filp, fl_owner_t id)
 
 	if (filp->f_op && filp->f_op->flush && (filp->f_mode & FMODE_OPENED))
 		err = vfs_call_flush(filp);
+	/* POSIX: closing any descriptor drops the owner's record locks on the file. */
+	locks_remove_posix(filp, id);
 	fput(filp);
 	return err;
 }
@@ -367,6 +371,61 @@ static long setfl(struct file *filp, unsigned long arg)
 	return 0;
 }
 
+/*
+ * F_GETLK/F_SETLK/F_SETLKW: POSIX record locks of fs/locks.c. The owner
+ * is the descriptor table (a process, once processes exist), so every
+ * descriptor of it shares the locks, as POSIX says.
+ */
+static long fcntl_posix_lock(struct file *f, unsigned int cmd, struct flock *l)
+{
+	struct file_lock *fl;
+	long err;
+
+	if (!l)
+		return -EFAULT;
+	fl = locks_alloc_lock();
+	if (!fl)
+		return -ENOMEM;
+	err = flock_to_posix_lock(f, fl, l);
+	if (err)
+		goto out;
+	fl->c.flc_owner = current_files();
+	if (cmd == F_GETLK) {
+		if (l->l_type != F_RDLCK && l->l_type != F_WRLCK) {
+			err = -EINVAL;
+			goto out;
+		}
+		err = vfs_test_lock(f, fl);
+		if (!err) {
+			if (fl->c.flc_type == F_UNLCK)
+				l->l_type = F_UNLCK;
+			else
+				posix_lock_to_flock(l, fl);
+		}
+		goto out;
+	}
+	switch (l->l_type) {
+	case F_RDLCK:
+		err = (f->f_mode & FMODE_READ) ? 0 : -EBADF;
+		break;
+	case F_WRLCK:
+		err = (f->f_mode & FMODE_WRITE) ? 0 : -EBADF;
+		break;
+	case F_UNLCK:
+		break;
+	default:
+		err = -EINVAL;
+	}
+	if (err)
+		goto out;
+	if (cmd == F_SETLKW)
+		fl->c.flc_flags |= FL_SLEEP;
+	err = locks_lock_file_wait(f, fl);
+out:
+	locks_free_lock(fl);
+	return err;
+}
+
 long ksys_fcntl(unsigned int fd, unsigned int cmd, unsigned long arg)
 {
 	struct file *f = fget(fd);
@@ -398,8 +457,7 @@ long ksys_fcntl(unsigned int fd, unsigned int cmd, unsigned long arg)
 	case F_GETLK:
 	case F_SETLK:
 	case F_SETLKW:
-		/* POSIX record locks: fs/locks.c (the locks helper) plugs in here. */
-		err = -ENOSYS;
+		err = fcntl_posix_lock(f, cmd, (struct flock *)arg);
 		break;
 	default:
 		err = -EINVAL;

@@ -8,6 +8,7 @@
  * directly (no RCU needed).
  */
 #include <kestrel/dcache.h>
+#include <kestrel/filelock.h>
 #include <kestrel/mount.h>
 #include <kestrel/slab.h>
 #include <kestrel/string.h>
@@ -56,6 +57,8 @@ static void __fput(struct file *file)
 	struct inode *inode = file->f_inode;
 
 	might_sleep();
+	if (file->f_mode & FMODE_OPENED)
+		locks_remove_file(file);	/* its flock locks and leases (fs/locks.c) */
 	if ((file->f_mode & FMODE_OPENED) && file->f_op && file->f_op->release)
 		vfs_call_release(inode, file);
 	if ((file->f_mode & FMODE_OPENED) && (file->f_mode & FMODE_WRITE) && inode)

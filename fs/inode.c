@@ -21,6 +21,7 @@
  */
 #include <kestrel/atomic.h>
 #include <kestrel/dcache.h>
+#include <kestrel/filelock.h>
 #include <kestrel/pagemap.h>
 #include <kestrel/rculist.h>
 #include <kestrel/sched.h>
@@ -136,6 +137,7 @@ static void destroy_inode(struct inode *inode)
 	const struct super_operations *ops = inode->i_sb->s_op;
 
 	WARN_ON(!list_empty(&inode->i_dentry));
+	locks_free_lock_context(inode);	/* fs/locks.c: the lock lists of this inode */
 	atomic_long_dec(&nr_inodes);
 	if (ops->destroy_inode) {
 		vfs_call_destroy_inode(inode);

@@ -8,6 +8,7 @@
  */
 #include <kestrel/cred.h>
 #include <kestrel/errno.h>
+#include <kestrel/filelock.h>
 #include <kestrel/slab.h>
 #include <kestrel/string.h>
 #include <kestrel/xattr.h>
@@ -585,5 +586,30 @@ KTEST(vfs, xattrs)
 	KEXPECT_EQ(ksys_removexattr("/f", "user.color"), 0);
 	KEXPECT_EQ(ksys_removexattr("/f", "user.color"), -ENODATA);
 	KEXPECT_EQ(ksys_setxattr("/f", "user.x", "1", 1, 4), -EINVAL);
+	ENV_END();
+}
+
+KTEST(vfs, fcntl_record_locks)
+{
+	struct flock l = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 10 };
+	long fd, ro;
+
+	ENV_BEGIN();
+	fd = ksys_open("/f", O_CREAT | O_RDWR, 0644);
+	KEXPECT_EQ(ksys_fcntl(fd, F_SETLK, (unsigned long)&l), 0);
+	l.l_type = F_WRLCK;
+	KEXPECT_EQ(ksys_fcntl(fd, F_GETLK, (unsigned long)&l), 0);
+	KEXPECT_EQ(l.l_type, F_UNLCK);	/* our own lock never conflicts with us */
+	ro = ksys_open("/f", O_RDONLY, 0);
+	l.l_type = F_WRLCK;
+	KEXPECT_EQ(ksys_fcntl(ro, F_SETLK, (unsigned long)&l), -EBADF);	/* not open for writing */
+	l.l_type = 7;
+	KEXPECT_EQ(ksys_fcntl(fd, F_SETLK, (unsigned long)&l), -EINVAL);
+	l.l_type = F_UNLCK;
+	KEXPECT_EQ(ksys_fcntl(fd, F_SETLKW, (unsigned long)&l), 0);
+	l.l_type = F_RDLCK;
+	KEXPECT_EQ(ksys_fcntl(ro, F_SETLK, (unsigned long)&l), 0);
+	ksys_close(ro);	/* closing any descriptor drops the owner's locks */
+	ksys_close(fd);
 	ENV_END();
 }

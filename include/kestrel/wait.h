@@ -107,17 +107,19 @@ static inline bool waitqueue_active(wait_queue_head_t *wq_head)
 	return !list_empty(&wq_head->head);
 }
 
-#define __wait_event(wq_head, condition)                                        \
+#define ___wait_event(wq_head, condition, state)                                 \
 	do {                                                                    \
 		DEFINE_WAIT(__wq_entry);                                        \
 		for (;;) {                                                      \
-			prepare_to_wait(&(wq_head), &__wq_entry, TASK_UNINTERRUPTIBLE); \
+			prepare_to_wait(&(wq_head), &__wq_entry, (state));      \
 			if (condition)                                          \
 				break;                                          \
 			schedule();                                             \
 		}                                                               \
 		finish_wait(&(wq_head), &__wq_entry);                           \
 	} while (0)
+
+#define __wait_event(wq_head, condition) ___wait_event(wq_head, condition, TASK_UNINTERRUPTIBLE)
 
 /* Sleep until condition is true (tested again after every wake-up). */
 #define wait_event(wq_head, condition)              \
@@ -126,6 +128,19 @@ static inline bool waitqueue_active(wait_queue_head_t *wq_head)
 		if (condition)                      \
 			break;                      \
 		__wait_event(wq_head, condition);   \
+	} while (0)
+
+/*
+ * The same, for a thread idly waiting for work (a worker, a daemon): it
+ * sleeps in TASK_INTERRUPTIBLE, so the hung-task detector, which looks
+ * at TASK_UNINTERRUPTIBLE sleepers, does not take it for blocked.
+ */
+#define wait_event_idle(wq_head, condition)                                     \
+	do {                                                                    \
+		might_sleep();                                                  \
+		if (condition)                                                  \
+			break;                                                  \
+		___wait_event(wq_head, condition, TASK_INTERRUPTIBLE);          \
 	} while (0)
 
 #define __wait_event_timeout(wq_head, condition, timeout)                       \

@@ -142,7 +142,7 @@ static void check_task(struct task_struct *p, void *arg)
 
 	if (READ_ONCE(p->state) != TASK_UNINTERRUPTIBLE || READ_ONCE(p->on_rq) || !limit)
 		return;
-	if (now - READ_ONCE(p->sleep_start) < limit || nr_reports == MAX_HUNG_REPORTS)
+	if ((s64)(now - READ_ONCE(p->sleep_start)) < (s64)limit || nr_reports == MAX_HUNG_REPORTS)
 		return;
 	if (!already_reported(p) && !idle_worker(p))
 		report_hung(p, now - p->sleep_start);

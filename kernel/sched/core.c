@@ -464,8 +464,14 @@ static void __schedule(bool preempt)
 
 	if (prev != rq->idle) {
 		if (!preempt && prev->state != TASK_RUNNING) {
-			prev->on_rq = 0;	/* asleep (or dead) */
-			prev->sleep_start = prev->exec_start;	/* now: update_curr set it */
+			/*
+			 * sleep_start first: a reader (hung-task check) that sees
+			 * on_rq == 0 then sees this sleep's start (x86 keeps
+			 * stores in order; the reader reads on_rq first).
+			 */
+			WRITE_ONCE(prev->sleep_start, prev->exec_start);	/* now */
+			barrier();
+			WRITE_ONCE(prev->on_rq, 0);	/* asleep (or dead) */
 			rq->nr_running--;
 		} else if (cpumask_test_cpu(rq->cpu, prev->cpus_allowed)) {
 			enqueue_task(rq, prev);
@@ -817,7 +823,15 @@ struct task_struct *task_alloc(const char *comm, int (*fn)(void *), void *data)
 __noreturn void do_exit(int code)
 {
 	struct task_struct *me = current;
+	unsigned int count = preempt_count();
 
+	if (unlikely(count)) {
+		/* Left a spinlock held or preemption off: this CPU would never preempt again. */
+		printk(KERN_ERR "BUG: %s/%d exited with preempt_count %#x\n", me->comm, me->pid,
+		       count);
+		dump_stack();
+		__preempt_count_sub(count & PREEMPT_MASK);
+	}
 	me->flags |= PF_EXITING;
 	me->exit_code = code;
 	kthread_exit_notify(me);

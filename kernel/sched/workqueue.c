@@ -159,7 +159,8 @@ static int worker_thread(void *arg)
 	for (;;) {
 		struct work_struct *w;
 
-		wait_event(wq->more_work, !list_empty(&wq->worklist) || kthread_should_stop());
+		/* Idle, not blocked: TASK_INTERRUPTIBLE (see wait_event_idle). */
+		wait_event_idle(wq->more_work, !list_empty(&wq->worklist) || kthread_should_stop());
 		spin_lock_irqsave(&wq->lock, flags);
 		if (list_empty(&wq->worklist)) {
 			spin_unlock_irqrestore(&wq->lock, flags);

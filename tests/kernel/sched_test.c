@@ -17,6 +17,7 @@
 #include <kestrel/string.h>
 #include <kestrel/time.h>
 #include <kestrel/timer.h>
+#include <kestrel/vmalloc.h>
 #include <kestrel/wait.h>
 #include <kestrel/workqueue.h>
 
@@ -101,6 +102,7 @@ KTEST(sched, thread_runs_and_exits)
 {
 	unsigned int before = nr_tasks();
 	struct task_struct *k;
+	void *stack;
 	int flag = 0;
 
 	k = kthread_create(set_flag_fn, &flag, "t-exit");
@@ -120,7 +122,10 @@ KTEST(sched, thread_runs_and_exits)
 	KEXPECT_EQ(__atomic_load_n(&k->refcount, __ATOMIC_SEQ_CST), 1);
 	KEXPECT_EQ(k->state, TASK_DEAD);
 	KEXPECT(list_empty(&k->tasks));
+	stack = k->stack;
+	KEXPECT(find_vm_area(stack) != NULL);
 	put_task_struct(k);	/* frees stack and task */
+	KEXPECT(find_vm_area(stack) == NULL);
 }
 
 static int loop_until_stop_fn(void *arg)
@@ -128,7 +133,7 @@ static int loop_until_stop_fn(void *arg)
 	int *iterations = arg;
 
 	while (!kthread_should_stop()) {
-		(*iterations)++;
+		WRITE_ONCE(*iterations, *iterations + 1);
 		schedule_timeout_interruptible(1);
 	}
 	return 7;
@@ -140,9 +145,11 @@ KTEST(sched, kthread_stop_waits)
 	struct task_struct *k = kthread_run(loop_until_stop_fn, &iterations, "t-stop");
 
 	KASSERT(!IS_ERR(k));
-	msleep(30);
+	/* Until it runs its loop (a busy host may start it late). */
+	for (int i = 0; i < 4000 && !READ_ONCE(iterations); i++)
+		msleep(5);
+	KEXPECT(READ_ONCE(iterations) > 0);
 	KEXPECT_EQ(kthread_stop(k), 7);
-	KEXPECT(iterations > 0);
 }
 
 KTEST(sched, kthread_stop_never_started)
@@ -386,6 +393,7 @@ KTEST(sched, schedule_timeout_returns_remaining)
 /* ---- preemption and priorities ---- */
 
 struct spin_pair {
+	int a_started;		/* A is in its loop */
 	int b_ran;		/* set by thread B */
 	int a_saw_b;		/* A observed B's store while A was still spinning */
 	struct done done;
@@ -398,6 +406,7 @@ static int spinner_a_fn(void *arg)
 	struct spin_pair *sp = arg;
 	u64 t0 = ktime_get_ns();
 
+	WRITE_ONCE(sp->a_started, 1);
 	/* Never sleeps and never yields: only preemption lets B run on this CPU. */
 	while (!READ_ONCE(sp->b_ran) && ktime_get_ns() - t0 < SPIN_LIMIT_NS)
 		cpu_relax();
@@ -421,7 +430,7 @@ KTEST(sched, busy_thread_is_preempted)
 	unsigned int cpu = last_active_cpu();
 	struct task_struct *a, *b;
 
-	sp.b_ran = sp.a_saw_b = 0;
+	sp.a_started = sp.b_ran = sp.a_saw_b = 0;
 	done_init(&sp.done);
 	a = kthread_create(spinner_a_fn, &sp, "t-spinA");
 	b = kthread_create(setter_b_fn, &sp, "t-setB");
@@ -429,7 +438,9 @@ KTEST(sched, busy_thread_is_preempted)
 	kthread_bind(a, cpu);
 	kthread_bind(b, cpu);
 	wake_up_process(a);
-	msleep(20);	/* A is spinning on cpu now */
+	for (int i = 0; i < 4000 && !READ_ONCE(sp.a_started); i++)
+		msleep(5);
+	KEXPECT(READ_ONCE(sp.a_started));	/* A is spinning on cpu now */
 	wake_up_process(b);
 	KEXPECT(done_wait(&sp.done, 2));
 	KEXPECT_EQ(sp.a_saw_b, 1);
@@ -631,6 +642,7 @@ KTEST(sched, affinity_set_on_running_thread)
 }
 
 struct move_arg {
+	int started;
 	int stop;
 	int target;		/* CPU it was told to move to, or -1 */
 	int arrived;		/* it saw smp_processor_id() == target */
@@ -641,6 +653,7 @@ static int spin_until_moved_fn(void *arg)
 {
 	struct move_arg *m = arg;
 
+	WRITE_ONCE(m->started, 1);
 	/* Spins (never sleeps): only the preemption-time migration can move it. */
 	while (!READ_ONCE(m->stop)) {
 		int target = READ_ONCE(m->target);
@@ -661,14 +674,16 @@ KTEST(sched, affinity_moves_running_thread)
 	unsigned int a = last_active_cpu(), b = 0;
 	struct task_struct *k;
 
-	m.stop = m.arrived = 0;
+	m.started = m.stop = m.arrived = 0;
 	m.target = -1;
 	done_init(&m.done);
 	k = kthread_create(spin_until_moved_fn, &m, "t-move");
 	KASSERT(!IS_ERR(k));
 	kthread_bind(k, a);
 	wake_up_process(k);
-	msleep(20);
+	for (int i = 0; i < 4000 && !READ_ONCE(m.started); i++)
+		msleep(5);
+	KEXPECT(READ_ONCE(m.started));	/* running on a now */
 	if (a == b) {
 		/* One CPU: nowhere to move; just check it runs where bound. */
 		KEXPECT_EQ(task_cpu(k), a);

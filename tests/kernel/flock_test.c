@@ -674,3 +674,137 @@ KTEST(flock, contract_blocking_lease_release_reported)
 	KEXPECT(debug_locks);
 }
 #endif
+
+/* ---- several owners on several CPUs: exclusion holds, nobody is left asleep ---- */
+
+#define LT_THREADS 4
+#define LT_ROUNDS 150
+#define LT_BYTES 64
+
+struct lt_stress {
+	struct file *f;			/* POSIX: one shared open file */
+	struct file *files[LT_THREADS];	/* flock: one open file per thread */
+	atomic_t writer_at[LT_BYTES];	/* who write-locked each byte (0: nobody) */
+	atomic_t readers_at[LT_BYTES];
+	atomic_t violations;
+	atomic_t next_id;
+	struct completion done;
+};
+
+static int lt_posix_stress_thread(void *data)
+{
+	struct lt_stress *s = data;
+	int id = atomic_fetch_add(1, &s->next_id) + 1;
+	u32 seed = 2654435761u * id;
+
+	for (int i = 0; i < LT_ROUNDS; i++) {
+		loff_t start, len;
+		bool write;
+
+		seed = seed * 1103515245 + 12345;
+		start = (seed >> 8) % LT_BYTES;
+		len = 1 + (seed >> 20) % (LT_BYTES - start);
+		write = (seed >> 16) & 1;
+		if (lt_posix(s->f, (fl_owner_t)(long)id, write ? F_WRLCK : F_RDLCK, start, len,
+			     true, NULL)) {
+			atomic_inc(&s->violations);
+			continue;
+		}
+		for (loff_t b = start; b < start + len; b++) {
+			if (write) {
+				if (atomic_xchg(&s->writer_at[b], id) || atomic_read(&s->readers_at[b]))
+					atomic_inc(&s->violations);
+			} else {
+				atomic_inc(&s->readers_at[b]);
+				if (atomic_read(&s->writer_at[b]))
+					atomic_inc(&s->violations);
+			}
+		}
+		if (i % 8 == 0)
+			yield();
+		for (loff_t b = start; b < start + len; b++) {
+			if (write)
+				atomic_set(&s->writer_at[b], 0);
+			else
+				atomic_dec(&s->readers_at[b]);
+		}
+		lt_posix(s->f, (fl_owner_t)(long)id, F_UNLCK, start, len, false, NULL);
+	}
+	complete(&s->done);
+	return 0;
+}
+
+KTEST(flock, posix_stress_several_owners)
+{
+	static struct lt_stress s;
+	long before = locks_nr_allocated();
+	struct inode *inode = lt_inode();
+
+	memset(&s, 0, sizeof(s));
+	init_completion(&s.done);
+	s.f = lt_open(inode, FMODE_READ | FMODE_WRITE);
+	for (int i = 0; i < LT_THREADS; i++)
+		KASSERT(!IS_ERR(kthread_run(lt_posix_stress_thread, &s, "posixstress/%d", i)));
+	for (int i = 0; i < LT_THREADS; i++)
+		KASSERT(wait_for_completion_timeout(&s.done, msecs_to_jiffies(60 * 1000)));
+	KEXPECT_EQ(atomic_read(&s.violations), 0);
+	KEXPECT_EQ(lt_count_lines(lt_proc_locks()), 0);	/* every lock undone */
+	lt_close(s.f);
+	lt_inode_free(inode);
+	KEXPECT_EQ(locks_nr_allocated(), before);
+	KEXPECT(debug_locks);
+}
+
+static int lt_flock_stress_thread(void *data)
+{
+	struct lt_stress *s = data;
+	int id = atomic_fetch_add(1, &s->next_id);
+	struct file *f = s->files[id];
+
+	for (int i = 0; i < LT_ROUNDS; i++) {
+		bool excl = (i + id) % 3 == 0;
+
+		if (file_flock(f, excl ? LOCK_EX : LOCK_SH)) {
+			atomic_inc(&s->violations);
+			continue;
+		}
+		if (excl) {
+			if (atomic_xchg(&s->writer_at[0], id + 1) || atomic_read(&s->readers_at[0]))
+				atomic_inc(&s->violations);
+		} else {
+			atomic_inc(&s->readers_at[0]);
+			if (atomic_read(&s->writer_at[0]))
+				atomic_inc(&s->violations);
+		}
+		if (i % 4 == 0)
+			yield();
+		if (excl)
+			atomic_set(&s->writer_at[0], 0);
+		else
+			atomic_dec(&s->readers_at[0]);
+		file_flock(f, LOCK_UN);
+	}
+	complete(&s->done);
+	return 0;
+}
+
+KTEST(flock, flock_stress_several_files)
+{
+	static struct lt_stress s;
+	struct inode *inode = lt_inode();
+
+	memset(&s, 0, sizeof(s));
+	init_completion(&s.done);
+	for (int i = 0; i < LT_THREADS; i++)
+		s.files[i] = lt_open(inode, FMODE_READ);
+	for (int i = 0; i < LT_THREADS; i++)
+		KASSERT(!IS_ERR(kthread_run(lt_flock_stress_thread, &s, "flockstress/%d", i)));
+	for (int i = 0; i < LT_THREADS; i++)
+		KASSERT(wait_for_completion_timeout(&s.done, msecs_to_jiffies(60 * 1000)));
+	KEXPECT_EQ(atomic_read(&s.violations), 0);
+	KEXPECT_EQ(lt_count_lines(lt_proc_locks()), 0);
+	for (int i = 0; i < LT_THREADS; i++)
+		lt_close(s.files[i]);
+	lt_inode_free(inode);
+	KEXPECT(debug_locks);
+}

@@ -44,6 +44,7 @@
  * freed after the spinlock is dropped, because ->fl_release_private may
  * sleep for flock and POSIX locks (the spec).
  */
+#include <kestrel/fdtable.h>
 #include <kestrel/filelock.h>
 #include <kestrel/sched.h>
 #include <kestrel/seq_file.h>
@@ -1367,4 +1368,104 @@ int locks_seq_show(struct seq_file *m, void *v)
 	spin_unlock(&file_lock_list_lock);
 	spin_unlock(&blocked_lock_lock);
 	return 0;
+}
+
+/* ============================== system calls ============================== */
+
+/*
+ * The owner of the caller's POSIX locks: its descriptor table, as in
+ * Linux (threads of one process share it; Kestrel's kernel threads all
+ * share init_files until the user-space issue gives processes their own).
+ */
+static fl_owner_t posix_current_owner(void)
+{
+	return current_files();
+}
+
+/* fcntl(fd, F_GETLK, flock). */
+int fcntl_getlk(struct file *filp, unsigned int cmd, struct flock *flock)
+{
+	struct file_lock fl;
+	int error;
+
+	if (flock->l_type != F_RDLCK && flock->l_type != F_WRLCK)
+		return -EINVAL;
+	locks_init_lock(&fl);
+	error = flock_to_posix_lock(filp, &fl, flock);
+	if (error)
+		return error;
+	fl.c.flc_owner = posix_current_owner();
+	error = vfs_test_lock(filp, &fl);
+	if (!error) {
+		if (fl.c.flc_type == F_UNLCK)
+			flock->l_type = F_UNLCK;
+		else
+			posix_lock_to_flock(flock, &fl);
+	}
+	locks_release_private(&fl);
+	return error;
+}
+
+/* fcntl(fd, F_SETLK / F_SETLKW, flock): fd is filp's descriptor (close races). */
+int fcntl_setlk(unsigned int fd, struct file *filp, unsigned int cmd, struct flock *flock)
+{
+	struct file_lock *fl;
+	struct file *f;
+	int error;
+
+	switch (flock->l_type) {
+	case F_RDLCK:
+		if (!(filp->f_mode & FMODE_READ))
+			return -EBADF;
+		break;
+	case F_WRLCK:
+		if (!(filp->f_mode & FMODE_WRITE))
+			return -EBADF;
+		break;
+	case F_UNLCK:
+		break;
+	default:
+		return -EINVAL;
+	}
+	fl = locks_alloc_lock();
+	if (!fl)
+		return -ENOLCK;
+	error = flock_to_posix_lock(filp, fl, flock);
+	if (error)
+		goto out;
+	fl->c.flc_owner = posix_current_owner();
+	if (cmd == F_SETLKW)
+		fl->c.flc_flags |= FL_SLEEP;
+	error = locks_lock_file_wait(filp, fl);
+
+	/*
+	 * A close of fd may have run meanwhile: it removed the owner's locks
+	 * before ours was added, so nobody would remove ours. Undo it.
+	 */
+	if (!error && fl->c.flc_type != F_UNLCK) {
+		f = fget(fd);
+		if (f != filp) {
+			fl->c.flc_type = F_UNLCK;
+			fl->c.flc_flags &= ~FL_SLEEP;
+			locks_lock_file_wait(filp, fl);
+			error = -EBADF;
+		}
+		if (f)
+			fput(f);
+	}
+out:
+	locks_free_lock(fl);
+	return error;
+}
+
+long ksys_flock(unsigned int fd, unsigned int cmd)
+{
+	struct file *f = fget(fd);
+	int error;
+
+	if (!f)
+		return -EBADF;
+	error = file_flock(f, cmd);
+	fput(f);
+	return error;
 }

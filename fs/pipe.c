@@ -22,7 +22,10 @@
  * The sleeps are uninterruptible until Kestrel has signals; then they
  * become interruptible (-ERESTARTSYS), as in Linux.
  */
+#include <kestrel/dcache.h>
+#include <kestrel/fdtable.h>
 #include <kestrel/mm.h>
+#include <kestrel/mount.h>
 #include <kestrel/pipe_fs_i.h>
 #include <kestrel/slab.h>
 #include <kestrel/string.h>
@@ -446,3 +449,171 @@ const struct file_operations pipefifo_fops = {
 	.poll = pipe_poll,
 	.release = pipe_release,
 };
+
+/* ============================== pipefs and pipe(2) ============================== */
+
+/*
+ * Anonymous pipes need an inode too (for fstat, /proc/locks, the file's
+ * path "pipe:[ino]"), but no name in any directory: they get it from
+ * pipefs, a file system mounted once inside the kernel (kern_mount) and
+ * never in the tree. Its dentries are not cached: the last close of both
+ * ends frees the dentry, the inode and the pipe.
+ */
+static struct vfsmount *pipe_mnt;	/* set once by pipe_init() */
+
+static int pipefs_fill_super(struct super_block *s, void *data, int silent)
+{
+	s->s_d_op = &simple_dentry_operations;
+	return simple_fill_super_root(s, PIPEFS_MAGIC, 0700);
+}
+
+static struct dentry *pipefs_mount(struct file_system_type *fs_type, int flags,
+				   const char *dev_name, void *data)
+{
+	return mount_nodev(fs_type, flags, data, pipefs_fill_super);
+}
+
+static struct file_system_type pipe_fs_type = {
+	.name = "pipefs",
+	.mount = pipefs_mount,
+	.kill_sb = kill_anon_super,
+};
+
+int pipe_init(void)
+{
+	int err = register_filesystem(&pipe_fs_type);
+
+	if (err)
+		return err;
+	pipe_mnt = kern_mount(&pipe_fs_type);
+	if (IS_ERR(pipe_mnt)) {
+		err = PTR_ERR(pipe_mnt);
+		pipe_mnt = NULL;
+		unregister_filesystem(&pipe_fs_type);
+	}
+	return err;
+}
+
+/* A pipefs inode with a pipe already open at both ends (one reader, one writer). */
+static struct inode *get_pipe_inode(void)
+{
+	struct inode *inode = new_inode(pipe_mnt->mnt_sb);
+	const struct cred *cred = current_cred();
+	struct pipe_inode_info *pipe;
+
+	if (!inode)
+		return NULL;
+	pipe = alloc_pipe_info();
+	if (!pipe) {
+		iput(inode);
+		return NULL;
+	}
+	inode->i_ino = get_next_ino();
+	inode->i_pipe = pipe;
+	pipe->files = 2;
+	pipe->readers = pipe->writers = 1;
+	inode->i_fop = &pipefifo_fops;
+	inode->i_mode = S_IFIFO | S_IRUSR | S_IWUSR;
+	inode->i_uid = cred->fsuid;
+	inode->i_gid = cred->fsgid;
+	inode->i_atime = inode->i_mtime = inode->i_ctime = current_time(inode);
+	return inode;
+}
+
+/* Give f the pipe's path and make it an opened end. */
+static void pipe_file_setup(struct file *f, const struct path *path, fmode_t mode)
+{
+	struct inode *inode = d_inode(path->dentry);
+
+	f->f_path = *path;
+	path_get(&f->f_path);
+	f->f_inode = inode;
+	f->f_mapping = inode->i_mapping;
+	f->f_op = &pipefifo_fops;
+	f->private_data = inode->i_pipe;
+	f->f_mode = mode | FMODE_OPENED | (mode & FMODE_READ ? FMODE_CAN_READ : 0) |
+		    (mode & FMODE_WRITE ? FMODE_CAN_WRITE : 0);
+	if (mode & FMODE_WRITE)
+		atomic_inc(&inode->i_writecount);	/* __fput drops it */
+}
+
+/* res[0]: the read end, res[1]: the write end; flags: O_NONBLOCK. */
+static int create_pipe_files(struct file **res, int flags)
+{
+	struct inode *inode;
+	struct path path;
+	char name[32];
+	int err = -ENOMEM;
+
+	if (!pipe_mnt)
+		return -ENOSYS;
+	res[0] = alloc_empty_file(O_RDONLY | (flags & O_NONBLOCK), current_cred());
+	if (IS_ERR(res[0]))
+		return PTR_ERR(res[0]);
+	res[1] = alloc_empty_file(O_WRONLY | (flags & O_NONBLOCK), current_cred());
+	if (IS_ERR(res[1])) {
+		err = PTR_ERR(res[1]);
+		goto out_r;
+	}
+	inode = get_pipe_inode();
+	if (!inode)
+		goto out_w;
+	snprintf(name, sizeof(name), "pipe:[%lu]", inode->i_ino);
+	path.dentry = d_alloc_name(pipe_mnt->mnt_root, name);
+	if (!path.dentry) {
+		free_pipe_info(inode->i_pipe);
+		inode->i_pipe = NULL;
+		iput(inode);
+		goto out_w;
+	}
+	d_instantiate(path.dentry, inode);
+	path.mnt = pipe_mnt;
+	pipe_file_setup(res[0], &path, FMODE_READ);
+	pipe_file_setup(res[1], &path, FMODE_WRITE);
+	dput(path.dentry);	/* the two files hold it now */
+	return 0;
+out_w:
+	fput(res[1]);	/* not opened yet: just freed */
+out_r:
+	fput(res[0]);
+	return err;
+}
+
+/* pipe2(2): two descriptors, fd[0] to read and fd[1] to write. */
+int do_pipe2(int *fd, int flags)
+{
+	struct file *files[2] = { NULL, NULL };
+	int error, fdr, fdw;
+
+	if (flags & ~(O_CLOEXEC | O_NONBLOCK))
+		return -EINVAL;
+	error = create_pipe_files(files, flags);
+	if (error)
+		return error;
+	fdr = get_unused_fd_flags(flags);
+	if (fdr < 0) {
+		error = fdr;
+		goto out_files;
+	}
+	fdw = get_unused_fd_flags(flags);
+	if (fdw < 0) {
+		error = fdw;
+		put_unused_fd(fdr);
+		goto out_files;
+	}
+	fd_install(fdr, files[0]);
+	fd_install(fdw, files[1]);
+	fd[0] = fdr;
+	fd[1] = fdw;
+	return 0;
+out_files:
+	fput(files[0]);
+	fput(files[1]);
+	return error;
+}
+
+/* A kernel pointer for now; the user-space issue copies the pair out. */
+long ksys_pipe2(int *fildes, int flags)
+{
+	return do_pipe2(fildes, flags);
+}

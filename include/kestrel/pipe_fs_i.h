@@ -85,5 +85,9 @@ extern const struct file_operations pipefifo_fops;
 unsigned int pipe_nr_bytes(struct pipe_inode_info *pipe);
 /* Live pipe_inode_infos (leak tests). */
 long pipe_nr_allocated(void);
+/* Boot: register and mount pipefs (after vfs_caches_init). */
+int pipe_init(void);
+/* pipe2(2) with kernel pointers: fd[0] reads, fd[1] writes; O_CLOEXEC, O_NONBLOCK. */
+int do_pipe2(int *fd, int flags);
 
 #endif

@@ -459,6 +459,12 @@ long ksys_fcntl(unsigned int fd, unsigned int cmd, unsigned long arg)
 	case F_SETLKW:
 		err = fcntl_posix_lock(f, cmd, (struct flock *)arg);
 		break;
+	case F_SETLEASE:
+		err = file_setlease(f, (int)arg);	/* fs/locks.c */
+		break;
+	case F_GETLEASE:
+		err = fcntl_getlease(f);
+		break;
 	default:
 		err = -EINVAL;
 	}

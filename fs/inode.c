@@ -22,6 +22,7 @@
 #include <kestrel/atomic.h>
 #include <kestrel/dcache.h>
 #include <kestrel/filelock.h>
+#include <kestrel/pipe_fs_i.h>
 #include <kestrel/pagemap.h>
 #include <kestrel/rculist.h>
 #include <kestrel/sched.h>
@@ -594,7 +595,9 @@ void init_special_inode(struct inode *inode, umode_t mode, dev_t rdev)
 	inode->i_mode = mode;
 	if (S_ISCHR(mode) || S_ISBLK(mode))
 		inode->i_rdev = rdev;
-	/* The devtmpfs and pipe helpers set i_fop for their kinds of file. */
+	else if (S_ISFIFO(mode))
+		inode->i_fop = &pipefifo_fops;	/* fs/pipe.c: fifo_open and the pipe ring */
+	/* Devices get their i_fop from the devtmpfs/chrdev helpers. */
 }
 
 void inode_nohighmem(struct inode *inode)

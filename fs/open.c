@@ -12,6 +12,7 @@
 #include <kestrel/dcache.h>
 #include <kestrel/fdtable.h>
 #include <kestrel/mount.h>
+#include <kestrel/filelock.h>
 #include <kestrel/namei.h>
 #include <kestrel/pagemap.h>
 #include "contract.h"
@@ -41,6 +42,13 @@ int vfs_open(const struct path *path, struct file *f)
 		atomic_inc(&inode->i_writecount);
 	f->f_ra.ra_pages = 32;
 	f->f_ra.prev_pos = -1;
+	/* A lease holder is told, and given time, before a conflicting open proceeds. */
+	err = break_lease(inode, f->f_flags);
+	if (err) {
+		if (f->f_mode & FMODE_WRITE)
+			atomic_dec(&inode->i_writecount);
+		return err;
+	}
 	if (f->f_op->open) {
 		err = vfs_call_open(inode, f);
 		if (err) {
@@ -130,6 +138,9 @@ int do_truncate(struct dentry *dentry, loff_t length, unsigned int time_attrs, s
 		attr.ia_file = filp;
 		attr.ia_valid |= ATTR_FILE;
 	}
+	err = break_lease(inode, O_WRONLY);	/* a truncate is a write: leases give way */
+	if (err)
+		return err;
 	inode_lock(inode);
 	err = notify_change(dentry, &attr, NULL);
 	inode_unlock(inode);

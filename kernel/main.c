@@ -14,6 +14,7 @@
 #include <kestrel/kallsyms.h>
 #include <kestrel/fs.h>
 #include <kestrel/ktest.h>
+#include <kestrel/pipe_fs_i.h>
 #include <kestrel/lockdep.h>
 #include <kestrel/locktest.h>
 #include <kestrel/watchdog.h>
@@ -107,6 +108,8 @@ void start_kernel(u32 magic, u32 info_phys)
 	rcu_init_late();
 	/* The VFS: dentry/inode/file caches, the mount hash (file systems mount after). */
 	vfs_caches_init();
+	/* pipefs, where pipe2() gets its inodes: needs the VFS caches and mounts. */
+	pipe_init();
 
 	/* Character devices (/dev/null, zero, full, random, urandom, kmsg, console). */
 	chr_dev_init();

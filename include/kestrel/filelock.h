@@ -162,10 +162,6 @@ int locks_lock_file_wait(struct file *filp, struct file_lock *fl);
 /* A file system whose ->lock returned FILE_LOCK_DEFERRED reports the outcome here. */
 int locks_grant_deferred(struct file_lock *fl, struct file_lock *conf, int result);
 
-/* fcntl(2)'s lock commands, for ksys_fcntl (owner: current_files()). */
-int fcntl_getlk(struct file *filp, unsigned int cmd, struct flock *flock);
-int fcntl_setlk(unsigned int fd, struct file *filp, unsigned int cmd, struct flock *flock);
-
 /* ---- flock(2) ---- */
 /* flock(2) on an open file: LOCK_SH/LOCK_EX/LOCK_UN, | LOCK_NB. */
 int file_flock(struct file *filp, unsigned int cmd);

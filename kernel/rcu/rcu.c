@@ -70,8 +70,9 @@
 
 static struct rcu_state {
 	/*
-	 * lock protects every change of gp_seq, gp_seq_needed and qsmask
-	 * (they are also read without it: READ_ONCE / acquire). Taken with
+	 * lock protects every change of the fields below up to
+	 * stall_reported, and of every rcu_readers[].need_qs (all are also
+	 * read without it: READ_ONCE / acquire). Taken with
 	 * interrupts off (the tick and interrupt exit take it), and no
 	 * other lock is taken while it is held.
 	 */
@@ -82,7 +83,7 @@ static struct rcu_state {
 	u64 gp_start_ns;		/* when the running GP started */
 	unsigned long stall_reported;	/* gp_seq of the last GP reported as stalled */
 	int wake_waiters;		/* a GP ended since rcu_gp_wq was last woken */
-	bool ticking;			/* a tick has run: waiting for a GP can work */
+	bool ticking;			/* a tick has run (set once) */
 	bool kthreads_ready;		/* rcuc/N exist for every online CPU */
 } rcu_state = {
 	.lock = __SPIN_LOCK_UNLOCKED(rcu_state.lock),
@@ -583,10 +584,10 @@ void synchronize_rcu(void)
 	if (rcu_wait_refused("synchronize_rcu", _RET_IP_))
 		return;
 	/*
-	 * Before the first tick only the boot CPU runs, and the caller is in
-	 * no reader: every reader has ended, which is all a GP means.
+	 * Before the first tick, with only the boot CPU running, the caller
+	 * is in no reader: every reader has ended, which is all a GP means.
 	 */
-	if (!READ_ONCE(rcu_state.ticking))
+	if (!READ_ONCE(rcu_state.ticking) && num_online_cpus() <= 1)
 		return;
 	cookie = start_poll_synchronize_rcu();
 	wait_event(rcu_gp_wq, poll_state_synchronize_rcu(cookie));

@@ -119,6 +119,51 @@ KTEST(rcu, grace_period_with_all_cpus_idle)
 	KEXPECT(wait_until(poll_state_synchronize_rcu(cookie)));
 }
 
+/*
+ * CPUs that are never idle and almost always in a reader (or with
+ * preemption off) must not hold grace periods up: the tick rarely lands
+ * between two sections. 10 s is generous (a GP takes a few ticks); a
+ * CPU that never reports would take the stall timeout (21 s) or forever.
+ */
+static int busy_mode;	/* 0: back-to-back readers, 1: back-to-back preempt-off sections */
+
+static int busy_fn(void *arg)
+{
+	(void)arg;
+	while (!kthread_should_stop()) {
+		for (int i = 0; i < 200; i++) {
+			if (READ_ONCE(busy_mode) == 0) {
+				rcu_read_lock();
+				udelay(20);
+				rcu_read_unlock();
+			} else {
+				preempt_disable();
+				udelay(20);
+				preempt_enable();
+			}
+		}
+	}
+	return 0;
+}
+
+KTEST(rcu, grace_periods_with_busy_cpus)
+{
+	for (int mode = 0; mode < 2; mode++) {
+		struct cpu_threads ct;
+
+		WRITE_ONCE(busy_mode, mode);
+		KASSERT(start_per_cpu(&ct, busy_fn, NULL, "rcu-busy"));
+		msleep(20);	/* they are running */
+		for (int i = 0; i < 3; i++) {
+			u64 t0 = ktime_get_ns();
+
+			synchronize_rcu();
+			KEXPECT(ktime_get_ns() - t0 < 10 * NSEC_PER_SEC);
+		}
+		stop_per_cpu(&ct);
+	}
+}
+
 /* ---- a reader that began before synchronize_rcu() ends before it returns ---- */
 
 struct long_reader {

@@ -14,6 +14,7 @@
 #include <kestrel/kallsyms.h>
 #include <kestrel/fs.h>
 #include <kestrel/ktest.h>
+#include <kestrel/pagemap.h>
 #include <kestrel/pipe_fs_i.h>
 #include <kestrel/lockdep.h>
 #include <kestrel/locktest.h>
@@ -106,6 +107,8 @@ void start_kernel(u32 magic, u32 info_phys)
 	hung_task_init();
 	/* RCU's callback threads rcuc/N, one per online CPU (all are up now). */
 	rcu_init_late();
+	/* The page cache: folio slab, wait table, reclaim shrinker, flusher thread (a kthread). */
+	pagecache_init();
 	/* The VFS: dentry/inode/file caches, the mount hash (file systems mount after). */
 	vfs_caches_init();
 	/* pipefs, where pipe2() gets its inodes: needs the VFS caches and mounts. */

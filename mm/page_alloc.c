@@ -90,7 +90,8 @@ static struct page *take_block(struct zone *z, unsigned int order)
 	return NULL;
 }
 
-struct page *alloc_pages(gfp_t gfp, unsigned int order)
+/* One pass over the zones gfp allows; NULL if none has a block of this order. */
+static struct page *take_block_from_zones(gfp_t gfp, unsigned int order)
 {
 	/* Prefer memory above 4 GiB: keep the low zone for devices that need it. */
 	static const enum zone_type normal_order[] = { ZONE_NORMAL, ZONE_DMA32 };
@@ -99,12 +100,6 @@ struct page *alloc_pages(gfp_t gfp, unsigned int order)
 	int nz = (gfp & __GFP_DMA32) ? 1 : 2;
 	struct page *page = NULL;
 
-	if (order >= MAX_ORDER) {
-		if (!(gfp & __GFP_NOWARN))
-			pr_warn("page allocation failure: order %u is above the largest (%d)\n",
-				order, MAX_ORDER - 1);
-		return NULL;
-	}
 	for (int i = 0; i < nz && !page; i++) {
 		struct zone *z = &zones[zl[i]];
 		unsigned long flags;
@@ -113,6 +108,27 @@ struct page *alloc_pages(gfp_t gfp, unsigned int order)
 		page = take_block(z, order);
 		spin_unlock_irqrestore(&z->lock, flags);
 	}
+	return page;
+}
+
+struct page *alloc_pages(gfp_t gfp, unsigned int order)
+{
+	struct page *page;
+
+	if (order >= MAX_ORDER) {
+		if (!(gfp & __GFP_NOWARN))
+			pr_warn("page allocation failure: order %u is above the largest (%d)\n",
+				order, MAX_ORDER - 1);
+		return NULL;
+	}
+	page = take_block_from_zones(gfp, order);
+	/*
+	 * Slow path: ask the shrinkers (page cache, dcache...) for memory
+	 * and try once more. try_to_free_pages() does nothing where sleeping
+	 * is not allowed (interrupts, spinlocks held).
+	 */
+	if (!page && try_to_free_pages(order, gfp))
+		page = take_block_from_zones(gfp, order);
 	if (!page) {
 		if (!(gfp & __GFP_NOWARN))
 			pr_warn("page allocation failure: order %u, gfp %#x, %lu pages free\n", order,

@@ -24,6 +24,7 @@
 #define MAX_ORDER_NR_PAGES (1UL << (MAX_ORDER - 1))
 
 struct kmem_cache;
+struct folio;
 
 /*
  * One per physical page frame (48 bytes). Which fields mean something
@@ -35,6 +36,7 @@ struct kmem_cache;
  *              first free object and inuse counts objects handed out
  *   PG_large_kmalloc  first page of a kmalloc() above 4 KiB (order is set)
  *   PG_reserved  never given to the allocator (kernel image, firmware, ...)
+ *   (page cache) folio points back at the struct folio describing the page
  * An allocated page has _refcount >= 1; a free or reserved page has 0.
  */
 struct page {
@@ -44,7 +46,10 @@ struct page {
 	u16 inuse;
 	u8 order;			/* free block / allocation order */
 	struct kmem_cache *slab_cache;
-	void *freelist;
+	union {
+		void *freelist;		/* PG_slab */
+		struct folio *folio;	/* page-cache page: its folio (mm/filemap.c) */
+	};
 };
 
 #define PG_buddy (1UL << 0)
@@ -117,6 +122,13 @@ void free_pages(unsigned long addr, unsigned int order);
 #define free_page(addr) free_pages(addr, 0)
 
 unsigned long nr_free_pages(void);
+/*
+ * Direct reclaim (mm/vmscan.c): alloc_pages calls it when no block fits,
+ * then tries once more. It runs the shrinkers (the page cache's clean
+ * folios, the dcache, ...) only where sleeping is allowed and not from
+ * inside another reclaim; returns the number of objects freed.
+ */
+unsigned long try_to_free_pages(unsigned int order, gfp_t gfp);
 /* The smallest order whose block holds size bytes. */
 unsigned int get_order(unsigned long size);
 

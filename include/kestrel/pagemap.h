@@ -21,6 +21,15 @@
  *   PG_referenced accessed since the reclaim scan last looked
  * mapping and index are stable while the folio is locked (truncation
  * clears mapping under the folio lock).
+ *
+ * Tags in mapping->i_pages (xarray marks): PAGECACHE_TAG_DIRTY follows
+ * PG_dirty for file systems that write back (filemap_dirty_folio),
+ * PAGECACHE_TAG_WRITEBACK follows PG_writeback, PAGECACHE_TAG_TOWRITE
+ * marks what a WBC_SYNC_ALL pass must write (so folios dirtied after it
+ * started cannot keep it going forever).
+ *
+ * mm/filemap.c, readahead.c, page-writeback.c, truncate.c and vmscan.c
+ * implement this header; docs/pagecache.md walks through them.
  */
 #ifndef KESTREL_PAGEMAP_H
 #define KESTREL_PAGEMAP_H
@@ -39,6 +48,10 @@ enum folio_flag_bits {
 	PG_error,
 	PG_reclaim,
 };
+
+#define PAGECACHE_TAG_DIRTY XA_MARK_0
+#define PAGECACHE_TAG_WRITEBACK XA_MARK_1
+#define PAGECACHE_TAG_TOWRITE XA_MARK_2
 
 struct folio {
 	unsigned long flags;		/* PG_* bits above */
@@ -85,6 +98,46 @@ void folio_get(struct folio *folio);
 void folio_put(struct folio *folio);
 void *folio_address(const struct folio *folio);
 struct folio *page_folio(struct page *page);
+static inline struct page *folio_page(struct folio *folio, unsigned long n) { (void)n; return folio->page; }
+static inline pgoff_t folio_index(const struct folio *folio) { return folio->index; }
+static inline long folio_nr_pages(const struct folio *folio) { (void)folio; return 1; }
+static inline int folio_ref_count(const struct folio *folio) { return page_count(folio->page); }
+static inline bool folio_test_private(const struct folio *f) { return READ_ONCE(f->flags) & (1UL << PG_private); }
+static inline bool folio_test_lru(const struct folio *f) { return READ_ONCE(f->flags) & (1UL << PG_lru); }
+static inline bool folio_test_referenced(const struct folio *f) { return READ_ONCE(f->flags) & (1UL << PG_referenced); }
+static inline bool folio_test_error(const struct folio *f) { return READ_ONCE(f->flags) & (1UL << PG_error); }
+/* Atomic flag updates (other CPUs change other bits of the same word). */
+static inline void folio_set_flag(struct folio *f, int bit) { __atomic_fetch_or(&f->flags, 1UL << bit, __ATOMIC_SEQ_CST); }
+static inline void folio_clear_flag(struct folio *f, int bit) { __atomic_fetch_and(&f->flags, ~(1UL << bit), __ATOMIC_SEQ_CST); }
+static inline bool folio_test_set_flag(struct folio *f, int bit)
+{
+	return __atomic_fetch_or(&f->flags, 1UL << bit, __ATOMIC_SEQ_CST) & (1UL << bit);
+}
+static inline bool folio_test_clear_flag(struct folio *f, int bit)
+{
+	return __atomic_fetch_and(&f->flags, ~(1UL << bit), __ATOMIC_SEQ_CST) & (1UL << bit);
+}
+/* File-system data hung on a locked folio (buffers): PG_private plus a reference. */
+void folio_attach_private(struct folio *folio, void *data);
+void *folio_detach_private(struct folio *folio);
+static inline void *folio_get_private(const struct folio *folio) { return folio->private; }
+/* A read or write used the folio: reclaim gives it a second chance. */
+void folio_mark_accessed(struct folio *folio);
+/* Truncation: forget the dirty state without writing (folio locked). */
+void folio_cancel_dirty(struct folio *folio);
+void folio_zero_segments(struct folio *folio, size_t start1, size_t end1, size_t start2,
+			 size_t end2);
+
+/* The page-based names ->writepage uses (it gets a struct page). */
+static inline void lock_page(struct page *page) { folio_lock(page_folio(page)); }
+static inline void unlock_page(struct page *page) { folio_unlock(page_folio(page)); }
+static inline bool PageLocked(struct page *page) { return folio_test_locked(page_folio(page)); }
+static inline void set_page_writeback(struct page *page) { folio_start_writeback(page_folio(page)); }
+static inline void end_page_writeback(struct page *page) { folio_end_writeback(page_folio(page)); }
+static inline bool redirty_page_for_writepage(struct writeback_control *wbc, struct page *page)
+{
+	return folio_redirty_for_writepage(wbc, page_folio(page));
+}
 static inline size_t folio_size(const struct folio *folio) { (void)folio; return PAGE_SIZE; }
 static inline loff_t folio_pos(const struct folio *folio) { return (loff_t)folio->index << PAGE_SHIFT; }
 void folio_zero_range(struct folio *folio, size_t offset, size_t length);
@@ -112,7 +165,25 @@ void filemap_remove_folio(struct folio *folio);
 /* Read the folio at index through ->read_folio, waiting for it (a reference on return). */
 struct folio *read_mapping_folio(struct address_space *mapping, pgoff_t index, struct file *file);
 void mapping_set_unevictable(struct address_space *mapping);
+static inline bool mapping_unevictable(const struct address_space *mapping)
+{
+	return READ_ONCE(mapping->flags) & (1UL << AS_UNEVICTABLE);
+}
 void address_space_init_once(struct address_space *mapping);
+/* Record an asynchronous write error for the next fsync (AS_EIO / AS_ENOSPC). */
+void mapping_set_error(struct address_space *mapping, int error);
+
+/* Page-cache counters (for /proc/meminfo and tests), in pages. */
+struct pagecache_stats {
+	unsigned long nr_pages;		/* folios in all mappings */
+	unsigned long nr_dirty;		/* PG_dirty and tagged dirty (writeback will see them) */
+	unsigned long nr_writeback;	/* PG_writeback */
+	unsigned long nr_lru;		/* on the reclaim LRU */
+	unsigned long nr_reclaimed;	/* evicted by reclaim since boot */
+};
+void pagecache_get_stats(struct pagecache_stats *st);
+/* Caches, the folio wait table, the reclaim shrinker and the flusher thread (start_kernel). */
+void pagecache_init(void);
 
 /* ---- read and write paths ---- */
 ssize_t filemap_read(struct kiocb *iocb, struct iov_iter *to, ssize_t already_read);
@@ -135,10 +206,36 @@ void page_cache_sync_readahead(struct address_space *mapping, struct file_ra_sta
 			       struct file *file, pgoff_t index, unsigned long req_count);
 
 /* ---- writeback ---- */
+/*
+ * Periodic writeback (the "flush" kthread): every dirty_writeback_interval_ms
+ * it writes the inodes dirtied more than dirty_expire_interval_ms ago
+ * (defaults 5 s and 30 s, as Linux; boot options writeback_interval_ms=
+ * and dirty_expire_ms=; tests change them at run time).
+ */
+extern unsigned int dirty_writeback_interval_ms;
+extern unsigned int dirty_expire_interval_ms;
+typedef int (*writepage_t)(struct folio *folio, struct writeback_control *wbc, void *data);
+/*
+ * Walk the dirty folios of wbc's range (WBC_SYNC_ALL: those tagged
+ * towrite at the start), lock each, skip the ones that are clean, gone
+ * or under writeback (WBC_SYNC_NONE) or wait for that writeback
+ * (WBC_SYNC_ALL), clear dirty, and hand it to writepage (which must
+ * unlock it). For ->writepages implementations and do_writepages.
+ */
+int write_cache_pages(struct address_space *mapping, struct writeback_control *wbc,
+		      writepage_t writepage, void *data);
+void tag_pages_for_writeback(struct address_space *mapping, pgoff_t start, pgoff_t end);
+/* Throttle a writer when too much of memory is dirty (generic_perform_write). */
+void balance_dirty_pages_ratelimited(struct address_space *mapping);
 int do_writepages(struct address_space *mapping, struct writeback_control *wbc);
 int filemap_fdatawrite(struct address_space *mapping);
 int filemap_fdatawrite_range(struct address_space *mapping, loff_t start, loff_t end);
 int filemap_fdatawait_range(struct address_space *mapping, loff_t start, loff_t end);
+static inline int filemap_fdatawait(struct address_space *mapping)
+{
+	return filemap_fdatawait_range(mapping, 0, MAX_LFS_FILESIZE);
+}
+int filemap_fdatawrite_wbc(struct address_space *mapping, struct writeback_control *wbc);
 int filemap_write_and_wait_range(struct address_space *mapping, loff_t lstart, loff_t lend);
 static inline int filemap_write_and_wait(struct address_space *mapping)
 {
@@ -158,6 +255,17 @@ void truncate_inode_pages_final(struct address_space *mapping);
 void truncate_pagecache(struct inode *inode, loff_t newsize);
 void truncate_setsize(struct inode *inode, loff_t newsize);
 void truncate_pagecache_range(struct inode *inode, loff_t start, loff_t end);
+/* Drop clean, unused folios of [start, end] (no invalidate_lock needed): how many went. */
 unsigned long invalidate_mapping_pages(struct address_space *mapping, pgoff_t start, pgoff_t end);
+/* Drop every folio of [start, end], laundering dirty ones (->launder_folio); -EBUSY if some stayed. */
+int invalidate_inode_pages2_range(struct address_space *mapping, pgoff_t start, pgoff_t end);
+static inline int invalidate_inode_pages2(struct address_space *mapping)
+{
+	return invalidate_inode_pages2_range(mapping, 0, ~0UL);
+}
+
+/* ---- reclaim (mm/vmscan.c) ---- */
+/* Evict up to nr clean, unused folios from the LRU; returns how many were freed. */
+unsigned long shrink_page_cache(unsigned long nr);
 
 #endif

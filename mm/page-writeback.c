@@ -237,6 +237,17 @@ static void check_writepage_result(struct address_space *mapping, struct folio *
 		     mapping->a_ops->writepage, folio->index);
 }
 
+/* A clean folio found through a dirty or towrite tag: drop the tags. */
+static void clear_stale_tags(struct address_space *mapping, struct folio *folio)
+{
+	unsigned long flags;
+
+	xa_lock_irqsave(&mapping->i_pages, flags);
+	if (!folio_test_dirty(folio))
+		__folio_clear_dirty_tag(mapping, folio);
+	xa_unlock_irqrestore(&mapping->i_pages, flags);
+}
+
 int write_cache_pages(struct address_space *mapping, struct writeback_control *wbc,
 		      writepage_t writepage, void *data)
 {
@@ -268,8 +279,8 @@ int write_cache_pages(struct address_space *mapping, struct writeback_control *w
 		folio_lock(folio);
 		if (folio->mapping != mapping || !folio_test_dirty(folio)) {
 			/* Truncated, or someone else wrote it meanwhile. */
-			if (folio->mapping == mapping && tag == PAGECACHE_TAG_TOWRITE)
-				folio_cancel_dirty(folio);	/* just clears the stale tags */
+			if (folio->mapping == mapping)
+				clear_stale_tags(mapping, folio);
 			goto next;
 		}
 		if (folio_test_writeback(folio)) {
@@ -563,8 +574,13 @@ static int flusher_thread(void *unused)
 	for (;;) {
 		bool kupdate;
 
-		wait_event_timeout(flusher_wq, __atomic_load_n(&flusher_kick, __ATOMIC_SEQ_CST),
-				   msecs_to_jiffies(dirty_writeback_interval_ms));
+		DEFINE_WAIT(wait);
+
+		/* An idle sleep (interruptible), not "stuck in D state" for the hung-task check. */
+		prepare_to_wait(&flusher_wq, &wait, TASK_INTERRUPTIBLE);
+		if (!__atomic_load_n(&flusher_kick, __ATOMIC_SEQ_CST))
+			schedule_timeout(msecs_to_jiffies(dirty_writeback_interval_ms));
+		finish_wait(&flusher_wq, &wait);
 		kupdate = !__atomic_exchange_n(&flusher_kick, false, __ATOMIC_SEQ_CST);
 		iterate_supers(flush_sb, &kupdate);
 	}

@@ -7,9 +7,10 @@
  * while it invalidates page cache in truncate / hole punch (so calling
  * ->invalidate_folio): readers fill the cache holding it shared, so none
  * can bring back a folio of the range while it is being emptied.
- * truncate_inode_pages_range() asserts it; truncate_pagecache() (truncate
- * and ftruncate, whose callers hold i_rwsem) and truncate_inode_pages_final()
- * (eviction) take it themselves.
+ * truncate_inode_pages_range() asserts it. ->setattr takes it around
+ * truncate_setsize() (with i_rwsem, also asserted there), ->fallocate
+ * around truncate_pagecache_range(); truncate_inode_pages_final()
+ * (eviction, nobody else uses the inode) takes it itself.
  *
  * For each folio of the range: lock it, wait for writeback in flight,
  * and then
@@ -137,17 +138,13 @@ void truncate_inode_pages_final(struct address_space *mapping)
 
 /*
  * The file is now newsize bytes (i_size already set): drop the cache
- * beyond it and zero the tail of the new last folio. The caller holds
- * i_rwsem; invalidate_lock is taken here.
+ * beyond it and zero the tail of the new last folio. The caller (->setattr,
+ * e.g. simple_setattr) holds i_rwsem and invalidate_lock, both exclusive.
  */
 void truncate_pagecache(struct inode *inode, loff_t newsize)
 {
-	struct address_space *mapping = inode->i_mapping;
-
 	lockdep_assert_held_write(&inode->i_rwsem);
-	filemap_invalidate_lock(mapping);
-	truncate_inode_pages(mapping, newsize);
-	filemap_invalidate_unlock(mapping);
+	truncate_inode_pages(inode->i_mapping, newsize);
 }
 
 void truncate_setsize(struct inode *inode, loff_t newsize)

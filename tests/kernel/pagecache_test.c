@@ -320,6 +320,16 @@ static ssize_t tfs_write(struct tfs *fs, loff_t pos, const void *buf, size_t len
 	return generic_file_write_iter(&kiocb, &iter);
 }
 
+/* truncate(2) as ->setattr does it: i_rwsem, then invalidate_lock, both exclusive. */
+static void tfs_truncate(struct tfs *fs, loff_t size)
+{
+	inode_lock(&fs->inode);
+	filemap_invalidate_lock(fs->inode.i_mapping);
+	truncate_setsize(&fs->inode, size);
+	filemap_invalidate_unlock(fs->inode.i_mapping);
+	inode_unlock(&fs->inode);
+}
+
 /* Write pattern() over [pos, pos + len). */
 static ssize_t tfs_write_pattern(struct tfs *fs, loff_t pos, size_t len, u8 *scratch)
 {
@@ -720,9 +730,7 @@ KTEST(pagecache, truncate_invalidates_and_frees)
 	KEXPECT_EQ(fs->inode.i_mapping->nrpages, 4);
 
 	/* Truncate to 1 page + 100 bytes: folio 1 partly, folios 2 and 3 wholly. */
-	inode_lock(&fs->inode);
-	truncate_setsize(&fs->inode, PAGE_SIZE + 100);
-	inode_unlock(&fs->inode);
+	tfs_truncate(fs, PAGE_SIZE + 100);
 	KEXPECT_EQ(atomic_read(&fs->invalidate_calls), 3);
 	KEXPECT_EQ(atomic_read(&fs->invalidate_whole), 2);
 	KEXPECT_EQ(atomic_read(&fs->free_calls), 2);
@@ -730,9 +738,7 @@ KTEST(pagecache, truncate_invalidates_and_frees)
 	KEXPECT_EQ(i_size_read(&fs->inode), PAGE_SIZE + 100);
 
 	/* Grow again: what was beyond EOF reads as zeros, not as the old data. */
-	inode_lock(&fs->inode);
-	truncate_setsize(&fs->inode, 3 * PAGE_SIZE);
-	inode_unlock(&fs->inode);
+	tfs_truncate(fs, 3 * PAGE_SIZE);
 	memset(fs->disk + PAGE_SIZE + 100, 0, 3 * PAGE_SIZE - 100);	/* the fs freed those blocks */
 	KEXPECT_EQ(tfs_read(fs, PAGE_SIZE, buf, 2 * PAGE_SIZE), 2 * PAGE_SIZE);
 	for (size_t i = 0; i < 100; i++)
@@ -841,10 +847,8 @@ KTEST(pagecache, readers_and_truncater)
 		ssize_t n;
 
 		/* Shrink, then grow with a hole: the hole must read as zeros. */
-		inode_lock(&r->fs->inode);
-		truncate_setsize(&r->fs->inode, size);
-		truncate_setsize(&r->fs->inode, full);
-		inode_unlock(&r->fs->inode);
+		tfs_truncate(r->fs, size);
+		tfs_truncate(r->fs, full);
 		n = tfs_read(r->fs, size, buf, full - size);
 		KEXPECT_EQ(n, full - size);
 		for (ssize_t i = 0; i < n; i++)

@@ -18,6 +18,7 @@
 #include <kestrel/atomic.h>
 #include <kestrel/completion.h>
 #include <kestrel/kthread.h>
+#include <kestrel/lockdep.h>
 #include <kestrel/ktest.h>
 #include <kestrel/pagemap.h>
 #include <kestrel/sched.h>
@@ -765,6 +766,29 @@ KTEST(pagecache, truncate_invalidates_and_frees)
 	tfs_destroy(fs);
 	kfree(buf);
 }
+
+#ifdef CONFIG_LOCKDEP
+/* The caller's side of the rule is checked too: truncation without invalidate_lock is reported. */
+KTEST(pagecache, truncate_without_invalidate_lock_reported)
+{
+	struct tfs *fs = tfs_create(&ram_aops, 0, 0);
+	u8 *buf = kmalloc(2 * PAGE_SIZE, GFP_KERNEL);
+	const char *r;
+
+	KASSERT(fs && buf);
+	KEXPECT_EQ(tfs_write_pattern(fs, 0, 2 * PAGE_SIZE, buf), 2 * PAGE_SIZE);
+	lockdep_expect_report();
+	truncate_inode_pages_range(fs->inode.i_mapping, 0, -1);
+	r = lockdep_expect_end();
+	KASSERT(r != NULL);
+	KEXPECT(strstr(r, "invalidate_lock") != NULL);
+	KEXPECT(strstr(r, "held for write") != NULL);
+	KEXPECT_EQ(fs->inode.i_mapping->nrpages, 0);
+	KEXPECT(debug_locks);
+	tfs_destroy(fs);
+	kfree(buf);
+}
+#endif
 
 KTEST(pagecache, invalidate_launders_dirty)
 {

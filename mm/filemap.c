@@ -445,6 +445,7 @@ void pagecache_get_stats(struct pagecache_stats *st)
 static int filemap_update_folio(struct file *file, struct address_space *mapping,
 				struct folio *folio)
 {
+	unsigned int nofs = memalloc_nofs_save();	/* ->read_folio allocates under invalidate_lock */
 	int err = 0;
 
 	filemap_invalidate_lock_shared(mapping);
@@ -463,6 +464,7 @@ static int filemap_update_folio(struct file *file, struct address_space *mapping
 		}
 	}
 	filemap_invalidate_unlock_shared(mapping);
+	memalloc_nofs_restore(nofs);
 	return err;
 }
 
@@ -477,12 +479,14 @@ static struct folio *filemap_create_read_folio(struct file *file, struct address
 					       pgoff_t index)
 {
 	struct folio *folio;
+	unsigned int nofs;
 	int err;
 
 	folio = filemap_alloc_folio(mapping->gfp_mask, 0);
 	if (!folio)
 		return ERR_PTR(-ENOMEM);
 	folio->flags |= 1UL << PG_locked;
+	nofs = memalloc_nofs_save();	/* ->read_folio allocates under invalidate_lock */
 	filemap_invalidate_lock_shared(mapping);
 	if ((loff_t)index << PAGE_SHIFT >= i_size_read(mapping->host)) {
 		err = -ERANGE;
@@ -493,6 +497,7 @@ static struct folio *filemap_create_read_folio(struct file *file, struct address
 		goto fail;
 	err = vfs_call_read_folio(mapping, file, folio);
 	filemap_invalidate_unlock_shared(mapping);
+	memalloc_nofs_restore(nofs);
 	if (!err) {
 		folio_wait_locked(folio);
 		if (!folio_test_uptodate(folio))
@@ -505,6 +510,7 @@ static struct folio *filemap_create_read_folio(struct file *file, struct address
 	return folio;
 fail:
 	filemap_invalidate_unlock_shared(mapping);
+	memalloc_nofs_restore(nofs);
 	folio->flags &= ~(1UL << PG_locked);
 	folio_put(folio);
 	return ERR_PTR(err);

@@ -26,6 +26,7 @@
  */
 #include <kestrel/fs.h>
 #include <kestrel/pagemap.h>
+#include <kestrel/sched.h>
 #include "../fs/contract.h"
 #include "pagecache_internal.h"
 
@@ -89,6 +90,8 @@ void page_cache_ra_unbounded(struct address_space *mapping, struct file *file,
 	struct readahead_control ractl = {
 		.file = file, .mapping = mapping, .ra = ra, ._index = index,
 	};
+	/* Allocations under invalidate_lock must not reclaim through file systems. */
+	unsigned int nofs = memalloc_nofs_save();
 
 	filemap_invalidate_lock_shared(mapping);
 	for (unsigned long i = 0; i < nr; i++) {
@@ -117,6 +120,7 @@ void page_cache_ra_unbounded(struct address_space *mapping, struct file *file,
 	}
 	read_pages(&ractl);
 	filemap_invalidate_unlock_shared(mapping);
+	memalloc_nofs_restore(nofs);
 }
 
 static bool ra_sequential(const struct file_ra_state *ra, pgoff_t index)

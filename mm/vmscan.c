@@ -15,6 +15,9 @@
  * The reclaimer registers as a shrinker ("pagecache"), so the allocator's
  * direct reclaim (try_to_free_pages, called by alloc_pages when no block
  * fits) evicts folios along with the dcache's and other caches' objects.
+ * A task inside a file system (PF_MEMALLOC_NOFS) reclaims only folios
+ * without private data: ->release_folio, or the dcache shrinker evicting
+ * an inode, could need locks that task holds.
  *
  * lru_lock protects the list, PG_lru and nr_lru_pages. A folio on the
  * list always still holds the cache's reference (filemap_remove_folio
@@ -76,7 +79,7 @@ void folio_mark_accessed(struct folio *folio)
  * and ours must be the only ones (plus the private data's), checked
  * again under xa_lock, where lookups take theirs.
  */
-static bool evict_folio(struct folio *folio)
+static bool evict_folio(struct folio *folio, bool may_enter_fs)
 {
 	struct address_space *mapping;
 	bool evicted = false;
@@ -88,7 +91,7 @@ static bool evict_folio(struct folio *folio)
 	    mapping_unevictable(mapping))
 		goto out;
 	if (folio_test_private(folio)) {
-		if (!mapping->a_ops || !mapping->a_ops->release_folio ||
+		if (!may_enter_fs || !mapping->a_ops || !mapping->a_ops->release_folio ||
 		    !vfs_call_release_folio(mapping, folio, 0))
 			goto out;
 	}
@@ -115,7 +118,7 @@ out:
 	return evicted;
 }
 
-unsigned long shrink_page_cache(unsigned long nr)
+static unsigned long __shrink_page_cache(unsigned long nr, bool may_enter_fs)
 {
 	unsigned long freed = 0, scanned = 0, budget;
 	unsigned long flags;
@@ -135,7 +138,7 @@ unsigned long shrink_page_cache(unsigned long nr)
 		list_move(&folio->lru, &lru_list);
 		folio_get(folio);
 		spin_unlock_irqrestore(&lru_lock, flags);
-		if (evict_folio(folio))
+		if (evict_folio(folio, may_enter_fs))
 			freed++;
 		folio_put(folio);
 		spin_lock_irqsave(&lru_lock, flags);
@@ -144,6 +147,11 @@ unsigned long shrink_page_cache(unsigned long nr)
 	if (freed)
 		atomic_long_add(freed, &nr_reclaimed_pages);
 	return freed;
+}
+
+unsigned long shrink_page_cache(unsigned long nr)
+{
+	return __shrink_page_cache(nr, true);
 }
 
 static unsigned long pagecache_count(struct shrinker *s)
@@ -179,7 +187,15 @@ unsigned long try_to_free_pages(unsigned int order, gfp_t gfp)
 		return 0;
 	if (!mutex_trylock(&reclaim_mutex))
 		return 0;
-	freed = shrink_slab(32UL << order);
+	/*
+	 * Inside a file system (PF_MEMALLOC_NOFS, e.g. readahead holding
+	 * invalidate_lock): no shrinkers, which may evict inodes and take
+	 * that file system's locks; only folios freed without its help.
+	 */
+	if (current->flags & PF_MEMALLOC_NOFS)
+		freed = __shrink_page_cache(32UL << order, false);
+	else
+		freed = shrink_slab(32UL << order);
 	mutex_unlock(&reclaim_mutex);
 	return freed;
 }

@@ -47,6 +47,7 @@
 #define PF_IDLE 0x0002		/* a CPU's idle task */
 #define PF_EXITING 0x0004	/* in do_exit() */
 #define PF_WQ_WORKER 0x0020	/* a workqueue worker */
+#define PF_MEMALLOC_NOFS 0x00040000	/* allocations must not reclaim through file systems */
 #define PF_KTHREAD 0x00200000	/* a kernel thread */
 
 #define TASK_COMM_LEN 16
@@ -222,5 +223,26 @@ void sched_tick(void);
  * need_resched is set.
  */
 void irqentry_exit_cond_resched(struct pt_regs *regs);
+
+/*
+ * A scope in which the current task's allocations must not recurse into
+ * file systems through reclaim (it holds a file system's locks, e.g.
+ * invalidate_lock while reading a file in): mm/vmscan.c then only drops
+ * folios it can free without calling a file system. Only the task
+ * itself changes its flags.
+ *	unsigned int nofs = memalloc_nofs_save(); ... memalloc_nofs_restore(nofs);
+ */
+static inline unsigned int memalloc_nofs_save(void)
+{
+	unsigned int old = current->flags & PF_MEMALLOC_NOFS;
+
+	current->flags |= PF_MEMALLOC_NOFS;
+	return old;
+}
+
+static inline void memalloc_nofs_restore(unsigned int old)
+{
+	current->flags = (current->flags & ~PF_MEMALLOC_NOFS) | old;
+}
 
 #endif

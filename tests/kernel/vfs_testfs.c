@@ -108,7 +108,7 @@ static void tfs_fault_block(void)
 
 static int tfs_d_hash(const struct dentry *dentry, struct qstr *q)
 {
-	if (READ_ONCE(testfs_faults.hash_blocks))
+	if (xchg(&testfs_faults.hash_blocks, false))	/* once: one report to capture */
 		tfs_fault_block();	/* breaks the spec: ->d_hash may not block */
 	return 0;	/* keep the VFS's hash: only the call is being tested */
 }
@@ -116,7 +116,7 @@ static int tfs_d_hash(const struct dentry *dentry, struct qstr *q)
 static int tfs_d_compare(const struct dentry *dentry, unsigned int len, const char *str,
 			 const struct qstr *name)
 {
-	if (READ_ONCE(testfs_faults.compare_blocks))
+	if (xchg(&testfs_faults.compare_blocks, false))
 		tfs_fault_block();	/* breaks the spec: ->d_compare may not block */
 	return len != name->len || memcmp(str, name->name, len);
 }
@@ -414,7 +414,12 @@ bool vfs_env_begin(struct ktest_ctx *t, struct vfs_env *env)
 		KEXPECT(!"register vfstestfs");
 		return false;
 	}
-	memset(&testfs_faults, 0, sizeof(testfs_faults));
+	{
+		bool use_compare = testfs_faults.use_compare;	/* chosen by the test for this mount */
+
+		memset(&testfs_faults, 0, sizeof(testfs_faults));
+		testfs_faults.use_compare = use_compare;
+	}
 	rcu_barrier();
 	cache_objs(&env->dentry_objs, &env->filp_objs);
 	env->inodes = get_nr_inodes();

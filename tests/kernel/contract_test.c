@@ -1,0 +1,203 @@
+/*
+ * ktests for fs/contract.h (suite contract): the VFS calls each op with
+ * the spec's locks (positive tests count the calls a file system sees),
+ * and a breach is reported (negative tests): an op wrapper called
+ * without its lock, a lock held the wrong way, ->d_compare or ->d_hash
+ * blocking where the spec says they may not, ->free_inode outside an
+ * RCU callback. The expected report is captured
+ * (lockdep_expect_report), so it does not dirty the log.
+ */
+#include <kestrel/lockdep.h>
+#include <kestrel/might_sleep.h>
+#include <kestrel/rcupdate.h>
+#include <kestrel/string.h>
+#include "../../fs/contract.h"
+#include "vfs_testfs.h"
+
+#ifdef CONFIG_LOCKDEP	/* without the validator there is nothing to report */
+
+static bool has(const char *r, const char *s)
+{
+	return r && strstr(r, s);
+}
+
+KTEST(contract, ops_called_as_specified)
+{
+	struct vfs_env env;
+	int put0 = atomic_read(&testfs_counts.put_super);
+	int free0 = atomic_read(&testfs_counts.free_inode);
+	int sync0 = atomic_read(&testfs_counts.sync_fs);
+	int drop0 = atomic_read(&testfs_counts.drop_inode);
+
+	if (!vfs_env_begin(t, &env))
+		return;
+	lockdep_expect_report();
+	KEXPECT_EQ(testfs_write_file("/f", "1", 1), 1);
+	KEXPECT_EQ(ksys_unlink("/f"), 0);	/* last iput: ->drop_inode, ->evict_inode */
+	ksys_sync();				/* ->sync_fs with s_umount shared */
+	KEXPECT(lockdep_expect_end() == NULL);	/* every wrapper's rule held */
+	KEXPECT(atomic_read(&testfs_counts.drop_inode) > drop0);
+	KEXPECT(atomic_read(&testfs_counts.sync_fs) > sync0);
+	vfs_env_end(t, &env);	/* umount: ->put_super; rcu_barrier: ->free_inode */
+	KEXPECT_EQ(atomic_read(&testfs_counts.put_super), put0 + 1);
+	KEXPECT(atomic_read(&testfs_counts.free_inode) >= free0 + 2);	/* the file and the root */
+}
+
+KTEST(contract, lookup_without_i_rwsem_reported)
+{
+	struct vfs_env env;
+	struct dentry *root, *d;
+	const char *r;
+
+	if (!vfs_env_begin(t, &env))
+		return;
+	root = current_fs()->root.dentry;
+	d = d_alloc_name(root, "nolock");
+	KASSERT(d);
+	lockdep_expect_report();
+	vfs_call_lookup(d_inode(root), d, 0);	/* the caller forgot inode_lock_shared */
+	r = lockdep_expect_end();
+	KEXPECT(has(r, "i_mutex_key"));
+	KEXPECT(has(r, "must be held"));
+	d_drop(d);
+	dput(d);
+	vfs_env_end(t, &env);
+}
+
+KTEST(contract, mkdir_with_shared_lock_reported)
+{
+	struct vfs_env env;
+	struct dentry *root, *d;
+	const char *r;
+
+	if (!vfs_env_begin(t, &env))
+		return;
+	root = current_fs()->root.dentry;
+	d = d_alloc_name(root, "shared");
+	KASSERT(d);
+	inode_lock_shared(d_inode(root));
+	lockdep_expect_report();
+	KEXPECT_EQ(vfs_call_mkdir(d_inode(root), d, 0755), 0);	/* ->mkdir needs it exclusive */
+	r = lockdep_expect_end();
+	inode_unlock_shared(d_inode(root));
+	KEXPECT(has(r, "held for write"));
+	/* undo the directory the wrapper let through */
+	inode_lock_nested(d_inode(root), I_MUTEX_PARENT);
+	KEXPECT_EQ(vfs_rmdir(d_inode(root), d), 0);
+	inode_unlock(d_inode(root));
+	dput(d);
+	vfs_env_end(t, &env);
+}
+
+KTEST(contract, drop_inode_without_i_lock_reported)
+{
+	struct vfs_env env;
+	struct inode *inode;
+	const char *r;
+
+	if (!vfs_env_begin(t, &env))
+		return;
+	inode = d_inode(current_fs()->root.dentry);
+	lockdep_expect_report();
+	vfs_call_drop_inode(inode);	/* ->drop_inode is called under i_lock */
+	r = lockdep_expect_end();
+	KEXPECT(has(r, "i_lock_key"));
+	vfs_env_end(t, &env);
+}
+
+static int fake_freed;
+
+static void fake_free_inode(struct inode *inode)
+{
+	fake_freed++;
+}
+
+KTEST(contract, free_inode_outside_rcu_callback_reported)
+{
+	struct inode fake;
+	const char *r;
+
+	memset(&fake, 0, sizeof(fake));
+	fake.free_inode = fake_free_inode;
+	fake_freed = 0;
+	lockdep_expect_report();
+	vfs_call_free_inode(&fake);
+	r = lockdep_expect_end();
+	KEXPECT(has(r, "->free_inode not called from an RCU callback"));
+	KEXPECT_EQ(fake_freed, 1);
+	/* inside the marker it is fine */
+	lockdep_expect_report();
+	vfs_rcu_callback_enter();
+	vfs_call_free_inode(&fake);
+	vfs_rcu_callback_exit();
+	KEXPECT(lockdep_expect_end() == NULL);
+}
+
+KTEST(contract, d_compare_that_blocks_reported)
+{
+	struct vfs_env env;
+	struct stat st;
+	const char *r;
+
+	testfs_faults.use_compare = true;
+	if (!vfs_env_begin(t, &env))
+		return;
+	testfs_faults.use_compare = true;	/* vfs_env_begin reset it; the mount above used it */
+	KEXPECT_EQ(testfs_write_file("/x", "1", 1), 1);
+	testfs_faults.compare_blocks = true;
+	lockdep_expect_report();
+	KEXPECT_EQ(ksys_stat("/x", &st), 0);	/* the dcache compares "x" with ->d_compare */
+	r = lockdep_expect_end();
+	KEXPECT(has(r, "sleeping function called from invalid context"));
+	KEXPECT(!testfs_faults.compare_blocks);	/* it was called */
+	vfs_env_end(t, &env);
+	testfs_faults.use_compare = false;
+}
+
+KTEST(contract, d_hash_that_blocks_reported)
+{
+	struct vfs_env env;
+	struct stat st;
+	const char *r;
+
+	testfs_faults.use_compare = true;
+	if (!vfs_env_begin(t, &env))
+		return;
+	KEXPECT_EQ(ksys_mkdir("/d", 0755), 0);
+	/*
+	 * ->d_hash runs in ref-walk with preemption on: only the
+	 * must-not-block section (nosleep_begin) makes the sleep a report.
+	 */
+	testfs_faults.hash_blocks = true;
+	lockdep_expect_report();
+	KEXPECT_EQ(ksys_stat("/d/y", &st), -ENOENT);
+	r = lockdep_expect_end();
+	KEXPECT(has(r, "sleeping function called from invalid context"));
+	KEXPECT(has(r, "must-not-block: 1"));
+	KEXPECT(has(r, "in_atomic(): 0"));
+	KEXPECT(!in_nosleep_section());
+	vfs_env_end(t, &env);
+	testfs_faults.use_compare = false;
+}
+
+KTEST(contract, nosleep_section_nests)
+{
+	const char *r;
+
+	KEXPECT(!in_nosleep_section());
+	nosleep_begin();
+	nosleep_begin();
+	nosleep_end();
+	KEXPECT(in_nosleep_section());
+	lockdep_expect_report();
+	might_sleep();
+	r = lockdep_expect_end();
+	nosleep_end();
+	KEXPECT(has(r, "must-not-block: 1"));
+	KEXPECT(!in_nosleep_section());
+	lockdep_expect_report();
+	might_sleep();	/* outside: fine */
+	KEXPECT(lockdep_expect_end() == NULL);
+}
+
+#endif

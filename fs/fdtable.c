@@ -376,7 +376,7 @@ static long setfl(struct file *filp, unsigned long arg)
  * is the descriptor table (a process, once processes exist), so every
  * descriptor of it shares the locks, as POSIX says.
  */
-static long fcntl_posix_lock(struct file *f, unsigned int cmd, struct flock *l)
+static long fcntl_posix_lock(unsigned int fd, struct file *f, unsigned int cmd, struct flock *l)
 {
 	struct file_lock *fl;
 	long err;
@@ -421,6 +421,22 @@ static long fcntl_posix_lock(struct file *f, unsigned int cmd, struct flock *l)
 	if (cmd == F_SETLKW)
 		fl->c.flc_flags |= FL_SLEEP;
 	err = locks_lock_file_wait(f, fl);
+	/*
+	 * A close of fd may have run meanwhile: it removed the owner's locks
+	 * before ours was added, and nobody would remove ours. Undo it.
+	 */
+	if (!err && fl->c.flc_type != F_UNLCK) {
+		struct file *now = fget(fd);
+
+		if (now != f) {
+			fl->c.flc_type = F_UNLCK;
+			fl->c.flc_flags &= ~FL_SLEEP;
+			locks_lock_file_wait(f, fl);
+			err = -EBADF;
+		}
+		if (now)
+			fput(now);
+	}
 out:
 	locks_free_lock(fl);
 	return err;
@@ -457,7 +473,7 @@ long ksys_fcntl(unsigned int fd, unsigned int cmd, unsigned long arg)
 	case F_GETLK:
 	case F_SETLK:
 	case F_SETLKW:
-		err = fcntl_posix_lock(f, cmd, (struct flock *)arg);
+		err = fcntl_posix_lock(fd, f, cmd, (struct flock *)arg);
 		break;
 	case F_SETLEASE:
 		err = file_setlease(f, (int)arg);	/* fs/locks.c */

@@ -49,6 +49,13 @@ struct pipe_inode_info *alloc_pipe_info(void)
 		return NULL;
 	}
 	pipe->ring_size = PIPE_DEF_BUFFERS;
+	/*
+	 * The open counters start at 1, so a file whose f_version is 0 (any
+	 * pipe end, a FIFO opened normally) never equals w_counter and sees
+	 * EPOLLHUP once the writers are gone; only a FIFO reader opened with
+	 * O_NONBLOCK before any writer records w_counter (see pipe_poll).
+	 */
+	pipe->r_counter = pipe->w_counter = 1;
 	mutex_init(&pipe->mutex);
 	init_waitqueue_head(&pipe->rd_wait);
 	init_waitqueue_head(&pipe->wr_wait);

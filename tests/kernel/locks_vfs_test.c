@@ -11,6 +11,7 @@
 #include <kestrel/pipe_fs_i.h>
 #include <kestrel/string.h>
 
+#include "../../fs/contract.h"
 #include "vfs_testfs.h"
 
 static char lv_buf[2048];
@@ -94,6 +95,7 @@ KTEST(flock, syscalls_flock_fcntl_and_close)
 KTEST(pipe, syscalls_pipe2_and_fifo)
 {
 	long pipes = pipe_nr_allocated(), r, w;
+	struct file *f;
 	struct vfs_env env;
 	struct stat st;
 	char buf[16];
@@ -110,7 +112,12 @@ KTEST(pipe, syscalls_pipe2_and_fifo)
 	KEXPECT_EQ(ksys_lseek(fds[0], 0, SEEK_SET), -ESPIPE);
 	KEXPECT_EQ(ksys_fstat(fds[0], &st), 0);
 	KEXPECT(S_ISFIFO(st.st_mode));
+	f = fget(fds[0]);
+	KASSERT(f != NULL);
+	KEXPECT_EQ(vfs_call_poll(f, NULL) & (EPOLLIN | EPOLLHUP), 0);
 	KEXPECT_EQ(ksys_close(fds[1]), 0);
+	KEXPECT_EQ(vfs_call_poll(f, NULL) & EPOLLHUP, EPOLLHUP);	/* no writer left */
+	fput(f);
 	KEXPECT_EQ(ksys_read(fds[0], buf, sizeof(buf)), 0);	/* EOF */
 	KEXPECT_EQ(ksys_close(fds[0]), 0);
 	KEXPECT_EQ(pipe_nr_allocated(), pipes);

@@ -85,9 +85,11 @@ static inline int vfs_call_d_hash(const struct dentry *parent, struct qstr *name
 }
 
 /*
- * CONTRACT dentry_operations.d_compare | rename_lock: maybe (rcu-walk reads it); d_lock: no | no | vfs_call_d_compare
- * The spec's "rename_lock: yes" means the name may change under the call
- * (the caller validates with d_seq/rename_lock afterwards), not a lock held.
+ * CONTRACT dentry_operations.d_compare | rename_lock: yes (read side: the caller retries); d_lock: no | no | vfs_call_d_compare
+ * The spec's "rename_lock: yes" is the read side: d_lookup runs inside a
+ * rename_lock read section and rcu-walk validates with d_seq and the
+ * rename_lock count afterwards, so the name may change under the call and
+ * the caller retries. No lock a reader could assert is held.
  */
 static inline int vfs_call_d_compare(const struct dentry *dentry, unsigned int len,
 				     const char *str, const struct qstr *name)

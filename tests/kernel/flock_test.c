@@ -808,3 +808,38 @@ KTEST(flock, flock_stress_several_files)
 	lt_inode_free(inode);
 	KEXPECT(debug_locks);
 }
+
+KTEST(flock, posix_edeadlk_across_files)
+{
+	static struct lt_waiter w;
+	struct inode *i1 = lt_inode(), *i2 = lt_inode();
+	struct file *f1 = lt_open(i1, FMODE_READ | FMODE_WRITE);
+	struct file *f2 = lt_open(i2, FMODE_READ | FMODE_WRITE);
+	struct task_struct *k;
+
+	/* A holds file 1, B holds file 2, B waits for file 1: A asking for file 2 closes the cycle. */
+	KASSERT_EQ(lt_posix(f1, A, F_WRLCK, 0, 0, false, NULL), 0);
+	KASSERT_EQ(lt_posix(f2, B, F_RDLCK, 0, 0, false, NULL), 0);
+	w = (struct lt_waiter){ .f = f1, .owner = B, .type = F_RDLCK, .start = 100, .len = 1,
+				.result = 1 };
+	init_completion(&w.done);
+	k = kthread_run(lt_posix_waiter, &w, "xfilewait");
+	KASSERT(!IS_ERR(k));
+	KEXPECT(lt_wait_blocked());
+	KEXPECT_EQ(lt_posix(f2, A, F_WRLCK, 5, 1, true, NULL), -EDEADLK);
+	/* Without the sleep flag it is a plain conflict. */
+	KEXPECT_EQ(lt_posix(f2, A, F_WRLCK, 5, 1, false, NULL), -EAGAIN);
+	/* A third owner (in no cycle) shares file 2 with B. */
+	KEXPECT_EQ(lt_posix(f2, P, F_RDLCK, 5, 1, true, NULL), 0);
+	lt_close_fd(f2, P);
+	lt_close_fd(f1, A);
+	KASSERT(wait_for_completion_timeout(&w.done, msecs_to_jiffies(WAIT_SECONDS * 1000)));
+	KEXPECT_EQ(w.result, 0);
+	lt_close_fd(f1, B);
+	lt_close_fd(f2, B);
+	lt_close(f1);
+	lt_close(f2);
+	lt_inode_free(i1);
+	lt_inode_free(i2);
+	KEXPECT(debug_locks);
+}

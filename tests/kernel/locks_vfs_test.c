@@ -6,10 +6,13 @@
  * mknod. vfs_env_end checks that no dentry, inode, file or descriptor
  * leaked.
  */
+#include <kestrel/completion.h>
 #include <kestrel/filelock.h>
+#include <kestrel/kthread.h>
 #include <kestrel/ktest.h>
 #include <kestrel/pipe_fs_i.h>
 #include <kestrel/string.h>
+#include <kestrel/timer.h>
 
 #include "../../fs/contract.h"
 #include "vfs_testfs.h"
@@ -145,6 +148,52 @@ KTEST(pipe, syscalls_pipe2_and_fifo)
 	KEXPECT_EQ(ksys_close(r), 0);
 	KEXPECT_EQ(ksys_unlink("/fifo"), 0);
 	KEXPECT_EQ(pipe_nr_allocated(), pipes);
+	KEXPECT(vfs_env_end(t, &env));
+	KEXPECT(debug_locks);
+}
+
+struct lv_opener {
+	long fd;
+	struct completion done;
+};
+
+static int lv_open_for_write(void *data)
+{
+	struct lv_opener *o = data;
+
+	o->fd = ksys_open("/leased", O_WRONLY, 0);
+	complete(&o->done);
+	return 0;
+}
+
+KTEST(flock, syscalls_open_waits_for_lease_holder)
+{
+	static struct lv_opener o;
+	struct vfs_env env;
+	struct task_struct *k;
+	long fd;
+
+	KASSERT(vfs_env_begin(t, &env));
+	KASSERT_EQ(testfs_write_file("/leased", "x", 1), 1);
+	fd = ksys_open("/leased", O_RDONLY, 0);
+	KASSERT(fd >= 0);
+	KASSERT_EQ(ksys_fcntl(fd, F_SETLEASE, F_RDLCK), 0);
+	/* A writer opens: it waits while the holder is told (F_GETLEASE: give it up). */
+	o = (struct lv_opener){ .fd = -1 };
+	init_completion(&o.done);
+	k = kthread_run(lv_open_for_write, &o, "leaseopen");
+	KASSERT(!IS_ERR(k));
+	for (int i = 0; i < 2000 && ksys_fcntl(fd, F_GETLEASE, 0) != F_UNLCK; i++)
+		msleep(10);
+	KEXPECT_EQ(ksys_fcntl(fd, F_GETLEASE, 0), F_UNLCK);
+	KEXPECT(strstr(lv_proc_locks(), "LEASE  BREAKING  UNLCK") != NULL);
+	msleep(50);
+	KEXPECT(!completion_done(&o.done));
+	KEXPECT_EQ(ksys_fcntl(fd, F_SETLEASE, F_UNLCK), 0);	/* the holder gives way */
+	KASSERT(wait_for_completion_timeout(&o.done, msecs_to_jiffies(20 * 1000)));
+	KEXPECT(o.fd >= 0);
+	KEXPECT_EQ(ksys_close(o.fd), 0);
+	KEXPECT_EQ(ksys_close(fd), 0);
 	KEXPECT(vfs_env_end(t, &env));
 	KEXPECT(debug_locks);
 }

@@ -19,6 +19,7 @@
 #include <kestrel/completion.h>
 #include <kestrel/kthread.h>
 #include <kestrel/lockdep.h>
+#include <kestrel/mount.h>
 #include <kestrel/ktest.h>
 #include <kestrel/pagemap.h>
 #include <kestrel/sched.h>
@@ -988,5 +989,128 @@ KTEST(pagecache, reclaim_while_reading)
 	KEXPECT(atomic_read(&r->fs->read_folio_calls) + atomic_read(&r->fs->readahead_calls) >
 		reads_before);
 	tfs_destroy(r->fs);
+	kfree(buf);
+}
+
+/* ============================== the flusher thread ============================== */
+
+/*
+ * A real super block this time ("pagecachetest", mounted with
+ * kern_mount), so the flusher thread finds it through iterate_supers,
+ * and a hashed inode, so __mark_inode_dirty puts it on s_dirty.
+ */
+static atomic_t flush_writepages, flush_kupdate, flush_write_inode;
+
+static int flush_writepage(struct page *page, struct writeback_control *wbc)
+{
+	atomic_inc(&flush_writepages);
+	if (wbc->for_kupdate)
+		atomic_inc(&flush_kupdate);
+	set_page_writeback(page);
+	unlock_page(page);
+	end_page_writeback(page);
+	return 0;
+}
+
+static const struct address_space_operations flush_aops = {
+	.read_folio = simple_read_folio,
+	.write_begin = simple_write_begin,
+	.write_end = simple_write_end,
+	.dirty_folio = filemap_dirty_folio,
+	.writepage = flush_writepage,
+};
+
+static int flush_write_inode_op(struct inode *inode, struct writeback_control *wbc)
+{
+	atomic_inc(&flush_write_inode);
+	return 0;
+}
+
+static const struct super_operations flush_sops = {
+	.write_inode = flush_write_inode_op,
+	.drop_inode = generic_delete_inode,
+};
+
+static int flush_fill_super(struct super_block *sb, void *data, int silent)
+{
+	sb->s_op = &flush_sops;
+	return simple_fill_super_root(sb, 0x70636673, 0755);
+}
+
+static struct dentry *flush_mount(struct file_system_type *type, int flags, const char *dev,
+				  void *data)
+{
+	return mount_nodev(type, flags, data, flush_fill_super);
+}
+
+static struct file_system_type flush_fs_type = {
+	.name = "pagecachetest",
+	.mount = flush_mount,
+	.kill_sb = kill_litter_super,
+};
+
+KTEST(pagecache, flusher_writes_back_expired_inodes)
+{
+	static struct file file;	/* an open file without a path: enough for the write path */
+	unsigned int old_interval = dirty_writeback_interval_ms;
+	unsigned int old_expire = dirty_expire_interval_ms;
+	struct vfsmount *mnt;
+	struct inode *inode;
+	u8 *buf = kmalloc(2 * PAGE_SIZE, GFP_KERNEL);
+	struct kvec kv = { .iov_base = buf, .iov_len = 2 * PAGE_SIZE };
+	struct kiocb kiocb;
+	struct iov_iter iter;
+	int waited = 0;
+
+	KASSERT(buf != NULL);
+	if (!get_fs_type(flush_fs_type.name))
+		KASSERT_EQ(register_filesystem(&flush_fs_type), 0);
+	mnt = kern_mount(&flush_fs_type);
+	KASSERT(!IS_ERR(mnt));
+	inode = new_inode(mnt->mnt_sb);
+	KASSERT(inode != NULL);
+	inode->i_ino = get_next_ino();
+	inode->i_mode = S_IFREG | 0644;
+	inode->i_mapping->a_ops = &flush_aops;
+	set_nlink(inode, 1);
+	insert_inode_hash(inode);
+	memset(&file, 0, sizeof(file));
+	file.f_inode = inode;
+	file.f_mapping = inode->i_mapping;
+	file.f_op = &tfs_fops;
+	file_ra_state_init(&file.f_ra, inode->i_mapping);
+	atomic_set(&flush_writepages, 0);
+	atomic_set(&flush_kupdate, 0);
+	atomic_set(&flush_write_inode, 0);
+
+	/* Write back whatever has been dirty for 100 ms, looking every 100 ms. */
+	dirty_expire_interval_ms = 100;
+	dirty_writeback_interval_ms = 100;
+	memset(buf, 'f', 2 * PAGE_SIZE);
+	kiocb = (struct kiocb){ .ki_filp = &file, .ki_pos = 0 };
+	iov_iter_kvec(&iter, ITER_SOURCE, &kv, 1, 2 * PAGE_SIZE);
+	KEXPECT_EQ(generic_file_write_iter(&kiocb, &iter), 2 * PAGE_SIZE);
+	KEXPECT(!list_empty(&inode->i_io_list));	/* on the super block's dirty list */
+
+	/* Nobody calls writeback: the flusher must, within its (old) sleep plus ours. */
+	while (atomic_read(&flush_writepages) < 2 && waited < WAIT_MS) {
+		msleep(50);
+		waited += 50;
+	}
+	KEXPECT_EQ(atomic_read(&flush_writepages), 2);
+	KEXPECT_EQ(atomic_read(&flush_kupdate), 2);
+	KEXPECT(!xa_marked(&inode->i_mapping->i_pages, PAGECACHE_TAG_DIRTY));
+	while (!list_empty(&inode->i_io_list) && waited < WAIT_MS) {
+		msleep(50);
+		waited += 50;
+	}
+	KEXPECT(list_empty(&inode->i_io_list));
+	KEXPECT_EQ(atomic_read(&flush_write_inode), 1);	/* the mtime update dirtied it */
+
+	dirty_writeback_interval_ms = old_interval;
+	dirty_expire_interval_ms = old_expire;
+	clear_nlink(inode);
+	iput(inode);
+	kern_unmount(mnt);
 	kfree(buf);
 }

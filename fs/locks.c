@@ -741,8 +741,10 @@ static int locks_try_once(struct file *filp, struct file_lock *fl)
 /*
  * Try; while the answer is "queued" sleep until ->lm_notify says the
  * blocker went (try again) or ->lm_grant brings a file system's verdict.
- * Kestrel has no signals yet, so the sleep is uninterruptible; the
- * signals issue turns it into wait_event_interruptible (-ERESTARTSYS).
+ * A lock may be held for as long as its owner likes, so the sleep is
+ * TASK_INTERRUPTIBLE (wait_event_idle: not a hung task). Kestrel has no
+ * signals yet; the signals issue turns it into wait_event_interruptible
+ * (-ERESTARTSYS), as in Linux.
  */
 int locks_lock_file_wait(struct file *filp, struct file_lock *fl)
 {
@@ -756,8 +758,8 @@ int locks_lock_file_wait(struct file *filp, struct file_lock *fl)
 		error = locks_try_once(filp, fl);
 		if (error != FILE_LOCK_DEFERRED)
 			break;
-		wait_event(fl->c.flc_wait,
-			   smp_load_acquire(&fl->fl_wait_result) != FILE_LOCK_DEFERRED);
+		wait_event_idle(fl->c.flc_wait,
+				smp_load_acquire(&fl->fl_wait_result) != FILE_LOCK_DEFERRED);
 		error = smp_load_acquire(&fl->fl_wait_result);
 		if (error != LOCK_RETRY)
 			break;	/* ->lm_grant's verdict */

@@ -19,8 +19,10 @@
  *   FIFO   open for reading waits for a writer and open for writing waits
  *          for a reader (each wakes the other); O_NONBLOCK: a reader
  *          gets in at once, a writer with no reader gets -ENXIO.
- * The sleeps are uninterruptible until Kestrel has signals; then they
- * become interruptible (-ERESTARTSYS), as in Linux.
+ * Waiting for the other side can last forever and is no bug, so the
+ * sleeps are TASK_INTERRUPTIBLE (wait_event_idle: the hung-task detector
+ * leaves them alone). Kestrel has no signals yet; the signals issue turns
+ * them into wait_event_interruptible (-ERESTARTSYS), as in Linux.
  */
 #include <kestrel/dcache.h>
 #include <kestrel/fdtable.h>
@@ -154,7 +156,7 @@ static ssize_t pipe_read(struct file *filp, char *ubuf, size_t total, loff_t *pp
 			break;
 		}
 		mutex_unlock(&pipe->mutex);
-		wait_event(pipe->rd_wait, pipe_readable(pipe));
+		wait_event_idle(pipe->rd_wait, pipe_readable(pipe));
 		mutex_lock(&pipe->mutex);
 	}
 	mutex_unlock(&pipe->mutex);
@@ -260,7 +262,7 @@ static ssize_t pipe_write(struct file *filp, const char *ubuf, size_t total, lof
 		}
 		mutex_unlock(&pipe->mutex);
 		wake_up(&pipe->rd_wait);	/* readers: there is plenty to read */
-		wait_event(pipe->wr_wait, pipe_writable(pipe));
+		wait_event_idle(pipe->wr_wait, pipe_writable(pipe));
 		mutex_lock(&pipe->mutex);
 	}
 out:
@@ -346,7 +348,7 @@ static void wait_for_partner(struct pipe_inode_info *pipe, unsigned int *cnt)
 
 	while (READ_ONCE(*cnt) == cur) {
 		mutex_unlock(&pipe->mutex);
-		wait_event(pipe->rd_wait, READ_ONCE(*cnt) != cur);
+		wait_event_idle(pipe->rd_wait, READ_ONCE(*cnt) != cur);
 		mutex_lock(&pipe->mutex);
 	}
 }

@@ -245,6 +245,7 @@ KTEST(flock, blocking_exclusive_woken_by_unlock)
 	KEXPECT(strstr(lt_buf, "1: FLOCK  ADVISORY  READ ") != NULL);
 	KEXPECT(strstr(lt_buf, "1: -> FLOCK  ADVISORY  WRITE ") != NULL);
 	KEXPECT(!completion_done(&w.done));
+	KEXPECT_EQ(READ_ONCE(k->state), TASK_INTERRUPTIBLE);	/* not a hung task */
 	KEXPECT_EQ(file_flock(f1, LOCK_UN), 0);
 	KASSERT(wait_for_completion_timeout(&w.done, msecs_to_jiffies(WAIT_SECONDS * 1000)));
 	KEXPECT_EQ(w.result, 0);

@@ -165,6 +165,8 @@ KTEST(pipe, blocking_reader_woken_by_writer_then_eof)
 	KASSERT(!IS_ERR(k));
 	msleep(50);
 	KEXPECT(!completion_done(&rd.done));	/* nothing to read: it sleeps */
+	/* ...interruptibly: waiting for a writer is no hung task. */
+	KEXPECT_EQ(READ_ONCE(k->state), TASK_INTERRUPTIBLE);
 	KEXPECT_EQ(pt_write(w, "xy", 2), 2);
 	KASSERT(wait_for_completion_timeout(&rd.done, msecs_to_jiffies(WAIT_SECONDS * 1000)));
 	KEXPECT_EQ(rd.result, 2);

@@ -8,6 +8,8 @@
  */
 #include <kestrel/printk.h>
 #include <kestrel/serial.h>
+#include <kestrel/spinlock.h>
+#include <kestrel/sysrq.h>
 #include <asm/io.h>
 #include <asm/processor.h>
 
@@ -47,11 +49,58 @@ void serial_putc(char c)
 	outb(uart_base + UART_THR, (u8)c);
 }
 
+/*
+ * Receiving (added with the SysRq keys, kernel/locking/sysrq.c): every
+ * byte from the UART goes through sysrq_input(), which keeps Ctrl-O and
+ * the key after it; the others wait in rx_buf for serial_getc(). The
+ * boot CPU's tick drains the UART into rx_buf (serial_poll), so SysRq
+ * works while nobody reads, and readers lose nothing.
+ */
+#define RX_BUF_SIZE 256
+static DEFINE_SPINLOCK(rx_lock);	/* rx_buf, rx_head, rx_len; sysrq_input's state. irqsave: the tick takes it */
+static u8 rx_buf[RX_BUF_SIZE];
+static unsigned int rx_head, rx_len;	/* oldest byte, bytes waiting */
+
+/* Move what the UART holds into rx_buf (full: the UART keeps the rest). rx_lock held. */
+static void rx_pull(void)
+{
+	while (rx_len < RX_BUF_SIZE && (inb(uart_base + UART_LSR) & LSR_DR)) {
+		u8 c = inb(uart_base + UART_RBR);
+
+		if (sysrq_input(c))
+			continue;
+		rx_buf[(rx_head + rx_len++) % RX_BUF_SIZE] = c;
+	}
+}
+
+void serial_poll(void)
+{
+	unsigned long flags;
+
+	if (!uart_base)
+		return;
+	spin_lock_irqsave(&rx_lock, flags);
+	rx_pull();
+	spin_unlock_irqrestore(&rx_lock, flags);
+}
+
 int serial_getc(void)
 {
-	if (!uart_base || !(inb(uart_base + UART_LSR) & LSR_DR))
+	unsigned long flags;
+	int c = -1;
+
+	if (!uart_base)
 		return -1;
-	return inb(uart_base + UART_RBR);
+	spin_lock_irqsave(&rx_lock, flags);
+	rx_pull();
+	if (rx_len) {
+		c = rx_buf[rx_head];
+		rx_head = (rx_head + 1) % RX_BUF_SIZE;
+		rx_len--;
+	}
+	spin_unlock_irqrestore(&rx_lock, flags);
+	sysrq_run_pending();	/* a key that came in just now: outside rx_lock */
+	return c;
 }
 
 static void serial_console_write(struct console *con, const char *s, size_t n)

@@ -5,10 +5,11 @@
  *	t	every thread: pid, name, state, CPU, and the locks it holds
  *	w	only the blocked (TASK_UNINTERRUPTIBLE) threads, with their stacks
  *	h	this help
- * The serial port is polled from the boot CPU's tick (no receive
- * interrupt yet), so a key takes effect within a tick; the output is
- * printed from that interrupt. A console driver that reads the serial
- * input itself must pass each byte to sysrq_input() instead.
+ * The serial driver filters every received byte through sysrq_input(),
+ * both when a reader calls serial_getc() and when the boot CPU's tick
+ * drains the UART (no receive interrupt yet), so a key works whether or
+ * not anybody reads the console, and readers never see the sequence. The
+ * key runs from the tick (interrupt context) or in the reader's context.
  */
 #ifndef KESTREL_SYSRQ_H
 #define KESTREL_SYSRQ_H
@@ -17,11 +18,16 @@
 
 #define SYSRQ_PREFIX 0x0f	/* Ctrl-O */
 
-/* Feed one received byte; true if the SysRq machinery consumed it. */
+/*
+ * Feed one received byte (serial driver, under its rx_lock); true if the
+ * SysRq machinery kept it. A complete key is only recorded: run it with
+ * sysrq_run_pending() once the lock is dropped.
+ */
 bool sysrq_input(u8 c);
+void sysrq_run_pending(void);
 /* Run the action of key (as if typed after Ctrl-O); false for an unknown key. */
 bool handle_sysrq(char key);
-/* From the boot CPU's tick: read waiting serial bytes into sysrq_input(). */
+/* From the boot CPU's tick: drain the serial port, run a key that came. */
 void sysrq_poll(void);
 /* Every thread with state, CPU and held locks (SysRq t; also on every oops). */
 void show_state(void);

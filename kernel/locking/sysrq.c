@@ -1,9 +1,12 @@
 /*
  * SysRq-style keys on the serial console (see include/kestrel/sysrq.h).
  *
- * State: `armed` (a Ctrl-O came, the next byte is a command) belongs to
- * the boot CPU's tick, the only caller of sysrq_poll(); handle_sysrq()
- * itself keeps no state and may run anywhere that may print.
+ * The serial driver passes every received byte to sysrq_input() under
+ * its rx_lock, which therefore protects `armed`; a recognised key is only
+ * recorded (pending_key) and run later by sysrq_run_pending(), outside
+ * that lock, since printing the thread list takes a while and other
+ * locks. handle_sysrq() keeps no state and may run anywhere that may
+ * print.
  */
 #include <kestrel/lockdep.h>
 #include <kestrel/printk.h>
@@ -12,7 +15,8 @@
 #include <kestrel/sysrq.h>
 #include <kestrel/watchdog.h>
 
-static bool armed;
+static bool armed;		/* a Ctrl-O came: the next byte is a key (under rx_lock) */
+static int pending_key = -1;	/* a key to run, or -1: set under rx_lock, taken by xchg */
 
 void show_state(void)
 {
@@ -56,7 +60,7 @@ bool sysrq_input(u8 c)
 {
 	if (armed) {
 		armed = false;
-		handle_sysrq((char)c);
+		WRITE_ONCE(pending_key, c);
 		return true;
 	}
 	if (c == SYSRQ_PREFIX) {
@@ -66,11 +70,19 @@ bool sysrq_input(u8 c)
 	return false;
 }
 
+void sysrq_run_pending(void)
+{
+	int key;
+
+	if (READ_ONCE(pending_key) < 0)
+		return;
+	key = __atomic_exchange_n(&pending_key, -1, __ATOMIC_ACQ_REL);
+	if (key >= 0)
+		handle_sysrq((char)key);
+}
+
 void sysrq_poll(void)
 {
-	int c;
-
-	/* At most a FIFO's worth per tick: never stay long in the interrupt. */
-	for (int i = 0; i < 16 && (c = serial_getc()) >= 0; i++)
-		sysrq_input((u8)c);
+	serial_poll();
+	sysrq_run_pending();
 }

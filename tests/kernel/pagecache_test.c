@@ -30,6 +30,7 @@
 #include <kestrel/vmalloc.h>
 #include <kestrel/xarray.h>
 
+#define BITS_PER_LONG_TEST (8 * sizeof(long))
 #define WAIT_MS 20000	/* a bound on waits for other threads: TCG is slow, not this slow */
 
 /* ============================== the test file systems ============================== */
@@ -416,6 +417,77 @@ KTEST(pagecache, xarray_insert_find_marks)
 		__xa_erase(&xa, idx[i]);
 	KEXPECT(xa_empty(&xa));
 	xa_unlock_irqrestore(&xa, flags);
+}
+
+/* Random inserts, marks and erases against a plain bitmap: find and marks agree. */
+KTEST(pagecache, xarray_random_against_bitmap)
+{
+	enum { RANGE = 20000, OPS = 6000 };
+	unsigned long *present = kzalloc(RANGE / 8, GFP_KERNEL);
+	unsigned long *marked = kzalloc(RANGE / 8, GFP_KERNEL);
+	struct xarray xa;
+	unsigned long flags, index;
+	u32 seed = 12345;
+	int mismatches = 0;
+
+	KASSERT(present && marked);
+	xa_init(&xa);
+	xa_lock_irqsave(&xa, flags);
+	for (int op = 0; op < OPS; op++) {
+		unsigned long i;
+		unsigned long bit;
+		unsigned long *word;
+
+		seed = seed * 1103515245 + 12345;
+		i = (seed >> 8) % RANGE;
+		word = &present[i / BITS_PER_LONG_TEST];
+		bit = 1UL << (i % BITS_PER_LONG_TEST);
+		switch ((seed >> 4) % 4) {
+		case 0:
+		case 1:
+			if (__xa_insert(&xa, i, (void *)(i + 1), GFP_ATOMIC) == 0)
+				*word |= bit;
+			break;
+		case 2:
+			__xa_erase(&xa, i);
+			*word &= ~bit;
+			marked[i / BITS_PER_LONG_TEST] &= ~bit;
+			break;
+		default:
+			if (*word & bit) {
+				__xa_set_mark(&xa, i, XA_MARK_1);
+				marked[i / BITS_PER_LONG_TEST] |= bit;
+			}
+		}
+	}
+	for (int pass = 0; pass < 2; pass++) {
+		unsigned long *ref = pass ? marked : present;
+		xa_mark_t filter = pass ? XA_MARK_1 : XA_PRESENT;
+		unsigned long expect = 0;
+		void *e;
+
+		index = 0;
+		while ((e = xa_find(&xa, &index, RANGE - 1, filter))) {
+			while (expect < RANGE && !(ref[expect / BITS_PER_LONG_TEST] &
+						   (1UL << (expect % BITS_PER_LONG_TEST))))
+				expect++;
+			if (index != expect || (unsigned long)e != index + 1)
+				mismatches++;
+			expect = ++index;
+		}
+		while (expect < RANGE && !(ref[expect / BITS_PER_LONG_TEST] &
+					   (1UL << (expect % BITS_PER_LONG_TEST))))
+			expect++;
+		if (expect != RANGE)
+			mismatches++;	/* the bitmap has an entry find did not return */
+	}
+	KEXPECT_EQ(mismatches, 0);
+	for (index = 0; index < RANGE; index++)
+		__xa_erase(&xa, index);
+	KEXPECT(xa_empty(&xa));
+	xa_unlock_irqrestore(&xa, flags);
+	kfree(present);
+	kfree(marked);
 }
 
 /* ============================== folio lock waiters ============================== */

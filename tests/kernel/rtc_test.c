@@ -24,7 +24,8 @@ KTEST(rtc, advances)
 	KASSERT(s0 > 0);
 	mdelay(1100);
 	s1 = rtc_get_seconds();
-	KEXPECT(s1 - s0 >= 1 && s1 - s0 <= 3);
+	/* Only a lower bound: a busy host may stretch the wait arbitrarily. */
+	KEXPECT(s1 - s0 >= 1);
 }
 
 KTEST(rtc, epoch_conversion)

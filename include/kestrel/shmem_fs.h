@@ -1,0 +1,58 @@
+/*
+ * tmpfs (fs/tmpfs/): ramfs with limits, xattrs and accounting. Also the
+ * base of devtmpfs (a tmpfs instance the kernel fills with device nodes).
+ *
+ * Mount options (comma separated, as Linux's tmpfs):
+ *   size=N[k|m|g|%]   byte limit, rounded up to pages (% of RAM); 0: none
+ *   nr_blocks=N       the same in pages
+ *   nr_inodes=N[k|m|g]  inode limit; 0: none
+ *   mode=OCTAL, uid=N, gid=N   of the root directory
+ * ramfs understands mode= only (and, as Linux's, ignores the others).
+ */
+#ifndef KESTREL_SHMEM_FS_H
+#define KESTREL_SHMEM_FS_H
+
+#include <kestrel/fs.h>
+
+#define TMPFS_MAGIC 0x01021994
+#define RAMFS_MAGIC 0x858458f6
+
+struct tmpfs_options {
+	unsigned long long max_blocks;	/* pages; 0: unlimited */
+	unsigned long long max_inodes;	/* 0: unlimited */
+	umode_t mode;			/* root directory permission bits */
+	kuid_t uid;
+	kgid_t gid;
+	unsigned int seen;		/* TMPFS_OPT_* given explicitly */
+};
+
+#define TMPFS_OPT_SIZE 0x1
+#define TMPFS_OPT_INODES 0x2
+#define TMPFS_OPT_MODE 0x4
+#define TMPFS_OPT_UID 0x8
+#define TMPFS_OPT_GID 0x10
+
+/*
+ * Parse a mount-option string (pure: fs/tmpfs/options.c, host-tested).
+ * data may be NULL. total_pages is RAM in pages, for size=N%. Unknown
+ * options are -EINVAL unless ignore_unknown. opts is filled in over its
+ * current values (the caller sets defaults first).
+ */
+int tmpfs_parse_options(const char *data, struct tmpfs_options *opts,
+			unsigned long long total_pages, bool ignore_unknown);
+
+/* fill_super of tmpfs (devtmpfs uses it too); data: the option string. */
+int shmem_fill_super(struct super_block *sb, void *data, int silent);
+/* Pages and inodes in use and the limits of a tmpfs super block (tests, /proc). */
+struct shmem_usage {
+	unsigned long used_blocks, max_blocks;
+	unsigned long used_inodes, max_inodes;
+};
+void shmem_get_usage(struct super_block *sb, struct shmem_usage *u);
+/* Pages charged to tmpfs files, all instances (/proc/meminfo Shmem). */
+unsigned long shmem_total_pages(void);
+
+extern struct file_system_type tmpfs_fs_type;
+extern struct file_system_type ramfs_fs_type;
+
+#endif

@@ -1,0 +1,19 @@
+/*
+ * ramfs (fs/ramfs/inode.c) and the pieces tmpfs and devtmpfs share with
+ * it: how a device node or FIFO inode gets its file operations.
+ */
+#ifndef KESTREL_RAMFS_H
+#define KESTREL_RAMFS_H
+
+#include <kestrel/fs.h>
+
+struct inode *ramfs_get_inode(struct super_block *sb, const struct inode *dir, umode_t mode,
+			      dev_t dev);
+extern const struct file_operations ramfs_file_operations;
+
+/* init_special_inode plus i_fop: def_chr_fops, the pipe code's FIFO fops, or ENXIO on open. */
+void ramfs_init_special_inode(struct inode *inode, umode_t mode, dev_t dev);
+/* Whether mknod can make this kind of inode now (FIFOs need fs/pipe.c). */
+bool ramfs_special_ok(umode_t mode);
+
+#endif

@@ -27,6 +27,7 @@
 #include <kestrel/reboot.h>
 #include <kestrel/sched.h>
 #include <kestrel/serial.h>
+#include <kestrel/shmem_fs.h>
 #include <kestrel/smp.h>
 #include <kestrel/time.h>
 #include <kestrel/version.h>
@@ -116,6 +117,8 @@ void start_kernel(u32 magic, u32 info_phys)
 
 	/* Character devices (/dev/null, zero, full, random, urandom, kmsg, console). */
 	chr_dev_init();
+	/* The root: tmpfs on /, devtmpfs on /dev, procfs on /proc (needs the VFS and page cache). */
+	fs_root_init();
 
 	/* Test hook: crash on purpose now that everything is up (crashtest=). */
 	crashtest_run();

@@ -20,6 +20,7 @@
 #include <kestrel/errno.h>
 #include <kestrel/mm.h>
 #include <kestrel/pagemap.h>
+#include <kestrel/pipe_fs_i.h>
 #include <kestrel/shmem_fs.h>
 #include <kestrel/slab.h>
 #include <kestrel/string.h>
@@ -27,13 +28,6 @@
 
 static const struct super_operations ramfs_ops;
 static const struct inode_operations ramfs_dir_inode_operations;
-
-/*
- * FIFOs open through the pipe code (fs/pipe.c, the locks helper's). The
- * reference is weak so this file links before fs/pipe.c exists; until
- * then mknod of a FIFO fails honestly with ENOSYS.
- */
-extern const struct file_operations pipefifo_fops __weak;
 
 /* A device with no driver yet (block devices until the block issue): open fails. */
 static int no_device_open(struct inode *inode, struct file *file)
@@ -49,7 +43,6 @@ bool ramfs_special_ok(umode_t mode)
 {
 	switch (mode & S_IFMT) {
 	case S_IFIFO:
-		return &pipefifo_fops != NULL;
 	case S_IFCHR:
 	case S_IFBLK:
 	case S_IFSOCK:
@@ -137,7 +130,7 @@ static int ramfs_mknod(struct inode *dir, struct dentry *dentry, umode_t mode, d
 	struct inode *inode;
 
 	if (!ramfs_special_ok(mode))
-		return (mode & S_IFMT) == S_IFIFO ? -ENOSYS : -EINVAL;
+		return -EINVAL;
 	inode = ramfs_get_inode(dir->i_sb, dir, mode, dev);
 	if (!inode)
 		return -ENOSPC;

@@ -296,7 +296,7 @@ static int shmem_mknod(struct inode *dir, struct dentry *dentry, umode_t mode, d
 	struct inode *inode;
 
 	if (!ramfs_special_ok(mode))
-		return (mode & S_IFMT) == S_IFIFO ? -ENOSYS : -EINVAL;
+		return -EINVAL;
 	inode = shmem_get_inode(dir->i_sb, dir, mode, dev);
 	if (IS_ERR(inode))
 		return PTR_ERR(inode);
@@ -670,6 +670,11 @@ struct file_system_type tmpfs_fs_type = {
 	.kill_sb = shmem_kill_sb,
 	.fs_flags = FS_USERNS_MOUNT,
 };
+
+void shmem_inode_cache_stats(struct kmem_cache_stats *st)
+{
+	kmem_cache_get_stats(shmem_inode_cachep, st);
+}
 
 int tmpfs_init(void)
 {

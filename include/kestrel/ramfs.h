@@ -11,9 +11,9 @@ struct inode *ramfs_get_inode(struct super_block *sb, const struct inode *dir, u
 			      dev_t dev);
 extern const struct file_operations ramfs_file_operations;
 
-/* init_special_inode plus i_fop: def_chr_fops, the pipe code's FIFO fops, or ENXIO on open. */
+/* init_special_inode plus i_fop: def_chr_fops, pipefifo_fops (fs/pipe.c), or ENXIO on open. */
 void ramfs_init_special_inode(struct inode *inode, umode_t mode, dev_t dev);
-/* Whether mknod can make this kind of inode now (FIFOs need fs/pipe.c). */
+/* Whether mode is a type mknod can make (EINVAL otherwise). */
 bool ramfs_special_ok(umode_t mode);
 
 #endif

@@ -52,6 +52,19 @@ void shmem_get_usage(struct super_block *sb, struct shmem_usage *u);
 /* Pages charged to tmpfs files, all instances (/proc/meminfo Shmem). */
 unsigned long shmem_total_pages(void);
 
+/* Register tmpfs and ramfs (boot). */
+int tmpfs_init(void);
+/* Slab statistics of tmpfs inodes (leak tests). */
+struct kmem_cache_stats;
+void shmem_inode_cache_stats(struct kmem_cache_stats *st);
+
+/*
+ * fs/do_mounts.c: register tmpfs, ramfs, procfs and devtmpfs, mount a
+ * tmpfs as / and devtmpfs on /dev, procfs on /proc (start_kernel, after
+ * the VFS and page cache are initialized).
+ */
+void fs_root_init(void);
+
 extern struct file_system_type tmpfs_fs_type;
 extern struct file_system_type ramfs_fs_type;
 

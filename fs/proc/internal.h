@@ -1,0 +1,54 @@
+/*
+ * procfs internals. Every file of /proc is generated when read, through
+ * seq_file: an entry names a show function. The root holds a fixed table
+ * of entries, "self", and one directory per task (/proc/<pid>) with its
+ * own small table. Inodes are made at lookup and dropped with their
+ * dentry (d_delete always says yes), so a task that is gone vanishes.
+ */
+#ifndef FS_PROC_INTERNAL_H
+#define FS_PROC_INTERNAL_H
+
+#include <kestrel/fs.h>
+#include <kestrel/seq_file.h>
+
+#define PROC_SUPER_MAGIC 0x9fa0
+#define PROC_ROOT_INO 1
+#define PROC_PID_INO_BASE 0x10000	/* + pid * 16 + the file's index */
+
+struct proc_entry {
+	const char *name;
+	umode_t mode;				/* S_IFREG | 0444 ... */
+	int (*show)(struct seq_file *m, void *v);	/* m->private: the proc_inode */
+};
+
+/* A /proc inode: which entry and, in a pid directory, which task. */
+struct proc_inode {
+	const struct proc_entry *entry;	/* NULL for directories and self */
+	int pid;			/* 0 outside /proc/<pid> */
+	struct inode vfs_inode;
+};
+
+static inline struct proc_inode *PROC_I(struct inode *inode)
+{
+	return container_of(inode, struct proc_inode, vfs_inode);
+}
+
+extern const struct file_operations proc_seq_file_operations;
+struct inode *proc_new_inode(struct super_block *sb, umode_t mode, unsigned long ino);
+
+/* fs/proc/base.c: self and /proc/<pid> */
+struct dentry *proc_pid_lookup(struct dentry *dentry, const char *name, int len);
+int proc_pid_readdir(struct file *file, struct dir_context *ctx, loff_t first_pos);
+struct inode *proc_self_inode(struct super_block *sb);
+
+/* The root's files (fs/proc/{meminfo,cpuinfo,misc}.c) */
+int meminfo_proc_show(struct seq_file *m, void *v);
+int cpuinfo_proc_show(struct seq_file *m, void *v);
+int mounts_proc_show(struct seq_file *m, void *v);
+int uptime_proc_show(struct seq_file *m, void *v);
+int version_proc_show(struct seq_file *m, void *v);
+int cmdline_proc_show(struct seq_file *m, void *v);
+int filesystems_proc_show(struct seq_file *m, void *v);
+int interrupts_proc_show(struct seq_file *m, void *v);
+
+#endif

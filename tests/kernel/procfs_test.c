@@ -1,0 +1,268 @@
+/*
+ * ktests of procfs (fs/proc/) and devtmpfs (fs/devtmpfs/) through the
+ * VFS, on the boot-time tree: /proc and /dev are mounted by fs_root_init.
+ */
+#include <kestrel/device.h>
+#include <kestrel/chrdev.h>
+#include <kestrel/errno.h>
+#include <kestrel/fs.h>
+#include <kestrel/ktest.h>
+#include <kestrel/mm.h>
+#include <kestrel/sched.h>
+#include <kestrel/smp.h>
+#include <kestrel/string.h>
+#include <kestrel/version.h>
+
+static char text[16384];
+
+/* The whole file into text (NUL-terminated), read in small pieces to exercise seq_read. */
+static long slurp(const char *path)
+{
+	long fd = ksys_open(path, O_RDONLY, 0), n, total = 0;
+
+	if (fd < 0)
+		return fd;
+	while ((n = ksys_read(fd, text + total, min(100L, (long)sizeof(text) - 1 - total))) > 0)
+		total += n;
+	ksys_close(fd);
+	text[total] = 0;
+	return n < 0 ? n : total;
+}
+
+static unsigned long meminfo_kb(const char *field)
+{
+	const char *p = strstr(text, field);
+	unsigned long long v = 0;
+
+	if (!p)
+		return 0;
+	p += strlen(field);
+	while (*p == ' ' || *p == ':')
+		p++;
+	while (*p >= '0' && *p <= '9')
+		v = v * 10 + (*p++ - '0');
+	return v;
+}
+
+KTEST(procfs, mounts_lists_root_dev_proc)
+{
+	KASSERT(slurp("/proc/mounts") > 0);
+	KEXPECT(strstr(text, "tmpfs / tmpfs rw") != NULL);
+	KEXPECT(strstr(text, "devtmpfs /dev devtmpfs rw") != NULL);
+	KEXPECT(strstr(text, "proc /proc proc rw") != NULL);
+	/* A new mount shows up, and goes away. */
+	KASSERT_EQ(ksys_mkdir("/ktmp-pm", 0755), 0);
+	KASSERT_EQ(ksys_mount("tmpfs", "/ktmp-pm", "tmpfs", 0, NULL), 0);
+	KASSERT(slurp("/proc/mounts") > 0);
+	KEXPECT(strstr(text, "tmpfs /ktmp-pm tmpfs") != NULL);
+	KEXPECT_EQ(ksys_umount("/ktmp-pm", 0), 0);
+	KASSERT(slurp("/proc/mounts") > 0);
+	KEXPECT(strstr(text, "/ktmp-pm") == NULL);
+	KEXPECT_EQ(ksys_rmdir("/ktmp-pm"), 0);
+}
+
+KTEST(procfs, meminfo_plausible_and_moving)
+{
+	unsigned long total, free1, free2;
+	struct page *p;
+
+	KASSERT(slurp("/proc/meminfo") > 0);
+	total = meminfo_kb("MemTotal");
+	free1 = meminfo_kb("MemFree");
+	KEXPECT_EQ(total, totalram_bytes >> 10);
+	KEXPECT(free1 > 0 && free1 < total);
+	KEXPECT(strstr(text, "Cached:") && strstr(text, "Dirty:") && strstr(text, "Writeback:"));
+	KEXPECT(meminfo_kb("Slab") > 0);
+	/* 4 MiB allocated: MemFree drops by about that much. */
+	p = alloc_pages(GFP_KERNEL, 10 - 1);
+	KASSERT(p != NULL);
+	struct page *q = alloc_pages(GFP_KERNEL, 10 - 1);
+	KASSERT(q != NULL);
+	KASSERT(slurp("/proc/meminfo") > 0);
+	free2 = meminfo_kb("MemFree");
+	KEXPECT(free2 + 3 * 1024 < free1);
+	__free_pages(p, 10 - 1);
+	__free_pages(q, 10 - 1);
+	KASSERT(slurp("/proc/meminfo") > 0);
+	KEXPECT(meminfo_kb("MemFree") > free2 + 3 * 1024);
+}
+
+KTEST(procfs, cpuinfo_one_block_per_cpu)
+{
+	unsigned int n = 0;
+	const char *p;
+
+	KASSERT(slurp("/proc/cpuinfo") > 0);
+	for (p = text; (p = strstr(p, "processor\t: ")); p++)
+		n++;
+	KEXPECT_EQ(n, num_online_cpus());
+	KEXPECT(strstr(text, "vendor_id\t: ") != NULL);
+	KEXPECT(strstr(text, "model name\t: ") != NULL);
+	KEXPECT(strstr(text, "cpu MHz\t\t: ") != NULL);
+	KEXPECT(strstr(text, " fpu ") != NULL);
+	KEXPECT(strstr(text, " lm") != NULL);
+}
+
+KTEST(procfs, self_resolves)
+{
+	char link[16], want[16];
+	struct stat st;
+	long n;
+
+	scnprintf(want, sizeof(want), "%d", current->pid);
+	n = ksys_readlink("/proc/self", link, sizeof(link) - 1);
+	KASSERT(n > 0);
+	link[n] = 0;
+	KEXPECT_STREQ(link, want);
+	KEXPECT_EQ(ksys_stat("/proc/self", &st), 0);
+	KEXPECT_EQ(st.st_mode & S_IFMT, S_IFDIR);
+	KASSERT(slurp("/proc/self/comm") > 0);
+	KEXPECT(!strncmp(text, current->comm, strlen(current->comm)));
+	KASSERT(slurp("/proc/self/status") > 0);
+	KEXPECT(strstr(text, "Name:\t") != NULL);
+	KASSERT(slurp("/proc/self/stat") > 0);
+	KEXPECT(!strncmp(text, want, strlen(want)));
+	KEXPECT_EQ(ksys_open("/proc/self/none", O_RDONLY, 0), -ENOENT);
+	KEXPECT_EQ(ksys_open("/proc/999999", O_RDONLY, 0), -ENOENT);
+	KEXPECT_EQ(ksys_open("/proc/meminfo", O_WRONLY, 0), -EACCES);
+}
+
+KTEST(procfs, small_files)
+{
+	KASSERT(slurp("/proc/version") > 0);
+	KEXPECT(strstr(text, KESTREL_VERSION) != NULL);
+	KASSERT(slurp("/proc/uptime") > 0);
+	KEXPECT(text[0] >= '0' && text[0] <= '9' && strchr(text, '.'));
+	KASSERT(slurp("/proc/cmdline") > 0);
+	KEXPECT(strstr(text, "ktest=") != NULL);
+	KASSERT(slurp("/proc/filesystems") > 0);
+	KEXPECT(strstr(text, "nodev\ttmpfs\n") != NULL);
+	KEXPECT(strstr(text, "nodev\tproc\n") != NULL);
+	KEXPECT(strstr(text, "nodev\tdevtmpfs\n") != NULL);
+	KASSERT(slurp("/proc/interrupts") > 0);
+	KEXPECT(strstr(text, "LOC:") != NULL);
+}
+
+static bool dir_has(const char *dir, const char *name)
+{
+	static char buf[4096];
+	long fd = ksys_open(dir, O_RDONLY | O_DIRECTORY, 0), n;
+	bool found = false;
+
+	if (fd < 0)
+		return false;
+	while (!found && (n = ksys_getdents64(fd, (struct linux_dirent64 *)buf, sizeof(buf))) > 0) {
+		for (long off = 0; off < n;) {
+			struct linux_dirent64 *d = (struct linux_dirent64 *)(buf + off);
+
+			if (!strcmp(d->d_name, name))
+				found = true;
+			off += d->d_reclen;
+		}
+	}
+	ksys_close(fd);
+	return found;
+}
+
+KTEST(procfs, readdir)
+{
+	char pid[16];
+
+	scnprintf(pid, sizeof(pid), "%d", current->pid);
+	KEXPECT(dir_has("/proc", "meminfo"));
+	KEXPECT(dir_has("/proc", "self"));
+	KEXPECT(dir_has("/proc", "mounts"));
+	KEXPECT(dir_has("/proc", pid));
+	KEXPECT(!dir_has("/proc", "999999"));
+	KEXPECT(dir_has("/proc/self", "comm"));
+}
+
+/* ---------------------------------------------------------------- devtmpfs */
+
+KTEST(devtmpfs, null_zero_full)
+{
+	char buf[8] = { 1, 1, 1, 1, 1, 1, 1, 1 };
+	struct stat st;
+	long fd;
+
+	KEXPECT_EQ(ksys_stat("/dev/null", &st), 0);
+	KEXPECT_EQ(st.st_mode, S_IFCHR | 0666);
+	KEXPECT_EQ(st.st_rdev, MKDEV(1, 3));
+	fd = ksys_open("/dev/null", O_RDWR, 0);
+	KASSERT(fd >= 0);
+	KEXPECT_EQ(ksys_write(fd, "abc", 3), 3);
+	KEXPECT_EQ(ksys_read(fd, buf, sizeof(buf)), 0);
+	ksys_close(fd);
+	fd = ksys_open("/dev/zero", O_RDWR, 0);
+	KASSERT(fd >= 0);
+	KEXPECT_EQ(ksys_read(fd, buf, sizeof(buf)), 8);
+	KEXPECT_EQ(buf[0] | buf[7], 0);
+	KEXPECT_EQ(ksys_write(fd, "abc", 3), 3);
+	ksys_close(fd);
+	fd = ksys_open("/dev/full", O_RDWR, 0);
+	KASSERT(fd >= 0);
+	KEXPECT_EQ(ksys_write(fd, "abc", 3), -ENOSPC);
+	KEXPECT_EQ(ksys_read(fd, buf, 4), 4);
+	ksys_close(fd);
+}
+
+KTEST(devtmpfs, urandom_differs)
+{
+	u8 a[32], b[32];
+	long fd = ksys_open("/dev/urandom", O_RDONLY, 0);
+
+	KASSERT(fd >= 0);
+	KEXPECT_EQ(ksys_read(fd, a, sizeof(a)), 32);
+	KEXPECT_EQ(ksys_read(fd, b, sizeof(b)), 32);
+	KEXPECT(memcmp(a, b, sizeof(a)) != 0);
+	ksys_close(fd);
+	fd = ksys_open("/dev/random", O_RDONLY, 0);
+	KASSERT(fd >= 0);
+	KEXPECT_EQ(ksys_read(fd, a, sizeof(a)), 32);
+	KEXPECT(memcmp(a, b, sizeof(a)) != 0);
+	ksys_close(fd);
+}
+
+KTEST(devtmpfs, kmsg_has_banner)
+{
+	static char rec[1200];
+	long fd = ksys_open("/dev/kmsg", O_RDONLY | O_NONBLOCK, 0), n;
+	bool banner = false;
+
+	KASSERT(fd >= 0);
+	while (!banner && (n = ksys_read(fd, rec, sizeof(rec) - 1)) > 0) {
+		rec[n] = 0;
+		banner = strstr(rec, ";Kestrel ") != NULL;
+	}
+	KEXPECT(banner);
+	ksys_close(fd);
+}
+
+static long read_null_check(const char *path, char *buf)
+{
+	long fd = ksys_open(path, O_RDONLY, 0), n;
+
+	if (fd < 0)
+		return fd;
+	n = ksys_read(fd, buf, 4);
+	ksys_close(fd);
+	return n;
+}
+
+KTEST(devtmpfs, device_create_destroy)
+{
+	struct device *dev;
+	struct stat st;
+	char buf[4];
+
+	dev = device_create("ktest-null", S_IFCHR | 0600, MKDEV(MEM_MAJOR, 3));
+	KASSERT(!IS_ERR(dev));
+	KEXPECT_EQ(ksys_stat("/dev/ktest-null", &st), 0);
+	KEXPECT_EQ(st.st_mode, S_IFCHR | 0600);
+	KEXPECT_EQ(read_null_check("/dev/ktest-null", buf), 0);
+	KEXPECT(PTR_ERR(device_create("ktest-null", S_IFCHR | 0600, MKDEV(1, 3))) == -EEXIST);
+	KEXPECT(PTR_ERR(device_create("a/b", S_IFCHR | 0600, MKDEV(1, 3))) == -EINVAL);
+	KEXPECT(PTR_ERR(device_create("reg", S_IFREG | 0600, 0)) == -EINVAL);
+	device_destroy(dev);
+	KEXPECT_EQ(ksys_stat("/dev/ktest-null", &st), -ENOENT);
+}

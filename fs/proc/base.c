@@ -17,6 +17,7 @@
 #include <kestrel/sched.h>
 #include <kestrel/slab.h>
 #include <kestrel/string.h>
+#include <kestrel/time.h>
 #include "internal.h"
 
 struct task_snap {

@@ -17,6 +17,7 @@
 #include <kestrel/dcache.h>
 #include <kestrel/errno.h>
 #include <kestrel/filelock.h>
+#include <kestrel/mm.h>
 #include <kestrel/mount.h>
 #include <kestrel/slab.h>
 #include <kestrel/string.h>

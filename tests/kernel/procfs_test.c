@@ -133,8 +133,19 @@ KTEST(procfs, self_resolves)
 
 KTEST(procfs, small_files)
 {
+	char head[8] = { 0 };
+	long fd;
+
 	KASSERT(slurp("/proc/version") > 0);
 	KEXPECT(strstr(text, KESTREL_VERSION) != NULL);
+	/* pread at an offset: seq_file regenerates and skips (bytes 8.. of the same text). */
+	fd = ksys_open("/proc/version", O_RDONLY, 0);
+	KASSERT(fd >= 0);
+	KEXPECT_EQ(ksys_pread64(fd, head, 7, 8), 7);
+	KEXPECT(!memcmp(head, text + 8, 7));
+	KEXPECT_EQ(ksys_pread64(fd, head, 7, 0), 7);
+	KEXPECT(!memcmp(head, "Kestrel", 7));
+	ksys_close(fd);
 	KASSERT(slurp("/proc/uptime") > 0);
 	KEXPECT(text[0] >= '0' && text[0] <= '9' && strchr(text, '.'));
 	KASSERT(slurp("/proc/cmdline") > 0);

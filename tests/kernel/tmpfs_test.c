@@ -4,7 +4,9 @@
  * results and errnos, and unmounts it. tmpfs.no_leaks checks that a
  * whole cycle gives back every inode, dentry, file and page.
  */
+#include <kestrel/completion.h>
 #include <kestrel/dcache.h>
+#include <kestrel/kthread.h>
 #include <kestrel/errno.h>
 #include <kestrel/fs.h>
 #include <kestrel/ktest.h>
@@ -354,6 +356,16 @@ KTEST(tmpfs, mknod_devices)
 	KEXPECT_EQ(buf[0] | buf[3], 0);
 	KEXPECT_EQ(ksys_mknodat(AT_FDCWD, "/ktmp-dev/nodrv", S_IFCHR | 0666, MKDEV(250, 1)), 0);
 	KEXPECT_EQ(ksys_open("/ktmp-dev/nodrv", O_RDONLY, 0), -ENXIO);
+	/* A FIFO: opened O_RDWR it needs no partner (Linux); data goes through fs/pipe.c. */
+	KEXPECT_EQ(ksys_mknodat(AT_FDCWD, "/ktmp-dev/fifo", S_IFIFO | 0600, 0), 0);
+	long fd = ksys_open("/ktmp-dev/fifo", O_RDWR, 0);
+	KASSERT(fd >= 0);
+	KEXPECT_EQ(ksys_write(fd, "pipe", 4), 4);
+	KEXPECT_EQ(ksys_read(fd, buf, sizeof(buf)), 4);
+	KEXPECT(!memcmp(buf, "pipe", 4));
+	ksys_close(fd);
+	KEXPECT_EQ(ksys_mknodat(AT_FDCWD, "/ktmp-dev/bad", 0170000 | 0600, 0), -EINVAL);
+	KEXPECT_EQ(ksys_unlink("/ktmp-dev/fifo"), 0);
 	KEXPECT_EQ(ksys_unlink("/ktmp-dev/zero"), 0);
 	KEXPECT_EQ(ksys_unlink("/ktmp-dev/nodrv"), 0);
 	tumount("/ktmp-dev");
@@ -415,4 +427,82 @@ KTEST(tmpfs, no_leaks)
 	KEXPECT_EQ(after.cached, before.cached);
 	/* Free pages: other CPUs' threads allocate too; slabs keep some pages: a small margin. */
 	KEXPECT(after.free_pages + 64 >= before.free_pages);
+}
+
+/*
+ * Four threads (on -smp 4, on different CPUs) write, read holes, truncate
+ * and unlink files in one size-limited tmpfs, hitting ENOSPC now and
+ * then: afterwards every page and inode must be accounted for exactly.
+ */
+struct par_worker {
+	int id;
+	long errors;		/* unexpected results */
+	struct completion done;
+};
+
+static int par_worker_fn(void *arg)
+{
+	struct par_worker *w = arg;
+	static char wbuf[4][2 * 4096];
+	char name[48], rbuf[64];
+
+	memset(wbuf[w->id], 'a' + w->id, sizeof(wbuf[w->id]));
+	for (int j = 0; j < 40; j++) {
+		long fd, n;
+
+		scnprintf(name, sizeof(name), "/ktmp-par/t%d-%d", w->id, j % 8);
+		fd = ksys_open(name, O_CREAT | O_RDWR, 0644);
+		if (fd < 0) {
+			if (fd != -ENOSPC)	/* nr_inodes may be exhausted by the others */
+				w->errors++;
+			continue;
+		}
+		n = ksys_pwrite64(fd, wbuf[w->id], sizeof(wbuf[w->id]), (j % 3) * 4096);
+		if (n < 0 && n != -ENOSPC)
+			w->errors++;
+		n = ksys_pread64(fd, rbuf, sizeof(rbuf), 20 * 4096);	/* beyond EOF */
+		if (n != 0)
+			w->errors++;
+		if (j % 4 == 1 && ksys_ftruncate(fd, 100))
+			w->errors++;
+		ksys_close(fd);
+		if (j % 5 == 4 && ksys_unlink(name))
+			w->errors++;
+	}
+	complete(&w->done);
+	return 0;
+}
+
+KTEST(tmpfs, parallel_writers_accounting)
+{
+	static struct par_worker w[4];
+	struct kstatfs sfs;
+	char name[48];
+
+	KASSERT_EQ(tmount("/ktmp-par", "size=96k,nr_inodes=28"), 0);
+	for (int i = 0; i < 4; i++) {
+		struct task_struct *k;
+
+		w[i].id = i;
+		w[i].errors = 0;
+		init_completion(&w[i].done);
+		k = kthread_run(par_worker_fn, &w[i], "ktmp-par/%d", i);
+		KASSERT(!IS_ERR(k));
+	}
+	for (int i = 0; i < 4; i++) {
+		wait_for_completion(&w[i].done);
+		KEXPECT_EQ(w[i].errors, 0);
+	}
+	KEXPECT_EQ(ksys_statfs("/ktmp-par", &sfs), 0);
+	KEXPECT(sfs.f_bfree <= sfs.f_blocks);
+	for (int i = 0; i < 4; i++) {
+		for (int j = 0; j < 8; j++) {
+			scnprintf(name, sizeof(name), "/ktmp-par/t%d-%d", i, j);
+			ksys_unlink(name);
+		}
+	}
+	KEXPECT_EQ(ksys_statfs("/ktmp-par", &sfs), 0);
+	KEXPECT_EQ(sfs.f_bfree, 24);
+	KEXPECT_EQ(sfs.f_ffree, 27);
+	tumount("/ktmp-par");
 }

@@ -506,3 +506,34 @@ KTEST(tmpfs, parallel_writers_accounting)
 	KEXPECT_EQ(sfs.f_ffree, 27);
 	tumount("/ktmp-par");
 }
+
+/* ramfs: the same operations, no limits, its own magic; options other than mode= ignored. */
+KTEST(ramfs, basic)
+{
+	struct kstatfs sfs;
+	struct stat st;
+	char buf[8] = { 0 };
+
+	KASSERT_EQ(ksys_mkdir("/kramfs", 0755), 0);
+	KASSERT_EQ(ksys_mount("ramfs", "/kramfs", "ramfs", 0, "mode=700,size=1k"), 0);
+	KEXPECT_EQ(ksys_stat("/kramfs", &st), 0);
+	KEXPECT_EQ(st.st_mode, S_IFDIR | 0700);
+	KEXPECT_EQ(ksys_statfs("/kramfs", &sfs), 0);
+	KEXPECT_EQ(sfs.f_type, RAMFS_MAGIC);
+	KEXPECT_EQ(sfs.f_blocks, 0);
+	memset(page_buf, 'r', sizeof(page_buf));
+	KEXPECT_EQ(write_file("/kramfs/f", page_buf, sizeof(page_buf)), sizeof(page_buf));	/* > 1k */
+	KEXPECT_EQ(ksys_mkdir("/kramfs/d", 0755), 0);
+	KEXPECT_EQ(ksys_symlink("../f", "/kramfs/d/s"), 0);
+	KEXPECT_EQ(read_file("/kramfs/d/s", buf, 4), 4);
+	KEXPECT(!memcmp(buf, "rrrr", 4));
+	KEXPECT_EQ(ksys_truncate("/kramfs/f", 1), 0);
+	KEXPECT_EQ(ksys_stat("/kramfs/f", &st), 0);
+	KEXPECT_EQ(st.st_size, 1);
+	KEXPECT_EQ(ksys_rename("/kramfs/f", "/kramfs/d/g"), 0);
+	KEXPECT_EQ(ksys_rmdir("/kramfs/d"), -ENOTEMPTY);
+	KEXPECT_EQ(ksys_setxattr("/kramfs/d/g", "user.a", "x", 1, 0), -EOPNOTSUPP);
+	/* Left for umount to drop (kill_litter_super). */
+	KEXPECT_EQ(ksys_umount("/kramfs", 0), 0);
+	KEXPECT_EQ(ksys_rmdir("/kramfs"), 0);
+}

@@ -5,6 +5,8 @@
 #include <kestrel/device.h>
 #include <kestrel/chrdev.h>
 #include <kestrel/errno.h>
+#include <kestrel/fdtable.h>
+#include <kestrel/filelock.h>
 #include <kestrel/fs.h>
 #include <kestrel/ktest.h>
 #include <kestrel/mm.h>
@@ -177,6 +179,27 @@ static bool dir_has(const char *dir, const char *name)
 	}
 	ksys_close(fd);
 	return found;
+}
+
+/* /proc/locks shows fs/locks.c's table: a flock appears while held. */
+KTEST(procfs, locks)
+{
+	long fd = ksys_open("/tmp/kproc-lock", O_CREAT | O_RDWR, 0644);
+	struct file *f;
+
+	KASSERT(fd >= 0);
+	f = fget(fd);
+	KASSERT(f != NULL);
+	KEXPECT_EQ(file_flock(f, LOCK_EX), 0);
+	KASSERT(slurp("/proc/locks") > 0);
+	KEXPECT(strstr(text, "FLOCK") != NULL);
+	KEXPECT(strstr(text, "WRITE") != NULL);
+	KEXPECT_EQ(file_flock(f, LOCK_UN), 0);
+	fput(f);
+	KEXPECT(slurp("/proc/locks") >= 0);
+	KEXPECT(strstr(text, "FLOCK") == NULL);
+	ksys_close(fd);
+	KEXPECT_EQ(ksys_unlink("/tmp/kproc-lock"), 0);
 }
 
 KTEST(procfs, readdir)

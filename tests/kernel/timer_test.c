@@ -36,17 +36,32 @@ KTEST(timer, ktime_monotonic)
 	KEXPECT(ktime_get_ns() - start >= 10 * NSEC_PER_MSEC);
 }
 
+/*
+ * Read the HPET and ktime as one pair. A virtual CPU can be descheduled
+ * between the two reads on a busy host, which would put the two clocks'
+ * windows apart by that long: retry until both reads fall within 100 us.
+ */
+static void sample_hpet_ktime(u64 *h, u64 *k)
+{
+	for (int i = 0; i < 100; i++) {
+		u64 before = ktime_get_ns();
+
+		*h = hpet_read();
+		*k = ktime_get_ns();
+		if (*k - before < 100 * NSEC_PER_USEC)
+			return;
+	}
+}
+
 KTEST(timer, tsc_vs_hpet)
 {
 	u64 h0, h1, k0, k1;
 
 	if (!hpet_available())
 		return;		/* acpi.hpet checks that one exists where it must */
-	k0 = ktime_get_ns();
-	h0 = hpet_read();
+	sample_hpet_ktime(&h0, &k0);
 	mdelay(WINDOW_MS);
-	h1 = hpet_read();
-	k1 = ktime_get_ns();
+	sample_hpet_ktime(&h1, &k1);
 	KEXPECT(close_enough(k1 - k0, hpet_ticks_to_ns(hpet_delta(h0, h1))));
 }
 
@@ -116,13 +131,18 @@ KTEST(timer, jiffies_advance)
 
 	KASSERT(!irqs_disabled());
 	KASSERT(apic_available());
+	/* Interrupts off around each sample, so no tick lands between its reads. */
+	local_irq_disable();
 	j0 = get_jiffies_64();
 	t0 = timer_ticks(smp_processor_id());
 	k0 = ktime_get_ns();
+	local_irq_enable();
 	mdelay(200);
+	local_irq_disable();
 	k1 = ktime_get_ns();
 	j1 = get_jiffies_64();
 	t1 = timer_ticks(smp_processor_id());
+	local_irq_enable();
 	/*
 	 * HZ ticks a second: about 20 in 200 ms. Generous below: an emulator
 	 * whose virtual CPU is descheduled merges ticks, so some are lost

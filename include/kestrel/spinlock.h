@@ -19,7 +19,7 @@
  *
  * The lock functions are out of line (kernel/locking/spinlock.c) so the
  * validator sees the caller's address; arch_spinlock_t is the bare lock,
- * invisible to the validator, for the validator itself and the oops path.
+ * invisible to the validator, for the validator itself and the scheduler.
  */
 #ifndef KESTREL_SPINLOCK_H
 #define KESTREL_SPINLOCK_H

@@ -61,6 +61,13 @@ KTEST(lockdep, hung_task_and_sysrq)
 	KEXPECT(strstr(log, "hangtest") != NULL);
 	KEXPECT(strstr(log, "held by hangtest") != NULL);
 	KEXPECT(strstr(log, "(hang_test_mutex)") != NULL);
+	/* SysRq w: the blocked threads with the call chain they sleep in. */
+	KEXPECT(handle_sysrq('w'));
+	n = dmesg_read(log, sizeof(log) - 1);
+	log[n] = 0;
+	KEXPECT(strstr(log, "sysrq: show blocked threads") != NULL);
+	KEXPECT(strstr(log, "wait_for_completion") != NULL);
+	KEXPECT(strstr(log, "hanging_thread") != NULL);
 
 	complete(&hang_test_never);
 	KEXPECT_NE(wait_for_completion_timeout(&hang_test_exited, msecs_to_jiffies(10000)), 0);

@@ -9,6 +9,9 @@
  * check on, and `sti; hlt` enables them only for the hlt itself (sti
  * takes effect after the next instruction), so a pending interrupt
  * wakes the hlt instead of slipping in before it.
+ *
+ * The idle task runs with preemption disabled (see cpu_idle_loop), so it
+ * only leaves the CPU from its own loop.
  */
 #include <kestrel/rcupdate.h>
 #include <kestrel/sched.h>
@@ -24,6 +27,12 @@ __noreturn void cpu_idle_loop(void)
 {
 	struct rq *rq = this_rq();
 
+	/*
+	 * Preemption off while idle: the interrupt that ends a hlt returns
+	 * here (rcu_idle_exit first) instead of switching tasks from the
+	 * interrupt's tail; the loop sees need_resched and schedules itself.
+	 */
+	preempt_disable();
 	for (;;) {
 		while (!need_resched()) {
 			local_irq_disable();
@@ -35,6 +44,8 @@ __noreturn void cpu_idle_loop(void)
 			safe_halt();
 			rcu_idle_exit();
 		}
+		preempt_enable_no_resched();
 		schedule();
+		preempt_disable();
 	}
 }

@@ -172,6 +172,12 @@ void get_task_struct(struct task_struct *p);
 /* Drop a reference; the last one frees the stack and the struct (task context only). */
 void put_task_struct(struct task_struct *p);
 
+/*
+ * Wait until every task that the reaper has started on is freed (stack
+ * and struct): tests call it after their threads are unlisted.
+ */
+void sched_reap_wait(void);
+
 /* End the current task (kthreads: returning from threadfn does this). */
 __noreturn void do_exit(int code);
 

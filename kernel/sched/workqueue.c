@@ -262,6 +262,11 @@ static void reap_fn(struct work_struct *w)
 
 static DECLARE_WORK(reap_work, reap_fn);
 
+void sched_reap_wait(void)
+{
+	flush_work(&reap_work);
+}
+
 void task_dead_reap(struct task_struct *p)
 {
 	unsigned long flags;

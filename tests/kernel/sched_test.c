@@ -33,6 +33,29 @@ static unsigned int last_active_cpu(void)
 	return last;
 }
 
+/*
+ * Every sched test ends by waiting until the threads it made have exited
+ * and been freed, so no stack is freed behind the back of a later test
+ * that counts free pages.
+ */
+static void wait_reaped(struct ktest_ctx *t, unsigned int before)
+{
+	for (int i = 0; i < 4000 && nr_tasks() > before; i++)
+		msleep(5);
+	KEXPECT(nr_tasks() <= before);
+	sched_reap_wait();
+}
+
+#define SCHED_KTEST(n)                                                  \
+	static void sched_test_##n(struct ktest_ctx *t);                \
+	KTEST(sched, n)                                                 \
+	{                                                               \
+		unsigned int before = nr_tasks();                       \
+		sched_test_##n(t);                                      \
+		wait_reaped(t, before);                                 \
+	}                                                               \
+	static void sched_test_##n(struct ktest_ctx *t)
+
 /* ---- a tiny "all done" counter for the tests ---- */
 
 struct done {
@@ -61,7 +84,7 @@ static bool done_wait(struct done *d, int n)
 
 /* ---- basics ---- */
 
-KTEST(sched, preempt_count_layout)
+SCHED_KTEST(preempt_count_layout)
 {
 	unsigned int base = preempt_count();
 	DEFINE_SPINLOCK(l);
@@ -82,7 +105,7 @@ KTEST(sched, preempt_count_layout)
 	KEXPECT_EQ(SOFTIRQ_OFFSET, 1U << 8);
 }
 
-KTEST(sched, current_is_init)
+SCHED_KTEST(current_is_init)
 {
 	KASSERT(current != NULL);
 	KEXPECT_EQ(current->pid, 1);
@@ -98,7 +121,7 @@ static int set_flag_fn(void *arg)
 	return 42;
 }
 
-KTEST(sched, thread_runs_and_exits)
+SCHED_KTEST(thread_runs_and_exits)
 {
 	unsigned int before = nr_tasks();
 	struct task_struct *k;
@@ -139,7 +162,7 @@ static int loop_until_stop_fn(void *arg)
 	return 7;
 }
 
-KTEST(sched, kthread_stop_waits)
+SCHED_KTEST(kthread_stop_waits)
 {
 	int iterations = 0;
 	struct task_struct *k = kthread_run(loop_until_stop_fn, &iterations, "t-stop");
@@ -152,7 +175,7 @@ KTEST(sched, kthread_stop_waits)
 	KEXPECT_EQ(kthread_stop(k), 7);
 }
 
-KTEST(sched, kthread_stop_never_started)
+SCHED_KTEST(kthread_stop_never_started)
 {
 	int flag = 0;
 	struct task_struct *k = kthread_create(set_flag_fn, &flag, "t-nostart");
@@ -162,7 +185,7 @@ KTEST(sched, kthread_stop_never_started)
 	KEXPECT_EQ(flag, 0);
 }
 
-KTEST(sched, many_threads)
+SCHED_KTEST(many_threads)
 {
 	enum { N = 24 };
 	static struct done d;
@@ -244,7 +267,7 @@ static int producer_fn(void *arg)
 	return 0;
 }
 
-KTEST(sched, waitqueue_no_lost_wakeup)
+SCHED_KTEST(waitqueue_no_lost_wakeup)
 {
 	static struct token_pool p;
 
@@ -289,7 +312,7 @@ static int pingpong_fn(void *arg)
 	return 0;
 }
 
-KTEST(sched, waitqueue_pingpong)
+SCHED_KTEST(waitqueue_pingpong)
 {
 	static struct pingpong pp;
 	static struct pp_arg args[2];
@@ -307,7 +330,7 @@ KTEST(sched, waitqueue_pingpong)
 	KEXPECT_EQ(pp.moves[1], 300);
 }
 
-KTEST(sched, wait_event_timeout_expires)
+SCHED_KTEST(wait_event_timeout_expires)
 {
 	DECLARE_WAIT_QUEUE_HEAD(wq);
 	u64 t0 = ktime_get_ns();
@@ -338,7 +361,7 @@ static void probe_fn(struct timer_list *t)
 	WRITE_ONCE(p->fired, p->fired + 1);
 }
 
-KTEST(sched, timer_fires_once_in_irq)
+SCHED_KTEST(timer_fires_once_in_irq)
 {
 	static struct timer_probe p;
 
@@ -354,7 +377,7 @@ KTEST(sched, timer_fires_once_in_irq)
 	KEXPECT_EQ(del_timer_sync(&p.timer), 0);
 }
 
-KTEST(sched, del_timer_prevents_firing)
+SCHED_KTEST(del_timer_prevents_firing)
 {
 	static struct timer_probe p;
 
@@ -367,7 +390,7 @@ KTEST(sched, del_timer_prevents_firing)
 	KEXPECT_EQ(READ_ONCE(p.fired), 0);
 }
 
-KTEST(sched, msleep_lower_bound)
+SCHED_KTEST(msleep_lower_bound)
 {
 	static const unsigned int ms[] = { 1, 10, 25, 60 };
 
@@ -380,7 +403,7 @@ KTEST(sched, msleep_lower_bound)
 	}
 }
 
-KTEST(sched, schedule_timeout_returns_remaining)
+SCHED_KTEST(schedule_timeout_returns_remaining)
 {
 	long left;
 
@@ -424,7 +447,7 @@ static int setter_b_fn(void *arg)
 	return 0;
 }
 
-KTEST(sched, busy_thread_is_preempted)
+SCHED_KTEST(busy_thread_is_preempted)
 {
 	static struct spin_pair sp;
 	unsigned int cpu = last_active_cpu();
@@ -468,7 +491,7 @@ static int wake_sleeper_fn(void *arg)
  * so the first preemption point after it (preempt_enable) switches to the
  * woken thread before init goes on. Same CPU, no timing involved.
  */
-KTEST(sched, wakeup_preempts)
+SCHED_KTEST(wakeup_preempts)
 {
 	static struct wake_arg w;
 	unsigned int cpu = smp_processor_id();
@@ -524,7 +547,7 @@ static int counter_fn(void *arg)
 	return 0;
 }
 
-KTEST(sched, nice_gives_more_cpu)
+SCHED_KTEST(nice_gives_more_cpu)
 {
 	static struct nice_arg na;
 	static struct nice_thread nt[2];
@@ -583,7 +606,7 @@ static int pinned_fn(void *arg)
 	return 0;
 }
 
-KTEST(sched, affinity_bind_respected)
+SCHED_KTEST(affinity_bind_respected)
 {
 	static struct affinity_arg args[NR_CPUS];
 	static struct done d;
@@ -619,7 +642,7 @@ static int repin_self_fn(void *arg)
 	return 0;
 }
 
-KTEST(sched, affinity_set_on_running_thread)
+SCHED_KTEST(affinity_set_on_running_thread)
 {
 	static struct affinity_arg args[NR_CPUS];
 	static struct done d;
@@ -668,7 +691,7 @@ static int spin_until_moved_fn(void *arg)
 }
 
 /* A thread running on CPU a is re-pinned to CPU b by another task: it must get there. */
-KTEST(sched, affinity_moves_running_thread)
+SCHED_KTEST(affinity_moves_running_thread)
 {
 	static struct move_arg m;
 	unsigned int a = last_active_cpu(), b = 0;
@@ -725,7 +748,7 @@ static int busy_fn(void *arg)
  * queued): only the periodic pull can move them. Afterwards every online
  * CPU must have run some of them.
  */
-KTEST(sched, load_balance_spreads_busy_threads)
+SCHED_KTEST(load_balance_spreads_busy_threads)
 {
 	static struct spread_arg s;
 	static struct task_struct *k[2 * NR_CPUS];
@@ -768,7 +791,7 @@ static void counted_fn(struct work_struct *w)
 	__atomic_fetch_add(&cw->runs, 1, __ATOMIC_SEQ_CST);
 }
 
-KTEST(sched, workqueue_runs_once_and_flush_waits)
+SCHED_KTEST(workqueue_runs_once_and_flush_waits)
 {
 	enum { N = 32 };
 	static struct counted_work cw[N];
@@ -806,7 +829,7 @@ static void gate_fn(struct work_struct *w)
 	WRITE_ONCE(g->ran, 1);
 }
 
-KTEST(sched, workqueue_pending_and_cancel)
+SCHED_KTEST(workqueue_pending_and_cancel)
 {
 	static struct gate_work gate;
 	static struct counted_work cw;
@@ -847,7 +870,7 @@ static void count_task(struct task_struct *p, void *arg)
 		counts[2]++;
 }
 
-KTEST(sched, show_tasks_lists_init)
+SCHED_KTEST(show_tasks_lists_init)
 {
 	unsigned int counts[3] = { 0, 0, 0 };
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # An automated gdb session against QEMU's gdb stub, as `make debug` sets
-# it up (tools/gdb/kestrel.gdb): break in printk, backtrace with
+# it up (tools/gdb/kestrel.gdb): break in printk (the second call, after
+# the boot information is parsed), backtrace with
 # file:line ending cleanly at the entry code, print kernel structures, finish and step through C, read the
 # log with the script's dmesg command, then kill the target.
 . "$(dirname "$0")/lib.bash"
@@ -25,6 +26,7 @@ KESTREL_GDB_NO_CONNECT=1 timeout 60 gdb -q -batch -nx \
 	-x tools/gdb/kestrel.gdb \
 	-ex "target remote 127.0.0.1:$port" \
 	-ex 'hbreak printk' \
+	-ex 'ignore 1 1' \
 	-ex 'continue' \
 	-ex 'bt' \
 	-ex 'print boot_info.cmdline' \

@@ -48,10 +48,26 @@ static void folio_invalidate(struct address_space *mapping, struct folio *folio,
 		vfs_call_invalidate_folio(mapping, folio, offset, length);
 }
 
+/*
+ * Drop a locked folio's private data before it leaves the cache:
+ * ->release_folio may refuse (false), and then the folio must stay.
+ */
+static bool release_private(struct address_space *mapping, struct folio *folio, gfp_t gfp)
+{
+	if (!folio_test_private(folio))
+		return true;
+	if (!mapping->a_ops || !mapping->a_ops->release_folio)
+		return false;	/* no buffer heads to fall back on */
+	return vfs_call_release_folio(mapping, folio, gfp);
+}
+
 /* The whole folio goes (locked, referenced by the caller). */
 static void truncate_inode_folio(struct address_space *mapping, struct folio *folio)
 {
 	folio_invalidate(mapping, folio, 0, PAGE_SIZE);
+	/* ->invalidate_folio should have let go of the private data; if not, ask again. */
+	if (folio_test_private(folio))
+		release_private(mapping, folio, 0);
 	folio_cancel_dirty(folio);
 	filemap_remove_folio(folio);
 }
@@ -157,19 +173,6 @@ void truncate_setsize(struct inode *inode, loff_t newsize)
 void truncate_pagecache_range(struct inode *inode, loff_t lstart, loff_t lend)
 {
 	truncate_inode_pages_range(inode->i_mapping, lstart, lend);
-}
-
-/*
- * Drop a locked folio's private data before it leaves the cache:
- * ->release_folio may refuse (false), and then the folio must stay.
- */
-static bool release_private(struct address_space *mapping, struct folio *folio, gfp_t gfp)
-{
-	if (!folio_test_private(folio))
-		return true;
-	if (!mapping->a_ops || !mapping->a_ops->release_folio)
-		return false;	/* no buffer heads to fall back on */
-	return vfs_call_release_folio(mapping, folio, gfp);
 }
 
 /* Clean, unused, not under writeback: safe to drop without asking anybody but ->release_folio. */

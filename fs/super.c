@@ -196,13 +196,8 @@ void deactivate_locked_super(struct super_block *s)
 {
 	lockdep_assert_held_write(&s->s_umount);
 	if (atomic_dec_and_test(&s->s_active)) {
-		if (s->s_flags & SB_BORN) {
-			vfs_call_kill_sb(s);
-		} else {
-			/* ->mount failed before it was born: tear down what fill_super made. */
-			s->s_flags &= ~SB_ACTIVE;
-			generic_shutdown_super(s);
-		}
+		/* Also when ->mount failed half-way: ->kill_sb frees what fill_super made. */
+		vfs_call_kill_sb(s);
 		put_super(s);
 		return;
 	}

@@ -613,3 +613,18 @@ KTEST(vfs, fcntl_record_locks)
 	ksys_close(fd);
 	ENV_END();
 }
+
+KTEST(vfs, failed_mount_cleans_up)
+{
+	struct stat st;
+
+	ENV_BEGIN();
+	KEXPECT_EQ(ksys_mkdir("/mnt", 0755), 0);
+	testfs_faults.fill_fails = true;
+	KEXPECT_EQ(ksys_mount("none", "/mnt", "vfstestfs", 0, NULL), -EIO);
+	KEXPECT_EQ(ksys_stat("/mnt", &st), 0);
+	KEXPECT_EQ(ksys_umount("/mnt", 0), -EINVAL);	/* nothing was mounted */
+	KEXPECT_EQ(ksys_rmdir("/mnt"), 0);
+	KEXPECT_EQ(ksys_mount("none", "/nowhere", "vfstestfs", 0, NULL), -ENOENT);
+	ENV_END();	/* the half-made super block's root inode and dentry are gone */
+}

@@ -379,7 +379,11 @@ static int tfs_fill_super(struct super_block *sb, void *data, int silent)
 	if (!root)
 		return -ENOMEM;
 	sb->s_root = d_make_root(root);
-	return sb->s_root ? 0 : -ENOMEM;
+	if (!sb->s_root)
+		return -ENOMEM;
+	if (xchg(&testfs_faults.fill_fails, false))
+		return -EIO;	/* ->kill_sb must free the root made above */
+	return 0;
 }
 
 static struct dentry *tfs_mount(struct file_system_type *type, int flags, const char *dev,

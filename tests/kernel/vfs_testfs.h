@@ -39,6 +39,7 @@ struct testfs_faults {
 	bool use_compare;		/* install ->d_hash and ->d_compare */
 	bool compare_blocks;		/* ->d_compare takes a mutex (may block: forbidden) */
 	bool hash_blocks;		/* ->d_hash takes a mutex (may block: forbidden) */
+	bool fill_fails;		/* the next fill_super fails after making its root */
 };
 extern struct testfs_faults testfs_faults;
 

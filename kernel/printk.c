@@ -40,7 +40,7 @@ static bool line_open;			/* the last message did not end in '\n' */
  * (a message without '\n' and its KERN_CONT continuations) waits in
  * line_buf until it ends.
  */
-#define REC_BUF_SIZE (1 << 16)
+#define REC_BUF_SIZE (1 << 17)
 #define LINE_MAX 1024
 struct rec_hdr {
 	u64 seq;

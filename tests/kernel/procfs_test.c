@@ -8,6 +8,9 @@
 #include <kestrel/fdtable.h>
 #include <kestrel/filelock.h>
 #include <kestrel/fs.h>
+#include <kestrel/completion.h>
+#include <kestrel/kthread.h>
+#include <kestrel/timer.h>
 #include <kestrel/ktest.h>
 #include <kestrel/mm.h>
 #include <kestrel/sched.h>
@@ -200,6 +203,44 @@ KTEST(procfs, locks)
 	KEXPECT(strstr(text, "FLOCK") == NULL);
 	ksys_close(fd);
 	KEXPECT_EQ(ksys_unlink("/tmp/kproc-lock"), 0);
+}
+
+static int wait_then_exit(void *arg)
+{
+	wait_for_completion(arg);
+	return 0;
+}
+
+/* /proc/<pid> of another task: there while it lives, gone after it exits (nothing cached). */
+KTEST(procfs, pid_dir_follows_task)
+{
+	static DECLARE_COMPLETION(go);
+	struct task_struct *k;
+	char path[48];
+	long err = 0;
+	int pid;
+
+	reinit_completion(&go);
+	k = kthread_run(wait_then_exit, &go, "kproc-pid");
+	KASSERT(!IS_ERR(k));
+	pid = k->pid;	/* it cannot exit before complete() below */
+	scnprintf(path, sizeof(path), "/proc/%d/comm", pid);
+	KEXPECT(slurp(path) > 0);
+	KEXPECT_STREQ(text, "kproc-pid\n");
+	scnprintf(path, sizeof(path), "/proc/%d/status", pid);
+	KEXPECT(slurp(path) > 0);
+	KEXPECT(strstr(text, "Name:\tkproc-pid\n") != NULL);
+	complete(&go);
+	scnprintf(path, sizeof(path), "/proc/%d", pid);
+	for (int i = 0; i < 1000; i++) {	/* exit, then the reaper: up to 10 s */
+		struct stat st;
+
+		err = ksys_stat(path, &st);
+		if (err)
+			break;
+		msleep(10);
+	}
+	KEXPECT_EQ(err, -ENOENT);
 }
 
 KTEST(procfs, readdir)

@@ -139,13 +139,18 @@ static bool idle_worker(struct task_struct *p)
 static void check_task(struct task_struct *p, void *arg)
 {
 	u64 now = *(u64 *)arg, limit = (u64)READ_ONCE(timeout_ms) * 1000000;
+	/* Read once: the task may go back to sleep (a newer start) meanwhile. */
+	u64 slept = READ_ONCE(p->sleep_start);
 
 	if (READ_ONCE(p->state) != TASK_UNINTERRUPTIBLE || READ_ONCE(p->on_rq) || !limit)
 		return;
-	if ((s64)(now - READ_ONCE(p->sleep_start)) < (s64)limit || nr_reports == MAX_HUNG_REPORTS)
+	/* Never switched out asleep: a kthread created but not started yet. */
+	if (!slept)
+		return;
+	if ((s64)(now - slept) < (s64)limit || nr_reports == MAX_HUNG_REPORTS)
 		return;
 	if (!already_reported(p) && !idle_worker(p))
-		report_hung(p, now - p->sleep_start);
+		report_hung(p, now - slept);
 }
 
 static int khungtaskd(void *unused)

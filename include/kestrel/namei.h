@@ -40,8 +40,6 @@ void namei_get_stats(struct namei_stats *st);
 
 int kern_path(const char *name, unsigned int flags, struct path *path);
 int user_path_at(int dfd, const char *name, unsigned flags, struct path *path);
-int vfs_path_lookup(struct dentry *dentry, struct vfsmount *mnt, const char *name,
-		    unsigned int flags, struct path *path);
 /* The parent of the last component, locked (i_rwsem exclusive), and a dentry for it. */
 struct dentry *kern_path_create(int dfd, const char *pathname, struct path *path,
 				unsigned int lookup_flags);

@@ -27,7 +27,9 @@
  *  - graph_lock (a raw arch spinlock, invisible to the validator) protects
  *    the class and edge pools, usage bits and traces, and serializes
  *    reports. Lookups of existing classes and edges (the common case) run
- *    without it; see lockdep_graph.h.
+ *    without it; see lockdep_graph.h. It is only ever taken with
+ *    interrupts off (so never preempted either): an interrupt handler or
+ *    the next task on the CPU may need it too.
  *  - Every hook runs with interrupts off, and a per-CPU recursion count
  *    makes locks taken by the validator itself (printk's lock, while it
  *    prints a report) invisible to it.
@@ -849,14 +851,26 @@ void lockdep_print_held_locks(const struct held_locks *h, const char *who)
 
 /* ---- expected reports (tests) ---- */
 
+/*
+ * These run in a test task with interrupts on, but graph_lock is only
+ * ever taken with them off: an interrupt here (or the preemption at its
+ * end) while this CPU holds graph_lock, or has drawn its ticket for it,
+ * keeps it held while this CPU's handler, or whatever task runs next,
+ * spins on it with interrupts off (lock_acquire, a report): the CPU
+ * hangs, and every other CPU with it as soon as it needs the lock (a new
+ * class, edge or usage bit, a report, the hard-lockup watchdog's).
+ */
 void lockdep_expect_report(void)
 {
+	unsigned long flags = local_irq_save();
+
 	arch_spin_lock(&graph_lock);
 	expect_armed = 1;
 	expect_seen = false;
 	expect_len = 0;
 	expect_buf[0] = 0;
 	arch_spin_unlock(&graph_lock);
+	local_irq_restore(flags);
 }
 
 bool lockdep_expect_captured(void)
@@ -866,6 +880,7 @@ bool lockdep_expect_captured(void)
 
 const char *lockdep_expect_end(void)
 {
+	unsigned long flags = local_irq_save();
 	bool seen;
 
 	arch_spin_lock(&graph_lock);
@@ -873,6 +888,7 @@ const char *lockdep_expect_end(void)
 	seen = expect_seen;
 	expect_seen = false;
 	arch_spin_unlock(&graph_lock);
+	local_irq_restore(flags);
 	return seen ? expect_buf : NULL;
 }
 

@@ -10,6 +10,9 @@
  */
 #include <kestrel/ktest.h>
 #include <kestrel/lockdep.h>
+#include <kestrel/preempt.h>
+#include <kestrel/printk.h>
+#include <kestrel/smp.h>
 #include <kestrel/rwlock.h>
 #include <kestrel/seqlock.h>
 #include <kestrel/spinlock.h>
@@ -296,6 +299,88 @@ KTEST(lockdep, irq_unsafe_lock_in_interrupt)
 	KEXPECT(has(r, "in an interrupt handler"));
 	KEXPECT(has(r, "irq_unsafe_lock"));
 	KEXPECT(has(r, "ktest_lockdep_irq_unsafe_lock_in_interrupt"));
+}
+
+/*
+ * lockdep_expect_report()/lockdep_expect_end() take the validator's
+ * graph_lock from a task with interrupts on; an interrupt whose handler
+ * needs graph_lock (here: lockdep_expect_end() itself; in real life a new
+ * class, edge or usage bit, or a report) must not come while the task
+ * holds it, or the CPU spins on a lock it holds itself, interrupts off.
+ * Another CPU floods this one with interrupts while the test arms and
+ * disarms captures in a loop. Without interrupts off around graph_lock
+ * this hung the kernel (one run in three of ktest=lockdep.* on a busy host).
+ */
+static int flood_vector;
+static u32 flood_target;		/* APIC id of the CPU running the test */
+static int flood_stop;			/* set by the test: the flood ends */
+static int flood_sent, flood_hits;
+static int flood_done;			/* set by the flooder when it sends no more */
+
+static void flood_handler(struct pt_regs *regs, void *data)
+{
+	lockdep_expect_end();	/* takes graph_lock: nothing armed, nothing seen */
+	WRITE_ONCE(flood_hits, flood_hits + 1);
+	apic_eoi();
+}
+
+/* Runs on the other CPU (a call-function IPI, interrupts off): at most 2 s. */
+static void flood_fn(void *unused)
+{
+	u64 end = ktime_get_ns() + 2000ULL * 1000 * 1000;
+
+	while (!READ_ONCE(flood_stop) && ktime_get_ns() < end) {
+		apic_send_ipi(flood_target, (unsigned int)flood_vector);
+		WRITE_ONCE(flood_sent, flood_sent + 1);
+		udelay(2);
+	}
+	WRITE_ONCE(flood_stop, 1);
+	smp_store_release(&flood_done, 1);
+}
+
+KTEST(lockdep, expect_capture_vs_interrupt)
+{
+	unsigned int cpu, other;
+	int i;
+
+	if (num_online_cpus() < 2) {
+		printk(KERN_INFO "    # expect_capture_vs_interrupt: one CPU: skipped\n");
+		return;
+	}
+	flood_vector = irq_alloc_vector(flood_handler, NULL);
+	KASSERT(flood_vector >= 0);
+	preempt_disable();	/* stay on the flooded CPU */
+	cpu = smp_processor_id();
+	other = cpu ? 0 : 1;
+	flood_target = (u32)apic_cpu_to_id(cpu);
+	WRITE_ONCE(flood_stop, 0);
+	WRITE_ONCE(flood_sent, 0);
+	WRITE_ONCE(flood_hits, 0);
+	WRITE_ONCE(flood_done, 0);
+	if (smp_call_function_single(other, flood_fn, NULL, false)) {
+		preempt_enable();
+		irq_free_handler((unsigned int)flood_vector);
+		KEXPECT(false);
+		return;
+	}
+	/* The flood must have begun (TCG may start the other CPU late). */
+	for (i = 0; i < 2000 && !READ_ONCE(flood_sent); i++)
+		udelay(500);
+	for (i = 0; i < 20000 && !READ_ONCE(flood_stop); i++) {
+		lockdep_expect_report();
+		lockdep_expect_end();
+		if (i >= 5000 && READ_ONCE(flood_hits) >= 200)
+			WRITE_ONCE(flood_stop, 1);
+	}
+	WRITE_ONCE(flood_stop, 1);
+	for (i = 0; i < 3000 && !smp_load_acquire(&flood_done); i++)
+		mdelay(1);
+	mdelay(1);	/* the last interrupt sent arrives (interrupts are on) */
+	preempt_enable();
+	KEXPECT(smp_load_acquire(&flood_done));
+	irq_free_handler((unsigned int)flood_vector);
+	KEXPECT(READ_ONCE(flood_sent) > 0);
+	KEXPECT(READ_ONCE(flood_hits) > 0);
 }
 
 static DEFINE_SPINLOCK(inv_unsafe);	/* test lock: protects nothing */

@@ -30,6 +30,10 @@
  *    without it; see lockdep_graph.h. It is only ever taken with
  *    interrupts off (so never preempted either): an interrupt handler or
  *    the next task on the CPU may need it too.
+ *  - The detectors' reports (lockdep_report_context/_task: hard lockup,
+ *    hung task, RCU stall...) wait for graph_lock a bounded time only: the
+ *    CPU they report on may be the one stuck holding it. If it stays busy
+ *    the report is printed without it (not captured, not serialized).
  *  - Every hook runs with interrupts off, and a per-CPU recursion count
  *    makes locks taken by the validator itself (printk's lock, while it
  *    prints a report) invisible to it.
@@ -56,6 +60,7 @@
 #include <kestrel/sched.h>
 #include <kestrel/spinlock.h>
 #include <kestrel/string.h>
+#include <kestrel/time.h>
 #include <asm/extable.h>
 #include <asm/processor.h>
 #include "lockdep_graph.h"
@@ -784,6 +789,35 @@ out:
 	local_irq_restore(flags);
 }
 
+/* How long a detector's report waits for graph_lock before it goes without. */
+#define REPORT_LOCK_WAIT_NS (2000ULL * 1000 * 1000)
+
+/*
+ * graph_lock for a report that must come out even if the lock is never
+ * freed (its holder may be the stuck CPU being reported). False after
+ * REPORT_LOCK_WAIT_NS: then the caller prints without it.
+ */
+static bool graph_lock_bounded(void)
+{
+	u64 end = ktime_get_ns() + REPORT_LOCK_WAIT_NS;
+
+	while (!arch_spin_trylock(&graph_lock)) {
+		if (ktime_get_ns() > end)
+			return false;
+		cpu_relax();
+	}
+	return true;
+}
+
+/* The start of a report printed without graph_lock: not captured, validator off. */
+static void report_unlocked(const char *kind, const char *title)
+{
+	WRITE_ONCE(debug_locks, 0);
+	printk(KERN_ERR "\n%s: %s\n", kind, title);
+	printk(KERN_ERR "(the validator's graph lock stayed busy for %llu ms: printed without it)\n",
+	       REPORT_LOCK_WAIT_NS / 1000000);
+}
+
 void lockdep_report_context(const char *kind, const char *title, const char *detail,
 			    unsigned long ip)
 {
@@ -791,13 +825,21 @@ void lockdep_report_context(const char *kind, const char *title, const char *det
 
 	if (!lockdep_enter())
 		goto out;
-	arch_spin_lock(&graph_lock);
+	if (!graph_lock_bounded()) {
+		report_unlocked(kind, title);
+		if (detail)
+			printk(KERN_ERR "%s\n", detail);
+		dump_stack();
+		printk(KERN_ERR "lockdep: turning off the locking correctness validator.\n");
+		goto leave;
+	}
 	if (report_begin(kind, title)) {
 		if (detail)
 			rpt("%s", detail);
 		report_end(ip);
 	}
 	arch_spin_unlock(&graph_lock);
+leave:
 	lockdep_leave();
 out:
 	local_irq_restore(flags);
@@ -811,7 +853,14 @@ void lockdep_report_task(const char *kind, const char *title, struct task_struct
 
 	if (!lockdep_enter())
 		goto out;
-	arch_spin_lock(&graph_lock);
+	if (!graph_lock_bounded()) {
+		report_unlocked(kind, title);
+		lockdep_print_held_locks(&p->held_locks, p->comm);
+		for (unsigned int i = 0; i < n; i++)
+			printk(KERN_ERR "  %pS\n", (void *)stack[i]);
+		printk(KERN_ERR "lockdep: turning off the locking correctness validator.\n");
+		goto leave;
+	}
 	if (report_begin(kind, title)) {
 		rpt("task %s/%d, state %#lx, last on CPU %u", p->comm, p->pid, (unsigned long)p->state,
 		    p->cpu);
@@ -831,6 +880,7 @@ void lockdep_report_task(const char *kind, const char *title, struct task_struct
 		capturing = false;
 	}
 	arch_spin_unlock(&graph_lock);
+leave:
 	lockdep_leave();
 out:
 	local_irq_restore(flags);

@@ -210,6 +210,7 @@ static struct dentry *__d_alloc(struct super_block *sb, const struct qstr *name)
 	dentry->d_sb = sb;
 	dentry->d_time = 0;
 	dentry->d_fsdata = NULL;
+	dentry->d_rdpos = 0;
 	INIT_LIST_HEAD(&dentry->d_lru);
 	INIT_LIST_HEAD(&dentry->d_child);
 	INIT_LIST_HEAD(&dentry->d_subdirs);
@@ -233,6 +234,13 @@ static struct dentry *__d_alloc(struct super_block *sb, const struct qstr *name)
 	return dentry;
 }
 
+/*
+ * Source of d_rdpos: every child gets a new, larger number, so a
+ * readdir that remembers "next position" neither skips nor repeats
+ * entries that stay while others come and go. Atomic builtin: no lock.
+ */
+static u64 next_rdpos;
+
 struct dentry *d_alloc(struct dentry *parent, const struct qstr *name)
 {
 	struct dentry *dentry = __d_alloc(parent->d_sb, name);
@@ -241,6 +249,7 @@ struct dentry *d_alloc(struct dentry *parent, const struct qstr *name)
 		return NULL;
 	spin_lock(&parent->d_lock);
 	dentry->d_parent = dget_dlock(parent);	/* a child pins its parent */
+	dentry->d_rdpos = __atomic_add_fetch(&next_rdpos, 1, __ATOMIC_RELAXED);
 	list_add(&dentry->d_child, &parent->d_subdirs);
 	spin_unlock(&parent->d_lock);
 	return dentry;

@@ -254,14 +254,14 @@ bool dir_emit_dots(struct file *file, struct dir_context *ctx)
 }
 
 /*
- * The n-th (from 0) entry of dir, copied out under d_lock. Positions are
- * indexes into the child list: an entry added or removed during a
- * readdir may be missed or seen twice, which POSIX allows. Cost is
- * quadratic in the directory size; fine for in-memory directories of
- * modest size.
+ * The positive child of dir with the smallest d_rdpos >= from, copied out
+ * under d_lock. f_pos is 2 + that d_rdpos: positions are stable per
+ * dentry (never list indexes), so entries that stay are returned exactly
+ * once however others are created, unlinked or renamed meanwhile. Cost
+ * is quadratic in the directory size; fine for in-memory directories.
  */
-static bool nth_entry(struct dentry *dir, loff_t n, char *name, int *len, u64 *ino,
-		      unsigned int *type)
+static bool next_entry(struct dentry *dir, u64 from, char *name, int *len, u64 *ino,
+		       unsigned int *type, u64 *rdpos)
 {
 	struct dentry *child;
 	bool found = false;
@@ -269,16 +269,16 @@ static bool nth_entry(struct dentry *dir, loff_t n, char *name, int *len, u64 *i
 	spin_lock(&dir->d_lock);
 	list_for_each_entry(child, &dir->d_subdirs, d_child) {
 		spin_lock_nested(&child->d_lock, 1);
-		if (simple_positive(child) && n-- == 0) {
+		if (simple_positive(child) && child->d_rdpos >= from &&
+		    (!found || child->d_rdpos < *rdpos)) {
 			*len = child->d_name.len;
 			memcpy(name, child->d_name.name, *len);
 			*ino = child->d_inode->i_ino;
 			*type = fs_umode_to_dtype(child->d_inode->i_mode);
+			*rdpos = child->d_rdpos;
 			found = true;
 		}
 		spin_unlock(&child->d_lock);
-		if (found)
-			break;
 	}
 	spin_unlock(&dir->d_lock);
 	return found;
@@ -288,15 +288,15 @@ int dcache_readdir(struct file *file, struct dir_context *ctx)
 {
 	char name[NAME_MAX + 1];
 	int len;
-	u64 ino;
+	u64 ino, rdpos = 0;
 	unsigned int type;
 
 	if (!dir_emit_dots(file, ctx))
 		return 0;
-	while (nth_entry(file->f_path.dentry, ctx->pos - 2, name, &len, &ino, &type)) {
+	while (next_entry(file->f_path.dentry, ctx->pos - 2, name, &len, &ino, &type, &rdpos)) {
 		if (!dir_emit(ctx, name, len, ino, type))
 			break;
-		ctx->pos++;
+		ctx->pos = rdpos + 3;
 	}
 	return 0;
 }

@@ -52,6 +52,7 @@ struct dentry {
 	struct super_block *d_sb;
 	unsigned long d_time;			/* for ->d_revalidate */
 	void *d_fsdata;				/* the file system's */
+	u64 d_rdpos;				/* readdir position: set once by d_alloc, unique, grows */
 
 	struct list_head d_lru;			/* in sb->s_dentry_lru while unused */
 	struct list_head d_child;		/* in parent's d_subdirs, under parent's d_lock */

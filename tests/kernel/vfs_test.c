@@ -526,6 +526,65 @@ KTEST(vfs, getdents64)
 	ENV_END();
 }
 
+/*
+ * A readdir in several getdents64 calls while entries already returned
+ * are unlinked and new ones created: every original entry that stays is
+ * returned exactly once (positions must not be list indexes).
+ */
+KTEST(vfs, getdents64_stable_positions)
+{
+	enum { N = 24 };
+	int seen[N] = { 0 };
+	char path[32], buf[96];
+	long fd, got, off;
+	int i, first = 0, bad = 0;
+
+	ENV_BEGIN();
+	KEXPECT_EQ(ksys_mkdir("/d", 0755), 0);
+	for (i = 0; i < N; i++) {
+		snprintf(path, sizeof(path), "/d/f%02d", i);
+		KEXPECT_EQ(testfs_write_file(path, "x", 1), 1);
+	}
+	fd = ksys_open("/d", O_RDONLY | O_DIRECTORY, 0);
+	KEXPECT(fd >= 0);
+	while (first < N / 2 && (got = ksys_getdents64(fd, (struct linux_dirent64 *)buf, sizeof(buf))) > 0) {
+		for (off = 0; off < got; off += ((struct linux_dirent64 *)(buf + off))->d_reclen) {
+			struct linux_dirent64 *d = (struct linux_dirent64 *)(buf + off);
+
+			if (d->d_name[0] == 'f') {
+				seen[(d->d_name[1] - '0') * 10 + d->d_name[2] - '0']++;
+				first++;
+			}
+		}
+	}
+	KEXPECT(first >= N / 2 && first < N);
+	/* Unlink every entry returned so far, create a few new ones. */
+	for (i = 0; i < N; i++) {
+		if (seen[i]) {
+			snprintf(path, sizeof(path), "/d/f%02d", i);
+			KEXPECT_EQ(ksys_unlink(path), 0);
+		}
+	}
+	for (i = 0; i < 3; i++) {
+		snprintf(path, sizeof(path), "/d/g%02d", i);
+		KEXPECT_EQ(testfs_write_file(path, "y", 1), 1);
+	}
+	while ((got = ksys_getdents64(fd, (struct linux_dirent64 *)buf, sizeof(buf))) > 0) {
+		for (off = 0; off < got; off += ((struct linux_dirent64 *)(buf + off))->d_reclen) {
+			struct linux_dirent64 *d = (struct linux_dirent64 *)(buf + off);
+
+			if (d->d_name[0] == 'f')
+				seen[(d->d_name[1] - '0') * 10 + d->d_name[2] - '0']++;
+		}
+	}
+	for (i = 0; i < N; i++)
+		if (seen[i] != 1)
+			bad++;
+	KEXPECT_EQ(bad, 0);
+	ksys_close(fd);
+	ENV_END();
+}
+
 KTEST(vfs, mount_umount_busy)
 {
 	struct stat st, root_st;

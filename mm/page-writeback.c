@@ -33,7 +33,8 @@
  * Locks: sb->s_inode_wblist_lock protects sb->s_dirty and is taken inside
  * inode->i_lock (fs/inode.c's order); to pick an inode off the list we
  * hold the list lock and only trylock i_lock. I_SYNC (under i_lock) marks
- * an inode being written back, so two passes do not write it at once.
+ * an inode being written back, so two passes do not write it at once;
+ * wb_pass_mutex runs one pass at a time, so sync waits for the flusher's.
  */
 #include <kestrel/cmdline.h>
 #include <kestrel/fs.h>
@@ -502,6 +503,17 @@ static int writeback_single_inode(struct inode *inode, struct writeback_control 
 }
 
 /*
+ * One writeback pass at a time. A pass moves s_dirty to a private list
+ * and writes the inodes off it under I_SYNC: an inode in another pass is
+ * invisible (off s_dirty) or skipped (I_SYNC). Without this, a WBC_SYNC_ALL
+ * pass (sync, syncfs) could return while the flusher's WBC_SYNC_NONE pass
+ * still holds, unwritten or skipped, data dirtied before the sync. With
+ * it, sync waits for the pass in flight (Linux waits on I_SYNC), then
+ * finds every dirty inode on s_dirty. Taken inside s_umount (shared).
+ */
+static DEFINE_MUTEX(wb_pass_mutex);	/* serializes writeback_sb_inodes passes */
+
+/*
  * Write back the dirty inodes of sb. Those dirty now are moved to a
  * private list first, so inodes redirtied during the pass wait for the
  * next one (no endless pass). The caller holds s_umount (shared): the
@@ -514,6 +526,7 @@ static void writeback_sb_inodes(struct super_block *sb, enum writeback_sync_mode
 	u64 older_than = get_jiffies_64() - msecs_to_jiffies(dirty_expire_interval_ms);
 	struct inode *inode, *next;
 
+	mutex_lock(&wb_pass_mutex);
 	spin_lock(&sb->s_inode_wblist_lock);
 	list_for_each_entry_safe(inode, next, &sb->s_dirty, i_io_list) {
 		if (kupdate && time_after64(inode->dirtied_when, older_than))
@@ -541,6 +554,7 @@ static void writeback_sb_inodes(struct super_block *sb, enum writeback_sync_mode
 	while (!list_empty(&todo))
 		list_move(todo.prev, &sb->s_dirty);
 	spin_unlock(&sb->s_inode_wblist_lock);
+	mutex_unlock(&wb_pass_mutex);
 }
 
 void writeback_inodes_sb(struct super_block *sb)

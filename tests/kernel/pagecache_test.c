@@ -47,6 +47,8 @@ struct tfs {
 	bool hold_writeback;		/* ->writepage leaves writeback in flight */
 	bool redirty_next;		/* ->writepage redirties instead (once) */
 	bool attach_private;		/* write_begin hangs private data on folios */
+	bool block_writepage;		/* next ->writepage: signal wp_entered, wait wp_release */
+	struct completion wp_entered, wp_release;
 	/* in-flight writeback (hold_writeback), under lock */
 	spinlock_t lock;
 	struct folio *inflight[64];
@@ -161,6 +163,12 @@ static int disk_writepage(struct page *page, struct writeback_control *wbc)
 	if (folio->index < fs->disk_pages)
 		memcpy(fs->disk + folio_pos(folio), folio_address(folio), PAGE_SIZE);
 	unlock_page(page);
+	if (fs->block_writepage) {
+		/* A slow device: the pass stays inside ->writepage until released. */
+		fs->block_writepage = false;
+		complete(&fs->wp_entered);
+		wait_for_completion(&fs->wp_release);
+	}
 	if (fs->hold_writeback) {
 		spin_lock(&fs->lock);
 		folio_get(folio);
@@ -785,6 +793,84 @@ KTEST(pagecache, dirty_inodes_written_back)
 	KEXPECT_EQ(fs->disk[0], 'y');
 	KEXPECT(list_empty(&fs->inode.i_io_list));
 	KEXPECT_EQ(fs->inode.i_state & I_DIRTY, 0);
+	tfs_destroy(fs);
+	kfree(buf);
+}
+
+/*
+ * sync (WBC_SYNC_ALL) while the flusher's WBC_SYNC_NONE pass is writing
+ * the inode (I_SYNC, inside ->writepage) and a second folio is dirtied:
+ * sync must not return before both folios are on disk and their
+ * writeback has ended.
+ */
+struct sb_pass_arg {
+	struct tfs *fs;
+	bool sync;
+	struct completion done;
+};
+
+static int sb_pass_thread(void *arg)
+{
+	struct sb_pass_arg *a = arg;
+
+	down_read(&a->fs->sb.s_umount);
+	if (a->sync)
+		sync_inodes_sb(&a->fs->sb);
+	else
+		writeback_inodes_sb(&a->fs->sb);
+	up_read(&a->fs->sb.s_umount);
+	complete(&a->done);
+	return 0;
+}
+
+KTEST(pagecache, sync_waits_for_inode_in_flusher_pass)
+{
+	struct tfs *fs = tfs_create(&disk_aops, 8, 0);
+	u8 *buf = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	static struct sb_pass_arg flush, sync;	/* outlive the threads' complete() */
+
+	KASSERT(fs && buf);
+	KEXPECT_EQ(tfs_write_pattern(fs, 0, PAGE_SIZE, buf), PAGE_SIZE);
+	tfs_mark_inode_dirty(fs, I_DIRTY_PAGES);
+	init_completion(&fs->wp_entered);
+	init_completion(&fs->wp_release);
+	fs->hold_writeback = true;
+	fs->block_writepage = true;
+
+	flush.fs = fs;
+	flush.sync = false;
+	init_completion(&flush.done);
+	KASSERT(!IS_ERR(kthread_run(sb_pass_thread, &flush, "pc-flush")));
+	KASSERT(wait_for_completion_timeout(&fs->wp_entered, msecs_to_jiffies(WAIT_MS)) != 0);
+	KEXPECT(fs->inode.i_state & I_SYNC);
+
+	/* Dirty a second folio while the flusher is inside the inode. */
+	KEXPECT_EQ(tfs_write(fs, PAGE_SIZE, "second", 6), 6);
+	tfs_mark_inode_dirty(fs, I_DIRTY_PAGES);
+
+	sync.fs = fs;
+	sync.sync = true;
+	init_completion(&sync.done);
+	KASSERT(!IS_ERR(kthread_run(sb_pass_thread, &sync, "pc-sync")));
+	msleep(200);
+	KEXPECT(!completion_done(&sync.done));	/* the flusher's pass is still in flight */
+
+	complete(&fs->wp_release);
+	KEXPECT(wait_for_completion_timeout(&flush.done, msecs_to_jiffies(WAIT_MS)) != 0);
+	msleep(200);
+	KEXPECT(!completion_done(&sync.done));	/* writeback not ended by the "device" yet */
+
+	fs->hold_writeback = false;
+	tfs_complete_writeback(fs);
+	KEXPECT(wait_for_completion_timeout(&sync.done, msecs_to_jiffies(WAIT_MS)) != 0);
+	KEXPECT(!memcmp(fs->disk, buf, PAGE_SIZE));
+	KEXPECT(!memcmp(fs->disk + PAGE_SIZE, "second", 6));
+	for (int i = 0; i < 2; i++) {
+		KEXPECT(!folio_tagged(fs, i, PAGECACHE_TAG_DIRTY));
+		KEXPECT(!folio_tagged(fs, i, PAGECACHE_TAG_WRITEBACK));
+	}
+	KEXPECT(list_empty(&fs->inode.i_io_list));
+	KEXPECT_EQ(fs->inode.i_state & (I_DIRTY | I_SYNC), 0);
 	tfs_destroy(fs);
 	kfree(buf);
 }

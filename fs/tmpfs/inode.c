@@ -35,6 +35,7 @@
 #include <kestrel/mm.h>
 #include <kestrel/pagemap.h>
 #include <kestrel/ramfs.h>
+#include <kestrel/sched.h>
 #include <kestrel/shmem_fs.h>
 #include <kestrel/slab.h>
 #include <kestrel/string.h>
@@ -204,6 +205,77 @@ static int shmem_write_begin(struct file *file, struct address_space *mapping, l
 	return err;
 }
 
+/*
+ * The data of the page at index, or NULL for a hole. A folio that is not
+ * uptodate after waiting for its lock holds no data yet (a write_begin
+ * that failed): it reads as a hole too.
+ */
+static struct folio *shmem_get_data_folio(struct address_space *mapping, pgoff_t index)
+{
+	struct folio *folio = filemap_get_folio(mapping, index);
+
+	if (IS_ERR(folio))
+		return NULL;
+	if (!folio_test_uptodate(folio)) {
+		folio_lock(folio);
+		folio_unlock(folio);
+		if (!folio_test_uptodate(folio)) {
+			folio_put(folio);
+			return NULL;
+		}
+	}
+	smp_rmb();	/* uptodate before the data (folio_mark_uptodate) */
+	return folio;
+}
+
+/*
+ * read(): cached pages are copied, holes read as zeros without putting a
+ * page in the cache (as Linux's shmem_file_read_iter with ZERO_PAGE).
+ * tmpfs pages are unevictable and charged to size=, so a read that cached
+ * hole pages would pin memory beyond the limit (ftruncate to 64 GiB, read).
+ */
+static ssize_t shmem_file_read_iter(struct kiocb *iocb, struct iov_iter *to)
+{
+	struct inode *inode = file_inode(iocb->ki_filp);
+	struct address_space *mapping = inode->i_mapping;
+	loff_t pos = iocb->ki_pos;
+	ssize_t done = 0;
+	int err = 0;
+
+	while (iov_iter_count(to)) {
+		size_t offset = pos & (PAGE_SIZE - 1);
+		struct folio *folio;
+		loff_t isize;
+		size_t bytes, copied;
+
+		if (pos >= i_size_read(inode))
+			break;
+		folio = shmem_get_data_folio(mapping, pos >> PAGE_SHIFT);
+		isize = i_size_read(inode);
+		if (pos >= isize) {
+			if (folio)
+				folio_put(folio);
+			break;
+		}
+		bytes = min(min((loff_t)(PAGE_SIZE - offset), isize - pos), (loff_t)iov_iter_count(to));
+		if (folio) {
+			copied = copy_folio_to_iter(folio, offset, bytes, to);
+			folio_put(folio);
+		} else {
+			copied = iov_iter_zero(bytes, to);
+		}
+		pos += copied;
+		done += copied;
+		if (copied < bytes) {
+			err = -EFAULT;
+			break;
+		}
+		cond_resched();
+	}
+	iocb->ki_pos = pos;
+	return done ? done : err;
+}
+
 static const struct address_space_operations shmem_aops = {
 	.read_folio = shmem_read_folio,
 	.write_begin = shmem_write_begin,
@@ -212,7 +284,7 @@ static const struct address_space_operations shmem_aops = {
 };
 
 static const struct file_operations shmem_file_operations = {
-	.read_iter = generic_file_read_iter,
+	.read_iter = shmem_file_read_iter,
 	.write_iter = generic_file_write_iter,
 	.llseek = generic_file_llseek,
 	.fsync = noop_fsync,

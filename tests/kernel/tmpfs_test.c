@@ -430,6 +430,43 @@ KTEST(tmpfs, no_leaks)
 }
 
 /*
+ * Reading holes must not cache (and so pin and charge) pages: a file
+ * truncated far beyond size= reads as zeros, statfs does not change and
+ * no page stays allocated while the file is still open.
+ */
+KTEST(tmpfs, read_holes_stays_within_size)
+{
+	struct leak_snapshot before, after;
+	struct kstatfs sfs;
+	long fd, n, total = 0;
+	bool zeros = true;
+
+	KASSERT_EQ(tmount("/ktmp-hole", "size=64k"), 0);
+	fd = ksys_open("/ktmp-hole/f", O_CREAT | O_RDWR, 0644);
+	KASSERT(fd >= 0);
+	KEXPECT_EQ(ksys_pwrite64(fd, "d", 1, 8192), 1);	/* one real page among the holes */
+	leak_snapshot(&before);
+	KEXPECT_EQ(ksys_ftruncate(fd, 64L << 20), 0);
+	while ((n = ksys_read(fd, page_buf, sizeof(page_buf))) > 0) {
+		for (long i = 0; i < n; i++)
+			if (page_buf[i] != (total + i == 8192 ? 'd' : 0))
+				zeros = false;
+		total += n;
+	}
+	KEXPECT_EQ(n, 0);
+	KEXPECT_EQ(total, 64L << 20);
+	KEXPECT(zeros);
+	KEXPECT_EQ(ksys_statfs("/ktmp-hole", &sfs), 0);
+	KEXPECT_EQ(sfs.f_bfree, 15);
+	leak_snapshot(&after);
+	KEXPECT_EQ(after.shmem_pages, before.shmem_pages);
+	KEXPECT_EQ(after.cached, before.cached);
+	KEXPECT(after.free_pages + 64 >= before.free_pages);
+	ksys_close(fd);
+	tumount("/ktmp-hole");
+}
+
+/*
  * Four threads (on -smp 4, on different CPUs) write, read holes, truncate
  * and unlink files in one size-limited tmpfs, hitting ENOSPC now and
  * then: afterwards every page and inode must be accounted for exactly.

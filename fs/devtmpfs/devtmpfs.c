@@ -138,7 +138,7 @@ static struct dentry *devtmpfs_mount(struct file_system_type *fs_type, int flags
 struct file_system_type devtmpfs_fs_type = {
 	.name = "devtmpfs",
 	.mount = devtmpfs_mount,
-	.kill_sb = kill_litter_super,
+	.kill_sb = shmem_kill_sb,	/* shmem_fill_super's sbinfo must go too */
 };
 
 /* The devices every Kestrel has (drivers/char/mem.c); more come from their drivers. */

@@ -721,8 +721,11 @@ static struct dentry *shmem_mount(struct file_system_type *fs_type, int flags,
 	return mount_nodev(fs_type, flags, data, shmem_fill_super);
 }
 
-/* Umount: drop the pinned dentries and inodes (their pages go back), then the limits. */
-static void shmem_kill_sb(struct super_block *sb)
+/*
+ * Umount: drop the pinned dentries and inodes (their pages go back), then
+ * the limits. Every sb filled by shmem_fill_super (devtmpfs too) needs it.
+ */
+void shmem_kill_sb(struct super_block *sb)
 {
 	struct shmem_sb_info *sbinfo = SHMEM_SB(sb);
 

@@ -43,6 +43,7 @@ int tmpfs_parse_options(const char *data, struct tmpfs_options *opts,
 
 /* fill_super of tmpfs (devtmpfs uses it too); data: the option string. */
 int shmem_fill_super(struct super_block *sb, void *data, int silent);
+void shmem_kill_sb(struct super_block *sb);	/* kill_sb of every sb shmem_fill_super filled */
 /* Pages and inodes in use and the limits of a tmpfs super block (tests, /proc). */
 struct shmem_usage {
 	unsigned long used_blocks, max_blocks;

@@ -562,8 +562,16 @@ static int shmem_xattr_set(const struct xattr_handler *h, struct dentry *dentry,
 	err = shmem_xattr_fullname(h, name, full);
 	if (err)
 		return err;
-	if (value && READ_ONCE(info->xattrs.size) + strlen(full) + size > TMPFS_XATTR_MAX)
-		return -ENOSPC;
+	if (value) {
+		/* A replaced value gives its bytes back: count only what stays. */
+		long used = READ_ONCE(info->xattrs.size);
+		int old = simple_xattr_get(&info->xattrs, full, NULL, 0);
+
+		if (old >= 0)
+			used -= strlen(full) + old;
+		if (used + strlen(full) + size > TMPFS_XATTR_MAX)
+			return -ENOSPC;
+	}
 	err = simple_xattr_set(&info->xattrs, full, value, size, flags);
 	if (!err)
 		inode->i_ctime = current_time(inode);

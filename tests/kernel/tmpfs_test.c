@@ -321,6 +321,27 @@ KTEST(tmpfs, xattrs)
 	tumount("/ktmp-xa");
 }
 
+/* Replacing a large value many times stays within the per-inode limit (old bytes given back). */
+KTEST(tmpfs, xattr_replace_large)
+{
+	char *val = kmalloc(40000, GFP_KERNEL);
+
+	KASSERT(val);
+	memset(val, 'v', 40000);
+	KASSERT_EQ(tmount("/ktmp-xr", NULL), 0);
+	KASSERT_EQ(write_file("/ktmp-xr/f", "", 0), 0);
+	for (int i = 0; i < 8; i++) {
+		val[0] = 'a' + i;
+		KEXPECT_EQ(ksys_setxattr("/ktmp-xr/f", "user.big", val, 40000, 0), 0);
+	}
+	KEXPECT_EQ(ksys_getxattr("/ktmp-xr/f", "user.big", NULL, 0), 40000);
+	/* The limit still holds for a second large value. */
+	KEXPECT_EQ(ksys_setxattr("/ktmp-xr/f", "user.two", val, 40000, 0), -ENOSPC);
+	KEXPECT_EQ(ksys_unlink("/ktmp-xr/f"), 0);
+	tumount("/ktmp-xr");
+	kfree(val);
+}
+
 KTEST(tmpfs, setattr)
 {
 	struct timespec64 times[2] = { { 1000, 5 }, { 2000, 7 } };

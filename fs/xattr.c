@@ -74,6 +74,8 @@ ssize_t vfs_getxattr(struct dentry *dentry, const char *name, void *value, size_
 		return -EOPNOTSUPP;
 	if (size > XATTR_SIZE_MAX)
 		size = XATTR_SIZE_MAX;
+	if (!size)
+		value = NULL;	/* size 0 asks for the size, whatever the buffer (as Linux) */
 	return vfs_call_xattr_get(h, dentry, inode, xattr_suffix(h, name), value, size);
 }
 
@@ -134,6 +136,8 @@ ssize_t vfs_listxattr(struct dentry *dentry, char *list, size_t size)
 
 	if (size > XATTR_LIST_MAX)
 		size = XATTR_LIST_MAX;
+	if (!size)
+		list = NULL;	/* size 0 asks for the size, whatever the buffer (as Linux) */
 	if (inode->i_op && inode->i_op->listxattr)
 		return vfs_call_listxattr(dentry, list, size);
 	return 0;	/* no attributes */

@@ -295,6 +295,8 @@ KTEST(tmpfs, xattrs)
 	KEXPECT_EQ(ksys_setxattr("/ktmp-xa/f", "user.b", "x", 1, XATTR_CREATE), -EEXIST);
 	KEXPECT_EQ(ksys_setxattr("/ktmp-xa/f", "user.c", "x", 1, XATTR_REPLACE), -ENODATA);
 	KEXPECT_EQ(ksys_getxattr("/ktmp-xa/f", "user.b", NULL, 0), 6);	/* size query */
+	KEXPECT_EQ(ksys_getxattr("/ktmp-xa/f", "user.b", buf, 0), 6);	/* size 0: a query too */
+	KEXPECT_EQ(ksys_listxattr("/ktmp-xa/f", buf, 0), 14);
 	KEXPECT_EQ(ksys_getxattr("/ktmp-xa/f", "user.b", buf, 3), -ERANGE);
 	KEXPECT_EQ(ksys_getxattr("/ktmp-xa/f", "user.b", buf, sizeof(buf)), 6);
 	KEXPECT(!memcmp(buf, "second", 6));

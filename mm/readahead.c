@@ -84,6 +84,27 @@ static void read_pages(struct readahead_control *ractl)
 	}
 }
 
+/*
+ * The part of [index, index + nr) below EOF. Called again under
+ * invalidate_lock: a truncate that ran after the caller's look at i_size
+ * has finished (it holds the lock exclusive), and folios we added past
+ * the new EOF would stay cached (on tmpfs, charged and pinned) with no
+ * truncate left to remove them.
+ */
+static unsigned long ra_clamp_to_eof(struct address_space *mapping, pgoff_t index,
+				     unsigned long nr)
+{
+	loff_t isize = i_size_read(mapping->host);
+	pgoff_t end_index;
+
+	if (isize <= 0)
+		return 0;
+	end_index = (isize - 1) >> PAGE_SHIFT;
+	if (index > end_index)
+		return 0;
+	return min(nr, (unsigned long)(end_index - index + 1));
+}
+
 void page_cache_ra_unbounded(struct address_space *mapping, struct file *file,
 			     struct file_ra_state *ra, pgoff_t index, unsigned long nr)
 {
@@ -94,6 +115,7 @@ void page_cache_ra_unbounded(struct address_space *mapping, struct file *file,
 	unsigned int nofs = memalloc_nofs_save();
 
 	filemap_invalidate_lock_shared(mapping);
+	nr = ra_clamp_to_eof(mapping, index, nr);
 	for (unsigned long i = 0; i < nr; i++) {
 		struct folio *folio = filemap_lookup_get(mapping, index + i);
 

@@ -970,6 +970,50 @@ KTEST(pagecache, invalidate_launders_dirty)
 	kfree(buf);
 }
 
+/*
+ * Readahead that looked at i_size before a truncate took invalidate_lock
+ * must look again once it gets the lock: no folio is left past the new EOF.
+ */
+struct ra_arg {
+	struct tfs *fs;
+	struct completion done;
+};
+
+static int ra_thread(void *arg)
+{
+	struct ra_arg *a = arg;
+
+	page_cache_sync_readahead(a->fs->inode.i_mapping, &a->fs->file.f_ra, &a->fs->file, 0, 16);
+	complete(&a->done);
+	return 0;
+}
+
+KTEST(pagecache, readahead_rechecks_eof_after_truncate)
+{
+	struct tfs *fs = tfs_create(&disk_aops, 16, 16 * PAGE_SIZE);
+	struct address_space *mapping;
+	static struct ra_arg ra;	/* outlives the thread's complete() */
+
+	KASSERT(fs);
+	mapping = fs->inode.i_mapping;
+	ra.fs = fs;
+	init_completion(&ra.done);
+	/* Hold the locks as truncate does; the reader sees 16 pages, then waits for us. */
+	inode_lock(&fs->inode);
+	filemap_invalidate_lock(mapping);
+	KASSERT(!IS_ERR(kthread_run(ra_thread, &ra, "pc-ra")));
+	msleep(200);
+	KEXPECT(!completion_done(&ra.done));	/* blocked on invalidate_lock */
+	truncate_setsize(&fs->inode, PAGE_SIZE);
+	filemap_invalidate_unlock(mapping);
+	inode_unlock(&fs->inode);
+	KEXPECT(wait_for_completion_timeout(&ra.done, msecs_to_jiffies(WAIT_MS)) != 0);
+	KEXPECT(mapping->nrpages <= 1);
+	for (pgoff_t i = 1; i < 16; i++)
+		KEXPECT(xa_load(&mapping->i_pages, i) == NULL);
+	tfs_destroy(fs);
+}
+
 /* ============================== readers vs a truncater ============================== */
 
 #define RT_PAGES 16

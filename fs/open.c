@@ -381,6 +381,9 @@ static int utimes_common(const struct path *path, const struct timespec64 *times
 	} else if ((attr.ia_valid & ATTR_TIMES_SET) && !inode_owner_or_capable(inode)) {
 		return -EPERM;
 	}
+	/* Both UTIME_OMIT: nothing to change, not even ctime (as Linux). */
+	if (!(attr.ia_valid & (ATTR_ATIME | ATTR_MTIME)))
+		return 0;
 	inode_lock(inode);
 	err = notify_change(path->dentry, &attr, NULL);
 	inode_unlock(inode);

@@ -328,6 +328,25 @@ KTEST(vfs, stat_chmod_chown_utimens_truncate)
 	KEXPECT_EQ(ksys_stat("/f", &st), 0);
 	KEXPECT_EQ(st.st_atime, 1000);
 	KEXPECT_EQ(st.st_mtime_nsec, 6);
+	{
+		/* OMIT/OMIT changes nothing, not even ctime; NOW sets that time only. */
+		struct timespec64 omit[2] = { { 0, UTIME_OMIT }, { 0, UTIME_OMIT } };
+		struct timespec64 now_omit[2] = { { 0, UTIME_NOW }, { 0, UTIME_OMIT } };
+		struct stat st2;
+
+		KEXPECT_EQ(ksys_stat("/f", &st), 0);
+		KEXPECT_EQ(ksys_utimensat(AT_FDCWD, "/f", omit, 0), 0);
+		KEXPECT_EQ(ksys_stat("/f", &st2), 0);
+		KEXPECT(st2.st_ctime == st.st_ctime && st2.st_ctime_nsec == st.st_ctime_nsec);
+		KEXPECT_EQ(st2.st_atime, 1000);
+		KEXPECT_EQ(st2.st_mtime_nsec, 6);
+		KEXPECT_EQ(ksys_utimensat(AT_FDCWD, "/f", now_omit, 0), 0);
+		KEXPECT_EQ(ksys_stat("/f", &st2), 0);
+		KEXPECT(st2.st_atime > 1000);
+		KEXPECT_EQ(st2.st_mtime, 2000);
+		KEXPECT_EQ(st2.st_mtime_nsec, 6);
+		KEXPECT(st2.st_ctime != st.st_ctime || st2.st_ctime_nsec != st.st_ctime_nsec);
+	}
 	ts[0].tv_nsec = 1000000000L;
 	KEXPECT_EQ(ksys_utimensat(AT_FDCWD, "/f", ts, 0), -EINVAL);
 	KEXPECT_EQ(ksys_truncate("/f", 4), 0);

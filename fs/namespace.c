@@ -271,6 +271,44 @@ static struct path detach_mnt(struct mount *mnt)
 	return old;
 }
 
+/*
+ * Lock the place to mount on (as Linux's lock_mount): the mountpoint's
+ * i_rwsem first, then namespace_sem for write. rmdir, unlink and rename
+ * check d_mountpoint() under the victim's i_rwsem, so holding it here
+ * makes "mount on it" and "remove it" serialize: either the removal saw
+ * the mount (EBUSY) or we see the dead directory (ENOENT). If something
+ * was mounted on the spot meanwhile, step onto its root and try again.
+ * On success both locks are held and *path may have moved down.
+ */
+static int lock_mount(struct path *path)
+{
+	for (;;) {
+		struct inode *inode = d_inode(path->dentry);
+		struct vfsmount *m;
+
+		inode_lock(inode);
+		if (IS_DEADDIR(inode) || (d_unlinked(path->dentry) && !IS_ROOT(path->dentry))) {
+			inode_unlock(inode);
+			return -ENOENT;
+		}
+		down_write(&namespace_sem);
+		m = lookup_mnt(path);
+		if (!m)
+			return 0;
+		up_write(&namespace_sem);
+		inode_unlock(inode);
+		path_put(path);
+		path->mnt = m;
+		path->dentry = dget(m->mnt_root);
+	}
+}
+
+static void unlock_mount(struct path *path)
+{
+	up_write(&namespace_sem);
+	inode_unlock(d_inode(path->dentry));
+}
+
 static int do_remount(struct path *path, unsigned long flags, void *data)
 {
 	struct super_block *sb = path->mnt->mnt_sb;
@@ -313,17 +351,16 @@ int path_mount(const char *dev_name, struct path *path, const char *type_page,
 	if (flags & MS_RDONLY)
 		m->mnt_flags |= MNT_READONLY;
 
-	down_write(&namespace_sem);
 	where = *path;
 	path_get(&where);
-	follow_down(&where);	/* something may have been mounted there meanwhile */
-	if (d_unlinked(where.dentry) && !IS_ROOT(where.dentry))
-		err = -ENOENT;
-	else if (!d_can_lookup(where.dentry))
-		err = -ENOTDIR;
-	else
-		attach_mnt(real_mount(m), &where);
-	up_write(&namespace_sem);
+	err = lock_mount(&where);
+	if (!err) {
+		if (!d_can_lookup(where.dentry))
+			err = -ENOTDIR;
+		else
+			attach_mnt(real_mount(m), &where);
+		unlock_mount(&where);
+	}
 	path_put(&where);
 	if (err)
 		mntput(m);

@@ -259,6 +259,14 @@ static ssize_t tfs_listxattr(struct dentry *dentry, char *list, size_t size)
 	return simple_xattr_list(&TFS_I(d_inode(dentry))->xattrs, list, size);
 }
 
+/* simple_rmdir, optionally calling a test's hook first (victim held: race tests) */
+static int tfs_rmdir(struct inode *dir, struct dentry *dentry)
+{
+	if (testfs_faults.rmdir_hook)
+		testfs_faults.rmdir_hook(dentry);
+	return simple_rmdir(dir, dentry);
+}
+
 static const struct inode_operations tfs_dir_iops = {
 	.lookup = simple_lookup,
 	.create = tfs_create,
@@ -267,7 +275,7 @@ static const struct inode_operations tfs_dir_iops = {
 	.symlink = tfs_symlink,
 	.link = simple_link,
 	.unlink = simple_unlink,
-	.rmdir = simple_rmdir,
+	.rmdir = tfs_rmdir,
 	.rename = simple_rename,
 	.setattr = tfs_setattr,
 	.getattr = simple_getattr,

@@ -40,6 +40,7 @@ struct testfs_faults {
 	bool compare_blocks;		/* ->d_compare takes a mutex (may block: forbidden) */
 	bool hash_blocks;		/* ->d_hash takes a mutex (may block: forbidden) */
 	bool fill_fails;		/* the next fill_super fails after making its root */
+	void (*rmdir_hook)(struct dentry *victim);	/* called first in ->rmdir (race tests) */
 };
 extern struct testfs_faults testfs_faults;
 

@@ -1,0 +1,115 @@
+/*
+ * ktests for mount(2)/umount2(2) corner cases (suite vfs): mount racing
+ * rmdir of its mount point. The racing side is a kthread that shares our
+ * root (vfs_env_begin's test fs).
+ */
+#include <kestrel/errno.h>
+#include <kestrel/kthread.h>
+#include <kestrel/sched.h>
+#include <kestrel/timer.h>
+#include "../../fs/internal.h"
+#include "vfs_testfs.h"
+
+#define RACE_ROUNDS 3
+#define HOOK_WAIT_MS 300
+
+/* vfstestfs super blocks alive (on fs_supers, dying or not). */
+static int testfs_supers(void)
+{
+	struct super_block *sb;
+	int n = 0;
+
+	spin_lock(&sb_lock);
+	list_for_each_entry(sb, &vfstestfs_type.fs_supers, s_instances)
+		n++;
+	spin_unlock(&sb_lock);
+	return n;
+}
+
+/* Handshake between the rmdir hook (racer, victim held) and the test. */
+static atomic_t in_rmdir, mount_done, racer_done;
+static long racer_ret;
+
+/*
+ * Inside ->rmdir: tell the test, then give its mount HOOK_WAIT_MS to
+ * finish. A mount that honours the victim's i_rwsem cannot finish here
+ * and the wait runs out; one that does not attaches to a dying /d.
+ */
+static void rmdir_hook(struct dentry *victim)
+{
+	(void)victim;
+	atomic_set(&in_rmdir, 1);
+	for (int ms = 0; ms < HOOK_WAIT_MS && !atomic_read(&mount_done); ms++)
+		msleep(1);
+}
+
+static int rmdir_racer_fn(void *arg)
+{
+	(void)arg;
+	racer_ret = ksys_rmdir("/d");
+	atomic_set(&racer_done, 1);
+	while (!kthread_should_stop())
+		msleep(1);
+	return 0;
+}
+
+static bool wait_flag(atomic_t *flag)
+{
+	for (int ms = 0; ms < 60000; ms += 10) {
+		if (atomic_read(flag))
+			return true;
+		msleep(10);
+	}
+	return false;
+}
+
+/*
+ * Each round: mount on /d while an rmdir of /d sits inside ->rmdir.
+ * Either the mount succeeded on a live /d (so rmdir said EBUSY and
+ * umount by name works) or it failed with ENOENT and /d is gone. No
+ * super block outlives the test.
+ */
+KTEST(vfs, mount_races_rmdir)
+{
+	struct vfs_env env;
+	int supers0;
+
+	if (!vfs_env_begin(t, &env))
+		return;
+	supers0 = testfs_supers();
+	testfs_faults.rmdir_hook = rmdir_hook;
+	for (int i = 0; i < RACE_ROUNDS; i++) {
+		struct task_struct *k;
+		long ret;
+		struct stat st;
+
+		atomic_set(&in_rmdir, 0);
+		atomic_set(&mount_done, 0);
+		atomic_set(&racer_done, 0);
+		KEXPECT_EQ(ksys_mkdir("/d", 0755), 0);
+		k = kthread_run(rmdir_racer_fn, NULL, "mntrace");
+		if (IS_ERR(k)) {
+			KEXPECT(!"kthread_run");
+			break;
+		}
+		if (!KEXPECT(wait_flag(&in_rmdir)))
+			return;	/* a hang: leave it */
+		ret = ksys_mount("none", "/d", "vfstestfs", 0, NULL);
+		atomic_set(&mount_done, 1);
+		if (!KEXPECT(wait_flag(&racer_done)))
+			return;
+		kthread_stop(k);
+		if (ret == 0) {
+			KEXPECT_EQ(racer_ret, -EBUSY);
+			KEXPECT_EQ(ksys_umount("/d", 0), 0);
+			KEXPECT_EQ(ksys_rmdir("/d"), 0);
+		} else {
+			KEXPECT_EQ(ret, -ENOENT);
+			KEXPECT_EQ(racer_ret, 0);
+			KEXPECT_EQ(ksys_stat("/d", &st), -ENOENT);
+		}
+	}
+	testfs_faults.rmdir_hook = NULL;
+	KEXPECT_EQ(testfs_supers(), supers0);	/* none left on a dead directory */
+	vfs_env_end(t, &env);
+}

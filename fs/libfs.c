@@ -221,7 +221,8 @@ loff_t dcache_dir_lseek(struct file *file, loff_t offset, int whence)
 {
 	switch (whence) {
 	case SEEK_CUR:
-		offset += file->f_pos;
+		if (__builtin_add_overflow(offset, file->f_pos, &offset))
+			return -EINVAL;
 		break;
 	case SEEK_SET:
 		break;

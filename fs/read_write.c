@@ -272,6 +272,11 @@ ssize_t ksys_writev(unsigned long fd, const struct iovec *vec, unsigned long vle
 
 /* ---------------------------------------------------------------- lseek */
 
+/*
+ * SEEK_DATA/SEEK_HOLE treat the whole file as data (no file system here
+ * tracks holes): data is at offset itself, the only hole is at eof.
+ * Offsets past eof have neither: ENXIO, as Linux.
+ */
 loff_t generic_file_llseek_size(struct file *file, loff_t offset, int whence, loff_t maxsize,
 				loff_t eof)
 {
@@ -281,10 +286,21 @@ loff_t generic_file_llseek_size(struct file *file, loff_t offset, int whence, lo
 	case SEEK_CUR:
 		if (offset == 0)
 			return file->f_pos;
-		offset += file->f_pos;
+		if (__builtin_add_overflow(offset, file->f_pos, &offset))
+			return -EINVAL;
 		break;
 	case SEEK_END:
-		offset += eof;
+		if (__builtin_add_overflow(offset, eof, &offset))
+			return -EINVAL;
+		break;
+	case SEEK_DATA:
+		if (offset < 0 || offset >= eof)
+			return -ENXIO;
+		break;
+	case SEEK_HOLE:
+		if (offset < 0 || offset >= eof)
+			return -ENXIO;
+		offset = eof;
 		break;
 	default:
 		return -EINVAL;
@@ -330,7 +346,7 @@ loff_t ksys_lseek(unsigned int fd, loff_t offset, unsigned int whence)
 	struct file *f;
 	loff_t res;
 
-	if (whence > SEEK_END)
+	if (whence > SEEK_MAX)
 		return -EINVAL;
 	f = fdget_pos(fd);
 	if (!f)

@@ -104,6 +104,9 @@ typedef u32 kgid_t;
 #define SEEK_SET 0
 #define SEEK_CUR 1
 #define SEEK_END 2
+#define SEEK_DATA 3	/* next data at or after offset (all of a file is data here) */
+#define SEEK_HOLE 4	/* next hole at or after offset (i_size here) */
+#define SEEK_MAX SEEK_HOLE
 
 /* ---- fcntl(2) ---- */
 #define F_DUPFD 0

@@ -39,6 +39,20 @@ KTEST(vfs, open_create_read_write)
 	KEXPECT_EQ(ksys_lseek(fd, -1, SEEK_SET), -EINVAL);
 	KEXPECT_EQ(ksys_lseek(fd, 0, 7), -EINVAL);
 	KEXPECT_EQ(ksys_lseek(fd, -2, SEEK_END), 9);
+	/* The whole file is data; the only hole is at EOF (11); past it: ENXIO. */
+	KEXPECT_EQ(ksys_lseek(fd, 3, SEEK_DATA), 3);
+	KEXPECT_EQ(ksys_lseek(fd, 0, SEEK_CUR), 3);
+	KEXPECT_EQ(ksys_lseek(fd, 3, SEEK_HOLE), 11);
+	KEXPECT_EQ(ksys_lseek(fd, 11, SEEK_DATA), -ENXIO);
+	KEXPECT_EQ(ksys_lseek(fd, 11, SEEK_HOLE), -ENXIO);
+	KEXPECT_EQ(ksys_lseek(fd, -1, SEEK_DATA), -ENXIO);
+	KEXPECT_EQ(ksys_lseek(fd, 0, 5), -EINVAL);
+	/* Offset arithmetic that would overflow is EINVAL, f_pos unchanged. */
+	KEXPECT_EQ(ksys_lseek(fd, 5, SEEK_SET), 5);
+	KEXPECT_EQ(ksys_lseek(fd, (loff_t)(~0ULL >> 1), SEEK_CUR), -EINVAL);
+	KEXPECT_EQ(ksys_lseek(fd, (loff_t)(~0ULL >> 1), SEEK_END), -EINVAL);
+	KEXPECT_EQ(ksys_lseek(fd, 0, SEEK_CUR), 5);
+	KEXPECT_EQ(ksys_lseek(fd, -2, SEEK_END), 9);
 	KEXPECT_EQ(ksys_close(fd), 0);
 	KEXPECT_EQ(ksys_close(fd), -EBADF);
 	KEXPECT_EQ(ksys_read(fd, buf, 1), -EBADF);

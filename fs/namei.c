@@ -1535,12 +1535,15 @@ long ksys_renameat2(int olddfd, const char *oldname, int newdfd, const char *new
 		err = -ENOENT;
 		if (d_really_is_negative(new_dentry))
 			goto out_unlock;
+		/* each side of an exchange: a trailing slash asks for a directory */
 		err = -ENOTDIR;
-		if (!d_is_dir(new_dentry) && op->trailing_slash)
+		if (!d_is_dir(new_dentry) && np->trailing_slash)
 			goto out_unlock;
 	}
+	/* unless the source is a directory, trailing slashes give ENOTDIR (as Linux) */
 	err = -ENOTDIR;
-	if (!d_is_dir(old_dentry) && (op->trailing_slash || np->trailing_slash))
+	if (!d_is_dir(old_dentry) &&
+	    (op->trailing_slash || (!(flags & RENAME_EXCHANGE) && np->trailing_slash)))
 		goto out_unlock;
 	/* source is an ancestor of target */
 	err = -EINVAL;

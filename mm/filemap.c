@@ -645,7 +645,8 @@ ssize_t generic_write_checks(struct kiocb *iocb, struct iov_iter *from)
 		return -EINVAL;
 	if (iocb->ki_pos >= max)
 		return -EFBIG;
-	if ((loff_t)count > max - iocb->ki_pos) {
+	/* Unsigned compare: (loff_t)count or ki_pos + count could overflow. */
+	if (count > (size_t)(max - iocb->ki_pos)) {
 		count = max - iocb->ki_pos;
 		iov_iter_truncate(from, count);
 	}

@@ -96,7 +96,8 @@ static void truncate_partial_folio(struct address_space *mapping, pgoff_t index,
 void truncate_inode_pages_range(struct address_space *mapping, loff_t lstart, loff_t lend)
 {
 	size_t partial_start = lstart & (PAGE_SIZE - 1);
-	pgoff_t start = (lstart + PAGE_SIZE - 1) >> PAGE_SHIFT;	/* first whole folio */
+	/* First whole folio; not (lstart + PAGE_SIZE - 1) >> PAGE_SHIFT: overflows near LLONG_MAX. */
+	pgoff_t start = (pgoff_t)(lstart >> PAGE_SHIFT) + (partial_start != 0);
 	bool to_eof = lend < 0 || lend >= MAX_LFS_FILESIZE - 1;
 	size_t partial_end = to_eof ? 0 : (size_t)((lend + 1) & (PAGE_SIZE - 1));
 	pgoff_t end = to_eof ? ~0UL : (pgoff_t)((lend + 1) >> PAGE_SHIFT);	/* past the last whole one */

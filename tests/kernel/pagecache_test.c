@@ -1014,6 +1014,40 @@ KTEST(pagecache, readahead_rechecks_eof_after_truncate)
 	tfs_destroy(fs);
 }
 
+/*
+ * The last bytes of the largest file: a write stops at MAX_LFS_FILESIZE
+ * (EFBIG at it), and truncating to LLONG_MAX (== MAX_LFS_FILESIZE) works without the
+ * offset arithmetic overflowing.
+ */
+KTEST(pagecache, write_and_truncate_at_max_lfs_filesize)
+{
+	struct tfs *fs = tfs_create(&disk_aops, 0, 0);
+	struct address_space *mapping;
+	char buf[8];
+
+	KASSERT(fs);
+	mapping = fs->inode.i_mapping;
+	KEXPECT_EQ(tfs_write(fs, MAX_LFS_FILESIZE, "x", 1), -EFBIG);
+	KEXPECT_EQ(tfs_write(fs, MAX_LFS_FILESIZE - 4, "abcdefgh", 8), 4);
+	KEXPECT_EQ(i_size_read(&fs->inode), MAX_LFS_FILESIZE);
+	KEXPECT_EQ(mapping->nrpages, 1);
+
+	/* Only the last byte: the folio stays, that byte reads as zero. */
+	filemap_invalidate_lock(mapping);
+	truncate_inode_pages_range(mapping, MAX_LFS_FILESIZE - 1, MAX_LFS_FILESIZE);
+	filemap_invalidate_unlock(mapping);
+	KEXPECT_EQ(mapping->nrpages, 1);
+	KEXPECT_EQ(tfs_read(fs, MAX_LFS_FILESIZE - 4, buf, 4), 4);
+	KEXPECT(!memcmp(buf, "abc", 4));	/* "abc" and the zeroed byte */
+
+	/* From the last folio's start to LLONG_MAX: gone. */
+	filemap_invalidate_lock(mapping);
+	truncate_inode_pages_range(mapping, MAX_LFS_FILESIZE & ~(loff_t)(PAGE_SIZE - 1), MAX_LFS_FILESIZE);
+	filemap_invalidate_unlock(mapping);
+	KEXPECT_EQ(mapping->nrpages, 0);
+	tfs_destroy(fs);
+}
+
 /* ============================== readers vs a truncater ============================== */
 
 #define RT_PAGES 16

@@ -32,7 +32,8 @@ int vfs_open(const struct path *path, struct file *f)
 	f->f_mode = OPEN_FMODE(f->f_flags) | FMODE_LSEEK | FMODE_PREAD | FMODE_PWRITE;
 	if (S_ISREG(inode->i_mode) || S_ISDIR(inode->i_mode))
 		f->f_mode |= FMODE_ATOMIC_POS;
-	f->f_flags &= ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC);
+	/* Open-time only; O_CLOEXEC belongs to the descriptor (F_GETFL does not show it, as Linux). */
+	f->f_flags &= ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC);
 	f->f_op = inode->i_fop;
 	if (!f->f_op)
 		return -ENXIO;	/* a device or FIFO whose driver is not there */

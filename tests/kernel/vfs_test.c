@@ -87,6 +87,7 @@ KTEST(vfs, open_flags)
 	KEXPECT_EQ(fd2, fd + 1);
 	KEXPECT_EQ(ksys_fcntl(fd, F_GETFD, 0), FD_CLOEXEC);
 	KEXPECT_EQ(ksys_fcntl(fd2, F_GETFD, 0), 0);
+	KEXPECT_EQ(ksys_fcntl(fd, F_GETFL, 0) & O_CLOEXEC, 0);	/* a descriptor flag, not a file flag */
 	ksys_close(fd);
 	KEXPECT_EQ(ksys_open("/f", O_RDONLY, 0), fd);
 	ksys_close(fd);

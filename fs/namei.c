@@ -1649,59 +1649,117 @@ int may_open(const struct path *path, int acc_mode, int flag)
 }
 
 /*
- * O_CREAT: the parent locked exclusive, look the name up, create it if
- * negative. A positive result with O_EXCL is EEXIST. A final symlink is
- * followed unless O_NOFOLLOW/O_EXCL (then ELOOP from may_open).
+ * The name an O_CREAT open continues with after a final symlink: the
+ * link's body, relative to the directory the link sits in (the name up
+ * to its last '/'). Builds it in buf (PATH_MAX bytes).
+ */
+static int open_link_name(const char *name, struct dentry *link, char *buf)
+{
+	char *body = kmalloc(PATH_MAX, GFP_KERNEL);
+	const char *slash = strrchr(name, '/');
+	size_t dirlen = slash ? (size_t)(slash - name) + 1 : 0;
+	int len;
+
+	if (!body)
+		return -ENOMEM;
+	len = vfs_readlink(link, body, PATH_MAX - 1);
+	if (len < 0) {
+		kfree(body);
+		return len;
+	}
+	body[len] = '\0';
+	if (body[0] == '/')
+		dirlen = 0;
+	if (dirlen + len + 1 > PATH_MAX) {
+		kfree(body);
+		return -ENAMETOOLONG;
+	}
+	memmove(buf, name, dirlen);
+	memcpy(buf + dirlen, body, len + 1);
+	kfree(body);
+	return 0;
+}
+
+/*
+ * The last component of an O_CREAT open (as Linux's open_last_lookups):
+ * with the parent's i_rwsem exclusive, look the name up and create it if
+ * negative, so no unlink or create can slip in between. A positive name
+ * with O_EXCL is EEXIST, a directory is EISDIR. A final symlink is
+ * followed by continuing with its body (so a dangling one creates its
+ * target), unless O_NOFOLLOW (ELOOP); at most MAXSYMLINKS of them.
  */
 static int open_create(int dfd, const char *pathname, const struct open_flags *op,
 		       struct path *result, bool *created)
 {
 	struct parent_walk *pw = kmalloc(sizeof(*pw), GFP_KERNEL);
-	struct dentry *dentry;
-	struct inode *dir;
-	int err;
+	char *name = kmalloc(PATH_MAX, GFP_KERNEL);
+	int links = 0, err;
 
-	if (!pw)
-		return -ENOMEM;
-	err = filename_parentat(dfd, pathname, 0, pw);
-	if (err)
+	err = -ENOMEM;
+	if (!pw || !name)
 		goto out_free;
-	err = -EISDIR;
-	if (pw->type != LAST_NORM || pw->trailing_slash)
-		goto out_put;
-	dir = d_inode(pw->parent.dentry);
-	inode_lock_nested(dir, I_MUTEX_PARENT);
-	dentry = lookup_locked(&pw->last, pw->parent.dentry, LOOKUP_OPEN | LOOKUP_CREATE);
-	if (IS_ERR(dentry)) {
-		err = PTR_ERR(dentry);
-		inode_unlock(dir);
-		goto out_put;
-	}
-	if (d_really_is_negative(dentry)) {
-		err = vfs_create(dir, dentry, apply_umask(op->mode), op->open_flag & O_EXCL);
-		inode_unlock(dir);
-		if (err) {
-			dput(dentry);
+	err = -ENAMETOOLONG;
+	if (strlen(pathname) >= PATH_MAX)
+		goto out_free;
+	memcpy(name, pathname, strlen(pathname) + 1);
+	for (;;) {
+		struct dentry *dentry;
+		struct inode *dir;
+
+		err = filename_parentat(dfd, name, 0, pw);
+		if (err)
+			goto out_free;
+		err = -EISDIR;
+		if (pw->type != LAST_NORM || pw->trailing_slash)
+			goto out_put;
+		dir = d_inode(pw->parent.dentry);
+		inode_lock_nested(dir, I_MUTEX_PARENT);
+		dentry = lookup_locked(&pw->last, pw->parent.dentry, LOOKUP_OPEN | LOOKUP_CREATE);
+		if (IS_ERR(dentry)) {
+			err = PTR_ERR(dentry);
+			inode_unlock(dir);
 			goto out_put;
 		}
-		*created = true;
-		result->mnt = mntget(pw->parent.mnt);
-		result->dentry = dentry;
-		err = 0;
-		goto out_put;
-	}
-	inode_unlock(dir);
-	if (op->open_flag & O_EXCL) {
+		if (d_really_is_negative(dentry)) {
+			err = vfs_create(dir, dentry, apply_umask(op->mode), op->open_flag & O_EXCL);
+			inode_unlock(dir);
+			if (err) {
+				dput(dentry);
+				goto out_put;
+			}
+			*created = true;
+			result->mnt = mntget(pw->parent.mnt);
+			result->dentry = dentry;
+			goto out_put;
+		}
+		if (op->open_flag & O_EXCL)
+			err = -EEXIST;
+		else if (d_is_dir(dentry))
+			err = -EISDIR;
+		else if (!d_is_symlink(dentry))
+			err = 0;
+		else if (!(op->lookup_flags & LOOKUP_FOLLOW))
+			err = -ELOOP;
+		else if (++links > MAXSYMLINKS)
+			err = -ELOOP;
+		else
+			err = open_link_name(name, dentry, name);
+		inode_unlock(dir);
+		if (!err && !d_is_symlink(dentry)) {
+			result->mnt = mntget(pw->parent.mnt);
+			result->dentry = dentry;
+			goto out_put;
+		}
 		dput(dentry);
-		err = -EEXIST;
-		goto out_put;
+		path_put(&pw->parent);
+		if (err)
+			goto out_free;
+		/* continue the walk with the link's body */
 	}
-	dput(dentry);
-	/* Exists: walk it as a normal open (mounts, final symlink). */
-	err = filename_walk(dfd, pathname, op->lookup_flags, result, &pw->nd);
 out_put:
 	path_put(&pw->parent);
 out_free:
+	kfree(name);
 	kfree(pw);
 	return err;
 }

@@ -190,6 +190,7 @@ static const struct inode_operations proc_pid_dir_inode_operations = {
 
 static const struct file_operations proc_pid_dir_operations = {
 	.iterate_shared = proc_pid_dir_readdir,
+	.read = generic_read_dir,	/* read() of a directory: EISDIR */
 	.llseek = generic_file_llseek,
 };
 

@@ -160,6 +160,7 @@ static const struct inode_operations proc_root_inode_operations = {
 
 static const struct file_operations proc_root_operations = {
 	.iterate_shared = proc_root_readdir,
+	.read = generic_read_dir,	/* read() of a directory: EISDIR */
 	.llseek = generic_file_llseek,
 };
 

@@ -184,6 +184,21 @@ static bool dir_has(const char *dir, const char *name)
 	return found;
 }
 
+/* read() of a /proc directory is EISDIR, as of any directory. */
+KTEST(procfs, dir_read_eisdir)
+{
+	char buf[16];
+	long fd = ksys_open("/proc", O_RDONLY | O_DIRECTORY, 0);
+
+	KASSERT(fd >= 0);
+	KEXPECT_EQ(ksys_read(fd, buf, sizeof(buf)), -EISDIR);
+	ksys_close(fd);
+	fd = ksys_open("/proc/self", O_RDONLY | O_DIRECTORY, 0);
+	KASSERT(fd >= 0);
+	KEXPECT_EQ(ksys_read(fd, buf, sizeof(buf)), -EISDIR);
+	ksys_close(fd);
+}
+
 /* /proc/locks shows fs/locks.c's table: a flock appears while held. */
 KTEST(procfs, locks)
 {

@@ -563,10 +563,48 @@ void writeback_inodes_sb(struct super_block *sb)
 	writeback_sb_inodes(sb, WBC_SYNC_NONE, false);
 }
 
+/*
+ * Wait for the writeback in flight on every inode of sb, also on clean
+ * inodes off s_dirty whose folios an earlier WBC_SYNC_NONE pass left
+ * under writeback (Linux's wait_sb_inodes). The inode we wait on is
+ * pinned, so it stays on s_inodes and the walk can go on from it; it is
+ * dropped only outside s_inode_list_lock (iput may evict).
+ */
+static void wait_sb_inodes(struct super_block *sb)
+{
+	struct inode *inode, *old = NULL;
+
+	spin_lock(&sb->s_inode_list_lock);
+	list_for_each_entry(inode, &sb->s_inodes, i_sb_list) {
+		struct address_space *mapping = inode->i_mapping;
+
+		if (!mapping || !xa_marked(&mapping->i_pages, PAGECACHE_TAG_WRITEBACK))
+			continue;
+		spin_lock(&inode->i_lock);
+		if (inode->i_state & (I_FREEING | I_WILL_FREE | I_NEW)) {
+			spin_unlock(&inode->i_lock);
+			continue;
+		}
+		atomic_inc(&inode->i_count);	/* 0 -> 1 allowed: we hold i_lock */
+		spin_unlock(&inode->i_lock);
+		spin_unlock(&sb->s_inode_list_lock);
+		if (old)
+			iput(old);
+		old = inode;
+		filemap_fdatawait(mapping);
+		cond_resched();
+		spin_lock(&sb->s_inode_list_lock);
+	}
+	spin_unlock(&sb->s_inode_list_lock);
+	if (old)
+		iput(old);
+}
+
 void sync_inodes_sb(struct super_block *sb)
 {
 	lockdep_assert_held(&sb->s_umount);
 	writeback_sb_inodes(sb, WBC_SYNC_ALL, false);
+	wait_sb_inodes(sb);
 }
 
 /* ============================== the flusher thread ============================== */

@@ -277,6 +277,8 @@ static struct tfs *tfs_create(const struct address_space_operations *aops,
 	init_rwsem(&fs->sb.s_umount);
 	spin_lock_init(&fs->sb.s_inode_wblist_lock);
 	INIT_LIST_HEAD(&fs->sb.s_dirty);
+	spin_lock_init(&fs->sb.s_inode_list_lock);
+	INIT_LIST_HEAD(&fs->sb.s_inodes);
 
 	inode = &fs->inode;
 	inode->i_sb = &fs->sb;
@@ -286,6 +288,7 @@ static struct tfs *tfs_create(const struct address_space_operations *aops,
 	INIT_LIST_HEAD(&inode->i_io_list);
 	INIT_LIST_HEAD(&inode->i_lru);
 	INIT_LIST_HEAD(&inode->i_sb_list);
+	list_add(&inode->i_sb_list, &fs->sb.s_inodes);	/* sync waits on the sb's inodes */
 	INIT_LIST_HEAD(&inode->i_dentry);
 	atomic_set(&inode->i_count, 1);
 	address_space_init_once(&inode->i_data);
@@ -871,6 +874,41 @@ KTEST(pagecache, sync_waits_for_inode_in_flusher_pass)
 	}
 	KEXPECT(list_empty(&fs->inode.i_io_list));
 	KEXPECT_EQ(fs->inode.i_state & (I_DIRTY | I_SYNC), 0);
+	tfs_destroy(fs);
+	kfree(buf);
+}
+
+/*
+ * A WBC_SYNC_NONE pass left writeback in flight on an inode that is now
+ * clean and off s_dirty: sync must still wait for that writeback.
+ */
+KTEST(pagecache, sync_waits_for_writeback_of_clean_inode)
+{
+	struct tfs *fs = tfs_create(&disk_aops, 4, 0);
+	u8 *buf = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	static struct sb_pass_arg sync;	/* outlives the thread's complete() */
+
+	KASSERT(fs && buf);
+	KEXPECT_EQ(tfs_write_pattern(fs, 0, PAGE_SIZE, buf), PAGE_SIZE);
+	tfs_mark_inode_dirty(fs, I_DIRTY_PAGES);
+	fs->hold_writeback = true;
+	down_read(&fs->sb.s_umount);
+	writeback_inodes_sb(&fs->sb);
+	up_read(&fs->sb.s_umount);
+	KEXPECT(list_empty(&fs->inode.i_io_list));
+	KEXPECT(folio_tagged(fs, 0, PAGECACHE_TAG_WRITEBACK));
+
+	sync.fs = fs;
+	sync.sync = true;
+	init_completion(&sync.done);
+	KASSERT(!IS_ERR(kthread_run(sb_pass_thread, &sync, "pc-sync")));
+	msleep(200);
+	KEXPECT(!completion_done(&sync.done));	/* the "device" still holds the write */
+	fs->hold_writeback = false;
+	tfs_complete_writeback(fs);
+	KEXPECT(wait_for_completion_timeout(&sync.done, msecs_to_jiffies(WAIT_MS)) != 0);
+	KEXPECT(!folio_tagged(fs, 0, PAGECACHE_TAG_WRITEBACK));
+	KEXPECT_EQ(atomic_read(&fs->inode.i_count), 1);
 	tfs_destroy(fs);
 	kfree(buf);
 }

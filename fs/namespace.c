@@ -9,7 +9,9 @@
  * mount hash (lookup_mnt) when it steps onto it.
  *
  * umount refuses (EBUSY) a mount that has children or more references
- * than the tree's and the caller's; the last mntput of a detached mount
+ * than the tree's and the caller's, unless MNT_DETACH (the whole subtree
+ * leaves the tree, each mount lives on until its last reference); MNT_EXPIRE
+ * unmounts on the second call if unused since the first. The last mntput of a detached mount
  * drops its root dentry and its super block (deactivate_super), which
  * ends in ->kill_sb when that was the last mount of the instance.
  *
@@ -123,6 +125,14 @@ static void cleanup_mnt(struct mount *mnt)
 	call_rcu(&mnt->mnt_rcu, free_mnt_rcu);	/* rcu-walk may still look at it */
 }
 
+static void mntput_no_expire(struct mount *mnt)
+{
+	might_sleep();
+	if (atomic_dec_and_test(&mnt->mnt_count))
+		cleanup_mnt(mnt);
+}
+
+/* A use of the mount: it is no longer a candidate for MNT_EXPIRE. */
 void mntput(struct vfsmount *m)
 {
 	struct mount *mnt;
@@ -130,9 +140,9 @@ void mntput(struct vfsmount *m)
 	if (!m)
 		return;
 	mnt = real_mount(m);
-	might_sleep();
-	if (atomic_dec_and_test(&mnt->mnt_count))
-		cleanup_mnt(mnt);
+	if (READ_ONCE(mnt->mnt_expiry_mark))
+		WRITE_ONCE(mnt->mnt_expiry_mark, 0);
+	mntput_no_expire(mnt);
 }
 
 void path_get(const struct path *path)
@@ -249,14 +259,16 @@ static void attach_mnt(struct mount *mnt, const struct path *path)
 	write_sequnlock(&mount_lock);
 }
 
-/* Detach mnt (namespace_sem held for write); returns the parent path's references to drop. */
-static struct path detach_mnt(struct mount *mnt)
+/*
+ * Detach mnt (namespace_sem held for write, mount_lock written by the
+ * caller); returns the parent path's references to drop.
+ */
+static struct path __detach_mnt(struct mount *mnt)
 {
 	struct path old = { .mnt = &mnt->mnt_parent->mnt, .dentry = mnt->mnt_mountpoint };
 	struct dentry *mp = mnt->mnt_mountpoint;
 
 	lockdep_assert_held_write(&namespace_sem);
-	write_seqlock(&mount_lock);
 	hlist_del_init_rcu(&mnt->mnt_hash);
 	list_del_init(&mnt->mnt_child);
 	list_del_init(&mnt->mnt_list);
@@ -267,7 +279,6 @@ static struct path detach_mnt(struct mount *mnt)
 		mp->d_flags &= ~DCACHE_MOUNTED;
 		spin_unlock(&mp->d_lock);
 	}
-	write_sequnlock(&mount_lock);
 	return old;
 }
 
@@ -367,6 +378,7 @@ int path_mount(const char *dev_name, struct path *path, const char *type_page,
 	return err;
 }
 
+/* Caller: mount_lock written (rcu-walk cannot legitimize a new reference meanwhile). */
 bool may_umount_tree(struct vfsmount *m)
 {
 	struct mount *mnt = real_mount(m);
@@ -375,16 +387,71 @@ bool may_umount_tree(struct vfsmount *m)
 	return list_empty(&mnt->mnt_mounts) && atomic_read(&mnt->mnt_count) <= 2;
 }
 
+/* A mount of the subtree under top with no children left, or top itself. */
+static struct mount *subtree_leaf(struct mount *top)
+{
+	struct mount *m = top;
+
+	while (!list_empty(&m->mnt_mounts))
+		m = list_first_entry(&m->mnt_mounts, struct mount, mnt_child);
+	return m;
+}
+
+/*
+ * Detach top and every mount under it, leaves first (namespace_sem and
+ * mount_lock held for write). Each one's tree reference and its parent's
+ * path references move to the caller's kill list (up to max entries:
+ * counted beforehand); the mounts live on while anything else holds them.
+ */
+static int umount_tree(struct mount *top, struct mount **dead, struct path *olds, int max)
+{
+	int n = 0;
+
+	while (n < max) {
+		struct mount *m = subtree_leaf(top);
+
+		olds[n] = __detach_mnt(m);
+		dead[n++] = m;
+		if (m == top)
+			break;
+	}
+	return n;
+}
+
+static int count_subtree(struct mount *top)
+{
+	struct mount *c;
+	int n = 1;
+
+	list_for_each_entry(c, &top->mnt_mounts, mnt_child)
+		n += count_subtree(c);
+	return n;
+}
+
+/*
+ * umount2(2) on path (as Linux): MNT_DETACH takes the whole subtree out
+ * of the tree at once, even busy (lazy: each mount is freed by its last
+ * mntput); otherwise the mount must have no children and no references
+ * beyond the tree's and the caller's (EBUSY). MNT_EXPIRE unmounts only a
+ * mount that stayed unused since the previous MNT_EXPIRE call (the first
+ * marks it and says EAGAIN). The busy check and the detach happen under
+ * mount_lock's writer side: an rcu-walk that took a reference meanwhile
+ * fails its mount_lock check, drops it and retries.
+ */
 int path_umount(struct path *path, int flags)
 {
 	struct mount *mnt = real_mount(path->mnt);
-	struct path old;
+	struct mount **dead = NULL;
+	struct path *olds = NULL;
+	int n = 0, max, err = 0;
 
-	if (flags & ~(MNT_FORCE | MNT_DETACH))
+	if (flags & ~(MNT_FORCE | MNT_DETACH | MNT_EXPIRE | UMOUNT_NOFOLLOW))
 		return -EINVAL;
 	if (path->dentry != path->mnt->mnt_root)
 		return -EINVAL;	/* not a mount point */
 	if (path->mnt->mnt_flags & MNT_INTERNAL)
+		return -EINVAL;
+	if ((flags & MNT_EXPIRE) && (flags & (MNT_FORCE | MNT_DETACH)))
 		return -EINVAL;
 	if ((flags & MNT_FORCE) && path->mnt->mnt_sb->s_op->umount_begin)
 		vfs_call_umount_begin(path->mnt->mnt_sb);
@@ -394,16 +461,30 @@ int path_umount(struct path *path, int flags)
 		up_write(&namespace_sem);
 		return -EINVAL;	/* the root of the tree, or not attached */
 	}
-	if (!list_empty(&mnt->mnt_mounts) ||
-	    (!(flags & MNT_DETACH) && !may_umount_tree(path->mnt))) {
-		up_write(&namespace_sem);
-		return -EBUSY;
+	max = (flags & MNT_DETACH) ? count_subtree(mnt) : 1;
+	dead = kmalloc(max * sizeof(*dead), GFP_KERNEL);
+	olds = kmalloc(max * sizeof(*olds), GFP_KERNEL);
+	if (!dead || !olds) {
+		err = -ENOMEM;
+		goto out_unlock;
 	}
-	old = detach_mnt(mnt);
+	write_seqlock(&mount_lock);
+	if (!(flags & MNT_DETACH) && !may_umount_tree(path->mnt))
+		err = -EBUSY;
+	else if ((flags & MNT_EXPIRE) && !xchg(&mnt->mnt_expiry_mark, 1))
+		err = -EAGAIN;	/* marked: unmounted by the next call if unused till then */
+	else
+		n = umount_tree(mnt, dead, olds, max);
+	write_sequnlock(&mount_lock);
+out_unlock:
 	up_write(&namespace_sem);
-	path_put(&old);
-	mntput(&mnt->mnt);	/* the tree's reference; the caller's path_put drops the last */
-	return 0;
+	for (int i = 0; i < n; i++) {
+		path_put(&olds[i]);
+		mntput_no_expire(dead[i]);	/* the tree's reference */
+	}
+	kfree(dead);
+	kfree(olds);
+	return err;
 }
 
 int init_mount_tree(const char *fstype)
@@ -476,10 +557,14 @@ long ksys_umount(const char *name, int flags)
 
 	if (!capable(CAP_SYS_ADMIN))
 		return -EPERM;
-	err = kern_path(name, LOOKUP_FOLLOW, &path);
+	if (flags & ~(MNT_FORCE | MNT_DETACH | MNT_EXPIRE | UMOUNT_NOFOLLOW))
+		return -EINVAL;
+	err = kern_path(name, (flags & UMOUNT_NOFOLLOW) ? 0 : LOOKUP_FOLLOW, &path);
 	if (err)
 		return err;
 	err = path_umount(&path, flags);
-	path_put(&path);
+	/* our own reference is no use of the mount: keep an MNT_EXPIRE mark */
+	dput(path.dentry);
+	mntput_no_expire(real_mount(path.mnt));
 	return err;
 }

@@ -123,6 +123,8 @@ typedef u32 kgid_t;
 /* ---- umount2(2) ---- */
 #define MNT_FORCE 0x1
 #define MNT_DETACH 0x2
+#define MNT_EXPIRE 0x4		/* first call marks an unused mount (EAGAIN), second unmounts */
+#define UMOUNT_NOFOLLOW 0x8	/* do not follow a final symlink */
 
 /* ---- utimensat(2) ---- */
 #define UTIME_NOW ((1L << 30) - 1L)

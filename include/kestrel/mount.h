@@ -53,6 +53,7 @@ struct mount {
 	struct list_head mnt_list;	/* in the namespace's list, mount order */
 	const char *mnt_devname;	/* "tmpfs", "/dev/sda1", ... */
 	int mnt_id;
+	int mnt_expiry_mark;		/* umount(MNT_EXPIRE) marked it; any mntput clears */
 	struct rcu_head mnt_rcu;
 };
 

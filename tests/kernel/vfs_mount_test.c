@@ -6,6 +6,7 @@
 #include <kestrel/errno.h>
 #include <kestrel/kthread.h>
 #include <kestrel/sched.h>
+#include <kestrel/string.h>
 #include <kestrel/timer.h>
 #include "../../fs/internal.h"
 #include "vfs_testfs.h"
@@ -111,5 +112,102 @@ KTEST(vfs, mount_races_rmdir)
 	}
 	testfs_faults.rmdir_hook = NULL;
 	KEXPECT_EQ(testfs_supers(), supers0);	/* none left on a dead directory */
+	vfs_env_end(t, &env);
+}
+
+/* UMOUNT_NOFOLLOW is accepted and does not follow a final symlink. */
+KTEST(vfs, umount_nofollow)
+{
+	struct vfs_env env;
+
+	if (!vfs_env_begin(t, &env))
+		return;
+	KEXPECT_EQ(ksys_mkdir("/mnt", 0755), 0);
+	KEXPECT_EQ(ksys_symlink("mnt", "/lnk"), 0);
+	KEXPECT_EQ(ksys_mount("none", "/mnt", "vfstestfs", 0, NULL), 0);
+	KEXPECT_EQ(ksys_umount("/lnk", UMOUNT_NOFOLLOW), -EINVAL);	/* the link itself */
+	KEXPECT_EQ(ksys_umount("/mnt", UMOUNT_NOFOLLOW), 0);
+	KEXPECT_EQ(ksys_mount("none", "/mnt", "vfstestfs", 0, NULL), 0);
+	KEXPECT_EQ(ksys_umount("/lnk", 0), 0);	/* followed */
+	KEXPECT_EQ(ksys_umount("/mnt", 0x100), -EINVAL);	/* unknown flag */
+	KEXPECT_EQ(ksys_unlink("/lnk"), 0);
+	KEXPECT_EQ(ksys_rmdir("/mnt"), 0);
+	vfs_env_end(t, &env);
+}
+
+/* MNT_EXPIRE: the first call marks and says EAGAIN, the second unmounts. */
+KTEST(vfs, umount_expire)
+{
+	struct vfs_env env;
+	long fd;
+
+	if (!vfs_env_begin(t, &env))
+		return;
+	KEXPECT_EQ(ksys_mkdir("/mnt", 0755), 0);
+	KEXPECT_EQ(ksys_mount("none", "/mnt", "vfstestfs", 0, NULL), 0);
+	KEXPECT_EQ(ksys_umount("/mnt", MNT_EXPIRE | MNT_DETACH), -EINVAL);
+	KEXPECT_EQ(ksys_umount("/mnt", MNT_EXPIRE | MNT_FORCE), -EINVAL);
+	fd = ksys_open("/mnt", O_RDONLY | O_DIRECTORY, 0);
+	KEXPECT_EQ(ksys_umount("/mnt", MNT_EXPIRE), -EBUSY);	/* in use */
+	ksys_close(fd);
+	KEXPECT_EQ(ksys_umount("/mnt", MNT_EXPIRE), -EAGAIN);
+	KEXPECT_EQ(ksys_umount("/mnt", MNT_EXPIRE), 0);
+	KEXPECT_EQ(ksys_umount("/mnt", 0), -EINVAL);	/* gone */
+	KEXPECT_EQ(ksys_rmdir("/mnt"), 0);
+	vfs_env_end(t, &env);
+}
+
+/*
+ * MNT_DETACH of a mount with a submount and a file open inside: the whole
+ * subtree leaves the tree at once, the file keeps working, and the super
+ * blocks go when the file is closed.
+ */
+KTEST(vfs, umount_detach_subtree)
+{
+	struct vfs_env env;
+	struct stat st;
+	char buf[4] = { 0 };
+	int supers0;
+	long fd;
+
+	if (!vfs_env_begin(t, &env))
+		return;
+	supers0 = testfs_supers();
+	KEXPECT_EQ(ksys_mkdir("/mnt", 0755), 0);
+	KEXPECT_EQ(ksys_mount("none", "/mnt", "vfstestfs", 0, NULL), 0);
+	KEXPECT_EQ(ksys_mkdir("/mnt/sub", 0755), 0);
+	KEXPECT_EQ(ksys_mount("none", "/mnt/sub", "vfstestfs", 0, NULL), 0);
+	KEXPECT_EQ(testfs_supers(), supers0 + 2);
+	fd = ksys_open("/mnt/sub/f", O_CREAT | O_RDWR, 0644);
+	KEXPECT(fd >= 0);
+	KEXPECT_EQ(ksys_umount("/mnt", 0), -EBUSY);	/* a submount */
+	KEXPECT_EQ(ksys_umount("/mnt", MNT_DETACH), 0);
+	KEXPECT_EQ(ksys_stat("/mnt/sub", &st), -ENOENT);	/* the tree no longer has it */
+	KEXPECT_EQ(ksys_umount("/mnt", 0), -EINVAL);
+	KEXPECT_EQ(ksys_pwrite64(fd, "abc", 3, 0), 3);	/* the file still works */
+	KEXPECT_EQ(ksys_pread64(fd, buf, 3, 0), 3);
+	KEXPECT_STREQ(buf, "abc");
+	KEXPECT_EQ(testfs_supers(), supers0 + 1);	/* only the one the file pins */
+	ksys_close(fd);
+	KEXPECT_EQ(testfs_supers(), supers0);
+	KEXPECT_EQ(ksys_rmdir("/mnt"), 0);
+	vfs_env_end(t, &env);
+}
+
+/* MNT_FORCE without ->umount_begin: still EBUSY while busy, fine once idle. */
+KTEST(vfs, umount_force)
+{
+	struct vfs_env env;
+	long fd;
+
+	if (!vfs_env_begin(t, &env))
+		return;
+	KEXPECT_EQ(ksys_mkdir("/mnt", 0755), 0);
+	KEXPECT_EQ(ksys_mount("none", "/mnt", "vfstestfs", 0, NULL), 0);
+	fd = ksys_open("/mnt", O_RDONLY | O_DIRECTORY, 0);
+	KEXPECT_EQ(ksys_umount("/mnt", MNT_FORCE), -EBUSY);
+	ksys_close(fd);
+	KEXPECT_EQ(ksys_umount("/mnt", MNT_FORCE), 0);
+	KEXPECT_EQ(ksys_rmdir("/mnt"), 0);
 	vfs_env_end(t, &env);
 }

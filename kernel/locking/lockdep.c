@@ -691,6 +691,16 @@ static void report_bad_unlock(struct lockdep_map *map, unsigned long ip)
 	arch_spin_unlock(&graph_lock);
 }
 
+/* The innermost entry for map in h (the last acquired), or -1 if it is not held. */
+static int find_held_lock(const struct held_locks *h, const struct lockdep_map *map)
+{
+	int i;
+
+	for (i = (int)h->depth - 1; i >= 0 && h->stack[i].map != map; i--)
+		;
+	return i;
+}
+
 void lock_release(struct lockdep_map *map, unsigned long ip)
 {
 	unsigned long flags = local_irq_save();
@@ -700,8 +710,7 @@ void lock_release(struct lockdep_map *map, unsigned long ip)
 	if (!lockdep_enter())
 		goto out;
 	h = lockdep_current_held_locks();
-	for (i = (int)h->depth - 1; i >= 0 && h->stack[i].map != map; i--)
-		;
+	i = find_held_lock(h, map);
 	if (i < 0) {
 		report_bad_unlock(map, ip);
 	} else {
@@ -723,8 +732,7 @@ void lock_downgrade(struct lockdep_map *map, unsigned long ip)
 	if (!lockdep_enter())
 		goto out;
 	h = lockdep_current_held_locks();
-	for (i = (int)h->depth - 1; i >= 0 && h->stack[i].map != map; i--)
-		;
+	i = find_held_lock(h, map);
 	if (i < 0)
 		report_bad_unlock(map, ip);
 	else

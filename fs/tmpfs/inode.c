@@ -400,10 +400,9 @@ static int shmem_symlink(struct inode *dir, struct dentry *dentry, const char *s
 
 	if (len > PAGE_SIZE)
 		return -ENAMETOOLONG;
-	link = kmalloc(len, GFP_KERNEL);
+	link = kmemdup(symname, len, GFP_KERNEL);
 	if (!link)
 		return -ENOMEM;
-	memcpy(link, symname, len);
 	inode = shmem_get_inode(dir->i_sb, dir, S_IFLNK | 0777, 0);
 	if (IS_ERR(inode)) {
 		kfree(link);

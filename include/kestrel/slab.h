@@ -54,6 +54,8 @@ void *kmalloc(size_t size, gfp_t gfp);
 void *kzalloc(size_t size, gfp_t gfp);
 void *kcalloc(size_t n, size_t size, gfp_t gfp);
 void kfree(const void *p);
+/* A kmalloc'd copy of the len bytes at src; NULL if out of memory. */
+void *kmemdup(const void *src, size_t len, gfp_t gfp);
 /* Bytes usable at p (the size class or page block); 0 if p is not a kmalloc pointer. */
 size_t ksize(const void *p);
 /* The kmalloc cache serving size (NULL above KMALLOC_MAX_CACHE_SIZE). */

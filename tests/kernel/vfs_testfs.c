@@ -193,14 +193,13 @@ static int tfs_symlink(struct inode *dir, struct dentry *dentry, const char *sym
 {
 	size_t len = strlen(symname) + 1;
 	struct inode *inode = tfs_get_inode(dir->i_sb, dir, S_IFLNK | 0777, 0);
-	char *body = kmalloc(len, GFP_KERNEL);
+	char *body = kmemdup(symname, len, GFP_KERNEL);
 
 	if (!inode || !body) {
 		kfree(body);
 		iput(inode);
 		return -ENOSPC;
 	}
-	memcpy(body, symname, len);
 	inode->i_link = body;
 	i_size_write(inode, len - 1);
 	d_instantiate(dentry, inode);

@@ -45,6 +45,7 @@ void file_free_now(struct file *f);
 /* fs/namespace.c */
 struct vfsmount *mnt_clone_root(struct vfsmount *mnt);
 int mnt_want_write(struct vfsmount *m);
+int sb_prepare_remount_readonly(struct super_block *sb);
 
 /* fs/stat.c */
 int vfs_fstatat(int dfd, const char *filename, struct kstat *stat, int flags);

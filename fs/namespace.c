@@ -329,10 +329,19 @@ static int do_remount(struct path *path, unsigned long flags, void *data)
 	if (path->dentry != path->mnt->mnt_root)
 		return -EINVAL;
 	down_write(&sb->s_umount);
+	/* rw -> ro: refuse while files are open for writing, then flush (as Linux) */
+	if ((flags & MS_RDONLY) && !(sb->s_flags & SB_RDONLY)) {
+		err = sb_prepare_remount_readonly(sb);
+		if (!err)
+			err = sync_filesystem(sb);
+		if (err)
+			goto out;
+	}
 	if (sb->s_op->remount_fs)
 		err = vfs_call_remount_fs(sb, &sb_flags, data);
 	if (!err)
 		sb->s_flags = (sb->s_flags & ~SB_RDONLY) | ((sb_flags & MS_RDONLY) ? SB_RDONLY : 0);
+out:
 	up_write(&sb->s_umount);
 	return err;
 }

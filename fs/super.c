@@ -332,6 +332,28 @@ int vfs_statfs(const struct path *path, struct kstatfs *buf)
 	return 0;
 }
 
+/*
+ * remount,ro may proceed only if no file of sb is open for writing
+ * (as Linux's sb_prepare_remount_readonly: EBUSY otherwise). Caller holds
+ * s_umount for write.
+ */
+int sb_prepare_remount_readonly(struct super_block *sb)
+{
+	struct inode *inode;
+	int err = 0;
+
+	lockdep_assert_held_write(&sb->s_umount);
+	spin_lock(&sb->s_inode_list_lock);
+	list_for_each_entry(inode, &sb->s_inodes, i_sb_list) {
+		if (atomic_read(&inode->i_writecount) > 0) {
+			err = -EBUSY;
+			break;
+		}
+	}
+	spin_unlock(&sb->s_inode_list_lock);
+	return err;
+}
+
 /* ---------------------------------------------------------------- sync(2) */
 
 static void sync_one_sb(struct super_block *sb, void *arg)

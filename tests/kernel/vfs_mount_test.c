@@ -211,3 +211,41 @@ KTEST(vfs, umount_force)
 	KEXPECT_EQ(ksys_rmdir("/mnt"), 0);
 	vfs_env_end(t, &env);
 }
+
+/* remount,ro: EBUSY while a file is open for writing; then changes get EROFS. */
+KTEST(vfs, remount_readonly)
+{
+	struct vfs_env env;
+	long fd;
+
+	if (!vfs_env_begin(t, &env))
+		return;
+	KEXPECT_EQ(ksys_mkdir("/mnt", 0755), 0);
+	KEXPECT_EQ(ksys_mount("none", "/mnt", "vfstestfs", 0, NULL), 0);
+	KEXPECT_EQ(ksys_mkdir("/mnt/d", 0755), 0);
+	fd = ksys_open("/mnt/f", O_CREAT | O_RDWR, 0644);
+	KEXPECT(fd >= 0);
+	KEXPECT_EQ(ksys_mount(NULL, "/mnt", NULL, MS_REMOUNT | MS_RDONLY, NULL), -EBUSY);
+	KEXPECT_EQ(ksys_write(fd, "x", 1), 1);	/* still writable */
+	ksys_close(fd);
+	fd = ksys_open("/mnt/f", O_RDONLY, 0);	/* readers do not block it */
+	KEXPECT_EQ(ksys_mount(NULL, "/mnt", NULL, MS_REMOUNT | MS_RDONLY, NULL), 0);
+	ksys_close(fd);
+	KEXPECT_EQ(ksys_open("/mnt/f", O_WRONLY, 0), -EROFS);
+	KEXPECT_EQ(ksys_open("/mnt/f", O_RDWR, 0), -EROFS);
+	KEXPECT_EQ(ksys_open("/mnt/new", O_CREAT | O_WRONLY, 0644), -EROFS);
+	KEXPECT_EQ(ksys_mkdir("/mnt/d2", 0755), -EROFS);
+	KEXPECT_EQ(ksys_unlink("/mnt/f"), -EROFS);
+	KEXPECT_EQ(ksys_rmdir("/mnt/d"), -EROFS);
+	KEXPECT_EQ(ksys_rename("/mnt/f", "/mnt/g"), -EROFS);
+	fd = ksys_open("/mnt/f", O_RDONLY, 0);
+	KEXPECT(fd >= 0);
+	if (fd >= 0)
+		ksys_close(fd);
+	KEXPECT_EQ(ksys_mount(NULL, "/mnt", NULL, MS_REMOUNT, NULL), 0);	/* back to rw */
+	KEXPECT_EQ(ksys_unlink("/mnt/f"), 0);
+	KEXPECT_EQ(ksys_rmdir("/mnt/d"), 0);
+	KEXPECT_EQ(ksys_umount("/mnt", 0), 0);
+	KEXPECT_EQ(ksys_rmdir("/mnt"), 0);
+	vfs_env_end(t, &env);
+}

@@ -1043,6 +1043,17 @@ static bool prepend(char **p, int *len, const char *str, int n)
 }
 
 /*
+ * "/" and d's name in front of *p (as Linux's prepend_name). Called under RCU
+ * with rename_lock read: the caller retries if a rename moved the name meanwhile.
+ */
+static bool prepend_name(char **p, int *len, const struct dentry *d)
+{
+	return prepend(p, len, (const char *)READ_ONCE(d->d_name.name),
+		       READ_ONCE(d->d_name.len)) &&
+	       prepend(p, len, "/", 1);
+}
+
+/*
  * The path of path relative to root, built backwards from the end of buf,
  * under RCU with rename_lock and mount_lock read: retried if either moved.
  */
@@ -1078,9 +1089,7 @@ static char *__d_path_rcu(const struct path *path, const struct path *root, char
 				vfsmnt = &mnt->mnt;
 				continue;
 			}
-			ok = prepend(&p, &len, (const char *)READ_ONCE(dentry->d_name.name),
-				     READ_ONCE(dentry->d_name.len)) &&
-			     prepend(&p, &len, "/", 1);
+			ok = prepend_name(&p, &len, dentry);
 			dentry = READ_ONCE(dentry->d_parent);
 		}
 		if (ok && *p == 0)
@@ -1131,9 +1140,7 @@ char *dentry_path_raw(const struct dentry *dentry, char *buf, int buflen)
 		p = buf + buflen;
 		ok = prepend(&p, &len, "", 1);
 		while (ok && !IS_ROOT(d)) {
-			ok = prepend(&p, &len, (const char *)READ_ONCE(d->d_name.name),
-				     READ_ONCE(d->d_name.len)) &&
-			     prepend(&p, &len, "/", 1);
+			ok = prepend_name(&p, &len, d);
 			d = READ_ONCE(d->d_parent);
 		}
 		if (ok && *p == 0)

@@ -159,3 +159,13 @@ KERNEL_PARAM_QUERY("ro", ro, "mount the root read-only");
 KERNEL_PARAM_QUERY("rw", rw, "mount the root read-write");
 KERNEL_PARAM_QUERY("init", init, "program to run as init from the root");
 KERNEL_PARAM_QUERY("rdinit", rdinit, "program to run as init from the initramfs");
+
+int param_set_secs_ms(const char *val, unsigned int max_secs, unsigned int *ms)
+{
+	unsigned long long s;
+
+	if (kstrtoull(val, 10, &s) || s > max_secs)
+		return -1;
+	WRITE_ONCE(*ms, (unsigned int)s * 1000);
+	return 0;
+}

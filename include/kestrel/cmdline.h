@@ -48,6 +48,13 @@ struct kernel_param {
 			.name = pname, .handler = NULL, .help = phelp         \
 		}
 
+/*
+ * For a handler of a detector timeout given in seconds (0: off): sets *ms to
+ * val seconds in milliseconds. Returns 0, or -1 (*ms untouched) if val is not
+ * a decimal number of at most max_secs.
+ */
+int param_set_secs_ms(const char *val, unsigned int max_secs, unsigned int *ms);
+
 /* Parse the boot loader's command line (called once, early). */
 void cmdline_setup(const char *raw);
 

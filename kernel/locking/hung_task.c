@@ -33,12 +33,7 @@ static unsigned int timeout_ms = 120 * 1000;	/* 0: off */
 
 static int hung_task_param(const char *val)
 {
-	unsigned long long s;
-
-	if (kstrtoull(val, 10, &s) || s > 24 * 3600)
-		return -1;
-	timeout_ms = (unsigned int)s * 1000;
-	return 0;
+	return param_set_secs_ms(val, 24 * 3600, &timeout_ms);
 }
 KERNEL_PARAM("hung_task_timeout_secs", hung_task_param,
 	     "seconds a task may sleep uninterruptibly before it is reported (0: off)");

@@ -35,12 +35,7 @@ static int backtrace_wanted[NR_CPUS];	/* set by the watcher, taken by the NMI ha
 
 static int watchdog_thresh_param(const char *val)
 {
-	unsigned long long s;
-
-	if (kstrtoull(val, 10, &s) || s > 3600)
-		return -1;
-	thresh_ms = (unsigned int)s * 1000;
-	return 0;
+	return param_set_secs_ms(val, 3600, &thresh_ms);
 }
 KERNEL_PARAM("watchdog_thresh", watchdog_thresh_param,
 	     "seconds a CPU may keep interrupts off before a hard LOCKUP report (0: off)");

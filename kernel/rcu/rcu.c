@@ -431,12 +431,7 @@ static unsigned int stall_timeout_ms = 21 * 1000;	/* 0: off */
 
 static int rcu_stall_param(const char *val)
 {
-	unsigned long long s;
-
-	if (kstrtoull(val, 10, &s) || s > 3600)
-		return -1;
-	stall_timeout_ms = (unsigned int)s * 1000;
-	return 0;
+	return param_set_secs_ms(val, 3600, &stall_timeout_ms);
 }
 KERNEL_PARAM("rcu_stall_timeout", rcu_stall_param,
 	     "seconds a grace period may run before it is reported as stalled (0: off)");

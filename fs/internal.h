@@ -44,7 +44,11 @@ void file_free_now(struct file *f);
 
 /* fs/namespace.c */
 struct vfsmount *mnt_clone_root(struct vfsmount *mnt);
-int mnt_want_write(struct vfsmount *m);
+/* Read-only through this mount, or the whole super block (remount,ro): as Linux's __mnt_is_readonly. */
+static inline bool mnt_is_readonly(const struct vfsmount *m)
+{
+	return (m->mnt_flags & MNT_READONLY) || (m->mnt_sb->s_flags & SB_RDONLY);
+}
 int sb_prepare_remount_readonly(struct super_block *sb);
 
 /* fs/stat.c */

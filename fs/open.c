@@ -217,7 +217,7 @@ int chmod_common(const struct path *path, umode_t mode)
 	struct iattr attr = { 0 };
 	int err;
 
-	if (path->mnt->mnt_flags & MNT_READONLY)
+	if (mnt_is_readonly(path->mnt))
 		return -EROFS;
 	inode_lock(inode);
 	attr.ia_mode = (mode & S_IALLUGO) | (inode->i_mode & ~S_IALLUGO);
@@ -262,7 +262,7 @@ int chown_common(const struct path *path, uid_t user, gid_t group)
 	struct iattr attr = { 0 };
 	int err;
 
-	if (path->mnt->mnt_flags & MNT_READONLY)
+	if (mnt_is_readonly(path->mnt))
 		return -EROFS;
 	attr.ia_valid = ATTR_CTIME;
 	if (user != (uid_t)-1) {
@@ -355,7 +355,7 @@ static int utimes_common(const struct path *path, const struct timespec64 *times
 	struct iattr attr = { 0 };
 	int err;
 
-	if (path->mnt->mnt_flags & MNT_READONLY)
+	if (mnt_is_readonly(path->mnt))
 		return -EROFS;
 	attr.ia_valid = ATTR_CTIME | ATTR_MTIME | ATTR_ATIME;
 	if (times) {

@@ -327,7 +327,7 @@ int vfs_statfs(const struct path *path, struct kstatfs *buf)
 	if (!buf->f_frsize)
 		buf->f_frsize = buf->f_bsize;
 	buf->f_fsid = dentry->d_sb->s_dev;
-	if (path->mnt->mnt_flags & MNT_READONLY)
+	if (mnt_is_readonly(path->mnt))
 		buf->f_flags |= 1;	/* ST_RDONLY */
 	return 0;
 }

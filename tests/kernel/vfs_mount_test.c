@@ -238,6 +238,10 @@ KTEST(vfs, remount_readonly)
 	KEXPECT_EQ(ksys_unlink("/mnt/f"), -EROFS);
 	KEXPECT_EQ(ksys_rmdir("/mnt/d"), -EROFS);
 	KEXPECT_EQ(ksys_rename("/mnt/f", "/mnt/g"), -EROFS);
+	/* Attribute changes check the super block too, not only the mount. */
+	KEXPECT_EQ(ksys_chmod("/mnt/f", 0600), -EROFS);
+	KEXPECT_EQ(ksys_chown("/mnt/f", 1, 1), -EROFS);
+	KEXPECT_EQ(ksys_utimensat(AT_FDCWD, "/mnt/f", NULL, 0), -EROFS);
 	fd = ksys_open("/mnt/f", O_RDONLY, 0);
 	KEXPECT(fd >= 0);
 	if (fd >= 0)

@@ -17,12 +17,18 @@
  * KEXPECT_* record a failure and go on; KASSERT* record it and end the
  * test at once (return from the test function, so only use them in the
  * test body itself, not in helpers it calls).
+ *
+ * The host unit tests (tests/host) use these same macros: their
+ * tests/host/include/kestrel/ktest.h defines KTEST_HOST, KTEST_SECTION,
+ * KTEST_CTOR and KTEST_STREQ, then includes this file; only the runner differs.
  */
 #ifndef KESTREL_KTEST_H
 #define KESTREL_KTEST_H
 
 #include <kestrel/compiler.h>
+#ifndef KTEST_HOST
 #include <kestrel/printk.h>
+#endif
 
 struct ktest;
 
@@ -37,10 +43,27 @@ struct ktest {
 	void (*fn)(struct ktest_ctx *t);
 };
 
-#define KTEST(s, n)                                                                \
-	static void ktest_##s##_##n(struct ktest_ctx *t);                          \
-	static const struct ktest __ktest_##s##_##n __used                         \
-		__section(".ktests." #s) __aligned(8) = { #s, #n, ktest_##s##_##n }; \
+/*
+ * How a test is made known to the runner: here, its struct ktest goes into
+ * the .ktests.<suite> table (KTEST_SECTION) and needs no constructor
+ * (KTEST_CTOR); the host build sets both its own way.
+ */
+#ifndef KTEST_SECTION
+#define KTEST_SECTION(sec) __used __section(sec) __aligned(8)
+#define KTEST_CTOR(k, reg)
+#endif
+
+/* NULL-safe string equality (the host build compares with the C library). */
+#ifndef KTEST_STREQ
+#define KTEST_STREQ(a, b) ((a) && (b) && !strcmp((a), (b)))
+#endif
+
+#define KTEST(s, n)                                                                    \
+	static void ktest_##s##_##n(struct ktest_ctx *t);                              \
+	static const struct ktest __ktest_##s##_##n KTEST_SECTION(".ktests." #s) = {   \
+		#s, #n, ktest_##s##_##n                                                \
+	};                                                                             \
+	KTEST_CTOR(__ktest_##s##_##n, __ktest_reg_##s##_##n)                           \
 	static void ktest_##s##_##n(struct ktest_ctx *t)
 
 void ktest_fail(struct ktest_ctx *t, const char *file, int line, const char *fmt, ...)
@@ -77,7 +100,7 @@ void ktest_fail(struct ktest_ctx *t, const char *file, int line, const char *fmt
 #define KEXPECT_STREQ(a, b)                                                          \
 	({                                                                           \
 		const char *__a = (a), *__b = (b);                                   \
-		bool __ok = __a && __b && !strcmp(__a, __b);                         \
+		bool __ok = KTEST_STREQ(__a, __b);                                   \
 		if (!__ok)                                                           \
 			ktest_fail(t, __FILE__, __LINE__, "%s == %s: \"%s\" != \"%s\"", \
 				   #a, #b, __a ? __a : "(null)", __b ? __b : "(null)"); \
@@ -95,7 +118,9 @@ void ktest_fail(struct ktest_ctx *t, const char *file, int line, const char *fmt
 			return;      \
 	} while (0)
 
+#ifndef KTEST_HOST
 /* Run the tests selected by ktest= (if any); does not return when it ran tests. */
 void ktest_run_requested(void);
+#endif
 
 #endif

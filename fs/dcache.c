@@ -35,6 +35,7 @@
 #include "contract.h"
 #include "internal.h"
 
+/* Writers: d_move/d_exchange (any dentry changing parent or name); readers: rcu-walk and d_path retry on it. */
 DEFINE_SEQLOCK(rename_lock);
 
 static struct kmem_cache *dentry_cache;

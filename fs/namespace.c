@@ -29,7 +29,9 @@
 #include "contract.h"
 #include "internal.h"
 
+/* The mount hash and every mount's tree links and mnt_flags; rcu-walk retries on its count. */
 DEFINE_SEQLOCK(mount_lock);
+/* The shape of the mount tree: held across mount/umount so they see a stable tree. */
 DECLARE_RWSEM(namespace_sem);
 
 #define MNT_HASH_SIZE 256

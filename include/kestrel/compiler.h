@@ -14,6 +14,9 @@
 #define __always_inline inline __attribute__((always_inline))
 #define __printf(a, b) __attribute__((format(printf, a, b)))
 #define __weak __attribute__((weak))
+/* Marks a pointer into user space: only copy_*_user/get_user/put_user may dereference it. */
+#define __user
+#define __force_kernel	/* a cast that drops __user: for the copy routines only */
 
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)

@@ -59,6 +59,16 @@
 #define EDQUOT 122
 #define ECANCELED 125
 
+/*
+ * Kernel-internal: a syscall interrupted by a signal returns one of these;
+ * signal delivery (kernel/signal.c) turns it into a restart of the call or
+ * -EINTR. User space never sees them (Linux's values).
+ */
+#define ERESTARTSYS 512		/* restart if SA_RESTART, else EINTR */
+#define ERESTARTNOINTR 513	/* always restart */
+#define ERESTARTNOHAND 514	/* restart if no handler ran, else EINTR */
+#define ERESTART_RESTARTBLOCK 516	/* restart through restart_syscall(2) */
+
 #define MAX_ERRNO 4095
 
 #define IS_ERR_VALUE(x) ((unsigned long)(x) >= (unsigned long)-MAX_ERRNO)

@@ -51,6 +51,98 @@ struct mm_struct {
 	cpumask_t cpu_vm_mask;		/* CPUs that may have this mm's TLB entries */
 };
 
+/* vm_flags: permissions (VM_READ..VM_EXEC mirror PROT_*), what may be changed, and kind. */
+#define VM_READ 0x00000001UL
+#define VM_WRITE 0x00000002UL
+#define VM_EXEC 0x00000004UL
+#define VM_SHARED 0x00000008UL		/* MAP_SHARED: writes reach the file / other mappers */
+#define VM_MAYREAD 0x00000010UL		/* mprotect may add VM_READ ... */
+#define VM_MAYWRITE 0x00000020UL
+#define VM_MAYEXEC 0x00000040UL
+#define VM_MAYSHARE 0x00000080UL
+#define VM_GROWSDOWN 0x00000100UL	/* the stack: grows down on a fault below it */
+#define VM_PFNMAP 0x00000400UL		/* page-less frames (framebuffer): no struct page use */
+#define VM_LOCKED 0x00002000UL
+#define VM_IO 0x00004000UL
+#define VM_DONTCOPY 0x00020000UL	/* not inherited by fork (MADV_DONTFORK) */
+#define VM_DONTEXPAND 0x00040000UL	/* mremap may not grow it */
+#define VM_NORESERVE 0x00200000UL
+#define VM_MIXEDMAP 0x10000000UL
+
+struct vm_operations_struct;
+
+/*
+ * One mapped range of an mm. All fields are under mm->mmap_lock (read to
+ * use, write to change); vm_rb and shared (i_mmap) link it into the mm's
+ * tree and its file's i_mmap tree (under the mapping's i_mmap_rwsem).
+ */
+struct vm_area_struct {
+	unsigned long vm_start, vm_end;	/* [vm_start, vm_end), page aligned */
+	struct mm_struct *vm_mm;
+	unsigned long vm_flags;		/* VM_* */
+	unsigned long vm_page_prot;	/* page-table bits for present pages */
+	unsigned long vm_pgoff;		/* file offset of vm_start, in pages */
+	struct file *vm_file;		/* a reference; NULL for anonymous memory */
+	const struct vm_operations_struct *vm_ops;	/* set by the file's ->mmap */
+	void *vm_private_data;
+
+	/* ---- mm/ private below (tree links, anon data, i_mmap links) ---- */
+	void *vm_rb[3];			/* mm tree node (mm/mmap.c) */
+	void *shared[3];		/* file's i_mmap tree node */
+};
+
+typedef unsigned int vm_fault_t;
+
+/* vm_fault_t bits (Linux's meanings). */
+#define VM_FAULT_OOM 0x000001
+#define VM_FAULT_SIGBUS 0x000002
+#define VM_FAULT_MAJOR 0x000004
+#define VM_FAULT_HWPOISON 0x000010
+#define VM_FAULT_SIGSEGV 0x000040
+#define VM_FAULT_NOPAGE 0x000100	/* ->fault installed the pte itself, or retry */
+#define VM_FAULT_LOCKED 0x000200	/* ->fault returned vmf->page locked */
+#define VM_FAULT_RETRY 0x000400		/* dropped mmap_lock: redo the fault */
+#define VM_FAULT_DONE_COW 0x001000
+#define VM_FAULT_ERROR (VM_FAULT_OOM | VM_FAULT_SIGBUS | VM_FAULT_SIGSEGV | VM_FAULT_HWPOISON)
+
+/* vmf->flags */
+#define FAULT_FLAG_WRITE 0x01		/* a write access */
+#define FAULT_FLAG_MKWRITE 0x02		/* a write to a present read-only pte */
+#define FAULT_FLAG_ALLOW_RETRY 0x04
+#define FAULT_FLAG_USER 0x40		/* from user mode */
+#define FAULT_FLAG_REMOTE 0x80		/* not current->mm (access_remote_vm) */
+#define FAULT_FLAG_INSTRUCTION 0x100	/* an instruction fetch */
+
+struct page;
+
+/* One fault, as the ->fault, ->map_pages, ->page_mkwrite and ->pfn_mkwrite ops see it. */
+struct vm_fault {
+	struct vm_area_struct *vma;
+	unsigned int flags;		/* FAULT_FLAG_* */
+	unsigned long address;		/* faulting address, page aligned */
+	unsigned long real_address;	/* faulting address as the CPU gave it */
+	unsigned long pgoff;		/* file page of address */
+	struct page *page;		/* ->fault's result (locked if VM_FAULT_LOCKED) */
+	struct page *cow_page;		/* private mapping: the copy to install */
+	unsigned long *pte;		/* ->map_pages: entry of vmf->address (direct-map address) */
+};
+
+/*
+ * The spec's vm_operations_struct (../shared/seeds/001, docs/locking.md):
+ * called only through the checking wrappers in fs/contract.h.
+ */
+struct vm_operations_struct {
+	void (*open)(struct vm_area_struct *);		/* mmap_lock write */
+	void (*close)(struct vm_area_struct *);		/* mmap_lock read or write */
+	vm_fault_t (*fault)(struct vm_fault *);		/* mmap_lock read; may return page locked */
+	vm_fault_t (*huge_fault)(struct vm_fault *, unsigned int order);
+	vm_fault_t (*map_pages)(struct vm_fault *, unsigned long start_pgoff, unsigned long end_pgoff);
+	vm_fault_t (*page_mkwrite)(struct vm_area_struct *, struct vm_fault *);
+	vm_fault_t (*pfn_mkwrite)(struct vm_area_struct *, struct vm_fault *);
+	int (*access)(struct vm_area_struct *, unsigned long, void *, int, int);
+	const char *(*name)(struct vm_area_struct *);	/* /proc/<pid>/maps label */
+};
+
 /* A new, empty address space (kernel half shared), mm_users = 1; NULL on no memory. */
 struct mm_struct *mm_alloc(void);
 /* mm_users: the last mmput tears down VMAs and page tables (exit_mmap) and drops mm_count. */

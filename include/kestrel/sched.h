@@ -105,6 +105,16 @@ struct task_struct {
 	unsigned int nosleep_depth;
 
 	struct list_head tasks;		/* in the list of all tasks, under tasklist_lock */
+
+	/*
+	 * User address space (include/kestrel/mm_types.h). mm is NULL for a
+	 * kernel thread, which borrows the previous task's page tables:
+	 * active_mm is the mm whose tables are loaded while it runs. Only the
+	 * task itself changes them (exec, exit), with interrupts off around
+	 * the switch.
+	 */
+	struct mm_struct *mm;
+	struct mm_struct *active_mm;
 };
 
 /* The boot thread, which becomes the init task in sched_init() (runs ktests). */

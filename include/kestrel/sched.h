@@ -34,12 +34,20 @@
 #include <kestrel/lockdep.h>
 #include <kestrel/percpu.h>
 #include <kestrel/preempt.h>
+#include <kestrel/signal.h>
 
 /* Task states (task->state). */
 #define TASK_RUNNING 0x0000		/* runnable or running */
-#define TASK_INTERRUPTIBLE 0x0001	/* asleep; no signals yet: same as below */
+#define TASK_INTERRUPTIBLE 0x0001	/* asleep until woken or a signal arrives */
 #define TASK_UNINTERRUPTIBLE 0x0002	/* asleep until woken */
+#define TASK_STOPPED 0x0004		/* job-control stop (SIGSTOP, SIGTSTP, ...) */
 #define TASK_DEAD 0x0080		/* exited, waiting to be reaped */
+#define TASK_WAKEKILL 0x0100		/* a fatal signal wakes it */
+#define TASK_KILLABLE (TASK_WAKEKILL | TASK_UNINTERRUPTIBLE)
+
+/* task->exit_state */
+#define EXIT_DEAD 0x0010
+#define EXIT_ZOMBIE 0x0020
 #define TASK_NEW 0x0800			/* created, never woken yet */
 #define TASK_NORMAL (TASK_INTERRUPTIBLE | TASK_UNINTERRUPTIBLE)
 
@@ -59,9 +67,20 @@
 /* Registers saved by __switch_to_asm (arch/x86/kernel/switch_to.S). */
 struct thread_struct {
 	unsigned long sp;	/* the stack pointer while switched out */
+	/* User-mode state (arch/x86/kernel/process.c), saved and restored at switches: */
+	unsigned long fsbase;	/* arch_prctl(ARCH_SET_FS): user TLS */
+	unsigned long gsbase;	/* user GS base (the kernel's is per CPU) */
+	void *fpu;		/* XSAVE area (64-byte aligned), NULL for kernel threads */
 };
 
 struct pt_regs;
+struct completion;
+struct cred;
+struct files_struct;
+struct fs_struct;
+struct mm_struct;
+struct signal_struct;
+struct sighand_struct;
 
 struct task_struct {
 	struct thread_struct thread;	/* offset 0: switch_to.S relies on it */
@@ -115,6 +134,46 @@ struct task_struct {
 	 */
 	struct mm_struct *mm;
 	struct mm_struct *active_mm;
+
+	/*
+	 * Process identity (kernel/fork.c, kernel/exit.c; docs/process.md).
+	 * pid is the thread id; tgid the process id (the group leader's pid).
+	 * The family links are under tasklist_lock.
+	 */
+	int tgid;
+	struct task_struct *group_leader;	/* the thread whose pid is tgid */
+	struct list_head thread_node;		/* in signal->thread_head */
+	struct task_struct *real_parent;	/* who forked us (or init after reparenting) */
+	struct task_struct *parent;		/* who gets SIGCHLD and wait()s for us */
+	struct list_head children;		/* our children's ->sibling */
+	struct list_head sibling;		/* in parent->children */
+	int exit_state;				/* EXIT_ZOMBIE, EXIT_DEAD, or 0 while alive */
+	int exit_signal;			/* sent to the parent at exit (SIGCHLD; -1 for threads) */
+	int __user *set_child_tid;		/* CLONE_CHILD_SETTID */
+	int __user *clear_child_tid;		/* CLONE_CHILD_CLEARTID / set_tid_address */
+	void __user *robust_list;		/* set_robust_list */
+	size_t robust_list_len;
+	struct completion *vfork_done;		/* vfork parent waits for exec or exit */
+	u64 start_time;				/* ns since boot, for /proc/<pid>/stat */
+	unsigned long min_flt, maj_flt;		/* page faults, for getrusage and /proc */
+
+	/* Per-task pointers to shareable state, each reference counted (CLONE_FILES, CLONE_FS). */
+	const struct cred *cred;		/* current_cred(); replaced whole (commit_creds) */
+	struct files_struct *files;
+	struct fs_struct *fs;
+
+	/* Signals (kernel/signal.c, include/kestrel/sched_signal.h); under sighand->siglock. */
+	struct signal_struct *signal;
+	struct sighand_struct *sighand;
+	sigset_t blocked;			/* signals not delivered now */
+	sigset_t real_blocked;			/* saved by rt_sigtimedwait */
+	sigset_t saved_sigmask;			/* restored after rt_sigsuspend / ppoll */
+	bool restore_sigmask;
+	struct sigpending pending;		/* thread-directed signals */
+	unsigned long sas_ss_sp;		/* sigaltstack */
+	size_t sas_ss_size;
+	unsigned int sas_ss_flags;
+	unsigned int jobctl;			/* JOBCTL_*: pending stop or trap work */
 };
 
 /* The boot thread, which becomes the init task in sched_init() (runs ktests). */

@@ -16,6 +16,7 @@
 #define KESTREL_SIGNAL_H
 
 #include <kestrel/compiler.h>
+#include <kestrel/list.h>
 #include <kestrel/types.h>
 
 #define SIGHUP 1
@@ -78,6 +79,12 @@
 typedef struct {
 	unsigned long sig[1];
 } sigset_t;
+
+/* Signals waiting for delivery: a bit per signal plus their siginfo. */
+struct sigpending {
+	struct list_head list;		/* struct sigqueue, oldest first */
+	sigset_t signal;
+};
 
 struct task_struct;
 

@@ -13,6 +13,7 @@
 #include <kestrel/fb.h>
 #include <kestrel/kallsyms.h>
 #include <kestrel/fs.h>
+#include <kestrel/initramfs.h>
 #include <kestrel/ktest.h>
 #include <kestrel/pagemap.h>
 #include <kestrel/pipe_fs_i.h>
@@ -119,6 +120,8 @@ void start_kernel(u32 magic, u32 info_phys)
 	chr_dev_init();
 	/* The root: tmpfs on /, devtmpfs on /dev, procfs on /proc (needs the VFS and page cache). */
 	fs_root_init();
+	/* The initramfs into that root (needs tmpfs and /dev mounted): /init must exist before it runs. */
+	populate_rootfs();
 
 	/* Test hook: crash on purpose now that everything is up (crashtest=). */
 	crashtest_run();

@@ -1,16 +1,22 @@
 /*
  * Descriptor tables (include/kestrel/fdtable.h) and the system calls
- * that only move descriptors: close, dup, dup2, dup3, fcntl.
+ * that only move descriptors: close, close_range, dup, dup2, dup3, fcntl.
  *
  * files->file_lock protects the table: fd[], both bitmaps, next_fd and
  * replacing fdt by a bigger one. Growing allocates with the lock dropped
- * and re-checks after taking it again.
+ * and re-checks after taking it again. A table belongs to a process
+ * (task->files, shared by CLONE_FILES threads, counted by files->count);
+ * fork copies it (dup_fd), exec closes the close-on-exec descriptors,
+ * the last put closes everything.
  */
 #include <kestrel/fdtable.h>
 #include <kestrel/filelock.h>
 #include <kestrel/sched.h>
 #include <kestrel/slab.h>
 #include <kestrel/string.h>
+#include <kestrel/sched_signal.h>
+#include <kestrel/syscalls.h>
+#include <kestrel/uaccess.h>
 #include "contract.h"
 #include "internal.h"
 
@@ -29,9 +35,23 @@ struct files_struct init_files = {
 	},
 };
 
+/* Kernel threads have no table of their own: they share init_files. */
 struct files_struct *current_files(void)
 {
-	return &init_files;
+	struct files_struct *files = current->files;
+
+	return files ? files : &init_files;
+}
+
+unsigned int task_nofile_limit(void)
+{
+	struct signal_struct *sig = current->signal;
+	unsigned long cur;
+
+	if (!sig)
+		return NR_OPEN_MAX;	/* kernel threads */
+	cur = READ_ONCE(sig->rlim[RLIMIT_NOFILE].rlim_cur);
+	return cur < NR_OPEN_MAX ? cur : NR_OPEN_MAX;
 }
 
 static bool test_fd_bit(unsigned int fd, const unsigned long *map)
@@ -59,6 +79,33 @@ static unsigned int find_free_fd(const struct fdtable *fdt, unsigned int start)
 	return fdt->max_fds;
 }
 
+static void free_fdtable(struct fdtable *fdt)
+{
+	kfree(fdt->fd);
+	kfree(fdt->open_fds);
+	kfree(fdt->close_on_exec);
+	kfree(fdt);
+}
+
+/* A table of size slots (a multiple of BITS_PER_LONG), zeroed; NULL if out of memory. */
+static struct fdtable *alloc_fdtable(unsigned int size)
+{
+	size_t words = size / BITS_PER_LONG;
+	struct fdtable *new = kzalloc(sizeof(*new), GFP_KERNEL);
+
+	if (!new)
+		return NULL;
+	new->max_fds = size;
+	new->fd = kzalloc(size * sizeof(struct file *), GFP_KERNEL);
+	new->open_fds = kzalloc(words * sizeof(long), GFP_KERNEL);
+	new->close_on_exec = kzalloc(words * sizeof(long), GFP_KERNEL);
+	if (!new->fd || !new->open_fds || !new->close_on_exec) {
+		free_fdtable(new);
+		return NULL;
+	}
+	return new;
+}
+
 /*
  * Make room for descriptor nr (file_lock held; dropped and retaken while
  * allocating). 0: there was room; 1: the table grew (re-check); <0 error.
@@ -67,7 +114,6 @@ static int expand_files(struct files_struct *files, unsigned int nr)
 {
 	struct fdtable *old = files->fdt, *new;
 	unsigned int size = old->max_fds;
-	size_t words;
 
 	if (nr < old->max_fds)
 		return 0;
@@ -77,50 +123,30 @@ static int expand_files(struct files_struct *files, unsigned int nr)
 		size *= 2;
 	if (size > NR_OPEN_MAX)
 		size = NR_OPEN_MAX;
-	words = size / BITS_PER_LONG;
 	spin_unlock(&files->file_lock);
-	new = kzalloc(sizeof(*new), GFP_KERNEL);
-	if (new) {
-		new->fd = kzalloc(size * sizeof(struct file *), GFP_KERNEL);
-		new->open_fds = kzalloc(words * sizeof(long), GFP_KERNEL);
-		new->close_on_exec = kzalloc(words * sizeof(long), GFP_KERNEL);
-	}
+	new = alloc_fdtable(size);
 	spin_lock(&files->file_lock);
-	if (!new || !new->fd || !new->open_fds || !new->close_on_exec) {
-		if (new) {
-			kfree(new->fd);
-			kfree(new->open_fds);
-			kfree(new->close_on_exec);
-			kfree(new);
-		}
+	if (!new)
 		return -ENOMEM;
-	}
 	old = files->fdt;
 	if (old->max_fds >= size) {	/* someone else grew it meanwhile */
-		kfree(new->fd);
-		kfree(new->open_fds);
-		kfree(new->close_on_exec);
-		kfree(new);
+		free_fdtable(new);
 		return 1;
 	}
-	new->max_fds = size;
 	memcpy(new->fd, old->fd, old->max_fds * sizeof(struct file *));
 	memcpy(new->open_fds, old->open_fds, old->max_fds / BITS_PER_LONG * sizeof(long));
 	memcpy(new->close_on_exec, old->close_on_exec, old->max_fds / BITS_PER_LONG * sizeof(long));
 	files->fdt = new;
-	if (old != &files->fdtab) {
-		kfree(old->fd);
-		kfree(old->open_fds);
-		kfree(old->close_on_exec);
-		kfree(old);
-	}
+	if (old != &files->fdtab)
+		free_fdtable(old);
 	return 1;
 }
 
-/* Reserve the lowest free descriptor >= start. */
+/* Reserve the lowest free descriptor >= start and < the RLIMIT_NOFILE of the caller. */
 static int alloc_fd(unsigned int start, unsigned int flags)
 {
 	struct files_struct *files = current_files();
+	unsigned int end = task_nofile_limit();
 	struct fdtable *fdt;
 	unsigned int fd;
 	int err;
@@ -129,7 +155,7 @@ static int alloc_fd(unsigned int start, unsigned int flags)
 	for (;;) {
 		fdt = files->fdt;
 		fd = find_free_fd(fdt, start < files->next_fd ? files->next_fd : start);
-		err = expand_files(files, fd);
+		err = fd >= end ? -EMFILE : expand_files(files, fd);
 		if (err < 0) {
 			spin_unlock(&files->file_lock);
 			return err;
@@ -293,6 +319,152 @@ unsigned int nr_open_fds(void)
 	return n;
 }
 
+/* ---------------------------------------------------------------- per-process tables */
+
+static void init_files_struct(struct files_struct *files)
+{
+	atomic_set(&files->count, 1);
+	spin_lock_init(&files->file_lock);
+	files->next_fd = 0;
+	files->fdtab.max_fds = NR_OPEN_DEFAULT;
+	files->fdtab.fd = files->fd_array;
+	files->fdtab.close_on_exec = files->close_on_exec_init;
+	files->fdtab.open_fds = files->open_fds_init;
+	files->fdt = &files->fdtab;
+}
+
+/*
+ * Copy oldf's descriptors into new (its table already max_fds big).
+ * Under oldf->file_lock: each installed file gains a reference;
+ * descriptors reserved by an open still in progress are not copied
+ * (the child never sees them installed), as Linux.
+ */
+static void copy_fds(struct files_struct *new, struct fdtable *oldt)
+{
+	struct fdtable *nt = new->fdt;
+	unsigned int fd;
+
+	for (fd = 0; fd < oldt->max_fds; fd++) {
+		struct file *f = oldt->fd[fd];
+
+		if (!f)
+			continue;
+		nt->fd[fd] = get_file(f);
+		set_fd_bit(fd, nt->open_fds);
+		if (test_fd_bit(fd, oldt->close_on_exec))
+			set_fd_bit(fd, nt->close_on_exec);
+	}
+}
+
+struct files_struct *dup_fd(struct files_struct *oldf, int *errorp)
+{
+	struct files_struct *newf = kzalloc(sizeof(*newf), GFP_KERNEL);
+	struct fdtable *big = NULL;
+	unsigned int size = NR_OPEN_DEFAULT;
+
+	if (!newf)
+		goto nomem;
+	init_files_struct(newf);
+	for (;;) {
+		spin_lock(&oldf->file_lock);
+		if (oldf->fdt->max_fds <= size)
+			break;
+		/* oldf grew (or we have not caught up): allocate unlocked and look again. */
+		size = oldf->fdt->max_fds;
+		spin_unlock(&oldf->file_lock);
+		if (big)
+			free_fdtable(big);
+		big = alloc_fdtable(size);
+		if (!big) {
+			kfree(newf);
+			goto nomem;
+		}
+		newf->fdt = big;
+	}
+	copy_fds(newf, oldf->fdt);
+	spin_unlock(&oldf->file_lock);
+	return newf;
+nomem:
+	*errorp = -ENOMEM;
+	return NULL;
+}
+
+void get_files_struct(struct files_struct *files)
+{
+	atomic_inc(&files->count);
+}
+
+/* The last reference: nobody else can reach the table, so no lock is needed. */
+static void close_files(struct files_struct *files)
+{
+	struct fdtable *fdt = files->fdt;
+	unsigned int fd;
+
+	for (fd = 0; fd < fdt->max_fds; fd++) {
+		struct file *f = fdt->fd[fd];
+
+		if (f) {
+			fdt->fd[fd] = NULL;
+			filp_close(f, files);
+		}
+	}
+}
+
+void put_files_struct(struct files_struct *files)
+{
+	might_sleep();
+	if (!atomic_dec_and_test(&files->count))
+		return;
+	if (WARN_ON(files == &init_files))
+		return;
+	close_files(files);
+	if (files->fdt != &files->fdtab)
+		free_fdtable(files->fdt);
+	kfree(files);
+}
+
+void exit_files(struct task_struct *tsk)
+{
+	struct files_struct *files = tsk->files;
+
+	if (!files)
+		return;
+	WRITE_ONCE(tsk->files, NULL);
+	put_files_struct(files);
+}
+
+/*
+ * exec: close the close-on-exec descriptors, one at a time with the
+ * lock dropped around filp_close (->flush and lock removal may sleep).
+ */
+void do_close_on_exec(struct files_struct *files)
+{
+	unsigned int fd = 0;
+
+	spin_lock(&files->file_lock);
+	for (;;) {
+		struct fdtable *fdt = files->fdt;
+		struct file *f;
+
+		while (fd < fdt->max_fds && !test_fd_bit(fd, fdt->close_on_exec))
+			fd++;
+		if (fd >= fdt->max_fds)
+			break;
+		f = fdt->fd[fd];
+		if (!f) {	/* reserved by an open in progress: it installs later */
+			fd++;
+			continue;
+		}
+		fdt->fd[fd] = NULL;
+		__put_unused_fd(files, fd);
+		spin_unlock(&files->file_lock);
+		filp_close(f, files);
+		spin_lock(&files->file_lock);
+		fd++;
+	}
+	spin_unlock(&files->file_lock);
+}
+
 /* ---------------------------------------------------------------- system calls */
 
 long ksys_close(unsigned int fd)
@@ -329,7 +501,7 @@ long ksys_dup3(unsigned int oldfd, unsigned int newfd, int flags)
 		return -EINVAL;
 	if (oldfd == newfd)
 		return -EINVAL;
-	if (newfd >= NR_OPEN_MAX)
+	if (newfd >= task_nofile_limit())
 		return -EBADF;
 	f = fget(oldfd);
 	if (!f)
@@ -452,7 +624,7 @@ long ksys_fcntl(unsigned int fd, unsigned int cmd, unsigned long arg)
 	switch (cmd) {
 	case F_DUPFD:
 	case F_DUPFD_CLOEXEC:
-		if (arg >= NR_OPEN_MAX) {
+		if (arg >= task_nofile_limit()) {
 			err = -EINVAL;
 			break;
 		}

@@ -3,14 +3,19 @@
  * (include/kestrel/fs_struct.h). Changes happen under fs->lock with
  * fs->seq bumped; get_fs_root/get_fs_pwd copy a path and take references
  * under the lock. chdir, fchdir, chroot and getcwd live here.
+ * A process owns one (task->fs); CLONE_FS tasks share it (users, under
+ * lock); kernel threads use init_fs.
  */
 #include <kestrel/dcache.h>
 #include <kestrel/fdtable.h>
 #include <kestrel/fs_struct.h>
 #include <kestrel/mount.h>
 #include <kestrel/namei.h>
+#include <kestrel/sched.h>
 #include <kestrel/slab.h>
 #include <kestrel/string.h>
+#include <kestrel/syscalls.h>
+#include <kestrel/uaccess.h>
 
 struct fs_struct init_fs = {
 	.users = 1,
@@ -21,7 +26,64 @@ struct fs_struct init_fs = {
 
 struct fs_struct *current_fs(void)
 {
-	return &init_fs;
+	struct fs_struct *fs = current->fs;
+
+	return fs ? fs : &init_fs;
+}
+
+struct fs_struct *copy_fs_struct(struct fs_struct *old)
+{
+	struct fs_struct *fs = kzalloc(sizeof(*fs), GFP_KERNEL);
+
+	if (!fs)
+		return NULL;
+	fs->users = 1;
+	spin_lock_init(&fs->lock);
+	seqcount_init(&fs->seq);
+	spin_lock(&old->lock);
+	fs->umask = old->umask;
+	fs->root = old->root;
+	path_get(&fs->root);
+	fs->pwd = old->pwd;
+	path_get(&fs->pwd);
+	spin_unlock(&old->lock);
+	return fs;
+}
+
+void get_fs_struct(struct fs_struct *fs)
+{
+	spin_lock(&fs->lock);
+	fs->users++;
+	spin_unlock(&fs->lock);
+}
+
+void put_fs_struct(struct fs_struct *fs)
+{
+	bool last;
+
+	might_sleep();
+	spin_lock(&fs->lock);
+	last = --fs->users == 0;
+	spin_unlock(&fs->lock);
+	if (!last)
+		return;
+	if (WARN_ON(fs == &init_fs))
+		return;
+	if (fs->root.dentry)
+		path_put(&fs->root);
+	if (fs->pwd.dentry)
+		path_put(&fs->pwd);
+	kfree(fs);
+}
+
+void exit_fs(struct task_struct *tsk)
+{
+	struct fs_struct *fs = tsk->fs;
+
+	if (!fs)
+		return;
+	WRITE_ONCE(tsk->fs, NULL);
+	put_fs_struct(fs);
 }
 
 static void set_path(struct fs_struct *fs, struct path *which, const struct path *path)

@@ -32,6 +32,8 @@
 #include <kestrel/pagemap.h>
 #include <kestrel/slab.h>
 #include <kestrel/string.h>
+#include <kestrel/syscalls.h>
+#include <kestrel/uaccess.h>
 #include <kestrel/wait.h>
 #include "contract.h"
 #include "internal.h"
@@ -703,6 +705,49 @@ out:
 	return err;
 }
 
+/* ---------------------------------------------------------------- names from user space */
+
+struct filename *getname_flags(const char __user *filename, unsigned int flags)
+{
+	struct filename *result = kmalloc(sizeof(*result) + PATH_MAX, GFP_KERNEL);
+	long len;
+
+	if (!result)
+		return ERR_PTR(-ENOMEM);
+	len = strncpy_from_user(result->iname, filename, PATH_MAX);
+	if (len < 0)
+		goto fail;
+	if (len == PATH_MAX) {
+		len = -ENAMETOOLONG;
+		goto fail;
+	}
+	if (len == 0 && !(flags & LOOKUP_EMPTY)) {
+		len = -ENOENT;
+		goto fail;
+	}
+	result->name = result->iname;
+	return result;
+fail:
+	kfree(result);
+	return ERR_PTR(len);
+}
+
+struct filename *getname(const char __user *filename)
+{
+	return getname_flags(filename, 0);
+}
+
+struct filename *getname_maybe_null(const char __user *filename, unsigned int flags)
+{
+	return filename ? getname_flags(filename, flags) : NULL;
+}
+
+void putname(struct filename *name)
+{
+	if (!IS_ERR_OR_NULL(name))
+		kfree(name);
+}
+
 static int check_name(const char *name)
 {
 	if (!name)
@@ -1263,7 +1308,7 @@ void done_path_create(struct path *path, struct dentry *dentry)
 
 static umode_t apply_umask(umode_t mode)
 {
-	return mode & ~current_cred()->umask;
+	return mode & ~current_umask();
 }
 
 long ksys_mkdirat(int dfd, const char *pathname, umode_t mode)

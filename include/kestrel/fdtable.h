@@ -7,8 +7,13 @@
  * the file under them. The lowest free descriptor is always the one
  * handed out (POSIX).
  *
- * Kestrel has no processes yet: every kernel thread shares init_files
- * (current_files()); the user-space issue gives each task its own.
+ * Each process has its own table (task->files; threads made with
+ * CLONE_FILES share one, counted by files_struct.count). Kernel threads
+ * have task->files NULL and use init_files. fork copies the table with
+ * dup_fd(); exec closes the close-on-exec descriptors with
+ * do_close_on_exec(); exit drops the task's reference with exit_files().
+ * Descriptor allocation honours RLIMIT_NOFILE of the calling process
+ * (-EMFILE at the soft limit).
  */
 #ifndef KESTREL_FDTABLE_H
 #define KESTREL_FDTABLE_H
@@ -16,7 +21,7 @@
 #include <kestrel/fs.h>
 
 #define NR_OPEN_DEFAULT 64
-#define NR_OPEN_MAX 1024	/* RLIMIT_NOFILE for now */
+#define NR_OPEN_MAX 1024	/* hard ceiling of a table; RLIMIT_NOFILE may be lower */
 
 struct fdtable {
 	unsigned int max_fds;		/* slots in fd[] */
@@ -38,6 +43,20 @@ struct files_struct {
 
 extern struct files_struct init_files;
 struct files_struct *current_files(void);
+
+struct task_struct;
+/* fork: a copy of oldf (open files referenced, close-on-exec bits kept); NULL and *errorp on failure. */
+struct files_struct *dup_fd(struct files_struct *oldf, int *errorp);
+/* CLONE_FILES: one more task shares files. */
+void get_files_struct(struct files_struct *files);
+/* Drop a reference; the last one closes every descriptor and frees the table. */
+void put_files_struct(struct files_struct *files);
+/* exit: detach tsk->files (under task_lock-free single writer: the task itself) and put it. */
+void exit_files(struct task_struct *tsk);
+/* exec: close every descriptor marked close-on-exec. */
+void do_close_on_exec(struct files_struct *files);
+/* RLIMIT_NOFILE's soft limit of the calling process (NR_OPEN_MAX when it has none). */
+unsigned int task_nofile_limit(void);
 
 int get_unused_fd_flags(unsigned int flags);	/* O_CLOEXEC honoured */
 void put_unused_fd(unsigned int fd);

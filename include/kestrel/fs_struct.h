@@ -4,8 +4,10 @@
  * walk copies them under seq (a seqcount inside the lock) so rcu-walk
  * can read both without taking the lock.
  *
- * Kestrel has no processes yet: every kernel thread shares init_fs
- * (current_fs()); the user-space issue gives each task its own.
+ * Each process has its own (task->fs; CLONE_FS shares one, counted by
+ * users under lock). Kernel threads have task->fs NULL and use init_fs.
+ * fork copies it with copy_fs_struct(); exit drops it with exit_fs().
+ * The umask lives here, as in Linux (current_umask()).
  */
 #ifndef KESTREL_FS_STRUCT_H
 #define KESTREL_FS_STRUCT_H
@@ -24,6 +26,20 @@ struct fs_struct {
 extern struct fs_struct init_fs;
 
 struct fs_struct *current_fs(void);
+struct task_struct;
+/* fork without CLONE_FS: a copy of old (root and pwd referenced, umask kept); NULL if out of memory. */
+struct fs_struct *copy_fs_struct(struct fs_struct *old);
+/* CLONE_FS: one more task shares fs. */
+void get_fs_struct(struct fs_struct *fs);
+/* Drop one user; the last frees it (and its root/pwd references). */
+void put_fs_struct(struct fs_struct *fs);
+/* exit: detach tsk->fs and put it. */
+void exit_fs(struct task_struct *tsk);
+/* The mode bits new files lose: current_fs()->umask. */
+static inline umode_t current_umask(void)
+{
+	return READ_ONCE(current_fs()->umask);
+}
 void set_fs_root(struct fs_struct *fs, const struct path *path);
 void set_fs_pwd(struct fs_struct *fs, const struct path *path);
 void get_fs_root(struct fs_struct *fs, struct path *root);

@@ -38,6 +38,22 @@ struct namei_stats {
 };
 void namei_get_stats(struct namei_stats *st);
 
+/*
+ * A path name copied in from user space (getname): the system calls copy
+ * every name in before walking, so the walk only sees kernel memory.
+ * -EFAULT for a bad pointer, -ENAMETOOLONG for PATH_MAX bytes without a
+ * NUL, -ENOENT for "" unless LOOKUP_EMPTY. Freed by putname().
+ */
+struct filename {
+	const char *name;	/* points at iname */
+	char iname[];
+};
+struct filename *getname(const char __user *filename);
+struct filename *getname_flags(const char __user *filename, unsigned int flags);
+/* NULL stays NULL (the *at calls taking an optional name); else as getname. */
+struct filename *getname_maybe_null(const char __user *filename, unsigned int flags);
+void putname(struct filename *name);
+
 int kern_path(const char *name, unsigned int flags, struct path *path);
 int user_path_at(int dfd, const char *name, unsigned flags, struct path *path);
 /* The parent of the last component, locked (i_rwsem exclusive), and a dentry for it. */

@@ -1,0 +1,93 @@
+/*
+ * vfssys.*: the VFS system-call layer (SYSCALL_DEFINE wrappers) and the
+ * per-process descriptor tables and fs_struct (fs/fdtable.c,
+ * fs/fs_struct.c).
+ *
+ * A ktest runs in a kernel thread with no user address space, so it can
+ * only check the wrappers' bad-pointer paths: a kernel address (refused
+ * by access_ok) and an unmapped user address (the copy faults and the
+ * exception fixup turns it into -EFAULT). The good paths run from user
+ * space (user/tests/vfs_*.c). The table helpers (dup_fd, close-on-exec,
+ * put) are exercised by swapping a copied table into the test thread.
+ */
+#include <kestrel/fdtable.h>
+#include <kestrel/fs_struct.h>
+#include <kestrel/ktest.h>
+#include <kestrel/namei.h>
+#include <kestrel/sched.h>
+#include <kestrel/slab.h>
+#include <kestrel/string.h>
+#include <kestrel/syscalls.h>
+
+#define KADDR ((void __user *)0xffffffff80000000UL)	/* kernel text: access_ok says no */
+#define UNMAPPED ((void __user *)0x00007ffff0000000UL)	/* user half, never mapped for a kthread */
+
+KTEST(vfssys, getname_errors)
+{
+	struct filename *n = getname(KADDR);
+
+	KEXPECT_EQ(PTR_ERR(n), -EFAULT);
+	n = getname(UNMAPPED);
+	KEXPECT_EQ(PTR_ERR(n), -EFAULT);
+	KEXPECT(getname_maybe_null(NULL, 0) == NULL);
+}
+
+KTEST(vfssys, dup_fd_close_on_exec_put)
+{
+	struct files_struct *saved = current->files, *copy;
+	struct file *a, *b;
+	long files_before = get_nr_files();
+	unsigned int open_before = nr_open_fds();
+	long fd_keep, fd_exec;
+	int err = 0;
+
+	fd_keep = ksys_open("/", O_RDONLY | O_DIRECTORY, 0);
+	fd_exec = ksys_open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+	KASSERT(fd_keep >= 0 && fd_exec >= 0);
+	copy = dup_fd(current_files(), &err);
+	KASSERT(copy != NULL);
+	KEXPECT_EQ(err, 0);
+
+	current->files = copy;
+	KEXPECT(current_files() == copy);
+	KEXPECT_EQ(nr_open_fds(), open_before + 2);
+	a = fget(fd_keep);
+	b = fget(fd_exec);
+	KEXPECT(a != NULL && b != NULL);
+	KEXPECT(get_close_on_exec(fd_exec));
+	KEXPECT(!get_close_on_exec(fd_keep));
+	do_close_on_exec(copy);
+	KEXPECT_EQ(nr_open_fds(), open_before + 1);
+	KEXPECT(fget(fd_exec) == NULL);
+	current->files = saved;
+
+	/* The original table still has both. */
+	KEXPECT_EQ(nr_open_fds(), open_before + 2);
+	if (a)
+		fput(a);
+	if (b)
+		fput(b);
+	put_files_struct(copy);
+	KEXPECT_EQ(ksys_close(fd_keep), 0);
+	KEXPECT_EQ(ksys_close(fd_exec), 0);
+	KEXPECT_EQ(get_nr_files(), files_before);
+}
+
+KTEST(vfssys, copy_fs_struct_is_independent)
+{
+	struct fs_struct *saved = current->fs, *copy = copy_fs_struct(current_fs());
+	char buf[64];
+
+	KASSERT(copy != NULL);
+	KEXPECT_EQ(copy->umask, current_fs()->umask);
+	KEXPECT_EQ(ksys_mkdir("/vfssys_cwd", 0755), 0);
+	current->fs = copy;
+	KEXPECT_EQ(ksys_chdir("/vfssys_cwd"), 0);
+	KEXPECT_EQ(ksys_getcwd(buf, sizeof(buf)), 12);
+	KEXPECT_STREQ(buf, "/vfssys_cwd");
+	current->fs = saved;
+	KEXPECT_EQ(ksys_getcwd(buf, sizeof(buf)), 2);	/* the shared one did not move */
+	KEXPECT_STREQ(buf, "/");
+	put_fs_struct(copy);
+	KEXPECT_EQ(ksys_rmdir("/vfssys_cwd"), 0);
+}

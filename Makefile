@@ -66,7 +66,7 @@ OBJS := $(patsubst %,$(OBJDIR)/%.o,$(basename $(SRCS)))
 
 KERNEL := $(BUILD)/kernel.elf
 
-.PHONY: all run run-kernel test iso test-iso debug clean deps host-tests
+.PHONY: all run run-kernel test iso test-iso debug clean deps host-tests bench
 all: $(KERNEL)
 
 $(BUILD)/include/generated/version.h: FORCE
@@ -175,6 +175,12 @@ debug: deps $(KERNEL)
 		-kernel $(KERNEL) -append "console=ttyS0 $(APPEND)" & qpid=$$!; \
 	$(GDB) -q -x tools/gdb/kestrel.gdb $(KERNEL); \
 	kill $$qpid 2>/dev/null; wait $$qpid 2>/dev/null; true
+
+# ---------------------------------------------------------------- benchmarks
+# bench/bench.c as /init under Kestrel and under Debian's Linux in the same
+# QEMU; prints ns/op for both and the ratio. Not part of `make test`.
+bench: deps $(KERNEL)
+	$(Q)bench/run
 
 # ---------------------------------------------------------------- tests
 # Host unit tests: tests/host/<name>_test.c with the kernel sources named

@@ -1,38 +1,108 @@
 /*
- * Credentials (include/kestrel/cred.h). Until processes exist, one
- * global "current" cred stands for every kernel thread: init_cred (root)
- * unless a test overrides it. The pointer is read and written whole
- * (READ_ONCE/WRITE_ONCE); creds in use are never changed.
+ * Credentials (include/kestrel/cred.h).
+ *
+ * Each task has a cred pointer (task->cred). Only the task itself
+ * replaces it (commit_creds, override_creds), so current reads its own
+ * without a lock. A cred in use is never changed: setuid() and friends
+ * copy (prepare_creds), change the copy and install it (commit_creds).
+ * Others read a task's cred under RCU and take a reference
+ * (get_task_cred); so the last put_cred frees the struct after a grace
+ * period. init_cred is static and holds a reference of its own forever.
  */
 #include <kestrel/compiler.h>
 #include <kestrel/cred.h>
+#include <kestrel/printk.h>
+#include <kestrel/sched.h>
+#include <kestrel/slab.h>
 
 struct cred init_cred = {
+	.usage = 1,
 	.uid = 0, .euid = 0, .suid = 0, .fsuid = 0,
 	.gid = 0, .egid = 0, .sgid = 0, .fsgid = 0,
 	.ngroups = 0,
 	.cap_effective = CAP_FULL_SET,
+	.cap_permitted = CAP_FULL_SET,
 	.umask = 0022,
 };
 
-static const struct cred *current_cred_ptr = &init_cred;
-
 const struct cred *current_cred(void)
 {
-	return READ_ONCE(current_cred_ptr);
+	struct task_struct *me = current;
+	const struct cred *c = me ? READ_ONCE(me->cred) : NULL;
+
+	/* Before sched_init (no current, or init_task not set up yet): init's. */
+	return c ? c : &init_cred;
 }
 
+const struct cred *get_task_cred(struct task_struct *p)
+{
+	const struct cred *c;
+
+	rcu_read_lock();
+	c = READ_ONCE(p->cred);
+	if (!c)
+		c = &init_cred;
+	get_cred(c);
+	rcu_read_unlock();
+	return c;
+}
+
+void put_cred(const struct cred *c)
+{
+	struct cred *cred = (struct cred *)c;
+
+	if (__atomic_sub_fetch(&cred->usage, 1, __ATOMIC_ACQ_REL) != 0)
+		return;
+	if (WARN_ON(cred == &init_cred))
+		return;
+	kfree_rcu(cred, rcu);
+}
+
+struct cred *prepare_creds(void)
+{
+	const struct cred *old = current_cred();
+	struct cred *new = kmalloc(sizeof(*new), GFP_KERNEL);
+
+	if (!new)
+		return NULL;
+	*new = *old;
+	new->usage = 1;
+	return new;
+}
+
+int commit_creds(struct cred *new)
+{
+	struct task_struct *me = current;
+	const struct cred *old = me->cred;
+
+	/* Readers of another task's cred (get_task_cred) see the old or the new one whole. */
+	__atomic_store_n(&me->cred, (const struct cred *)new, __ATOMIC_RELEASE);
+	if (old)
+		put_cred(old);
+	return 0;
+}
+
+void abort_creds(struct cred *new)
+{
+	put_cred(new);
+}
+
+/*
+ * No reference is taken or dropped: the caller keeps new alive until
+ * revert_creds(), and the task's own reference stays with the cred it
+ * gets back then.
+ */
 const struct cred *override_creds(const struct cred *new)
 {
-	const struct cred *old = current_cred_ptr;
+	const struct cred *old = current_cred();
 
-	WRITE_ONCE(current_cred_ptr, new);
+	WRITE_ONCE(current->cred, new);
 	return old;
 }
 
 void revert_creds(const struct cred *old)
 {
-	WRITE_ONCE(current_cred_ptr, old);
+	WRITE_ONCE(current->cred, old);
 }
 
 bool capable(int cap)

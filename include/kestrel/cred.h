@@ -1,13 +1,17 @@
 /*
- * Credentials: who is asking, for permission checks.
+ * Credentials: who is asking, for permission checks (kernel/cred.c).
  *
- * A cred is never changed once in use (copy, change the copy, install
- * it), so readers need no lock. Kestrel has no user processes yet: every
- * kernel thread runs with init_cred (root, all capabilities). The VFS
- * reads the caller's through current_cred(); override_creds() swaps in
- * another (tests use it to act as an ordinary user) and returns the old
- * one for revert_creds(). The user-space issue makes the current cred a
- * per-task pointer behind the same two calls.
+ * Each task points to its cred (task->cred); current_cred() reads
+ * current's. A cred is never changed once in use: to change one, copy it
+ * (prepare_creds), change the copy, and install it (commit_creds), which
+ * drops the old one. So readers need no lock: current reads its own
+ * without one; another task's cred is read with get_task_cred() (a
+ * reference taken under RCU, as creds are freed after a grace period).
+ * Kernel threads share init_cred (root, all capabilities); fork shares
+ * the parent's cred (a reference) until one of them changes it.
+ * override_creds() installs another cred for a while without taking a
+ * reference (tests use it to act as an ordinary user; the caller keeps
+ * the cred alive) and returns the old one for revert_creds().
  *
  * "Root" means capabilities, as in Linux: CAP_DAC_OVERRIDE passes the
  * mode-bit checks (except exec of a file nobody may execute),
@@ -18,29 +22,55 @@
 #define KESTREL_CRED_H
 
 #include <kestrel/fs_types.h>
+#include <kestrel/rcupdate.h>
 
 #define CAP_CHOWN 0
 #define CAP_DAC_OVERRIDE 1
 #define CAP_DAC_READ_SEARCH 2
 #define CAP_FOWNER 3
 #define CAP_FSETID 4
+#define CAP_SETGID 6
+#define CAP_SETUID 7
+#define CAP_KILL 5
+#define CAP_SYS_BOOT 22
+#define CAP_SYS_NICE 23
+#define CAP_SYS_RESOURCE 24
 #define CAP_SYS_ADMIN 21
 #define CAP_FULL_SET (~0ULL)
 
 #define NGROUPS_SMALL 16
 
 struct cred {
+	int usage;			/* references (atomic); init_cred's never drops to 0 */
+	struct rcu_head rcu;		/* freed after a grace period (get_task_cred readers) */
 	kuid_t uid, euid, suid, fsuid;	/* fsuid: the one file access checks use */
 	kgid_t gid, egid, sgid, fsgid;
 	unsigned int ngroups;		/* supplementary groups in groups[] */
 	kgid_t groups[NGROUPS_SMALL];
 	u64 cap_effective;		/* bit n: capability n */
+	u64 cap_permitted;		/* what cap_effective may hold (setuid back to root) */
 	u32 umask;			/* applied to new files' modes */
 };
 
 extern struct cred init_cred;
 
 const struct cred *current_cred(void);
+
+struct task_struct;
+/* A new reference to p's cred (put_cred it). */
+const struct cred *get_task_cred(struct task_struct *p);
+static inline const struct cred *get_cred(const struct cred *c)
+{
+	__atomic_fetch_add(&((struct cred *)c)->usage, 1, __ATOMIC_RELAXED);
+	return c;
+}
+void put_cred(const struct cred *c);
+/* A private copy of current's cred to change (usage 1), or NULL. */
+struct cred *prepare_creds(void);
+/* Make new (from prepare_creds) current's cred; drops the old one. Returns 0. */
+int commit_creds(struct cred *new);
+/* Drop a prepared cred that was not committed. */
+void abort_creds(struct cred *new);
 const struct cred *override_creds(const struct cred *new);
 void revert_creds(const struct cred *old);
 

@@ -55,6 +55,7 @@
 #define PF_IDLE 0x0002		/* a CPU's idle task */
 #define PF_EXITING 0x0004	/* in do_exit() */
 #define PF_WQ_WORKER 0x0020	/* a workqueue worker */
+#define PF_FORKNOEXEC 0x0040	/* forked but did not exec (setpgid's EACCES); exec clears it */
 #define PF_MEMALLOC_NOFS 0x00040000	/* allocations must not reclaim through file systems */
 #define PF_KTHREAD 0x00200000	/* a kernel thread */
 
@@ -174,6 +175,10 @@ struct task_struct {
 	size_t sas_ss_size;
 	unsigned int sas_ss_flags;
 	unsigned int jobctl;			/* JOBCTL_*: pending stop or trap work */
+
+	/* Proc helper (kernel/pid.c, kernel/exit.c; include/kestrel/pid.h): */
+	struct hlist_node pid_node;		/* in the pid hash, under tasklist_lock */
+	bool exit_notified;			/* parent told (or autoreaped), under tasklist_lock */
 };
 
 /* The boot thread, which becomes the init task in sched_init() (runs ktests). */

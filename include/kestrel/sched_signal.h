@@ -130,6 +130,10 @@ struct signal_struct {
 
 	/* Accounting of reaped children, for getrusage(RUSAGE_CHILDREN) and times(). */
 	u64 cutime, cstime;		/* ns */
+
+	/* Proc helper (kernel/exit.c), under tasklist_lock: */
+	u64 sum_sched_runtime;		/* ns run by the group's threads already reaped */
+	unsigned long cmin_flt, cmaj_flt;	/* faults of reaped children */
 };
 
 #endif

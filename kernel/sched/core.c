@@ -30,9 +30,12 @@
  * that gets the lock and sees on_rq == 0 may run it anywhere.
  */
 #include <kestrel/errno.h>
+#include <kestrel/exit.h>
+#include <kestrel/fork.h>
 #include <kestrel/kallsyms.h>
 #include <kestrel/mm.h>
 #include <kestrel/panic.h>
+#include <kestrel/pid.h>
 #include <kestrel/printk.h>
 #include <kestrel/rcupdate.h>
 #include <kestrel/sched.h>
@@ -60,11 +63,15 @@ static cpumask_t active_mask;		/* CPUs whose rq is active; only bits get set (at
 
 static unsigned int nice_to_weight[MAX_NICE - MIN_NICE + 1];	/* filled by sched_init */
 
-/* All tasks, for show_tasks() and the reaper. */
-static LIST_HEAD(task_list);
-static DEFINE_SPINLOCK(tasklist_lock);	/* protects task_list and nr_tasks_total */
+/*
+ * All tasks, for show_tasks(), the process tree and wait (kernel/exit.c).
+ * tasklist_lock protects task_list, nr_tasks_total, and the process
+ * identity links listed in include/kestrel/pid.h. Readers: read_lock
+ * (any context); writers: write_lock_irq/irqsave.
+ */
+LIST_HEAD(task_list);
+DEFINE_RWLOCK(tasklist_lock);
 static unsigned int nr_tasks_total;
-static int next_pid = 2;		/* 0: idle tasks, 1: init; atomic increments */
 
 extern char boot_stack[], boot_stack_top[];	/* arch/x86/boot/head.S */
 
@@ -732,29 +739,42 @@ void task_free(struct task_struct *p)
 {
 	if (p == &init_task)
 		return;
+	free_task_identity(p);
 	if (p->stack)
 		free_kernel_stack(p->stack);
 	kfree(p);
+}
+
+/*
+ * The list holds a reference on each task (dropped by __tasklist_del):
+ * a zombie stays allocated until it is reaped. A task with a pid is also
+ * put in the pid hash. tasklist_lock held for write.
+ */
+void __tasklist_add(struct task_struct *p)
+{
+	get_task_struct(p);
+	list_add_tail(&p->tasks, &task_list);
+	if (p->pid > 0)
+		attach_pid(p);
+	nr_tasks_total++;
+}
+
+void __tasklist_del(struct task_struct *p)
+{
+	if (p->pid > 0)
+		detach_pid(p);
+	list_del_init(&p->tasks);
+	nr_tasks_total--;
+	put_task_struct(p);	/* not the last: the task's own is still held */
 }
 
 void tasklist_add(struct task_struct *p)
 {
 	unsigned long flags;
 
-	spin_lock_irqsave(&tasklist_lock, flags);
-	list_add_tail(&p->tasks, &task_list);
-	nr_tasks_total++;
-	spin_unlock_irqrestore(&tasklist_lock, flags);
-}
-
-static void tasklist_del(struct task_struct *p)
-{
-	unsigned long flags;
-
-	spin_lock_irqsave(&tasklist_lock, flags);
-	list_del_init(&p->tasks);
-	nr_tasks_total--;
-	spin_unlock_irqrestore(&tasklist_lock, flags);
+	write_lock_irqsave(&tasklist_lock, flags);
+	__tasklist_add(p);
+	write_unlock_irqrestore(&tasklist_lock, flags);
 }
 
 void sched_for_each_task(void (*fn)(struct task_struct *p, void *arg), void *arg)
@@ -762,10 +782,10 @@ void sched_for_each_task(void (*fn)(struct task_struct *p, void *arg), void *arg
 	unsigned long flags;
 	struct task_struct *p;
 
-	spin_lock_irqsave(&tasklist_lock, flags);
+	read_lock_irqsave(&tasklist_lock, flags);
 	list_for_each_entry(p, &task_list, tasks)
 		fn(p, arg);
-	spin_unlock_irqrestore(&tasklist_lock, flags);
+	read_unlock_irqrestore(&tasklist_lock, flags);
 }
 
 unsigned int nr_tasks(void)
@@ -806,7 +826,7 @@ struct task_struct *task_alloc(const char *comm, int (*fn)(void *), void *data)
 	task_stack_init(p);
 	p->state = TASK_NEW;
 	p->flags = PF_KTHREAD;
-	p->pid = __atomic_fetch_add(&next_pid, 1, __ATOMIC_RELAXED);
+	p->pid = 0;	/* kernel/fork.c gives it a pid and the rest of its identity */
 	strlcpy(p->comm, comm, sizeof(p->comm));
 	p->refcount = 1;	/* the task's own: dropped by the reaper */
 	p->nice = 0;
@@ -820,7 +840,11 @@ struct task_struct *task_alloc(const char *comm, int (*fn)(void *), void *data)
 	return p;
 }
 
-__noreturn void do_exit(int code)
+/*
+ * The last step of do_exit (kernel/exit.c): the task switches away for
+ * good and the reaper drops its own reference.
+ */
+__noreturn void do_task_dead(int code)
 {
 	struct task_struct *me = current;
 	unsigned int count = preempt_count();
@@ -842,11 +866,14 @@ __noreturn void do_exit(int code)
 	BUG();
 }
 
-/* Called by the reaper: forget p and drop its own reference. */
+/*
+ * Called by the reaper once p is off its CPU for good: drop p's own
+ * reference. (It left the task list in do_exit, or stays there as a
+ * zombie until wait reaps it: kernel/exit.c.)
+ */
 void task_release(struct task_struct *p);
 void task_release(struct task_struct *p)
 {
-	tasklist_del(p);
 	put_task_struct(p);
 }
 
@@ -869,6 +896,7 @@ static struct task_struct *idle_task_create(unsigned int cpu)
 		return NULL;
 	idle->pid = 0;
 	idle->flags |= PF_IDLE;
+	idle_task_identity(idle);
 	idle->state = TASK_RUNNING;
 	idle->cpu = cpu;
 	idle->cpus_allowed = cpumask_of(cpu);
@@ -925,6 +953,7 @@ void sched_init(void)
 	/* ktests read per-CPU data of "this CPU": keep init where it is. */
 	init_task.cpus_allowed = cpumask_of(0);
 	init_task.exec_start = ktime_get_ns();
+	init_task_identity();
 	tasklist_add(&init_task);
 
 	idle = idle_task_create(0);
@@ -968,6 +997,7 @@ int sched_prepare_cpu(unsigned int cpu)
 	idle->on_cpu = 1;
 	INIT_LIST_HEAD(&idle->run_node);
 	INIT_LIST_HEAD(&idle->tasks);
+	idle_task_identity(idle);
 	tasklist_add(idle);
 	cpu_rq(cpu)->idle = idle;
 	cpu_rq(cpu)->curr = idle;
@@ -1033,16 +1063,18 @@ void show_tasks(void)
 
 	printk(KERN_INFO "  PID COMM             ST CPU NICE   RUN(us) SWITCHES  (* = on CPU)\n");
 	/* From an oops the lock may be held by the CPU that crashed: then walk without it. */
+	flags = local_irq_save();
 	if (READ_ONCE(oops_in_progress)) {
-		locked = spin_trylock_irqsave(&tasklist_lock, flags);
+		locked = read_trylock(&tasklist_lock);
 	} else {
-		spin_lock_irqsave(&tasklist_lock, flags);
+		read_lock(&tasklist_lock);
 		locked = true;
 	}
 	list_for_each_entry(p, &task_list, tasks)
 		sched_show_task(p);
 	if (locked)
-		spin_unlock_irqrestore(&tasklist_lock, flags);
+		read_unlock(&tasklist_lock);
+	local_irq_restore(flags);
 }
 
 void sched_late_init(void)

@@ -15,6 +15,7 @@
  * exit wake-up against kthread_stop's test.
  */
 #include <stdarg.h>
+#include <kestrel/fork.h>
 #include <kestrel/kthread.h>
 #include <kestrel/printk.h>
 #include <kestrel/wait.h>
@@ -31,9 +32,16 @@ struct task_struct *kthread_create(int (*fn)(void *data), void *data, const char
 	va_start(ap, namefmt);
 	vsnprintf(name, sizeof(name), namefmt, ap);
 	va_end(ap);
+	int err;
+
 	p = task_alloc(name, fn, data);
 	if (!p)
 		return ERR_PTR(-ENOMEM);
+	err = kthread_identity_init(p);	/* pid, cred (kernel/fork.c) */
+	if (err) {
+		task_free(p);
+		return ERR_PTR(err);
+	}
 	tasklist_add(p);
 	return p;
 }

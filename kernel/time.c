@@ -114,7 +114,7 @@ void time_init(void)
 	pr_info("clocksource: tsc (ktime_get_ns), reference %s\n", time_reference_name());
 }
 
-void timer_tick(void)
+void timer_tick(bool user_tick)
 {
 	unsigned int cpu = smp_processor_id();
 
@@ -127,8 +127,8 @@ void timer_tick(void)
 	/* Sleeping timers and the scheduler's time slices (kernel/sched/). */
 	run_local_timers();
 	sched_tick();
-	/* RCU quiescent states and callbacks; Kestrel has no user mode yet (user = 0). */
-	rcu_sched_clock_irq(0);
+	/* RCU quiescent states and callbacks; a tick in user mode is a quiescent state. */
+	rcu_sched_clock_irq(user_tick);
 }
 
 u64 timer_ticks(unsigned int cpu)

@@ -28,6 +28,16 @@ struct task_struct;
 
 struct percpu {
 	struct percpu *self;	/* offset 0: this_cpu() is one load from %gs:0 */
+	/*
+	 * The syscall entry (arch/x86/kernel/entry.S) reaches these with
+	 * fixed %gs offsets before it has a free register: keep them at 8
+	 * and 16 (checked in arch/x86/kernel/syscall.c). entry_stack_top is
+	 * current's kernel stack top (= TSS.rsp0), written at each context
+	 * switch; entry_user_rsp holds the user RSP for the few instructions
+	 * between SYSCALL and the push onto the kernel stack (IF is off).
+	 */
+	unsigned long entry_user_rsp;
+	unsigned long entry_stack_top;
 	unsigned int cpu;	/* logical CPU number */
 	bool online;		/* cpu_init() ran on this CPU */
 	unsigned int oops_nesting;	/* > 0 while this CPU prints an oops */

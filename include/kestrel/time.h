@@ -44,7 +44,7 @@ void time_init(void);
  */
 int time_start_tick(void);
 /* Called by the tick interrupt on the CPU it hit, interrupts off. */
-void timer_tick(void);
+void timer_tick(bool user_tick);
 /* Ticks taken so far by CPU cpu. */
 u64 timer_ticks(unsigned int cpu);
 

@@ -47,6 +47,7 @@
 #include <kestrel/vmalloc.h>
 #include <kestrel/wait.h>
 #include <kestrel/workqueue.h>
+#include <asm/processor.h>
 #include <asm/ptrace.h>
 #include "sched.h"
 
@@ -434,8 +435,8 @@ static void context_switch(struct rq *rq, struct task_struct *prev, struct task_
 	next->exec_start = ktime_get_ns();
 	next->slice_start = next->sum_exec_runtime;
 	this_cpu_write(current_task, next);
-	/* Where the CPU puts the stack on an entry from user mode (later issues). */
-	this_cpu()->arch.tss.rsp[0] = next->stack_top;
+	/* Kernel stack for entries from user mode, user FPU state, FS/GS base. */
+	arch_switch_to(prev, next);
 	prev = __switch_to_asm(prev, next);
 	finish_task_switch(prev);
 }
@@ -742,6 +743,7 @@ void task_free(struct task_struct *p)
 	free_task_identity(p);
 	if (p->stack)
 		free_kernel_stack(p->stack);
+	arch_release_thread(p);
 	kfree(p);
 }
 

@@ -19,6 +19,7 @@
  */
 #include <asm/page.h>
 #include <asm/multiboot.h>
+#include <asm/ptrace.h>
 
 #define PTE_P 0x1
 #define PTE_W 0x2
@@ -172,7 +173,8 @@ start64_high:
 	xor	%eax, %eax
 	mov	%ax, %fs
 	mov	%ax, %gs
-	movabs	$boot_stack_top, %rsp
+	/* Below a struct pt_regs' room: the init task's user registers go there (exec of init). */
+	movabs	$boot_stack_top - PTREGS_SIZE, %rsp
 	xor	%ebp, %ebp		/* the frame-pointer chain ends here */
 	mov	%edi, %edi		/* zero-extend magic and info address */
 	mov	%esi, %esi

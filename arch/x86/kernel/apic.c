@@ -190,7 +190,7 @@ void apic_setup_this_cpu(void)
 
 static void lapic_timer_interrupt(struct pt_regs *regs, void *data)
 {
-	timer_tick();
+	timer_tick(user_mode(regs));	/* RCU: a tick in user mode is a quiescent state */
 	apic_eoi();
 }
 

@@ -15,16 +15,26 @@
  *      the interrupted kernel code (from user mode the chain ends);
  *   4. calls do_interrupt(regs) (arch/x86/kernel/idt.c), which may change
  *      regs (an exception-table fixup changes regs->rip);
- *   5. restores the registers, swaps GS back when returning to user mode,
- *      and iretq's.
+ *   5. restores the registers and iretq's; back to user mode it goes
+ *      through iret_to_user, which swaps GS back (do_interrupt already
+ *      ran the return-to-user work, exit_to_user_mode).
  * All gates are interrupt gates: handlers run with interrupts off.
+ *
+ * Also here: entry_SYSCALL_64 (the SYSCALL instruction), ret_from_fork
+ * (a forked task's first return to user mode) and ret_to_user_mode
+ * (exec of init leaving the kernel), all ending in iret_to_user or sysretq.
  *
  * irq_entry_table[n] is the address of vector n's stub (idt.c fills the
  * IDT from it).
  */
 #include <asm/ptrace.h>
+#include <asm/segment.h>
+#include <asm/syscall.h>
 
 #define MSR_GS_BASE 0xc0000101	/* as in asm/processor.h, which is C only */
+/* struct percpu fields the syscall entry reads via %gs (syscall.c checks the offsets). */
+#define PERCPU_ENTRY_USER_RSP 8
+#define PERCPU_ENTRY_STACK_TOP 16
 
 	.cfi_sections .debug_frame
 
@@ -153,14 +163,103 @@ common_interrupt:
 	swapgs
 1:	SAVE_REGS
 	CALL_DO_INTERRUPT
+	/* Back to user mode: do_interrupt ran exit_to_user_mode already. */
+	testb	$3, PTREGS_CS(%rsp)
+	jnz	iret_to_user
 	RESTORE_REGS
-	testb	$3, 24(%rsp)
-	jz	3f
-	swapgs
-3:	add	$16, %rsp		/* vector and error code */
+	add	$16, %rsp		/* vector and error code */
 	iretq
 	.cfi_endproc
 	.size common_interrupt, . - common_interrupt
+
+/*
+ * The SYSCALL instruction lands here (MSR_LSTAR, syscall.c) in ring 0 with
+ * rcx = user rip, r11 = user rflags, IF/DF/TF/AC cleared by MSR_FMASK, and
+ * RSP and GS still the user's. Switch to the kernel GS and to current's
+ * kernel stack, and build the same struct pt_regs an interrupt from user
+ * mode would have at the top of that stack, marked as a syscall frame
+ * (asm/syscall.h: vector SYSCALL_FRAME_VECTOR, error_code = orig_rax).
+ * do_syscall_64() dispatches and runs the return-to-user work; it returns
+ * true when SYSRET may restore the frame (canonical rip, rcx == rip,
+ * r11 == rflags, user selectors), else the general iretq path is taken.
+ */
+	.globl entry_SYSCALL_64
+	.type entry_SYSCALL_64, @function
+entry_SYSCALL_64:
+	.cfi_startproc
+	.cfi_undefined rip
+	swapgs
+	movq	%rsp, %gs:PERCPU_ENTRY_USER_RSP
+	movq	%gs:PERCPU_ENTRY_STACK_TOP, %rsp
+	pushq	$__USER_DS			/* ss */
+	pushq	%gs:PERCPU_ENTRY_USER_RSP	/* rsp */
+	pushq	%r11				/* rflags */
+	pushq	$__USER_CS			/* cs */
+	pushq	%rcx				/* rip */
+	pushq	%rax				/* error_code: orig_rax */
+	pushq	$SYSCALL_FRAME_VECTOR		/* vector */
+	SAVE_REGS
+	movq	%rsp, %rdi			/* struct pt_regs * (16-byte aligned) */
+	xorl	%ebp, %ebp			/* the kernel frame-pointer chain ends here */
+	call	do_syscall_64
+	testb	%al, %al
+	jz	iret_to_user
+	RESTORE_REGS				/* rcx = rip, r11 = rflags (checked) */
+	add	$16, %rsp			/* vector and error code */
+	movq	24(%rsp), %rsp			/* the user's RSP: the last kernel-stack read */
+	swapgs
+	sysretq
+	.cfi_endproc
+	.size entry_SYSCALL_64, . - entry_SYSCALL_64
+
+/*
+ * The general way back to user mode: a struct pt_regs at %rsp whose work
+ * (exit_to_user_mode) is done, interrupts off. iretq restores any rip,
+ * rflags and selectors (signal frames, exec, restarted syscalls).
+ */
+	.type iret_to_user, @function
+iret_to_user:
+	.cfi_startproc
+	.cfi_undefined rip
+	RESTORE_REGS
+	add	$16, %rsp			/* vector and error code */
+	swapgs
+	iretq
+	.cfi_endproc
+	.size iret_to_user, . - iret_to_user
+
+/* void ret_to_user_mode(struct pt_regs *regs): asm/syscall.h. */
+	.globl ret_to_user_mode
+	.type ret_to_user_mode, @function
+ret_to_user_mode:
+	.cfi_startproc
+	.cfi_undefined rip
+	movq	%rdi, %rsp
+	xorl	%ebp, %ebp
+	call	exit_to_user_mode		/* rdi: regs */
+	jmp	iret_to_user
+	.cfi_endproc
+	.size ret_to_user_mode, . - ret_to_user_mode
+
+/*
+ * First code of a task made by fork/clone (copy_thread, process.c): its
+ * stack holds the child's struct pt_regs at the top and below it a
+ * switch frame returning here. Finish the switch (schedule_tail), do the
+ * return-to-user work, and enter user mode with rax = 0.
+ */
+	.globl ret_from_fork
+	.type ret_from_fork, @function
+ret_from_fork:
+	.cfi_startproc
+	.cfi_undefined rip
+	movq	%rax, %rdi			/* prev */
+	call	schedule_tail
+	movq	%rsp, %rdi			/* the child's struct pt_regs */
+	xorl	%ebp, %ebp
+	call	exit_to_user_mode
+	jmp	iret_to_user
+	.cfi_endproc
+	.size ret_from_fork, . - ret_from_fork
 
 /*
  * NMI, double fault and machine check can arrive anywhere, also between a

@@ -31,6 +31,7 @@
 #include <asm/apic.h>
 #include <asm/desc.h>
 #include <asm/irq.h>
+#include <asm/syscall.h>
 #include <asm/traps.h>
 
 static struct idt_gate idt[NR_VECTORS] __aligned(16);
@@ -171,7 +172,7 @@ void do_interrupt(struct pt_regs *regs)
 	}
 	if (vector < FIRST_EXTERNAL_VECTOR) {
 		do_exception(regs);
-		return;
+		goto out;
 	}
 	this_cpu_inc(nr_irqs);
 	irq_enter();	/* in_irq(), in_interrupt() from here: no sleeping */
@@ -185,4 +186,8 @@ void do_interrupt(struct pt_regs *regs)
 	irq_exit();
 	/* The tick or a wake-up may have asked for another task: preempt here. */
 	irqentry_exit_cond_resched(regs);
+out:
+	/* Back to user mode: reschedule, deliver signals (asm/syscall.h). */
+	if (user_mode(regs))
+		exit_to_user_mode(regs);
 }

@@ -17,6 +17,7 @@
 #include <kestrel/vmalloc.h>
 #include <asm/desc.h>
 #include <asm/processor.h>
+#include <asm/syscall.h>
 
 struct percpu percpu_areas[NR_CPUS];
 
@@ -65,6 +66,8 @@ void cpu_init(unsigned int cpu, const unsigned long ist_top[IST_NR])
 	wrmsr(MSR_GS_BASE, (u64)pc);
 	wrmsr(MSR_KERNEL_GS_BASE, 0);	/* the user's GS base, swapped in by swapgs */
 	idt_load();
+	syscall_cpu_init();	/* SYSCALL/SYSRET: STAR, LSTAR, FMASK, EFER.SCE */
+	fpu_cpu_init(cpu);	/* user FPU/SSE/AVX state: CR0/CR4, XCR0 */
 	pc->online = true;
 }
 
@@ -85,5 +88,6 @@ void trap_init(void)
 	for (int i = 0; i < IST_NR; i++)
 		tops[i] = (unsigned long)boot_ist_stacks[i] + IST_STACK_SIZE;
 	idt_init();
+	syscall_table_init();
 	cpu_init(0, tops);
 }

@@ -4,6 +4,7 @@
 
 #include <kestrel/types.h>
 
+#define X86_EFLAGS_FIXED (1UL << 1)	/* reads as 1 */
 #define X86_EFLAGS_IF (1UL << 9)
 
 #define X86_CR0_WP (1UL << 16)
@@ -97,6 +98,49 @@ static inline void local_irq_restore(unsigned long f)
 	if (f & X86_EFLAGS_IF)
 		local_irq_enable();
 }
+
+/*
+ * Per-thread user CPU state (arch/x86/kernel/process.c): FPU/SSE/AVX
+ * (XSAVE), FS/GS base, and what fork and exec do with them.
+ */
+struct task_struct;
+struct pt_regs;
+
+#ifndef CLONE_SETTLS
+#define CLONE_SETTLS 0x00080000	/* copy_thread: the child's FS base is tls */
+#endif
+
+/*
+ * fork/clone (kernel/fork.c), after p's task_struct and kernel stack
+ * exist: give p a copy of current's user registers (pt_regs at the top of
+ * p's stack) with rax = 0 and rsp = user_sp if non-zero, a copy of the
+ * FPU state and FS/GS bases (FS base = tls with CLONE_SETTLS), and a
+ * first switch-in that returns to user mode (ret_from_fork). Every
+ * p->thread field is set here (what the caller copied is ignored).
+ * 0 or -ENOMEM.
+ */
+int copy_thread(unsigned long clone_flags, struct task_struct *p, unsigned long user_sp,
+		unsigned long tls);
+/*
+ * exec, before the point of no return: make sure current has an FPU
+ * state area (0 or -ENOMEM); after it, start_thread() starts the new
+ * program at ip with stack sp: clean registers, init FPU state, FS/GS
+ * base 0.
+ */
+int arch_exec_prepare(void);
+void start_thread(struct pt_regs *regs, unsigned long ip, unsigned long sp);
+/* Give p an FPU state area in init state if it has none (0 or -ENOMEM). */
+int fpu_thread_alloc(struct task_struct *p);
+/* Free p's arch state (the FPU area); task_free calls it. */
+void arch_release_thread(struct task_struct *p);
+/* context_switch, interrupts off: kernel stack for entries, FPU, FS/GS base. */
+void arch_switch_to(struct task_struct *prev, struct task_struct *next);
+/* arch_prctl(2) on task (ARCH_SET_FS/GET_FS/SET_GS/GET_GS). */
+long do_arch_prctl(struct task_struct *task, int option, unsigned long arg2);
+/* cpu_init: this CPU's FPU control registers and XCR0 (cpu 0 also sizes the state). */
+void fpu_cpu_init(unsigned int cpu);
+/* Bytes of one thread's FPU state (XSAVE area for XCR0, or 512 for FXSAVE). */
+extern unsigned int fpu_state_size;
 
 static inline void invlpg(unsigned long addr)
 {

@@ -1,0 +1,180 @@
+/*
+ * System call dispatch: the C half of entry_SYSCALL_64 (entry.S), the
+ * per-CPU SYSCALL setup, and the return-to-user work loop every way back
+ * to user mode runs (syscall, interrupt, exception, fork, exec of init).
+ *
+ * The table: each SYSCALL_DEFINEn (include/kestrel/syscalls.h) puts a
+ * struct syscall_desc into the syscall_table section; syscall_table_init()
+ * indexes them by number once at boot (two registrations of one number
+ * are a bug and panic). A number with no registration returns -ENOSYS and
+ * is logged once per number: "syscall N (name) not implemented".
+ *
+ * The frame: asm/syscall.h (vector SYSCALL_FRAME_VECTOR, orig_rax in
+ * error_code, rax preset to -ENOSYS). Syscalls run with interrupts on and
+ * are preemptible; the return path turns interrupts off before the last
+ * checks so no wake-up or signal slips in between the check and sysret.
+ *
+ * Locking: sys_call_table is written once before any CPU can make a
+ * syscall (user mode starts after boot), then only read. The log-once
+ * bitmap is updated with atomic ors.
+ */
+#include <kestrel/errno.h>
+#include <kestrel/kallsyms.h>
+#include <kestrel/lockdep.h>
+#include <kestrel/panic.h>
+#include <kestrel/percpu.h>
+#include <kestrel/preempt.h>
+#include <kestrel/printk.h>
+#include <kestrel/sched.h>
+#include <kestrel/signal.h>
+#include <kestrel/syscalls.h>
+#include <kestrel/uaccess.h>
+#include <asm/processor.h>
+#include <asm/segment.h>
+#include <asm/syscall.h>
+#include "syscall_names.h"
+
+#define MSR_STAR 0xc0000081
+#define MSR_LSTAR 0xc0000082
+#define MSR_SYSCALL_MASK 0xc0000084
+
+#define X86_EFLAGS_TF (1UL << 8)
+#define X86_EFLAGS_DF (1UL << 10)
+#define X86_EFLAGS_NT (1UL << 14)
+#define X86_EFLAGS_RF (1UL << 16)
+#define X86_EFLAGS_AC (1UL << 18)
+#define X86_EFLAGS_IOPL (3UL << 12)
+
+extern const struct syscall_desc __start_syscall_table[], __stop_syscall_table[];
+void entry_SYSCALL_64(void);
+
+static const struct syscall_desc *sys_call_table[NR_syscalls];	/* boot, then read-only */
+static unsigned long enosys_logged[(NR_syscalls + 63) / 64];	/* atomic or: logged once */
+static bool enosys_out_of_range_logged;
+
+/* entry.S reads these with fixed %gs offsets. */
+#define CHECK_PERCPU(field, off) BUILD_BUG_ON(offsetof(struct percpu, field) != (off))
+
+void syscall_table_init(void)
+{
+	const struct syscall_desc *d;
+	unsigned int n = 0;
+
+	CHECK_PERCPU(entry_user_rsp, 8);
+	CHECK_PERCPU(entry_stack_top, 16);
+	for (d = __start_syscall_table; d < __stop_syscall_table; d++) {
+		if (d->nr >= NR_syscalls)
+			panic("syscall %s: number %lu out of range", d->call_name, d->nr);
+		if (sys_call_table[d->nr])
+			panic("syscall %lu registered twice (%s, %s)", d->nr,
+			      sys_call_table[d->nr]->call_name, d->call_name);
+		sys_call_table[d->nr] = d;
+		n++;
+	}
+	pr_info("syscall: %u of %u system calls implemented\n", n, NR_syscalls);
+}
+
+void syscall_cpu_init(void)
+{
+	/* SYSCALL: CS = STAR[47:32], SS = +8. SYSRET (64-bit): CS = STAR[63:48] + 16, SS = +8. */
+	wrmsr(MSR_STAR, ((u64)__USER32_CS << 48) | ((u64)__KERNEL_CS << 32));
+	wrmsr(MSR_LSTAR, (u64)entry_SYSCALL_64);
+	/* Cleared on entry: no interrupts before the stack switch, a forward string direction, no traps, SMAP on. */
+	wrmsr(MSR_SYSCALL_MASK, X86_EFLAGS_IF | X86_EFLAGS_DF | X86_EFLAGS_TF | X86_EFLAGS_AC |
+				       X86_EFLAGS_NT | X86_EFLAGS_IOPL);
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
+}
+
+const char *syscall_name(unsigned long nr)
+{
+	return nr < NR_syscalls && sys_call_table[nr] ? sys_call_table[nr]->call_name : NULL;
+}
+
+struct pt_regs *current_pt_regs(void)
+{
+	return (struct pt_regs *)current->stack_top - 1;
+}
+
+void syscall_get_arguments(const struct pt_regs *regs, unsigned long args[6])
+{
+	args[0] = regs->rdi;
+	args[1] = regs->rsi;
+	args[2] = regs->rdx;
+	args[3] = regs->r10;	/* rcx holds the return address (SYSCALL) */
+	args[4] = regs->r8;
+	args[5] = regs->r9;
+}
+
+static void syscall_log_enosys(unsigned long nr)
+{
+	if (nr >= NR_syscalls) {
+		if (!__atomic_exchange_n(&enosys_out_of_range_logged, true, __ATOMIC_RELAXED))
+			pr_info("syscall %lu (out of range) not implemented (%s/%d); further ones not reported\n",
+				nr, current->comm, current->pid);
+		return;
+	}
+	if (__atomic_fetch_or(&enosys_logged[nr / 64], 1UL << (nr % 64), __ATOMIC_RELAXED) &
+	    (1UL << (nr % 64)))
+		return;
+	pr_info("syscall %lu (%s) not implemented (%s/%d)\n", nr,
+		linux_syscall_names[nr] ? linux_syscall_names[nr] : "unknown", current->comm,
+		current->pid);
+}
+
+long syscall_dispatch(const struct pt_regs *regs);
+long syscall_dispatch(const struct pt_regs *regs)
+{
+	unsigned long nr = regs->error_code;	/* orig_rax */
+	const struct syscall_desc *d = nr < NR_syscalls ? sys_call_table[nr] : NULL;
+
+	if (!d) {
+		syscall_log_enosys(nr);
+		return -ENOSYS;
+	}
+	return d->fn(regs);
+}
+
+/* Can SYSRET restore regs exactly? Else iretq (asm/syscall.h). */
+static bool sysret_allowed(const struct pt_regs *regs)
+{
+	return regs->rcx == regs->rip && regs->r11 == regs->rflags &&
+	       regs->rip < TASK_SIZE_MAX && regs->cs == __USER_CS &&
+	       regs->ss == __USER_DS && !(regs->rflags & (X86_EFLAGS_RF | X86_EFLAGS_TF));
+}
+
+bool do_syscall_64(struct pt_regs *regs)
+{
+	local_irq_enable();
+	regs->rax = (unsigned long)-ENOSYS;
+	regs->rax = (unsigned long)syscall_dispatch(regs);
+	exit_to_user_mode(regs);
+	return sysret_allowed(regs);
+}
+
+/* A syscall or handler that left preemption off would make this CPU unpreemptible. */
+static void check_preempt_count_user(void)
+{
+	unsigned int count = preempt_count();
+
+	if (likely(count == 0))
+		return;
+	printk(KERN_ERR "BUG: returning to user space with preempt_count %#x (%s/%d)\n", count,
+	       current->comm, current->pid);
+	dump_stack();
+	__preempt_count_sub(count);
+}
+
+void exit_to_user_mode(struct pt_regs *regs)
+{
+	for (;;) {
+		local_irq_disable();
+		if (need_resched()) {
+			local_irq_enable();
+			schedule();
+			continue;
+		}
+		break;
+	}
+	check_preempt_count_user();
+	lockdep_sys_exit();	/* a lock held on return to user space is a report */
+}

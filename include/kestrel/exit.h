@@ -53,7 +53,8 @@ struct rusage {
 	long ru_inblock, ru_oublock, ru_msgsnd, ru_msgrcv, ru_nsignals, ru_nvcsw, ru_nivcsw;
 };
 
-/* Fill *ru for p (RUSAGE_SELF 0, RUSAGE_CHILDREN -1, RUSAGE_THREAD 1): kernel/sys.c. */
+/* Fill *ru for p (RUSAGE_SELF 0, RUSAGE_CHILDREN -1, RUSAGE_THREAD 1, RUSAGE_BOTH -2): kernel/sys.c. */
+#define RUSAGE_BOTH (-2)
 void getrusage_task(struct task_struct *p, int who, struct rusage *ru);
 /* ns run by every thread of p's process (reaped ones too), and its page faults. */
 u64 thread_group_runtime(struct task_struct *p, unsigned long *minflt, unsigned long *majflt);

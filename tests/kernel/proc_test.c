@@ -3,7 +3,9 @@
  * task list, credentials; with processes, fork/exit/wait, zombies and
  * reparenting (kernel/pid.c, kernel/fork.c, kernel/exit.c, kernel/cred.c).
  */
+#include <kestrel/completion.h>
 #include <kestrel/cred.h>
+#include <kestrel/errno.h>
 #include <kestrel/exit.h>
 #include <kestrel/fork.h>
 #include <kestrel/kthread.h>
@@ -130,4 +132,68 @@ KTEST(proc, cred_copy_on_change)
 	commit_creds((struct cred *)get_cred(old));
 	KEXPECT_EQ(current_fsuid(), 0);
 	put_cred(old);
+}
+
+/* ---- the setuid family (Linux's rules), run in a kernel thread so init keeps root ---- */
+
+long sys_setuid(u32 uid);
+long sys_setgid(u32 gid);
+long sys_setreuid(u32 ruid, u32 euid);
+long sys_setresuid(u32 ruid, u32 euid, u32 suid);
+long sys_setfsuid(u32 uid);
+long sys_getuid(void);
+long sys_geteuid(void);
+long sys_getpid(void);
+long sys_gettid(void);
+
+struct uid_result {
+	long r[16];
+	struct completion done;
+};
+
+static int uid_fn(void *data)
+{
+	struct uid_result *res = data;
+	long *r = res->r;
+
+	r[0] = sys_setresuid(1000, 1001, 0);	/* root may set anything */
+	r[1] = sys_getuid();
+	r[2] = sys_geteuid();
+	r[3] = capable(CAP_DAC_OVERRIDE);	/* euid != 0: effective set cleared */
+	r[4] = sys_setresuid(-1, 0, -1);	/* saved uid 0: back to euid 0 is allowed */
+	r[5] = capable(CAP_DAC_OVERRIDE);	/* and restores the capabilities */
+	r[6] = sys_setuid(2000);		/* root (euid 0): all three ids */
+	r[7] = capable(CAP_SETUID);
+	r[8] = sys_setuid(0);			/* no way back */
+	r[9] = sys_setreuid(-1, 2000);
+	r[10] = sys_setfsuid(3000);		/* not allowed: returns the old fsuid, unchanged */
+	r[11] = current_fsuid();
+	r[12] = sys_getpid() == current->tgid && sys_gettid() == current->pid;
+	complete(&res->done);
+	return 0;
+}
+
+KTEST(proc, setuid_rules)
+{
+	static struct uid_result res;
+	struct task_struct *k;
+
+	init_completion(&res.done);
+	k = kthread_run(uid_fn, &res, "uidtest");
+	KASSERT(!IS_ERR(k));
+	wait_for_completion(&res.done);
+	KEXPECT_EQ(res.r[0], 0);
+	KEXPECT_EQ(res.r[1], 1000);
+	KEXPECT_EQ(res.r[2], 1001);
+	KEXPECT_EQ(res.r[3], 0);
+	KEXPECT_EQ(res.r[4], 0);
+	KEXPECT_EQ(res.r[5], 1);
+	KEXPECT_EQ(res.r[6], 0);
+	KEXPECT_EQ(res.r[7], 0);
+	KEXPECT_EQ(res.r[8], -EPERM);
+	KEXPECT_EQ(res.r[9], 0);
+	KEXPECT_EQ(res.r[10], 2000);
+	KEXPECT_EQ(res.r[11], 2000);
+	KEXPECT_EQ(res.r[12], 1);
+	KEXPECT(current_cred()->euid == 0);	/* the test's own cred is untouched */
 }

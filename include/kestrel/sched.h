@@ -34,6 +34,7 @@
 #include <kestrel/lockdep.h>
 #include <kestrel/percpu.h>
 #include <kestrel/preempt.h>
+#include <kestrel/restart_block.h>
 #include <kestrel/signal.h>
 
 /* Task states (task->state). */
@@ -179,6 +180,9 @@ struct task_struct {
 	/* Proc helper (kernel/pid.c, kernel/exit.c; include/kestrel/pid.h): */
 	struct hlist_node pid_node;		/* in the pid hash, under tasklist_lock */
 	bool exit_notified;			/* parent told (or autoreaped), under tasklist_lock */
+
+	/* misc helper (kernel/time/, kernel/futex/): only the task itself uses it. */
+	struct restart_block restart_block;	/* how restart_syscall(2) goes on */
 };
 
 /* The boot thread, which becomes the init task in sched_init() (runs ktests). */

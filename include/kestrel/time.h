@@ -58,6 +58,44 @@ const char *time_reference_name(void);
  */
 u64 time_ref_window(unsigned int ms, void (*fn)(void *arg, bool end), void *arg);
 
+/*
+ * The POSIX clocks (kernel/time/clocks.c). CLOCK_MONOTONIC is ktime_get_ns();
+ * CLOCK_REALTIME is that plus an offset, set from the RTC at first use and
+ * moved by clock_settime/settimeofday. Any context.
+ */
+#define CLOCK_REALTIME 0
+#define CLOCK_MONOTONIC 1
+#define CLOCK_PROCESS_CPUTIME_ID 2
+#define CLOCK_THREAD_CPUTIME_ID 3
+#define CLOCK_MONOTONIC_RAW 4
+#define CLOCK_REALTIME_COARSE 5
+#define CLOCK_MONOTONIC_COARSE 6
+#define CLOCK_BOOTTIME 7
+#define TIMER_ABSTIME 0x01
+
+/* ns since the epoch */
+u64 ktime_get_real_ns(void);
+/* CLOCK_REALTIME - CLOCK_MONOTONIC, in ns */
+s64 ktime_get_real_offset(void);
+/* The value of clock which (a CLOCK_* id, or a CPU clock id) in ns; 0 or -EINVAL. */
+int posix_clock_get_ns(int which, u64 *ns);
+
+/* Linux's struct __kernel_timespec, as syscalls take it (x86_64: two 64-bit words). */
+struct __kernel_timespec {
+	s64 tv_sec;
+	long tv_nsec;
+};
+
+/* "Forever": a timespec too large for u64 ns (more than 584 years). */
+#define U64_MAX_NS (~0ULL)
+
+/* Copy ns out as a timespec: 0 or -EFAULT. */
+int put_timespec_ns(u64 ns, struct __kernel_timespec __user *uts);
+/* Copy in and check (tv_sec >= 0, 0 <= tv_nsec < 1e9): 0, -EFAULT or -EINVAL. */
+int get_timespec(struct __kernel_timespec *ts, const struct __kernel_timespec __user *uts);
+/* The timespec in ns, saturated at U64_MAX_NS. */
+u64 timespec_to_ns_sat(const struct __kernel_timespec *ts);
+
 /* Seconds since 1970-01-01 00:00:00 UTC from the CMOS clock, or negative errno. */
 s64 rtc_get_seconds(void);
 

@@ -3,6 +3,8 @@
  *
  *	DEFINE_MUTEX(name) / mutex_init(&m)
  *	mutex_lock(&m)		sleep until it is ours (TASK_UNINTERRUPTIBLE)
+ *	mutex_lock_interruptible(&m)	0, or -EINTR if a signal came first
+ *	mutex_lock_killable(&m)	0, or -EINTR if a fatal signal came first
  *	mutex_trylock(&m)	true if it was free and is now ours
  *	mutex_unlock(&m)	only by the owner
  *	mutex_lock_nested(&m, n) two mutexes of one class on purpose
@@ -11,7 +13,7 @@
  * Use a mutex when the critical section may sleep (allocate with
  * GFP_KERNEL, wait for I/O, take another mutex) or is long; never in an
  * interrupt handler, never with a spinlock held (might_sleep() reports
- * both). Without signals Kestrel has no mutex_lock_interruptible.
+ * both).
  *
  * Algorithm: owner is the holding task or NULL; taking a free mutex is
  * one cmpxchg. A contended locker queues on wait_list under wait_lock,
@@ -52,6 +54,9 @@ void __mutex_init(struct mutex *m, const char *name, struct lock_class_key *key)
 
 void mutex_lock(struct mutex *m);
 void mutex_lock_nested(struct mutex *m, unsigned int subclass);
+/* Not taken (-EINTR) when the sleep is ended by a signal; must be checked. */
+int mutex_lock_interruptible(struct mutex *m);
+int mutex_lock_killable(struct mutex *m);
 bool mutex_trylock(struct mutex *m);
 void mutex_unlock(struct mutex *m);
 

@@ -15,6 +15,7 @@
 
 #include <kestrel/atomic.h>
 #include <kestrel/list.h>
+#include <kestrel/rcupdate.h>
 #include <kestrel/signal.h>
 #include <kestrel/spinlock.h>
 #include <kestrel/types.h>
@@ -70,6 +71,8 @@ struct sighand_struct {
 	spinlock_t siglock;
 	struct k_sigaction action[_NSIG];
 	wait_queue_head_t signalfd_wqh;
+	/* Signal helper: lock_task_sighand() may lock a sighand being freed: kfree_rcu. */
+	struct rcu_head rcu;
 };
 
 #define RLIMIT_CPU 0
@@ -135,5 +138,122 @@ struct signal_struct {
 	u64 sum_sched_runtime;		/* ns run by the group's threads already reaped */
 	unsigned long cmin_flt, cmaj_flt;	/* faults of reaped children */
 };
+
+/*
+ * ---- The signal helper's API for fork, exit, exec and the entry code
+ * (kernel/signal.c, arch/x86/kernel/signal.c; docs/process.md "Signals") ----
+ *
+ * Thread list: copy_signal() links a CLONE_THREAD child's thread_node into
+ * signal->thread_head and release_task_signal() / the task's free unlinks
+ * it, both under sighand->siglock: group-wide signal work (choosing the
+ * thread for a process-directed signal, SIGKILL to all, group stop) walks
+ * thread_head under siglock. Kernel threads share kthread_signals /
+ * kthread_sighand and are on no thread list; signals reach them only from
+ * the kernel (priv), thread-directed.
+ */
+struct pt_regs;
+
+extern struct signal_struct init_signals;	/* init_task's process */
+extern struct sighand_struct init_sighand;
+
+/* sched_init(), before the first task_alloc(): init_task's and kthreads' signal state. */
+void signal_init(void);
+/* task_alloc(): a new kernel thread's signal pointers and empty pending set. */
+void signal_task_init_kthread(struct task_struct *p);
+
+/*
+ * fork (kernel/fork.c), with p allocated and not yet running, current the
+ * parent. copy_sighand: CLONE_SIGHAND shares current's actions, else a
+ * copy. copy_signal: CLONE_THREAD joins current's thread group, else a new
+ * signal_struct (pgrp, session, leader=false, tty and rlim[] from current).
+ * Both also reset p's per-task signal state (empty pending, blocked
+ * inherited, no jobctl; the sigaltstack is kept unless CLONE_VM without
+ * CLONE_VFORK). 0 or -ENOMEM; on a later fork failure the task's free
+ * (signal_task_free) undoes them.
+ */
+int copy_sighand(unsigned long clone_flags, struct task_struct *p);
+int copy_signal(unsigned long clone_flags, struct task_struct *p);
+
+/* do_exit(), first thing: PF_EXITING, and process-directed signals go to another thread. */
+void exit_signals(struct task_struct *tsk);
+/* release_task (reap): off the thread list, thread-directed signals dropped. */
+void release_task_signal(struct task_struct *p);
+/* task_free(): drop p's sighand and signal_struct references (idempotent). */
+void signal_task_free(struct task_struct *p);
+
+/*
+ * Exit: tell tsk's parent (SIGCHLD or tsk->exit_signal) with CLD_EXITED /
+ * CLD_KILLED / CLD_DUMPED from tsk->exit_code (wait status format) and
+ * wake signal->wait_chldexit of the parent. Returns true when the parent
+ * ignores sig or set SA_NOCLDWAIT: then tsk should be reaped at once.
+ * Caller holds the lock that keeps tsk->parent stable (proc's tasklist lock).
+ */
+bool do_notify_parent(struct task_struct *tsk, int sig);
+
+/*
+ * exec: handlers go to SIG_DFL (ignored ones stay ignored unless
+ * force_default), sigaltstack cleared; blocked and pending survive.
+ * unshare_sighand gives a task whose sighand is shared outside its thread
+ * group (CLONE_SIGHAND without CLONE_THREAD) its own copy first.
+ */
+void flush_signal_handlers(struct task_struct *t, int force_default);
+int unshare_sighand(struct task_struct *t);
+/* Drop every pending signal of t (thread and, if a whole process, shared). */
+void flush_signals(struct task_struct *t);
+
+/*
+ * Group exit (do_group_exit, exec): SIGNAL_GROUP_EXIT with exit_code, SIGKILL
+ * to every other thread. Returns the exit code to use (an exit already in
+ * progress wins). Takes siglock.
+ */
+int zap_other_threads_exit(struct task_struct *p, int exit_code);
+/* Proc helper (kernel/exit.c): the fatal default action and exit_group(2). */
+__noreturn void do_group_exit(int code);
+
+/*
+ * Return to user mode with signal_pending(current) (the entry helper's
+ * exit-to-user loop): deliver one signal (handler frame, stop, or death)
+ * and turn -ERESTART* syscall returns into a restart or -EINTR.
+ */
+void arch_do_signal_or_restart(struct pt_regs *regs);
+
+/* Would a sleep in state end at once because of a signal? (schedule()) */
+bool signal_pending_state(unsigned int state, struct task_struct *p);
+
+/*
+ * Internals shared by kernel/signal.c and arch/x86/kernel/signal.c (and
+ * the sleeping primitives): lock_task_sighand returns p->sighand locked
+ * (irqsave), or NULL if p has none any more.
+ */
+struct sighand_struct *lock_task_sighand(struct task_struct *p, unsigned long *flags);
+void unlock_task_sighand(struct task_struct *p, unsigned long *flags);
+void init_sigpending(struct sigpending *p);
+void flush_sigqueue_mask(const sigset_t *mask, struct sigpending *pending);
+/* The next signal not in mask, thread-directed first; 0 if none. siglock held. */
+int dequeue_signal(struct task_struct *t, const sigset_t *mask, kernel_siginfo_t *info);
+/* Queue with info (group: process-directed; force: past a kernel thread's filter). siglock held. */
+int send_signal_locked(int sig, const kernel_siginfo_t *info, struct task_struct *t, bool group,
+		       bool force);
+int send_sig_info_to(int sig, const kernel_siginfo_t *info, struct task_struct *p, bool group,
+		     bool force);
+void signal_wake_up(struct task_struct *t, bool fatal);
+/* The task with thread id pid, referenced (put_task_struct), or NULL. */
+struct task_struct *find_get_task(int pid);
+bool sig_kernel_only(int sig);
+bool sig_kernel_stop(int sig);
+bool sig_kernel_coredump(int sig);
+bool sig_kernel_ignore(int sig);
+/* current->blocked = *newset (SIGKILL/SIGSTOP never blocked). */
+void set_current_blocked(const sigset_t *newset);
+int sigprocmask(int how, const sigset_t *set, sigset_t *oldset);
+int do_sigaction(int sig, const struct k_sigaction *act, struct k_sigaction *oact);
+void put_signal_struct(struct signal_struct *sig);
+/* SIGCHLD with CLD_STOPPED / CLD_CONTINUED to the parent of tsk's process. */
+void do_notify_parent_cldstop(struct task_struct *tsk, int why);
+
+/* task->jobctl */
+#define JOBCTL_STOP_PENDING 0x0001	/* take part in the group stop at the next chance */
+#define JOBCTL_STOP_CONSUME 0x0002	/* this thread still counts in group_stop_count */
+#define JOBCTL_STOPPED 0x0004		/* stopped (TASK_STOPPED) for a group stop */
 
 #endif

@@ -80,6 +80,38 @@ typedef struct {
 	unsigned long sig[1];
 } sigset_t;
 
+#define sigmask(sig) (1UL << ((sig) - 1))
+
+static inline void sigemptyset(sigset_t *s)
+{
+	s->sig[0] = 0;
+}
+
+static inline void sigfillset(sigset_t *s)
+{
+	s->sig[0] = ~0UL;
+}
+
+static inline void sigaddset(sigset_t *s, int sig)
+{
+	s->sig[0] |= sigmask(sig);
+}
+
+static inline void sigdelset(sigset_t *s, int sig)
+{
+	s->sig[0] &= ~sigmask(sig);
+}
+
+static inline bool sigismember(const sigset_t *s, int sig)
+{
+	return (s->sig[0] & sigmask(sig)) != 0;
+}
+
+static inline void sigdelsetmask(sigset_t *s, unsigned long mask)
+{
+	s->sig[0] &= ~mask;
+}
+
 /* Signals waiting for delivery: a bit per signal plus their siginfo. */
 struct sigpending {
 	struct list_head list;		/* struct sigqueue, oldest first */
@@ -101,6 +133,9 @@ int kill_pid(int pid, int sig, int priv);
  * runs its handler or dies by it.
  */
 void force_sig_fault(int sig, int code, void __user *addr);
+
+/* Queue sig for current (kernel-made, SI_KERNEL), unblocking and un-ignoring it like a fault. */
+void force_sig(int sig);
 
 /* Does p have an unblocked signal pending (or SIGKILL)? Interruptible sleeps end on it. */
 bool signal_pending(struct task_struct *p);

@@ -15,8 +15,17 @@
  * before it); wake_up_all() wakes everybody.
  *
  * Locking: wq_head->lock (irqsave: wake_up is allowed from interrupts)
- * protects the list of entries. Kestrel has no signals yet, so there is
- * no wait_event_interruptible.
+ * protects the list of entries.
+ *
+ * Signals (kernel/signal.c): wait_event_interruptible() sleeps in
+ * TASK_INTERRUPTIBLE and returns -ERESTARTSYS when a signal is pending
+ * (the syscall returns that; signal delivery turns it into -EINTR or a
+ * restart); wait_event_killable() only ends for a fatal signal (SIGKILL).
+ * The condition is tested before the signal, so a waiter that was woken
+ * for it takes it even with a signal pending. wait_event() and
+ * wait_event_idle() are not ended by signals (wait_event_idle sleeps in
+ * TASK_INTERRUPTIBLE only to look idle; it is for kernel threads, which
+ * get no signals).
  */
 #ifndef KESTREL_WAIT_H
 #define KESTREL_WAIT_H
@@ -90,6 +99,13 @@ void prepare_to_wait_exclusive(wait_queue_head_t *wq_head, wait_queue_entry_t *w
 			       int state);
 /* TASK_RUNNING again and off the queue. */
 void finish_wait(wait_queue_head_t *wq_head, wait_queue_entry_t *wq_entry);
+
+/*
+ * For the signal-aware waits below: like prepare_to_wait(_exclusive, by
+ * wq_entry->flags), but if a signal that ends a sleep in state is pending,
+ * unqueue instead and return -ERESTARTSYS (else 0).
+ */
+long prepare_to_wait_event(wait_queue_head_t *wq_head, wait_queue_entry_t *wq_entry, int state);
 
 /* Wake non-exclusive waiters and up to nr_exclusive exclusive ones (0: all). */
 void __wake_up(wait_queue_head_t *wq_head, unsigned int mode, int nr_exclusive, void *key);
@@ -176,6 +192,103 @@ static inline bool waitqueue_active(wait_queue_head_t *wq_head)
 		else if (!__ret)                                                \
 			__ret = 1;                                              \
 		__ret;                                                          \
+	})
+
+bool signal_pending_state(unsigned int state, struct task_struct *p);
+
+/*
+ * The signal-aware wait loop: cmd sleeps (schedule() or a timeout form
+ * updating __ret). Ends with __ret as set by cmd, or -ERESTARTSYS.
+ */
+#define ___wait_event_sig(wq_head, condition, state, exclusive, ret, cmd)               \
+	({                                                                              \
+		long __ret = (ret);                                                     \
+		DEFINE_WAIT(__wq_entry);                                                \
+		__wq_entry.flags = (exclusive) ? WQ_FLAG_EXCLUSIVE : 0;                 \
+		for (;;) {                                                              \
+			long __int = prepare_to_wait_event(&(wq_head), &__wq_entry, (state)); \
+			if (condition)                                                  \
+				break;                                                  \
+			if (__int) {                                                    \
+				__ret = __int;                                          \
+				break;                                                  \
+			}                                                               \
+			cmd;                                                            \
+		}                                                                       \
+		finish_wait(&(wq_head), &__wq_entry);                                   \
+		__ret;                                                                  \
+	})
+
+/* Sleep until condition (0) or a signal arrives (-ERESTARTSYS). */
+#define wait_event_interruptible(wq_head, condition)                                    \
+	({                                                                              \
+		int __r = 0;                                                            \
+		might_sleep();                                                          \
+		if (!(condition))                                                       \
+			__r = ___wait_event_sig(wq_head, condition, TASK_INTERRUPTIBLE, 0, 0, \
+						schedule());                            \
+		__r;                                                                    \
+	})
+
+/* The same, queued as an exclusive waiter (wake_up() wakes one of them). */
+#define wait_event_interruptible_exclusive(wq_head, condition)                          \
+	({                                                                              \
+		int __r = 0;                                                            \
+		might_sleep();                                                          \
+		if (!(condition))                                                       \
+			__r = ___wait_event_sig(wq_head, condition, TASK_INTERRUPTIBLE, 1, 0, \
+						schedule());                            \
+		__r;                                                                    \
+	})
+
+/* Sleep until condition (0) or a fatal signal (-ERESTARTSYS). */
+#define wait_event_killable(wq_head, condition)                                         \
+	({                                                                              \
+		int __r = 0;                                                            \
+		might_sleep();                                                          \
+		if (!(condition))                                                       \
+			__r = ___wait_event_sig(wq_head, condition, TASK_KILLABLE, 0, 0,  \
+						schedule());                            \
+		__r;                                                                    \
+	})
+
+#define __wait_event_sig_timeout(wq_head, condition, state, timeout)                     \
+	___wait_event_sig(wq_head, condition, state, 0, timeout, ({                      \
+		__ret = schedule_timeout(__ret);                                        \
+		if (!__ret) {                                                           \
+			/* The time is up: one last look at the condition. */           \
+			if (condition)                                                  \
+				__ret = 1;                                              \
+			break;                                                          \
+		}                                                                       \
+	}))
+
+/*
+ * Sleep until condition, a signal or timeout jiffies: the jiffies left (at
+ * least 1) if the condition came true, 0 on timeout, -ERESTARTSYS on a signal.
+ */
+#define wait_event_interruptible_timeout(wq_head, condition, timeout)                   \
+	({                                                                              \
+		long __rt = (timeout);                                                  \
+		might_sleep();                                                          \
+		if (condition)                                                          \
+			__rt = __rt ? __rt : 1;                                         \
+		else                                                                    \
+			__rt = __wait_event_sig_timeout(wq_head, condition,             \
+							TASK_INTERRUPTIBLE, __rt);      \
+		__rt;                                                                   \
+	})
+
+#define wait_event_killable_timeout(wq_head, condition, timeout)                        \
+	({                                                                              \
+		long __rt = (timeout);                                                  \
+		might_sleep();                                                          \
+		if (condition)                                                          \
+			__rt = __rt ? __rt : 1;                                         \
+		else                                                                    \
+			__rt = __wait_event_sig_timeout(wq_head, condition, TASK_KILLABLE, \
+							__rt);                          \
+		__rt;                                                                   \
 	})
 
 #endif

@@ -7,9 +7,11 @@
  * whose run-queue locks are not spinlock_t). Waiters live on their own
  * stack; a waiter removes itself, under wait_lock, before returning.
  */
+#include <kestrel/errno.h>
 #include <kestrel/might_sleep.h>
 #include <kestrel/mutex.h>
 #include <kestrel/sched.h>
+#include <kestrel/sched_signal.h>
 
 struct mutex_waiter {
 	struct list_head list;	/* in mutex.wait_list */
@@ -35,43 +37,72 @@ static bool mutex_try_acquire(struct mutex *m)
 					   __ATOMIC_RELAXED);
 }
 
-static void mutex_lock_slow(struct mutex *m)
+/*
+ * Sleep in state until the mutex is ours (0), or, for an interruptible or
+ * killable state, until a signal that ends such a sleep is pending
+ * (-EINTR; we leave the queue, and pass a wake-up we may have consumed on
+ * to the next waiter).
+ */
+static int mutex_lock_slow(struct mutex *m, unsigned int state)
 {
 	struct mutex_waiter w = { .task = current };
+	int ret = 0;
 
 	spin_lock(&m->wait_lock);
 	list_add_tail(&w.list, &m->wait_list);
 	for (;;) {
 		/* The state is set under wait_lock: mutex_unlock's wake-up comes after. */
-		set_current_state(TASK_UNINTERRUPTIBLE);
+		set_current_state(state);
 		if (mutex_try_acquire(m))
 			break;
+		if (signal_pending_state(state, current)) {
+			ret = -EINTR;
+			break;
+		}
 		spin_unlock(&m->wait_lock);
 		schedule();
 		spin_lock(&m->wait_lock);
 	}
 	__set_current_state(TASK_RUNNING);
 	list_del(&w.list);
+	if (ret && !list_empty(&m->wait_list) && !READ_ONCE(m->owner))
+		wake_up_process(list_first_entry(&m->wait_list, struct mutex_waiter, list)->task);
 	spin_unlock(&m->wait_lock);
+	return ret;
 }
 
-static __always_inline void do_mutex_lock(struct mutex *m, unsigned int subclass,
-					  unsigned long ip)
+static __always_inline int do_mutex_lock(struct mutex *m, unsigned int subclass,
+					 unsigned int state, unsigned long ip)
 {
+	int ret = 0;
+
 	might_sleep();
 	lock_acquire_exclusive(&m->dep_map, subclass, 0, ip);
 	if (!mutex_try_acquire(m))
-		mutex_lock_slow(m);
+		ret = mutex_lock_slow(m, state);
+	if (ret)
+		lock_release(&m->dep_map, ip);
+	return ret;
 }
 
 void mutex_lock(struct mutex *m)
 {
-	do_mutex_lock(m, 0, _RET_IP_);
+	do_mutex_lock(m, 0, TASK_UNINTERRUPTIBLE, _RET_IP_);
 }
 
 void mutex_lock_nested(struct mutex *m, unsigned int subclass)
 {
-	do_mutex_lock(m, subclass, _RET_IP_);
+	do_mutex_lock(m, subclass, TASK_UNINTERRUPTIBLE, _RET_IP_);
+}
+
+int mutex_lock_interruptible(struct mutex *m)
+{
+	return do_mutex_lock(m, 0, TASK_INTERRUPTIBLE, _RET_IP_);
+}
+
+int mutex_lock_killable(struct mutex *m)
+{
+	return do_mutex_lock(m, 0, TASK_KILLABLE, _RET_IP_);
 }
 
 bool mutex_trylock(struct mutex *m)

@@ -39,6 +39,7 @@
 #include <kestrel/printk.h>
 #include <kestrel/rcupdate.h>
 #include <kestrel/sched.h>
+#include <kestrel/sched_signal.h>
 #include <kestrel/slab.h>
 #include <kestrel/smp.h>
 #include <kestrel/string.h>
@@ -471,7 +472,18 @@ static void __schedule(bool preempt)
 	this_cpu_write(need_resched, false);
 
 	if (prev != rq->idle) {
-		if (!preempt && prev->state != TASK_RUNNING) {
+		bool sleep = !preempt && prev->state != TASK_RUNNING;
+
+		/*
+		 * A pending signal ends an interruptible (if fatal, a killable)
+		 * sleep before it starts: the sender set the bits before its
+		 * wake-up read our state, and we set our state before this test.
+		 */
+		if (sleep && signal_pending_state(prev->state, prev)) {
+			WRITE_ONCE(prev->state, TASK_RUNNING);
+			sleep = false;
+		}
+		if (sleep) {
 			/*
 			 * sleep_start first: a reader (hung-task check) that sees
 			 * on_rq == 0 then sees this sleep's start (x86 keeps
@@ -741,6 +753,7 @@ void task_free(struct task_struct *p)
 	if (p == &init_task)
 		return;
 	free_task_identity(p);
+	signal_task_free(p);
 	if (p->stack)
 		free_kernel_stack(p->stack);
 	arch_release_thread(p);
@@ -839,6 +852,7 @@ struct task_struct *task_alloc(const char *comm, int (*fn)(void *), void *data)
 	p->thread_data = data;
 	INIT_LIST_HEAD(&p->run_node);
 	INIT_LIST_HEAD(&p->tasks);
+	signal_task_init_kthread(p);	/* fork's copy_signal/copy_sighand replace it */
 	return p;
 }
 
@@ -858,7 +872,7 @@ __noreturn void do_task_dead(int code)
 		dump_stack();
 		__preempt_count_sub(count & PREEMPT_MASK);
 	}
-	me->flags |= PF_EXITING;
+	exit_signals(me);	/* PF_EXITING: signals go to other threads */
 	me->exit_code = code;
 	kthread_exit_notify(me);
 	preempt_disable();
@@ -944,6 +958,7 @@ void sched_init(void)
 	struct task_struct *idle;
 
 	BUILD_BUG_ON(offsetof(struct task_struct, thread.sp) != 0);	/* switch_to.S */
+	signal_init();	/* init_task's signal state; task_alloc gives kthreads theirs */
 	init_weights();
 	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
 		rq_init(cpu);
@@ -1000,6 +1015,7 @@ int sched_prepare_cpu(unsigned int cpu)
 	INIT_LIST_HEAD(&idle->run_node);
 	INIT_LIST_HEAD(&idle->tasks);
 	idle_task_identity(idle);
+	signal_task_init_kthread(idle);
 	tasklist_add(idle);
 	cpu_rq(cpu)->idle = idle;
 	cpu_rq(cpu)->curr = idle;
@@ -1045,6 +1061,8 @@ static char task_state_char(const struct task_struct *p)
 		return 'D';
 	if (s & TASK_INTERRUPTIBLE)
 		return 'S';
+	if (s & TASK_STOPPED)
+		return 'T';
 	return '?';
 }
 

@@ -5,6 +5,7 @@
  * wake-up callback runs under it and takes run-queue locks inside
  * (try_to_wake_up), never the reverse.
  */
+#include <kestrel/errno.h>
 #include <kestrel/wait.h>
 
 void __init_waitqueue_head(wait_queue_head_t *wq_head, const char *name,
@@ -72,6 +73,33 @@ void prepare_to_wait_exclusive(wait_queue_head_t *wq_head, wait_queue_entry_t *w
 			       int state)
 {
 	__prepare_to_wait(wq_head, wq_entry, state, true);
+}
+
+long prepare_to_wait_event(wait_queue_head_t *wq_head, wait_queue_entry_t *wq_entry, int state)
+{
+	unsigned long flags;
+	long ret = 0;
+
+	spin_lock_irqsave(&wq_head->lock, flags);
+	if (signal_pending_state(state, current)) {
+		/*
+		 * Off the queue now: a wake-up meant for us (exclusive) then goes
+		 * to another waiter; one that already came finds its condition
+		 * true in our caller, which tests it before the signal.
+		 */
+		list_del_init(&wq_entry->entry);
+		ret = -ERESTARTSYS;
+	} else {
+		if (list_empty(&wq_entry->entry)) {
+			if (wq_entry->flags & WQ_FLAG_EXCLUSIVE)
+				list_add_tail(&wq_entry->entry, &wq_head->head);
+			else
+				list_add(&wq_entry->entry, &wq_head->head);
+		}
+		set_current_state(state);
+	}
+	spin_unlock_irqrestore(&wq_head->lock, flags);
+	return ret;
 }
 
 void finish_wait(wait_queue_head_t *wq_head, wait_queue_entry_t *wq_entry)

@@ -1,0 +1,412 @@
+/*
+ * signal.*: queueing, pending tests and the sleeps signals end
+ * (kernel/signal.c, kernel/sched/wait.c, kernel/locking/mutex.c).
+ *
+ * Targets are kernel threads sleeping in the primitive under test; the
+ * kernel (priv) sends to them, since kernel threads take no user signals.
+ * The process tests clear PF_KTHREAD on two threads and make them one
+ * thread group with copy_sighand/copy_signal, as fork does, so that
+ * process-directed signals, thread choice and group kill are exercised.
+ */
+#include <kestrel/completion.h>
+#include <kestrel/errno.h>
+#include <kestrel/kthread.h>
+#include <kestrel/ktest.h>
+#include <kestrel/mutex.h>
+#include <kestrel/sched.h>
+#include <kestrel/sched_signal.h>
+#include <kestrel/timer.h>
+#include <kestrel/wait.h>
+
+#define WAIT_JIFFIES (msecs_to_jiffies(30 * 1000))	/* only a hang comes near it */
+
+struct sleeper {
+	wait_queue_head_t wq;
+	int cond;
+	int how;		/* SLEEP_* */
+	long result;
+	bool fatal;		/* fatal_signal_pending() after the sleep */
+	bool pending;		/* signal_pending() after the sleep */
+	struct mutex *mutex;
+	struct completion done;
+};
+
+enum { SLEEP_INTERRUPTIBLE, SLEEP_KILLABLE, SLEEP_TIMEOUT, SLEEP_MUTEX, SLEEP_SCHEDULE };
+
+static int sleeper_fn(void *data)
+{
+	struct sleeper *s = data;
+
+	switch (s->how) {
+	case SLEEP_INTERRUPTIBLE:
+		s->result = wait_event_interruptible(s->wq, READ_ONCE(s->cond));
+		break;
+	case SLEEP_KILLABLE:
+		s->result = wait_event_killable(s->wq, READ_ONCE(s->cond));
+		break;
+	case SLEEP_TIMEOUT:
+		s->result = wait_event_interruptible_timeout(s->wq, READ_ONCE(s->cond),
+							     WAIT_JIFFIES);
+		break;
+	case SLEEP_MUTEX:
+		s->result = mutex_lock_interruptible(s->mutex);
+		if (!s->result)
+			mutex_unlock(s->mutex);
+		break;
+	case SLEEP_SCHEDULE:
+		/* A bare interruptible sleep: schedule() itself must not sleep with a signal. */
+		set_current_state(TASK_INTERRUPTIBLE);
+		if (!READ_ONCE(s->cond))
+			schedule();
+		__set_current_state(TASK_RUNNING);
+		s->result = signal_pending(current) ? -ERESTARTSYS : 0;
+		break;
+	}
+	s->pending = signal_pending(current);
+	s->fatal = fatal_signal_pending(current);
+	flush_signals(current);
+	complete_all(&s->done);	/* seen by every later wait */
+	return 0;
+}
+
+static struct task_struct *start_sleeper(struct sleeper *s, int how)
+{
+	struct task_struct *k;
+
+	init_waitqueue_head(&s->wq);
+	s->cond = 0;
+	s->how = how;
+	s->result = 12345;
+	init_completion(&s->done);
+	k = kthread_create(sleeper_fn, s, "sigsleep");
+	if (IS_ERR(k))
+		return k;
+	get_task_struct(k);
+	wake_up_process(k);
+	msleep(30);	/* let it get to sleep */
+	return k;
+}
+
+static void stop_sleeper(struct sleeper *s, struct task_struct *k)
+{
+	WRITE_ONCE(s->cond, 1);
+	wake_up_all(&s->wq);
+	wait_for_completion_timeout(&s->done, WAIT_JIFFIES);
+	put_task_struct(k);
+}
+
+KTEST(signal, wakes_interruptible_kthread)
+{
+	static struct sleeper s;
+	struct task_struct *k = start_sleeper(&s, SLEEP_INTERRUPTIBLE);
+
+	KASSERT(!IS_ERR(k));
+	KEXPECT(!completion_done(&s.done));
+	KEXPECT_EQ(READ_ONCE(k->state), TASK_INTERRUPTIBLE);
+	KEXPECT_EQ(send_sig(SIGUSR1, k, 1), 0);
+	KASSERT(wait_for_completion_timeout(&s.done, WAIT_JIFFIES));
+	KEXPECT_EQ(s.result, -ERESTARTSYS);
+	KEXPECT(s.pending);
+	KEXPECT(!s.fatal);
+	stop_sleeper(&s, k);
+}
+
+KTEST(signal, bare_schedule_ends_on_signal)
+{
+	static struct sleeper s;
+	struct task_struct *k = start_sleeper(&s, SLEEP_SCHEDULE);
+
+	KASSERT(!IS_ERR(k));
+	KEXPECT(!completion_done(&s.done));
+	KEXPECT_EQ(send_sig(SIGUSR2, k, 1), 0);
+	KASSERT(wait_for_completion_timeout(&s.done, WAIT_JIFFIES));
+	KEXPECT_EQ(s.result, -ERESTARTSYS);
+	stop_sleeper(&s, k);
+}
+
+KTEST(signal, user_signal_to_kthread_is_dropped)
+{
+	static struct sleeper s;
+	struct task_struct *k = start_sleeper(&s, SLEEP_INTERRUPTIBLE);
+
+	KASSERT(!IS_ERR(k));
+	/* priv == 0: as from kill(2); kernel threads ignore it (Linux too). */
+	KEXPECT_EQ(send_sig(SIGTERM, k, 0), 0);
+	msleep(30);
+	KEXPECT(!completion_done(&s.done));
+	KEXPECT(!signal_pending(k));
+	stop_sleeper(&s, k);
+	KEXPECT_EQ(s.result, 0);
+}
+
+KTEST(signal, blocked_stays_pending)
+{
+	static struct sleeper s;
+	struct task_struct *k;
+	unsigned long flags;
+
+	init_waitqueue_head(&s.wq);
+	s.cond = 0;
+	s.how = SLEEP_INTERRUPTIBLE;
+	init_completion(&s.done);
+	k = kthread_create(sleeper_fn, &s, "sigblock");
+	KASSERT(!IS_ERR(k));
+	get_task_struct(k);
+	sigaddset(&k->blocked, SIGUSR1);	/* not started: nobody else looks */
+	wake_up_process(k);
+	msleep(30);
+
+	KEXPECT_EQ(send_sig(SIGUSR1, k, 1), 0);
+	msleep(30);
+	KEXPECT(!completion_done(&s.done));	/* blocked: the sleep goes on */
+	KEXPECT(sigismember(&k->pending.signal, SIGUSR1));
+	KEXPECT(!signal_pending(k));
+	/* A second standard signal of the same number is not queued twice. */
+	KEXPECT_EQ(send_sig(SIGUSR1, k, 1), 0);
+	KEXPECT(!list_empty(&k->pending.list) && k->pending.list.next->next == &k->pending.list);
+
+	/* Unblocking (as sigprocmask would, then a wake-up) ends the sleep. */
+	lock_task_sighand(k, &flags);
+	sigdelset(&k->blocked, SIGUSR1);
+	signal_wake_up(k, false);
+	unlock_task_sighand(k, &flags);
+	KASSERT(wait_for_completion_timeout(&s.done, WAIT_JIFFIES));
+	KEXPECT_EQ(s.result, -ERESTARTSYS);
+	stop_sleeper(&s, k);
+}
+
+KTEST(signal, killable_sleep_only_ends_on_sigkill)
+{
+	static struct sleeper s;
+	struct task_struct *k = start_sleeper(&s, SLEEP_KILLABLE);
+
+	KASSERT(!IS_ERR(k));
+	KEXPECT_EQ(send_sig(SIGUSR1, k, 1), 0);
+	msleep(30);
+	KEXPECT(!completion_done(&s.done));	/* not fatal: still asleep */
+	KEXPECT(signal_pending(k));
+	KEXPECT(!fatal_signal_pending(k));
+	KEXPECT_EQ(send_sig(SIGKILL, k, 1), 0);
+	KEXPECT(fatal_signal_pending(k));
+	KASSERT(wait_for_completion_timeout(&s.done, WAIT_JIFFIES));
+	KEXPECT_EQ(s.result, -ERESTARTSYS);
+	KEXPECT(s.fatal);
+	stop_sleeper(&s, k);
+}
+
+KTEST(signal, interruptible_timeout)
+{
+	static struct sleeper s;
+	struct task_struct *k = start_sleeper(&s, SLEEP_TIMEOUT);
+
+	KASSERT(!IS_ERR(k));
+	KEXPECT_EQ(send_sig(SIGINT, k, 1), 0);
+	KASSERT(wait_for_completion_timeout(&s.done, WAIT_JIFFIES));
+	KEXPECT_EQ(s.result, -ERESTARTSYS);
+	stop_sleeper(&s, k);
+
+	/* Without a signal: the condition wins, with time left. */
+	k = start_sleeper(&s, SLEEP_TIMEOUT);
+	KASSERT(!IS_ERR(k));
+	stop_sleeper(&s, k);
+	KEXPECT(s.result > 0);
+	/* And a run-out timeout is 0. */
+	init_waitqueue_head(&s.wq);
+	KEXPECT_EQ(wait_event_interruptible_timeout(s.wq, false, 2), 0);
+}
+
+KTEST(signal, mutex_lock_interruptible)
+{
+	static struct sleeper s;
+	static DEFINE_MUTEX(m);
+	struct task_struct *k;
+
+	s.mutex = &m;
+	mutex_lock(&m);
+	k = start_sleeper(&s, SLEEP_MUTEX);
+	KASSERT(!IS_ERR(k));
+	KEXPECT(!completion_done(&s.done));
+	KEXPECT_EQ(send_sig(SIGUSR1, k, 1), 0);
+	KASSERT(wait_for_completion_timeout(&s.done, WAIT_JIFFIES));
+	KEXPECT_EQ(s.result, -EINTR);
+	KEXPECT_EQ(READ_ONCE(m.owner), current);	/* still ours */
+	stop_sleeper(&s, k);
+
+	/* Unlocked while it waits: it gets the mutex (0). */
+	k = start_sleeper(&s, SLEEP_MUTEX);
+	KASSERT(!IS_ERR(k));
+	mutex_unlock(&m);
+	KASSERT(wait_for_completion_timeout(&s.done, WAIT_JIFFIES));
+	KEXPECT_EQ(s.result, 0);
+	stop_sleeper(&s, k);
+}
+
+/* ---- a two-thread "process" ---- */
+
+struct proc_test {
+	struct sleeper t[2];
+	struct task_struct *k[2];
+	int err;
+	int got[2];		/* signal each thread dequeued */
+	struct completion made;
+};
+
+static int proc_sleep_fn(void *data);
+
+struct proc_thread_arg {
+	struct proc_test *pt;
+	int idx;
+};
+
+static struct proc_thread_arg pt_args[2];
+
+/* A thread of the test process: sleep, then dequeue what woke it. */
+static int proc_sleep_fn(void *data)
+{
+	struct proc_thread_arg *a = data;
+	struct proc_test *pt = a->pt;
+	struct sleeper *s = &pt->t[a->idx];
+	kernel_siginfo_t info;
+	unsigned long flags;
+	sigset_t set;
+
+	if (a->idx == 0) {
+		/* The "leader" forks its second thread: CLONE_SIGHAND | CLONE_THREAD. */
+		struct task_struct *k = kthread_create(proc_sleep_fn, &pt_args[1], "sigproc1");
+
+		if (IS_ERR(k)) {
+			pt->err = -ENOMEM;
+		} else {
+			k->flags &= ~PF_KTHREAD;
+			pt->err = copy_sighand(0x00000800, k) ?: copy_signal(0x00010000, k);
+			get_task_struct(k);
+			pt->k[1] = k;
+			wake_up_process(k);
+		}
+		/* The leader blocks SIGUSR1 (after the fork: thread 1 does not): thread 1 takes it. */
+		sigemptyset(&set);
+		sigaddset(&set, SIGUSR1);
+		sigprocmask(0 /* SIG_BLOCK */, &set, NULL);
+		complete(&pt->made);
+	}
+	s->result = wait_event_interruptible(s->wq, READ_ONCE(s->cond));
+	s->fatal = fatal_signal_pending(current);
+	lock_task_sighand(current, &flags);
+	pt->got[a->idx] = dequeue_signal(current, &current->blocked, &info);
+	unlock_task_sighand(current, &flags);
+	if (!s->fatal)
+		flush_signals(current);
+	complete_all(&s->done);	/* seen by every later wait */
+	return 0;
+}
+
+static int make_test_process(struct proc_test *pt)
+{
+	struct task_struct *k;
+	int err;
+
+	for (int i = 0; i < 2; i++) {
+		init_waitqueue_head(&pt->t[i].wq);
+		pt->t[i].cond = 0;
+		init_completion(&pt->t[i].done);
+		pt->got[i] = 0;
+		pt_args[i] = (struct proc_thread_arg){ pt, i };
+	}
+	init_completion(&pt->made);
+	k = kthread_create(proc_sleep_fn, &pt_args[0], "sigproc0");
+	if (IS_ERR(k))
+		return -ENOMEM;
+	k->flags &= ~PF_KTHREAD;	/* a "user" process: takes process-directed signals */
+	err = copy_sighand(0, k) ?: copy_signal(0, k);
+	if (err)
+		return err;
+	/* A handler, so SIGUSR1 is delivered, not fatal (it is never run here). */
+	k->sighand->action[SIGUSR1 - 1].handler = (void __user *)0x1000;
+	get_task_struct(k);
+	pt->k[0] = k;
+	wake_up_process(k);
+	wait_for_completion_timeout(&pt->made, WAIT_JIFFIES);
+	msleep(30);
+	return pt->err;
+}
+
+static void end_test_process(struct proc_test *pt)
+{
+	for (int i = 0; i < 2; i++) {
+		if (!pt->k[i])
+			continue;
+		WRITE_ONCE(pt->t[i].cond, 1);
+		wake_up_all(&pt->t[i].wq);
+		wait_for_completion_timeout(&pt->t[i].done, WAIT_JIFFIES);
+			put_task_struct(pt->k[i]);
+			pt->k[i] = NULL;
+	}
+}
+
+KTEST(signal, process_directed_goes_to_unblocking_thread)
+{
+	static struct proc_test pt;
+
+	KASSERT(make_test_process(&pt) == 0);
+	KEXPECT(pt.k[0]->signal == pt.k[1]->signal);
+	KEXPECT(pt.k[0]->sighand == pt.k[1]->sighand);
+	KEXPECT(pt.k[0]->signal != current->signal);
+	KEXPECT_EQ(pt.k[0]->signal->pgrp, current->signal->pgrp);	/* inherited */
+
+	KEXPECT_EQ(send_sig_group(SIGUSR1, pt.k[0], 1), 0);
+	KASSERT(wait_for_completion_timeout(&pt.t[1].done, WAIT_JIFFIES));
+	KEXPECT_EQ(pt.t[1].result, -ERESTARTSYS);
+	KEXPECT_EQ(pt.got[1], SIGUSR1);
+	msleep(20);
+	KEXPECT(!completion_done(&pt.t[0].done));	/* the leader blocks it: undisturbed */
+	end_test_process(&pt);
+	KEXPECT_EQ(pt.got[0], 0);
+}
+
+KTEST(signal, fatal_signal_kills_every_thread)
+{
+	static struct proc_test pt;
+
+	KASSERT(make_test_process(&pt) == 0);
+	/* SIGTERM's default action kills: the whole group gets SIGKILL. */
+	KEXPECT_EQ(send_sig_group(SIGTERM, pt.k[0], 1), 0);
+	KEXPECT(pt.k[0]->signal->flags & SIGNAL_GROUP_EXIT);
+	KEXPECT_EQ(pt.k[0]->signal->group_exit_code, SIGTERM);
+	for (int i = 0; i < 2; i++) {
+		KASSERT(wait_for_completion_timeout(&pt.t[i].done, WAIT_JIFFIES));
+		KEXPECT(pt.t[i].fatal);
+		KEXPECT_EQ(pt.got[i], SIGKILL);
+	}
+	/* A dying process takes nothing more. */
+	KEXPECT_EQ(send_sig_group(SIGUSR2, pt.k[0], 1), 0);
+	KEXPECT(!sigismember(&pt.k[0]->signal->shared_pending.signal, SIGUSR2));
+	end_test_process(&pt);
+}
+
+KTEST(signal, ignored_is_dropped_and_sigcont_cancels_stop)
+{
+	static struct proc_test pt;
+	struct signal_struct *sig;
+
+	KASSERT(make_test_process(&pt) == 0);
+	sig = pt.k[0]->signal;
+	/* SIGCHLD's default is to ignore: not even queued. */
+	KEXPECT_EQ(send_sig_group(SIGCHLD, pt.k[0], 1), 0);
+	KEXPECT(!sigismember(&sig->shared_pending.signal, SIGCHLD));
+	/* A blocked SIGTSTP stays; SIGCONT then discards it. */
+	sigaddset(&pt.k[0]->blocked, SIGTSTP);
+	sigaddset(&pt.k[1]->blocked, SIGTSTP);
+	KEXPECT_EQ(send_sig_group(SIGTSTP, pt.k[0], 1), 0);
+	KEXPECT(sigismember(&sig->shared_pending.signal, SIGTSTP));
+	KEXPECT_EQ(send_sig_group(SIGCONT, pt.k[0], 1), 0);
+	KEXPECT(!sigismember(&sig->shared_pending.signal, SIGTSTP));
+	end_test_process(&pt);
+}
+
+KTEST(signal, kill_pid_finds_and_checks)
+{
+	KEXPECT_EQ(kill_pid(0x7ffffff0, SIGUSR1, 1), -ESRCH);
+	KEXPECT_EQ(kill_pid(1, 0, 0), 0);	/* signal 0: only "does it exist" */
+	KEXPECT_EQ(kill_pid(1, 65, 0), -EINVAL);
+	KEXPECT_EQ(kill_pgrp(0x7ffffff0, SIGUSR1, 1), -ESRCH);
+}

@@ -659,3 +659,128 @@ long ksys_fcntl(unsigned int fd, unsigned int cmd, unsigned long arg)
 	fput(f);
 	return err;
 }
+
+/* ================================================================ system calls */
+
+SYSCALL_DEFINE1(close, unsigned int, fd)
+{
+	long ret = ksys_close(fd);
+
+	/* An interrupted ->flush still closed the descriptor: never restart close. */
+	if (ret == -ERESTARTSYS || ret == -ERESTARTNOINTR || ret == -ERESTARTNOHAND ||
+	    ret == -ERESTART_RESTARTBLOCK)
+		ret = -EINTR;
+	return ret;
+}
+
+#define CLOSE_RANGE_UNSHARE (1U << 1)
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+
+/*
+ * CLOSE_RANGE_UNSHARE: a table shared with CLONE_FILES threads is copied
+ * first, so the others keep their descriptors (as unshare(CLONE_FILES)).
+ */
+static int unshare_files_for_close(void)
+{
+	struct files_struct *old = current->files, *new;
+	int err = 0;
+
+	if (!old || atomic_read(&old->count) == 1)
+		return 0;
+	new = dup_fd(old, &err);
+	if (!new)
+		return err;
+	WRITE_ONCE(current->files, new);
+	put_files_struct(old);
+	return 0;
+}
+
+SYSCALL_DEFINE3(close_range, unsigned int, fd, unsigned int, max_fd, unsigned int, flags)
+{
+	struct files_struct *files;
+	unsigned int i;
+	int err;
+
+	if (flags & ~(CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC))
+		return -EINVAL;
+	if (fd > max_fd)
+		return -EINVAL;
+	if (flags & CLOSE_RANGE_UNSHARE) {
+		err = unshare_files_for_close();
+		if (err)
+			return err;
+	}
+	files = current_files();
+	for (i = fd; i <= max_fd; i++) {
+		unsigned int size;
+
+		spin_lock(&files->file_lock);
+		size = files->fdt->max_fds;
+		spin_unlock(&files->file_lock);
+		if (i >= size)
+			break;
+		if (flags & CLOSE_RANGE_CLOEXEC) {
+			spin_lock(&files->file_lock);
+			if (files->fdt->fd[i])
+				set_fd_bit(i, files->fdt->close_on_exec);
+			spin_unlock(&files->file_lock);
+		} else {
+			close_fd(i);
+		}
+		if (i == ~0U)
+			break;
+	}
+	return 0;
+}
+
+SYSCALL_DEFINE1(dup, unsigned int, fildes)
+{
+	return ksys_dup(fildes);
+}
+
+SYSCALL_DEFINE2(dup2, unsigned int, oldfd, unsigned int, newfd)
+{
+	return ksys_dup2(oldfd, newfd);
+}
+
+SYSCALL_DEFINE3(dup3, unsigned int, oldfd, unsigned int, newfd, int, flags)
+{
+	return ksys_dup3(oldfd, newfd, flags);
+}
+
+#define F_OFD_GETLK 36
+#define F_OFD_SETLK 37
+#define F_OFD_SETLKW 38
+
+/*
+ * fcntl: the record-lock commands copy struct flock (the same 32-byte
+ * layout in the kernel and in x86_64 user space) in and, for F_GETLK,
+ * back out; the rest take an integer. Open-file-description locks
+ * (F_OFD_*) are not implemented: EINVAL, as a kernel without them says.
+ */
+SYSCALL_DEFINE3(fcntl, unsigned int, fd, unsigned int, cmd, unsigned long, arg)
+{
+	struct flock fl;
+	long ret;
+
+	switch (cmd) {
+	case F_GETLK:
+	case F_SETLK:
+	case F_SETLKW:
+		if (copy_from_user(&fl, (struct flock __user *)arg, sizeof(fl))) {
+			struct file *f = fget(fd);	/* EBADF takes precedence */
+
+			if (!f)
+				return -EBADF;
+			fput(f);
+			return -EFAULT;
+		}
+		ret = ksys_fcntl(fd, cmd, (unsigned long)&fl);
+		if (!ret && cmd == F_GETLK &&
+		    copy_to_user((struct flock __user *)arg, &fl, sizeof(fl)))
+			ret = -EFAULT;
+		return ret;
+	default:
+		return ksys_fcntl(fd, cmd, arg);
+	}
+}

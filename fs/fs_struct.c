@@ -212,3 +212,48 @@ out:
 	kfree(page);
 	return len;
 }
+
+/* ================================================================ system calls */
+
+static long path_syscall(const char __user *filename, long (*fn)(const char *))
+{
+	struct filename *name = getname(filename);
+	long ret;
+
+	if (IS_ERR(name))
+		return PTR_ERR(name);
+	ret = fn(name->name);
+	putname(name);
+	return ret;
+}
+
+SYSCALL_DEFINE1(chdir, const char __user *, filename)
+{
+	return path_syscall(filename, ksys_chdir);
+}
+
+SYSCALL_DEFINE1(chroot, const char __user *, filename)
+{
+	return path_syscall(filename, ksys_chroot);
+}
+
+SYSCALL_DEFINE1(fchdir, unsigned int, fd)
+{
+	return ksys_fchdir(fd);
+}
+
+SYSCALL_DEFINE2(getcwd, char __user *, buf, unsigned long, size)
+{
+	char *kbuf = kmalloc(PATH_MAX, GFP_KERNEL);
+	long len;
+
+	if (!kbuf)
+		return -ENOMEM;
+	len = ksys_getcwd(kbuf, PATH_MAX);
+	if (len > 0 && (unsigned long)len > size)
+		len = -ERANGE;
+	if (len > 0 && copy_to_user(buf, kbuf, len))
+		len = -EFAULT;
+	kfree(kbuf);
+	return len;
+}

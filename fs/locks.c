@@ -50,6 +50,7 @@
 #include <kestrel/seq_file.h>
 #include <kestrel/slab.h>
 #include <kestrel/string.h>
+#include <kestrel/syscalls.h>
 #include <kestrel/time.h>
 #include <kestrel/timer.h>
 
@@ -1384,4 +1385,9 @@ long ksys_flock(unsigned int fd, unsigned int cmd)
 	error = file_flock(f, cmd);
 	fput(f);
 	return error;
+}
+
+SYSCALL_DEFINE2(flock, unsigned int, fd, unsigned int, cmd)
+{
+	return ksys_flock(fd, cmd);
 }

@@ -1863,3 +1863,149 @@ struct file *do_filp_open(int dfd, const char *pathname, int flags, umode_t mode
 		return ERR_PTR(err);
 	return path_openat(dfd, pathname, &op);
 }
+
+/* ================================================================ system calls */
+
+/*
+ * The directory-changing calls copy their names in (getname: EFAULT,
+ * ENAMETOOLONG, ENOENT for "") and call the ksys_ functions above.
+ */
+SYSCALL_DEFINE3(mkdirat, int, dfd, const char __user *, pathname, umode_t, mode)
+{
+	struct filename *name = getname(pathname);
+	long ret;
+
+	if (IS_ERR(name))
+		return PTR_ERR(name);
+	ret = ksys_mkdirat(dfd, name->name, mode);
+	putname(name);
+	return ret;
+}
+
+SYSCALL_DEFINE2(mkdir, const char __user *, pathname, umode_t, mode)
+{
+	return sys_mkdirat(AT_FDCWD, pathname, mode);
+}
+
+/* dev arrives in user space's encoding (makedev()). */
+SYSCALL_DEFINE4(mknodat, int, dfd, const char __user *, filename, umode_t, mode, unsigned int, dev)
+{
+	struct filename *name = getname(filename);
+	long ret;
+
+	if (IS_ERR(name))
+		return PTR_ERR(name);
+	ret = ksys_mknodat(dfd, name->name, mode, new_decode_dev(dev));
+	putname(name);
+	return ret;
+}
+
+SYSCALL_DEFINE3(mknod, const char __user *, filename, umode_t, mode, unsigned int, dev)
+{
+	return sys_mknodat(AT_FDCWD, filename, mode, dev);
+}
+
+SYSCALL_DEFINE3(unlinkat, int, dfd, const char __user *, pathname, int, flag)
+{
+	struct filename *name;
+	long ret;
+
+	if (flag & ~AT_REMOVEDIR)
+		return -EINVAL;
+	name = getname(pathname);
+	if (IS_ERR(name))
+		return PTR_ERR(name);
+	ret = ksys_unlinkat(dfd, name->name, flag);
+	putname(name);
+	return ret;
+}
+
+SYSCALL_DEFINE1(unlink, const char __user *, pathname)
+{
+	return sys_unlinkat(AT_FDCWD, pathname, 0);
+}
+
+SYSCALL_DEFINE1(rmdir, const char __user *, pathname)
+{
+	return sys_unlinkat(AT_FDCWD, pathname, AT_REMOVEDIR);
+}
+
+/* Two names: both copied in before anything is looked up. */
+static long two_names(const char __user *u1, unsigned int f1, const char __user *u2,
+		      struct filename **n1, struct filename **n2)
+{
+	*n1 = getname_flags(u1, f1);
+	if (IS_ERR(*n1))
+		return PTR_ERR(*n1);
+	*n2 = getname(u2);
+	if (IS_ERR(*n2)) {
+		putname(*n1);
+		return PTR_ERR(*n2);
+	}
+	return 0;
+}
+
+SYSCALL_DEFINE5(renameat2, int, olddfd, const char __user *, oldname, int, newdfd,
+		const char __user *, newname, unsigned int, flags)
+{
+	struct filename *from, *to;
+	long ret = two_names(oldname, 0, newname, &from, &to);
+
+	if (ret)
+		return ret;
+	ret = ksys_renameat2(olddfd, from->name, newdfd, to->name, flags);
+	putname(from);
+	putname(to);
+	return ret;
+}
+
+SYSCALL_DEFINE4(renameat, int, olddfd, const char __user *, oldname, int, newdfd,
+		const char __user *, newname)
+{
+	return sys_renameat2(olddfd, oldname, newdfd, newname, 0);
+}
+
+SYSCALL_DEFINE2(rename, const char __user *, oldname, const char __user *, newname)
+{
+	return sys_renameat2(AT_FDCWD, oldname, AT_FDCWD, newname, 0);
+}
+
+SYSCALL_DEFINE5(linkat, int, olddfd, const char __user *, oldname, int, newdfd,
+		const char __user *, newname, int, flags)
+{
+	struct filename *from, *to;
+	long ret;
+
+	if (flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	ret = two_names(oldname, (flags & AT_EMPTY_PATH) ? LOOKUP_EMPTY : 0, newname, &from, &to);
+	if (ret)
+		return ret;
+	ret = ksys_linkat(olddfd, from->name, newdfd, to->name, flags);
+	putname(from);
+	putname(to);
+	return ret;
+}
+
+SYSCALL_DEFINE2(link, const char __user *, oldname, const char __user *, newname)
+{
+	return sys_linkat(AT_FDCWD, oldname, AT_FDCWD, newname, 0);
+}
+
+SYSCALL_DEFINE3(symlinkat, const char __user *, oldname, int, newdfd, const char __user *, newname)
+{
+	struct filename *from, *to;
+	long ret = two_names(oldname, 0, newname, &from, &to);
+
+	if (ret)
+		return ret;
+	ret = ksys_symlinkat(from->name, newdfd, to->name);
+	putname(from);
+	putname(to);
+	return ret;
+}
+
+SYSCALL_DEFINE2(symlink, const char __user *, oldname, const char __user *, newname)
+{
+	return sys_symlinkat(oldname, AT_FDCWD, newname);
+}

@@ -26,6 +26,8 @@
 #include <kestrel/rculist.h>
 #include <kestrel/slab.h>
 #include <kestrel/string.h>
+#include <kestrel/syscalls.h>
+#include <kestrel/uaccess.h>
 #include "contract.h"
 #include "internal.h"
 
@@ -577,5 +579,104 @@ long ksys_umount(const char *name, int flags)
 	/* our own reference is no use of the mount: keep an MNT_EXPIRE mark */
 	dput(path.dentry);
 	mntput_no_expire(real_mount(path.mnt));
+	return err;
+}
+
+/* ---------------------------------------------------------------- the system calls */
+
+/*
+ * A string argument of mount(2) (device, type): NULL stays NULL, else
+ * copied in (a page at most, as Linux's copy_mount_string).
+ */
+static char *copy_mount_string(const char __user *s, long *err)
+{
+	char *k;
+	long len;
+
+	*err = 0;
+	if (!s)
+		return NULL;
+	k = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	if (!k) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	len = strncpy_from_user(k, s, PAGE_SIZE);
+	if (len < 0 || len == PAGE_SIZE) {
+		*err = len < 0 ? len : -EINVAL;
+		kfree(k);
+		return NULL;
+	}
+	return k;
+}
+
+/*
+ * The data page of mount(2): up to a page, and only as much as is
+ * readable (the options string may end just before an unmapped page), as
+ * Linux's copy_mount_options. Zero-filled so a string is terminated.
+ */
+static void *copy_mount_options(const void __user *data, long *err)
+{
+	char *k;
+	size_t size = PAGE_SIZE - ((unsigned long)data & (PAGE_SIZE - 1));
+	size_t left;
+
+	*err = 0;
+	if (!data)
+		return NULL;
+	k = kzalloc(PAGE_SIZE, GFP_KERNEL);
+	if (!k) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	left = copy_from_user(k, data, size);
+	if (left == size) {	/* not even the first byte */
+		kfree(k);
+		*err = -EFAULT;
+		return NULL;
+	}
+	if (!left && size < PAGE_SIZE)	/* the rest of a page from the next one, if readable */
+		copy_from_user(k + size, (const char __user *)data + size, PAGE_SIZE - size);
+	k[PAGE_SIZE - 1] = 0;
+	return k;
+}
+
+SYSCALL_DEFINE5(mount, char __user *, dev_name, char __user *, dir_name, char __user *, type,
+		unsigned long, flags, void __user *, data)
+{
+	struct filename *dir = getname(dir_name);
+	char *kdev = NULL, *ktype = NULL;
+	void *kdata = NULL;
+	long err;
+
+	if (IS_ERR(dir))
+		return PTR_ERR(dir);
+	ktype = copy_mount_string(type, &err);
+	if (err)
+		goto out;
+	kdev = copy_mount_string(dev_name, &err);
+	if (err)
+		goto out;
+	kdata = copy_mount_options(data, &err);
+	if (err)
+		goto out;
+	err = ksys_mount(kdev, dir->name, ktype, flags, kdata);
+out:
+	kfree(kdata);
+	kfree(kdev);
+	kfree(ktype);
+	putname(dir);
+	return err;
+}
+
+SYSCALL_DEFINE2(umount2, char __user *, name, int, flags)
+{
+	struct filename *n = getname(name);
+	long err;
+
+	if (IS_ERR(n))
+		return PTR_ERR(n);
+	err = ksys_umount(n->name, flags);
+	putname(n);
 	return err;
 }

@@ -15,6 +15,8 @@
 #include <kestrel/filelock.h>
 #include <kestrel/namei.h>
 #include <kestrel/pagemap.h>
+#include <kestrel/syscalls.h>
+#include <kestrel/uaccess.h>
 #include "contract.h"
 #include "internal.h"
 
@@ -323,20 +325,36 @@ long ksys_fchown(unsigned int fd, uid_t user, gid_t group)
 
 /* ---------------------------------------------------------------- access, utimensat */
 
-long ksys_faccessat(int dfd, const char *filename, int mode)
+#define AT_EACCESS 0x200	/* faccessat2: check with the effective ids */
+
+/*
+ * access(2) family. The check runs with the caller's file-system ids
+ * (Kestrel's creds: fsuid follows euid), so AT_EACCESS changes nothing.
+ */
+static long do_faccessat(int dfd, const char *filename, int mode, int flags)
 {
 	struct path path;
 	int err;
 
 	if (mode & ~7)
 		return -EINVAL;
-	err = user_path_at(dfd, filename, LOOKUP_FOLLOW, &path);
+	if (flags & ~(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	err = user_path_at(dfd, filename,
+			   ((flags & AT_SYMLINK_NOFOLLOW) ? 0 : LOOKUP_FOLLOW) |
+				   ((flags & AT_EMPTY_PATH) ? LOOKUP_EMPTY : 0),
+			   &path);
 	if (err)
 		return err;
 	if (mode)
 		err = inode_permission(d_inode(path.dentry), mode | MAY_ACCESS);
 	path_put(&path);
 	return err;
+}
+
+long ksys_faccessat(int dfd, const char *filename, int mode)
+{
+	return do_faccessat(dfd, filename, mode, 0);
 }
 
 long ksys_access(const char *filename, int mode)
@@ -414,5 +432,226 @@ long ksys_utimensat(int dfd, const char *filename, const struct timespec64 *time
 		return err;
 	err = utimes_common(&path, times);
 	path_put(&path);
+	return err;
+}
+
+/* ================================================================ system calls */
+
+/*
+ * Each copies its names in with getname() (the walk sees kernel memory
+ * only) and its structures with copy_from_user, then calls the ksys_
+ * function above. x86_64's open() always adds O_LARGEFILE, as Linux's
+ * force_o_largefile(), so F_GETFL shows it there too.
+ */
+SYSCALL_DEFINE4(openat, int, dfd, const char __user *, filename, int, flags, umode_t, mode)
+{
+	struct filename *name = getname(filename);
+	long ret;
+
+	if (IS_ERR(name))
+		return PTR_ERR(name);
+	ret = ksys_openat(dfd, name->name, flags | O_LARGEFILE, mode);
+	putname(name);
+	return ret;
+}
+
+SYSCALL_DEFINE3(open, const char __user *, filename, int, flags, umode_t, mode)
+{
+	return sys_openat(AT_FDCWD, filename, flags, mode);
+}
+
+SYSCALL_DEFINE2(creat, const char __user *, pathname, umode_t, mode)
+{
+	return sys_openat(AT_FDCWD, pathname, O_CREAT | O_WRONLY | O_TRUNC, mode);
+}
+
+SYSCALL_DEFINE2(truncate, const char __user *, path, long, length)
+{
+	struct filename *name = getname(path);
+	long ret;
+
+	if (IS_ERR(name))
+		return PTR_ERR(name);
+	ret = ksys_truncate(name->name, length);
+	putname(name);
+	return ret;
+}
+
+SYSCALL_DEFINE2(ftruncate, unsigned int, fd, long, length)
+{
+	return ksys_ftruncate(fd, length);
+}
+
+SYSCALL_DEFINE3(fchmodat, int, dfd, const char __user *, filename, umode_t, mode)
+{
+	struct filename *name = getname(filename);
+	long ret;
+
+	if (IS_ERR(name))
+		return PTR_ERR(name);
+	ret = ksys_fchmodat(dfd, name->name, mode);
+	putname(name);
+	return ret;
+}
+
+SYSCALL_DEFINE2(chmod, const char __user *, filename, umode_t, mode)
+{
+	return sys_fchmodat(AT_FDCWD, filename, mode);
+}
+
+SYSCALL_DEFINE2(fchmod, unsigned int, fd, umode_t, mode)
+{
+	return ksys_fchmod(fd, mode);
+}
+
+SYSCALL_DEFINE5(fchownat, int, dfd, const char __user *, filename, uid_t, user, gid_t, group,
+		int, flag)
+{
+	struct filename *name = getname_flags(filename, (flag & AT_EMPTY_PATH) ? LOOKUP_EMPTY : 0);
+	long ret;
+
+	if (IS_ERR(name))
+		return PTR_ERR(name);
+	ret = ksys_fchownat(dfd, name->name, user, group, flag);
+	putname(name);
+	return ret;
+}
+
+SYSCALL_DEFINE3(chown, const char __user *, filename, uid_t, user, gid_t, group)
+{
+	return sys_fchownat(AT_FDCWD, filename, user, group, 0);
+}
+
+SYSCALL_DEFINE3(lchown, const char __user *, filename, uid_t, user, gid_t, group)
+{
+	return sys_fchownat(AT_FDCWD, filename, user, group, AT_SYMLINK_NOFOLLOW);
+}
+
+SYSCALL_DEFINE3(fchown, unsigned int, fd, uid_t, user, gid_t, group)
+{
+	return ksys_fchown(fd, user, group);
+}
+
+SYSCALL_DEFINE4(faccessat2, int, dfd, const char __user *, filename, int, mode, int, flags)
+{
+	struct filename *name = getname_flags(filename, (flags & AT_EMPTY_PATH) ? LOOKUP_EMPTY : 0);
+	long ret;
+
+	if (IS_ERR(name))
+		return PTR_ERR(name);
+	ret = do_faccessat(dfd, name->name, mode, flags);
+	putname(name);
+	return ret;
+}
+
+SYSCALL_DEFINE3(faccessat, int, dfd, const char __user *, filename, int, mode)
+{
+	return sys_faccessat2(dfd, filename, mode, 0);
+}
+
+SYSCALL_DEFINE2(access, const char __user *, filename, int, mode)
+{
+	return sys_faccessat2(AT_FDCWD, filename, mode, 0);
+}
+
+/* Kernel-side times for utimensat: NULL (both "now") or two checked timespecs. */
+static long utimes_at(int dfd, const char __user *filename, const struct timespec64 *times,
+		      int flags)
+{
+	struct filename *name;
+	long ret;
+
+	if (!filename)	/* futimens(fd, times): the descriptor itself */
+		return ksys_utimensat(dfd, NULL, times, flags);
+	name = getname_flags(filename, (flags & AT_EMPTY_PATH) ? LOOKUP_EMPTY : 0);
+	if (IS_ERR(name))
+		return PTR_ERR(name);
+	if ((flags & AT_EMPTY_PATH) && !name->name[0])
+		ret = ksys_utimensat(dfd, NULL, times, flags & ~AT_EMPTY_PATH);
+	else
+		ret = ksys_utimensat(dfd, name->name, times, flags & ~AT_EMPTY_PATH);
+	putname(name);
+	return ret;
+}
+
+/* struct timespec as x86_64 user space lays it out: two 64-bit words. */
+struct user_timespec {
+	s64 tv_sec;
+	s64 tv_nsec;
+};
+
+struct user_timeval {
+	s64 tv_sec;
+	s64 tv_usec;
+};
+
+SYSCALL_DEFINE4(utimensat, int, dfd, const char __user *, filename,
+		const struct user_timespec __user *, utimes, int, flags)
+{
+	struct user_timespec ut[2];
+	struct timespec64 t[2];
+
+	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	if (!utimes)
+		return utimes_at(dfd, filename, NULL, flags);
+	if (copy_from_user(ut, utimes, sizeof(ut)))
+		return -EFAULT;
+	t[0].tv_sec = ut[0].tv_sec;
+	t[0].tv_nsec = ut[0].tv_nsec;
+	t[1].tv_sec = ut[1].tv_sec;
+	t[1].tv_nsec = ut[1].tv_nsec;
+	return utimes_at(dfd, filename, t, flags);
+}
+
+/* futimesat/utimes: microseconds; out of range is EINVAL, as Linux. */
+SYSCALL_DEFINE3(futimesat, int, dfd, const char __user *, filename,
+		const struct user_timeval __user *, utimes)
+{
+	struct user_timeval tv[2];
+	struct timespec64 t[2];
+	int i;
+
+	if (!utimes)
+		return utimes_at(dfd, filename, NULL, 0);
+	if (copy_from_user(tv, utimes, sizeof(tv)))
+		return -EFAULT;
+	for (i = 0; i < 2; i++) {
+		if (tv[i].tv_usec < 0 || tv[i].tv_usec >= 1000000)
+			return -EINVAL;
+		t[i].tv_sec = tv[i].tv_sec;
+		t[i].tv_nsec = tv[i].tv_usec * 1000;
+	}
+	return utimes_at(dfd, filename, t, 0);
+}
+
+SYSCALL_DEFINE2(utimes, const char __user *, filename, const struct user_timeval __user *, utimes)
+{
+	return sys_futimesat(AT_FDCWD, filename, utimes);
+}
+
+#define POSIX_FADV_NORMAL 0
+#define POSIX_FADV_DONTNEED 4
+#define POSIX_FADV_NOREUSE 5
+
+/*
+ * fadvise64: the hints are accepted (advice only: nothing to change for
+ * in-memory files); bad descriptors, pipes and unknown advice are
+ * rejected as Linux does.
+ */
+SYSCALL_DEFINE4(fadvise64, int, fd, loff_t, offset, size_t, len, int, advice)
+{
+	struct file *f = fget(fd);
+	long err = 0;
+
+	(void)offset;
+	(void)len;
+	if (!f)
+		return -EBADF;
+	if (S_ISFIFO(file_inode(f)->i_mode))
+		err = -ESPIPE;
+	else if (advice < POSIX_FADV_NORMAL || advice > POSIX_FADV_NOREUSE)
+		err = -EINVAL;
+	fput(f);
 	return err;
 }

@@ -31,6 +31,8 @@
 #include <kestrel/pipe_fs_i.h>
 #include <kestrel/slab.h>
 #include <kestrel/string.h>
+#include <kestrel/syscalls.h>
+#include <kestrel/uaccess.h>
 
 static atomic_long_t nr_pipes = ATOMIC_LONG_INIT(0);
 
@@ -621,8 +623,32 @@ out_files:
 	return error;
 }
 
-/* A kernel pointer for now; the user-space issue copies the pair out. */
+/* The pair goes to a kernel array; sys_pipe2 copies it out. */
 long ksys_pipe2(int *fildes, int flags)
 {
 	return do_pipe2(fildes, flags);
+}
+
+/*
+ * pipe2/pipe: a fault copying the pair out closes both descriptors again
+ * (no descriptor leaks to a caller that was told EFAULT).
+ */
+SYSCALL_DEFINE2(pipe2, int __user *, fildes, int, flags)
+{
+	int fd[2];
+	long err = ksys_pipe2(fd, flags);
+
+	if (err)
+		return err;
+	if (copy_to_user(fildes, fd, sizeof(fd))) {
+		close_fd(fd[0]);
+		close_fd(fd[1]);
+		return -EFAULT;
+	}
+	return 0;
+}
+
+SYSCALL_DEFINE1(pipe, int __user *, fildes)
+{
+	return sys_pipe2(fildes, 0);
 }

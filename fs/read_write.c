@@ -12,6 +12,8 @@
 #include <kestrel/fdtable.h>
 #include <kestrel/slab.h>
 #include <kestrel/string.h>
+#include <kestrel/syscalls.h>
+#include <kestrel/uaccess.h>
 #include "contract.h"
 #include "internal.h"
 
@@ -406,4 +408,417 @@ long ksys_syncfs(int fd)
 	up_read(&sb->s_umount);
 	fput(f);
 	return err;
+}
+
+/* ================================================================ system calls */
+
+/*
+ * User bytes travel through a kernel bounce buffer: the syscall copies
+ * the user's data in (write) or out (read) with no file-system lock held,
+ * and the file's ->read/->write/->read_iter/->write_iter only ever see
+ * kernel memory. So a user buffer that is itself a mapping of the file
+ * (a page fault taking mmap_lock, then the folio lock) can never nest
+ * inside the folio lock or i_rwsem the write path holds, and every
+ * driver's ->read/->write keeps taking kernel pointers. A request larger
+ * than one buffer is moved in RW_BOUNCE_MAX pieces: on a regular file
+ * piece after piece; on a pipe, tty or device a read stops after the
+ * first piece (a short read is a normal answer there) while a write goes
+ * on until a piece comes back short (a write that blocks may return the
+ * bytes written so far).
+ */
+#define RW_BOUNCE_MAX (64 * 1024)
+
+/* Where the next user byte comes from / goes to, in an array of user segments. */
+struct uvec_cursor {
+	const struct iovec *iov;	/* kernel copy of the user's iovec array */
+	unsigned long nr;		/* segments left */
+	size_t off;			/* into iov[0] */
+};
+
+/* Copy len bytes between kbuf and the cursor's user segments; returns bytes moved (short on a fault). */
+static size_t uvec_copy(struct uvec_cursor *c, char *kbuf, size_t len, bool to_user)
+{
+	size_t done = 0;
+
+	while (done < len && c->nr) {
+		size_t seg = c->iov->iov_len - c->off;
+		size_t n = len - done < seg ? len - done : seg;
+		char __user *u = (char __user *)c->iov->iov_base + c->off;
+		size_t left = to_user ? copy_to_user(u, kbuf + done, n)
+				      : copy_from_user(kbuf + done, u, n);
+
+		done += n - left;
+		c->off += n - left;
+		if (left)
+			break;
+		if (c->off == c->iov->iov_len) {
+			c->iov++;
+			c->nr--;
+			c->off = 0;
+		}
+	}
+	return done;
+}
+
+static bool rw_whole_pieces(struct file *f)
+{
+	umode_t mode = file_inode(f)->i_mode;
+
+	return S_ISREG(mode) || S_ISBLK(mode);
+}
+
+/*
+ * Read or write total bytes between f (at *ppos, or the stream) and the
+ * user segments. Returns the bytes moved, or an errno when none were.
+ */
+static ssize_t rw_user(struct file *f, const struct iovec *iov, unsigned long nr, size_t total,
+		       loff_t *ppos, bool write)
+{
+	struct uvec_cursor c = { .iov = iov, .nr = nr, .off = 0 };
+	size_t chunk = total < RW_BOUNCE_MAX ? total : RW_BOUNCE_MAX;
+	char *kbuf = kmalloc(chunk ? chunk : 1, GFP_KERNEL);
+	size_t done = 0;
+	ssize_t ret = 0;
+
+	if (!kbuf)
+		return -ENOMEM;
+	if (total == 0)	/* still checks the file: EBADF, EISDIR, EINVAL */
+		ret = write ? vfs_write(f, kbuf, 0, ppos) : vfs_read(f, kbuf, 0, ppos);
+	while (done < total) {
+		size_t len = total - done < chunk ? total - done : chunk;
+		size_t moved;
+
+		if (write) {
+			moved = uvec_copy(&c, kbuf, len, false);
+			if (!moved) {
+				ret = -EFAULT;
+				break;
+			}
+			ret = vfs_write(f, kbuf, moved, ppos);
+			if (ret <= 0)
+				break;
+			done += ret;
+			if ((size_t)ret < len)	/* a short write, or the user's bytes faulted */
+				break;
+		} else {
+			ret = vfs_read(f, kbuf, len, ppos);
+			if (ret <= 0)
+				break;
+			moved = uvec_copy(&c, kbuf, ret, true);
+			if (ppos)	/* bytes that never reached the user were not read */
+				*ppos -= ret - moved;
+			if (!moved) {
+				ret = -EFAULT;
+				break;
+			}
+			done += moved;
+			if (moved < len || !rw_whole_pieces(f))
+				break;
+		}
+	}
+	kfree(kbuf);
+	return done ? (ssize_t)done : ret;
+}
+
+/*
+ * Copy in and check a user iovec array, as Linux's import_iovec: more
+ * than UIO_MAXIOV segments or a negative length is EINVAL; the total is
+ * clamped to MAX_RW_COUNT. (Segments outside user space are EFAULT once
+ * the descriptor is known good: iov_ok().)
+ * Returns the kernel copy (kfree it) or ERR_PTR; *total gets the byte count.
+ */
+static struct iovec *import_iovec(const struct iovec __user *uvec, unsigned long nr,
+				  size_t *total)
+{
+	struct iovec *iov;
+	size_t sum = 0;
+	unsigned long i;
+
+	if (nr > UIO_MAXIOV)
+		return ERR_PTR(-EINVAL);
+	iov = kmalloc((nr ? nr : 1) * sizeof(*iov), GFP_KERNEL);
+	if (!iov)
+		return ERR_PTR(-ENOMEM);
+	if (copy_from_user(iov, uvec, nr * sizeof(*iov))) {
+		kfree(iov);
+		return ERR_PTR(-EFAULT);
+	}
+	for (i = 0; i < nr; i++) {
+		size_t len = iov[i].iov_len;
+
+		if ((ssize_t)len < 0) {
+			kfree(iov);
+			return ERR_PTR(-EINVAL);
+		}
+		if (len > MAX_RW_COUNT - sum)
+			iov[i].iov_len = len = MAX_RW_COUNT - sum;
+		sum += len;
+	}
+	*total = sum;
+	return iov;
+}
+
+static int iov_ok(const struct iovec *iov, unsigned long nr)
+{
+	unsigned long i;
+
+	for (i = 0; i < nr; i++)
+		if (!access_ok((void __user *)iov[i].iov_base, iov[i].iov_len))
+			return -EFAULT;
+	return 0;
+}
+
+/* read/write/readv/writev at the file position (or on a stream). */
+static ssize_t rw_fd_pos(unsigned int fd, const struct iovec *iov, unsigned long nr, size_t total,
+			 bool write)
+{
+	struct file *f = fdget_pos(fd);
+	loff_t pos, *ppos;
+	ssize_t ret;
+
+	if (!f)
+		return -EBADF;
+	ppos = file_ppos(f, &pos);
+	ret = rw_verify(f, write, ppos, total);
+	if (!ret)
+		ret = iov_ok(iov, nr);
+	if (!ret)
+		ret = rw_user(f, iov, nr, total, ppos, write);
+	if (ret >= 0 && ppos)
+		f->f_pos = pos;
+	fdput_pos(f);
+	return ret;
+}
+
+/* pread/pwrite/preadv/pwritev at an explicit position; f_pos untouched. */
+static ssize_t rw_fd_at(unsigned int fd, const struct iovec *iov, unsigned long nr, size_t total,
+			loff_t pos, bool write)
+{
+	struct file *f;
+	ssize_t ret;
+
+	if (pos < 0)
+		return -EINVAL;
+	f = fget(fd);
+	if (!f)
+		return -EBADF;
+	if (!(f->f_mode & (write ? FMODE_PWRITE : FMODE_PREAD)))
+		ret = -ESPIPE;
+	else
+		ret = rw_verify(f, write, &pos, total);
+	if (!ret)
+		ret = iov_ok(iov, nr);
+	if (!ret)
+		ret = rw_user(f, iov, nr, total, &pos, write);
+	fput(f);
+	return ret;
+}
+
+static ssize_t rw_fd_buf(unsigned int fd, void __user *buf, size_t count, loff_t *pos, bool write)
+{
+	struct iovec iov = { .iov_base = (void *)buf, .iov_len = count };
+
+	if (!access_ok(buf, count))	/* the whole request, before clamping, as Linux */
+		return -EFAULT;
+	if (count > MAX_RW_COUNT)
+		iov.iov_len = count = MAX_RW_COUNT;
+	return pos ? rw_fd_at(fd, &iov, 1, count, *pos, write) : rw_fd_pos(fd, &iov, 1, count, write);
+}
+
+SYSCALL_DEFINE3(read, unsigned int, fd, char __user *, buf, size_t, count)
+{
+	return rw_fd_buf(fd, buf, count, NULL, false);
+}
+
+SYSCALL_DEFINE3(write, unsigned int, fd, const char __user *, buf, size_t, count)
+{
+	return rw_fd_buf(fd, (void __user *)buf, count, NULL, true);
+}
+
+SYSCALL_DEFINE4(pread64, unsigned int, fd, char __user *, buf, size_t, count, loff_t, pos)
+{
+	return rw_fd_buf(fd, buf, count, &pos, false);
+}
+
+SYSCALL_DEFINE4(pwrite64, unsigned int, fd, const char __user *, buf, size_t, count, loff_t, pos)
+{
+	return rw_fd_buf(fd, (void __user *)buf, count, &pos, true);
+}
+
+/* pos == NULL: at the file position (readv/writev; preadv2 with offset -1). */
+static ssize_t rw_fd_vec(unsigned long fd, const struct iovec __user *vec, unsigned long vlen,
+			 loff_t *pos, bool write)
+{
+	size_t total = 0;
+	struct iovec *iov = import_iovec(vec, vlen, &total);
+	ssize_t ret;
+
+	if (IS_ERR(iov))
+		return PTR_ERR(iov);
+	ret = pos ? rw_fd_at(fd, iov, vlen, total, *pos, write)
+		  : rw_fd_pos(fd, iov, vlen, total, write);
+	kfree(iov);
+	return ret;
+}
+
+SYSCALL_DEFINE3(readv, unsigned long, fd, const struct iovec __user *, vec, unsigned long, vlen)
+{
+	return rw_fd_vec(fd, vec, vlen, NULL, false);
+}
+
+SYSCALL_DEFINE3(writev, unsigned long, fd, const struct iovec __user *, vec, unsigned long, vlen)
+{
+	return rw_fd_vec(fd, vec, vlen, NULL, true);
+}
+
+/* x86_64 passes the whole offset in pos_l; pos_h is for 32-bit callers (shifted out, as Linux). */
+SYSCALL_DEFINE5(preadv, unsigned long, fd, const struct iovec __user *, vec, unsigned long, vlen,
+		unsigned long, pos_l, unsigned long, pos_h)
+{
+	loff_t pos = (loff_t)pos_l;
+
+	(void)pos_h;
+	return rw_fd_vec(fd, vec, vlen, &pos, false);
+}
+
+SYSCALL_DEFINE5(pwritev, unsigned long, fd, const struct iovec __user *, vec, unsigned long, vlen,
+		unsigned long, pos_l, unsigned long, pos_h)
+{
+	loff_t pos = (loff_t)pos_l;
+
+	(void)pos_h;
+	return rw_fd_vec(fd, vec, vlen, &pos, true);
+}
+
+/* preadv2/pwritev2: offset -1 means the file position; no RWF_* flag is supported. */
+SYSCALL_DEFINE6(preadv2, unsigned long, fd, const struct iovec __user *, vec, unsigned long, vlen,
+		unsigned long, pos_l, unsigned long, pos_h, int, flags)
+{
+	loff_t pos = (loff_t)pos_l;
+
+	(void)pos_h;
+	if (flags)
+		return -EOPNOTSUPP;
+	return rw_fd_vec(fd, vec, vlen, pos == -1 ? NULL : &pos, false);
+}
+
+SYSCALL_DEFINE6(pwritev2, unsigned long, fd, const struct iovec __user *, vec, unsigned long, vlen,
+		unsigned long, pos_l, unsigned long, pos_h, int, flags)
+{
+	loff_t pos = (loff_t)pos_l;
+
+	(void)pos_h;
+	if (flags)
+		return -EOPNOTSUPP;
+	return rw_fd_vec(fd, vec, vlen, pos == -1 ? NULL : &pos, true);
+}
+
+SYSCALL_DEFINE3(lseek, unsigned int, fd, loff_t, offset, unsigned int, whence)
+{
+	return ksys_lseek(fd, offset, whence);
+}
+
+SYSCALL_DEFINE1(fsync, unsigned int, fd)
+{
+	return ksys_fsync(fd);
+}
+
+SYSCALL_DEFINE1(fdatasync, unsigned int, fd)
+{
+	return ksys_fdatasync(fd);
+}
+
+SYSCALL_DEFINE1(syncfs, int, fd)
+{
+	return ksys_syncfs(fd);
+}
+
+/*
+ * sendfile: in_fd's bytes to out_fd through one kernel buffer, piece by
+ * piece until a short read or write. As Linux: the in position is
+ * *offset (written back, f_pos untouched) or in's f_pos; out is written
+ * at its f_pos; an O_APPEND out is EINVAL. Like Linux, neither
+ * f_pos_lock is held (in and out may be the same file).
+ */
+SYSCALL_DEFINE4(sendfile, int, out_fd, int, in_fd, loff_t __user *, offset, size_t, count)
+{
+	struct file *in, *out;
+	loff_t pos, out_pos;
+	size_t done = 0, chunk;
+	char *kbuf = NULL;
+	ssize_t ret;
+
+	in = fget(in_fd);
+	if (!in)
+		return -EBADF;
+	out = fget(out_fd);
+	ret = -EBADF;
+	if (!out)
+		goto out_in;
+	if (!(in->f_mode & FMODE_READ) || !(out->f_mode & FMODE_WRITE))
+		goto out_out;
+	ret = -EINVAL;
+	if (out->f_flags & O_APPEND)
+		goto out_out;
+	if (offset) {
+		ret = -EFAULT;
+		if (get_user(pos, offset))
+			goto out_out;
+		ret = -EINVAL;
+		if (pos < 0)
+			goto out_out;
+		ret = -ESPIPE;
+		if (!(in->f_mode & FMODE_PREAD))
+			goto out_out;
+	} else {
+		pos = in->f_pos;
+	}
+	out_pos = out->f_pos;
+	if (count > MAX_RW_COUNT)
+		count = MAX_RW_COUNT;
+	chunk = count < RW_BOUNCE_MAX ? count : RW_BOUNCE_MAX;
+	ret = -ENOMEM;
+	kbuf = kmalloc(chunk ? chunk : 1, GFP_KERNEL);
+	if (!kbuf)
+		goto out_out;
+	ret = 0;
+	while (done < count) {
+		size_t len = count - done < chunk ? count - done : chunk;
+		loff_t *ip = (in->f_mode & FMODE_LSEEK) || offset ? &pos : NULL;
+		loff_t *op = (out->f_mode & FMODE_LSEEK) ? &out_pos : NULL;
+		ssize_t n = vfs_read(in, kbuf, len, ip), w;
+
+		if (n <= 0) {
+			ret = n;
+			break;
+		}
+		w = vfs_write(out, kbuf, n, op);
+		if (w < 0) {
+			if (ip)
+				pos -= n;
+			ret = w;
+			break;
+		}
+		if (w < n && ip)
+			pos -= n - w;	/* what was not written was not sent */
+		done += w;
+		if (w < n || (size_t)n < len)
+			break;
+	}
+	if (out->f_mode & FMODE_LSEEK)
+		out->f_pos = out_pos;
+	if (offset) {
+		if (put_user(pos, offset) && !done)
+			ret = -EFAULT;
+	} else if (in->f_mode & FMODE_LSEEK) {
+		in->f_pos = pos;
+	}
+	if (done)
+		ret = done;
+	kfree(kbuf);
+out_out:
+	fput(out);
+out_in:
+	fput(in);
+	return ret;
 }

@@ -5,7 +5,10 @@
  */
 #include <kestrel/dcache.h>
 #include <kestrel/fdtable.h>
+#include <kestrel/slab.h>
 #include <kestrel/string.h>
+#include <kestrel/syscalls.h>
+#include <kestrel/uaccess.h>
 #include "contract.h"
 #include "internal.h"
 
@@ -90,4 +93,91 @@ long ksys_getdents64(unsigned int fd, struct linux_dirent64 *dirent, unsigned in
 	mutex_unlock(&f->f_pos_lock);
 	fput(f);
 	return err;
+}
+
+/* ================================================================ system calls */
+
+/*
+ * The entries are built in a kernel buffer (the file system's actor runs
+ * under i_rwsem, where a user fault must not happen) and copied out
+ * whole. A caller's buffer larger than GETDENTS_BUF_MAX simply gets at
+ * most that many bytes of entries per call, as getdents allows.
+ */
+#define GETDENTS_BUF_MAX (64 * 1024)
+
+static long getdents_kbuf(unsigned int fd, unsigned int count, char **kbuf)
+{
+	unsigned int len = count < GETDENTS_BUF_MAX ? count : GETDENTS_BUF_MAX;
+	long ret;
+
+	*kbuf = kmalloc(len ? len : 1, GFP_KERNEL);
+	if (!*kbuf)
+		return -ENOMEM;
+	ret = ksys_getdents64(fd, (struct linux_dirent64 *)*kbuf, len);
+	return ret;
+}
+
+SYSCALL_DEFINE3(getdents64, unsigned int, fd, struct linux_dirent64 __user *, dirent,
+		unsigned int, count)
+{
+	char *kbuf;
+	long ret;
+
+	if (!access_ok(dirent, count))
+		return -EFAULT;
+	ret = getdents_kbuf(fd, count, &kbuf);
+	if (ret > 0 && copy_to_user(dirent, kbuf, ret))
+		ret = -EFAULT;
+	kfree(kbuf);
+	return ret;
+}
+
+/*
+ * The old getdents record: d_ino, d_off, d_reclen, the name, and d_type
+ * in the record's last byte. It is exactly as long as the dirent64
+ * record of the same name, so one is rewritten into the other in place.
+ */
+struct linux_dirent {
+	unsigned long d_ino;
+	unsigned long d_off;
+	unsigned short d_reclen;
+	char d_name[];
+};
+
+static void dirent64_to_old(char *buf, long len)
+{
+	long off = 0;
+
+	while (off < len) {
+		struct linux_dirent64 d64;
+		struct linux_dirent *d = (struct linux_dirent *)(buf + off);
+		size_t namelen;
+
+		memcpy(&d64, buf + off, offsetof(struct linux_dirent64, d_name));
+		namelen = strlen(buf + off + offsetof(struct linux_dirent64, d_name));
+		memmove(d->d_name, buf + off + offsetof(struct linux_dirent64, d_name), namelen + 1);
+		d->d_ino = d64.d_ino;
+		d->d_off = d64.d_off;
+		d->d_reclen = d64.d_reclen;
+		buf[off + d64.d_reclen - 1] = d64.d_type;
+		off += d64.d_reclen;
+	}
+}
+
+SYSCALL_DEFINE3(getdents, unsigned int, fd, struct linux_dirent __user *, dirent,
+		unsigned int, count)
+{
+	char *kbuf;
+	long ret;
+
+	if (!access_ok(dirent, count))
+		return -EFAULT;
+	ret = getdents_kbuf(fd, count, &kbuf);
+	if (ret > 0) {
+		dirent64_to_old(kbuf, ret);
+		if (copy_to_user(dirent, kbuf, ret))
+			ret = -EFAULT;
+	}
+	kfree(kbuf);
+	return ret;
 }

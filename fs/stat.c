@@ -8,7 +8,10 @@
 #include <kestrel/fdtable.h>
 #include <kestrel/mount.h>
 #include <kestrel/namei.h>
+#include <kestrel/slab.h>
 #include <kestrel/string.h>
+#include <kestrel/syscalls.h>
+#include <kestrel/uaccess.h>
 #include "contract.h"
 #include "internal.h"
 
@@ -185,4 +188,185 @@ long ksys_fstatfs(unsigned int fd, struct kstatfs *buf)
 	err = vfs_statfs(&f->f_path, buf);
 	fput(f);
 	return err;
+}
+
+/* ================================================================ system calls */
+
+/*
+ * Device numbers as user space encodes them (glibc/musl major()/minor()):
+ * 12 bits of major, 20 of minor, split around the major as Linux's
+ * new_encode_dev. Kestrel's dev_t is the kernel's MKDEV form.
+ */
+u32 new_encode_dev(dev_t dev)
+{
+	unsigned int major = MAJOR(dev), minor = MINOR(dev);
+
+	return (minor & 0xff) | (major << 8) | ((minor & ~0xffU) << 12);
+}
+
+dev_t new_decode_dev(u32 dev)
+{
+	unsigned int major = (dev & 0xfff00) >> 8;
+	unsigned int minor = (dev & 0xff) | ((dev >> 12) & 0xfff00);
+
+	return MKDEV(major, minor);
+}
+
+static long copy_stat_to_user(struct stat *st, struct stat __user *statbuf)
+{
+	st->st_dev = new_encode_dev(st->st_dev);
+	st->st_rdev = new_encode_dev(st->st_rdev);
+	return copy_to_user(statbuf, st, sizeof(*st)) ? -EFAULT : 0;
+}
+
+SYSCALL_DEFINE4(newfstatat, int, dfd, const char __user *, filename, struct stat __user *, statbuf,
+		int, flag)
+{
+	struct filename *name = getname_flags(filename, (flag & AT_EMPTY_PATH) ? LOOKUP_EMPTY : 0);
+	struct stat st;
+	long ret;
+
+	if (IS_ERR(name))
+		return PTR_ERR(name);
+	ret = ksys_newfstatat(dfd, name->name, &st, flag);
+	putname(name);
+	return ret ? ret : copy_stat_to_user(&st, statbuf);
+}
+
+SYSCALL_DEFINE2(stat, const char __user *, filename, struct stat __user *, statbuf)
+{
+	return sys_newfstatat(AT_FDCWD, filename, statbuf, 0);
+}
+
+SYSCALL_DEFINE2(lstat, const char __user *, filename, struct stat __user *, statbuf)
+{
+	return sys_newfstatat(AT_FDCWD, filename, statbuf, AT_SYMLINK_NOFOLLOW);
+}
+
+SYSCALL_DEFINE2(fstat, unsigned int, fd, struct stat __user *, statbuf)
+{
+	struct stat st;
+	long ret = ksys_fstat(fd, &st);
+
+	return ret ? ret : copy_stat_to_user(&st, statbuf);
+}
+
+#define AT_STATX_SYNC_TYPE 0x6000	/* AT_STATX_{SYNC_AS_STAT,FORCE_SYNC,DONT_SYNC}: all the same here */
+#define AT_NO_AUTOMOUNT 0x800		/* no automounts in Kestrel: accepted */
+
+SYSCALL_DEFINE5(statx, int, dfd, const char __user *, filename, unsigned int, flags,
+		unsigned int, mask, struct statx __user *, buffer)
+{
+	struct filename *name;
+	struct statx stx;
+	long ret;
+
+	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT | AT_STATX_SYNC_TYPE))
+		return -EINVAL;
+	if ((flags & AT_STATX_SYNC_TYPE) == AT_STATX_SYNC_TYPE)
+		return -EINVAL;
+	name = getname_flags(filename, (flags & AT_EMPTY_PATH) ? LOOKUP_EMPTY : 0);
+	if (IS_ERR(name))
+		return PTR_ERR(name);
+	ret = ksys_statx(dfd, name->name, flags & (AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH), mask, &stx);
+	putname(name);
+	if (ret)
+		return ret;
+	{
+		dev_t rdev = MKDEV(stx.stx_rdev_major, stx.stx_rdev_minor);
+		dev_t dev = MKDEV(stx.stx_dev_major, stx.stx_dev_minor);
+		u32 r = new_encode_dev(rdev), d = new_encode_dev(dev);
+
+		/* user space's major()/minor() of the encoded numbers, as Linux reports them */
+		stx.stx_rdev_major = (r & 0xfff00) >> 8;
+		stx.stx_rdev_minor = (r & 0xff) | ((r >> 12) & 0xfff00);
+		stx.stx_dev_major = (d & 0xfff00) >> 8;
+		stx.stx_dev_minor = (d & 0xff) | ((d >> 12) & 0xfff00);
+	}
+	return copy_to_user(buffer, &stx, sizeof(stx)) ? -EFAULT : 0;
+}
+
+/* struct statfs as x86_64 user space lays it out (120 bytes). */
+struct user_statfs {
+	long f_type;
+	long f_bsize;
+	u64 f_blocks;
+	u64 f_bfree;
+	u64 f_bavail;
+	u64 f_files;
+	u64 f_ffree;
+	int f_fsid[2];
+	long f_namelen;
+	long f_frsize;
+	long f_flags;
+	long f_spare[4];
+};
+
+static long copy_statfs_to_user(const struct kstatfs *k, struct user_statfs __user *ubuf)
+{
+	struct user_statfs u;
+
+	memset(&u, 0, sizeof(u));
+	u.f_type = k->f_type;
+	u.f_bsize = k->f_bsize;
+	u.f_blocks = k->f_blocks;
+	u.f_bfree = k->f_bfree;
+	u.f_bavail = k->f_bavail;
+	u.f_files = k->f_files;
+	u.f_ffree = k->f_ffree;
+	u.f_fsid[0] = (int)(u32)k->f_fsid;
+	u.f_fsid[1] = (int)(u32)(k->f_fsid >> 32);
+	u.f_namelen = k->f_namelen;
+	u.f_frsize = k->f_frsize ? k->f_frsize : k->f_bsize;
+	u.f_flags = k->f_flags;
+	return copy_to_user(ubuf, &u, sizeof(u)) ? -EFAULT : 0;
+}
+
+SYSCALL_DEFINE2(statfs, const char __user *, pathname, struct user_statfs __user *, buf)
+{
+	struct filename *name = getname(pathname);
+	struct kstatfs st;
+	long ret;
+
+	if (IS_ERR(name))
+		return PTR_ERR(name);
+	ret = ksys_statfs(name->name, &st);
+	putname(name);
+	return ret ? ret : copy_statfs_to_user(&st, buf);
+}
+
+SYSCALL_DEFINE2(fstatfs, unsigned int, fd, struct user_statfs __user *, buf)
+{
+	struct kstatfs st;
+	long ret = ksys_fstatfs(fd, &st);
+
+	return ret ? ret : copy_statfs_to_user(&st, buf);
+}
+
+SYSCALL_DEFINE4(readlinkat, int, dfd, const char __user *, pathname, char __user *, buf,
+		int, bufsiz)
+{
+	struct filename *name;
+	char *kbuf;
+	long ret;
+
+	if (bufsiz <= 0)
+		return -EINVAL;
+	if (bufsiz > PATH_MAX)
+		bufsiz = PATH_MAX;	/* no link body is longer */
+	name = getname_flags(pathname, LOOKUP_EMPTY);
+	if (IS_ERR(name))
+		return PTR_ERR(name);
+	kbuf = kmalloc(bufsiz, GFP_KERNEL);
+	ret = kbuf ? ksys_readlinkat(dfd, name->name, kbuf, bufsiz) : -ENOMEM;
+	putname(name);
+	if (ret > 0 && copy_to_user(buf, kbuf, ret))
+		ret = -EFAULT;
+	kfree(kbuf);
+	return ret;
+}
+
+SYSCALL_DEFINE3(readlink, const char __user *, path, char __user *, buf, int, bufsiz)
+{
+	return sys_readlinkat(AT_FDCWD, path, buf, bufsiz);
 }

@@ -23,6 +23,7 @@
 #include <kestrel/pagemap.h>
 #include <kestrel/slab.h>
 #include <kestrel/string.h>
+#include <kestrel/syscalls.h>
 #include "contract.h"
 #include "internal.h"
 
@@ -364,4 +365,10 @@ static void sync_one_sb(struct super_block *sb, void *arg)
 void ksys_sync(void)
 {
 	iterate_supers(sync_one_sb, NULL);
+}
+
+SYSCALL_DEFINE0(sync)
+{
+	ksys_sync();
+	return 0;
 }

@@ -10,6 +10,8 @@
 #include <kestrel/namei.h>
 #include <kestrel/slab.h>
 #include <kestrel/string.h>
+#include <kestrel/syscalls.h>
+#include <kestrel/uaccess.h>
 #include <kestrel/xattr.h>
 #include "contract.h"
 #include "internal.h"
@@ -443,4 +445,234 @@ long ksys_fremovexattr(int fd, const char *name)
 	err = vfs_removexattr(f->f_path.dentry, name);
 	fput(f);
 	return err;
+}
+
+/* ================================================================ user-space entry points */
+
+/*
+ * The xattr system calls: the path (if any), the attribute name and the
+ * value are copied in, the value or list copied out. As Linux: a name of
+ * 0 or more than XATTR_NAME_MAX bytes is ERANGE, a value over
+ * XATTR_SIZE_MAX is E2BIG (set), a buffer over it is clamped (get/list).
+ */
+/* How the file is named: a descriptor, a path followed, a path not followed (l*xattr). */
+enum xattr_how { XA_FD, XA_PATH, XA_LPATH };
+
+/* Which file: a path (followed or not) or a descriptor. */
+struct xattr_target {
+	struct filename *path;	/* NULL: fd */
+	int fd;
+	bool follow;
+};
+
+static long xattr_target_get(struct xattr_target *t, const char __user *upath, int fd,
+			     enum xattr_how how)
+{
+	t->fd = fd;
+	t->follow = how == XA_PATH;
+	t->path = NULL;
+	if (how == XA_FD)
+		return 0;
+	t->path = getname(upath);
+	return IS_ERR(t->path) ? PTR_ERR(t->path) : 0;
+}
+
+static long xattr_name_get(char *kname, const char __user *uname)
+{
+	long len = strncpy_from_user(kname, uname, XATTR_NAME_MAX + 1);
+
+	if (len < 0)
+		return len;
+	if (len == 0 || len > XATTR_NAME_MAX)
+		return -ERANGE;
+	return 0;
+}
+
+static long do_setxattr(const char __user *upath, int fd, enum xattr_how how, const char __user *uname,
+			const void __user *uvalue, size_t size, int flags)
+{
+	struct xattr_target t;
+	char kname[XATTR_NAME_MAX + 1];
+	void *kvalue = NULL;
+	long err;
+
+	if (flags & ~(XATTR_CREATE | XATTR_REPLACE))
+		return -EINVAL;
+	err = xattr_target_get(&t, upath, fd, how);
+	if (err)
+		return err;
+	err = xattr_name_get(kname, uname);
+	if (err)
+		goto out;
+	if (size > XATTR_SIZE_MAX) {
+		err = -E2BIG;
+		goto out;
+	}
+	if (size) {
+		kvalue = kmalloc(size, GFP_KERNEL);
+		err = -ENOMEM;
+		if (!kvalue)
+			goto out;
+		err = -EFAULT;
+		if (copy_from_user(kvalue, uvalue, size))
+			goto out;
+	}
+	if (t.path)
+		err = t.follow ? ksys_setxattr(t.path->name, kname, kvalue, size, flags)
+			       : ksys_lsetxattr(t.path->name, kname, kvalue, size, flags);
+	else
+		err = ksys_fsetxattr(t.fd, kname, kvalue, size, flags);
+out:
+	kfree(kvalue);
+	putname(t.path);
+	return err;
+}
+
+static long do_getxattr(const char __user *upath, int fd, enum xattr_how how, const char __user *uname,
+			void __user *uvalue, size_t size)
+{
+	struct xattr_target t;
+	char kname[XATTR_NAME_MAX + 1];
+	void *kvalue = NULL;
+	long err = xattr_target_get(&t, upath, fd, how);
+
+	if (err)
+		return err;
+	err = xattr_name_get(kname, uname);
+	if (err)
+		goto out;
+	if (size > XATTR_SIZE_MAX)
+		size = XATTR_SIZE_MAX;
+	if (size) {
+		kvalue = kzalloc(size, GFP_KERNEL);
+		err = -ENOMEM;
+		if (!kvalue)
+			goto out;
+	}
+	if (t.path)
+		err = t.follow ? ksys_getxattr(t.path->name, kname, kvalue, size)
+			       : ksys_lgetxattr(t.path->name, kname, kvalue, size);
+	else
+		err = ksys_fgetxattr(t.fd, kname, kvalue, size);
+	if (err > 0 && size && copy_to_user(uvalue, kvalue, err))
+		err = -EFAULT;
+out:
+	kfree(kvalue);
+	putname(t.path);
+	return err;
+}
+
+static long do_listxattr(const char __user *upath, int fd, enum xattr_how how, char __user *ulist,
+			 size_t size)
+{
+	struct xattr_target t;
+	char *klist = NULL;
+	long err = xattr_target_get(&t, upath, fd, how);
+
+	if (err)
+		return err;
+	if (size > XATTR_LIST_MAX)
+		size = XATTR_LIST_MAX;
+	if (size) {
+		klist = kzalloc(size, GFP_KERNEL);
+		err = -ENOMEM;
+		if (!klist)
+			goto out;
+	}
+	if (t.path)
+		err = t.follow ? ksys_listxattr(t.path->name, klist, size)
+			       : ksys_llistxattr(t.path->name, klist, size);
+	else
+		err = ksys_flistxattr(t.fd, klist, size);
+	if (err > 0 && size && copy_to_user(ulist, klist, err))
+		err = -EFAULT;
+out:
+	kfree(klist);
+	putname(t.path);
+	return err;
+}
+
+static long do_removexattr(const char __user *upath, int fd, enum xattr_how how, const char __user *uname)
+{
+	struct xattr_target t;
+	char kname[XATTR_NAME_MAX + 1];
+	long err = xattr_target_get(&t, upath, fd, how);
+
+	if (err)
+		return err;
+	err = xattr_name_get(kname, uname);
+	if (!err) {
+		if (t.path)
+			err = t.follow ? ksys_removexattr(t.path->name, kname)
+				       : ksys_lremovexattr(t.path->name, kname);
+		else
+			err = ksys_fremovexattr(t.fd, kname);
+	}
+	putname(t.path);
+	return err;
+}
+
+SYSCALL_DEFINE5(setxattr, const char __user *, pathname, const char __user *, name,
+		const void __user *, value, size_t, size, int, flags)
+{
+	return do_setxattr(pathname, -1, XA_PATH, name, value, size, flags);
+}
+
+SYSCALL_DEFINE5(lsetxattr, const char __user *, pathname, const char __user *, name,
+		const void __user *, value, size_t, size, int, flags)
+{
+	return do_setxattr(pathname, -1, XA_LPATH, name, value, size, flags);
+}
+
+SYSCALL_DEFINE5(fsetxattr, int, fd, const char __user *, name, const void __user *, value,
+		size_t, size, int, flags)
+{
+	return do_setxattr(NULL, fd, XA_FD, name, value, size, flags);
+}
+
+SYSCALL_DEFINE4(getxattr, const char __user *, pathname, const char __user *, name,
+		void __user *, value, size_t, size)
+{
+	return do_getxattr(pathname, -1, XA_PATH, name, value, size);
+}
+
+SYSCALL_DEFINE4(lgetxattr, const char __user *, pathname, const char __user *, name,
+		void __user *, value, size_t, size)
+{
+	return do_getxattr(pathname, -1, XA_LPATH, name, value, size);
+}
+
+SYSCALL_DEFINE4(fgetxattr, int, fd, const char __user *, name, void __user *, value, size_t, size)
+{
+	return do_getxattr(NULL, fd, XA_FD, name, value, size);
+}
+
+SYSCALL_DEFINE3(listxattr, const char __user *, pathname, char __user *, list, size_t, size)
+{
+	return do_listxattr(pathname, -1, XA_PATH, list, size);
+}
+
+SYSCALL_DEFINE3(llistxattr, const char __user *, pathname, char __user *, list, size_t, size)
+{
+	return do_listxattr(pathname, -1, XA_LPATH, list, size);
+}
+
+SYSCALL_DEFINE3(flistxattr, int, fd, char __user *, list, size_t, size)
+{
+	return do_listxattr(NULL, fd, XA_FD, list, size);
+}
+
+SYSCALL_DEFINE2(removexattr, const char __user *, pathname, const char __user *, name)
+{
+	return do_removexattr(pathname, -1, XA_PATH, name);
+}
+
+SYSCALL_DEFINE2(lremovexattr, const char __user *, pathname, const char __user *, name)
+{
+	return do_removexattr(pathname, -1, XA_LPATH, name);
+}
+
+SYSCALL_DEFINE2(fremovexattr, int, fd, const char __user *, name)
+{
+	return do_removexattr(NULL, fd, XA_FD, name);
 }

@@ -789,6 +789,9 @@ long ksys_removexattr(const char *path, const char *name);
 long ksys_lremovexattr(const char *path, const char *name);
 long ksys_fremovexattr(int fd, const char *name);
 long ksys_flock(unsigned int fd, unsigned int cmd);	/* fs/locks.c */
+/* Device numbers in user space's encoding (stat's st_dev/st_rdev, mknod's dev): fs/stat.c. */
+u32 new_encode_dev(dev_t dev);
+dev_t new_decode_dev(u32 dev);
 long ksys_pipe2(int *fildes, int flags);		/* fs/pipe.c */
 
 #endif

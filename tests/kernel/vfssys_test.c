@@ -22,6 +22,37 @@
 #define KADDR ((void __user *)0xffffffff80000000UL)	/* kernel text: access_ok says no */
 #define UNMAPPED ((void __user *)0x00007ffff0000000UL)	/* user half, never mapped for a kthread */
 
+long sys_openat(int dfd, const char __user *filename, int flags, umode_t mode);
+long sys_read(unsigned int fd, char __user *buf, size_t count);
+long sys_write(unsigned int fd, const char __user *buf, size_t count);
+long sys_newfstatat(int dfd, const char __user *filename, struct stat __user *statbuf, int flag);
+long sys_fstat(unsigned int fd, struct stat __user *statbuf);
+long sys_getdents64(unsigned int fd, struct linux_dirent64 __user *dirent, unsigned int count);
+long sys_getcwd(char __user *buf, unsigned long size);
+long sys_pipe2(int __user *fildes, int flags);
+long sys_mkdirat(int dfd, const char __user *pathname, umode_t mode);
+
+KTEST(vfssys, bad_pointers_are_efault)
+{
+	void __user *bad[2] = { KADDR, UNMAPPED };
+	long fd;
+	int i;
+
+	fd = ksys_open("/", O_RDONLY | O_DIRECTORY, 0);
+	KASSERT(fd >= 0);
+	for (i = 0; i < 2; i++) {
+		KEXPECT_EQ(sys_openat(AT_FDCWD, bad[i], O_RDONLY, 0), -EFAULT);
+		KEXPECT_EQ(sys_mkdirat(AT_FDCWD, bad[i], 0755), -EFAULT);
+		KEXPECT_EQ(sys_newfstatat(AT_FDCWD, bad[i], NULL, 0), -EFAULT);
+		KEXPECT_EQ(sys_fstat(fd, bad[i]), -EFAULT);
+		KEXPECT_EQ(sys_getdents64(fd, bad[i], 4096), -EFAULT);
+		KEXPECT_EQ(sys_getcwd(bad[i], 4096), -EFAULT);
+		KEXPECT_EQ(sys_pipe2(bad[i], 0), -EFAULT);
+	}
+	KEXPECT_EQ(sys_read(fd, KADDR, 16), -EFAULT);
+	KEXPECT_EQ(ksys_close(fd), 0);
+}
+
 KTEST(vfssys, getname_errors)
 {
 	struct filename *n = getname(KADDR);

@@ -6,7 +6,10 @@
  * (Documentation/filesystems/locking.rst, see docs/locking.md), with two
  * deviations recorded there:
  *   - no `struct mnt_idmap *` argument (Kestrel has no idmapped mounts);
- *   - `char __user *` is a kernel pointer until the user-space issue.
+ *   - the buffers of ->read/->write/->read_iter/->write_iter/->readlink/
+ *     ->listxattr are kernel memory: the system calls copy user bytes
+ *     through a kernel buffer (fs/read_write.c says why). ->unlocked_ioctl's
+ *     arg is the caller's, untouched: a pointer in it is a user pointer.
  *
  * Each op is called by the VFS only through its wrapper in fs/contract.h,
  * which asserts the locks the spec promises the op.
@@ -708,8 +711,9 @@ struct kmem_cache *filp_kmem_cache(void);
 /* ============================== system calls (item 7) ============================== */
 /*
  * Kernel functions with the system calls' semantics: negative errno or
- * the result. Path and buffer arguments are kernel pointers until the
- * user-space issue copies them in. Owners: vfs (fs/open.c, read_write.c,
+ * the result. Path and buffer arguments are kernel pointers: each
+ * SYSCALL_DEFINE next to its ksys_ function copies the user's in
+ * (getname, copy_from_user) and out (copy_to_user). Owners: vfs (fs/open.c, read_write.c,
  * stat.c, readdir.c, namei.c, namespace.c, fdtable.c, xattr.c, fs_struct.c,
  * sync in super.c); flock: fs/locks.c; pipe2: fs/pipe.c.
  */

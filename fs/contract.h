@@ -682,6 +682,13 @@ static inline long vfs_call_unlocked_ioctl(struct file *file, unsigned int cmd, 
 	return file->f_op->unlocked_ioctl(file, cmd, arg);
 }
 
+/* CONTRACT file_operations.fallocate | none (the op takes i_rwsem and invalidate_lock) | yes | vfs_call_fallocate */
+static inline long vfs_call_fallocate(struct file *file, int mode, loff_t offset, loff_t len)
+{
+	might_sleep();
+	return file->f_op->fallocate(file, mode, offset, len);
+}
+
 /* CONTRACT file_operations.poll | none | yes | vfs_call_poll */
 static inline __poll_t vfs_call_poll(struct file *file, struct poll_table_struct *wait)
 {

@@ -630,6 +630,53 @@ SYSCALL_DEFINE2(utimes, const char __user *, filename, const struct user_timeval
 	return sys_futimesat(AT_FDCWD, filename, utimes);
 }
 
+/*
+ * fallocate(2), as Linux's vfs_fallocate: the checks every file system
+ * would repeat, then ->fallocate. The modes Kestrel's file systems know
+ * are 0 and PUNCH_HOLE|KEEP_SIZE (tmpfs); the others are EOPNOTSUPP.
+ */
+long vfs_fallocate(struct file *file, int mode, loff_t offset, loff_t len)
+{
+	struct inode *inode = file_inode(file);
+	loff_t end;
+
+	if (offset < 0 || len <= 0)
+		return -EINVAL;
+	if (mode & ~FALLOC_FL_SUPPORTED_MASK)
+		return -EOPNOTSUPP;
+	if ((mode & FALLOC_FL_PUNCH_HOLE) && !(mode & FALLOC_FL_KEEP_SIZE))
+		return -EOPNOTSUPP;
+	if (!(file->f_mode & FMODE_WRITE))
+		return -EBADF;
+	if ((mode & ~FALLOC_FL_KEEP_SIZE) && (inode->i_flags & S_APPEND))
+		return -EPERM;
+	if (inode->i_flags & S_IMMUTABLE)
+		return -EPERM;
+	if (S_ISFIFO(inode->i_mode))
+		return -ESPIPE;
+	if (S_ISDIR(inode->i_mode))
+		return -EISDIR;
+	if (!S_ISREG(inode->i_mode) && !S_ISBLK(inode->i_mode))
+		return -ENODEV;
+	if (__builtin_add_overflow(offset, len, &end) || end > inode->i_sb->s_maxbytes)
+		return -EFBIG;
+	if (!file->f_op->fallocate)
+		return -EOPNOTSUPP;
+	return vfs_call_fallocate(file, mode, offset, len);
+}
+
+SYSCALL_DEFINE4(fallocate, int, fd, int, mode, loff_t, offset, loff_t, len)
+{
+	struct file *f = fget(fd);
+	long err;
+
+	if (!f)
+		return -EBADF;
+	err = vfs_fallocate(f, mode, offset, len);
+	fput(f);
+	return err;
+}
+
 #define POSIX_FADV_NORMAL 0
 #define POSIX_FADV_DONTNEED 4
 #define POSIX_FADV_NOREUSE 5

@@ -12,7 +12,9 @@
  *   - user.* and trusted.* extended attributes (a simple_xattrs list per
  *     inode);
  *   - setattr (chmod, chown, utimens, truncate) and rename with
- *     RENAME_NOREPLACE / RENAME_EXCHANGE through libfs.
+ *     RENAME_NOREPLACE / RENAME_EXCHANGE through libfs;
+ *   - fallocate: mode 0 (zeroed pages, charged: ENOSPC past size=) with
+ *     or without KEEP_SIZE, and PUNCH_HOLE|KEEP_SIZE.
  *
  * Charging: ->write_begin charges one page before a write creates one
  * (ENOSPC if that would pass the limit); ->read_folio charges the page a
@@ -95,17 +97,22 @@ static int shmem_charge_sb(struct shmem_sb_info *sbinfo, unsigned long pages, bo
 	return err;
 }
 
-static int shmem_charge(struct inode *inode, bool force)
+static int shmem_charge_pages(struct inode *inode, unsigned long pages, bool force)
 {
 	struct shmem_inode_info *info = SHMEM_I(inode);
 	int err;
 
 	spin_lock(&info->lock);
-	err = shmem_charge_sb(SHMEM_SB(inode->i_sb), 1, force);
+	err = shmem_charge_sb(SHMEM_SB(inode->i_sb), pages, force);
 	if (!err)
-		info->alloced++;
+		info->alloced += pages;
 	spin_unlock(&info->lock);
 	return err;
+}
+
+static int shmem_charge(struct inode *inode, bool force)
+{
+	return shmem_charge_pages(inode, 1, force);
 }
 
 /* Give back what is charged beyond the pages actually cached. */
@@ -276,6 +283,94 @@ static ssize_t shmem_file_read_iter(struct kiocb *iocb, struct iov_iter *to)
 	return done ? done : err;
 }
 
+/* Is the page at index cached? */
+static bool shmem_page_present(struct address_space *mapping, pgoff_t index)
+{
+	struct folio *folio = filemap_get_folio(mapping, index);
+
+	if (IS_ERR(folio))
+		return false;
+	folio_put(folio);
+	return true;
+}
+
+/*
+ * fallocate's mode 0, one page: a zeroed, uptodate page at index unless
+ * one is cached (the caller charged for it). Caller holds i_rwsem: no
+ * truncation or hole punch runs meanwhile.
+ */
+static int shmem_falloc_page(struct inode *inode, pgoff_t index)
+{
+	struct address_space *mapping = inode->i_mapping;
+	struct folio *folio;
+	int err;
+
+	if (shmem_page_present(mapping, index))
+		return 0;
+	folio = filemap_alloc_folio(mapping->gfp_mask, 0);
+	if (!folio)
+		return -ENOMEM;	/* the charge goes back in shmem_recalc_inode */
+	folio->flags |= 1UL << PG_locked;	/* new: nobody else can see it yet */
+	folio_zero_range(folio, 0, PAGE_SIZE);
+	folio_mark_uptodate(folio);
+	filemap_invalidate_lock_shared(mapping);	/* a fill of the cache */
+	err = filemap_add_folio(mapping, folio, index, mapping->gfp_mask);
+	filemap_invalidate_unlock_shared(mapping);
+	folio_unlock(folio);
+	folio_put(folio);
+	return err == -EEXIST ? 0 : err;
+}
+
+/*
+ * ->fallocate (the VFS checked mode, range and file type). Mode 0
+ * charges every missing page of [offset, offset+len) at once (ENOSPC
+ * before anything changes, as Linux), makes them present, then grows
+ * i_size unless KEEP_SIZE. PUNCH_HOLE frees the whole pages of the range
+ * and zeroes the partial ones, with invalidate_lock exclusive so no fault
+ * or read refills them meanwhile.
+ */
+static long shmem_fallocate(struct file *file, int mode, loff_t offset, loff_t len)
+{
+	struct inode *inode = file_inode(file);
+	struct address_space *mapping = inode->i_mapping;
+	pgoff_t first = offset >> PAGE_SHIFT, last = (offset + len - 1) >> PAGE_SHIFT, index;
+	unsigned long missing = 0;
+	long err = 0;
+
+	if (mode & ~(FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE))
+		return -EOPNOTSUPP;
+	inode_lock(inode);
+	if (mode & FALLOC_FL_PUNCH_HOLE) {
+		filemap_invalidate_lock(mapping);
+		truncate_pagecache_range(inode, offset, offset + len - 1);
+		filemap_invalidate_unlock(mapping);
+		inode->i_mtime = inode->i_ctime = current_time(inode);
+		goto out;
+	}
+	/* More pages than size= allows at all: no need to count (as Linux). */
+	if (SHMEM_SB(inode->i_sb)->max_blocks && last - first >= SHMEM_SB(inode->i_sb)->max_blocks) {
+		err = -ENOSPC;
+		goto out;
+	}
+	for (index = first; index <= last; index++)
+		missing += !shmem_page_present(mapping, index);
+	err = shmem_charge_pages(inode, missing, false);
+	if (err)
+		goto out;
+	for (index = first; index <= last && !err; index++) {
+		err = shmem_falloc_page(inode, index);
+		cond_resched();
+	}
+	if (!err && !(mode & FALLOC_FL_KEEP_SIZE) && offset + len > i_size_read(inode))
+		i_size_write(inode, offset + len);
+	if (!err)
+		inode->i_ctime = current_time(inode);
+out:
+	shmem_recalc_inode(inode);	/* the charge of pages not added (ENOMEM) goes back */
+	inode_unlock(inode);
+	return err;
+}
+
 static const struct address_space_operations shmem_aops = {
 	.read_folio = shmem_read_folio,
 	.write_begin = shmem_write_begin,
@@ -288,6 +383,7 @@ static const struct file_operations shmem_file_operations = {
 	.write_iter = generic_file_write_iter,
 	.llseek = generic_file_llseek,
 	.fsync = noop_fsync,
+	.fallocate = shmem_fallocate,
 };
 
 /* ---------------------------------------------------------------- inodes */

@@ -629,6 +629,7 @@ void generic_fillattr(u32 request_mask, struct inode *, struct kstat *);
 int vfs_getattr(const struct path *, struct kstat *, u32, unsigned int);
 int vfs_truncate(const struct path *, loff_t);
 int do_truncate(struct dentry *, loff_t start, unsigned int time_attrs, struct file *filp);
+long vfs_fallocate(struct file *file, int mode, loff_t offset, loff_t len);
 
 /* ============================== permission (fs/namei.c) ============================== */
 

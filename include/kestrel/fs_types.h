@@ -108,6 +108,11 @@ typedef u32 kgid_t;
 #define SEEK_HOLE 4	/* next hole at or after offset (i_size here) */
 #define SEEK_MAX SEEK_HOLE
 
+/* ---- fallocate(2) modes ---- */
+#define FALLOC_FL_KEEP_SIZE 0x01	/* do not change i_size */
+#define FALLOC_FL_PUNCH_HOLE 0x02	/* free the range (with KEEP_SIZE only) */
+#define FALLOC_FL_SUPPORTED_MASK (FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE | 0x04 | 0x08 | 0x10 | 0x20 | 0x40)
+
 /* ---- fcntl(2) ---- */
 #define F_DUPFD 0
 #define F_GETFD 1

@@ -122,3 +122,58 @@ KTEST(vfssys, copy_fs_struct_is_independent)
 	put_fs_struct(copy);
 	KEXPECT_EQ(ksys_rmdir("/vfssys_cwd"), 0);
 }
+
+/* fallocate on tmpfs (size=4 pages): mode 0 grows and charges, ENOSPC past size=, hole punch frees. */
+KTEST(vfssys, tmpfs_fallocate)
+{
+	struct kstatfs sfs;
+	struct stat st;
+	char buf[16];
+	long fd;
+	struct file *f;
+
+	KASSERT_EQ(ksys_mkdir("/falloc", 0755), 0);
+	KASSERT_EQ(ksys_mount("tmpfs", "/falloc", "tmpfs", 0, (void *)"size=16k"), 0);
+	fd = ksys_open("/falloc/f", O_CREAT | O_RDWR, 0644);
+	KASSERT(fd >= 0);
+	f = fget(fd);
+	KASSERT(f != NULL);
+	KEXPECT_EQ(vfs_fallocate(f, 0, 0, 8192), 0);
+	KEXPECT_EQ(ksys_fstat(fd, &st), 0);
+	KEXPECT_EQ(st.st_size, 8192);
+	KEXPECT_EQ(st.st_blocks, 16);	/* two pages in 512-byte blocks */
+	KEXPECT_EQ(vfs_fallocate(f, FALLOC_FL_KEEP_SIZE, 8192, 4096), 0);
+	KEXPECT_EQ(ksys_fstat(fd, &st), 0);
+	KEXPECT_EQ(st.st_size, 8192);
+	KEXPECT_EQ(st.st_blocks, 24);
+	/* One page left: asking for two fails and leaves nothing beyond EOF. */
+	KEXPECT_EQ(vfs_fallocate(f, 0, 12288, 8192), -ENOSPC);
+	KEXPECT_EQ(ksys_fstat(fd, &st), 0);
+	KEXPECT_EQ(st.st_size, 8192);
+	KEXPECT_EQ(ksys_statfs("/falloc", &sfs), 0);
+	/* Punch the first page: its data is gone, the charge returns, the size stays. */
+	KEXPECT_EQ(ksys_pwrite64(fd, "abcdefgh", 8, 0), 8);
+	KEXPECT_EQ(ksys_pwrite64(fd, "ABCDEFGH", 8, 4100), 8);
+	KEXPECT_EQ(vfs_fallocate(f, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0, 4102), 0);
+	KEXPECT_EQ(ksys_pread64(fd, buf, 8, 0), 8);
+	KEXPECT_EQ(buf[0] | buf[7], 0);
+	KEXPECT_EQ(ksys_pread64(fd, buf, 8, 4100), 8);
+	KEXPECT_EQ(memcmp(buf, "\0\0CDEFGH", 8), 0);	/* partial page: only the range zeroed */
+	KEXPECT_EQ(ksys_fstat(fd, &st), 0);
+	KEXPECT_EQ(st.st_size, 8192);
+	KEXPECT_EQ(st.st_blocks, 16);
+	/* The checks before the file system. */
+	KEXPECT_EQ(vfs_fallocate(f, FALLOC_FL_PUNCH_HOLE, 0, 1), -EOPNOTSUPP);
+	KEXPECT_EQ(vfs_fallocate(f, 0, -1, 1), -EINVAL);
+	KEXPECT_EQ(vfs_fallocate(f, 0, 0, 0), -EINVAL);
+	KEXPECT_EQ(vfs_fallocate(f, 0x100, 0, 1), -EOPNOTSUPP);
+	fput(f);
+	KEXPECT_EQ(ksys_close(fd), 0);
+	fd = ksys_open("/falloc/f", O_RDONLY, 0);
+	f = fget(fd);
+	KEXPECT_EQ(vfs_fallocate(f, 0, 0, 1), -EBADF);
+	fput(f);
+	KEXPECT_EQ(ksys_close(fd), 0);
+	KEXPECT_EQ(ksys_umount("/falloc", 0), 0);
+	KEXPECT_EQ(ksys_rmdir("/falloc"), 0);
+}

@@ -919,3 +919,40 @@ TEST(mount_umount)
 	EXPECT_ERRNO(access("m/inside", F_OK), ENOENT);
 	EXPECT_ERRNO(umount2("m", 0), EINVAL);	/* not a mount point */
 }
+
+TEST(fallocate_and_punch)
+{
+	struct stat st;
+	char buf[8];
+	int fd;
+
+	enter("falloc");
+	fd = mkfile("f", NULL);
+	ASSERT(fd >= 0);
+	EXPECT_EQ(fallocate(fd, 0, 0, 8192), 0);
+	EXPECT_EQ(fstat(fd, &st), 0);
+	EXPECT_EQ(st.st_size, 8192);
+	EXPECT(st.st_blocks >= 16);
+	EXPECT_EQ(fallocate(fd, FALLOC_FL_KEEP_SIZE, 8192, 4096), 0);
+	EXPECT_EQ(fstat(fd, &st), 0);
+	EXPECT_EQ(st.st_size, 8192);
+	EXPECT_EQ(pwrite(fd, "abcdefgh", 8, 4096), 8);
+	EXPECT_EQ(fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 4098, 4), 0);
+	EXPECT_EQ(pread(fd, buf, 8, 4096), 8);
+	EXPECT_EQ(memcmp(buf, "ab\0\0\0\0gh", 8), 0);
+	EXPECT_EQ(fstat(fd, &st), 0);
+	EXPECT_EQ(st.st_size, 8192);
+	EXPECT_ERRNO(fallocate(fd, FALLOC_FL_PUNCH_HOLE, 0, 1), EOPNOTSUPP);
+	EXPECT_ERRNO(fallocate(fd, 0, -1, 1), EINVAL);
+	EXPECT_ERRNO(fallocate(fd, 0, 0, 0), EINVAL);
+	EXPECT_ERRNO(fallocate(-1, 0, 0, 1), EBADF);
+	int ro = open("f", O_RDONLY);
+	EXPECT_ERRNO(fallocate(ro, 0, 0, 1), EBADF);
+	close(ro);
+	int p[2];
+	ASSERT_EQ(pipe(p), 0);
+	EXPECT_ERRNO(fallocate(p[1], 0, 0, 1), ESPIPE);
+	close(p[0]);
+	close(p[1]);
+	close(fd);
+}

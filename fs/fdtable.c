@@ -209,17 +209,7 @@ void fd_install(unsigned int fd, struct file *file)
 
 struct file *fget(unsigned int fd)
 {
-	struct files_struct *files = current_files();
-	struct file *f = NULL;
-
-	spin_lock(&files->file_lock);
-	if (fd < files->fdt->max_fds) {
-		f = files->fdt->fd[fd];
-		if (f)
-			get_file(f);
-	}
-	spin_unlock(&files->file_lock);
-	return f;
+	return fget_files(current_files(), fd);
 }
 
 int filp_close(struct file *filp, fl_owner_t id)
@@ -423,14 +413,73 @@ void put_files_struct(struct files_struct *files)
 	kfree(files);
 }
 
+/*
+ * task_files_lock protects every task's ->files pointer against being
+ * read by another task (get_task_files) while the owner replaces it
+ * (exit_files, close_range's unshare). The owner reads its own without it.
+ */
+static DEFINE_SPINLOCK(task_files_lock);
+
+static struct files_struct *swap_task_files(struct task_struct *tsk, struct files_struct *new)
+{
+	struct files_struct *old;
+
+	spin_lock(&task_files_lock);
+	old = tsk->files;
+	WRITE_ONCE(tsk->files, new);
+	spin_unlock(&task_files_lock);
+	return old;
+}
+
 void exit_files(struct task_struct *tsk)
 {
-	struct files_struct *files = tsk->files;
+	struct files_struct *files = swap_task_files(tsk, NULL);
 
-	if (!files)
-		return;
-	WRITE_ONCE(tsk->files, NULL);
-	put_files_struct(files);
+	if (files)
+		put_files_struct(files);
+}
+
+struct files_struct *get_task_files(struct task_struct *task)
+{
+	struct files_struct *files;
+
+	spin_lock(&task_files_lock);
+	files = task->files;
+	if (files)
+		get_files_struct(files);
+	spin_unlock(&task_files_lock);
+	return files;
+}
+
+struct file *fget_files(struct files_struct *files, unsigned int fd)
+{
+	struct file *f = NULL;
+
+	spin_lock(&files->file_lock);
+	if (fd < files->fdt->max_fds) {
+		f = files->fdt->fd[fd];
+		if (f)
+			get_file(f);
+	}
+	spin_unlock(&files->file_lock);
+	return f;
+}
+
+int files_next_fd(struct files_struct *files, unsigned int start)
+{
+	struct fdtable *fdt;
+	int fd = -1;
+
+	spin_lock(&files->file_lock);
+	fdt = files->fdt;
+	for (; start < fdt->max_fds; start++) {
+		if (fdt->fd[start]) {
+			fd = start;
+			break;
+		}
+	}
+	spin_unlock(&files->file_lock);
+	return fd;
 }
 
 /*
@@ -690,8 +739,7 @@ static int unshare_files_for_close(void)
 	new = dup_fd(old, &err);
 	if (!new)
 		return err;
-	WRITE_ONCE(current->files, new);
-	put_files_struct(old);
+	put_files_struct(swap_task_files(current, new));
 	return 0;
 }
 

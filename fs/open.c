@@ -327,19 +327,12 @@ long ksys_fchown(unsigned int fd, uid_t user, gid_t group)
 
 #define AT_EACCESS 0x200	/* faccessat2: check with the effective ids */
 
-/*
- * access(2) family. The check runs with the caller's file-system ids
- * (Kestrel's creds: fsuid follows euid), so AT_EACCESS changes nothing.
- */
-static long do_faccessat(int dfd, const char *filename, int mode, int flags)
+/* The permission check of access(2) with the current cred. */
+static long faccessat_check(int dfd, const char *filename, int mode, int flags)
 {
 	struct path path;
 	int err;
 
-	if (mode & ~7)
-		return -EINVAL;
-	if (flags & ~(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
-		return -EINVAL;
 	err = user_path_at(dfd, filename,
 			   ((flags & AT_SYMLINK_NOFOLLOW) ? 0 : LOOKUP_FOLLOW) |
 				   ((flags & AT_EMPTY_PATH) ? LOOKUP_EMPTY : 0),
@@ -351,6 +344,57 @@ static long do_faccessat(int dfd, const char *filename, int mode, int flags)
 	path_put(&path);
 	return err;
 }
+
+/*
+ * access(2) checks with the real ids, as Linux's access_override_creds:
+ * a copy of the cred with fsuid/fsgid set to uid/gid and, for a real uid
+ * other than root, no capabilities (root keeps its permitted set). NULL
+ * when the caller's cred already says the same (the common case), else
+ * the cred to put_cred after revert_creds.
+ */
+static struct cred *access_override_creds(void)
+{
+	const struct cred *old = current_cred();
+	u64 caps = old->uid == 0 ? old->cap_permitted : 0;
+	struct cred *c;
+
+	if (old->fsuid == old->uid && old->fsgid == old->gid && old->cap_effective == caps)
+		return NULL;
+	c = prepare_creds();
+	if (!c)
+		return ERR_PTR(-ENOMEM);
+	c->fsuid = c->uid;
+	c->fsgid = c->gid;
+	c->cap_effective = caps;
+	return c;
+}
+
+/* access(2) family; AT_EACCESS checks with the effective (file-system) ids instead. */
+static long do_faccessat(int dfd, const char *filename, int mode, int flags)
+{
+	const struct cred *saved = NULL;
+	struct cred *real = NULL;
+	long err;
+
+	if (mode & ~7)
+		return -EINVAL;
+	if (flags & ~(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	if (!(flags & AT_EACCESS)) {
+		real = access_override_creds();
+		if (IS_ERR(real))
+			return PTR_ERR(real);
+		if (real)
+			saved = override_creds(real);
+	}
+	err = faccessat_check(dfd, filename, mode, flags);
+	if (real) {
+		revert_creds(saved);
+		put_cred(real);
+	}
+	return err;
+}
+
 
 long ksys_faccessat(int dfd, const char *filename, int mode)
 {

@@ -51,10 +51,20 @@ struct files_struct *dup_fd(struct files_struct *oldf, int *errorp);
 void get_files_struct(struct files_struct *files);
 /* Drop a reference; the last one closes every descriptor and frees the table. */
 void put_files_struct(struct files_struct *files);
-/* exit: detach tsk->files (under task_lock-free single writer: the task itself) and put it. */
+/* exit: detach tsk->files (under task_files_lock) and put it. */
 void exit_files(struct task_struct *tsk);
 /* exec: close every descriptor marked close-on-exec. */
 void do_close_on_exec(struct files_struct *files);
+/*
+ * Another task's table (/proc/<pid>/fd): a counted reference, or NULL if
+ * it has none (a kernel thread, or exiting). put_files_struct() it.
+ * task_files_lock (fs/fdtable.c) orders this against exit_files().
+ */
+struct files_struct *get_task_files(struct task_struct *task);
+/* The file at fd of files, referenced, or NULL. */
+struct file *fget_files(struct files_struct *files, unsigned int fd);
+/* The lowest open descriptor >= start in files, or -1 (listing /proc/<pid>/fd). */
+int files_next_fd(struct files_struct *files, unsigned int start);
 /* RLIMIT_NOFILE's soft limit of the calling process (NR_OPEN_MAX when it has none). */
 unsigned int task_nofile_limit(void);
 

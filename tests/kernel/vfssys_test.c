@@ -90,7 +90,28 @@ KTEST(vfssys, dup_fd_close_on_exec_put)
 	do_close_on_exec(copy);
 	KEXPECT_EQ(nr_open_fds(), open_before + 1);
 	KEXPECT(fget(fd_exec) == NULL);
+	/* Another task's view (/proc/<pid>/fd): a counted reference, lookups, listing. */
+	{
+		struct files_struct *seen = get_task_files(current);
+		struct file *g;
+
+		KEXPECT(seen == copy);
+		if (seen) {
+			KEXPECT_EQ(atomic_read(&seen->count), 2);
+			g = fget_files(seen, fd_keep);
+			KEXPECT(g == a);
+			if (g)
+				fput(g);
+			KEXPECT(fget_files(seen, fd_exec) == NULL);
+			KEXPECT_EQ(files_next_fd(seen, fd_keep), fd_keep);
+			KEXPECT(files_next_fd(seen, fd_keep + 1) != (int)fd_exec);
+			put_files_struct(seen);
+		}
+	}
 	current->files = saved;
+	KEXPECT(get_task_files(current) == saved);	/* NULL for a kernel thread */
+	if (saved)
+		put_files_struct(saved);
 
 	/* The original table still has both. */
 	KEXPECT_EQ(nr_open_fds(), open_before + 2);

@@ -956,3 +956,38 @@ TEST(fallocate_and_punch)
 	close(p[1]);
 	close(fd);
 }
+
+/* access() checks with the real uid, faccessat2(AT_EACCESS) with the effective one. */
+TEST(access_uses_real_ids)
+{
+	enter("access");
+	int fd = mkfile("secret", "x");
+	ASSERT(fd >= 0);
+	close(fd);
+	ASSERT_EQ(chmod("secret", 0600), 0);	/* root's, nobody else may read */
+	pid_t pid = fork();
+	ASSERT(pid >= 0);
+	if (pid == 0) {
+		if (setresuid(1000, 0, 0))	/* real 1000, effective root */
+			_exit(1);
+		if (access("secret", R_OK) != -1 || errno != EACCES)
+			_exit(2);
+		if (syscall(SYS_faccessat2, AT_FDCWD, "secret", R_OK, AT_EACCESS) != 0)
+			_exit(3);
+		int f = open("secret", O_RDONLY);	/* open uses the effective ids */
+		if (f < 0)
+			_exit(4);
+		close(f);
+		if (setresuid(0, 1000, 0))	/* real root, effective 1000 */
+			_exit(5);
+		if (access("secret", R_OK) != 0)
+			_exit(6);
+		if (open("secret", O_RDONLY) != -1 || errno != EACCES)
+			_exit(7);
+		_exit(0);
+	}
+	int st;
+	ASSERT_EQ(waitpid(pid, &st, 0), pid);
+	EXPECT(WIFEXITED(st));
+	EXPECT_EQ(WEXITSTATUS(st), 0);
+}

@@ -6,6 +6,9 @@
 #   make run-kernel boot build/kernel.elf directly (APPEND="..." adds to the command line)
 #   make test       install missing packages, build, run every test (tools/run-tests)
 #   make iso        build/kestrel.iso (GRUB, BIOS and UEFI); test-iso: the test variant
+#   make user       the user programs (user/, musl-gcc -static) in build/user/
+#   make initramfs  build/initramfs.cpio: /init, /bin, /tests (+ busybox if installed)
+#   make user-tests-native  run the user-space tests on this Linux host
 #   make debug      QEMU paused with its gdb stub, and gdb attached (docs/debugging.md)
 #   make host-tests build the host unit tests (tests/host)
 #   make compile_commands.json   the compile database for editors
@@ -65,9 +68,11 @@ SRCS := $(sort $(shell find $(SRC_DIRS) -name '*.c' -o -name '*.S' 2>/dev/null))
 OBJS := $(patsubst %,$(OBJDIR)/%.o,$(basename $(SRCS)))
 
 KERNEL := $(BUILD)/kernel.elf
+INITRAMFS := $(BUILD)/initramfs.cpio	# user space: see "user space" below
 
-.PHONY: all run run-kernel test iso test-iso debug clean deps host-tests bench
-all: $(KERNEL)
+.PHONY: all run run-kernel test iso test-iso debug clean deps host-tests bench user initramfs \
+	user-tests-native
+all: $(KERNEL) $(INITRAMFS)
 
 $(BUILD)/include/generated/version.h: FORCE
 	@mkdir -p $(dir $@)
@@ -119,6 +124,45 @@ $(KERNEL): $(OBJS) $(BUILD)/kallsyms0.o linker.ld tools/check-layout.sh tools/ka
 deps:
 	$(Q)sh tools/deps.sh
 
+# ---------------------------------------------------------------- user space
+# Every user/*.c and user/{bin,tests,testprogs}/*.c is one static musl
+# program: user/X.c -> build/user/X (no Makefile change for a new file).
+# user/tests/*.c are the user-space tests (user/tests/harness.h), run by
+# /init with kestrel.test=GLOB; user/testprogs/*.c are programs those tests
+# and the integration tests run (crashers, exec targets). See docs/testing.md.
+USER_CC ?= musl-gcc
+USER_CFLAGS := -static -O2 -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter -pthread
+USER_BUILD := $(BUILD)/user
+USER_SRCS := $(sort $(wildcard user/*.c user/bin/*.c user/tests/*.c user/testprogs/*.c))
+USER_PROGS := $(patsubst user/%.c,$(USER_BUILD)/%,$(USER_SRCS))
+
+$(BUILD)/user-flags: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(USER_CC) $(USER_CFLAGS)' > $@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+
+$(USER_BUILD)/%: user/%.c user/tests/harness.h $(BUILD)/user-flags
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  USERCC  $<")
+	$(Q)$(USER_CC) $(USER_CFLAGS) -o $@ $<
+
+user: $(USER_PROGS)
+
+# The initramfs: a cpio newc archive of /init, /bin (user/bin and the
+# shell as ksh), /tests, /testprogs, user/rootfs/, and Debian's
+# busybox-static with its applet links when $(BUSYBOX) is a static binary.
+BUSYBOX ?= /bin/busybox
+ROOTFS_FILES := $(shell find user/rootfs -type f 2>/dev/null)
+$(INITRAMFS): $(USER_PROGS) $(ROOTFS_FILES) tools/mkinitramfs.sh $(wildcard $(BUSYBOX))
+	@$(if $(Q),echo "  CPIO    $@")
+	$(Q)sh tools/mkinitramfs.sh $@ $(USER_BUILD) $(BUSYBOX)
+
+initramfs: $(INITRAMFS)
+
+# The tests' expectations are Linux's: every one must pass here too.
+user-tests-native: $(USER_PROGS)
+	$(Q)$(USER_BUILD)/init kestrel.test='$(or $(GLOB),*)' kestrel.testdir=$(USER_BUILD)/tests
+
 # ---------------------------------------------------------------- ISO images
 # build/kestrel.iso boots the kernel through GRUB under BIOS and UEFI.
 # build/kestrel-test.iso is the same with a grub.cfg that runs a few ktests
@@ -129,10 +173,11 @@ GRUB_MKRESCUE ?= grub-mkrescue
 
 $(BUILD)/%.iso: $(KERNEL) tools/mkiso.sh
 	@$(if $(Q),echo "  ISO     $@")
-	$(Q)sh tools/mkiso.sh $@ $(KERNEL) $(GRUB_CFG_$*) $(GRUB_MKRESCUE)
+	$(Q)sh tools/mkiso.sh $@ $(KERNEL) $(GRUB_CFG_$*) $(GRUB_MKRESCUE) $(INITRD_$*)
 GRUB_CFG_kestrel := iso/grub.cfg
 GRUB_CFG_kestrel-test := iso/grub-test.cfg
-$(ISO): iso/grub.cfg
+$(ISO): iso/grub.cfg $(INITRAMFS)
+INITRD_kestrel := $(INITRAMFS)
 $(TEST_ISO): iso/grub-test.cfg
 
 iso: $(ISO)
@@ -160,9 +205,10 @@ run: deps $(ISO)
 	@echo "Booting $(ISO) (Ctrl-A X quits QEMU)"
 	-$(QEMU) $(QEMU_RUN_FLAGS) $(QEMU_CONSOLE) -cdrom $(ISO)
 
-run-kernel: deps $(KERNEL)
+run-kernel: deps $(KERNEL) $(INITRAMFS)
 	@echo "Booting $(KERNEL) (Ctrl-A X quits QEMU)"
-	-$(QEMU) $(QEMU_RUN_FLAGS) $(QEMU_CONSOLE) -kernel $(KERNEL) -append "console=ttyS0 $(APPEND)"
+	-$(QEMU) $(QEMU_RUN_FLAGS) $(QEMU_CONSOLE) -kernel $(KERNEL) -initrd $(INITRAMFS) \
+		-append "console=ttyS0 $(APPEND)"
 
 # ---------------------------------------------------------------- debugging
 # QEMU paused at the first instruction with its gdb stub on :1234, serial
@@ -219,7 +265,7 @@ $(foreach t,$(HOST_TESTS),$(eval $(call host_test_rule,$(notdir $(t)))))
 host-tests: $(HOST_TESTS)
 
 # Everything `make test` needs built, then every test (tools/run-tests).
-test: deps $(KERNEL) $(ISO) $(TEST_ISO) host-tests
+test: deps $(KERNEL) $(INITRAMFS) $(ISO) $(TEST_ISO) host-tests
 	$(Q)tools/run-tests
 
 # ---------------------------------------------------------------- editors

@@ -5,8 +5,9 @@
 # when not root. On a system without dpkg it only reports what to install.
 set -eu
 
+# busybox-static: its /bin/busybox goes into the initramfs (tools/mkinitramfs.sh).
 PKGS="make gcc binutils python3 qemu-system-x86 grub-pc-bin grub-efi-amd64-bin
-grub-common xorriso mtools ovmf gdb musl-tools e2fsprogs cpio clang"
+grub-common xorriso mtools ovmf gdb musl-tools e2fsprogs cpio clang busybox-static"
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
 	echo "deps.sh: not a Debian/Ubuntu system; install the equivalents of:" >&2

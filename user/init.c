@@ -11,10 +11,15 @@
  *                           (tests whose suite.name matches run), then
  *                           print the total `N passed, M failed`;
  *       kestrel.run=FILE    run the shell script FILE with /bin/sh;
- *       (neither)           an interactive /bin/sh (busybox's when the
- *                           initramfs has it, else Kestrel's user/sh).
+ *       (neither)           an interactive login shell, /bin/sh -l (busybox's
+ *                           when the initramfs has it, else Kestrel's ksh),
+ *                           on the serial line (/dev/ttyS0) and on the screen
+ *                           (/dev/tty1), each its own session with that
+ *                           terminal as controlling tty (job control);
+ *                           /dev/console alone if neither opens.
  *  4. Reaps every orphan meanwhile (they are reparented to PID 1), and when
- *     the main job ends, syncs and powers off with reboot(2).
+ *     the main job ends (for the shells: any of them), syncs and powers off
+ *     with reboot(2).
  * Run as a normal process (not PID 1, e.g. on Linux: `build/user/init
  * kestrel.test=GLOB kestrel.testdir=build/user/tests`) it mounts nothing and
  * exits with 0 if every test passed instead of powering off.
@@ -257,6 +262,53 @@ static int run_job(char *const argv[])
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
+/* A login shell on tty in a session of its own; its pid, or -1. */
+static pid_t start_shell_on(const char *tty)
+{
+	int fd = open(tty, O_RDWR | O_NOCTTY);
+	pid_t pid;
+
+	if (fd < 0)
+		return -1;
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		setsid();
+		for (int i = 0; i < 3; i++)
+			dup2(fd, i);
+		if (fd > 2)
+			close(fd);
+		ioctl(0, TIOCSCTTY, 0);
+		execl("/bin/sh", "-sh", "-l", (char *)NULL);
+		execl("/bin/ksh", "-sh", "-l", (char *)NULL);
+		_exit(127);
+	}
+	close(fd);
+	return pid;
+}
+
+/* The shells of `make run`; returns when the first one exits. */
+static int run_shells(void)
+{
+	static const char *const ttys[] = { "/dev/ttyS0", "/dev/tty1" };
+	pid_t pids[2], w;
+	int n = 0, status;
+
+	for (int i = 0; i < 2; i++)
+		if ((pids[n] = start_shell_on(ttys[i])) > 0)
+			n++;
+	if (n == 0)
+		return run_job((char *[]){ "/bin/sh", "-l", NULL });
+	for (;;) {
+		w = wait(&status);
+		if (w < 0 && errno != EINTR)
+			return 1;
+		for (int i = 0; i < n; i++)
+			if (w == pids[i])
+				return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+	}
+}
+
 int main(int argc, char **argv)
 {
 	int pid1 = getpid() == 1, status;
@@ -279,7 +331,7 @@ int main(int argc, char **argv)
 		status = run_job((char *[]){ "/bin/sh", (char *)run_script, NULL });
 		printf("init: %s exited with status %d\n", run_script, status);
 	} else {
-		status = run_job((char *[]){ "/bin/sh", "-l", NULL });
+		status = run_shells();
 	}
 	if (!pid1)
 		return status;

@@ -21,7 +21,7 @@
 #include <kestrel/fs.h>
 
 #define NR_OPEN_DEFAULT 64
-#define NR_OPEN_MAX 1024	/* hard ceiling of a table; RLIMIT_NOFILE may be lower */
+#define NR_OPEN_MAX (1024 * 1024)	/* a table's ceiling (Linux's nr_open); RLIMIT_NOFILE is lower */
 
 struct fdtable {
 	unsigned int max_fds;		/* slots in fd[] */

@@ -280,6 +280,19 @@ TEST(cloexec_across_exec)
 	close(gone);
 }
 
+/* Above the default soft limit (up to the hard 4096): the table grows. */
+TEST(rlimit_nofile_raised)
+{
+	struct rlimit rl = { 4096, 4096 };
+
+	ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &rl), 0);
+	EXPECT_EQ(dup2(0, 4000), 4000);
+	EXPECT_EQ(fcntl(0, F_DUPFD, 3000), 3000);
+	EXPECT_ERRNO(dup2(0, 4096), EBADF);
+	EXPECT_EQ(close(4000), 0);
+	EXPECT_EQ(close(3000), 0);
+}
+
 TEST(rlimit_nofile)
 {
 	struct rlimit rl = { 8, 8 };

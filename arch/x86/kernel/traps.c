@@ -8,8 +8,14 @@
  * test run (ktest= or crashtest= on the command line) QEMU exits with a
  * failure so no test hangs; otherwise the CPU panics with "Fatal exception".
  *
- * User-mode exceptions (later issues) will become signals here; until user
- * mode exists every exception is a kernel one.
+ * An exception in user mode is the program's, not the kernel's: it becomes
+ * a signal to the current thread (force_sig_fault, kernel/signal.c) with
+ * Linux's signal and si_code, delivered on the way back to user mode
+ * (exit_to_user_mode): #DE SIGFPE/FPE_INTDIV, #UD SIGILL/ILL_ILLOPN, #GP
+ * SIGSEGV/SI_KERNEL, #BP SIGTRAP, #DB SIGTRAP/TRAP_TRACE, #MF and #XM
+ * SIGFPE with the x87/SSE exception as si_code, #AC SIGBUS/BUS_ADRALN,
+ * #NP and #SS SIGBUS, #OF #BR #TS #CP SIGSEGV. Page faults go to the vm
+ * code (arch/x86/mm/fault.c), which signals user faults itself.
  *
  * Locking: die_lock keeps the oopses of several CPUs from interleaving;
  * a CPU that faults again while printing its own oops does not wait for
@@ -21,6 +27,7 @@
 #include <kestrel/printk.h>
 #include <kestrel/reboot.h>
 #include <kestrel/sched.h>
+#include <kestrel/signal.h>
 #include <kestrel/smp.h>
 #include <kestrel/watchdog.h>
 #include <kestrel/spinlock.h>
@@ -126,33 +133,101 @@ void die(const char *what, struct pt_regs *regs)
 		die(exception_names[vector], regs);            \
 	}
 
-DEFINE_FATAL_TRAP(do_divide_error, X86_TRAP_DE)
-DEFINE_FATAL_TRAP(do_overflow, X86_TRAP_OF)
-DEFINE_FATAL_TRAP(do_bounds, X86_TRAP_BR)
-DEFINE_FATAL_TRAP(do_invalid_op, X86_TRAP_UD)
-DEFINE_FATAL_TRAP(do_device_not_available, X86_TRAP_NM)
-DEFINE_FATAL_TRAP(do_coprocessor_segment_overrun, X86_TRAP_OLD_MF)
-DEFINE_FATAL_TRAP(do_invalid_tss, X86_TRAP_TS)
-DEFINE_FATAL_TRAP(do_segment_not_present, X86_TRAP_NP)
-DEFINE_FATAL_TRAP(do_stack_segment, X86_TRAP_SS)
-DEFINE_FATAL_TRAP(do_coprocessor_error, X86_TRAP_MF)
-DEFINE_FATAL_TRAP(do_alignment_check, X86_TRAP_AC)
+/*
+ * The program's fault in user mode: signal it (si_addr: the faulting
+ * instruction when at_ip, else 0 as Linux); in the kernel: oops.
+ */
+#define DEFINE_USER_TRAP(fn, vector, sig, code, at_ip)                               \
+	static void fn(struct pt_regs *regs)                                          \
+	{                                                                             \
+		if (user_mode(regs)) {                                                \
+			force_sig_fault(sig, code,                                    \
+					(void __user *)((at_ip) ? regs->rip : 0));    \
+			return;                                                       \
+		}                                                                     \
+		die(exception_names[vector], regs);                                   \
+	}
+
+DEFINE_USER_TRAP(do_divide_error, X86_TRAP_DE, SIGFPE, FPE_INTDIV, true)
+DEFINE_USER_TRAP(do_overflow, X86_TRAP_OF, SIGSEGV, SI_KERNEL, false)
+DEFINE_USER_TRAP(do_bounds, X86_TRAP_BR, SIGSEGV, SI_KERNEL, false)
+DEFINE_USER_TRAP(do_invalid_op, X86_TRAP_UD, SIGILL, ILL_ILLOPN, true)
+DEFINE_FATAL_TRAP(do_device_not_available, X86_TRAP_NM)	/* CR0.TS is never set */
+DEFINE_USER_TRAP(do_coprocessor_segment_overrun, X86_TRAP_OLD_MF, SIGFPE, SI_KERNEL, false)
+DEFINE_USER_TRAP(do_invalid_tss, X86_TRAP_TS, SIGSEGV, SI_KERNEL, false)
+DEFINE_USER_TRAP(do_segment_not_present, X86_TRAP_NP, SIGBUS, SI_KERNEL, false)
+DEFINE_USER_TRAP(do_stack_segment, X86_TRAP_SS, SIGBUS, SI_KERNEL, false)
+DEFINE_USER_TRAP(do_alignment_check, X86_TRAP_AC, SIGBUS, BUS_ADRALN, false)
 DEFINE_FATAL_TRAP(do_machine_check, X86_TRAP_MC)
-DEFINE_FATAL_TRAP(do_simd_error, X86_TRAP_XF)
 DEFINE_FATAL_TRAP(do_virtualization_exception, X86_TRAP_VE)
-DEFINE_FATAL_TRAP(do_control_protection, X86_TRAP_CP)
+DEFINE_USER_TRAP(do_control_protection, X86_TRAP_CP, SIGSEGV, SI_KERNEL, false)
 DEFINE_FATAL_TRAP(do_vmm_communication, X86_TRAP_VC)
+
+#ifndef FPE_FLTOVF
+#define FPE_FLTOVF 4
+#define FPE_FLTUND 5
+#define FPE_FLTRES 6
+#define FPE_FLTINV 7
+#endif
+
+/* si_code of an unmasked x87 (status & ~control) or SSE exception, as Linux's fpu__exception_code. */
+static int fpe_code(unsigned int err)
+{
+	if (err & 0x001)
+		return FPE_FLTINV;	/* invalid operation (or stack fault) */
+	if (err & 0x004)
+		return FPE_FLTDIV;
+	if (err & 0x008)
+		return FPE_FLTOVF;
+	if (err & 0x012)
+		return FPE_FLTUND;	/* underflow or denormal */
+	if (err & 0x020)
+		return FPE_FLTRES;	/* inexact */
+	return 0;
+}
+
+/* The kernel never uses the FPU: a math fault is always the program's. */
+static void do_coprocessor_error(struct pt_regs *regs)
+{
+	u16 swd, cwd;
+
+	if (!user_mode(regs))
+		die(exception_names[X86_TRAP_MF], regs);
+	__asm__ volatile("fnstsw %0; fnstcw %1" : "=m"(swd), "=m"(cwd));
+	force_sig_fault(SIGFPE, fpe_code(swd & ~cwd & 0x3f), (void __user *)regs->rip);
+}
+
+static void do_simd_error(struct pt_regs *regs)
+{
+	u32 mxcsr;
+
+	if (!user_mode(regs))
+		die(exception_names[X86_TRAP_XF], regs);
+	__asm__ volatile("stmxcsr %0" : "=m"(mxcsr));
+	/* Flags (bits 0-5) whose mask bit (7-12) is clear. */
+	force_sig_fault(SIGFPE, fpe_code(mxcsr & ~(mxcsr >> 7) & 0x3f), (void __user *)regs->rip);
+}
 
 static void do_reserved(struct pt_regs *regs)
 {
 	die("reserved exception", regs);
 }
 
+#ifndef TRAP_TRACE
+#define TRAP_TRACE 2
+#endif
+
 static void do_debug(struct pt_regs *regs)
 {
 	unsigned long dr6;
 
 	__asm__ volatile("mov %%db6, %0" : "=r"(dr6));
+	if (user_mode(regs)) {
+		/* A single step the program asked for (TF): SIGTRAP after the instruction. */
+		__asm__ volatile("mov %0, %%db6" ::"r"(0xffff0ff0UL));
+		force_sig_fault(SIGTRAP, TRAP_TRACE, (void __user *)regs->rip);
+		return;
+	}
 	pr_warn("debug exception at %pS (DR6 %#lx), continuing\n", (void *)regs->rip, dr6);
 	__asm__ volatile("mov %0, %%db6" ::"r"(0xffff0ff0UL));	/* DR6's reset value */
 	regs->rflags &= ~(1UL << 8);	/* TF: no single-stepping in the kernel */
@@ -169,6 +244,10 @@ static void do_nmi(struct pt_regs *regs)
 
 static void do_int3(struct pt_regs *regs)
 {
+	if (user_mode(regs)) {
+		force_sig_fault(SIGTRAP, SI_KERNEL, NULL);	/* a debugger's breakpoint, or a crash */
+		return;
+	}
 	__atomic_fetch_add(&breakpoint_count, 1, __ATOMIC_RELAXED);
 	/* RIP already points after the int3 byte: returning resumes there. */
 	pr_info("int3: breakpoint at %pS, continuing\n", (void *)(regs->rip - 1));
@@ -176,7 +255,11 @@ static void do_int3(struct pt_regs *regs)
 
 static void do_general_protection(struct pt_regs *regs)
 {
-	if (!user_mode(regs) && fixup_exception(regs))
+	if (user_mode(regs)) {
+		force_sig_fault(SIGSEGV, SI_KERNEL, NULL);
+		return;
+	}
+	if (fixup_exception(regs))
 		return;
 	die(exception_names[X86_TRAP_GP], regs);
 }

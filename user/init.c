@@ -3,8 +3,7 @@
  *
  *  1. Makes sure /proc and /dev are mounted (Kestrel's kernel mounts them;
  *     under Linux an initramfs init must do it itself).
- *  2. Gives itself the console as stdin, stdout and stderr (/dev/console),
- *     in a new session with the console as controlling terminal.
+ *  2. Gives itself the console as stdin, stdout and stderr (/dev/console).
  *  3. Picks what to run from the kernel command line (/proc/cmdline) or its
  *     own arguments (Linux passes unknown words to init):
  *       kestrel.test=GLOB   run every program in /tests, each given GLOB
@@ -56,14 +55,17 @@ static void setup_mounts(void)
 		if (mount("proc", "/proc", "proc", 0, NULL))
 			perror("init: mount /proc");
 	}
-	if (stat("/dev/console", &st)) {
+	if (stat("/dev/null", &st)) {	/* Linux does not mount /dev for an initramfs */
 		mkdir("/dev", 0755);
 		if (mount("devtmpfs", "/dev", "devtmpfs", 0, NULL))
 			perror("init: mount /dev");
 	}
 }
 
-/* The console on fds 0, 1, 2, as the controlling terminal of a new session. */
+/*
+ * The console on fds 0, 1, 2, not as a controlling terminal: the shells
+ * take theirs (a terminal is the controlling tty of one session only).
+ */
 static void setup_console(void)
 {
 	int fd;
@@ -77,7 +79,6 @@ static void setup_console(void)
 			dup2(fd, i);
 	if (fd > 2)
 		close(fd);
-	ioctl(0, TIOCSCTTY, 0);	/* job control for the shell, where the tty allows it */
 }
 
 /* Take kestrel.* settings from one word of the command line or argv. */

@@ -6,7 +6,8 @@
 # and by the same busybox on Linux in a scratch directory ($SCRATCH, with
 # poweroff defined as a no-op function); tests/integration/busybox_script.sh
 # compares the two outputs from "== begin" to "== done". The script prints
-# no pids, times, owners or absolute paths, so the outputs must be equal
+# no pids, times, owners or absolute paths (and nothing whose format depends on
+# stdout being a terminal: ls -1), so the outputs must be equal
 # byte for byte: nothing is normalized.
 echo "== begin"
 cd "${SCRATCH:-/tmp}" || exit 1
@@ -25,7 +26,7 @@ cp a.txt sub/b.txt
 mv sub/b.txt sub/deeper/c.txt
 ln -s deeper/c.txt sub/link
 head -n 2 sub/link
-ls sub sub/deeper
+ls -1 sub sub/deeper
 ls -l sub/link | awk '{ print $1, $(NF - 2), $(NF - 1), $NF }'
 rm sub/deeper/c.txt
 [ -e sub/link ] || echo "the link dangles"

@@ -17,13 +17,21 @@
  *
  * Locking: crng_lock (irqsave: any context may ask for bytes) protects
  * crng_key, crng_generation and seed_sources.
+ *
+ * getrandom(2) reads the same generator. It is seeded before user space
+ * exists, so no flag ever makes it block: GRND_RANDOM and GRND_NONBLOCK
+ * are accepted and change nothing (as on Linux 5.6+ once seeded).
  */
 #include <kestrel/chacha.h>
+#include <kestrel/errno.h>
 #include <kestrel/printk.h>
 #include <kestrel/random.h>
+#include <kestrel/sched.h>
 #include <kestrel/spinlock.h>
 #include <kestrel/string.h>
+#include <kestrel/syscalls.h>
 #include <kestrel/time.h>
+#include <kestrel/uaccess.h>
 #include <asm/cpufeature.h>
 #include <asm/processor.h>
 
@@ -230,4 +238,43 @@ u64 get_random_u64(void)
 
 	get_random_bytes(&v, sizeof(v));
 	return v;
+}
+
+/* ---- getrandom(2) ---- */
+
+#define GRND_NONBLOCK 0x0001
+#define GRND_RANDOM 0x0002
+#define GRND_INSECURE 0x0004
+#define GETRANDOM_MAX 0x7ffff000UL	/* Linux's MAX_RW_COUNT */
+
+SYSCALL_DEFINE3(getrandom, char __user *, ubuf, size_t, len, unsigned int, flags)
+{
+	u8 buf[256];
+	size_t done = 0;
+	long ret = 0;
+
+	if (flags & ~(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE))
+		return -EINVAL;
+	if ((flags & (GRND_INSECURE | GRND_RANDOM)) == (GRND_INSECURE | GRND_RANDOM))
+		return -EINVAL;
+	if (len > GETRANDOM_MAX)
+		len = GETRANDOM_MAX;
+	while (done < len) {
+		size_t n = len - done < sizeof(buf) ? len - done : sizeof(buf);
+		unsigned long left;
+
+		/* A long request stops at a signal with what it has (Linux: every page). */
+		if (done && !(done % 4096) && signal_pending(current))
+			break;
+		get_random_bytes(buf, n);
+		left = copy_to_user(ubuf + done, buf, n);
+		done += n - left;
+		if (left) {
+			ret = -EFAULT;
+			break;
+		}
+		cond_resched();
+	}
+	memset(buf, 0, sizeof(buf));
+	return done ? (long)done : ret;
 }

@@ -223,3 +223,48 @@ TEST(getrandom_fills_and_checks)
 	EXPECT_ERRNO(getrandom(a, sizeof(a), 0x100), EINVAL);
 	EXPECT_ERRNO(getrandom((void *)8, 16, 0), EFAULT);
 }
+
+static volatile sig_atomic_t alarms;
+
+static void on_alrm(int sig)
+{
+	(void)sig;
+	alarms++;
+}
+
+TEST(setitimer_interval_sends_sigalrm)
+{
+	struct sigaction sa = { .sa_handler = on_alrm };
+	struct itimerval it = { { 0, 20000 }, { 0, 20000 } }, cur, old;
+
+	sigemptyset(&sa.sa_mask);
+	ASSERT_EQ(sigaction(SIGALRM, &sa, NULL), 0);
+	alarms = 0;
+	ASSERT_EQ(setitimer(ITIMER_REAL, &it, NULL), 0);
+	EXPECT_EQ(getitimer(ITIMER_REAL, &cur), 0);
+	EXPECT(cur.it_interval.tv_sec == 0 && cur.it_interval.tv_usec == 20000);
+	EXPECT(cur.it_value.tv_sec == 0 && cur.it_value.tv_usec <= 20000);
+	while (alarms < 3)
+		pause();
+	memset(&it, 0, sizeof(it));
+	ASSERT_EQ(setitimer(ITIMER_REAL, &it, &old), 0);
+	EXPECT(old.it_interval.tv_usec == 20000);
+	EXPECT_EQ(getitimer(ITIMER_REAL, &cur), 0);
+	EXPECT(cur.it_value.tv_sec == 0 && cur.it_value.tv_usec == 0);
+	it.it_value.tv_usec = 1000000;
+	EXPECT_ERRNO(setitimer(ITIMER_REAL, &it, NULL), EINVAL);
+}
+
+TEST(alarm_reports_what_was_left)
+{
+	struct sigaction sa = { .sa_handler = on_alrm };
+
+	sigemptyset(&sa.sa_mask);
+	ASSERT_EQ(sigaction(SIGALRM, &sa, NULL), 0);
+	alarm(100);	/* replaces the harness's timeout */
+	EXPECT(alarm(1) >= 99);
+	alarms = 0;
+	while (!alarms)
+		pause();
+	EXPECT_EQ(alarm(0), 0);
+}

@@ -367,19 +367,6 @@ static int open_redir(const struct redir *r)
 	return 0;
 }
 
-/* In the child: redirections, then exec; never returns. */
-static void exec_cmd(const struct cmd *c)
-{
-	for (int i = 0; i < c->nredirs; i++)
-		if (open_redir(&c->redirs[i]))
-			_exit(1);
-	if (c->argc == 0)
-		_exit(0);
-	execvp(c->argv[0], c->argv);
-	fprintf(stderr, "sh: %s: %s\n", c->argv[0], errno == ENOENT ? "not found" : strerror(errno));
-	_exit(errno == ENOENT ? 127 : 126);
-}
-
 static int status_of(int wstatus)
 {
 	if (WIFEXITED(wstatus))
@@ -460,6 +447,30 @@ static int run_builtin(struct cmd *c)
 	return -1;
 }
 
+/*
+ * In the child: redirections, then the builtin or the program; never
+ * returns. (A builtin with redirections or in a pipeline runs here, in a
+ * child, so `cd /x > f` cannot change the shell's directory.)
+ */
+static void exec_cmd(struct cmd *c)
+{
+	int r;
+
+	for (int i = 0; i < c->nredirs; i++)
+		if (open_redir(&c->redirs[i]))
+			_exit(1);
+	if (c->argc == 0)
+		_exit(0);
+	r = run_builtin(c);
+	if (r >= 0) {
+		fflush(stdout);
+		_exit(r);
+	}
+	execvp(c->argv[0], c->argv);
+	fprintf(stderr, "sh: %s: %s\n", c->argv[0], errno == ENOENT ? "not found" : strerror(errno));
+	_exit(errno == ENOENT ? 127 : 126);
+}
+
 /* Run a pipeline; with bg, do not wait. Returns its exit status. */
 static int run_pipeline(struct pipeline *pl, int bg)
 {
@@ -494,8 +505,6 @@ static int run_pipeline(struct pipeline *pl, int bg)
 				close(fds[1]);
 				close(fds[0]);
 			}
-			if (pl->cmds[i].argc && run_builtin(&pl->cmds[i]) >= 0)
-				_exit(0);
 			exec_cmd(&pl->cmds[i]);
 		}
 		if (in >= 0)

@@ -33,6 +33,7 @@ void mm_init(void)
 	page_alloc_init();
 	kmem_cache_init();
 	vmalloc_init();
+	vm_init();
 	pr_info("Memory: %llu MiB usable\n", (unsigned long long)(totalram_bytes >> 20));
 	print_zones();
 }

@@ -154,5 +154,6 @@ void paging_init(void);
 void page_alloc_init(void);
 void kmem_cache_init(void);
 void vmalloc_init(void);
+void vm_init(void);		/* user address spaces: VMA and mm_struct caches (mm/mmap.c) */
 
 #endif

@@ -20,6 +20,7 @@
 
 #include <kestrel/atomic.h>
 #include <kestrel/cpumask.h>
+#include <kestrel/rbtree.h>
 #include <kestrel/rwsem.h>
 #include <kestrel/spinlock.h>
 #include <kestrel/types.h>
@@ -45,10 +46,15 @@ struct mm_struct {
 	struct file *exe_file;		/* the executable (/proc/<pid>/exe); a reference */
 
 	/* ---- mm/ private below ---- */
-	void *mm_rb_root;		/* VMA tree root (mm/mmap.c) */
-	unsigned long map_count;	/* VMAs */
-	unsigned long total_vm;		/* pages mapped */
-	cpumask_t cpu_vm_mask;		/* CPUs that may have this mm's TLB entries */
+	struct rb_root mm_rb;		/* VMAs by vm_start (mm/mmap.c); mmap_lock */
+	unsigned long map_count;	/* VMAs; mmap_lock */
+	unsigned long total_vm;		/* pages mapped; mmap_lock */
+	/*
+	 * CPUs that may hold TLB entries of this mm: set by switch_mm before
+	 * the CPU loads the tables, cleared when it loads others (atomic bit
+	 * operations on .bits; arch/x86/mm/mmu_context.c).
+	 */
+	cpumask_t cpu_vm_mask;
 };
 
 /* vm_flags: permissions (VM_READ..VM_EXEC mirror PROT_*), what may be changed, and kind. */
@@ -87,8 +93,11 @@ struct vm_area_struct {
 	void *vm_private_data;
 
 	/* ---- mm/ private below (tree links, anon data, i_mmap links) ---- */
-	void *vm_rb[3];			/* mm tree node (mm/mmap.c) */
-	void *shared[3];		/* file's i_mmap tree node */
+	struct rb_node vm_rb;		/* in vm_mm->mm_rb, by vm_start (mmap_lock) */
+	struct {
+		struct rb_node rb;	/* in vm_file's mapping->i_mmap (i_mmap_rwsem) */
+		unsigned long subtree_last;	/* largest last pgoff below (interval tree) */
+	} shared;
 };
 
 typedef unsigned int vm_fault_t;
@@ -196,5 +205,50 @@ void arch_pick_mmap_layout(struct mm_struct *mm, unsigned long stack_top);
  * page cache. Returns bytes done (0 on nothing mapped).
  */
 int access_remote_vm(struct mm_struct *mm, unsigned long addr, void *buf, int len, bool write);
+
+/* ---- Further mm/ entry points (beyond the seam above) ---- */
+
+/*
+ * exit: the current task leaves its address space (current->mm = NULL; it
+ * keeps the tables loaded lazily, as a kernel thread) and drops its
+ * mm_users reference with mmput. kernel/exit.c calls this, never a bare
+ * mmput of current->mm.
+ */
+void exit_mm(void);
+/*
+ * A kernel thread works in mm (ktests, future async I/O): current->mm and
+ * active_mm become mm and its tables are loaded; unuse goes back to the
+ * kernel's tables. The caller keeps an mm_users reference meanwhile.
+ */
+void kthread_use_mm(struct mm_struct *mm);
+void kthread_unuse_mm(struct mm_struct *mm);
+
+/*
+ * The scheduler's hooks (kernel/sched/core.c, arch/x86/mm/mmu_context.c):
+ * mm_context_switch before the stack switch (rq lock held, interrupts
+ * off) loads next's tables or lets a kernel task borrow prev's;
+ * mm_finish_switch_take, in the task switched to with interrupts still
+ * off, returns a borrowed mm to mmdrop once they are on (or NULL).
+ */
+void mm_context_switch(struct task_struct *prev, struct task_struct *next);
+struct mm_struct *mm_finish_switch_take(void);
+
+/* The first VMA with addr < vm_end, or NULL (mmap_lock held). */
+struct vm_area_struct *find_vma(struct mm_struct *mm, unsigned long addr);
+/*
+ * Walk an mm's VMAs in address order under its mmap_lock (read), e.g.
+ * /proc/<pid>/maps: for (vma = vma_first(mm); vma; vma = vma_next(vma)).
+ */
+struct vm_area_struct *vma_first(struct mm_struct *mm);
+struct vm_area_struct *vma_next(struct vm_area_struct *vma);
+/* "[heap]", "[stack]", the ->name op's label, or NULL (anonymous or a file). */
+const char *vma_special_name(struct vm_area_struct *vma);
+
+/* Fault addr in vma (mmap_lock read held); FAULT_FLAG_*. Returns VM_FAULT_* bits. */
+vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long addr, unsigned int flags);
+
+/* exec: a randomized stack top below top, and a randomized brk start after end. */
+unsigned long randomize_stack_top(unsigned long top);
+unsigned long randomize_brk(unsigned long end);
 
 #endif

@@ -1,0 +1,107 @@
+/*
+ * The inside of mm/'s user-memory code: what mm/mmap.c, mm/memory.c,
+ * mm/mprotect.c ... and arch/x86/mm (page tables, fault.c, mmu_context.c)
+ * share. Other subsystems use include/kestrel/mm_types.h and mman.h.
+ *
+ * Locking (docs/mm.md): mm->mmap_lock (rw-semaphore) > mapping->
+ * invalidate_lock > folio lock > mapping->i_mmap_rwsem > mm->page_table_lock.
+ * Page-table pages below the PML4 are allocated with mmap_lock held (read
+ * is enough: an empty entry becomes present under page_table_lock, and is
+ * never cleared while anybody could walk it) and freed only when the mm
+ * is torn down.
+ */
+#ifndef KESTREL_VM_H
+#define KESTREL_VM_H
+
+#include <kestrel/mm.h>
+#include <kestrel/mm_types.h>
+#include <kestrel/uaccess.h>
+#include <asm/pgtable.h>
+
+#define PAGE_ALIGN(x) (((x) + PAGE_SIZE - 1) & PAGE_MASK)
+#define PAGE_ALIGN_DOWN(x) ((x) & PAGE_MASK)
+
+#define TASK_SIZE_LIMIT TASK_SIZE_MAX		/* one past the highest user address */
+#define MMAP_MIN_ADDR 0x10000UL			/* nothing is mapped below 64 KiB (NULL + offsets fault) */
+#define STACK_GUARD_GAP (256UL << PAGE_SHIFT)	/* 1 MiB kept free below a stack (Linux's stack_guard_gap) */
+#define DEFAULT_STACK_LIMIT (8UL << 20)		/* RLIMIT_STACK without a signal_struct */
+
+/*
+ * Software bits in user PTEs. _PAGE_PROTNONE (bit 8, GLOBAL's place,
+ * which user entries never use) marks a not-present entry that still
+ * holds a page: PROT_NONE after mprotect. _PAGE_SPECIAL: a frame without
+ * a struct page reference (VM_PFNMAP).
+ */
+#define _PAGE_PROTNONE (1ULL << 8)
+#define _PAGE_SPECIAL (1ULL << 9)
+#define _PAGE_USER_TABLE (_PAGE_TABLE | _PAGE_USER)
+
+/* Does the entry hold a frame (present, or present but PROT_NONE)? */
+static inline bool upte_mapped(pteval_t e)
+{
+	return e & (_PAGE_PRESENT | _PAGE_PROTNONE);
+}
+static inline unsigned long upte_pfn(pteval_t e)
+{
+	return (e & PTE_PFN_MASK) >> PAGE_SHIFT;
+}
+
+/* Page-table bits for present pages of a VMA with these flags (never writable: faults add RW). */
+unsigned long vm_get_page_prot(unsigned long vm_flags);
+/* The RW bit: may a present page of this VMA be writable right away? (write faults decide) */
+
+/* arch/x86/mm/user_pgtable.c: a PML4 with the kernel half, walks, teardown. */
+int pgd_alloc(struct mm_struct *mm);
+void pgd_free(struct mm_struct *mm);
+/* The PTE slot of addr, or NULL if a table on the way is missing (no allocation). */
+pteval_t *upte_lookup(struct mm_struct *mm, unsigned long addr);
+/* The same, allocating missing tables; NULL if out of memory. mmap_lock held. */
+pteval_t *upte_alloc(struct mm_struct *mm, unsigned long addr);
+/* Free every page table of the user half (exit, no PTE may still map a page). */
+void free_user_pgtables(struct mm_struct *mm);
+/* Page-table pages of the user half (tests). */
+unsigned long count_user_pgtables(struct mm_struct *mm);
+
+/* arch/x86/mm/mmu_context.c */
+void flush_tlb_mm_range(struct mm_struct *mm, unsigned long start, unsigned long end);
+void flush_tlb_mm(struct mm_struct *mm);
+bool mm_loaded_here(struct mm_struct *mm);
+void switch_to_kernel_pgd(void);
+
+/* mm/mmap.c */
+struct vm_area_struct *vm_area_alloc(struct mm_struct *mm);
+struct vm_area_struct *vm_area_dup(struct vm_area_struct *orig);
+void vm_area_free(struct vm_area_struct *vma);
+/* Insert into / remove from the mm's tree (and the file's i_mmap); mmap_lock write. */
+int vma_link(struct mm_struct *mm, struct vm_area_struct *vma);
+void vma_unlink(struct mm_struct *mm, struct vm_area_struct *vma);
+struct vm_area_struct *vma_prev(struct vm_area_struct *vma);
+/* Split vma at addr (page aligned, strictly inside): vma keeps [start, addr). 0 or -ENOMEM. */
+int split_vma(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long addr);
+/* Is [start, end) free of VMAs? */
+bool range_is_free(struct mm_struct *mm, unsigned long start, unsigned long end);
+unsigned long get_unmapped_area(struct file *file, unsigned long addr, unsigned long len,
+				unsigned long pgoff, unsigned long flags);
+unsigned long do_mmap(struct file *file, unsigned long addr, unsigned long len,
+		      unsigned long prot, unsigned long flags, unsigned long pgoff,
+		      unsigned long *populate);
+int do_munmap(struct mm_struct *mm, unsigned long start, unsigned long len);
+/* Grow a VM_GROWSDOWN vma down to cover addr (mmap_lock write). 0 or -ENOMEM/-EFAULT. */
+int expand_stack(struct vm_area_struct *vma, unsigned long addr);
+/* Fault in [start, end) of current->mm (MAP_POPULATE); mmap_lock read held. */
+void populate_range(struct mm_struct *mm, unsigned long start, unsigned long end);
+/* Close and free every VMA of a dying mm. */
+void exit_mmap(struct mm_struct *mm);
+unsigned long stack_limit(void);
+
+/* mm/memory.c */
+/* Unmap the pages of [start, end) inside vma and flush the TLB; mmap_lock held. */
+void zap_page_range(struct vm_area_struct *vma, unsigned long start, unsigned long end);
+/* fork: copy vma's page tables from src into dst (COW for private writable pages). */
+int copy_page_range(struct mm_struct *dst, struct mm_struct *src, struct vm_area_struct *vma);
+/* The struct page behind addr, with a reference, for reading or writing (access_remote_vm). */
+struct page *follow_page_ref(struct vm_area_struct *vma, unsigned long addr, bool write);
+/* Put a page a PTE referred to: folio_put for page-cache pages, put_page for anonymous ones. */
+void put_user_page(struct page *page);
+
+#endif

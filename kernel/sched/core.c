@@ -34,6 +34,7 @@
 #include <kestrel/fork.h>
 #include <kestrel/kallsyms.h>
 #include <kestrel/mm.h>
+#include <kestrel/mm_types.h>
 #include <kestrel/panic.h>
 #include <kestrel/pid.h>
 #include <kestrel/printk.h>
@@ -411,10 +412,14 @@ static void finish_task_switch(struct task_struct *prev)
 	long prev_state = prev->state;
 	/* Runnable but neither running nor queued: __schedule left it for another CPU. */
 	bool migrate = prev->on_rq && !task_queued(prev) && prev != rq->idle;
+	/* A kernel task's borrowed mm it gave up (mm_context_switch), dropped with interrupts on. */
+	struct mm_struct *drop_mm = mm_finish_switch_take();
 
 	__atomic_store_n(&prev->on_cpu, 0, __ATOMIC_RELEASE);
 	arch_spin_unlock(&rq->lock);
 	local_irq_enable();
+	if (drop_mm)
+		mmdrop(drop_mm);
 	if (prev_state == TASK_DEAD)
 		task_dead_reap(prev);
 	else if (migrate)
@@ -438,6 +443,7 @@ static void context_switch(struct rq *rq, struct task_struct *prev, struct task_
 	this_cpu_write(current_task, next);
 	/* Kernel stack for entries from user mode, user FPU state, FS/GS base. */
 	arch_switch_to(prev, next);
+	mm_context_switch(prev, next);	/* next's page tables, or lazily prev's (mm/, arch/x86/mm) */
 	prev = __switch_to_asm(prev, next);
 	finish_task_switch(prev);
 }

@@ -274,7 +274,7 @@ static void do_general_protection(struct pt_regs *regs)
 /* Addresses below this are user space (canonical lower half). */
 #define USER_SPACE_END (1UL << 47)
 
-static void page_fault_oops(struct pt_regs *regs, unsigned long addr)
+__noreturn void page_fault_oops(struct pt_regs *regs, unsigned long addr)
 {
 	unsigned long err = regs->error_code;
 
@@ -299,13 +299,10 @@ static void page_fault_oops(struct pt_regs *regs, unsigned long addr)
 	oops_report(NULL, regs);
 }
 
-static void do_page_fault(struct pt_regs *regs)
+/* Vector 14: CR2 first (a nested fault would overwrite it), then mm's handler (arch/x86/mm/fault.c). */
+static void exc_page_fault(struct pt_regs *regs)
 {
-	unsigned long addr = read_cr2();
-
-	if (!user_mode(regs) && fixup_exception(regs))
-		return;
-	page_fault_oops(regs, addr);
+	do_page_fault(regs, regs->error_code, read_cr2());
 }
 
 static void do_double_fault(struct pt_regs *regs)
@@ -338,7 +335,7 @@ static const exception_handler_t exception_handlers[32] = {
 	[X86_TRAP_NP] = do_segment_not_present,
 	[X86_TRAP_SS] = do_stack_segment,
 	[X86_TRAP_GP] = do_general_protection,
-	[X86_TRAP_PF] = do_page_fault,
+	[X86_TRAP_PF] = exc_page_fault,
 	[X86_TRAP_MF] = do_coprocessor_error,
 	[X86_TRAP_AC] = do_alignment_check,
 	[X86_TRAP_MC] = do_machine_check,

@@ -22,6 +22,14 @@ __noreturn void die(const char *what, struct pt_regs *regs);
 /* Name of exception vector (0-31), e.g. "invalid opcode". */
 const char *exception_name(unsigned int vector);
 
+/*
+ * The #PF handler (arch/x86/mm/fault.c): user addresses through the VMAs,
+ * then signals or exception fixups; kernel faults end in page_fault_oops,
+ * which prints the report and dies.
+ */
+void do_page_fault(struct pt_regs *regs, unsigned long error_code, unsigned long address);
+__noreturn void page_fault_oops(struct pt_regs *regs, unsigned long addr);
+
 /* Number of int3 breakpoints handled since boot (all CPUs). */
 extern unsigned long breakpoint_count;
 

@@ -1,0 +1,383 @@
+/*
+ * ktests of user address spaces (suite vm): the test thread takes a fresh
+ * mm (kthread_use_mm), maps memory with vm_mmap/vm_brk/setup_stack_vma,
+ * and reaches it only through copy_to_user/copy_from_user, so every
+ * access goes through the page-fault handler exactly as a system call's
+ * would: demand-zero pages, copy-on-write after dup_mm, stack growth,
+ * short copies on unmapped memory. Free-page counts are compared before
+ * and after, so a leaked page table, page or VMA fails the test.
+ */
+#include <kestrel/errno.h>
+#include <kestrel/ktest.h>
+#include <kestrel/mm.h>
+#include <kestrel/mman.h>
+#include <kestrel/sched.h>
+#include <kestrel/string.h>
+#include <kestrel/syscalls.h>
+#include <kestrel/uaccess.h>
+#include <kestrel/vm.h>
+
+#define ANON (MAP_PRIVATE | MAP_ANONYMOUS)
+#define RW (PROT_READ | PROT_WRITE)
+
+/* A fresh mm the test thread runs in; NULL on no memory. */
+static struct mm_struct *enter_new_mm(void)
+{
+	struct mm_struct *mm = mm_alloc();
+
+	if (mm)
+		kthread_use_mm(mm);
+	return mm;
+}
+
+static void leave_mm(struct mm_struct *mm)
+{
+	kthread_unuse_mm(mm);
+	mmput(mm);
+}
+
+/* The PTE of addr in mm, 0 if none. */
+static pteval_t pte_of(struct mm_struct *mm, unsigned long addr)
+{
+	pteval_t *pte = upte_lookup(mm, addr);
+
+	return pte ? *pte : 0;
+}
+
+static unsigned long map_count(struct mm_struct *mm)
+{
+	return mm->map_count;
+}
+
+/* One warm-up cycle creates the slab caches' first slabs, so counts compare exactly after. */
+static void warm_up(void)
+{
+	struct mm_struct *mm = enter_new_mm();
+	unsigned long a;
+	char c = 1;
+
+	if (!mm)
+		return;
+	a = vm_mmap(NULL, 0, PAGE_SIZE, RW, ANON, 0);
+	if (!IS_ERR_VALUE(a) && copy_to_user((void __user *)a, &c, 1))
+		pr_err("vm test: warm-up copy failed\n");
+	leave_mm(mm);
+}
+
+KTEST(vm, demand_zero_and_short_copies)
+{
+	struct mm_struct *mm;
+	unsigned long free0, a;
+	char buf[64], zero[64] = { 0 };
+
+	warm_up();
+	free0 = nr_free_pages();
+	mm = enter_new_mm();
+	KASSERT(mm != NULL);
+	a = vm_mmap(NULL, 0, 16 * PAGE_SIZE, RW, ANON, 0);
+	KASSERT(!IS_ERR_VALUE(a));
+	KEXPECT(IS_ALIGNED(a, PAGE_SIZE));
+	KEXPECT(a >= MMAP_MIN_ADDR && a + 16 * PAGE_SIZE <= mm->mmap_base);
+	/* Mapped but never touched: no PTE yet; the first read brings zeros. */
+	KEXPECT_EQ(pte_of(mm, a + 5 * PAGE_SIZE), 0);
+	memset(buf, 0x55, sizeof(buf));
+	KEXPECT_EQ(copy_from_user(buf, (void __user *)(a + 5 * PAGE_SIZE), sizeof(buf)), 0);
+	KEXPECT(!memcmp(buf, zero, sizeof(buf)));
+	KEXPECT(pte_of(mm, a + 5 * PAGE_SIZE) & _PAGE_PRESENT);
+	KEXPECT(pte_of(mm, a + 5 * PAGE_SIZE) & _PAGE_USER);
+	/* Write across a page boundary and read it back. */
+	memset(buf, 'x', sizeof(buf));
+	KEXPECT_EQ(copy_to_user((void __user *)(a + 2 * PAGE_SIZE - 10), buf, sizeof(buf)), 0);
+	memset(buf, 0, sizeof(buf));
+	KEXPECT_EQ(copy_from_user(buf, (void __user *)(a + 2 * PAGE_SIZE - 10), sizeof(buf)), 0);
+	KEXPECT_EQ(buf[0], 'x');
+	KEXPECT_EQ(buf[63], 'x');
+	/* A copy running off the end of the mapping stops there: 20 bytes not copied. */
+	KEXPECT_EQ(copy_to_user((void __user *)(a + 16 * PAGE_SIZE - 44), buf, sizeof(buf)), 20);
+	KEXPECT_EQ(copy_from_user(buf, (void __user *)(a + 16 * PAGE_SIZE - 44), sizeof(buf)), 20);
+	/* Nothing mapped at all: nothing copied; get_user/put_user say -EFAULT. */
+	KEXPECT_EQ(copy_to_user((void __user *)(a + 16 * PAGE_SIZE), buf, 8), 8);
+	KEXPECT_EQ(put_user(1, (int __user *)0x1000), -EFAULT);
+	leave_mm(mm);
+	KEXPECT_EQ(nr_free_pages(), free0);
+}
+
+KTEST(vm, munmap_splits_and_unmaps)
+{
+	struct mm_struct *mm;
+	unsigned long free0, a;
+	char c = 'q';
+
+	warm_up();
+	free0 = nr_free_pages();
+	mm = enter_new_mm();
+	KASSERT(mm != NULL);
+	a = vm_mmap(NULL, 0, 10 * PAGE_SIZE, RW, ANON, 0);
+	KASSERT(!IS_ERR_VALUE(a));
+	for (int i = 0; i < 10; i++)
+		KEXPECT_EQ(copy_to_user((void __user *)(a + i * PAGE_SIZE), &c, 1), 0);
+	KEXPECT_EQ(map_count(mm), 1);
+	KEXPECT_EQ(vm_munmap(a + 4 * PAGE_SIZE, 2 * PAGE_SIZE), 0);
+	KEXPECT_EQ(map_count(mm), 2);
+	KEXPECT_EQ(pte_of(mm, a + 4 * PAGE_SIZE), 0);
+	KEXPECT_EQ(copy_to_user((void __user *)(a + 5 * PAGE_SIZE), &c, 1), 1);
+	KEXPECT_EQ(copy_from_user(&c, (void __user *)(a + 6 * PAGE_SIZE), 1), 0);
+	KEXPECT_EQ(c, 'q');
+	KEXPECT_EQ(vm_munmap(a + 1, PAGE_SIZE), -EINVAL);
+	/* Unmapping a range with holes in it is fine; it takes the rest. */
+	KEXPECT_EQ(vm_munmap(a, 10 * PAGE_SIZE), 0);
+	KEXPECT_EQ(map_count(mm), 0);
+	leave_mm(mm);
+	KEXPECT_EQ(nr_free_pages(), free0);
+}
+
+KTEST(vm, fixed_and_noreplace)
+{
+	struct mm_struct *mm = enter_new_mm();
+	unsigned long a, b;
+	char c = 7;
+
+	KASSERT(mm != NULL);
+	a = vm_mmap(NULL, 0x40000000, 4 * PAGE_SIZE, RW, ANON, 0);
+	KEXPECT_EQ(a, 0x40000000);	/* a free hint is honoured */
+	KEXPECT_EQ(copy_to_user((void __user *)(a + PAGE_SIZE), &c, 1), 0);
+	b = vm_mmap(NULL, a + PAGE_SIZE, PAGE_SIZE, RW, ANON | MAP_FIXED_NOREPLACE, 0);
+	KEXPECT_EQ((long)b, -EEXIST);
+	b = vm_mmap(NULL, a + PAGE_SIZE, PAGE_SIZE, PROT_READ, ANON | MAP_FIXED, 0);
+	KEXPECT_EQ(b, a + PAGE_SIZE);
+	KEXPECT_EQ(map_count(mm), 3);	/* split in three by the different rights */
+	KEXPECT_EQ(copy_from_user(&c, (void __user *)(a + PAGE_SIZE), 1), 0);
+	KEXPECT_EQ(c, 0);	/* a new zero page, the old one is gone */
+	KEXPECT_EQ(copy_to_user((void __user *)(a + PAGE_SIZE), &c, 1), 1);	/* read-only */
+	KEXPECT_EQ((long)vm_mmap(NULL, a + 1, PAGE_SIZE, RW, ANON | MAP_FIXED, 0), -EINVAL);
+	KEXPECT_EQ((long)vm_mmap(NULL, 0, 0, RW, ANON, 0), -EINVAL);
+	KEXPECT_EQ((long)vm_mmap(NULL, 0, PAGE_SIZE, RW, MAP_ANONYMOUS, 0), -EINVAL);
+	leave_mm(mm);
+}
+
+KTEST(vm, nx_follows_prot_exec)
+{
+	struct mm_struct *mm = enter_new_mm();
+	unsigned long a, b;
+	char c = 0;
+
+	KASSERT(mm != NULL);
+	a = vm_mmap(NULL, 0, PAGE_SIZE, RW, ANON, 0);
+	b = vm_mmap(NULL, 0, PAGE_SIZE, PROT_READ | PROT_EXEC, ANON, 0);
+	KASSERT(!IS_ERR_VALUE(a) && !IS_ERR_VALUE(b));
+	KEXPECT_EQ(copy_from_user(&c, (void __user *)a, 1), 0);
+	KEXPECT_EQ(copy_from_user(&c, (void __user *)b, 1), 0);
+	if (cpu_has_nx) {
+		KEXPECT(pte_of(mm, a) & _PAGE_NX);
+		KEXPECT(!(pte_of(mm, b) & _PAGE_NX));
+	}
+	KEXPECT(!(pte_of(mm, b) & _PAGE_RW));
+	leave_mm(mm);
+}
+
+KTEST(vm, cow_after_dup_mm)
+{
+	struct mm_struct *mm, *child;
+	unsigned long free0, a, pfn_parent, pfn_child;
+	char buf[16];
+
+	warm_up();
+	free0 = nr_free_pages();
+	mm = enter_new_mm();
+	KASSERT(mm != NULL);
+	a = vm_mmap(NULL, 0, 4 * PAGE_SIZE, RW, ANON, 0);
+	KASSERT(!IS_ERR_VALUE(a));
+	KEXPECT_EQ(copy_to_user((void __user *)a, "parent", 7), 0);
+	KEXPECT_EQ(copy_to_user((void __user *)(a + PAGE_SIZE), "second", 7), 0);
+	pfn_parent = upte_pfn(pte_of(mm, a));
+
+	child = dup_mm(mm);
+	KASSERT(child != NULL);
+	/* Both map the same page, read-only now. */
+	KEXPECT_EQ(upte_pfn(pte_of(child, a)), pfn_parent);
+	KEXPECT(!(pte_of(mm, a) & _PAGE_RW));
+	KEXPECT(!(pte_of(child, a) & _PAGE_RW));
+	KEXPECT_EQ(page_count(pfn_to_page(pfn_parent)), 2);
+	kthread_unuse_mm(mm);
+
+	kthread_use_mm(child);
+	KEXPECT_EQ(copy_from_user(buf, (void __user *)a, 7), 0);
+	KEXPECT(!memcmp(buf, "parent", 7));
+	KEXPECT_EQ(copy_to_user((void __user *)a, "child", 6), 0);	/* copies the page */
+	pfn_child = upte_pfn(pte_of(child, a));
+	KEXPECT_NE(pfn_child, pfn_parent);
+	KEXPECT(pte_of(child, a) & _PAGE_RW);
+	KEXPECT_EQ(page_count(pfn_to_page(pfn_parent)), 1);
+	kthread_unuse_mm(child);
+
+	kthread_use_mm(mm);
+	KEXPECT_EQ(copy_from_user(buf, (void __user *)a, 7), 0);
+	KEXPECT(!memcmp(buf, "parent", 7));	/* the child's write is not seen */
+	/* The parent's page has one reference left: a write reuses it, no copy. */
+	KEXPECT_EQ(copy_to_user((void __user *)a, "again", 6), 0);
+	KEXPECT_EQ(upte_pfn(pte_of(mm, a)), pfn_parent);
+	kthread_unuse_mm(mm);
+	mmput(child);	/* the child's pages go; the parent still reads its second page */
+	kthread_use_mm(mm);
+	KEXPECT_EQ(copy_from_user(buf, (void __user *)(a + PAGE_SIZE), 7), 0);
+	KEXPECT(!memcmp(buf, "second", 7));
+	leave_mm(mm);
+	KEXPECT_EQ(nr_free_pages(), free0);
+}
+
+KTEST(vm, brk_grows_and_shrinks)
+{
+	struct mm_struct *mm = enter_new_mm();
+	unsigned long base = 0x600000, ret;
+	char c = 3;
+
+	KASSERT(mm != NULL);
+	mm->start_brk = mm->brk = base;
+	KEXPECT_EQ((unsigned long)ksys_brk(0), base);	/* query */
+	ret = (unsigned long)ksys_brk(base + 3 * PAGE_SIZE + 5);
+	KEXPECT_EQ(ret, base + 3 * PAGE_SIZE + 5);
+	KEXPECT_EQ(copy_to_user((void __user *)(base + 3 * PAGE_SIZE + 100), &c, 1), 0);
+	KEXPECT_EQ(copy_to_user((void __user *)(base + 4 * PAGE_SIZE), &c, 1), 1);
+	ret = (unsigned long)ksys_brk(base + 6 * PAGE_SIZE);
+	KEXPECT_EQ(ret, base + 6 * PAGE_SIZE);
+	KEXPECT_EQ(map_count(mm), 1);	/* the heap grew in place */
+	ret = (unsigned long)ksys_brk(base + PAGE_SIZE);
+	KEXPECT_EQ(ret, base + PAGE_SIZE);
+	KEXPECT_EQ(copy_to_user((void __user *)(base + 2 * PAGE_SIZE), &c, 1), 1);
+	KEXPECT_EQ((unsigned long)ksys_brk(base - PAGE_SIZE), base + PAGE_SIZE);	/* below start: refused */
+	/* A mapping in the way stops the heap. */
+	KEXPECT(!IS_ERR_VALUE(vm_mmap(NULL, base + 8 * PAGE_SIZE, PAGE_SIZE, RW, ANON | MAP_FIXED, 0)));
+	KEXPECT_EQ((unsigned long)ksys_brk(base + 10 * PAGE_SIZE), base + PAGE_SIZE);
+	leave_mm(mm);
+}
+
+KTEST(vm, stack_grows_down_to_its_limit)
+{
+	struct mm_struct *mm = enter_new_mm();
+	unsigned long top = 0x7ff000000000UL, a;
+	char c = 9;
+
+	KASSERT(mm != NULL);
+	KEXPECT_EQ(setup_stack_vma(top, 4 * PAGE_SIZE), 0);
+	KEXPECT_EQ(map_count(mm), 1);
+	/* 100 pages below: the stack grows to cover it. */
+	KEXPECT_EQ(copy_to_user((void __user *)(top - 100 * PAGE_SIZE), &c, 1), 0);
+	KEXPECT_EQ(find_vma(mm, top - 1)->vm_start, top - 100 * PAGE_SIZE);
+	/* Beyond RLIMIT_STACK: no. */
+	KEXPECT_EQ(copy_to_user((void __user *)(top - stack_limit() - PAGE_SIZE), &c, 1), 1);
+	/* A mapping right below: the guard gap keeps the stack from reaching it. */
+	a = vm_mmap(NULL, top - 300 * PAGE_SIZE - STACK_GUARD_GAP, PAGE_SIZE, RW, ANON | MAP_FIXED, 0);
+	KEXPECT(!IS_ERR_VALUE(a));
+	KEXPECT_EQ(copy_to_user((void __user *)(top - 300 * PAGE_SIZE + 10), &c, 1), 1);
+	KEXPECT_EQ(copy_to_user((void __user *)(top - 299 * PAGE_SIZE), &c, 1), 0);
+	/* mmap never places a mapping inside a stack's guard gap. */
+	for (int i = 0; i < 8; i++) {
+		a = vm_mmap(NULL, top - 299 * PAGE_SIZE - 2 * PAGE_SIZE, PAGE_SIZE, RW, ANON, 0);
+		KEXPECT(IS_ERR_VALUE(a) || a + PAGE_SIZE + STACK_GUARD_GAP <= top - 299 * PAGE_SIZE ||
+			a >= top);
+	}
+	leave_mm(mm);
+}
+
+KTEST(vm, many_vmas_in_the_tree)
+{
+	struct mm_struct *mm = enter_new_mm();
+	unsigned long base = 0x10000000, free0;
+	char c;
+
+	KASSERT(mm != NULL);
+	free0 = nr_free_pages();
+	/* Alternate rights so neighbours cannot merge: 300 VMAs. */
+	for (int i = 0; i < 300; i++) {
+		unsigned long prot = (i & 1) ? PROT_READ : RW;
+
+		KEXPECT_EQ(vm_mmap(NULL, base + i * 2 * PAGE_SIZE, PAGE_SIZE, prot, ANON | MAP_FIXED, 0),
+			   base + i * 2 * PAGE_SIZE);
+	}
+	KEXPECT_EQ(map_count(mm), 300);
+	for (int i = 0; i < 300; i += 7) {
+		struct vm_area_struct *v = find_vma(mm, base + i * 2 * PAGE_SIZE + PAGE_SIZE);
+
+		KEXPECT(v && v->vm_start == base + (i + 1) * 2 * PAGE_SIZE);
+		KEXPECT_EQ(copy_from_user(&c, (void __user *)(base + i * 2 * PAGE_SIZE + 1), 1), 0);
+		KEXPECT_EQ(copy_from_user(&c, (void __user *)(base + i * 2 * PAGE_SIZE + PAGE_SIZE), 1), 1);
+	}
+	KEXPECT_EQ(vm_munmap(base, 600 * PAGE_SIZE), 0);
+	KEXPECT_EQ(map_count(mm), 0);
+	leave_mm(mm);
+	(void)free0;
+}
+
+KTEST(vm, populate_and_remote_access)
+{
+	struct mm_struct *mm = enter_new_mm(), *other;
+	unsigned long a;
+	char buf[8];
+
+	KASSERT(mm != NULL);
+	a = vm_mmap(NULL, 0, 3 * PAGE_SIZE, RW, ANON | MAP_POPULATE, 0);
+	KASSERT(!IS_ERR_VALUE(a));
+	for (int i = 0; i < 3; i++)
+		KEXPECT(pte_of(mm, a + i * PAGE_SIZE) & _PAGE_PRESENT);
+	KEXPECT_EQ(copy_to_user((void __user *)(a + PAGE_SIZE - 2), "remote", 7), 0);
+	kthread_unuse_mm(mm);
+
+	/* From another mm: access_remote_vm reads and writes through mm's pages. */
+	other = enter_new_mm();
+	KASSERT(other != NULL);
+	KEXPECT_EQ(access_remote_vm(mm, a + PAGE_SIZE - 2, buf, 7, false), 7);
+	KEXPECT(!memcmp(buf, "remote", 7));
+	KEXPECT_EQ(access_remote_vm(mm, a + 2 * PAGE_SIZE, "WRITE", 6, true), 6);
+	KEXPECT_EQ(access_remote_vm(mm, a + 3 * PAGE_SIZE - 2, buf, 8, false), 2);	/* ends at the VMA */
+	leave_mm(other);
+
+	kthread_use_mm(mm);
+	KEXPECT_EQ(copy_from_user(buf, (void __user *)(a + 2 * PAGE_SIZE), 6), 0);
+	KEXPECT(!memcmp(buf, "WRITE", 6));
+	leave_mm(mm);
+}
+
+KTEST(vm, free_memory_returns_after_many_mms)
+{
+	unsigned long free0;
+
+	warm_up();
+	free0 = nr_free_pages();
+	for (int round = 0; round < 60; round++) {
+		struct mm_struct *mm = enter_new_mm(), *child;
+		unsigned long a;
+		char c = (char)round;
+
+		KASSERT(mm != NULL);
+		a = vm_mmap(NULL, 0, 8 * PAGE_SIZE, RW, ANON, 0);
+		KASSERT(!IS_ERR_VALUE(a));
+		for (int i = 0; i < 8; i += 2)
+			copy_to_user((void __user *)(a + i * PAGE_SIZE), &c, 1);
+		KEXPECT_EQ(setup_stack_vma(0x7f0000000000UL, 2 * PAGE_SIZE), 0);
+		copy_to_user((void __user *)(0x7f0000000000UL - 20 * PAGE_SIZE), &c, 1);
+		child = dup_mm(mm);
+		KASSERT(child != NULL);
+		copy_to_user((void __user *)a, &c, 1);	/* one COW copy */
+		leave_mm(mm);
+		mmput(child);
+	}
+	KEXPECT_EQ(nr_free_pages(), free0);
+}
+
+KTEST(vm, layout_is_randomized)
+{
+	struct mm_struct *a = mm_alloc(), *b = mm_alloc();
+	unsigned long top = 0x7ffffffff000UL;
+
+	KASSERT(a && b);
+	arch_pick_mmap_layout(a, top);
+	arch_pick_mmap_layout(b, top);
+	KEXPECT(a->mmap_base < top - (128UL << 20));
+	KEXPECT(IS_ALIGNED(a->mmap_base, PAGE_SIZE));
+	/* 28 random bits: two equal bases would be a one-in-268-million event. */
+	KEXPECT_NE(a->mmap_base, b->mmap_base);
+	KEXPECT_NE(randomize_stack_top(top), randomize_stack_top(top));
+	KEXPECT(randomize_brk(0x400000) >= 0x400000);
+	mmput(a);
+	mmput(b);
+}

@@ -99,6 +99,8 @@ static void inode_init_always(struct super_block *sb, struct inode *inode)
 	mapping->gfp_mask = GFP_KERNEL;
 	spin_lock_init(&mapping->private_lock);
 	INIT_LIST_HEAD(&mapping->private_list);
+	init_rwsem(&mapping->i_mmap_rwsem);	/* the VMAs mapping the file (mm/i_mmap.c) */
+	mapping->i_mmap = RB_ROOT;
 	inode->i_mapping = mapping;
 }
 

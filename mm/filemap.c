@@ -422,6 +422,8 @@ void address_space_init_once(struct address_space *mapping)
 	mapping->gfp_mask = GFP_KERNEL;
 	spin_lock_init(&mapping->private_lock);
 	INIT_LIST_HEAD(&mapping->private_list);
+	init_rwsem(&mapping->i_mmap_rwsem);
+	mapping->i_mmap = RB_ROOT;
 }
 
 void pagecache_get_stats(struct pagecache_stats *st)
@@ -838,4 +840,137 @@ void pagecache_init(void)
 		init_waitqueue_head(&folio_wait_table[i]);
 	vmscan_init();
 	writeback_init();
+}
+
+/* ============================== mmap ============================== */
+
+static pgoff_t size_in_pages(struct inode *inode)
+{
+	return (pgoff_t)((i_size_read(inode) + PAGE_SIZE - 1) >> PAGE_SHIFT);
+}
+
+/*
+ * ->fault of page-cache files (the spec's rules): mmap_lock is held for
+ * read. The folio is found or read in as by read(), then locked under
+ * invalidate_lock shared, which keeps truncation out: if the folio is
+ * still in the mapping and inside i_size then, it is returned locked
+ * (VM_FAULT_LOCKED) with a reference, and the fault maps it before
+ * unlocking. A page beyond EOF is VM_FAULT_SIGBUS.
+ */
+vm_fault_t filemap_fault(struct vm_fault *vmf)
+{
+	struct file *file = vmf->vma->vm_file;
+	struct address_space *mapping = file->f_mapping;
+	struct inode *inode = mapping->host;
+	pgoff_t index = vmf->pgoff;
+	vm_fault_t ret = 0;
+	struct folio *folio;
+
+	might_sleep();
+	for (;;) {
+		if (index >= size_in_pages(inode))
+			return VM_FAULT_SIGBUS;
+		folio = filemap_lookup_get(mapping, index);
+		if (!folio || !folio_test_uptodate(folio)) {
+			if (folio)
+				folio_put(folio);
+			/* Not in the cache: read it in as read() would (a major fault). */
+			folio = filemap_get_read_folio(file, mapping, &file->f_ra, index, 1);
+			if (IS_ERR(folio))
+				return PTR_ERR(folio) == -ENOMEM ? VM_FAULT_OOM : VM_FAULT_SIGBUS;
+			ret = VM_FAULT_MAJOR;
+		}
+		filemap_invalidate_lock_shared(mapping);
+		folio_lock(folio);
+		if (folio->mapping == mapping && folio_test_uptodate(folio))
+			break;
+		/* Truncated (or invalidated) while we did not hold the lock: again. */
+		folio_unlock(folio);
+		filemap_invalidate_unlock_shared(mapping);
+		folio_put(folio);
+	}
+	if (index >= size_in_pages(inode)) {
+		folio_unlock(folio);
+		filemap_invalidate_unlock_shared(mapping);
+		folio_put(folio);
+		return VM_FAULT_SIGBUS;
+	}
+	filemap_invalidate_unlock_shared(mapping);
+	folio_mark_accessed(folio);
+	vmf->page = folio_page(folio, 0);
+	return ret | VM_FAULT_LOCKED;
+}
+
+/*
+ * ->map_pages: map the cached, uptodate folios of [start_pgoff,
+ * end_pgoff] around the fault. Runs under rcu_read_lock and must not
+ * block: a folio that is locked by someone else is skipped (trylock), so
+ * is one not uptodate, truncated, or beyond EOF. The folio lock held
+ * while mapping keeps truncation from removing it under us.
+ */
+vm_fault_t filemap_map_pages(struct vm_fault *vmf, unsigned long start_pgoff,
+			     unsigned long end_pgoff)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct address_space *mapping = vma->vm_file->f_mapping;
+	pgoff_t eof = size_in_pages(mapping->host);
+	vm_fault_t ret = 0;
+
+	for (unsigned long index = start_pgoff; index <= end_pgoff && index < eof; index++) {
+		unsigned long addr = vmf->address + ((long)(index - vmf->pgoff) << PAGE_SHIFT);
+		struct folio *folio = filemap_lookup_get(mapping, index);
+
+		if (!folio)
+			continue;
+		if (folio_test_uptodate(folio) && folio_trylock(folio)) {
+			if (folio->mapping == mapping && index < size_in_pages(mapping->host) &&
+			    set_pte_range(vmf, folio, addr, false) && index == vmf->pgoff)
+				ret = VM_FAULT_NOPAGE;	/* the faulting address itself is mapped */
+			folio_unlock(folio);
+		}
+		folio_put(folio);
+	}
+	return ret;
+}
+
+/*
+ * ->page_mkwrite: the first write to a shared page. Under invalidate_lock
+ * shared (no truncation meanwhile) lock the folio; gone from the mapping
+ * means truncated: VM_FAULT_NOPAGE (the access retries and gets SIGBUS).
+ * Else mark it dirty, so writeback (msync, fsync, the flusher) writes it,
+ * and return it locked.
+ */
+vm_fault_t filemap_page_mkwrite(struct vm_area_struct *vma, struct vm_fault *vmf)
+{
+	struct address_space *mapping = vma->vm_file->f_mapping;
+	struct folio *folio = page_folio(vmf->page);
+
+	filemap_invalidate_lock_shared(mapping);
+	file_update_time(vma->vm_file);
+	folio_lock(folio);
+	if (folio->mapping != mapping) {
+		folio_unlock(folio);
+		filemap_invalidate_unlock_shared(mapping);
+		return VM_FAULT_NOPAGE;
+	}
+	folio_mark_dirty(folio);
+	filemap_invalidate_unlock_shared(mapping);
+	/* A write in flight from before must not race the new data (stable pages). */
+	folio_wait_writeback(folio);
+	return VM_FAULT_LOCKED;
+}
+
+const struct vm_operations_struct generic_file_vm_ops = {
+	.fault = filemap_fault,
+	.map_pages = filemap_map_pages,
+	.page_mkwrite = filemap_page_mkwrite,
+};
+
+/* ->mmap of page-cache files (ramfs, tmpfs): faults go through the cache. */
+int generic_file_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	if (!file->f_mapping->a_ops || !file->f_mapping->a_ops->read_folio)
+		return -ENOEXEC;
+	vma->vm_ops = &generic_file_vm_ops;
+	return 0;
 }

@@ -31,6 +31,7 @@
 #include <kestrel/sched.h>
 #include <kestrel/string.h>
 #include <kestrel/vm.h>
+#include "../fs/contract.h"
 
 void put_user_page(struct page *page)
 {
@@ -142,9 +143,226 @@ static vm_fault_t wp_private(struct vm_fault *vmf, pteval_t *pte, pteval_t orig)
 	return 0;
 }
 
+/* ---- file pages ---- */
+
+/*
+ * Map a page-cache folio at addr, read-only (the first write faults again
+ * for COW or ->page_mkwrite) unless write says the caller already did
+ * what a write needs. The PTE takes its own folio reference. False if the
+ * slot was filled meanwhile. The spec's set_pte_range, for ->map_pages.
+ */
+bool set_pte_range(struct vm_fault *vmf, struct folio *folio, unsigned long addr, bool write)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	pteval_t *pte = vmf->pte + (long)(addr - vmf->address) / (long)PAGE_SIZE;
+	pteval_t entry = mk_pte(folio_page(folio, 0), vma->vm_page_prot);
+
+	if (write)
+		entry |= _PAGE_RW | _PAGE_DIRTY;
+	folio_get(folio);
+	if (set_pte_if_none(vma->vm_mm, pte, entry))
+		return true;
+	folio_put(folio);
+	return false;
+}
+
+/*
+ * Fault-around: before a read fault asks the file for one page, map the
+ * neighbours the cache already has (->map_pages, which must not block:
+ * pages it cannot get at once are skipped). A window of FAULT_AROUND_PAGES
+ * aligned pages, inside the VMA and inside the one page table that holds
+ * vmf->pte (the op finds the other entries relative to it).
+ */
+#define FAULT_AROUND_PAGES 16
+
+static void do_fault_around(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	unsigned long addr = vmf->address, win = FAULT_AROUND_PAGES * PAGE_SIZE;
+	unsigned long start = addr & ~(win - 1), end = start + win;
+	unsigned long pmd_start = addr & ~(PMD_SIZE - 1), pmd_end = pmd_start + PMD_SIZE;
+
+	if (start < vma->vm_start)
+		start = vma->vm_start;
+	if (start < pmd_start)
+		start = pmd_start;
+	if (end > vma->vm_end)
+		end = vma->vm_end;
+	if (end > pmd_end)
+		end = pmd_end;
+	vfs_call_map_pages(vmf, vmf->pgoff - ((addr - start) >> PAGE_SHIFT),
+			   vmf->pgoff + ((end - addr) >> PAGE_SHIFT) - 1);
+}
+
+/* ->fault: the folio of vmf->pgoff, locked, in vmf->page (with a reference). */
+static vm_fault_t __do_fault(struct vm_fault *vmf)
+{
+	vm_fault_t ret = vfs_call_fault(vmf);
+
+	if (ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE | VM_FAULT_RETRY))
+		return ret;
+	if (!(ret & VM_FAULT_LOCKED))
+		folio_lock(page_folio(vmf->page));
+	return ret | VM_FAULT_LOCKED;
+}
+
+/*
+ * ->page_mkwrite: the file agrees to a write to the folio (and marks it
+ * dirty). Returns with the folio locked, or VM_FAULT_NOPAGE if it was
+ * truncated meanwhile (the access faults again and finds out), or an error.
+ */
+static vm_fault_t do_page_mkwrite(struct vm_fault *vmf, struct folio *folio)
+{
+	vm_fault_t ret;
+
+	vmf->flags |= FAULT_FLAG_MKWRITE;
+	vmf->page = folio_page(folio, 0);
+	ret = vfs_call_page_mkwrite(vmf->vma, vmf);
+	if (ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE))
+		return ret;
+	if (!(ret & VM_FAULT_LOCKED)) {
+		folio_lock(folio);
+		if (!folio->mapping) {
+			folio_unlock(folio);
+			return VM_FAULT_NOPAGE;
+		}
+	}
+	return ret | VM_FAULT_LOCKED;
+}
+
+/* A read fault: map the file's page read-only (after fault-around). */
+static vm_fault_t do_read_fault(struct vm_fault *vmf, pteval_t *pte)
+{
+	struct folio *folio;
+	vm_fault_t ret;
+
+	if (vmf->vma->vm_ops->map_pages) {
+		do_fault_around(vmf);
+		if (READ_ONCE(*pte))
+			return 0;
+	}
+	ret = __do_fault(vmf);
+	if (ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE | VM_FAULT_RETRY))
+		return ret;
+	folio = page_folio(vmf->page);
+	set_pte_range(vmf, folio, vmf->address, false);
+	folio_unlock(folio);
+	folio_put(folio);
+	return ret & VM_FAULT_MAJOR;
+}
+
+/* A write fault on a private file mapping: a private copy of the file's page. */
+static vm_fault_t do_cow_fault(struct vm_fault *vmf, pteval_t *pte)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct page *new = alloc_anon_page();
+	struct folio *folio;
+	vm_fault_t ret;
+
+	if (!new)
+		return VM_FAULT_OOM;
+	ret = __do_fault(vmf);
+	if (ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE | VM_FAULT_RETRY)) {
+		put_page(new);
+		return ret;
+	}
+	folio = page_folio(vmf->page);
+	memcpy(page_address(new), folio_address(folio), PAGE_SIZE);
+	folio_unlock(folio);
+	folio_put(folio);
+	if (!set_pte_if_none(vma->vm_mm, pte, mk_pte(new, vma->vm_page_prot) | _PAGE_RW | _PAGE_DIRTY))
+		put_page(new);
+	return ret & VM_FAULT_MAJOR;
+}
+
+/* A write fault on a shared file mapping: the file's page, writable after ->page_mkwrite. */
+static vm_fault_t do_shared_fault(struct vm_fault *vmf, pteval_t *pte)
+{
+	struct folio *folio;
+	vm_fault_t ret, tmp;
+
+	ret = __do_fault(vmf);
+	if (ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE | VM_FAULT_RETRY))
+		return ret;
+	folio = page_folio(vmf->page);
+	if (vmf->vma->vm_ops->page_mkwrite) {
+		folio_unlock(folio);
+		tmp = do_page_mkwrite(vmf, folio);
+		if (tmp & (VM_FAULT_ERROR | VM_FAULT_NOPAGE)) {
+			folio_put(folio);
+			return tmp;
+		}
+	} else {
+		folio_mark_dirty(folio);
+	}
+	set_pte_range(vmf, folio, vmf->address, true);
+	folio_unlock(folio);
+	folio_put(folio);
+	return ret & VM_FAULT_MAJOR;
+}
+
+static vm_fault_t do_file_fault(struct vm_fault *vmf, pteval_t *pte)
+{
+	if (!vmf->vma->vm_ops->fault)
+		return VM_FAULT_SIGBUS;	/* a VM_PFNMAP mapping installs everything at mmap time */
+	if (!(vmf->flags & FAULT_FLAG_WRITE))
+		return do_read_fault(vmf, pte);
+	if (!(vmf->vma->vm_flags & VM_SHARED))
+		return do_cow_fault(vmf, pte);
+	return do_shared_fault(vmf, pte);
+}
+
+/*
+ * A write to a present read-only page of a shared mapping: the file (or
+ * the device, for a page-less VM_PFNMAP frame) is told first, then the
+ * entry becomes writable.
+ */
+static vm_fault_t wp_shared(struct vm_fault *vmf, pteval_t *pte, pteval_t orig)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct mm_struct *mm = vma->vm_mm;
+	const struct vm_operations_struct *ops = vma->vm_ops;
+	struct folio *folio = NULL;
+	vm_fault_t ret = 0;
+
+	if (orig & _PAGE_SPECIAL) {
+		if (ops && ops->pfn_mkwrite) {
+			ret = vfs_call_pfn_mkwrite(vma, vmf);
+			if (ret & VM_FAULT_ERROR)
+				return ret;
+		}
+	} else {
+		folio = page_folio(pfn_to_page(upte_pfn(orig)));
+		if (!folio)
+			return wp_private(vmf, pte, orig);	/* cannot happen: shared memory is a file */
+		folio_get(folio);
+		if (ops && ops->page_mkwrite) {
+			ret = do_page_mkwrite(vmf, folio);
+			if (ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE)) {
+				folio_put(folio);
+				return ret & ~VM_FAULT_NOPAGE;	/* NOPAGE: just retry the access */
+			}
+		} else {
+			folio_mark_dirty(folio);
+		}
+	}
+	spin_lock(&mm->page_table_lock);
+	if (READ_ONCE(*pte) == orig)
+		WRITE_ONCE(*pte, orig | _PAGE_RW | _PAGE_DIRTY | _PAGE_ACCESSED);
+	spin_unlock(&mm->page_table_lock);
+	if (folio) {
+		if (ret & VM_FAULT_LOCKED)
+			folio_unlock(folio);
+		folio_put(folio);
+	}
+	return 0;
+}
+
 /* A write to a present read-only page. */
 static vm_fault_t do_wp_page(struct vm_fault *vmf, pteval_t *pte, pteval_t orig)
 {
+	if (vmf->vma->vm_flags & VM_SHARED)
+		return wp_shared(vmf, pte, orig);
 	return wp_private(vmf, pte, orig);
 }
 
@@ -167,8 +385,11 @@ vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long addr, unsig
 		return VM_FAULT_OOM;
 	vmf.pte = pte;
 	entry = READ_ONCE(*pte);
-	if (!upte_mapped(entry))
+	if (!upte_mapped(entry)) {
+		if (vma->vm_ops)
+			return do_file_fault(&vmf, pte);
 		return do_anonymous_page(&vmf, pte);
+	}
 	if (!(entry & _PAGE_PRESENT))
 		return VM_FAULT_SIGSEGV;	/* PROT_NONE entry: the VMA check should have refused */
 	if ((flags & FAULT_FLAG_WRITE) && !(entry & _PAGE_RW)) {
@@ -187,6 +408,7 @@ vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long addr, unsig
 /* Pages taken out of PTEs, freed only after the TLB flush (mmu_gather in Linux). */
 struct mmu_gather {
 	struct mm_struct *mm;
+	bool keep_anon;			/* leave private copies (COWed pages) alone */
 	unsigned long start, end;	/* range to flush */
 	unsigned int nr;
 	struct page *pages[GATHER_MAX];
@@ -211,6 +433,9 @@ static bool zap_pte(struct mmu_gather *tlb, struct vm_area_struct *vma, pteval_t
 
 	if (!e)
 		return false;
+	if (tlb->keep_anon && upte_mapped(e) && !(e & _PAGE_SPECIAL) &&
+	    !page_folio(pfn_to_page(upte_pfn(e))))
+		return false;
 	WRITE_ONCE(*pte, 0);
 	if (!tlb->end)
 		tlb->start = addr;
@@ -218,14 +443,18 @@ static bool zap_pte(struct mmu_gather *tlb, struct vm_area_struct *vma, pteval_t
 	if (!upte_mapped(e) || (e & _PAGE_SPECIAL))
 		return false;
 	page = pfn_to_page(upte_pfn(e));
+	/* A write through a shared mapping the CPU recorded: the file must see the dirt. */
+	if ((e & _PAGE_DIRTY) && (vma->vm_flags & VM_SHARED) && page_folio(page))
+		folio_mark_dirty(page_folio(page));
 	tlb->pages[tlb->nr++] = page;
 	return tlb->nr == GATHER_MAX;
 }
 
-void zap_page_range(struct vm_area_struct *vma, unsigned long start, unsigned long end)
+void zap_page_range_cows(struct vm_area_struct *vma, unsigned long start, unsigned long end,
+			 bool even_cows)
 {
 	struct mm_struct *mm = vma->vm_mm;
-	struct mmu_gather tlb = { .mm = mm };
+	struct mmu_gather tlb = { .mm = mm, .keep_anon = !even_cows };
 	unsigned long addr = start;
 
 	while (addr < end) {
@@ -250,6 +479,11 @@ void zap_page_range(struct vm_area_struct *vma, unsigned long start, unsigned lo
 			tlb_flush_free(&tlb);
 	}
 	tlb_flush_free(&tlb);
+}
+
+void zap_page_range(struct vm_area_struct *vma, unsigned long start, unsigned long end)
+{
+	zap_page_range_cows(vma, start, end, true);
 }
 
 /* ---- fork ---- */
@@ -333,7 +567,19 @@ int access_remote_vm(struct mm_struct *mm, unsigned long addr, void *buf, int le
 			n = len - done;
 		if (!vma || vma->vm_start > addr)
 			break;
-		if (!(vma->vm_flags & need) || (vma->vm_flags & (VM_IO | VM_PFNMAP)))
+		if (vma->vm_flags & (VM_IO | VM_PFNMAP)) {
+			/* No struct page to reach: the mapping's own ->access, if it has one. */
+			int ret = -EINVAL;
+
+			if (vma->vm_ops && vma->vm_ops->access)
+				ret = vfs_call_vm_access(vma, addr, (char *)buf + done, n, write);
+			if (ret <= 0)
+				break;
+			done += ret;
+			addr += ret;
+			continue;
+		}
+		if (!(vma->vm_flags & need))
 			break;
 		page = follow_page_ref(vma, addr, write);
 		if (!page)

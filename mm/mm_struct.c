@@ -195,6 +195,7 @@ struct mm_struct *dup_mm(struct mm_struct *oldmm)
 			vm_area_free(new);
 			break;
 		}
+		vma_call_open(new);
 		err = copy_page_range(mm, oldmm, vma);
 		if (err)
 			break;

@@ -17,6 +17,8 @@
 #include <kestrel/fdtable.h>
 #include <kestrel/mm.h>
 #include <kestrel/mman.h>
+#include <kestrel/mount.h>
+#include <kestrel/pagemap.h>
 #include <kestrel/printk.h>
 #include <kestrel/random.h>
 #include <kestrel/sched.h>
@@ -25,6 +27,8 @@
 #include <kestrel/string.h>
 #include <kestrel/syscalls.h>
 #include <kestrel/vm.h>
+#include <kestrel/shmem_fs.h>
+#include "../fs/contract.h"
 
 static struct kmem_cache *vm_area_cachep;
 
@@ -118,7 +122,38 @@ bool range_is_free(struct mm_struct *mm, unsigned long start, unsigned long end)
 	return !vma || vma->vm_start >= end;
 }
 
-int vma_link(struct mm_struct *mm, struct vm_area_struct *vma)
+/* The file side: the mapping's i_mmap lock, NULL for anonymous memory. */
+static struct address_space *vma_mapping(struct vm_area_struct *vma)
+{
+	return vma->vm_file ? vma->vm_file->f_mapping : NULL;
+}
+
+static void i_mmap_lock_write(struct address_space *mapping)
+{
+	if (mapping)
+		down_write(&mapping->i_mmap_rwsem);
+}
+
+static void i_mmap_unlock_write(struct address_space *mapping)
+{
+	if (mapping)
+		up_write(&mapping->i_mmap_rwsem);
+}
+
+/* ->open: the mapping gained a VMA (fork, split). */
+void vma_call_open(struct vm_area_struct *vma)
+{
+	if (vma->vm_ops && vma->vm_ops->open)
+		vfs_call_vm_open(vma);
+}
+
+static void vma_call_close(struct vm_area_struct *vma)
+{
+	if (vma->vm_ops && vma->vm_ops->close)
+		vfs_call_vm_close(vma);
+}
+
+static void __vma_link_mm(struct mm_struct *mm, struct vm_area_struct *vma)
 {
 	struct rb_node **link = &mm->mm_rb.rb_node, *parent = NULL;
 
@@ -133,35 +168,74 @@ int vma_link(struct mm_struct *mm, struct vm_area_struct *vma)
 	rb_insert_color(&vma->vm_rb, &mm->mm_rb);
 	mm->map_count++;
 	mm->total_vm += (vma->vm_end - vma->vm_start) >> PAGE_SHIFT;
+}
+
+int vma_link(struct mm_struct *mm, struct vm_area_struct *vma)
+{
+	struct address_space *mapping = vma_mapping(vma);
+
+	i_mmap_lock_write(mapping);
+	if (mapping)
+		__vma_i_mmap_insert(mapping, vma);
+	__vma_link_mm(mm, vma);
+	i_mmap_unlock_write(mapping);
 	return 0;
 }
 
 void vma_unlink(struct mm_struct *mm, struct vm_area_struct *vma)
 {
+	struct address_space *mapping = vma_mapping(vma);
+
+	i_mmap_lock_write(mapping);
+	if (mapping)
+		__vma_i_mmap_remove(mapping, vma);
 	rb_erase(&vma->vm_rb, &mm->mm_rb);
 	mm->map_count--;
 	mm->total_vm -= (vma->vm_end - vma->vm_start) >> PAGE_SHIFT;
+	i_mmap_unlock_write(mapping);
 }
 
 /*
  * Change a linked vma's range. vm_start is the tree's key, but a change
  * that keeps the VMAs disjoint keeps their order, so the node stays where
- * it is; the i_mmap interval tree is keyed by pgoff and is redone.
+ * it is; the i_mmap interval tree is keyed by pgoff and is redone. The
+ * caller holds the mapping's i_mmap lock (write) if it has one.
  */
-static void vma_adjust(struct vm_area_struct *vma, unsigned long start, unsigned long end,
-		       unsigned long pgoff)
+static void __vma_adjust(struct vm_area_struct *vma, unsigned long start, unsigned long end,
+			 unsigned long pgoff)
 {
 	struct mm_struct *mm = vma->vm_mm;
+	struct address_space *mapping = vma_mapping(vma);
 
+	if (mapping)
+		__vma_i_mmap_remove(mapping, vma);
 	mm->total_vm -= (vma->vm_end - vma->vm_start) >> PAGE_SHIFT;
 	vma->vm_start = start;
 	vma->vm_end = end;
 	vma->vm_pgoff = pgoff;
 	mm->total_vm += (end - start) >> PAGE_SHIFT;
+	if (mapping)
+		__vma_i_mmap_insert(mapping, vma);
 }
 
+void vma_adjust(struct vm_area_struct *vma, unsigned long start, unsigned long end,
+		unsigned long pgoff)
+{
+	struct address_space *mapping = vma_mapping(vma);
+
+	i_mmap_lock_write(mapping);
+	__vma_adjust(vma, start, end, pgoff);
+	i_mmap_unlock_write(mapping);
+}
+
+/*
+ * Both halves change under one hold of the i_mmap lock: truncation
+ * walking the tree meanwhile must find every page of the file mapped by
+ * one of them.
+ */
 int split_vma(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long addr)
 {
+	struct address_space *mapping = vma_mapping(vma);
 	struct vm_area_struct *new;
 
 	if (addr <= vma->vm_start || addr >= vma->vm_end)
@@ -171,8 +245,13 @@ int split_vma(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long ad
 		return -ENOMEM;
 	new->vm_start = addr;
 	new->vm_pgoff = vma->vm_pgoff + ((addr - vma->vm_start) >> PAGE_SHIFT);
-	vma_adjust(vma, vma->vm_start, addr, vma->vm_pgoff);
-	vma_link(mm, new);
+	i_mmap_lock_write(mapping);
+	__vma_adjust(vma, vma->vm_start, addr, vma->vm_pgoff);
+	if (mapping)
+		__vma_i_mmap_insert(mapping, new);
+	__vma_link_mm(mm, new);
+	i_mmap_unlock_write(mapping);
+	vma_call_open(new);	/* the file side sees one more VMA */
 	return 0;
 }
 
@@ -247,6 +326,7 @@ unsigned long get_unmapped_area(struct file *file, unsigned long addr, unsigned 
 static void remove_vma(struct mm_struct *mm, struct vm_area_struct *vma)
 {
 	vma_unlink(mm, vma);
+	vma_call_close(vma);
 	vm_area_free(vma);
 }
 
@@ -338,6 +418,79 @@ static int map_anon_range(struct mm_struct *mm, unsigned long addr, unsigned lon
 	return vma_link(mm, vma);
 }
 
+/* The flags mmap always knew; MAP_SHARED_VALIDATE refuses any other (EOPNOTSUPP). */
+#define LEGACY_MAP_MASK (MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS | MAP_DENYWRITE | \
+			 MAP_EXECUTABLE | MAP_GROWSDOWN | MAP_LOCKED | MAP_NORESERVE | \
+			 MAP_POPULATE | MAP_NONBLOCK | MAP_STACK | MAP_HUGETLB | MAP_32BIT | \
+			 MAP_FIXED_NOREPLACE)
+
+/* May this open file be mapped so? Adjusts vm_flags as Linux does. */
+static int mmap_file_checks(struct file *file, unsigned long prot, unsigned long type,
+			    unsigned long *vm_flags)
+{
+	struct inode *inode = file_inode(file);
+
+	if (!file->f_op || !file->f_op->mmap)
+		return -ENODEV;
+	if (!(file->f_mode & FMODE_READ))
+		return -EACCES;
+	if (type != MAP_PRIVATE) {
+		if ((prot & PROT_WRITE) && !(file->f_mode & FMODE_WRITE))
+			return -EACCES;
+		if ((inode->i_flags & S_APPEND) && (file->f_mode & FMODE_WRITE))
+			return -EACCES;	/* an append-only file cannot be written in place */
+		if (!(file->f_mode & FMODE_WRITE))
+			*vm_flags &= ~(VM_MAYWRITE | VM_SHARED);	/* can never write: no write-back */
+	}
+	if (file->f_path.mnt && (file->f_path.mnt->mnt_flags & MNT_NOEXEC)) {
+		if (prot & PROT_EXEC)
+			return -EPERM;
+		*vm_flags &= ~VM_MAYEXEC;
+	}
+	return 0;
+}
+
+/*
+ * A VMA backed by a file: the file's ->mmap sets vm_ops (and may change
+ * the flags). MAP_SHARED|MAP_ANONYMOUS memory is a new unlinked tmpfs
+ * file (as Linux's shmem_zero_setup), so it is shared across fork, with
+ * page-cache pages that have stable identities (futex keys).
+ */
+static int map_file_range(struct mm_struct *mm, struct file *file, unsigned long addr,
+			  unsigned long len, unsigned long vm_flags, unsigned long pgoff)
+{
+	struct vm_area_struct *vma;
+	int err;
+
+	if (file) {
+		get_file(file);
+	} else {
+		file = shmem_file_setup("dev/zero", len);
+		if (IS_ERR(file))
+			return PTR_ERR(file);
+		pgoff = 0;
+	}
+	vma = vm_area_alloc(mm);
+	if (!vma) {
+		fput(file);
+		return -ENOMEM;
+	}
+	vma->vm_start = addr;
+	vma->vm_end = addr + len;
+	vma->vm_flags = vm_flags;
+	vma->vm_page_prot = vm_get_page_prot(vm_flags);
+	vma->vm_pgoff = pgoff;
+	vma->vm_file = file;	/* our reference moves to the VMA */
+	err = vfs_call_mmap(file, vma);
+	if (err) {
+		/* Nothing mapped yet except what a VM_PFNMAP ->mmap may have installed. */
+		zap_page_range(vma, vma->vm_start, vma->vm_end);
+		vm_area_free(vma);
+		return err;
+	}
+	return vma_link(mm, vma);
+}
+
 unsigned long do_mmap(struct file *file, unsigned long addr, unsigned long len,
 		      unsigned long prot, unsigned long flags, unsigned long pgoff,
 		      unsigned long *populate)
@@ -365,8 +518,13 @@ unsigned long do_mmap(struct file *file, unsigned long addr, unsigned long len,
 	if (type != MAP_PRIVATE)
 		vm_flags |= VM_SHARED | VM_MAYSHARE;
 
-	if (file || (vm_flags & VM_SHARED))
-		return -ENODEV;	/* file and shared mappings: the next step */
+	if (file) {
+		err = mmap_file_checks(file, prot, type, &vm_flags);
+		if (err)
+			return err;
+	}
+	if (type == MAP_SHARED_VALIDATE && (flags & ~LEGACY_MAP_MASK))
+		return -EOPNOTSUPP;
 
 	addr = get_unmapped_area(file, addr, len, pgoff, flags);
 	if (IS_ERR_VALUE(addr))
@@ -381,7 +539,10 @@ unsigned long do_mmap(struct file *file, unsigned long addr, unsigned long len,
 		}
 	}
 
-	err = map_anon_range(mm, addr, len, vm_flags);
+	if (file || (vm_flags & VM_SHARED))
+		err = map_file_range(mm, file, addr, len, vm_flags, pgoff);
+	else
+		err = map_anon_range(mm, addr, len, vm_flags);
 	if (err)
 		return err;
 	if ((flags & (MAP_POPULATE | MAP_NONBLOCK)) == MAP_POPULATE || (vm_flags & VM_LOCKED))

@@ -158,10 +158,22 @@ void truncate_inode_pages_final(struct address_space *mapping)
  * beyond it and zero the tail of the new last folio. The caller (->setattr,
  * e.g. simple_setattr) holds i_rwsem and invalidate_lock, both exclusive.
  */
+/*
+ * Every mapping of the pages beyond the new end is unmapped, before and
+ * after the cache is emptied (as Linux does): the first pass takes most
+ * of them; a fault that mapped a page meanwhile held the folio lock, so
+ * truncate_inode_pages waited for it, and the second pass takes that
+ * entry. A later access beyond EOF faults and gets SIGBUS (filemap_fault).
+ */
 void truncate_pagecache(struct inode *inode, loff_t newsize)
 {
+	struct address_space *mapping = inode->i_mapping;
+	loff_t holebegin = (newsize + PAGE_SIZE - 1) & ~(loff_t)(PAGE_SIZE - 1);
+
 	lockdep_assert_held_write(&inode->i_rwsem);
-	truncate_inode_pages(inode->i_mapping, newsize);
+	unmap_mapping_range(mapping, holebegin, 0, 1);
+	truncate_inode_pages(mapping, newsize);
+	unmap_mapping_range(mapping, holebegin, 0, 1);
 }
 
 void truncate_setsize(struct inode *inode, loff_t newsize)
@@ -173,6 +185,12 @@ void truncate_setsize(struct inode *inode, loff_t newsize)
 /* Hole punch of [lstart, lend] (->fallocate): the caller holds invalidate_lock exclusive. */
 void truncate_pagecache_range(struct inode *inode, loff_t lstart, loff_t lend)
 {
+	loff_t unmap_start = (lstart + PAGE_SIZE - 1) & ~(loff_t)(PAGE_SIZE - 1);
+	loff_t unmap_end = ((lend + 1) & ~(loff_t)(PAGE_SIZE - 1)) - 1;
+
+	/* Only whole pages leave the mappings; the partial ends are zeroed in place. */
+	if (unmap_end > unmap_start)
+		unmap_mapping_range(inode->i_mapping, unmap_start, 1 + unmap_end - unmap_start, 0);
 	truncate_inode_pages_range(inode->i_mapping, lstart, lend);
 }
 
@@ -214,6 +232,12 @@ int invalidate_inode_pages2_range(struct address_space *mapping, pgoff_t start, 
 	int ret = 0;
 
 	might_sleep();
+	/* Mapped pages leave the page tables first (private copies stay: even_cows 0). */
+	if (end < (~0UL >> PAGE_SHIFT))
+		unmap_mapping_range(mapping, (loff_t)start << PAGE_SHIFT,
+				    (loff_t)(end - start + 1) << PAGE_SHIFT, 0);
+	else
+		unmap_mapping_range(mapping, (loff_t)start << PAGE_SHIFT, 0, 0);
 	while (index <= end && (folio = filemap_find_get(mapping, &index, end, XA_PRESENT))) {
 		index = folio->index + 1;
 		if (lock_folio_of(mapping, folio)) {

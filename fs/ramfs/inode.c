@@ -85,6 +85,7 @@ const struct file_operations ramfs_file_operations = {
 	.write_iter = generic_file_write_iter,
 	.llseek = generic_file_llseek,
 	.fsync = noop_fsync,
+	.mmap = generic_file_mmap,
 };
 
 static const struct inode_operations ramfs_file_inode_operations = {

@@ -35,6 +35,7 @@
 #include <kestrel/dcache.h>
 #include <kestrel/errno.h>
 #include <kestrel/mm.h>
+#include <kestrel/mount.h>
 #include <kestrel/pagemap.h>
 #include <kestrel/ramfs.h>
 #include <kestrel/sched.h>
@@ -384,6 +385,7 @@ static const struct file_operations shmem_file_operations = {
 	.llseek = generic_file_llseek,
 	.fsync = noop_fsync,
 	.fallocate = shmem_fallocate,
+	.mmap = generic_file_mmap,
 };
 
 /* ---------------------------------------------------------------- inodes */
@@ -854,6 +856,37 @@ void shmem_inode_cache_stats(struct kmem_cache_stats *st)
 	kmem_cache_get_stats(shmem_inode_cachep, st);
 }
 
+/*
+ * The internal tmpfs behind MAP_SHARED|MAP_ANONYMOUS memory (Linux's
+ * shm_mnt): mounted once at boot, never in the mount tree. Set once.
+ */
+static struct vfsmount *shm_mnt;
+
+struct file *shmem_file_setup(const char *name, loff_t size)
+{
+	struct inode *inode;
+	struct path path;
+	struct file *file;
+
+	if (!shm_mnt)
+		return ERR_PTR(-ENODEV);
+	inode = shmem_get_inode(shm_mnt->mnt_sb, NULL, S_IFREG | 0777, 0);
+	if (IS_ERR(inode))
+		return (struct file *)inode;
+	clear_nlink(inode);	/* never linked: freed with its last user */
+	i_size_write(inode, size);
+	path.dentry = d_alloc_name(shm_mnt->mnt_root, name);
+	if (!path.dentry) {
+		iput(inode);
+		return ERR_PTR(-ENOMEM);
+	}
+	d_instantiate(path.dentry, inode);
+	path.mnt = shm_mnt;
+	file = dentry_open(&path, O_RDWR, current_cred());
+	dput(path.dentry);	/* the file holds it now (unhashed: it dies with the file) */
+	return file;
+}
+
 int tmpfs_init(void)
 {
 	int err;
@@ -866,5 +899,13 @@ int tmpfs_init(void)
 	err = register_filesystem(&tmpfs_fs_type);
 	if (err)
 		return err;
-	return register_filesystem(&ramfs_fs_type);
+	err = register_filesystem(&ramfs_fs_type);
+	if (err)
+		return err;
+	shm_mnt = kern_mount(&tmpfs_fs_type);
+	if (IS_ERR(shm_mnt)) {
+		err = PTR_ERR(shm_mnt);
+		shm_mnt = NULL;
+	}
+	return err;
 }

@@ -38,6 +38,7 @@
 #include <kestrel/list.h>
 #include <kestrel/lockdep.h>
 #include <kestrel/mutex.h>
+#include <kestrel/rbtree.h>
 #include <kestrel/rcupdate.h>
 #include <kestrel/rwsem.h>
 #include <kestrel/seqlock.h>
@@ -156,6 +157,12 @@ struct address_space {
 	spinlock_t private_lock;		/* protects private_list (buffers of the block issue) */
 	struct list_head private_list;
 	void *private_data;
+	/*
+	 * The VMAs mapping this file (mm/i_mmap.c): an interval tree by file
+	 * page, so truncation can unmap the pages it removes.
+	 */
+	struct rw_semaphore i_mmap_rwsem;	/* i_mmap: write to change, read to walk */
+	struct rb_root i_mmap;
 };
 
 /* ================================== inode ================================== */

@@ -247,6 +247,14 @@ const char *vma_special_name(struct vm_area_struct *vma);
 /* Fault addr in vma (mmap_lock read held); FAULT_FLAG_*. Returns VM_FAULT_* bits. */
 vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long addr, unsigned int flags);
 
+/*
+ * ->map_pages' helper (the spec's set_pte_range): map folio at addr for
+ * vmf's fault, read-only unless write; the entry takes its own folio
+ * reference. False if the slot was already filled.
+ */
+struct folio;
+bool set_pte_range(struct vm_fault *vmf, struct folio *folio, unsigned long addr, bool write);
+
 /* exec: a randomized stack top below top, and a randomized brk start after end. */
 unsigned long randomize_stack_top(unsigned long top);
 unsigned long randomize_brk(unsigned long end);

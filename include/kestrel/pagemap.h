@@ -36,6 +36,7 @@
 
 #include <kestrel/fs.h>
 #include <kestrel/mm.h>
+#include <kestrel/mm_types.h>
 
 enum folio_flag_bits {
 	PG_locked,
@@ -247,6 +248,24 @@ int filemap_check_errors(struct address_space *mapping);
 void sync_inodes_sb(struct super_block *sb);
 void writeback_inodes_sb(struct super_block *sb);
 void wakeup_flusher_threads(void);
+
+/* ---- mmap (mm/filemap.c, mm/i_mmap.c; docs/mm.md) ---- */
+extern const struct vm_operations_struct generic_file_vm_ops;
+/* ->mmap of page-cache files: vm_ops = generic_file_vm_ops. */
+int generic_file_mmap(struct file *file, struct vm_area_struct *vma);
+vm_fault_t filemap_fault(struct vm_fault *vmf);
+vm_fault_t filemap_map_pages(struct vm_fault *vmf, unsigned long start_pgoff,
+			     unsigned long end_pgoff);
+vm_fault_t filemap_page_mkwrite(struct vm_area_struct *vma, struct vm_fault *vmf);
+/*
+ * Unmap file pages [holebegin, holebegin + holelen) (holelen 0: to the
+ * end) from every VMA mapping them; even_cows also takes the private
+ * copies of private mappings. Truncation calls it.
+ */
+void unmap_mapping_range(struct address_space *mapping, loff_t holebegin, loff_t holelen,
+			 int even_cows);
+/* Does any VMA map the file? */
+bool mapping_mapped(struct address_space *mapping);
 
 /* ---- truncation (callers hold invalidate_lock exclusive; see docs/locking.md) ---- */
 void truncate_inode_pages(struct address_space *mapping, loff_t lstart);

@@ -53,7 +53,13 @@ void shmem_get_usage(struct super_block *sb, struct shmem_usage *u);
 /* Pages charged to tmpfs files, all instances (/proc/meminfo Shmem). */
 unsigned long shmem_total_pages(void);
 
-/* Register tmpfs and ramfs (boot). */
+/*
+ * An unlinked file of size bytes on the kernel's internal tmpfs, open
+ * read-write (MAP_SHARED|MAP_ANONYMOUS memory); ERR_PTR on failure.
+ */
+struct file *shmem_file_setup(const char *name, loff_t size);
+
+/* Register tmpfs and ramfs (boot), and mount the internal tmpfs. */
 int tmpfs_init(void);
 /* Slab statistics of tmpfs inodes (leak tests). */
 struct kmem_cache_stats;

@@ -18,6 +18,8 @@
 #include <kestrel/uaccess.h>
 #include <asm/pgtable.h>
 
+struct address_space;
+
 #define PAGE_ALIGN(x) (((x) + PAGE_SIZE - 1) & PAGE_MASK)
 #define PAGE_ALIGN_DOWN(x) ((x) & PAGE_MASK)
 
@@ -76,6 +78,11 @@ void vm_area_free(struct vm_area_struct *vma);
 int vma_link(struct mm_struct *mm, struct vm_area_struct *vma);
 void vma_unlink(struct mm_struct *mm, struct vm_area_struct *vma);
 struct vm_area_struct *vma_prev(struct vm_area_struct *vma);
+/* Change a linked vma's range (and its place in the file's i_mmap). */
+void vma_adjust(struct vm_area_struct *vma, unsigned long start, unsigned long end,
+		unsigned long pgoff);
+/* ->open of a VMA that just came to be as a copy (fork, split); mmap_lock write. */
+void vma_call_open(struct vm_area_struct *vma);
 /* Split vma at addr (page aligned, strictly inside): vma keeps [start, addr). 0 or -ENOMEM. */
 int split_vma(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long addr);
 /* Is [start, end) free of VMAs? */
@@ -97,6 +104,12 @@ unsigned long stack_limit(void);
 /* mm/memory.c */
 /* Unmap the pages of [start, end) inside vma and flush the TLB; mmap_lock held. */
 void zap_page_range(struct vm_area_struct *vma, unsigned long start, unsigned long end);
+/* The same; !even_cows leaves the anonymous (COW-copied) pages of a private file mapping. */
+void zap_page_range_cows(struct vm_area_struct *vma, unsigned long start, unsigned long end,
+			 bool even_cows);
+/* mm/i_mmap.c: the file's VMA tree (caller holds mapping->i_mmap_rwsem for write). */
+void __vma_i_mmap_insert(struct address_space *mapping, struct vm_area_struct *vma);
+void __vma_i_mmap_remove(struct address_space *mapping, struct vm_area_struct *vma);
 /* fork: copy vma's page tables from src into dst (COW for private writable pages). */
 int copy_page_range(struct mm_struct *dst, struct mm_struct *src, struct vm_area_struct *vma);
 /* The struct page behind addr, with a reference, for reading or writing (access_remote_vm). */

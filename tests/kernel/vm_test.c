@@ -7,10 +7,14 @@
  * short copies on unmapped memory. Free-page counts are compared before
  * and after, so a leaked page table, page or VMA fails the test.
  */
+#include <kestrel/atomic.h>
 #include <kestrel/errno.h>
+#include <kestrel/fs.h>
 #include <kestrel/ktest.h>
 #include <kestrel/mm.h>
 #include <kestrel/mman.h>
+#include <kestrel/pagemap.h>
+#include <kestrel/rcupdate.h>
 #include <kestrel/sched.h>
 #include <kestrel/string.h>
 #include <kestrel/syscalls.h>
@@ -49,6 +53,13 @@ static unsigned long map_count(struct mm_struct *mm)
 	return mm->map_count;
 }
 
+/* Free pages once RCU-deferred frees (inodes, dentries, files) have run. */
+static unsigned long settled_free_pages(void)
+{
+	rcu_barrier();
+	return nr_free_pages();
+}
+
 /* One warm-up cycle creates the slab caches' first slabs, so counts compare exactly after. */
 static void warm_up(void)
 {
@@ -71,7 +82,7 @@ KTEST(vm, demand_zero_and_short_copies)
 	char buf[64], zero[64] = { 0 };
 
 	warm_up();
-	free0 = nr_free_pages();
+	free0 = settled_free_pages();
 	mm = enter_new_mm();
 	KASSERT(mm != NULL);
 	a = vm_mmap(NULL, 0, 16 * PAGE_SIZE, RW, ANON, 0);
@@ -99,7 +110,7 @@ KTEST(vm, demand_zero_and_short_copies)
 	KEXPECT_EQ(copy_to_user((void __user *)(a + 16 * PAGE_SIZE), buf, 8), 8);
 	KEXPECT_EQ(put_user(1, (int __user *)0x1000), -EFAULT);
 	leave_mm(mm);
-	KEXPECT_EQ(nr_free_pages(), free0);
+	KEXPECT_EQ(settled_free_pages(), free0);
 }
 
 KTEST(vm, munmap_splits_and_unmaps)
@@ -109,7 +120,7 @@ KTEST(vm, munmap_splits_and_unmaps)
 	char c = 'q';
 
 	warm_up();
-	free0 = nr_free_pages();
+	free0 = settled_free_pages();
 	mm = enter_new_mm();
 	KASSERT(mm != NULL);
 	a = vm_mmap(NULL, 0, 10 * PAGE_SIZE, RW, ANON, 0);
@@ -128,7 +139,7 @@ KTEST(vm, munmap_splits_and_unmaps)
 	KEXPECT_EQ(vm_munmap(a, 10 * PAGE_SIZE), 0);
 	KEXPECT_EQ(map_count(mm), 0);
 	leave_mm(mm);
-	KEXPECT_EQ(nr_free_pages(), free0);
+	KEXPECT_EQ(settled_free_pages(), free0);
 }
 
 KTEST(vm, fixed_and_noreplace)
@@ -182,7 +193,7 @@ KTEST(vm, cow_after_dup_mm)
 	char buf[16];
 
 	warm_up();
-	free0 = nr_free_pages();
+	free0 = settled_free_pages();
 	mm = enter_new_mm();
 	KASSERT(mm != NULL);
 	a = vm_mmap(NULL, 0, 4 * PAGE_SIZE, RW, ANON, 0);
@@ -222,7 +233,7 @@ KTEST(vm, cow_after_dup_mm)
 	KEXPECT_EQ(copy_from_user(buf, (void __user *)(a + PAGE_SIZE), 7), 0);
 	KEXPECT(!memcmp(buf, "second", 7));
 	leave_mm(mm);
-	KEXPECT_EQ(nr_free_pages(), free0);
+	KEXPECT_EQ(settled_free_pages(), free0);
 }
 
 KTEST(vm, brk_grows_and_shrinks)
@@ -286,7 +297,7 @@ KTEST(vm, many_vmas_in_the_tree)
 	char c;
 
 	KASSERT(mm != NULL);
-	free0 = nr_free_pages();
+	free0 = settled_free_pages();
 	/* Alternate rights so neighbours cannot merge: 300 VMAs. */
 	for (int i = 0; i < 300; i++) {
 		unsigned long prot = (i & 1) ? PROT_READ : RW;
@@ -342,7 +353,7 @@ KTEST(vm, free_memory_returns_after_many_mms)
 	unsigned long free0;
 
 	warm_up();
-	free0 = nr_free_pages();
+	free0 = settled_free_pages();
 	for (int round = 0; round < 60; round++) {
 		struct mm_struct *mm = enter_new_mm(), *child;
 		unsigned long a;
@@ -361,7 +372,7 @@ KTEST(vm, free_memory_returns_after_many_mms)
 		leave_mm(mm);
 		mmput(child);
 	}
-	KEXPECT_EQ(nr_free_pages(), free0);
+	KEXPECT_EQ(settled_free_pages(), free0);
 }
 
 KTEST(vm, layout_is_randomized)
@@ -380,4 +391,340 @@ KTEST(vm, layout_is_randomized)
 	KEXPECT(randomize_brk(0x400000) >= 0x400000);
 	mmput(a);
 	mmput(b);
+}
+
+/* ---- file mappings ---- */
+
+/* A new regular tmpfs file (the root is tmpfs) of size bytes with a pattern; NULL on failure. */
+static struct file *make_file(const char *path, unsigned long size, bool fill)
+{
+	struct file *f = filp_open(path, O_CREAT | O_RDWR | O_TRUNC, 0600);
+	static char page[PAGE_SIZE];
+
+	if (IS_ERR(f))
+		return NULL;
+	for (unsigned long off = 0; fill && off < size; off += PAGE_SIZE) {
+		loff_t pos = off;
+
+		for (int i = 0; i < (int)PAGE_SIZE; i++)
+			page[i] = (char)('a' + (off / PAGE_SIZE + i) % 26);
+		if (kernel_write(f, page, PAGE_SIZE, &pos) != PAGE_SIZE) {
+			fput(f);
+			return NULL;
+		}
+	}
+	if (!fill && vfs_truncate(&f->f_path, size)) {
+		fput(f);
+		return NULL;
+	}
+	return f;
+}
+
+static void drop_file(struct file *f, const char *path)
+{
+	fput(f);
+	ksys_unlink(path);
+}
+
+static char file_byte(unsigned long off)
+{
+	return (char)('a' + (off / PAGE_SIZE + off % PAGE_SIZE) % 26);
+}
+
+KTEST(vm, file_shared_mapping_agrees_with_read_write)
+{
+	const char *path = "/vm_shared";
+	struct file *f = make_file(path, 3 * PAGE_SIZE, true);
+	struct mm_struct *mm = enter_new_mm();
+	struct folio *folio;
+	unsigned long a;
+	char buf[8];
+	loff_t pos;
+
+	KASSERT(f && mm);
+	a = vm_mmap(f, 0, 3 * PAGE_SIZE, RW, MAP_SHARED, 0);
+	KASSERT(!IS_ERR_VALUE(a));
+	KEXPECT_EQ(copy_from_user(buf, (void __user *)(a + PAGE_SIZE + 7), 1), 0);
+	KEXPECT_EQ(buf[0], file_byte(PAGE_SIZE + 7));
+	/* The PTE maps the page cache's own folio. */
+	folio = filemap_get_folio(f->f_mapping, 1);
+	KASSERT(!IS_ERR(folio));
+	KEXPECT_EQ(upte_pfn(pte_of(mm, a + PAGE_SIZE)), page_to_pfn(folio_page(folio, 0)));
+	folio_put(folio);
+	/* Through the mapping, then read(). */
+	KEXPECT_EQ(copy_to_user((void __user *)(a + 5000), "HELLO", 5), 0);
+	pos = 5000;
+	KEXPECT_EQ(kernel_read(f, buf, 5, &pos), 5);
+	KEXPECT(!memcmp(buf, "HELLO", 5));
+	/* write(), then through the mapping. */
+	pos = 100;
+	KEXPECT_EQ(kernel_write(f, "WORLD", 5, &pos), 5);
+	KEXPECT_EQ(copy_from_user(buf, (void __user *)(a + 100), 5), 0);
+	KEXPECT(!memcmp(buf, "WORLD", 5));
+	/* The file closed and unlinked: the mapping keeps it. */
+	drop_file(f, path);
+	KEXPECT_EQ(copy_from_user(buf, (void __user *)(a + 5000), 5), 0);
+	KEXPECT(!memcmp(buf, "HELLO", 5));
+	leave_mm(mm);
+}
+
+KTEST(vm, file_private_mapping_copies_on_write)
+{
+	const char *path = "/vm_private";
+	struct file *f = make_file(path, 2 * PAGE_SIZE, true);
+	struct mm_struct *mm = enter_new_mm();
+	unsigned long a;
+	char buf[8];
+	loff_t pos;
+
+	KASSERT(f && mm);
+	a = vm_mmap(f, 0, 2 * PAGE_SIZE, RW, MAP_PRIVATE, 0);
+	KASSERT(!IS_ERR_VALUE(a));
+	KEXPECT_EQ(copy_from_user(buf, (void __user *)(a + 3), 1), 0);
+	KEXPECT_EQ(buf[0], file_byte(3));
+	KEXPECT(!(pte_of(mm, a) & _PAGE_RW));	/* the cache's page, read-only */
+	KEXPECT_EQ(copy_to_user((void __user *)(a + 3), "private", 7), 0);
+	KEXPECT(pte_of(mm, a) & _PAGE_RW);	/* our copy now */
+	pos = 3;
+	KEXPECT_EQ(kernel_read(f, buf, 7, &pos), 7);
+	KEXPECT_EQ(buf[0], file_byte(3));	/* the file did not change */
+	/* A write() to the file shows in the page we did not copy, not in the copy. */
+	pos = PAGE_SIZE + 10;
+	KEXPECT_EQ(kernel_write(f, "fresh", 5, &pos), 5);
+	pos = 3;
+	KEXPECT_EQ(kernel_write(f, "stale", 5, &pos), 5);
+	KEXPECT_EQ(copy_from_user(buf, (void __user *)(a + PAGE_SIZE + 10), 5), 0);
+	KEXPECT(!memcmp(buf, "fresh", 5));
+	KEXPECT_EQ(copy_from_user(buf, (void __user *)(a + 3), 7), 0);
+	KEXPECT(!memcmp(buf, "private", 7));
+	leave_mm(mm);
+	drop_file(f, path);
+}
+
+KTEST(vm, file_truncate_unmaps_and_faults_sigbus)
+{
+	const char *path = "/vm_trunc";
+	struct file *f = make_file(path, 4 * PAGE_SIZE, true);
+	struct mm_struct *mm = enter_new_mm();
+	struct vm_area_struct *vma;
+	unsigned long a, p;
+	vm_fault_t ret;
+	char c;
+
+	KASSERT(f && mm);
+	a = vm_mmap(f, 0, 4 * PAGE_SIZE, RW, MAP_SHARED, 0);
+	p = vm_mmap(f, 0, 4 * PAGE_SIZE, RW, MAP_PRIVATE, 0);
+	KASSERT(!IS_ERR_VALUE(a) && !IS_ERR_VALUE(p));
+	for (int i = 0; i < 4; i++) {
+		KEXPECT_EQ(copy_from_user(&c, (void __user *)(a + i * PAGE_SIZE), 1), 0);
+		KEXPECT_EQ(copy_to_user((void __user *)(p + i * PAGE_SIZE), &c, 1), 0);	/* COW copies */
+	}
+	KEXPECT_EQ(vfs_truncate(&f->f_path, PAGE_SIZE + 1), 0);
+	/* Pages wholly beyond the new end left both mappings, private copies included. */
+	KEXPECT(pte_of(mm, a + PAGE_SIZE) & _PAGE_PRESENT);
+	KEXPECT_EQ(pte_of(mm, a + 2 * PAGE_SIZE), 0);
+	KEXPECT_EQ(pte_of(mm, a + 3 * PAGE_SIZE), 0);
+	KEXPECT_EQ(pte_of(mm, p + 3 * PAGE_SIZE), 0);
+	/* An access there now: the fault says SIGBUS; a user copy comes back short. */
+	down_read(&mm->mmap_lock);
+	vma = find_vma(mm, a + 2 * PAGE_SIZE);
+	ret = handle_mm_fault(vma, a + 2 * PAGE_SIZE, 0);
+	up_read(&mm->mmap_lock);
+	KEXPECT(ret & VM_FAULT_SIGBUS);
+	KEXPECT_EQ(copy_from_user(&c, (void __user *)(a + 2 * PAGE_SIZE), 1), 1);
+	KEXPECT_EQ(copy_to_user((void __user *)(p + 3 * PAGE_SIZE), &c, 1), 1);
+	/* The tail of the last page reads as zeros, inside the mapping too. */
+	KEXPECT_EQ(copy_from_user(&c, (void __user *)(a + PAGE_SIZE + 100), 1), 0);
+	KEXPECT_EQ(c, 0);
+	/* Growing the file again makes the pages reachable (zero-filled). */
+	KEXPECT_EQ(vfs_truncate(&f->f_path, 4 * PAGE_SIZE), 0);
+	KEXPECT_EQ(copy_from_user(&c, (void __user *)(a + 3 * PAGE_SIZE), 1), 0);
+	KEXPECT_EQ(c, 0);
+	leave_mm(mm);
+	drop_file(f, path);
+}
+
+KTEST(vm, file_fault_around_maps_cached_pages_without_blocking)
+{
+	const char *path = "/vm_around";
+	struct file *f = make_file(path, 40 * PAGE_SIZE, true);
+	struct mm_struct *mm = enter_new_mm();
+	struct folio *locked;
+	unsigned long a;
+	char c;
+
+	KASSERT(f && mm);
+	a = 0x50000000;	/* aligned to the 16-page fault-around window */
+	KASSERT(vm_mmap(f, a, 32 * PAGE_SIZE, PROT_READ, MAP_SHARED | MAP_FIXED, 0) == a);
+	/* Somebody holds folio 5 locked: fault-around must skip it, not wait. */
+	locked = __filemap_get_folio(f->f_mapping, 5, FGP_LOCK, 0);
+	KASSERT(!IS_ERR(locked));
+	KEXPECT_EQ(copy_from_user(&c, (void __user *)(a + 2 * PAGE_SIZE), 1), 0);
+	KEXPECT_EQ(c, file_byte(2 * PAGE_SIZE));
+	for (int i = 0; i < 16; i++) {
+		if (i == 5)
+			KEXPECT_EQ(pte_of(mm, a + i * PAGE_SIZE), 0);
+		else
+			KEXPECT(pte_of(mm, a + i * PAGE_SIZE) & _PAGE_PRESENT);
+	}
+	KEXPECT_EQ(pte_of(mm, a + 16 * PAGE_SIZE), 0);	/* outside the window */
+	folio_unlock(locked);
+	folio_put(locked);
+	KEXPECT_EQ(copy_from_user(&c, (void __user *)(a + 5 * PAGE_SIZE), 1), 0);
+	KEXPECT_EQ(c, file_byte(5 * PAGE_SIZE));
+	leave_mm(mm);
+	drop_file(f, path);
+}
+
+KTEST(vm, file_first_write_calls_page_mkwrite_and_dirties)
+{
+	const char *path = "/vm_mkwrite";
+	struct file *f = make_file(path, 2 * PAGE_SIZE, false);	/* a hole: no folios yet */
+	struct mm_struct *mm = enter_new_mm();
+	struct folio *folio;
+	unsigned long a;
+	char c;
+
+	KASSERT(f && mm);
+	a = vm_mmap(f, 0, 2 * PAGE_SIZE, RW, MAP_SHARED, 0);
+	KASSERT(!IS_ERR_VALUE(a));
+	KEXPECT_EQ(copy_from_user(&c, (void __user *)a, 1), 0);	/* read: the page comes in clean */
+	folio = filemap_get_folio(f->f_mapping, 0);
+	KASSERT(!IS_ERR(folio));
+	KEXPECT(!folio_test_dirty(folio));
+	KEXPECT(!(pte_of(mm, a) & _PAGE_RW));
+	KEXPECT_EQ(copy_to_user((void __user *)a, "x", 1), 0);	/* the first write: ->page_mkwrite */
+	KEXPECT(folio_test_dirty(folio));
+	KEXPECT(pte_of(mm, a) & _PAGE_RW);
+	folio_put(folio);
+	/* A first access that writes gets the page writable at once, dirty too. */
+	KEXPECT_EQ(copy_to_user((void __user *)(a + PAGE_SIZE), "y", 1), 0);
+	folio = filemap_get_folio(f->f_mapping, 1);
+	KASSERT(!IS_ERR(folio));
+	KEXPECT(folio_test_dirty(folio));
+	folio_put(folio);
+	leave_mm(mm);
+	drop_file(f, path);
+}
+
+KTEST(vm, shared_anonymous_memory_survives_dup_mm)
+{
+	struct mm_struct *mm = enter_new_mm(), *child;
+	unsigned long a, free0;
+	char buf[8];
+
+	KASSERT(mm != NULL);
+	a = vm_mmap(NULL, 0, 2 * PAGE_SIZE, RW, MAP_SHARED | MAP_ANONYMOUS, 0);
+	KASSERT(!IS_ERR_VALUE(a));
+	KEXPECT(find_vma(mm, a)->vm_file != NULL);	/* backed by an unlinked tmpfs file */
+	KEXPECT_EQ(copy_from_user(buf, (void __user *)a, 4), 0);
+	KEXPECT_EQ(buf[0], 0);
+	child = dup_mm(mm);
+	KASSERT(child != NULL);
+	kthread_unuse_mm(mm);
+	kthread_use_mm(child);
+	KEXPECT_EQ(copy_to_user((void __user *)(a + PAGE_SIZE), "kid", 4), 0);
+	kthread_unuse_mm(child);
+	mmput(child);
+	kthread_use_mm(mm);
+	KEXPECT_EQ(copy_from_user(buf, (void __user *)(a + PAGE_SIZE), 4), 0);
+	KEXPECT(!memcmp(buf, "kid", 4));	/* the child's write is the parent's page */
+	leave_mm(mm);
+
+	/* Nothing stays behind: the tmpfs file and its pages go with the last mapping. */
+	free0 = settled_free_pages();
+	mm = enter_new_mm();
+	KASSERT(mm != NULL);
+	a = vm_mmap(NULL, 0, 8 * PAGE_SIZE, RW, MAP_SHARED | MAP_ANONYMOUS, 0);
+	for (int i = 0; i < 8; i++)
+		copy_to_user((void __user *)(a + i * PAGE_SIZE), "z", 1);
+	leave_mm(mm);
+	KEXPECT_EQ(settled_free_pages(), free0);
+}
+
+KTEST(vm, file_mmap_permission_checks)
+{
+	const char *path = "/vm_perm";
+	struct file *rw = make_file(path, PAGE_SIZE, true), *ro, *wo;
+	struct mm_struct *mm = enter_new_mm();
+
+	KASSERT(rw && mm);
+	ro = filp_open(path, O_RDONLY, 0);
+	wo = filp_open(path, O_WRONLY, 0);
+	KASSERT(!IS_ERR(ro) && !IS_ERR(wo));
+	KEXPECT_EQ((long)vm_mmap(ro, 0, PAGE_SIZE, RW, MAP_SHARED, 0), -EACCES);
+	KEXPECT(!IS_ERR_VALUE(vm_mmap(ro, 0, PAGE_SIZE, RW, MAP_PRIVATE, 0)));
+	KEXPECT(!IS_ERR_VALUE(vm_mmap(ro, 0, PAGE_SIZE, PROT_READ, MAP_SHARED, 0)));
+	KEXPECT_EQ((long)vm_mmap(wo, 0, PAGE_SIZE, PROT_READ, MAP_SHARED, 0), -EACCES);
+	KEXPECT_EQ((long)vm_mmap(rw, 0, PAGE_SIZE, PROT_READ, MAP_SHARED_VALIDATE | MAP_SYNC, 0),
+		   -EOPNOTSUPP);
+	fput(ro);
+	fput(wo);
+	leave_mm(mm);
+	drop_file(rw, path);
+}
+
+/* A file whose vm_ops count ->open and ->close (and fault through the cache). */
+static atomic_t test_vm_opens, test_vm_closes;
+
+static void test_vm_open(struct vm_area_struct *vma)
+{
+	(void)vma;
+	atomic_inc(&test_vm_opens);
+}
+
+static void test_vm_close(struct vm_area_struct *vma)
+{
+	(void)vma;
+	atomic_inc(&test_vm_closes);
+}
+
+static const struct vm_operations_struct test_vm_ops = {
+	.open = test_vm_open,
+	.close = test_vm_close,
+	.fault = filemap_fault,
+};
+
+static int test_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	(void)file;
+	vma->vm_ops = &test_vm_ops;
+	return 0;
+}
+
+KTEST(vm, vm_ops_open_and_close_follow_the_vmas)
+{
+	const char *path = "/vm_ops";
+	struct file *f = make_file(path, 8 * PAGE_SIZE, true);
+	struct mm_struct *mm = enter_new_mm(), *child;
+	const struct file_operations *orig;
+	struct file_operations fops;
+	unsigned long a;
+	char c;
+
+	KASSERT(f && mm);
+	orig = f->f_op;
+	fops = *f->f_op;
+	fops.mmap = test_mmap;
+	f->f_op = &fops;	/* this test's private file object only */
+	atomic_set(&test_vm_opens, 0);
+	atomic_set(&test_vm_closes, 0);
+	a = vm_mmap(f, 0, 8 * PAGE_SIZE, PROT_READ, MAP_SHARED, 0);
+	KASSERT(!IS_ERR_VALUE(a));
+	KEXPECT_EQ(atomic_read(&test_vm_opens), 0);	/* ->mmap, not ->open, starts a mapping */
+	/* Two splits (each new piece is ->open'ed, as Linux), the middle piece ->close'd. */
+	KEXPECT_EQ(vm_munmap(a + 2 * PAGE_SIZE, PAGE_SIZE), 0);
+	KEXPECT_EQ(atomic_read(&test_vm_opens), 2);
+	KEXPECT_EQ(atomic_read(&test_vm_closes), 1);
+	KEXPECT_EQ(copy_from_user(&c, (void __user *)(a + 4 * PAGE_SIZE), 1), 0);
+	KEXPECT_EQ(c, file_byte(4 * PAGE_SIZE));
+	child = dup_mm(mm);
+	KASSERT(child != NULL);
+	KEXPECT_EQ(atomic_read(&test_vm_opens), 4);	/* both pieces copied */
+	mmput(child);
+	KEXPECT_EQ(atomic_read(&test_vm_closes), 3);
+	leave_mm(mm);
+	KEXPECT_EQ(atomic_read(&test_vm_closes), 5);
+	f->f_op = orig;
+	drop_file(f, path);
 }

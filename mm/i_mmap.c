@@ -1,0 +1,120 @@
+/*
+ * i_mmap: every VMA that maps a file, per address_space, so the file side
+ * can reach the page tables mapping its pages: truncation and hole
+ * punching unmap them (unmap_mapping_range), so a later access beyond the
+ * new end faults and gets SIGBUS instead of seeing the old page.
+ *
+ * The tree is an interval tree over file page offsets: an augmented
+ * red-black tree (lib/rbtree.c) keyed by vm_pgoff whose nodes also keep
+ * the largest last page offset in their subtree (shared.subtree_last),
+ * so a walk skips every subtree that ends before the range asked for.
+ *
+ * Locking: mapping->i_mmap_rwsem, write to insert or remove a VMA or to
+ * change the range of one that is in the tree, read to walk it. A VMA's
+ * vm_start/vm_end/vm_pgoff change only under both its mm's mmap_lock
+ * (write) and this lock (write), so a walker holding only this lock
+ * (truncation does not take any mm's lock) sees them consistent. Order:
+ * mmap_lock > i_mmap_rwsem > page_table_lock; i_rwsem > invalidate_lock >
+ * i_mmap_rwsem.
+ */
+#include <kestrel/fs.h>
+#include <kestrel/mm.h>
+#include <kestrel/vm.h>
+
+static unsigned long vma_last_pgoff(const struct vm_area_struct *v)
+{
+	return v->vm_pgoff + ((v->vm_end - v->vm_start) >> PAGE_SHIFT) - 1;
+}
+
+static struct vm_area_struct *i_mmap_vma(struct rb_node *n)
+{
+	return rb_entry(n, struct vm_area_struct, shared.rb);
+}
+
+static void i_mmap_augment(struct rb_node *n)
+{
+	struct vm_area_struct *v = i_mmap_vma(n);
+	unsigned long last = vma_last_pgoff(v);
+
+	if (n->rb_left && i_mmap_vma(n->rb_left)->shared.subtree_last > last)
+		last = i_mmap_vma(n->rb_left)->shared.subtree_last;
+	if (n->rb_right && i_mmap_vma(n->rb_right)->shared.subtree_last > last)
+		last = i_mmap_vma(n->rb_right)->shared.subtree_last;
+	v->shared.subtree_last = last;
+}
+
+void __vma_i_mmap_insert(struct address_space *mapping, struct vm_area_struct *vma)
+{
+	struct rb_node **link = &mapping->i_mmap.rb_node, *parent = NULL;
+
+	lockdep_assert_held_write(&mapping->i_mmap_rwsem);
+	while (*link) {
+		parent = *link;
+		if (vma->vm_pgoff < i_mmap_vma(parent)->vm_pgoff)
+			link = &parent->rb_left;
+		else
+			link = &parent->rb_right;
+	}
+	vma->shared.subtree_last = vma_last_pgoff(vma);
+	rb_link_node(&vma->shared.rb, parent, link);
+	rb_insert_augmented(&vma->shared.rb, &mapping->i_mmap, i_mmap_augment);
+}
+
+void __vma_i_mmap_remove(struct address_space *mapping, struct vm_area_struct *vma)
+{
+	lockdep_assert_held_write(&mapping->i_mmap_rwsem);
+	rb_erase_augmented(&vma->shared.rb, &mapping->i_mmap, i_mmap_augment);
+}
+
+struct unmap_range {
+	unsigned long first, last;	/* file pages */
+	bool even_cows;
+};
+
+/* Zap the part of v that maps file pages [first, last]. */
+static void zap_file_range(struct vm_area_struct *v, const struct unmap_range *r)
+{
+	unsigned long from = r->first > v->vm_pgoff ? r->first : v->vm_pgoff;
+	unsigned long to = r->last < vma_last_pgoff(v) ? r->last : vma_last_pgoff(v);
+
+	zap_page_range_cows(v, v->vm_start + ((from - v->vm_pgoff) << PAGE_SHIFT),
+			    v->vm_start + ((to + 1 - v->vm_pgoff) << PAGE_SHIFT), r->even_cows);
+}
+
+/* Zap in every VMA of the subtree at n that overlaps [first, last]. */
+static void walk(struct rb_node *n, const struct unmap_range *r)
+{
+	while (n) {
+		struct vm_area_struct *v = i_mmap_vma(n);
+
+		if (v->shared.subtree_last < r->first)
+			return;	/* everything below ends too early */
+		walk(n->rb_left, r);
+		if (v->vm_pgoff > r->last)
+			return;	/* this and everything to the right start too late */
+		if (vma_last_pgoff(v) >= r->first)
+			zap_file_range(v, r);
+		n = n->rb_right;
+	}
+}
+
+void unmap_mapping_range(struct address_space *mapping, loff_t holebegin, loff_t holelen,
+			 int even_cows)
+{
+	struct unmap_range r = {
+		.first = (unsigned long)holebegin >> PAGE_SHIFT,
+		.last = holelen ? (unsigned long)(holebegin + holelen - 1) >> PAGE_SHIFT : ~0UL,
+		/* Truncation passes 1: a private mapping beyond EOF gets SIGBUS too. */
+		.even_cows = even_cows,
+	};
+
+	might_sleep();
+	down_read(&mapping->i_mmap_rwsem);
+	walk(mapping->i_mmap.rb_node, &r);
+	up_read(&mapping->i_mmap_rwsem);
+}
+
+bool mapping_mapped(struct address_space *mapping)
+{
+	return !RB_EMPTY_ROOT(&mapping->i_mmap);
+}

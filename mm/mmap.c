@@ -794,6 +794,11 @@ void exit_mmap(struct mm_struct *mm)
 
 /* ---- system calls ---- */
 
+SYSCALL_DEFINE1(brk, unsigned long, brk)
+{
+	return ksys_brk(brk);
+}
+
 long ksys_mmap(unsigned long addr, unsigned long len, unsigned long prot,
 	       unsigned long flags, unsigned long fd, unsigned long off)
 {
@@ -816,4 +821,15 @@ long ksys_mmap(unsigned long addr, unsigned long len, unsigned long prot,
 long ksys_munmap(unsigned long addr, unsigned long len)
 {
 	return vm_munmap(addr, len);
+}
+
+SYSCALL_DEFINE6(mmap, unsigned long, addr, unsigned long, len, unsigned long, prot,
+		unsigned long, flags, unsigned long, fd, unsigned long, off)
+{
+	return ksys_mmap(addr, len, prot, flags, fd, off);
+}
+
+SYSCALL_DEFINE2(munmap, unsigned long, addr, unsigned long, len)
+{
+	return ksys_munmap(addr, len);
 }

@@ -22,7 +22,8 @@
  *
  * The handler runs with interrupts as the faulting code had them (it
  * sleeps on mmap_lock and allocations). A fault with interrupts off or in
- * atomic context cannot sleep: it goes straight to the fixup.
+ * atomic context cannot sleep: it goes straight to the fixup (or, from
+ * user mode, to the signal).
  *
  * Locking: mmap_lock read around the VMA lookup and the fault; write only
  * to grow a stack (then downgraded).
@@ -65,9 +66,12 @@ static void user_fault_signal(struct pt_regs *regs, unsigned long error_code, in
 {
 	__atomic_fetch_add(&nr_user_fault_signals, 1, __ATOMIC_RELAXED);
 	pr_info("%s[%d]: %s at %lx ip %lx sp %lx error %lx\n", current->comm, current->pid,
-		sig == SIGBUS ? "bus error" : "segfault", address, regs->rip, regs->rsp, error_code);
-	(void)code;
-	do_exit(sig);
+		sig == SIGBUS ? "bus error" : sig == SIGKILL ? "out of memory" : "segfault",
+		address, regs->rip, regs->rsp, error_code);
+	if (sig == SIGKILL)
+		force_sig(SIGKILL);
+	else
+		force_sig_fault(sig, code, (void __user *)address);
 }
 
 /* A kernel-mode fault nothing resolved: the user copy's fixup, or an oops. */

@@ -22,20 +22,13 @@
 
 #include <kestrel/fs.h>
 #include <kestrel/mutex.h>
+#include <kestrel/poll.h>
 #include <kestrel/wait.h>
 
 #define PIPE_BUF 4096		/* writes up to this size are atomic (POSIX) */
 #define PIPE_DEF_BUFFERS 16	/* slots of a new pipe: 64 KiB, as Linux */
 #define PIPEFS_MAGIC 0x50495045
 
-/* poll(2) event bits (Linux's values) for ->poll; the user-space issue's poll.h takes them over. */
-#define EPOLLIN 0x00000001
-#define EPOLLPRI 0x00000002
-#define EPOLLOUT 0x00000004
-#define EPOLLERR 0x00000008
-#define EPOLLHUP 0x00000010
-#define EPOLLRDNORM 0x00000040
-#define EPOLLWRNORM 0x00000100
 
 struct page;
 

@@ -28,6 +28,7 @@
 #include <kestrel/reboot.h>
 #include <kestrel/sched.h>
 #include <kestrel/serial.h>
+#include <kestrel/tty.h>
 #include <kestrel/shmem_fs.h>
 #include <kestrel/smp.h>
 #include <kestrel/time.h>
@@ -118,6 +119,8 @@ void start_kernel(u32 magic, u32 info_phys)
 
 	/* Character devices (/dev/null, zero, full, random, urandom, kmsg, console). */
 	chr_dev_init();
+	/* Terminals: /dev/tty, /dev/console, ttyS0 (receive interrupts), the screen's tty1. */
+	tty_init();
 	/* The root: tmpfs on /, devtmpfs on /dev, procfs on /proc (needs the VFS and page cache). */
 	fs_root_init();
 	/* The initramfs into that root (needs tmpfs and /dev mounted): /init must exist before it runs. */

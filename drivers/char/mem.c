@@ -1,5 +1,5 @@
 /*
- * The memory-like character devices (major 1) and /dev/console (5:1):
+ * The memory-like character devices (major 1):
  *
  *   null     reads end at once, writes vanish
  *   zero     reads return zeros, writes vanish
@@ -10,8 +10,6 @@
  *   kmsg     the kernel log as records, one per read:
  *            "<level>,<seq>,<usec>,-;text\n" (Linux's format); a write
  *            logs its text (an optional "<N>" prefix gives the level)
- *   console  writes go to every printk console; reads come from the
- *            serial port (polled every 10 ms until a byte arrives)
  *
  * Read/write take kernel pointers for now (fs.h: the user-space issue
  * adds copy_to_user). Each open /dev/kmsg file has its own cursor under
@@ -21,7 +19,6 @@
 #include <kestrel/errno.h>
 #include <kestrel/printk.h>
 #include <kestrel/random.h>
-#include <kestrel/serial.h>
 #include <kestrel/slab.h>
 #include <kestrel/string.h>
 #include <kestrel/timer.h>
@@ -213,41 +210,6 @@ static const struct file_operations kmsg_fops = {
 	.llseek = kmsg_llseek,
 };
 
-/* ---------------- console ---------------- */
-
-static ssize_t console_read(struct file *file, char *buf, size_t count, loff_t *ppos)
-{
-	size_t n = 0;
-	int c;
-
-	if (!count)
-		return 0;
-	while ((c = serial_getc()) < 0) {
-		if (file->f_flags & O_NONBLOCK)
-			return -EAGAIN;
-		msleep(10);	/* no receive interrupt yet: poll */
-	}
-	/* A line at most: stop after a newline or when nothing more is waiting. */
-	do {
-		buf[n++] = (char)c;
-		if (c == '\n' || c == '\r')
-			break;
-	} while (n < count && (c = serial_getc()) >= 0);
-	return n;
-}
-
-static ssize_t console_write(struct file *file, const char *buf, size_t count, loff_t *ppos)
-{
-	console_emit(buf, count);
-	return count;
-}
-
-static const struct file_operations console_fops = {
-	.llseek = null_lseek,
-	.read = console_read,
-	.write = console_write,
-};
-
 /* ---------------- registration ---------------- */
 
 static const struct memdev {
@@ -281,10 +243,6 @@ static const struct file_operations memory_fops = {
 
 int chr_dev_init(void)
 {
-	int err;
-
-	err = register_chrdev_region_fops(MEM_MAJOR, 0, 256, "mem", &memory_fops);
-	if (err)
-		return err;
-	return register_chrdev_region_fops(TTYAUX_MAJOR, 1, 1, "console", &console_fops);
+	/* /dev/tty and /dev/console (5:0, 5:1) are ttys: drivers/tty/tty_io.c. */
+	return register_chrdev_region_fops(MEM_MAJOR, 0, 256, "mem", &memory_fops);
 }

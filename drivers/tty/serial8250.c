@@ -1,16 +1,23 @@
 /*
- * 16550 UART console on COM1 (I/O port 0x3f8), 115200 8N1, polled.
+ * 16550 UART on COM1 (I/O port 0x3f8), 115200 8N1: the first console,
+ * and the tty ttyS0.
  *
  * It is the first console: start_kernel() sets it up before anything else
  * so that even the earliest printk reaches the serial line. Output is
  * polled (wait for the transmit holding register to empty) because a
- * console must work with interrupts off and in an oops.
+ * console must work with interrupts off and in an oops; the tty writes
+ * the same way. Input is interrupt-driven once serial_tty_init() ran.
  */
+#include <kestrel/errno.h>
 #include <kestrel/printk.h>
 #include <kestrel/serial.h>
 #include <kestrel/spinlock.h>
 #include <kestrel/sysrq.h>
+#include <kestrel/tty.h>
+#include <asm/apic.h>
 #include <asm/io.h>
+#include <asm/ioapic.h>
+#include <asm/irq.h>
 #include <asm/processor.h>
 
 #define COM1 0x3f8
@@ -50,27 +57,41 @@ void serial_putc(char c)
 }
 
 /*
- * Receiving (added with the SysRq keys, kernel/locking/sysrq.c): every
- * byte from the UART goes through sysrq_input(), which keeps Ctrl-O and
- * the key after it; the others wait in rx_buf for serial_getc(). The
- * boot CPU's tick drains the UART into rx_buf (serial_poll), so SysRq
- * works while nobody reads, and readers lose nothing.
+ * Receiving. Every byte from the UART goes through sysrq_input(), which
+ * keeps Ctrl-O and the key after it; the others go to the ttyS0 tty's
+ * flip buffer (tty_insert_flip_string, which any context may call), or
+ * are dropped while there is no tty yet (early boot). The UART raises
+ * IRQ 4 when a byte arrives (enabled by serial_tty_init); the boot CPU's
+ * tick also drains it (serial_poll), so input and SysRq work even
+ * without an IOAPIC, and a missed edge cannot wedge the line.
+ *
+ * The interrupt is edge-triggered: the handler must empty the receive
+ * FIFO completely, or the UART keeps its line up and never raises
+ * another edge.
  */
-#define RX_BUF_SIZE 256
-static DEFINE_SPINLOCK(rx_lock);	/* rx_buf, rx_head, rx_len; sysrq_input's state. irqsave: the tick takes it */
-static u8 rx_buf[RX_BUF_SIZE];
-static unsigned int rx_head, rx_len;	/* oldest byte, bytes waiting */
+static DEFINE_SPINLOCK(rx_lock);	/* UART receive registers; sysrq_input's state. irqsave: irq and tick */
+static struct tty_struct *serial_tty;	/* ttyS0, set once by serial_tty_init */
 
-/* Move what the UART holds into rx_buf (full: the UART keeps the rest). rx_lock held. */
+/* Move what the UART holds to the tty. rx_lock held. */
 static void rx_pull(void)
 {
-	while (rx_len < RX_BUF_SIZE && (inb(uart_base + UART_LSR) & LSR_DR)) {
+	u8 chunk[32];
+	size_t n = 0;
+
+	while (inb(uart_base + UART_LSR) & LSR_DR) {
 		u8 c = inb(uart_base + UART_RBR);
 
 		if (sysrq_input(c))
 			continue;
-		rx_buf[(rx_head + rx_len++) % RX_BUF_SIZE] = c;
+		chunk[n++] = c;
+		if (n == sizeof(chunk)) {
+			if (serial_tty)
+				tty_insert_flip_string(serial_tty, chunk, n);
+			n = 0;
+		}
 	}
+	if (n && serial_tty)
+		tty_insert_flip_string(serial_tty, chunk, n);
 }
 
 void serial_poll(void)
@@ -84,23 +105,20 @@ void serial_poll(void)
 	spin_unlock_irqrestore(&rx_lock, flags);
 }
 
-int serial_getc(void)
-{
-	unsigned long flags;
-	int c = -1;
+static unsigned long rx_irqs;	/* receive interrupts taken (diagnostics, tests) */
 
-	if (!uart_base)
-		return -1;
-	spin_lock_irqsave(&rx_lock, flags);
-	rx_pull();
-	if (rx_len) {
-		c = rx_buf[rx_head];
-		rx_head = (rx_head + 1) % RX_BUF_SIZE;
-		rx_len--;
-	}
-	spin_unlock_irqrestore(&rx_lock, flags);
+unsigned long serial_rx_irq_count(void)
+{
+	return READ_ONCE(rx_irqs);
+}
+
+/* IRQ 4: a byte came (or the FIFO timed out holding some). */
+static void serial_irq(struct pt_regs *regs, void *data)
+{
+	WRITE_ONCE(rx_irqs, rx_irqs + 1);	/* only IRQ 4's handler writes it */
+	serial_poll();
+	apic_eoi();
 	sysrq_run_pending();	/* a key that came in just now: outside rx_lock */
-	return c;
 }
 
 static void serial_console_write(struct console *con, const char *s, size_t n)
@@ -123,12 +141,12 @@ bool serial_init(void)
 {
 	if (!uart_present(COM1))
 		return false;
-	outb(COM1 + UART_IER, 0x00);	/* polled: no interrupts yet */
+	outb(COM1 + UART_IER, 0x00);	/* no interrupts until the tty exists */
 	outb(COM1 + UART_LCR, 0x80);	/* DLAB on */
 	outb(COM1 + UART_DLL, 1);	/* 115200 / 1 */
 	outb(COM1 + UART_DLM, 0);
 	outb(COM1 + UART_LCR, 0x03);	/* 8N1, DLAB off */
-	outb(COM1 + UART_FCR, 0xc7);	/* FIFO on, cleared, 14-byte threshold */
+	outb(COM1 + UART_FCR, 0x07);	/* FIFO on, cleared, interrupt at every byte */
 	outb(COM1 + UART_MCR, 0x0b);	/* DTR, RTS, OUT2 */
 	uart_base = COM1;
 	return true;
@@ -137,4 +155,71 @@ bool serial_init(void)
 struct console *serial_console_get(void)
 {
 	return uart_base ? &serial_console : NULL;
+}
+
+/*
+ * Loopback (MCR bit 4): the UART hands every byte it sends to its own
+ * receiver instead of the line, raising the same receive interrupt. The
+ * self-test of the receive path uses it.
+ */
+void serial_set_loopback(bool on)
+{
+	if (uart_base)
+		outb(uart_base + UART_MCR, on ? 0x1b : 0x0b);
+}
+
+/* ---------------- the tty ttyS0 ---------------- */
+
+static int serial_tty_write(struct tty_struct *tty, const u8 *buf, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		serial_putc((char)buf[i]);
+	return n;
+}
+
+static const struct tty_operations serial_tty_ops = {
+	.write = serial_tty_write,
+};
+
+static struct tty_driver serial_driver = {
+	.name = "ttyS",
+	.major = TTY_MAJOR,
+	.minor_start = TTY_SERIAL_MINOR_BASE,
+	.num = 1,
+	.ops = &serial_tty_ops,
+};
+
+struct tty_struct *serial_tty_get(void)
+{
+	return READ_ONCE(serial_tty);
+}
+
+int serial_tty_init(void)
+{
+	unsigned long flags;
+	int err;
+
+	if (!uart_base)
+		return -ENODEV;
+	serial_driver.init_termios = tty_std_termios;
+	serial_driver.init_termios.c_cflag = B115200 | CS8 | CREAD | HUPCL | CLOCAL;
+	err = tty_register_driver(&serial_driver);
+	if (err)
+		return err;
+	spin_lock_irqsave(&rx_lock, flags);
+	WRITE_ONCE(serial_tty, serial_driver.ttys[0]);
+	spin_unlock_irqrestore(&rx_lock, flags);
+	tty_device("ttyS0", MKDEV(TTY_MAJOR, TTY_SERIAL_MINOR_BASE), 0660);
+
+	/* Receive interrupts; without an IOAPIC the tick's serial_poll still drains the UART. */
+	err = irq_set_handler(ISA_IRQ_VECTOR(4), serial_irq, NULL);
+	if (!err)
+		err = ioapic_route_irq(4, ISA_IRQ_VECTOR(4), 0);
+	if (err) {
+		pr_info("ttyS0: no receive interrupt (%d), polled by the tick\n", err);
+		return 0;
+	}
+	outb(uart_base + UART_IER, 0x01);	/* received data available */
+	serial_poll();	/* bytes that came before: the edge is gone */
+	return 0;
 }

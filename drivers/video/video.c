@@ -24,6 +24,8 @@
 #include <kestrel/console.h>
 #include <kestrel/errno.h>
 #include <kestrel/fb.h>
+#include <kestrel/panic.h>
+#include <kestrel/spinlock.h>
 #include <kestrel/printk.h>
 #include <asm/ioremap.h>
 
@@ -36,10 +38,49 @@ static u16 fbcon_cells[FBCON_MAX_CELLS], fbcon_shown[FBCON_MAX_CELLS];
 static struct vgacon screen_vgacon;
 static u16 vgacon_cells[VGA_MAX_CELLS], vgacon_shown[VGA_MAX_CELLS];
 static struct vt *screen_vt;	/* the vt console "tty0" writes to; set once at boot */
+/*
+ * screen_lock serializes writers of screen_vt: printk's console write
+ * (under logbuf_lock, so logbuf_lock > screen_lock) and the screen tty
+ * (video_screen_write). irqsave: printk runs in interrupts. In an oops
+ * printk only tries it and writes anyway, as it does with logbuf_lock.
+ */
+static DEFINE_SPINLOCK(screen_lock);
 
 static void screen_console_write(struct console *con, const char *s, size_t n)
 {
+	unsigned long flags = local_irq_save();
+	bool locked = true;
+
+	if (READ_ONCE(oops_in_progress))
+		locked = spin_trylock(&screen_lock);
+	else
+		spin_lock(&screen_lock);
 	vt_write(screen_vt, s, n);
+	if (locked)
+		spin_unlock(&screen_lock);
+	local_irq_restore(flags);
+}
+
+bool video_screen_size(unsigned int *cols, unsigned int *rows)
+{
+	struct vt *vt = READ_ONCE(screen_vt);
+
+	if (!vt)
+		return false;
+	*cols = vt->cols;
+	*rows = vt->rows;
+	return true;
+}
+
+void video_screen_write(const char *s, size_t n)
+{
+	unsigned long flags;
+
+	if (!screen_vt)
+		return;
+	spin_lock_irqsave(&screen_lock, flags);
+	vt_write(screen_vt, s, n);
+	spin_unlock_irqrestore(&screen_lock, flags);
 }
 
 static struct console screen_console = {

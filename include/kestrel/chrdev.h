@@ -8,7 +8,7 @@
  * driver's fops and calls the driver's ->open (Linux's chrdev_open).
  *
  * Device numbers Kestrel uses (Linux's): 1:3 null, 1:5 zero, 1:7 full,
- * 1:8 random, 1:9 urandom, 1:11 kmsg, 5:1 console.
+ * 1:8 random, 1:9 urandom, 1:11 kmsg; 4:N and 5:0, 5:1 are ttys (tty.h).
  */
 #ifndef KESTREL_CHRDEV_H
 #define KESTREL_CHRDEV_H
@@ -38,7 +38,7 @@ static inline unsigned int imajor(const struct inode *inode)
 	return MAJOR(inode->i_rdev);
 }
 
-/* drivers/char/mem.c: register the mem devices and /dev/console. */
+/* drivers/char/mem.c: register the mem devices (major 1). */
 int chr_dev_init(void);
 
 #endif

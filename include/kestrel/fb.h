@@ -92,5 +92,9 @@ u8 vgacon_char(u8 ch);
  * asks for it. Called once from start_kernel().
  */
 void video_console_init(void);
+/* The screen console's grid size; false (and nothing set) without a screen. */
+bool video_screen_size(unsigned int *cols, unsigned int *rows);
+/* Write text to the screen only (the screen tty's output), serialized with printk's. */
+void video_screen_write(const char *s, size_t n);
 
 #endif

@@ -11,9 +11,11 @@ bool serial_init(void);
 /* The serial console, or NULL if there is no UART. */
 struct console *serial_console_get(void);
 void serial_putc(char c);
-/* A received byte, or -1 if none is waiting (SysRq sequences are filtered out). */
-int serial_getc(void);
-/* Drain the UART into the receive buffer, filtering SysRq keys (the tick calls it). */
+/* Drain the UART into ttyS0, filtering SysRq keys (its interrupt and the tick call it). */
 void serial_poll(void);
+/* Loop sent bytes back to the receiver (self-tests of the receive path). */
+void serial_set_loopback(bool on);
+/* Receive interrupts taken so far. */
+unsigned long serial_rx_irq_count(void);
 
 #endif

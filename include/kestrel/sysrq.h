@@ -6,10 +6,10 @@
  *	w	only the blocked (TASK_UNINTERRUPTIBLE) threads, with their stacks
  *	h	this help
  * The serial driver filters every received byte through sysrq_input(),
- * both when a reader calls serial_getc() and when the boot CPU's tick
- * drains the UART (no receive interrupt yet), so a key works whether or
- * not anybody reads the console, and readers never see the sequence. The
- * key runs from the tick (interrupt context) or in the reader's context.
+ * both in its receive interrupt and when the boot CPU's tick drains the
+ * UART, so a key works whether or not anybody reads the console, and
+ * readers of ttyS0 never see the sequence. The key runs in interrupt
+ * context (the receive interrupt or the tick).
  */
 #ifndef KESTREL_SYSRQ_H
 #define KESTREL_SYSRQ_H

@@ -147,15 +147,3 @@ KTEST(chrdev, kmsg_records)
 	KEXPECT_EQ(o.file.f_op->llseek(&o.file, 5, SEEK_SET), -ESPIPE);
 	fake_chr_close(&o);
 }
-
-KTEST(chrdev, console_write)
-{
-	static struct fake_open o;
-	loff_t pos = 0;
-
-	KASSERT_EQ(fake_chr_open(&o, TTYAUX_MAJOR, 1), 0);
-	KEXPECT_EQ(o.file.f_op->write(&o.file, "console test\n", 13, &pos), 13);
-	/* Nothing typed on the serial port: a non-blocking read has nothing. */
-	KEXPECT_EQ(o.file.f_op->read(&o.file, (char *)&pos, 1, &pos), -EAGAIN);
-	fake_chr_close(&o);
-}

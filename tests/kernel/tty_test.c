@@ -1,0 +1,490 @@
+/*
+ * ktests of the tty layer: an n_tty instance on a test driver that
+ * records what the tty writes (echo and output). Input is fed with
+ * n_tty_receive_buf (as the flip-buffer work does) or through the flip
+ * buffer itself; reads take kernel buffers (n_tty_read), so no user
+ * memory is involved.
+ */
+#include <kestrel/errno.h>
+#include <kestrel/ktest.h>
+#include <kestrel/slab.h>
+#include <kestrel/string.h>
+#include <kestrel/serial.h>
+#include <kestrel/timer.h>
+#include <kestrel/tty.h>
+
+struct test_tty {
+	struct tty_struct tty;
+	char out[8192];		/* everything the tty wrote */
+	size_t out_len;
+};
+
+static int test_write(struct tty_struct *tty, const u8 *buf, size_t n)
+{
+	struct test_tty *t = container_of(tty, struct test_tty, tty);
+	size_t room = sizeof(t->out) - 1 - t->out_len;
+
+	if (n > room)
+		n = room;
+	memcpy(t->out + t->out_len, buf, n);
+	t->out_len += n;
+	t->out[t->out_len] = 0;
+	return n;
+}
+
+static const struct tty_operations test_ops = { .write = test_write };
+static struct tty_driver test_driver = { .name = "ttytest", .ops = &test_ops };
+
+static struct test_tty *tt_new(void)
+{
+	struct test_tty *t = kzalloc(sizeof(*t), GFP_KERNEL);
+
+	if (!t)
+		return NULL;
+	test_driver.init_termios = tty_std_termios;
+	tty_struct_init(&t->tty, &test_driver, 0);
+	return t;
+}
+
+static void tt_free(struct test_tty *t)
+{
+	flush_work(&t->tty.buf.work);
+	kfree(t);
+}
+
+static void feed(struct test_tty *t, const char *s)
+{
+	n_tty_receive_buf(&t->tty, (const u8 *)s, strlen(s));
+}
+
+/* Read what a read() of nr bytes returns now, as a string (or the error as a number). */
+static ssize_t rd(struct test_tty *t, char *buf, size_t nr)
+{
+	ssize_t n = n_tty_read(&t->tty, NULL, (u8 *)buf, nr);
+
+	buf[n > 0 ? n : 0] = 0;
+	return n;
+}
+
+static void clear_out(struct test_tty *t)
+{
+	t->out_len = 0;
+	t->out[0] = 0;
+}
+
+KTEST(tty, canon_line_and_echo)
+{
+	struct test_tty *tt = tt_new();
+	char buf[64];
+
+	KASSERT(tt);
+	feed(tt, "hello\r");	/* Enter sends CR; ICRNL makes it '\n' */
+	KEXPECT_EQ(n_tty_readable(&tt->tty), 6);
+	KEXPECT_EQ(rd(tt, buf, sizeof(buf) - 1), 6);
+	KEXPECT_STREQ(buf, "hello\n");
+	KEXPECT_STREQ(tt->out, "hello\r\n");	/* echo with ONLCR */
+	tt_free(tt);
+}
+
+KTEST(tty, canon_incomplete_line_waits)
+{
+	struct test_tty *tt = tt_new();
+	struct file f = { .f_flags = O_NONBLOCK };
+	char buf[64];
+
+	KASSERT(tt);
+	feed(tt, "abc");
+	KEXPECT_EQ(n_tty_readable(&tt->tty), 0);
+	KEXPECT(!n_tty_input_available(&tt->tty));
+	f.f_version = tt->tty.hangup_gen;
+	KEXPECT_EQ(n_tty_read(&tt->tty, &f, (u8 *)buf, sizeof(buf)), -EAGAIN);
+	feed(tt, "\n");
+	KEXPECT(n_tty_input_available(&tt->tty));
+	KEXPECT_EQ(rd(tt, buf, sizeof(buf) - 1), 4);
+	KEXPECT_STREQ(buf, "abc\n");
+	tt_free(tt);
+}
+
+KTEST(tty, canon_one_line_per_read)
+{
+	struct test_tty *tt = tt_new();
+	char buf[64];
+
+	KASSERT(tt);
+	feed(tt, "one\ntwo\n");
+	KEXPECT_EQ(rd(tt, buf, sizeof(buf) - 1), 4);
+	KEXPECT_STREQ(buf, "one\n");
+	/* A short buffer takes the line in pieces. */
+	KEXPECT_EQ(rd(tt, buf, 2), 2);
+	KEXPECT_STREQ(buf, "tw");
+	KEXPECT_EQ(rd(tt, buf, sizeof(buf) - 1), 2);
+	KEXPECT_STREQ(buf, "o\n");
+	tt_free(tt);
+}
+
+KTEST(tty, erase_echoe)
+{
+	struct test_tty *tt = tt_new();
+	char buf[64];
+
+	KASSERT(tt);
+	feed(tt, "abx\x7f" "c\n");
+	KEXPECT_EQ(rd(tt, buf, sizeof(buf) - 1), 4);
+	KEXPECT_STREQ(buf, "abc\n");
+	KEXPECT_STREQ(tt->out, "abx\b \bc\r\n");
+	/* Erasing more than the line has stops at its start. */
+	clear_out(tt);
+	feed(tt, "a\x7f\x7f\x7f" "b\n");
+	KEXPECT_EQ(rd(tt, buf, sizeof(buf) - 1), 2);
+	KEXPECT_STREQ(buf, "b\n");
+	KEXPECT_STREQ(tt->out, "a\b \bb\r\n");
+	tt_free(tt);
+}
+
+KTEST(tty, erase_without_echoe_echoes_the_key)
+{
+	struct test_tty *tt = tt_new();
+	char buf[64];
+
+	KASSERT(tt);
+	tt->tty.termios.c_lflag &= ~(ECHOE | ECHOCTL);
+	feed(tt, "ab#");
+	tt->tty.termios.c_cc[VERASE] = '#';
+	feed(tt, "#\n");
+	KEXPECT_EQ(rd(tt, buf, sizeof(buf) - 1), 3);
+	KEXPECT_STREQ(buf, "ab\n");
+	KEXPECT_STREQ(tt->out, "ab##\r\n");
+	tt_free(tt);
+}
+
+KTEST(tty, kill_echoke_erases_visually)
+{
+	struct test_tty *tt = tt_new();
+	char buf[64];
+
+	KASSERT(tt);
+	feed(tt, "abc\x15xy\n");
+	KEXPECT_EQ(rd(tt, buf, sizeof(buf) - 1), 3);
+	KEXPECT_STREQ(buf, "xy\n");
+	KEXPECT_STREQ(tt->out, "abc\b \b\b \b\b \bxy\r\n");
+	tt_free(tt);
+}
+
+KTEST(tty, kill_echok_prints_newline)
+{
+	struct test_tty *tt = tt_new();
+	char buf[64];
+
+	KASSERT(tt);
+	tt->tty.termios.c_lflag &= ~ECHOKE;
+	feed(tt, "abc\x15xy\n");
+	KEXPECT_EQ(rd(tt, buf, sizeof(buf) - 1), 3);
+	KEXPECT_STREQ(buf, "xy\n");
+	KEXPECT_STREQ(tt->out, "abc^U\r\nxy\r\n");
+	tt_free(tt);
+}
+
+KTEST(tty, werase_word)
+{
+	struct test_tty *tt = tt_new();
+	char buf[64];
+
+	KASSERT(tt);
+	feed(tt, "foo bar  \x17" "baz\n");
+	KEXPECT_EQ(rd(tt, buf, sizeof(buf) - 1), 8);
+	KEXPECT_STREQ(buf, "foo baz\n");
+	KEXPECT_STREQ(tt->out, "foo bar  \b \b\b \b\b \b\b \b\b \bbaz\r\n");
+	tt_free(tt);
+}
+
+KTEST(tty, eof_ends_line_and_gives_zero)
+{
+	struct test_tty *tt = tt_new();
+	char buf[64];
+
+	KASSERT(tt);
+	feed(tt, "abc\x04");
+	KEXPECT_EQ(rd(tt, buf, sizeof(buf) - 1), 3);	/* no newline: ^D pushed the line */
+	KEXPECT_STREQ(buf, "abc");
+	feed(tt, "\x04");
+	KEXPECT_EQ(rd(tt, buf, sizeof(buf) - 1), 0);	/* ^D at line start: EOF */
+	KEXPECT_STREQ(tt->out, "abc");			/* ^D is not echoed */
+	feed(tt, "x\n");
+	KEXPECT_EQ(rd(tt, buf, sizeof(buf) - 1), 2);	/* reading goes on after EOF */
+	tt_free(tt);
+}
+
+KTEST(tty, echoctl_and_its_erase)
+{
+	struct test_tty *tt = tt_new();
+	char buf[64];
+
+	KASSERT(tt);
+	feed(tt, "\x01\x02\x7f\n");
+	KEXPECT_EQ(rd(tt, buf, sizeof(buf) - 1), 2);
+	KEXPECT_EQ(buf[0], 1);
+	KEXPECT_STREQ(tt->out, "^A^B\b \b\b \b\r\n");
+	tt_free(tt);
+}
+
+KTEST(tty, erase_tab_goes_back_to_its_column)
+{
+	struct test_tty *tt = tt_new();
+	char buf[64];
+
+	KASSERT(tt);
+	n_tty_write(&tt->tty, NULL, (const u8 *)"$ ", 2);	/* a prompt: the line starts at column 2 */
+	KEXPECT_EQ(tt->tty.column, 2);
+	feed(tt, "a\t");
+	KEXPECT_EQ(tt->tty.column, 8);
+	clear_out(tt);
+	feed(tt, "\x7f");
+	KEXPECT_STREQ(tt->out, "\b\b\b\b\b");	/* from 8 back to 3, after the 'a' */
+	KEXPECT_EQ(tt->tty.column, 3);
+	feed(tt, "\n");
+	KEXPECT_EQ(rd(tt, buf, sizeof(buf) - 1), 2);
+	KEXPECT_STREQ(buf, "a\n");
+	tt_free(tt);
+}
+
+KTEST(tty, input_cr_nl_modes)
+{
+	struct test_tty *tt = tt_new();
+	char buf[64];
+
+	KASSERT(tt);
+	tt->tty.termios.c_iflag |= IGNCR;
+	feed(tt, "a\rb\n");
+	KEXPECT_EQ(rd(tt, buf, sizeof(buf) - 1), 3);
+	KEXPECT_STREQ(buf, "ab\n");
+	tt->tty.termios.c_iflag &= ~(IGNCR | ICRNL);
+	feed(tt, "c\rd\n");
+	KEXPECT_EQ(rd(tt, buf, sizeof(buf) - 1), 4);
+	KEXPECT_STREQ(buf, "c\rd\n");
+	tt->tty.termios.c_iflag |= INLCR;	/* '\n' becomes '\r': no line end */
+	feed(tt, "e\n");
+	KEXPECT_EQ(n_tty_readable(&tt->tty), 0);
+	tt_free(tt);
+}
+
+KTEST(tty, echo_off_and_echonl)
+{
+	struct test_tty *tt = tt_new();
+	char buf[64];
+
+	KASSERT(tt);
+	tt->tty.termios.c_lflag &= ~ECHO;
+	feed(tt, "secret\n");
+	KEXPECT_STREQ(tt->out, "");
+	KEXPECT_EQ(rd(tt, buf, sizeof(buf) - 1), 7);
+	tt->tty.termios.c_lflag |= ECHONL;
+	feed(tt, "pw\n");
+	KEXPECT_STREQ(tt->out, "\r\n");
+	tt_free(tt);
+}
+
+KTEST(tty, isig_flushes_and_echoes)
+{
+	struct test_tty *tt = tt_new();
+	char buf[64];
+
+	KASSERT(tt);
+	/* No foreground group: the key only flushes the line and echoes. */
+	feed(tt, "ls\x03");
+	KEXPECT_STREQ(tt->out, "ls^C");
+	KEXPECT_EQ(tt->tty.ldata.read_head, tt->tty.ldata.read_tail);
+	feed(tt, "pwd\n");
+	KEXPECT_EQ(rd(tt, buf, sizeof(buf) - 1), 4);
+	KEXPECT_STREQ(buf, "pwd\n");
+	/* NOFLSH keeps the line. */
+	tt->tty.termios.c_lflag |= NOFLSH;
+	feed(tt, "ab\x1c" "c\n");
+	KEXPECT_EQ(rd(tt, buf, sizeof(buf) - 1), 4);
+	KEXPECT_STREQ(buf, "abc\n");
+	/* Without ISIG ^C is just a byte. */
+	tt->tty.termios.c_lflag &= ~ISIG;
+	feed(tt, "\x03\n");
+	KEXPECT_EQ(rd(tt, buf, sizeof(buf) - 1), 2);
+	KEXPECT_EQ(buf[0], 3);
+	tt_free(tt);
+}
+
+KTEST(tty, lnext_quotes_a_key)
+{
+	struct test_tty *tt = tt_new();
+	char buf[64];
+
+	KASSERT(tt);
+	feed(tt, "\x16\x03\x16\x7f\n");
+	KEXPECT_EQ(rd(tt, buf, sizeof(buf) - 1), 3);
+	KEXPECT_EQ(buf[0], 3);
+	KEXPECT_EQ(buf[1], 0x7f);
+	KEXPECT_EQ(buf[2], '\n');
+	tt_free(tt);
+}
+
+KTEST(tty, raw_vmin_vtime)
+{
+	struct test_tty *tt = tt_new();
+	struct termios old = tt ? tt->tty.termios : tty_std_termios;
+	char buf[64];
+
+	KASSERT(tt);
+	tt->tty.termios.c_lflag &= ~(ICANON | ECHO);
+	n_tty_set_termios(&tt->tty, &old);
+	feed(tt, "ab\x7f\x04");	/* no editing in raw mode */
+	KEXPECT_EQ(n_tty_readable(&tt->tty), 4);
+	KEXPECT_EQ(rd(tt, buf, sizeof(buf) - 1), 4);
+	KEXPECT_EQ(buf[2], 0x7f);
+	/* VMIN 0, VTIME 0: a read with nothing there returns 0 at once. */
+	tt->tty.termios.c_cc[VMIN] = 0;
+	tt->tty.termios.c_cc[VTIME] = 0;
+	KEXPECT_EQ(rd(tt, buf, sizeof(buf) - 1), 0);
+	/* VMIN 0, VTIME 1: returns 0 once 0.1 s passed without input. */
+	tt->tty.termios.c_cc[VTIME] = 1;
+	KEXPECT_EQ(rd(tt, buf, sizeof(buf) - 1), 0);
+	/* VMIN 3: a read of 2 is satisfied by 2. */
+	tt->tty.termios.c_cc[VMIN] = 3;
+	tt->tty.termios.c_cc[VTIME] = 0;
+	feed(tt, "xyz");
+	KEXPECT_EQ(rd(tt, buf, 2), 2);
+	KEXPECT_STREQ(buf, "xy");
+	tt->tty.termios.c_cc[VMIN] = 1;
+	KEXPECT_EQ(rd(tt, buf, sizeof(buf) - 1), 1);
+	KEXPECT_STREQ(tt->out, "");
+	tt_free(tt);
+}
+
+KTEST(tty, icanon_switch_moves_the_edit_line)
+{
+	struct test_tty *tt = tt_new();
+	struct termios old;
+	char buf[64];
+
+	KASSERT(tt);
+	feed(tt, "par");
+	KEXPECT_EQ(n_tty_readable(&tt->tty), 0);
+	old = tt->tty.termios;
+	tt->tty.termios.c_lflag &= ~ICANON;
+	n_tty_set_termios(&tt->tty, &old);
+	KEXPECT_EQ(n_tty_readable(&tt->tty), 3);	/* raw: the typed bytes are input now */
+	feed(tt, "t");
+	old = tt->tty.termios;
+	tt->tty.termios.c_lflag |= ICANON;
+	n_tty_set_termios(&tt->tty, &old);
+	KEXPECT_EQ(rd(tt, buf, sizeof(buf) - 1), 4);	/* back to canonical: one pushed line */
+	KEXPECT_STREQ(buf, "part");
+	tt_free(tt);
+}
+
+KTEST(tty, canon_line_limit)
+{
+	struct test_tty *tt = tt_new();
+	char *buf = kmalloc(N_TTY_BUF_SIZE + 16, GFP_KERNEL);
+	char chunk[256];
+
+	KASSERT(tt);
+	KASSERT(buf);
+	tt->tty.termios.c_lflag &= ~ECHO;
+	memset(chunk, 'a', sizeof(chunk));
+	for (int i = 0; i < 20; i++)
+		n_tty_receive_buf(&tt->tty, (const u8 *)chunk, sizeof(chunk));
+	feed(tt, "\n");	/* room was kept for the line's end */
+	KEXPECT_EQ(n_tty_read(&tt->tty, NULL, (u8 *)buf, N_TTY_BUF_SIZE + 16), N_TTY_BUF_SIZE);
+	KEXPECT_EQ(buf[N_TTY_BUF_SIZE - 2], 'a');
+	KEXPECT_EQ(buf[N_TTY_BUF_SIZE - 1], '\n');
+	kfree(buf);
+	tt_free(tt);
+}
+
+KTEST(tty, output_processing)
+{
+	struct test_tty *tt = tt_new();
+
+	KASSERT(tt);
+	KEXPECT_EQ(n_tty_write(&tt->tty, NULL, (const u8 *)"a\nb\tc", 5), 5);
+	KEXPECT_STREQ(tt->out, "a\r\nb\tc");
+	KEXPECT_EQ(tt->tty.column, 9);
+	clear_out(tt);
+	tt->tty.termios.c_oflag &= ~ONLCR;
+	n_tty_write(&tt->tty, NULL, (const u8 *)"x\n", 2);
+	KEXPECT_STREQ(tt->out, "x\n");
+	clear_out(tt);
+	tt->tty.termios.c_oflag = ONLCR;	/* OPOST off: nothing is processed */
+	n_tty_write(&tt->tty, NULL, (const u8 *)"y\n", 2);
+	KEXPECT_STREQ(tt->out, "y\n");
+	tt_free(tt);
+}
+
+KTEST(tty, flip_buffer_to_ldisc)
+{
+	struct test_tty *tt = tt_new();
+	char buf[64];
+
+	KASSERT(tt);
+	KEXPECT_EQ(tty_insert_flip_string(&tt->tty, (const u8 *)"ok\r", 3), 3);
+	flush_work(&tt->tty.buf.work);
+	tty_flip_flush(&tt->tty);	/* whatever the work has not taken yet */
+	KEXPECT_EQ(rd(tt, buf, sizeof(buf) - 1), 3);
+	KEXPECT_STREQ(buf, "ok\n");
+	tt_free(tt);
+}
+
+KTEST(tty, hangup_gives_eof)
+{
+	struct test_tty *tt = tt_new();
+	struct file f = { .f_flags = 0 };
+	char buf[16];
+
+	KASSERT(tt);
+	f.f_version = tt->tty.hangup_gen;
+	KEXPECT(!tty_file_hung_up(&tt->tty, &f));
+	feed(tt, "lost");
+	tty_hangup(&tt->tty);
+	KEXPECT(tty_file_hung_up(&tt->tty, &f));
+	/* A blocking read of a hung-up file returns 0 instead of sleeping. */
+	KEXPECT_EQ(n_tty_read(&tt->tty, &f, (u8 *)buf, sizeof(buf)), 0);
+	tt_free(tt);
+}
+
+/*
+ * ttyS0's receive path end to end: the UART in loopback mode receives
+ * what it sends, raises IRQ 4, the handler fills the flip buffer, the
+ * work runs n_tty. Raw mode without echo, or the echo would loop too.
+ */
+KTEST(tty, serial_loopback_receive_interrupt)
+{
+	struct tty_struct *tty = serial_tty_get();
+	struct termios saved;
+	unsigned long irqs;
+	char buf[32];
+	ssize_t n;
+
+	KASSERT(tty);
+	down_write(&tty->termios_rwsem);
+	saved = tty->termios;
+	tty->termios.c_lflag &= ~(ICANON | ECHO | ISIG);
+	tty->termios.c_iflag &= ~(IXON | ICRNL);
+	up_write(&tty->termios_rwsem);
+	n_tty_set_termios(tty, &saved);
+	n_tty_flush_input(tty);
+	irqs = serial_rx_irq_count();
+
+	serial_set_loopback(true);
+	for (const char *s = "kestrel"; *s; s++)
+		serial_putc(*s);
+	for (int i = 0; i < 200 && n_tty_readable(tty) < 7; i++)
+		msleep(5);
+	serial_set_loopback(false);
+
+	n = n_tty_read(tty, NULL, (u8 *)buf, 7);
+	KEXPECT_EQ(n, 7);
+	buf[n > 0 ? n : 0] = 0;
+	KEXPECT_STREQ(buf, "kestrel");
+	KEXPECT(serial_rx_irq_count() > irqs);
+
+	down_write(&tty->termios_rwsem);
+	tty->termios = saved;
+	up_write(&tty->termios_rwsem);
+	n_tty_flush_input(tty);
+}

@@ -31,6 +31,7 @@
 #include <kestrel/cmdline.h>
 #include <kestrel/device.h>
 #include <kestrel/errno.h>
+#include <kestrel/keyboard.h>
 #include <kestrel/poll.h>
 #include <kestrel/printk.h>
 #include <kestrel/sched.h>
@@ -508,6 +509,8 @@ int tty_init(void)
 		pr_warn("no ttyS0: %d\n", err);
 	err = vt_tty_init();
 	if (err)
-		pr_warn("no screen tty: %d\n", err);
+		pr_info("no screen tty (%d)\n", err);
+	else if ((err = i8042_init()))
+		pr_info("no PS/2 keyboard (%d)\n", err);
 	return 0;
 }

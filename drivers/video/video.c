@@ -1,6 +1,7 @@
 /*
- * The screen console: pick what the boot loader left on the screen and
- * register it with printk as console "tty0".
+ * The screen console: pick what the boot loader left on the screen, make
+ * it the screen the tty tty1 writes to (drivers/tty/vt_tty.c), and
+ * register it with printk as console "tty0" if console= asks for it.
  *
  *  - boot_info.fb type 1 (RGB linear framebuffer; GRUB with our header's
  *    framebuffer request, the only screen under UEFI): fbcon.
@@ -147,8 +148,6 @@ void video_console_init(void)
 	const struct boot_framebuffer *bf = &boot_info.fb;
 	int err;
 
-	if (!console_wanted("tty", 0))
-		return;
 	if (boot_info.has_fb && bf->type == 1) {
 		err = fbcon_start(bf);
 	} else if (boot_info.has_fb && bf->type == 2) {
@@ -165,5 +164,7 @@ void video_console_init(void)
 			bf->type == 1 && boot_info.has_fb ? "framebuffer" : "text screen");
 		return;
 	}
-	register_console(&screen_console);
+	/* The screen is the tty tty1 either way; printk writes to it only if console= asks. */
+	if (console_wanted("tty", 0))
+		register_console(&screen_console);
 }

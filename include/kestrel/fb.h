@@ -88,8 +88,8 @@ u8 vgacon_char(u8 ch);
 
 /*
  * Find the screen the boot loader left us (boot_info), set up fbcon or
- * vgacon on it and register it as printk console "tty0" if console=
- * asks for it. Called once from start_kernel().
+ * vgacon on it (the screen tty's output) and register it as printk
+ * console "tty0" if console= asks for it. Called once from start_kernel().
  */
 void video_console_init(void);
 /* The screen console's grid size; false (and nothing set) without a screen. */

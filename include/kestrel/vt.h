@@ -26,6 +26,7 @@
 #define VT_DEFAULT_ATTR 0x07	/* light grey on black */
 #define VT_REPLACEMENT 0x7f	/* cell character for anything the font lacks */
 #define VT_TAB_WIDTH 8
+#define VT_MAX_PARAMS 8
 
 /* A value no real cell has (cells never hold character 0xff): "not drawn". */
 #define VT_CELL_UNKNOWN 0xffff
@@ -56,6 +57,15 @@ struct vt {
 	u16 *shown;		/* rows * cols: what the driver has drawn */
 	unsigned int cur_x, cur_y;	/* where the driver last showed the cursor */
 	const struct vt_ops *ops;
+
+	/* Escape sequences (ECMA-48 / VT100 subset, drivers/video/vt.c). */
+	u8 esc;				/* VT_ESC_*: where in a sequence we are */
+	bool csi_private;		/* the CSI began with '?' */
+	u8 nparams;			/* parameters seen so far */
+	unsigned int params[VT_MAX_PARAMS];
+	unsigned int saved_x, saved_y;	/* ESC 7 / CSI s */
+	u8 fg, bg;			/* SGR colours (VGA palette order) */
+	bool bold, reverse;		/* SGR 1, SGR 7 */
 };
 
 /*
@@ -65,7 +75,15 @@ struct vt {
  */
 void vt_init(struct vt *vt, unsigned int cols, unsigned int rows, u16 *cells, u16 *shown,
 	     const struct vt_ops *ops);
-/* Interpret s (text, '\n', '\r', '\t', '\b'; UTF-8 shown as one replacement per character). */
+/*
+ * Interpret s: text, '\n', '\r', '\t', '\b', UTF-8 (one replacement
+ * cell per character), and the escape sequences a shell and full-screen
+ * programs send to a Linux console: cursor movement (CSI A B C D E F G d
+ * H f), erasing (CSI J K X), inserting and deleting (CSI @ P L M),
+ * colours and attributes (CSI m: 0 1 7 22 27 30-37 39 40-47 49 90-97),
+ * cursor save/restore (ESC 7/8, CSI s/u), cursor on/off (CSI ?25 h/l)
+ * and reset (ESC c). Other sequences are consumed and ignored.
+ */
 void vt_write(struct vt *vt, const char *s, size_t n);
 /* Draw every cell that changed since the last flush, then the cursor. */
 void vt_flush(struct vt *vt);

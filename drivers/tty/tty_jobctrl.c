@@ -23,25 +23,21 @@
  *     process of the session loses the tty, and files open on the tty
  *     read EOF and fail writes with EIO.
  *
- * Locking: ctty_lock (a spinlock) protects every signal->tty and every
- * tty->session and tty->pgrp, and keeps them consistent with each
- * other; readers that only need a snapshot use READ_ONCE. It nests
- * outside the scheduler's task-list lock (sched_for_each_task), and
- * proc may take it under its own locks (proc_clear_tty from setsid):
- * nothing here takes proc's locks. Signals are sent with no lock held.
- *
- * The process fields (signal->pgrp, session, leader, real_parent) are
- * proc's; they are read here with READ_ONCE.
+ * Locking: the job-control identity is proc's tasklist_lock's
+ * (include/kestrel/pid.h), and so is the tty's side of it: every
+ * signal->tty, tty->session and tty->pgrp change happens under
+ * write_lock_irqsave(&tasklist_lock); scans of the processes take it for
+ * reading. Readers that only need one value use READ_ONCE. Signals are
+ * sent after the lock is dropped (kill_pgrp takes it itself).
  */
 #include <kestrel/cred.h>
 #include <kestrel/errno.h>
+#include <kestrel/pid.h>
 #include <kestrel/sched.h>
 #include <kestrel/sched_signal.h>
 #include <kestrel/signal.h>
 #include <kestrel/tty.h>
 #include <kestrel/uaccess.h>
-
-static DEFINE_SPINLOCK(ctty_lock);	/* signal->tty, tty->session, tty->pgrp (see above) */
 
 static struct signal_struct *cur_sig(void)
 {
@@ -61,37 +57,38 @@ static bool is_ignored(int sig)
 
 /* ---------------- orphaned process groups ---------------- */
 
-struct orphan_scan {
-	int pgrp;
-	bool found_member;
-	bool has_outside_parent;	/* a member's parent is in another group of the session */
-};
-
-static void orphan_one(struct task_struct *p, void *arg)
+/*
+ * POSIX: a group is orphaned when no member's parent is in another group
+ * of the same session (init does not count: it never continues a stopped
+ * job). tasklist_lock held.
+ */
+static bool pgrp_orphaned_locked(int pgrp)
 {
-	struct orphan_scan *s = arg;
-	struct signal_struct *sig = p->signal;
-	struct task_struct *parent = READ_ONCE(p->real_parent);
-	struct signal_struct *psig;
+	struct task_struct *p;
 
-	if (!sig || READ_ONCE(sig->pgrp) != s->pgrp || READ_ONCE(p->exit_state))
-		return;
-	s->found_member = true;
-	if (!parent || parent == p || parent->tgid == 1)
-		return;	/* init never continues a stopped group for us */
-	psig = parent->signal;
-	if (psig && READ_ONCE(psig->pgrp) != s->pgrp &&
-	    READ_ONCE(psig->session) == READ_ONCE(sig->session))
-		s->has_outside_parent = true;
+	for_each_process(p) {
+		struct signal_struct *sig = p->signal, *psig;
+		struct task_struct *parent = p->real_parent;
+
+		if (!sig || sig->pgrp != pgrp || p->exit_state)
+			continue;
+		if (!parent || parent == p || parent->tgid == 1 || !(psig = parent->signal))
+			continue;
+		if (psig->pgrp != pgrp && psig->session == sig->session)
+			return false;
+	}
+	return true;
 }
 
-/* POSIX: a group is orphaned when no member's parent is in another group of its session. */
 static bool pgrp_orphaned(int pgrp)
 {
-	struct orphan_scan s = { .pgrp = pgrp };
+	unsigned long flags;
+	bool ret;
 
-	sched_for_each_task(orphan_one, &s);
-	return !s.has_outside_parent;
+	read_lock_irqsave(&tasklist_lock, flags);
+	ret = pgrp_orphaned_locked(pgrp);
+	read_unlock_irqrestore(&tasklist_lock, flags);
+	return ret;
 }
 
 /* ---------------- background checks ---------------- */
@@ -146,73 +143,65 @@ void tty_signal_fg(struct tty_struct *tty, int sig)
 
 /* ---------------- controlling tty ---------------- */
 
-/* Make tty current's controlling tty, current's group its foreground. ctty_lock held. */
+/* Make tty current's controlling tty, current's group its foreground. tasklist_lock held (write). */
 static void set_ctty_locked(struct tty_struct *tty)
 {
 	struct signal_struct *s = cur_sig();
 
-	WRITE_ONCE(tty->session, READ_ONCE(s->session));
-	WRITE_ONCE(tty->pgrp, READ_ONCE(s->pgrp));
+	WRITE_ONCE(tty->session, s->session);
+	WRITE_ONCE(tty->pgrp, s->pgrp);
 	WRITE_ONCE(s->tty, tty);
 }
 
 void tty_open_set_ctty(struct tty_struct *tty, struct file *file)
 {
 	struct signal_struct *s = cur_sig();
+	unsigned long flags;
 
 	if (!s)
 		return;
-	spin_lock(&ctty_lock);
-	if (READ_ONCE(s->leader) && !s->tty && !tty->session)
+	write_lock_irqsave(&tasklist_lock, flags);
+	if (s->leader && !s->tty && !tty->session)
 		set_ctty_locked(tty);
-	spin_unlock(&ctty_lock);
-}
-
-struct session_clear {
-	int session;
-	struct tty_struct *tty;
-	int leader_tgid;	/* out: the session leader still holding tty, or 0 */
-};
-
-static void clear_one(struct task_struct *p, void *arg)
-{
-	struct session_clear *c = arg;
-	struct signal_struct *s = p->signal;
-
-	if (!s || READ_ONCE(s->session) != c->session || s->tty != c->tty)
-		return;
-	if (READ_ONCE(s->leader) && !c->leader_tgid)
-		c->leader_tgid = p->tgid;
-	WRITE_ONCE(s->tty, NULL);
+	write_unlock_irqrestore(&tasklist_lock, flags);
 }
 
 /*
  * Every process of tty's session loses tty; the tty has no session or
  * foreground group afterwards. Returns the session leader's pid (0 if
- * none had the tty). ctty_lock held.
+ * none had the tty). tasklist_lock held for write.
  */
 static int session_clear_tty_locked(struct tty_struct *tty)
 {
-	struct session_clear c = { .session = tty->session, .tty = tty };
+	int session = tty->session, leader = 0;
+	struct task_struct *p;
 
-	if (c.session)
-		sched_for_each_task(clear_one, &c);
+	for_each_process(p) {
+		struct signal_struct *s = p->signal;
+
+		if (!session || !s || s->session != session || s->tty != tty)
+			continue;
+		if (s->leader && !leader)
+			leader = p->tgid;
+		WRITE_ONCE(s->tty, NULL);
+	}
 	WRITE_ONCE(tty->session, 0);
 	WRITE_ONCE(tty->pgrp, 0);
-	return c.leader_tgid;
+	return leader;
 }
 
 static long tiocsctty(struct tty_struct *tty, struct file *file, unsigned long arg)
 {
 	struct signal_struct *s = cur_sig();
+	unsigned long flags;
 	long ret = 0;
 
 	if (!s)
 		return -EPERM;
-	spin_lock(&ctty_lock);
-	if (READ_ONCE(s->leader) && s->tty == tty)
+	write_lock_irqsave(&tasklist_lock, flags);
+	if (s->leader && s->tty == tty)
 		goto out;	/* already ours */
-	if (!READ_ONCE(s->leader) || s->tty) {
+	if (!s->leader || s->tty) {
 		ret = -EPERM;
 		goto out;
 	}
@@ -230,28 +219,27 @@ static long tiocsctty(struct tty_struct *tty, struct file *file, unsigned long a
 	}
 	set_ctty_locked(tty);
 out:
-	spin_unlock(&ctty_lock);
+	write_unlock_irqrestore(&tasklist_lock, flags);
 	return ret;
 }
 
-struct pgrp_find {
-	int pgrp;
-	int session;	/* out: the session of a member, or 0 if there is none */
-};
-
-static void pgrp_one(struct task_struct *p, void *arg)
+/* The session of process group pgrp (any live member's), or 0 if it has none. tasklist_lock held. */
+static int session_of_pgrp_locked(int pgrp)
 {
-	struct pgrp_find *f = arg;
+	struct task_struct *p;
 
-	if (p->signal && READ_ONCE(p->signal->pgrp) == f->pgrp && !READ_ONCE(p->exit_state))
-		f->session = READ_ONCE(p->signal->session);
+	for_each_process(p) {
+		if (p->signal && p->signal->pgrp == pgrp && !p->exit_state)
+			return p->signal->session;
+	}
+	return 0;
 }
 
 static long tiocspgrp(struct tty_struct *tty, int __user *p)
 {
 	struct signal_struct *s = cur_sig();
-	struct pgrp_find f = { 0, 0 };
-	int ret = tty_check_change(tty);
+	unsigned long flags;
+	int pgrp, session, ret = tty_check_change(tty);
 
 	if (ret == -EIO)
 		return -ENOTTY;
@@ -259,24 +247,25 @@ static long tiocspgrp(struct tty_struct *tty, int __user *p)
 		return ret;
 	if (!s || READ_ONCE(s->tty) != tty || READ_ONCE(tty->session) != READ_ONCE(s->session))
 		return -ENOTTY;
-	if (get_user(f.pgrp, p))
+	if (get_user(pgrp, p))
 		return -EFAULT;
-	if (f.pgrp < 0)
+	if (pgrp < 0)
 		return -EINVAL;
-	sched_for_each_task(pgrp_one, &f);
-	if (!f.session)
-		return -ESRCH;
-	if (f.session != READ_ONCE(s->session))
-		return -EPERM;
-	spin_lock(&ctty_lock);
-	WRITE_ONCE(tty->pgrp, f.pgrp);
-	spin_unlock(&ctty_lock);
-	return 0;
+	write_lock_irqsave(&tasklist_lock, flags);
+	session = pgrp ? session_of_pgrp_locked(pgrp) : 0;
+	if (!session)
+		ret = -ESRCH;
+	else if (session != s->session)
+		ret = -EPERM;
+	else
+		WRITE_ONCE(tty->pgrp, pgrp);
+	write_unlock_irqrestore(&tasklist_lock, flags);
+	return ret;
 }
 
 /* ---------------- giving the tty up, hangup ---------------- */
 
-/* Tell the session: SIGHUP and SIGCONT to the leader, SIGHUP to the foreground group. */
+/* Tell the session: SIGHUP and SIGCONT to the leader and to the foreground group. */
 static void signal_session(int leader_tgid, int fg_pgrp)
 {
 	if (leader_tgid) {
@@ -298,10 +287,10 @@ void tty_hangup(struct tty_struct *tty)
 	tty->hangup_gen++;
 	tty->flow_stopped = false;
 	spin_unlock_irqrestore(&tty->ctrl_lock, flags);
-	spin_lock(&ctty_lock);
+	write_lock_irqsave(&tasklist_lock, flags);
 	fg = tty->pgrp;
 	leader = session_clear_tty_locked(tty);
-	spin_unlock(&ctty_lock);
+	write_unlock_irqrestore(&tasklist_lock, flags);
 	n_tty_flush_input(tty);
 	wake_up_all(&tty->read_wait);
 	wake_up_all(&tty->write_wait);
@@ -312,6 +301,7 @@ void disassociate_ctty(int on_exit)
 {
 	struct signal_struct *s = cur_sig();
 	struct tty_struct *tty;
+	unsigned long flags;
 	int fg;
 
 	if (!s)
@@ -323,20 +313,26 @@ void disassociate_ctty(int on_exit)
 		tty_hangup(tty);
 		return;
 	}
-	spin_lock(&ctty_lock);
+	write_lock_irqsave(&tasklist_lock, flags);
 	fg = tty->pgrp;
 	session_clear_tty_locked(tty);
-	spin_unlock(&ctty_lock);
+	write_unlock_irqrestore(&tasklist_lock, flags);
 	signal_session(0, fg);
+}
+
+void __proc_clear_tty(struct task_struct *p)
+{
+	if (p->signal)
+		WRITE_ONCE(p->signal->tty, NULL);
 }
 
 void proc_clear_tty(struct task_struct *p)
 {
-	if (!p->signal)
-		return;
-	spin_lock(&ctty_lock);
-	WRITE_ONCE(p->signal->tty, NULL);
-	spin_unlock(&ctty_lock);
+	unsigned long flags;
+
+	write_lock_irqsave(&tasklist_lock, flags);
+	__proc_clear_tty(p);
+	write_unlock_irqrestore(&tasklist_lock, flags);
 }
 
 long tty_jobctrl_ioctl(struct tty_struct *tty, struct file *file, unsigned int cmd,

@@ -24,9 +24,10 @@
  *                      n_tty_data) and tty->column. Held while input is
  *                      processed and echoed and while read() takes bytes.
  *   ctrl_lock          a spinlock (irqsave): flow_stopped, hangup_gen.
- *   ctty_lock          (drivers/tty/tty_jobctrl.c, one for all ttys) a
- *                      spinlock: tty->session, tty->pgrp and every
- *                      signal->tty. Readers of one value use READ_ONCE.
+ *   tasklist_lock      (proc's, include/kestrel/pid.h) also protects
+ *                      tty->session, tty->pgrp and every signal->tty
+ *                      (drivers/tty/tty_jobctrl.c). Readers of one value
+ *                      use READ_ONCE.
  *   buf.lock           a spinlock (irqsave): the flip buffer the driver's
  *                      interrupt fills.
  * Signals (kill_pgrp) are sent with no tty lock held but ldisc_lock.
@@ -242,8 +243,8 @@ struct tty_struct {
 	struct n_tty_data ldata;
 	unsigned int column;		/* output column (for tab and erase echo) */
 
-	int pgrp;			/* foreground process group, 0: none; ctty_lock */
-	int session;			/* session whose controlling tty this is, 0: none; ctty_lock */
+	int pgrp;			/* foreground process group, 0: none; tasklist_lock */
+	int session;			/* session whose controlling tty this is, 0: none; tasklist_lock */
 	spinlock_t ctrl_lock;		/* the two fields below */
 	bool flow_stopped;		/* ^S / TCOOFF: output waits */
 	unsigned int hangup_gen;	/* bumped by a hangup: older files are hung up */
@@ -323,8 +324,9 @@ long tty_jobctrl_ioctl(struct tty_struct *tty, struct file *file, unsigned int c
  * proc calls it from do_exit for a session leader.
  */
 void disassociate_ctty(int on_exit);
-/* p (setsid, exit of a non-leader) no longer has a controlling tty. */
+/* p's process no longer has a controlling tty (setsid: __proc_clear_tty under tasklist_lock for write). */
 void proc_clear_tty(struct task_struct *p);
+void __proc_clear_tty(struct task_struct *p);
 /* Hang tty up: open files read EOF and write EIO; SIGHUP/SIGCONT to its session. */
 void tty_hangup(struct tty_struct *tty);
 /* Is file opened before tty's last hangup? */

@@ -275,15 +275,23 @@ out:
 }
 
 /*
- * poll(2)'s answer for this end. The user-space issue adds the
- * registration (poll_wait on rd_wait and wr_wait) once poll tables exist;
- * every state change here already wakes those queues.
+ * poll(2)'s answer for this end. A reader waits on rd_wait (data came, the
+ * last writer left), a writer on wr_wait (room, the last reader left):
+ * every state change here wakes those queues. Registration comes before
+ * the state is read, so a change after the read wakes the poller.
  */
 static __poll_t pipe_poll(struct file *filp, struct poll_table_struct *wait)
 {
 	struct pipe_inode_info *pipe = filp->private_data;
-	unsigned int head = READ_ONCE(pipe->head), tail = READ_ONCE(pipe->tail);
+	unsigned int head, tail;
 	__poll_t mask = 0;
+
+	if (filp->f_mode & FMODE_READ)
+		poll_wait(filp, &pipe->rd_wait, wait);
+	if (filp->f_mode & FMODE_WRITE)
+		poll_wait(filp, &pipe->wr_wait, wait);
+	head = READ_ONCE(pipe->head);
+	tail = READ_ONCE(pipe->tail);
 
 	if (filp->f_mode & FMODE_READ) {
 		if (!pipe_empty(head, tail))

@@ -63,6 +63,13 @@ static inline void init_poll_funcptr(poll_table *pt, poll_queue_proc qproc)
 	pt->_key = ~(__poll_t)0;
 }
 
+/*
+ * poll(2)'s loop over a kernel array of pollfds: fills revents, returns
+ * the number of entries with events, 0 on timeout, -ERESTARTNOHAND when
+ * a signal is pending, -ENOMEM. timeout_ns < 0: wait without limit.
+ */
+int kernel_poll(struct pollfd *fds, unsigned int nfds, s64 timeout_ns);
+
 /* Ask file what is ready (DEFAULT_POLLMASK without ->poll), registering through pt. */
 __poll_t vfs_poll(struct file *file, poll_table *pt);
 

@@ -21,6 +21,8 @@
 #include <kestrel/compiler.h>
 #include <kestrel/types.h>
 
+struct pollfd;
+
 struct restart_block {
 	long (*fn)(struct restart_block *rb);
 	union {
@@ -38,6 +40,12 @@ struct restart_block {
 			u32 bitset;
 			u64 deadline;		/* ktime_get_ns() value */
 		} futex;
+		/* poll with a timeout (fs/select.c) */
+		struct {
+			struct pollfd __user *ufds;
+			unsigned int nfds;
+			u64 end;		/* ktime_get_ns() value */
+		} poll;
 	};
 };
 

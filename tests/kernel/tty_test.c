@@ -6,9 +6,14 @@
  * memory is involved.
  */
 #include <kestrel/errno.h>
+#include <kestrel/completion.h>
+#include <kestrel/keyboard.h>
+#include <kestrel/kthread.h>
+#include <kestrel/sched_signal.h>
 #include <kestrel/ktest.h>
 #include <kestrel/slab.h>
 #include <kestrel/string.h>
+#include <kestrel/poll.h>
 #include <kestrel/serial.h>
 #include <kestrel/timer.h>
 #include <kestrel/tty.h>
@@ -487,4 +492,109 @@ KTEST(tty, serial_loopback_receive_interrupt)
 	tty->termios = saved;
 	up_write(&tty->termios_rwsem);
 	n_tty_flush_input(tty);
+}
+
+KTEST(tty, poll_reports_lines_and_hangup)
+{
+	struct test_tty *tt = tt_new();
+	struct file f = { .f_op = &tty_fops };
+
+	KASSERT(tt);
+	f.private_data = &tt->tty;
+	f.f_version = tt->tty.hangup_gen;
+	KEXPECT_EQ(vfs_poll(&f, NULL), EPOLLOUT | EPOLLWRNORM);
+	feed(tt, "half");
+	KEXPECT_EQ(vfs_poll(&f, NULL) & EPOLLIN, 0);	/* canonical: no line yet */
+	feed(tt, "\n");
+	KEXPECT_EQ(vfs_poll(&f, NULL) & (EPOLLIN | EPOLLRDNORM), EPOLLIN | EPOLLRDNORM);
+	tty_hangup(&tt->tty);
+	KEXPECT_EQ(vfs_poll(&f, NULL) & EPOLLHUP, EPOLLHUP);
+	tt_free(tt);
+}
+
+/*
+ * The keyboard path end to end: scancodes injected into the i8042's
+ * output buffer raise IRQ 1, are translated and land on tty1.
+ */
+KTEST(tty, keyboard_types_into_tty1)
+{
+	static const u8 codes[] = {
+		0x2a, 0x23, 0xa3, 0xaa,	/* Shift h */
+		0x17, 0x97,		/* i */
+		0x1d, 0x16, 0x96, 0x9d,	/* Ctrl-U: kill the line... */
+		0x11, 0x91, 0x1e, 0x9e,	/* w a */
+		0x1c, 0x9c,		/* Enter */
+	};
+	struct tty_struct *tty = vt_tty_get();
+	char buf[32];
+	ssize_t n;
+
+	KASSERT(tty);
+	down_write(&tty->termios_rwsem);
+	tty->termios.c_lflag &= ~ECHO;
+	up_write(&tty->termios_rwsem);
+	n_tty_flush_input(tty);
+	for (size_t i = 0; i < sizeof(codes); i++)
+		KASSERT_EQ(i8042_inject(codes[i]), 0);
+	for (int i = 0; i < 200 && !n_tty_readable(tty); i++)
+		msleep(5);
+	n = n_tty_read(tty, NULL, (u8 *)buf, sizeof(buf) - 1);
+	KEXPECT_EQ(n, 3);
+	buf[n > 0 ? n : 0] = 0;
+	KEXPECT_STREQ(buf, "wa\n");	/* "Hi" was killed; Enter's CR became NL */
+	down_write(&tty->termios_rwsem);
+	tty->termios.c_lflag |= ECHO;
+	up_write(&tty->termios_rwsem);
+}
+
+struct blocked_reader {
+	struct tty_struct *tty;
+	ssize_t result;
+	char buf[16];
+	struct completion done;
+};
+
+static int reader_fn(void *data)
+{
+	struct blocked_reader *r = data;
+
+	r->result = n_tty_read(r->tty, NULL, (u8 *)r->buf, sizeof(r->buf));
+	flush_signals(current);
+	complete_all(&r->done);
+	return 0;
+}
+
+/* A reader asleep for a line wakes on a signal with -ERESTARTSYS, and on a line with the line. */
+KTEST(tty, blocked_read_ends_on_signal_or_line)
+{
+	static struct blocked_reader r;
+	struct test_tty *tt = tt_new();
+	struct task_struct *k;
+
+	KASSERT(tt);
+	r.tty = &tt->tty;
+	r.result = 12345;
+	init_completion(&r.done);
+	k = kthread_create(reader_fn, &r, "ttyread");
+	KASSERT(!IS_ERR(k));
+	get_task_struct(k);
+	wake_up_process(k);
+	msleep(30);
+	feed(tt, "not yet");
+	msleep(10);
+	KEXPECT(!completion_done(&r.done));	/* no line: still asleep */
+	KEXPECT_EQ(send_sig(SIGUSR1, k, 1), 0);
+	KASSERT(wait_for_completion_timeout(&r.done, 5 * HZ));
+	KEXPECT_EQ(r.result, -ERESTARTSYS);
+	put_task_struct(k);
+
+	r.result = 12345;
+	init_completion(&r.done);
+	k = kthread_run(reader_fn, &r, "ttyread");
+	KASSERT(!IS_ERR(k));
+	msleep(30);
+	feed(tt, "\n");	/* completes "not yet" */
+	KASSERT(wait_for_completion_timeout(&r.done, 5 * HZ));
+	KEXPECT_EQ(r.result, 8);
+	tt_free(tt);
 }

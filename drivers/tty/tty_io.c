@@ -21,9 +21,9 @@
  * TTY_NO_HANGUP and are never hung up: init keeps its console across the
  * sessions of the shells it starts there.
  *
- * read() and write() move data between user memory and a kernel bounce
- * buffer (copy_to_user may fault and sleep, so never under the line
- * discipline's lock); n_tty does the rest.
+ * read() and write() get kernel buffers (the syscall layer copies user
+ * memory in and out around ->read/->write), so n_tty works on them
+ * directly; ioctl arguments are user pointers (copy_*_user).
  */
 #define pr_fmt(fmt) "tty: " fmt
 
@@ -43,7 +43,7 @@
 #include <kestrel/uaccess.h>
 
 #define TTY_NO_HANGUP (~0ULL)	/* f_version of a /dev/console file */
-#define TTY_IO_CHUNK 512	/* bounce buffer of one write step */
+#define TTY_WRITE_STEP 512	/* output between two looks at flow control and hangup */
 
 /* Linux's tty_std_termios: ^C ^\ DEL ^U ^D, cooked, echoing, ONLCR. */
 const struct termios tty_std_termios = {
@@ -234,28 +234,18 @@ static int tty_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
-static ssize_t tty_read(struct file *file, char __user *buf, size_t count, loff_t *ppos)
+/* buf is a kernel buffer: the read syscall copies it out (docs/vfs.md, bounce buffers). */
+static ssize_t tty_read(struct file *file, char *buf, size_t count, loff_t *ppos)
 {
 	struct tty_struct *tty = file->private_data;
-	size_t len = min(count, (size_t)N_TTY_BUF_SIZE);
 	ssize_t ret;
-	u8 *kbuf;
 
 	if (tty_file_hung_up(tty, file))
 		return 0;
 	ret = tty_check_read(tty);
 	if (ret)
 		return ret;
-	if (!count)
-		return 0;
-	kbuf = kmalloc(len, GFP_KERNEL);
-	if (!kbuf)
-		return -ENOMEM;
-	ret = n_tty_read(tty, file, kbuf, len);
-	if (ret > 0 && copy_to_user(buf, kbuf, ret))
-		ret = -EFAULT;
-	kfree(kbuf);
-	return ret;
+	return n_tty_read(tty, file, (u8 *)buf, count);
 }
 
 /* Output stopped by ^S or TCOOFF: wait for ^Q / TCOON or a hangup. */
@@ -282,10 +272,10 @@ static int wait_flow(struct tty_struct *tty, struct file *file)
 	return ret;
 }
 
-static ssize_t tty_write(struct file *file, const char __user *buf, size_t count, loff_t *ppos)
+/* buf is a kernel buffer (the write syscall copied it in); written in steps so ^S can stop us. */
+static ssize_t tty_write(struct file *file, const char *buf, size_t count, loff_t *ppos)
 {
 	struct tty_struct *tty = file->private_data;
-	u8 *kbuf;
 	size_t done = 0;
 	ssize_t ret;
 
@@ -294,12 +284,9 @@ static ssize_t tty_write(struct file *file, const char __user *buf, size_t count
 	ret = tty_check_write(tty);
 	if (ret)
 		return ret;
-	kbuf = kmalloc(TTY_IO_CHUNK, GFP_KERNEL);
-	if (!kbuf)
-		return -ENOMEM;
 	mutex_lock(&tty->atomic_write_lock);
 	while (done < count) {
-		size_t n = min(count - done, (size_t)TTY_IO_CHUNK);
+		size_t n = min(count - done, (size_t)TTY_WRITE_STEP);
 
 		ret = wait_flow(tty, file);
 		if (ret)
@@ -308,17 +295,12 @@ static ssize_t tty_write(struct file *file, const char __user *buf, size_t count
 			ret = -EIO;
 			break;
 		}
-		if (copy_from_user(kbuf, buf + done, n)) {
-			ret = -EFAULT;
-			break;
-		}
 		down_read(&tty->termios_rwsem);
-		n_tty_write(tty, file, kbuf, n);
+		n_tty_write(tty, file, (const u8 *)buf + done, n);
 		up_read(&tty->termios_rwsem);
 		done += n;
 	}
 	mutex_unlock(&tty->atomic_write_lock);
-	kfree(kbuf);
 	return done ? (ssize_t)done : ret;
 }
 

@@ -13,6 +13,7 @@
 #include <kestrel/ktest.h>
 #include <kestrel/slab.h>
 #include <kestrel/string.h>
+#include <kestrel/pid.h>
 #include <kestrel/poll.h>
 #include <kestrel/serial.h>
 #include <kestrel/timer.h>
@@ -460,6 +461,7 @@ KTEST(tty, hangup_gives_eof)
 KTEST(tty, serial_loopback_receive_interrupt)
 {
 	struct tty_struct *tty = serial_tty_get();
+	struct file nonblock = { .f_flags = O_NONBLOCK, .f_version = ~0ULL };	/* never hung up */
 	struct termios saved;
 	unsigned long irqs;
 	char buf[32];
@@ -482,7 +484,7 @@ KTEST(tty, serial_loopback_receive_interrupt)
 		msleep(5);
 	serial_set_loopback(false);
 
-	n = n_tty_read(tty, NULL, (u8 *)buf, 7);
+	n = n_tty_read(tty, &nonblock, (u8 *)buf, 7);
 	KEXPECT_EQ(n, 7);
 	buf[n > 0 ? n : 0] = 0;
 	KEXPECT_STREQ(buf, "kestrel");
@@ -526,6 +528,7 @@ KTEST(tty, keyboard_types_into_tty1)
 		0x1c, 0x9c,		/* Enter */
 	};
 	struct tty_struct *tty = vt_tty_get();
+	struct file nonblock = { .f_flags = O_NONBLOCK, .f_version = ~0ULL };
 	char buf[32];
 	ssize_t n;
 
@@ -538,7 +541,7 @@ KTEST(tty, keyboard_types_into_tty1)
 		KASSERT_EQ(i8042_inject(codes[i]), 0);
 	for (int i = 0; i < 200 && !n_tty_readable(tty); i++)
 		msleep(5);
-	n = n_tty_read(tty, NULL, (u8 *)buf, sizeof(buf) - 1);
+	n = n_tty_read(tty, &nonblock, (u8 *)buf, sizeof(buf) - 1);
 	KEXPECT_EQ(n, 3);
 	buf[n > 0 ? n : 0] = 0;
 	KEXPECT_STREQ(buf, "wa\n");	/* "Hi" was killed; Enter's CR became NL */
@@ -596,5 +599,159 @@ KTEST(tty, blocked_read_ends_on_signal_or_line)
 	feed(tt, "\n");	/* completes "not yet" */
 	KASSERT(wait_for_completion_timeout(&r.done, 5 * HZ));
 	KEXPECT_EQ(r.result, 8);
+	tt_free(tt);
+}
+
+/*
+ * Job control on the test thread's own process (init_task's: pgrp and
+ * session 1, a session leader). The signals it sends itself are blocked,
+ * so they stay queued where the test can see them, and are flushed after.
+ */
+struct jc_saved {
+	sigset_t blocked;
+	struct tty_struct *tty;
+};
+
+static void jc_begin(struct jc_saved *sv, struct tty_struct *tty)
+{
+	sigset_t all;
+	unsigned long flags;
+
+	sv->blocked = current->blocked;
+	sigfillset(&all);
+	set_current_blocked(&all);
+	write_lock_irqsave(&tasklist_lock, flags);
+	sv->tty = current->signal->tty;
+	current->signal->tty = tty;
+	if (tty)
+		tty->session = current->signal->session;
+	write_unlock_irqrestore(&tasklist_lock, flags);
+}
+
+static void jc_end(struct jc_saved *sv)
+{
+	unsigned long flags;
+
+	write_lock_irqsave(&tasklist_lock, flags);
+	current->signal->tty = sv->tty;
+	write_unlock_irqrestore(&tasklist_lock, flags);
+	flush_signals(current);
+	set_current_blocked(&sv->blocked);
+}
+
+static bool queued(int sig)
+{
+	return sigismember(&current->signal->shared_pending.signal, sig);
+}
+
+KTEST(tty, isig_keys_signal_the_foreground_group)
+{
+	struct test_tty *tt = tt_new();
+	struct jc_saved sv;
+
+	KASSERT(tt);
+	jc_begin(&sv, &tt->tty);
+	tt->tty.pgrp = current->signal->pgrp;
+	feed(tt, "\x03");
+	KEXPECT(queued(SIGINT));
+	feed(tt, "\x1c");
+	KEXPECT(queued(SIGQUIT));
+	KEXPECT(!queued(SIGTSTP));
+	feed(tt, "\x1a");
+	KEXPECT(queued(SIGTSTP));
+	KEXPECT_STREQ(tt->out, "^C^\\^Z");
+	jc_end(&sv);
+	/* Another group in the foreground: we get nothing. */
+	jc_begin(&sv, &tt->tty);
+	tt->tty.pgrp = 99999;
+	feed(tt, "\x03");
+	KEXPECT(!queued(SIGINT));
+	jc_end(&sv);
+	tt_free(tt);
+}
+
+KTEST(tty, background_of_an_orphaned_group_gets_eio)
+{
+	struct test_tty *tt = tt_new();
+	struct jc_saved sv;
+	sigset_t none;
+
+	KASSERT(tt);
+	jc_begin(&sv, &tt->tty);
+	/* Foreground: everything is allowed. */
+	tt->tty.pgrp = current->signal->pgrp;
+	KEXPECT_EQ(tty_check_read(&tt->tty), 0);
+	KEXPECT_EQ(tty_check_change(&tt->tty), 0);
+	/*
+	 * Background. Our group has no parent in another group of the
+	 * session (init's parent is nobody): orphaned, so no SIGTTIN/SIGTTOU
+	 * that could never be undone, but EIO.
+	 */
+	tt->tty.pgrp = 99999;
+	sigemptyset(&none);
+	set_current_blocked(&none);
+	KEXPECT_EQ(tty_check_read(&tt->tty), -EIO);
+	KEXPECT_EQ(tty_check_write(&tt->tty), 0);	/* no TOSTOP: writes are fine */
+	tt->tty.termios.c_lflag |= TOSTOP;
+	KEXPECT_EQ(tty_check_write(&tt->tty), -EIO);
+	KEXPECT_EQ(tty_check_change(&tt->tty), -EIO);
+	KEXPECT(!queued(SIGTTIN));
+	KEXPECT(!queued(SIGTTOU));
+	/* SIGTTOU blocked: the write goes ahead; SIGTTIN blocked: the read fails. */
+	{
+		sigset_t ttx;
+
+		sigemptyset(&ttx);
+		sigaddset(&ttx, SIGTTOU);
+		sigaddset(&ttx, SIGTTIN);
+		set_current_blocked(&ttx);
+	}
+	KEXPECT_EQ(tty_check_write(&tt->tty), 0);
+	KEXPECT_EQ(tty_check_read(&tt->tty), -EIO);
+	jc_end(&sv);
+	tt_free(tt);
+}
+
+KTEST(tty, controlling_tty_and_hangup)
+{
+	struct test_tty *tt = tt_new();
+	struct file f = { .f_mode = FMODE_READ };
+	struct jc_saved sv;
+	unsigned long flags;
+
+	KASSERT(tt);
+	jc_begin(&sv, NULL);	/* we have no controlling tty now */
+	tt->tty.session = 0;
+	/* A session leader's open without O_NOCTTY takes the tty... */
+	tty_open_set_ctty(&tt->tty, &f);
+	KEXPECT(current->signal->tty == &tt->tty);
+	KEXPECT_EQ(tt->tty.session, current->signal->session);
+	KEXPECT_EQ(tt->tty.pgrp, current->signal->pgrp);
+	/* ...and TIOCSCTTY of a tty we already have is a no-op. */
+	KEXPECT_EQ(tty_jobctrl_ioctl(&tt->tty, &f, TIOCSCTTY, 0), 0);
+	/* TIOCNOTTY by the leader: SIGHUP and SIGCONT to the foreground group, tty gone. */
+	KEXPECT_EQ(tty_jobctrl_ioctl(&tt->tty, &f, TIOCNOTTY, 0), 0);
+	KEXPECT(current->signal->tty == NULL);
+	KEXPECT_EQ(tt->tty.session, 0);
+	KEXPECT(queued(SIGHUP));
+	KEXPECT(queued(SIGCONT));
+	KEXPECT_EQ(tty_jobctrl_ioctl(&tt->tty, &f, TIOCNOTTY, 0), -ENOTTY);
+	flush_signals(current);
+	/* TIOCSCTTY takes it back; a hangup then signals the leader and takes it away. */
+	KEXPECT_EQ(tty_jobctrl_ioctl(&tt->tty, &f, TIOCSCTTY, 0), 0);
+	KEXPECT(current->signal->tty == &tt->tty);
+	f.f_version = tt->tty.hangup_gen;
+	tty_hangup(&tt->tty);
+	KEXPECT(current->signal->tty == NULL);
+	KEXPECT(queued(SIGHUP));
+	KEXPECT(tty_file_hung_up(&tt->tty, &f));
+	/* A tty owned by another session cannot be taken without arg 1 (and root). */
+	write_lock_irqsave(&tasklist_lock, flags);
+	tt->tty.session = 99999;
+	write_unlock_irqrestore(&tasklist_lock, flags);
+	KEXPECT_EQ(tty_jobctrl_ioctl(&tt->tty, &f, TIOCSCTTY, 0), -EPERM);
+	KEXPECT_EQ(tty_jobctrl_ioctl(&tt->tty, &f, TIOCSCTTY, 1), 0);	/* the ktest thread is root */
+	KEXPECT(current->signal->tty == &tt->tty);
+	jc_end(&sv);
 	tt_free(tt);
 }

@@ -79,17 +79,30 @@ static int get_futex_key(u32 __user *uaddr, bool shared, struct futex_ukey *uk)
 {
 	unsigned long addr = (unsigned long)uaddr;
 	struct mm_struct *mm = current->mm;
+	struct vm_area_struct *vma;
+	int err = 0;
 
 	uk->inode = NULL;
 	if (addr % sizeof(u32))
 		return -EINVAL;
 	if (!access_ok(uaddr, sizeof(u32)) || !mm)
 		return -EFAULT;
-	/* Every key is (mm, address) for now: shared file keys need mm/'s find_vma. */
-	(void)shared;
 	uk->key.object = mm;
 	uk->key.offset = addr;
-	return 0;
+	if (!shared)
+		return 0;
+	down_read(&mm->mmap_lock);
+	vma = find_vma(mm, addr);
+	if (!vma || addr < vma->vm_start) {
+		err = -EFAULT;
+	} else if ((vma->vm_flags & VM_SHARED) && vma->vm_file) {
+		uk->inode = file_inode(vma->vm_file);
+		ihold(uk->inode);
+		uk->key.object = uk->inode;
+		uk->key.offset = (vma->vm_pgoff << PAGE_SHIFT) + (addr - vma->vm_start);
+	}
+	up_read(&mm->mmap_lock);
+	return err;
 }
 
 static void put_futex_key(struct futex_ukey *uk)

@@ -15,6 +15,11 @@
 #include <kestrel/sched.h>
 #include <kestrel/time.h>
 #include <kestrel/timer.h>
+#include <kestrel/fs.h>
+#include <kestrel/mm.h>
+#include <kestrel/mman.h>
+#include <kestrel/mm_types.h>
+#include <kestrel/vm.h>
 
 #define POLL_ROUNDS 4000	/* x 5 ms */
 
@@ -304,4 +309,92 @@ KTEST(futex, pingpong_no_lost_wakeups)
 	KEXPECT_EQ(futex_waiters_key(&pp.key), 0);
 	kthread_stop(k);
 	put_task_struct(k);
+}
+
+/* ---- futex(2) on user memory: test threads borrow fresh mms (kthread_use_mm) ---- */
+
+long sys_futex(u32 __user *uaddr, int op, u32 val, const struct __kernel_timespec __user *utime,
+	       u32 __user *uaddr2, u32 val3);
+
+struct shared_waiter {
+	struct file *file;
+	unsigned long addr;	/* where it mapped the file (0 until then) */
+	long ret;
+	int done;
+};
+
+/* Map the file MAP_SHARED in a fresh mm and FUTEX_WAIT (shared) on its word 8. */
+static int shared_waiter_fn(void *arg)
+{
+	struct shared_waiter *w = arg;
+	struct mm_struct *mm = mm_alloc();
+	unsigned long a;
+
+	if (!mm) {
+		w->ret = -ENOMEM;
+		goto out;
+	}
+	kthread_use_mm(mm);
+	a = vm_mmap(w->file, 0, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, 0);
+	if (IS_ERR_VALUE(a)) {
+		w->ret = (long)a;
+	} else {
+		__atomic_store_n(&w->addr, a, __ATOMIC_RELEASE);
+		w->ret = sys_futex((u32 __user *)(a + 8), FUTEX_WAIT, 0, NULL, NULL, 0);
+	}
+	kthread_unuse_mm(mm);
+	mmput(mm);
+out:
+	__atomic_store_n(&w->done, 1, __ATOMIC_RELEASE);
+	while (!kthread_should_stop())
+		msleep(1);
+	return 0;
+}
+
+KTEST(futex, shared_file_mapping_meets_across_mms)
+{
+	static struct shared_waiter w;
+	struct file *f = filp_open("/futex-shared", O_CREAT | O_RDWR | O_TRUNC, 0600);
+	struct mm_struct *mm;
+	struct task_struct *k;
+	unsigned long a;
+	long woken = 0;
+
+	KASSERT(!IS_ERR(f));
+	KASSERT_EQ(vfs_truncate(&f->f_path, PAGE_SIZE), 0);
+	w = (struct shared_waiter){ .file = f };
+	k = kthread_create(shared_waiter_fn, &w, "futex-sh");
+	KASSERT(!IS_ERR(k));
+	get_task_struct(k);
+	wake_up_process(k);
+
+	mm = mm_alloc();
+	KASSERT(mm != NULL);
+	kthread_use_mm(mm);
+	/* Another mm (and address space layout): the same word of the file. */
+	a = vm_mmap(f, 0, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, 0);
+	KEXPECT(!IS_ERR_VALUE(a));
+	for (int i = 0; i < POLL_ROUNDS && !woken && !__atomic_load_n(&w.done, __ATOMIC_ACQUIRE); i++) {
+		/* The private form keys by (our mm, address): never the other mm's waiter. */
+		KEXPECT_EQ(sys_futex((u32 __user *)(a + 8), FUTEX_WAKE | FUTEX_PRIVATE_FLAG, 1,
+				     NULL, NULL, 0), 0);
+		woken = sys_futex((u32 __user *)(a + 8), FUTEX_WAKE, 1, NULL, NULL, 0);
+		if (!woken)
+			msleep(5);
+	}
+	KEXPECT_EQ(woken, 1);
+	for (int i = 0; i < POLL_ROUNDS && !__atomic_load_n(&w.done, __ATOMIC_ACQUIRE); i++)
+		msleep(5);
+	KEXPECT_EQ(w.ret, 0);
+	KEXPECT(w.addr != 0);
+	/* Errors: misaligned, unmapped (shared needs a VMA), bad op. */
+	KEXPECT_EQ(sys_futex((u32 __user *)(a + 9), FUTEX_WAKE, 1, NULL, NULL, 0), -EINVAL);
+	KEXPECT_EQ(sys_futex((u32 __user *)0x1000, FUTEX_WAKE, 1, NULL, NULL, 0), -EFAULT);
+	KEXPECT_EQ(sys_futex((u32 __user *)(a + 8), FUTEX_WAIT, 1, NULL, NULL, 0), -EAGAIN);
+	kthread_unuse_mm(mm);
+	mmput(mm);
+	kthread_stop(k);
+	put_task_struct(k);
+	fput(f);
+	ksys_unlink("/futex-shared");
 }

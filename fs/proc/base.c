@@ -1,144 +1,399 @@
 /*
- * /proc/self and /proc/<pid>: a directory per task with comm, stat and
- * status. /proc/self is a symlink whose target is the pid of whoever
- * follows it (->get_link runs in the reader's context).
+ * /proc/self and /proc/<pid>: a directory per task with comm, stat,
+ * status, maps, cmdline, environ, auxv, mem, exe, cwd, root, fd/, fdinfo/
+ * and task/. /proc/self is a symlink whose target is the pid of whoever
+ * follows it (->get_link runs in the reader's context). The root lists
+ * processes (thread-group leaders); /proc/<tid> of any thread resolves
+ * too, as on Linux, and /proc/<pid>/task lists the threads.
  *
- * A pid directory and its files find their task again by pid each time
- * (task_snapshot): if it has exited meanwhile, lookups and reads fail with
- * ENOENT/ESRCH, as on Linux. The process issue adds the per-process
- * files (maps, fd/, ...) next to these.
+ * A pid directory and its files find their task again by id each time
+ * (proc_get_task: find_get_task_by_vpid, a reference): if it has exited
+ * meanwhile, lookups and reads fail with ENOENT/ESRCH, as on Linux.
  *
- * The snapshot is copied under the scheduler's task-list lock through
- * sched_for_each_task (interrupts off, no sleeping): nothing of the task
- * is touched after the lock is dropped.
+ * Another task's mm, files and fs pointers: the task itself clears them at
+ * exit, under no lock we could take (Kestrel has no task_lock). For our
+ * own process they are stable (we are one of their users). For another
+ * process, proc_task_mm takes an mm_users reference only if the count is
+ * not already zero; the struct itself lives until its last mmdrop, which
+ * comes after the exiting task has switched away from it for good, so the
+ * count is still readable then. fd.c does the same with files_struct,
+ * which is freed at once by its last put: there a reader racing with the
+ * very end of the owner's exit could touch a freed table (a task_lock
+ * around exit_files and the read would close that).
  */
+#include <kestrel/cred.h>
 #include <kestrel/dcache.h>
 #include <kestrel/errno.h>
+#include <kestrel/fs_struct.h>
+#include <kestrel/mm_types.h>
+#include <kestrel/mount.h>
+#include <kestrel/pid.h>
 #include <kestrel/sched.h>
 #include <kestrel/slab.h>
 #include <kestrel/string.h>
 #include <kestrel/time.h>
+#include <kestrel/uaccess.h>
+#include <asm/page.h>
 #include "internal.h"
 
-struct task_snap {
-	int pid;
-	char comm[TASK_COMM_LEN];
-	long state;
-	unsigned int cpu;
-	int nice;
-	u64 sum_exec_runtime;
-	unsigned long nr_switches;
-	unsigned int flags;
-};
+/* ---------------------------------------------------------------- finding tasks */
 
-struct snap_req {
-	int pid;
-	bool found;
-	struct task_snap *snap;
-};
-
-static void snap_one(struct task_struct *p, void *arg)
+int proc_task_tgid(const struct task_struct *p)
 {
-	struct snap_req *r = arg;
-
-	if (r->found || p->pid != r->pid)
-		return;
-	r->found = true;
-	r->snap->pid = p->pid;
-	memcpy(r->snap->comm, p->comm, TASK_COMM_LEN);
-	r->snap->comm[TASK_COMM_LEN - 1] = 0;
-	r->snap->state = READ_ONCE(p->state);
-	r->snap->cpu = p->cpu;
-	r->snap->nice = p->nice;
-	r->snap->sum_exec_runtime = p->sum_exec_runtime;
-	r->snap->nr_switches = p->nr_switches;
-	r->snap->flags = p->flags;
+	return p->tgid ? p->tgid : p->pid;
 }
 
-static bool task_snapshot(int pid, struct task_snap *snap)
+struct task_struct *proc_get_task(int pid)
 {
-	struct snap_req r = { .pid = pid, .snap = snap };
-
-	sched_for_each_task(snap_one, &r);
-	return r.found;
+	return pid > 0 ? find_get_task_by_vpid(pid) : NULL;
 }
 
-static char task_state_char(long state)
+/* An mm_users reference unless the last one is already gone (the mappings are being torn down). */
+static bool mmget_not_zero(struct mm_struct *mm)
 {
-	if (state == TASK_RUNNING)
-		return 'R';
-	if (state & TASK_DEAD)
-		return 'X';
-	if (state & TASK_INTERRUPTIBLE)
-		return 'S';
-	if (state & TASK_UNINTERRUPTIBLE)
-		return 'D';
-	return 'S';	/* TASK_NEW: never ran; Linux shows such a task as sleeping */
+	int users = atomic_read(&mm->mm_users);
+
+	while (users > 0)
+		if (atomic_try_cmpxchg(&mm->mm_users, &users, users + 1))
+			return true;
+	return false;
 }
 
-static const char *task_state_name(char c)
+struct mm_struct *proc_task_mm(struct task_struct *p)
 {
-	switch (c) {
-	case 'R': return "R (running)";
-	case 'D': return "D (disk sleep)";
-	case 'X': return "X (dead)";
-	default: return "S (sleeping)";
+	struct mm_struct *mm = READ_ONCE(p->mm);
+
+	if (!mm)
+		return NULL;
+	if (mm == current->mm) {	/* our own process: stable */
+		mmget(mm);
+		return mm;
 	}
+	return mmget_not_zero(mm) ? mm : NULL;
 }
 
-/* ---------------------------------------------------------------- the files */
+void proc_task_owner(struct task_struct *p, struct inode *inode)
+{
+	const struct cred *cred = READ_ONCE(p->cred);
+
+	inode->i_uid = cred ? cred->euid : 0;
+	inode->i_gid = cred ? cred->egid : 0;
+}
+
+char *proc_path_name(const struct path *path)
+{
+	char *buf = kmalloc(PAGE_SIZE, GFP_KERNEL), *name;
+
+	if (!buf)
+		return ERR_PTR(-ENOMEM);
+	name = d_path(path, buf, PAGE_SIZE);
+	if (IS_ERR(name)) {
+		kfree(buf);
+		return name;
+	}
+	memmove(buf, name, strlen(name) + 1);
+	return buf;
+}
+
+/* ---------------------------------------------------------------- small files */
 
 static int pid_comm_show(struct seq_file *m, void *v)
 {
 	struct proc_inode *pi = m->private;
-	struct task_snap t;
+	struct task_struct *p = proc_get_task(pi->pid);
+	char comm[TASK_COMM_LEN];
 
-	if (!task_snapshot(pi->pid, &t))
+	if (!p)
 		return -ESRCH;
-	seq_printf(m, "%s\n", t.comm);
+	memcpy(comm, p->comm, TASK_COMM_LEN);
+	comm[TASK_COMM_LEN - 1] = 0;
+	put_task_struct(p);
+	seq_printf(m, "%s\n", comm);
 	return 0;
 }
 
-/* The first fields of Linux's /proc/<pid>/stat that Kestrel has; times in clock ticks. */
-static int pid_stat_show(struct seq_file *m, void *v)
+/* Copy [start, end) of the task's memory into the seq_file (cmdline, environ). */
+static int show_mm_range(struct seq_file *m, bool env)
 {
 	struct proc_inode *pi = m->private;
-	struct task_snap t;
-	unsigned long long ticks;
+	struct task_struct *p = proc_get_task(pi->pid);
+	struct mm_struct *mm;
+	unsigned long start, end;
+	char *buf;
+	int ret = 0;
 
-	if (!task_snapshot(pi->pid, &t))
+	if (!p)
 		return -ESRCH;
-	ticks = t.sum_exec_runtime / (NSEC_PER_SEC / HZ);
-	/* pid (comm) state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime */
-	seq_printf(m, "%d (%s) %c 0 0 0 0 -1 %u 0 0 0 0 0 %llu 0 0 %d %d 1 0 0 0 0",
-		   t.pid, t.comm, task_state_char(t.state), t.flags, ticks, 20 + t.nice, t.nice);
-	seq_printf(m, " 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 %u 0 0 0 0 0\n", t.cpu);
-	return 0;
+	mm = proc_task_mm(p);
+	put_task_struct(p);
+	if (!mm)
+		return 0;	/* a kernel thread, or exiting: empty, as Linux */
+	buf = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	if (!buf) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	start = env ? READ_ONCE(mm->env_start) : READ_ONCE(mm->arg_start);
+	end = env ? READ_ONCE(mm->env_end) : READ_ONCE(mm->arg_end);
+	while (start < end) {
+		int n = end - start < PAGE_SIZE ? (int)(end - start) : (int)PAGE_SIZE;
+		int got = access_remote_vm(mm, start, buf, n, false);
+
+		if (got <= 0)
+			break;
+		seq_write(m, buf, got);
+		start += got;
+	}
+	kfree(buf);
+out:
+	mmput(mm);
+	return ret;
 }
 
-static int pid_status_show(struct seq_file *m, void *v)
+static int pid_cmdline_show(struct seq_file *m, void *v)
+{
+	return show_mm_range(m, false);
+}
+
+static int pid_environ_show(struct seq_file *m, void *v)
+{
+	return show_mm_range(m, true);
+}
+
+/* The auxiliary vector exec passed, up to and including AT_NULL. */
+static int pid_auxv_show(struct seq_file *m, void *v)
 {
 	struct proc_inode *pi = m->private;
-	struct task_snap t;
+	struct task_struct *p = proc_get_task(pi->pid);
+	struct mm_struct *mm;
+	size_t n = 0;
 
-	if (!task_snapshot(pi->pid, &t))
+	if (!p)
 		return -ESRCH;
-	seq_printf(m, "Name:\t%s\n", t.comm);
-	seq_printf(m, "State:\t%s\n", task_state_name(task_state_char(t.state)));
-	seq_printf(m, "Tgid:\t%d\nPid:\t%d\nPPid:\t0\n", t.pid, t.pid);
-	seq_printf(m, "Uid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\n");
-	seq_printf(m, "Threads:\t1\n");
-	seq_printf(m, "Cpus_allowed_list:\t(see sched)\n");
-	seq_printf(m, "voluntary_ctxt_switches:\t%lu\n", t.nr_switches);
+	mm = proc_task_mm(p);
+	put_task_struct(p);
+	if (!mm)
+		return 0;
+	while (n + 2 <= ARRAY_SIZE(mm->saved_auxv)) {
+		n += 2;
+		if (!mm->saved_auxv[n - 2])
+			break;
+	}
+	seq_write(m, mm->saved_auxv, n * sizeof(mm->saved_auxv[0]));
+	mmput(mm);
 	return 0;
 }
 
-static const struct proc_entry pid_entries[] = {
-	{ "comm", S_IFREG | 0444, pid_comm_show },
-	{ "stat", S_IFREG | 0444, pid_stat_show },
-	{ "status", S_IFREG | 0444, pid_status_show },
+/* ---------------------------------------------------------------- mem */
+
+/* The mm is pinned (mmgrab) from open to release; each access needs mm_users too. */
+static int mem_open(struct inode *inode, struct file *file)
+{
+	struct task_struct *p = proc_get_task(PROC_I(inode)->pid);
+	struct mm_struct *mm;
+
+	if (!p)
+		return -ESRCH;
+	mm = proc_task_mm(p);
+	put_task_struct(p);
+	if (!mm)
+		return -ESRCH;
+	mmgrab(mm);
+	mmput(mm);
+	file->private_data = mm;
+	return 0;
+}
+
+static int mem_release(struct inode *inode, struct file *file)
+{
+	mmdrop(file->private_data);
+	return 0;
+}
+
+/* Read or write at the file position taken as an address; -EIO if nothing is mapped there. */
+static ssize_t mem_rw(struct file *file, char *ubuf, size_t count, loff_t *ppos, bool write)
+{
+	struct mm_struct *mm = file->private_data;
+	unsigned long addr = (unsigned long)*ppos;
+	ssize_t done = 0;
+	char *page;
+
+	if (!mmget_not_zero(mm))
+		return 0;
+	page = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	if (!page) {
+		mmput(mm);
+		return -ENOMEM;
+	}
+	while (count) {
+		int n = count < PAGE_SIZE ? (int)count : (int)PAGE_SIZE, got;
+
+		if (write)
+			memcpy(page, ubuf + done, n);
+		got = access_remote_vm(mm, addr, page, n, write);
+		if (got <= 0) {
+			if (!done)
+				done = -EIO;
+			break;
+		}
+		if (!write)
+			memcpy(ubuf + done, page, got);
+		done += got;
+		addr += got;
+		count -= got;
+	}
+	if (done > 0)
+		*ppos = (loff_t)addr;
+	kfree(page);
+	mmput(mm);
+	return done;
+}
+
+static ssize_t mem_read(struct file *file, char *buf, size_t count, loff_t *ppos)
+{
+	return mem_rw(file, buf, count, ppos, false);
+}
+
+static ssize_t mem_write(struct file *file, const char *buf, size_t count, loff_t *ppos)
+{
+	return mem_rw(file, (char *)buf, count, ppos, true);
+}
+
+/* Any position is an address (as Linux's mem_lseek: no EOF, no negative check). */
+static loff_t mem_lseek(struct file *file, loff_t offset, int whence)
+{
+	switch (whence) {
+	case SEEK_SET:
+		file->f_pos = offset;
+		break;
+	case SEEK_CUR:
+		file->f_pos += offset;
+		break;
+	default:
+		return -EINVAL;
+	}
+	return file->f_pos;
+}
+
+static const struct file_operations proc_mem_operations = {
+	.open = mem_open,
+	.read = mem_read,
+	.write = mem_write,
+	.llseek = mem_lseek,
+	.release = mem_release,
 };
-#define NR_PID_ENTRIES (sizeof(pid_entries) / sizeof(pid_entries[0]))
+
+/* ---------------------------------------------------------------- exe, cwd, root */
+
+static void kfree_link(void *p)
+{
+	kfree(p);
+}
+
+/* The path of the link: exe (mm->exe_file), cwd or root (task->fs). 0 or -errno. */
+static int pid_link_path(struct inode *inode, const char *which, struct path *path)
+{
+	struct task_struct *p = proc_get_task(PROC_I(inode)->pid);
+	int ret = -ENOENT;
+
+	if (!p)
+		return -ENOENT;
+	if (!strcmp(which, "exe")) {
+		struct mm_struct *mm = proc_task_mm(p);
+
+		if (mm) {
+			struct file *exe = READ_ONCE(mm->exe_file);
+
+			if (exe) {
+				*path = exe->f_path;
+				path_get(path);
+				ret = 0;
+			}
+			mmput(mm);
+		}
+	} else {
+		/* Our own fs_struct is stable; for another process read it as it is now. */
+		struct fs_struct *fs = p == current ? current_fs() : READ_ONCE(p->fs);
+
+		if (!fs && (p->flags & PF_KTHREAD))
+			fs = &init_fs;	/* kernel threads use init's */
+
+		if (fs) {
+			if (!strcmp(which, "cwd"))
+				get_fs_pwd(fs, path);
+			else
+				get_fs_root(fs, path);
+			ret = 0;
+		}
+	}
+	put_task_struct(p);
+	return ret;
+}
+
+static const char *pid_get_link(struct dentry *dentry, struct inode *inode,
+				struct delayed_call *done)
+{
+	struct path path;
+	char *name;
+	int err;
+
+	if (!dentry)
+		return ERR_PTR(-ECHILD);	/* rcu-walk: we sleep */
+	err = pid_link_path(inode, PROC_I(inode)->entry->name, &path);
+	if (err)
+		return ERR_PTR(err);
+	name = proc_path_name(&path);
+	path_put(&path);
+	if (IS_ERR(name))
+		return name;
+	set_delayed_call(done, kfree_link, name);
+	return name;
+}
+
+static const struct inode_operations proc_pid_link_inode_operations = {
+	.get_link = pid_get_link,
+};
+
+/* ---------------------------------------------------------------- the table */
+
+static const struct inode_operations proc_task_inode_operations;
+static const struct file_operations proc_task_operations;
+
+/*
+ * A file of /proc/<pid>: a seq_file show function (regular files), or its
+ * own inode and file operations (symlinks, directories, mem).
+ */
+struct pid_entry {
+	struct proc_entry e;			/* what the inode points to (name, mode, show) */
+	const struct inode_operations *iop;	/* when e.show is NULL */
+	const struct file_operations *fop;
+};
+
+#define SHOW(n, m, fn) { .e = { (n), (m), (fn) } }
+#define OPS(n, m, i, f) { .e = { (n), (m), NULL }, .iop = (i), .fop = (f) }
+
+static const struct pid_entry pid_entries[] = {
+	SHOW("auxv", S_IFREG | 0400, pid_auxv_show),
+	SHOW("cmdline", S_IFREG | 0444, pid_cmdline_show),
+	SHOW("comm", S_IFREG | 0444, pid_comm_show),
+	OPS("cwd", S_IFLNK | 0777, &proc_pid_link_inode_operations, NULL),
+	SHOW("environ", S_IFREG | 0400, pid_environ_show),
+	OPS("exe", S_IFLNK | 0777, &proc_pid_link_inode_operations, NULL),
+	OPS("fd", S_IFDIR | 0500, &proc_fd_inode_operations, &proc_fd_operations),
+	OPS("fdinfo", S_IFDIR | 0500, &proc_fdinfo_inode_operations, &proc_fdinfo_operations),
+	SHOW("maps", S_IFREG | 0444, proc_pid_maps_show),
+	OPS("mem", S_IFREG | 0600, NULL, &proc_mem_operations),
+	OPS("root", S_IFLNK | 0777, &proc_pid_link_inode_operations, NULL),
+	SHOW("stat", S_IFREG | 0444, proc_pid_stat_show),
+	SHOW("status", S_IFREG | 0444, proc_pid_status_show),
+	OPS("task", S_IFDIR | 0555, &proc_task_inode_operations, &proc_task_operations),
+};
+#define NR_PID_ENTRIES ARRAY_SIZE(pid_entries)
+
+static inline unsigned long pid_dir_ino(int pid)
+{
+	return PROC_PID_INO_BASE + (unsigned long)pid * PROC_PID_INO_SLOTS;
+}
 
 /* ---------------------------------------------------------------- /proc/<pid> */
 
@@ -146,27 +401,48 @@ static struct dentry *proc_pid_dir_lookup(struct inode *dir, struct dentry *dent
 					  unsigned int flags)
 {
 	int pid = PROC_I(dir)->pid;
-	struct task_snap t;
+	struct task_struct *p = proc_get_task(pid);
 
-	if (!task_snapshot(pid, &t))
+	if (!p)
 		return ERR_PTR(-ENOENT);
 	for (size_t i = 0; i < NR_PID_ENTRIES; i++) {
-		const struct proc_entry *e = &pid_entries[i];
+		const struct pid_entry *pe = &pid_entries[i];
+		const struct proc_entry *e = &pe->e;
 		struct inode *inode;
 
 		if (strlen(e->name) != dentry->d_name.len ||
 		    memcmp(e->name, dentry->d_name.name, dentry->d_name.len))
 			continue;
 		inode = proc_new_inode(dir->i_sb, e->mode, dir->i_ino + 1 + i);
-		if (!inode)
+		if (!inode) {
+			put_task_struct(p);
 			return ERR_PTR(-ENOMEM);
+		}
 		PROC_I(inode)->entry = e;
 		PROC_I(inode)->pid = pid;
+		proc_task_owner(p, inode);
+		if (!e->show) {
+			if (pe->iop)
+				inode->i_op = pe->iop;
+			if (pe->fop)
+				inode->i_fop = pe->fop;
+		}
+		put_task_struct(p);
 		d_add(dentry, inode);
 		return NULL;
 	}
+	put_task_struct(p);
 	d_add(dentry, NULL);
 	return NULL;
+}
+
+static unsigned char entry_dtype(const struct proc_entry *e)
+{
+	if (S_ISDIR(e->mode))
+		return DT_DIR;
+	if (S_ISLNK(e->mode))
+		return DT_LNK;
+	return DT_REG;
 }
 
 static int proc_pid_dir_readdir(struct file *file, struct dir_context *ctx)
@@ -174,10 +450,10 @@ static int proc_pid_dir_readdir(struct file *file, struct dir_context *ctx)
 	if (!dir_emit_dots(file, ctx))
 		return 0;
 	while (ctx->pos < (loff_t)(2 + NR_PID_ENTRIES)) {
-		const struct proc_entry *e = &pid_entries[ctx->pos - 2];
+		const struct proc_entry *e = &pid_entries[ctx->pos - 2].e;
 
 		if (!dir_emit(ctx, e->name, strlen(e->name), file_inode(file)->i_ino + ctx->pos - 1,
-			      DT_REG))
+			      entry_dtype(e)))
 			return 0;
 		ctx->pos++;
 	}
@@ -208,44 +484,63 @@ static int parse_pid(const char *name, int len)
 	return pid;
 }
 
-struct dentry *proc_pid_lookup(struct dentry *dentry, const char *name, int len)
+/* The directory inode of task pid (whose tgid is tgid if > 0), or NULL/ERR_PTR. */
+static struct dentry *pid_dir_instantiate(struct dentry *dentry, int pid, int tgid)
 {
-	struct super_block *sb = dentry->d_sb;
-	int pid = parse_pid(name, len);
-	struct task_snap t;
+	struct task_struct *p = proc_get_task(pid);
 	struct inode *inode;
 
-	if (pid <= 0 || !task_snapshot(pid, &t)) {
+	if (!p || (tgid > 0 && proc_task_tgid(p) != tgid)) {
+		if (p)
+			put_task_struct(p);
 		d_add(dentry, NULL);
 		return NULL;
 	}
-	inode = proc_new_inode(sb, S_IFDIR | 0555, PROC_PID_INO_BASE + (unsigned long)pid * 16);
-	if (!inode)
+	inode = proc_new_inode(dentry->d_sb, S_IFDIR | 0555, pid_dir_ino(pid));
+	if (!inode) {
+		put_task_struct(p);
 		return ERR_PTR(-ENOMEM);
+	}
 	PROC_I(inode)->pid = pid;
+	proc_task_owner(p, inode);
+	put_task_struct(p);
 	inode->i_op = &proc_pid_dir_inode_operations;
 	inode->i_fop = &proc_pid_dir_operations;
 	d_add(dentry, inode);
 	return NULL;
 }
 
-/* ---------------------------------------------------------------- listing the pids */
+struct dentry *proc_pid_lookup(struct dentry *dentry, const char *name, int len)
+{
+	int pid = parse_pid(name, len);
+
+	if (pid <= 0) {
+		d_add(dentry, NULL);
+		return NULL;
+	}
+	return pid_dir_instantiate(dentry, pid, 0);
+}
+
+/* ---------------------------------------------------------------- listing pids */
 
 #define PID_BATCH 64
 
 struct pid_batch {
-	int min;		/* pids >= min */
+	int min;		/* ids >= min */
+	int tgid;		/* > 0: only the threads of this process; 0: only processes */
 	int n;
 	int pids[PID_BATCH];	/* the smallest ones, sorted */
 };
 
-/* Keep the PID_BATCH smallest pids >= min (insertion into a sorted array; no sleeping here). */
+/* Keep the PID_BATCH smallest ids >= min (insertion into a sorted array; no sleeping here). */
 static void collect_pid(struct task_struct *p, void *arg)
 {
 	struct pid_batch *b = arg;
 	int pid = p->pid, i;
 
-	if (pid < b->min || pid <= 0)
+	if (pid < b->min || pid <= 0 || (p->flags & PF_IDLE))
+		return;
+	if (b->tgid ? proc_task_tgid(p) != b->tgid : proc_task_tgid(p) != pid)
 		return;
 	if (b->n == PID_BATCH && pid >= b->pids[PID_BATCH - 1])
 		return;
@@ -254,7 +549,7 @@ static void collect_pid(struct task_struct *p, void *arg)
 		b->pids[i] = b->pids[i - 1];
 		i--;
 	}
-	if (i > 0 && b->pids[i - 1] == pid) {	/* a pid twice (idle tasks share 0; others not) */
+	if (i > 0 && b->pids[i - 1] == pid) {	/* listed twice: keep one */
 		memmove(&b->pids[i], &b->pids[i + 1], (b->n - i - 1) * sizeof(int));
 		b->n--;
 		return;
@@ -262,7 +557,8 @@ static void collect_pid(struct task_struct *p, void *arg)
 	b->pids[i] = pid;
 }
 
-int proc_pid_readdir(struct file *file, struct dir_context *ctx, loff_t first_pos)
+/* Emit the ids of processes (tgid 0) or of tgid's threads, from f_pos first_pos on. */
+static int emit_pids(struct dir_context *ctx, loff_t first_pos, int tgid)
 {
 	struct pid_batch *b = kmalloc(sizeof(*b), GFP_KERNEL);
 
@@ -270,6 +566,7 @@ int proc_pid_readdir(struct file *file, struct dir_context *ctx, loff_t first_po
 		return -ENOMEM;
 	for (;;) {
 		b->min = (int)(ctx->pos - first_pos);
+		b->tgid = tgid;
 		b->n = 0;
 		sched_for_each_task(collect_pid, b);
 		if (!b->n)
@@ -279,8 +576,7 @@ int proc_pid_readdir(struct file *file, struct dir_context *ctx, loff_t first_po
 			int len = scnprintf(name, sizeof(name), "%d", b->pids[i]);
 
 			ctx->pos = first_pos + b->pids[i];
-			if (!dir_emit(ctx, name, len,
-				      PROC_PID_INO_BASE + (unsigned long)b->pids[i] * 16, DT_DIR))
+			if (!dir_emit(ctx, name, len, pid_dir_ino(b->pids[i]), DT_DIR))
 				goto out;
 		}
 		ctx->pos++;	/* past the last pid emitted */
@@ -290,12 +586,56 @@ out:
 	return 0;
 }
 
-/* ---------------------------------------------------------------- /proc/self */
-
-static void kfree_link(void *p)
+int proc_pid_readdir(struct file *file, struct dir_context *ctx, loff_t first_pos)
 {
-	kfree(p);
+	return emit_pids(ctx, first_pos, 0);
 }
+
+/* ---------------------------------------------------------------- /proc/<pid>/task */
+
+static struct dentry *proc_task_lookup(struct inode *dir, struct dentry *dentry,
+				       unsigned int flags)
+{
+	int tid = parse_pid((const char *)dentry->d_name.name, dentry->d_name.len);
+	struct task_struct *leader = proc_get_task(PROC_I(dir)->pid);
+	int tgid;
+
+	if (!leader)
+		return ERR_PTR(-ENOENT);
+	tgid = proc_task_tgid(leader);
+	put_task_struct(leader);
+	if (tid <= 0) {
+		d_add(dentry, NULL);
+		return NULL;
+	}
+	return pid_dir_instantiate(dentry, tid, tgid);
+}
+
+static int proc_task_readdir(struct file *file, struct dir_context *ctx)
+{
+	struct task_struct *leader = proc_get_task(PROC_I(file_inode(file))->pid);
+	int tgid;
+
+	if (!leader)
+		return -ENOENT;
+	tgid = proc_task_tgid(leader);
+	put_task_struct(leader);
+	if (!dir_emit_dots(file, ctx))
+		return 0;
+	return emit_pids(ctx, 2, tgid);
+}
+
+static const struct inode_operations proc_task_inode_operations = {
+	.lookup = proc_task_lookup,
+};
+
+static const struct file_operations proc_task_operations = {
+	.iterate_shared = proc_task_readdir,
+	.read = generic_read_dir,
+	.llseek = generic_file_llseek,
+};
+
+/* ---------------------------------------------------------------- /proc/self */
 
 static const char *proc_self_get_link(struct dentry *dentry, struct inode *inode,
 				      struct delayed_call *done)
@@ -307,7 +647,8 @@ static const char *proc_self_get_link(struct dentry *dentry, struct inode *inode
 	buf = kmalloc(12, GFP_KERNEL);
 	if (!buf)
 		return ERR_PTR(-ENOMEM);
-	scnprintf(buf, 12, "%d", current->pid);
+	/* The process, as Linux: a thread's /proc/self is its group leader's directory. */
+	scnprintf(buf, 12, "%d", proc_task_tgid(current));
 	set_delayed_call(done, kfree_link, buf);
 	return buf;
 }

@@ -13,7 +13,9 @@
 
 #define PROC_SUPER_MAGIC 0x9fa0
 #define PROC_ROOT_INO 1
-#define PROC_PID_INO_BASE 0x10000	/* + pid * 16 + the file's index */
+#define PROC_PID_INO_BASE 0x10000	/* + pid * PROC_PID_INO_SLOTS + the file's index */
+#define PROC_PID_INO_SLOTS 32
+#define PROC_FD_INO_BASE (1UL << 40)	/* + pid << 16 + fd (fd/, fdinfo/ + 1 << 12) */
 
 struct proc_entry {
 	const char *name;
@@ -25,6 +27,7 @@ struct proc_entry {
 struct proc_inode {
 	const struct proc_entry *entry;	/* NULL for directories and self */
 	int pid;			/* 0 outside /proc/<pid> */
+	int fd;				/* /proc/<pid>/fd/<fd> and fdinfo/<fd> */
 	struct inode vfs_inode;
 };
 
@@ -40,6 +43,30 @@ struct inode *proc_new_inode(struct super_block *sb, umode_t mode, unsigned long
 struct dentry *proc_pid_lookup(struct dentry *dentry, const char *name, int len);
 int proc_pid_readdir(struct file *file, struct dir_context *ctx, loff_t first_pos);
 struct inode *proc_self_inode(struct super_block *sb);
+
+struct task_struct;
+struct mm_struct;
+/* The task with this id (a reference: put_task_struct), or NULL. */
+struct task_struct *proc_get_task(int pid);
+/* Its address space (an mm_users reference: mmput), or NULL (kernel thread, exited). */
+struct mm_struct *proc_task_mm(struct task_struct *p);
+/* Its process id (the thread-group id; kernel threads are their own process). */
+int proc_task_tgid(const struct task_struct *p);
+/* A task's inode owner (euid, egid), for /proc/<pid> and its files. */
+void proc_task_owner(struct task_struct *p, struct inode *inode);
+
+/* fs/proc/array.c: /proc/<pid>/stat and status */
+int proc_pid_stat_show(struct seq_file *m, void *v);
+int proc_pid_status_show(struct seq_file *m, void *v);
+/* fs/proc/task_mmu.c: /proc/<pid>/maps */
+int proc_pid_maps_show(struct seq_file *m, void *v);
+/* fs/proc/fd.c: /proc/<pid>/fd/ and fdinfo/ */
+extern const struct inode_operations proc_fd_inode_operations;
+extern const struct file_operations proc_fd_operations;
+extern const struct inode_operations proc_fdinfo_inode_operations;
+extern const struct file_operations proc_fdinfo_operations;
+/* A kmalloc'd d_path of path (free with kfree), or an ERR_PTR. */
+char *proc_path_name(const struct path *path);
 
 /* The root's files (fs/proc/{meminfo,cpuinfo,misc}.c) */
 int meminfo_proc_show(struct seq_file *m, void *v);

@@ -67,6 +67,7 @@ static struct inode *proc_alloc_inode(struct super_block *sb)
 		return NULL;
 	pi->entry = NULL;
 	pi->pid = 0;
+	pi->fd = -1;
 	return &pi->vfs_inode;
 }
 

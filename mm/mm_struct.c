@@ -196,6 +196,8 @@ struct mm_struct *dup_mm(struct mm_struct *oldmm)
 			break;
 		}
 		vma_call_open(new);
+		if (vma->vm_flags & VM_WIPEONFORK)
+			continue;	/* the child starts with demand-zero pages */
 		err = copy_page_range(mm, oldmm, vma);
 		if (err)
 			break;

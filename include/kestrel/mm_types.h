@@ -73,6 +73,7 @@ struct mm_struct {
 #define VM_DONTCOPY 0x00020000UL	/* not inherited by fork (MADV_DONTFORK) */
 #define VM_DONTEXPAND 0x00040000UL	/* mremap may not grow it */
 #define VM_NORESERVE 0x00200000UL
+#define VM_WIPEONFORK 0x02000000UL	/* fork gives the child zeros here (MADV_WIPEONFORK) */
 #define VM_MIXEDMAP 0x10000000UL
 
 struct vm_operations_struct;
@@ -254,6 +255,10 @@ vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long addr, unsig
  */
 struct folio;
 bool set_pte_range(struct vm_fault *vmf, struct folio *folio, unsigned long addr, bool write);
+
+/* A device's ->mmap: page-less entries for frames pfn.. at addr of a VM_PFNMAP vma. */
+int remap_pfn_range(struct vm_area_struct *vma, unsigned long addr, unsigned long pfn,
+		    unsigned long size, unsigned long prot);
 
 /* exec: a randomized stack top below top, and a randomized brk start after end. */
 unsigned long randomize_stack_top(unsigned long top);

@@ -6,6 +6,7 @@
 #ifndef KESTREL_MMAN_H
 #define KESTREL_MMAN_H
 
+#include <kestrel/compiler.h>
 #include <kestrel/types.h>
 
 #define PROT_NONE 0x0
@@ -69,5 +70,11 @@ long ksys_mmap(unsigned long addr, unsigned long len, unsigned long prot,
 	       unsigned long flags, unsigned long fd, unsigned long off);
 long ksys_munmap(unsigned long addr, unsigned long len);
 long ksys_brk(unsigned long brk);
+int do_mprotect(unsigned long start, unsigned long len, unsigned long prot);
+unsigned long do_mremap(unsigned long addr, unsigned long old_len, unsigned long new_len,
+			unsigned long flags, unsigned long new_addr);
+int do_madvise(unsigned long start, unsigned long len, int advice);
+long do_mincore(unsigned long start, unsigned long len, unsigned char __user *vec);
+int do_msync(unsigned long start, unsigned long len, int flags);
 
 #endif

@@ -19,6 +19,7 @@
  */
 #include <kestrel/fs.h>
 #include <kestrel/mm.h>
+#include <kestrel/pagemap.h>
 #include <kestrel/vm.h>
 
 static unsigned long vma_last_pgoff(const struct vm_area_struct *v)
@@ -117,4 +118,73 @@ void unmap_mapping_range(struct address_space *mapping, loff_t holebegin, loff_t
 bool mapping_mapped(struct address_space *mapping)
 {
 	return !RB_EMPTY_ROOT(&mapping->i_mmap);
+}
+
+struct mkclean {
+	struct folio *folio;
+	bool dirty;		/* some PTE had recorded a write */
+};
+
+/* Write-protect and clean v's PTE of the folio, if it maps it. */
+static void mkclean_one(struct vm_area_struct *v, struct mkclean *mc)
+{
+	unsigned long addr = v->vm_start + ((mc->folio->index - v->vm_pgoff) << PAGE_SHIFT);
+	unsigned long pfn = page_to_pfn(folio_page(mc->folio, 0));
+	struct mm_struct *mm = v->vm_mm;
+	pteval_t *pte, e;
+	bool changed = false;
+
+	if (!(v->vm_flags & VM_SHARED))
+		return;	/* private mappings map the cache's pages read-only anyway */
+	pte = upte_lookup(mm, addr);
+	if (!pte)
+		return;
+	spin_lock(&mm->page_table_lock);
+	e = READ_ONCE(*pte);
+	if ((e & _PAGE_PRESENT) && upte_pfn(e) == pfn && (e & (_PAGE_RW | _PAGE_DIRTY))) {
+		mc->dirty |= !!(e & _PAGE_DIRTY);
+		WRITE_ONCE(*pte, e & ~(_PAGE_RW | _PAGE_DIRTY));
+		changed = true;
+	}
+	spin_unlock(&mm->page_table_lock);
+	if (changed)
+		flush_tlb_mm_range(mm, addr, addr + PAGE_SIZE);
+}
+
+static void mkclean_walk(struct rb_node *n, struct mkclean *mc)
+{
+	unsigned long index = mc->folio->index;
+
+	while (n) {
+		struct vm_area_struct *v = i_mmap_vma(n);
+
+		if (v->shared.subtree_last < index)
+			return;
+		mkclean_walk(n->rb_left, mc);
+		if (v->vm_pgoff > index)
+			return;
+		if (vma_last_pgoff(v) >= index)
+			mkclean_one(v, mc);
+		n = n->rb_right;
+	}
+}
+
+/*
+ * Writeback is about to write the locked folio: every shared mapping of it
+ * loses write access (so the next write through it goes through
+ * ->page_mkwrite and dirties the folio again), and a write a PTE recorded
+ * meanwhile is reported (true) so the caller keeps the folio dirty. Linux's
+ * folio_mkclean, found through i_mmap instead of a reverse map.
+ */
+bool folio_mkclean(struct folio *folio)
+{
+	struct address_space *mapping = folio->mapping;
+	struct mkclean mc = { .folio = folio };
+
+	if (!mapping || !mapping_mapped(mapping))
+		return false;
+	down_read(&mapping->i_mmap_rwsem);
+	mkclean_walk(mapping->i_mmap.rb_node, &mc);
+	up_read(&mapping->i_mmap_rwsem);
+	return mc.dirty;
 }

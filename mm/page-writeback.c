@@ -132,6 +132,13 @@ bool folio_mark_dirty(struct folio *folio)
 bool folio_clear_dirty_for_io(struct folio *folio)
 {
 	WARN_ON(!folio_test_locked(folio));
+	/*
+	 * Shared mappings lose write access first (mm/i_mmap.c), so a write
+	 * through one after this point faults into ->page_mkwrite and dirties
+	 * the folio again; a write a PTE recorded is moved to the folio.
+	 */
+	if (folio_mkclean(folio))
+		folio_mark_dirty(folio);
 	return folio_test_clear_flag(folio, PG_dirty);
 }
 

@@ -266,6 +266,11 @@ void unmap_mapping_range(struct address_space *mapping, loff_t holebegin, loff_t
 			 int even_cows);
 /* Does any VMA map the file? */
 bool mapping_mapped(struct address_space *mapping);
+/*
+ * Write-protect and clean every shared mapping's PTE of the locked folio
+ * (writeback is about to write it); true if one had recorded a write.
+ */
+bool folio_mkclean(struct folio *folio);
 
 /* ---- truncation (callers hold invalidate_lock exclusive; see docs/locking.md) ---- */
 void truncate_inode_pages(struct address_space *mapping, loff_t lstart);

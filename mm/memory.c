@@ -101,9 +101,12 @@ static vm_fault_t wp_private(struct vm_fault *vmf, pteval_t *pte, pteval_t orig)
 {
 	struct vm_area_struct *vma = vmf->vma;
 	struct mm_struct *mm = vma->vm_mm;
-	struct page *old = pfn_to_page(upte_pfn(orig)), *new;
+	struct page *old, *new;
 	pteval_t entry;
 
+	if (orig & _PAGE_SPECIAL)
+		return VM_FAULT_SIGSEGV;	/* no page to copy: VM_PFNMAP mappings are shared only */
+	old = pfn_to_page(upte_pfn(orig));
 	spin_lock(&mm->page_table_lock);
 	if (READ_ONCE(*pte) != orig) {
 		spin_unlock(&mm->page_table_lock);
@@ -398,6 +401,30 @@ vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long addr, unsig
 	}
 	/* Present with the right already: another CPU fixed it, or a stale TLB entry here. */
 	invlpg(vmf.address);
+	return 0;
+}
+
+/*
+ * Map frames [pfn, pfn + size/PAGE_SIZE) at addr in a VM_PFNMAP vma (a
+ * device's ->mmap): page-less _PAGE_SPECIAL entries, with prot (read-only:
+ * the first write of a shared mapping goes through ->pfn_mkwrite).
+ */
+int remap_pfn_range(struct vm_area_struct *vma, unsigned long addr, unsigned long pfn,
+		    unsigned long size, unsigned long prot)
+{
+	struct mm_struct *mm = vma->vm_mm;
+
+	lockdep_assert_held_write(&mm->mmap_lock);
+	if (WARN_ON(!(vma->vm_flags & VM_PFNMAP)))
+		return -EINVAL;
+	for (unsigned long off = 0; off < size; off += PAGE_SIZE) {
+		pteval_t *pte = upte_alloc(mm, addr + off);
+
+		if (!pte)
+			return -ENOMEM;
+		if (!set_pte_if_none(mm, pte, PFN_PHYS(pfn + (off >> PAGE_SHIFT)) | prot | _PAGE_SPECIAL))
+			return -EBUSY;
+	}
 	return 0;
 }
 

@@ -115,6 +115,25 @@ struct vm_area_struct *find_vma(struct mm_struct *mm, unsigned long addr)
 	return best;
 }
 
+const char *vma_special_name(struct vm_area_struct *vma)
+{
+	struct mm_struct *mm = vma->vm_mm;
+
+	if (vma->vm_ops && vma->vm_ops->name) {
+		const char *name = vma->vm_ops->name(vma);
+
+		if (name)
+			return name;
+	}
+	if (vma->vm_file)
+		return NULL;	/* /proc shows the file's path */
+	if (vma->vm_start <= mm->brk && vma->vm_end >= mm->start_brk && mm->start_brk)
+		return "[heap]";
+	if (vma->vm_start <= mm->start_stack && vma->vm_end >= mm->start_stack)
+		return "[stack]";
+	return NULL;
+}
+
 bool range_is_free(struct mm_struct *mm, unsigned long start, unsigned long end)
 {
 	struct vm_area_struct *vma = find_vma(mm, start);

@@ -17,6 +17,7 @@
  */
 #include <kestrel/chrdev.h>
 #include <kestrel/errno.h>
+#include <kestrel/fb.h>
 #include <kestrel/printk.h>
 #include <kestrel/random.h>
 #include <kestrel/slab.h>
@@ -243,6 +244,14 @@ static const struct file_operations memory_fops = {
 
 int chr_dev_init(void)
 {
+	int err;
+
 	/* /dev/tty and /dev/console (5:0, 5:1) are ttys: drivers/tty/tty_io.c. */
-	return register_chrdev_region_fops(MEM_MAJOR, 0, 256, "mem", &memory_fops);
+	err = register_chrdev_region_fops(MEM_MAJOR, 0, 256, "mem", &memory_fops);
+	if (err)
+		return err;
+	err = fbmem_init();	/* /dev/fb0, if the boot gave us a framebuffer */
+	if (err)
+		pr_warn("fb: no /dev/fb0 (%d)\n", err);
+	return 0;
 }

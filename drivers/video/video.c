@@ -121,6 +121,9 @@ static int fbcon_start(const struct boot_framebuffer *bf)
 		iounmap(fb.base);
 		return err;
 	}
+	err = fbmem_setup(bf->addr, fb.base, (size_t)bf->pitch * bf->height);
+	if (err)
+		pr_warn("framebuffer: no /dev/fb0 (%d)\n", err);
 	pr_info("framebuffer %ux%u %u bpp at %#llx, console %ux%u%s\n", bf->width, bf->height,
 		bf->bpp, (unsigned long long)bf->addr, screen_fbcon.vt.cols, screen_fbcon.vt.rows,
 		screen_fbcon.scale > 1 ? " (double-size font)" : "");

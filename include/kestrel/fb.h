@@ -97,4 +97,15 @@ bool video_screen_size(unsigned int *cols, unsigned int *rows);
 /* Write text to the screen only (the screen tty's output), serialized with printk's. */
 void video_screen_write(const char *s, size_t n);
 
+/*
+ * /dev/fb0 (drivers/video/fbmem.c): fbmem_setup records the framebuffer
+ * at phys (page aligned), mapped at virt in the kernel, size bytes (the
+ * screen console does, early); fbmem_init (with the other character
+ * devices) makes it the device 29:0 with read, write and mmap.
+ */
+int fbmem_setup(phys_addr_t phys, void *virt, size_t size);
+int fbmem_init(void);
+/* First writes to pages of fb0 mappings seen by ->pfn_mkwrite (tests). */
+long fbmem_mmap_writes(void);
+
 #endif

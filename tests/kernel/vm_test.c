@@ -9,6 +9,7 @@
  */
 #include <kestrel/atomic.h>
 #include <kestrel/errno.h>
+#include <kestrel/fb.h>
 #include <kestrel/fs.h>
 #include <kestrel/ktest.h>
 #include <kestrel/mm.h>
@@ -727,4 +728,365 @@ KTEST(vm, vm_ops_open_and_close_follow_the_vmas)
 	KEXPECT_EQ(atomic_read(&test_vm_closes), 5);
 	f->f_op = orig;
 	drop_file(f, path);
+}
+
+/* ---- mprotect, mremap, madvise, mincore, msync ---- */
+
+KTEST(vm, mprotect_changes_rights_and_merges_back)
+{
+	struct mm_struct *mm = enter_new_mm();
+	unsigned long a = 0x20000000, pfn;
+	char c = 'm';
+
+	KASSERT(mm != NULL);
+	KASSERT(vm_mmap(NULL, a, 4 * PAGE_SIZE, RW, ANON | MAP_FIXED, 0) == a);
+	for (int i = 0; i < 4; i++)
+		KEXPECT_EQ(copy_to_user((void __user *)(a + i * PAGE_SIZE), &c, 1), 0);
+	KEXPECT_EQ(do_mprotect(a + PAGE_SIZE, 2 * PAGE_SIZE, PROT_READ), 0);
+	KEXPECT_EQ(map_count(mm), 3);
+	KEXPECT(!(pte_of(mm, a + PAGE_SIZE) & _PAGE_RW));
+	KEXPECT_EQ(copy_to_user((void __user *)(a + PAGE_SIZE), &c, 1), 1);	/* read-only now */
+	KEXPECT_EQ(copy_from_user(&c, (void __user *)(a + PAGE_SIZE), 1), 0);
+	KEXPECT_EQ(copy_to_user((void __user *)a, &c, 1), 0);	/* outside: unchanged */
+	/* PROT_NONE keeps the page, the CPU just cannot reach it. */
+	pfn = upte_pfn(pte_of(mm, a + 2 * PAGE_SIZE));
+	KEXPECT_EQ(do_mprotect(a + 2 * PAGE_SIZE, PAGE_SIZE, PROT_NONE), 0);
+	KEXPECT(!(pte_of(mm, a + 2 * PAGE_SIZE) & _PAGE_PRESENT));
+	KEXPECT_EQ(copy_from_user(&c, (void __user *)(a + 2 * PAGE_SIZE), 1), 1);
+	KEXPECT_EQ(do_mprotect(a, 4 * PAGE_SIZE, RW), 0);
+	KEXPECT_EQ(map_count(mm), 1);	/* equal neighbours merged again */
+	KEXPECT_EQ(upte_pfn(pte_of(mm, a + 2 * PAGE_SIZE)), pfn);
+	c = 0;
+	KEXPECT_EQ(copy_from_user(&c, (void __user *)(a + 2 * PAGE_SIZE), 1), 0);
+	KEXPECT_EQ(c, 'm');
+	KEXPECT_EQ(copy_to_user((void __user *)(a + PAGE_SIZE), &c, 1), 0);	/* writable again */
+	/* Errors as Linux. */
+	KEXPECT_EQ(do_mprotect(a + 1, PAGE_SIZE, PROT_READ), -EINVAL);
+	KEXPECT_EQ(do_mprotect(a, 8 * PAGE_SIZE, PROT_READ), -ENOMEM);	/* runs past the mapping */
+	KEXPECT_EQ(do_mprotect(a, PAGE_SIZE, 0x80), -EINVAL);
+	leave_mm(mm);
+}
+
+KTEST(vm, mprotect_keeps_copy_on_write)
+{
+	struct mm_struct *mm = enter_new_mm(), *child;
+	unsigned long a;
+	char buf[4];
+
+	KASSERT(mm != NULL);
+	a = vm_mmap(NULL, 0, PAGE_SIZE, RW, ANON, 0);
+	KEXPECT_EQ(copy_to_user((void __user *)a, "abc", 4), 0);
+	child = dup_mm(mm);
+	KASSERT(child != NULL);
+	KEXPECT_EQ(do_mprotect(a, PAGE_SIZE, PROT_READ), 0);
+	KEXPECT_EQ(do_mprotect(a, PAGE_SIZE, RW), 0);
+	KEXPECT(!(pte_of(mm, a) & _PAGE_RW));	/* still shared with the child */
+	KEXPECT_EQ(copy_to_user((void __user *)a, "xyz", 4), 0);
+	KEXPECT_NE(upte_pfn(pte_of(mm, a)), upte_pfn(pte_of(child, a)));
+	kthread_unuse_mm(mm);
+	kthread_use_mm(child);
+	KEXPECT_EQ(copy_from_user(buf, (void __user *)a, 4), 0);
+	KEXPECT(!memcmp(buf, "abc", 4));
+	kthread_unuse_mm(child);
+	mmput(child);
+	kthread_use_mm(mm);
+	leave_mm(mm);
+}
+
+KTEST(vm, mprotect_respects_the_file_mode)
+{
+	const char *path = "/vm_mprot";
+	struct file *rw = make_file(path, PAGE_SIZE, true), *ro;
+	struct mm_struct *mm = enter_new_mm();
+	unsigned long a, p;
+
+	KASSERT(rw && mm);
+	ro = filp_open(path, O_RDONLY, 0);
+	KASSERT(!IS_ERR(ro));
+	a = vm_mmap(ro, 0, PAGE_SIZE, PROT_READ, MAP_SHARED, 0);
+	p = vm_mmap(ro, 0, PAGE_SIZE, PROT_READ, MAP_PRIVATE, 0);
+	KASSERT(!IS_ERR_VALUE(a) && !IS_ERR_VALUE(p));
+	KEXPECT_EQ(do_mprotect(a, PAGE_SIZE, RW), -EACCES);	/* never writable through this fd */
+	KEXPECT_EQ(do_mprotect(p, PAGE_SIZE, RW), 0);	/* a private copy may be */
+	KEXPECT_EQ(copy_to_user((void __user *)p, "q", 1), 0);
+	fput(ro);
+	leave_mm(mm);
+	drop_file(rw, path);
+}
+
+KTEST(vm, mremap_grows_shrinks_and_moves)
+{
+	struct mm_struct *mm;
+	unsigned long a = 0x30000000, b, free0, pfn;
+	char buf[8];
+
+	warm_up();
+	free0 = settled_free_pages();
+	mm = enter_new_mm();
+	KASSERT(mm != NULL);
+	KASSERT(vm_mmap(NULL, a, 2 * PAGE_SIZE, RW, ANON | MAP_FIXED, 0) == a);
+	KEXPECT_EQ(copy_to_user((void __user *)(a + PAGE_SIZE), "moved", 6), 0);
+	pfn = upte_pfn(pte_of(mm, a + PAGE_SIZE));
+	/* Room after it: grows in place. */
+	KEXPECT_EQ(do_mremap(a, 2 * PAGE_SIZE, 4 * PAGE_SIZE, 0, 0), a);
+	KEXPECT_EQ(copy_to_user((void __user *)(a + 3 * PAGE_SIZE), "x", 1), 0);
+	/* Something in the way: ENOMEM without MAYMOVE, a move with it. */
+	KASSERT(vm_mmap(NULL, a + 4 * PAGE_SIZE, PAGE_SIZE, RW, ANON | MAP_FIXED, 0) ==
+		a + 4 * PAGE_SIZE);
+	KEXPECT_EQ((long)do_mremap(a, 4 * PAGE_SIZE, 8 * PAGE_SIZE, 0, 0), -ENOMEM);
+	b = do_mremap(a, 4 * PAGE_SIZE, 8 * PAGE_SIZE, MREMAP_MAYMOVE, 0);
+	KASSERT(!IS_ERR_VALUE(b));
+	KEXPECT_NE(b, a);
+	KEXPECT_EQ(upte_pfn(pte_of(mm, b + PAGE_SIZE)), pfn);	/* the page itself moved */
+	KEXPECT_EQ(pte_of(mm, a + PAGE_SIZE), 0);
+	KEXPECT_EQ(copy_from_user(buf, (void __user *)(b + PAGE_SIZE), 6), 0);
+	KEXPECT(!memcmp(buf, "moved", 6));
+	KEXPECT_EQ(copy_from_user(buf, (void __user *)a, 1), 1);	/* the old place is gone */
+	/* MREMAP_FIXED to a chosen place, replacing what was there. */
+	KEXPECT_EQ(do_mremap(b, 8 * PAGE_SIZE, 2 * PAGE_SIZE, MREMAP_MAYMOVE | MREMAP_FIXED,
+			     a + 4 * PAGE_SIZE), a + 4 * PAGE_SIZE);
+	KEXPECT_EQ(copy_from_user(buf, (void __user *)(a + 5 * PAGE_SIZE), 6), 0);
+	KEXPECT(!memcmp(buf, "moved", 6));
+	/* Shrinking unmaps the tail. */
+	KEXPECT_EQ(do_mremap(a + 4 * PAGE_SIZE, 2 * PAGE_SIZE, PAGE_SIZE, 0, 0), a + 4 * PAGE_SIZE);
+	KEXPECT_EQ(copy_from_user(buf, (void __user *)(a + 5 * PAGE_SIZE), 1), 1);
+	/* Errors. */
+	KEXPECT_EQ((long)do_mremap(a + 1, PAGE_SIZE, PAGE_SIZE, 0, 0), -EINVAL);
+	KEXPECT_EQ((long)do_mremap(a, PAGE_SIZE, PAGE_SIZE, MREMAP_FIXED, a), -EINVAL);
+	KEXPECT_EQ((long)do_mremap(0x70000000, PAGE_SIZE, 2 * PAGE_SIZE, MREMAP_MAYMOVE, 0), -EFAULT);
+	leave_mm(mm);
+	KEXPECT_EQ(settled_free_pages(), free0);
+}
+
+KTEST(vm, madvise_dontneed_and_fork_advice)
+{
+	const char *path = "/vm_madv";
+	struct file *f = make_file(path, 2 * PAGE_SIZE, true);
+	struct mm_struct *mm = enter_new_mm(), *child;
+	unsigned long a, p, s, k;
+	char c;
+
+	KASSERT(f && mm);
+	a = vm_mmap(NULL, 0, 2 * PAGE_SIZE, RW, ANON, 0);
+	p = vm_mmap(f, 0, PAGE_SIZE, RW, MAP_PRIVATE, 0);
+	s = vm_mmap(f, 0, PAGE_SIZE, RW, MAP_SHARED, PAGE_SIZE >> PAGE_SHIFT);
+	KASSERT(!IS_ERR_VALUE(a) && !IS_ERR_VALUE(p) && !IS_ERR_VALUE(s));
+	KEXPECT_EQ(copy_to_user((void __user *)a, "A", 1), 0);
+	KEXPECT_EQ(copy_to_user((void __user *)p, "P", 1), 0);
+	KEXPECT_EQ(copy_to_user((void __user *)s, "S", 1), 0);
+	KEXPECT_EQ(do_madvise(a, 2 * PAGE_SIZE, MADV_DONTNEED), 0);
+	KEXPECT_EQ(do_madvise(p, PAGE_SIZE, MADV_DONTNEED), 0);
+	KEXPECT_EQ(do_madvise(s, PAGE_SIZE, MADV_DONTNEED), 0);
+	KEXPECT_EQ(pte_of(mm, a), 0);
+	KEXPECT_EQ(copy_from_user(&c, (void __user *)a, 1), 0);
+	KEXPECT_EQ(c, 0);	/* anonymous: zeros again */
+	KEXPECT_EQ(copy_from_user(&c, (void __user *)p, 1), 0);
+	KEXPECT_EQ(c, file_byte(0));	/* private file: the file again */
+	KEXPECT_EQ(copy_from_user(&c, (void __user *)s, 1), 0);
+	KEXPECT_EQ(c, 'S');	/* shared file: the data is the file's */
+	/* Hints are accepted; nonsense is not; holes are ENOMEM. */
+	KEXPECT_EQ(do_madvise(a, PAGE_SIZE, MADV_WILLNEED), 0);
+	KEXPECT_EQ(do_madvise(a, PAGE_SIZE, MADV_SEQUENTIAL), 0);
+	KEXPECT_EQ(do_madvise(a, PAGE_SIZE, 12345), -EINVAL);
+	KEXPECT_EQ(do_madvise(a + 1, PAGE_SIZE, MADV_NORMAL), -EINVAL);
+	KEXPECT_EQ(do_madvise(0x70000000, PAGE_SIZE, MADV_NORMAL), -ENOMEM);
+	KEXPECT_EQ(do_madvise(s, PAGE_SIZE, MADV_FREE), -EINVAL);
+	/* Fork advice: DONTFORK leaves the range out, WIPEONFORK gives the child zeros. */
+	k = vm_mmap(NULL, 0, 2 * PAGE_SIZE, RW, ANON, 0);
+	KEXPECT_EQ(copy_to_user((void __user *)k, "K", 1), 0);
+	KEXPECT_EQ(copy_to_user((void __user *)(k + PAGE_SIZE), "W", 1), 0);
+	KEXPECT_EQ(do_madvise(k, PAGE_SIZE, MADV_DONTFORK), 0);
+	KEXPECT_EQ(do_madvise(k + PAGE_SIZE, PAGE_SIZE, MADV_WIPEONFORK), 0);
+	child = dup_mm(mm);
+	KASSERT(child != NULL);
+	kthread_unuse_mm(mm);
+	kthread_use_mm(child);
+	KEXPECT_EQ(copy_from_user(&c, (void __user *)k, 1), 1);
+	KEXPECT_EQ(copy_from_user(&c, (void __user *)(k + PAGE_SIZE), 1), 0);
+	KEXPECT_EQ(c, 0);
+	kthread_unuse_mm(child);
+	mmput(child);
+	kthread_use_mm(mm);
+	KEXPECT_EQ(copy_from_user(&c, (void __user *)(k + PAGE_SIZE), 1), 0);
+	KEXPECT_EQ(c, 'W');
+	leave_mm(mm);
+	drop_file(f, path);
+}
+
+KTEST(vm, mincore_reports_resident_pages)
+{
+	const char *path = "/vm_mincore";
+	struct file *f = make_file(path, 4 * PAGE_SIZE, true);
+	struct mm_struct *mm = enter_new_mm();
+	unsigned long a, m, v;
+	unsigned char vec[4];
+
+	KASSERT(f && mm);
+	a = vm_mmap(NULL, 0, 4 * PAGE_SIZE, RW, ANON, 0);
+	m = vm_mmap(f, 0, 4 * PAGE_SIZE, PROT_READ, MAP_SHARED, 0);
+	v = vm_mmap(NULL, 0, PAGE_SIZE, RW, ANON, 0);	/* mincore writes its answer to user memory */
+	KASSERT(!IS_ERR_VALUE(a) && !IS_ERR_VALUE(m) && !IS_ERR_VALUE(v));
+	KEXPECT_EQ(copy_to_user((void __user *)a, "x", 1), 0);
+	KEXPECT_EQ(copy_to_user((void __user *)(a + 2 * PAGE_SIZE), "x", 1), 0);
+	KEXPECT_EQ(do_mincore(a, 4 * PAGE_SIZE, (unsigned char __user *)v), 0);
+	KEXPECT_EQ(copy_from_user(vec, (void __user *)v, 4), 0);
+	KEXPECT(vec[0] == 1 && vec[1] == 0 && vec[2] == 1 && vec[3] == 0);
+	/* The file is in the cache: resident although never touched through the mapping. */
+	KEXPECT_EQ(do_mincore(m, 3 * PAGE_SIZE + 1, (unsigned char __user *)v), 0);
+	KEXPECT_EQ(copy_from_user(vec, (void __user *)v, 4), 0);
+	KEXPECT(vec[0] == 1 && vec[1] == 1 && vec[2] == 1 && vec[3] == 1);
+	KEXPECT_EQ(do_mincore(a + 1, PAGE_SIZE, (unsigned char __user *)v), -EINVAL);
+	KEXPECT_EQ(do_mincore(0x70000000, PAGE_SIZE, (unsigned char __user *)v), -ENOMEM);
+	KEXPECT_EQ(do_mincore(a, PAGE_SIZE, (unsigned char __user *)0x1000), -EFAULT);
+	leave_mm(mm);
+	drop_file(f, path);
+}
+
+/* A tmpfs file whose folios write back through this counting ->writepage. */
+static atomic_t test_writepages;
+
+static int test_writepage(struct page *page, struct writeback_control *wbc)
+{
+	(void)wbc;
+	atomic_inc(&test_writepages);
+	set_page_writeback(page);
+	unlock_page(page);
+	end_page_writeback(page);
+	return 0;
+}
+
+KTEST(vm, msync_writes_back_what_the_mapping_dirtied)
+{
+	const char *path = "/vm_msync";
+	struct file *f = make_file(path, 2 * PAGE_SIZE, false);
+	struct mm_struct *mm = enter_new_mm();
+	struct address_space *mapping;
+	const struct address_space_operations *orig_aops;
+	struct address_space_operations aops;
+	const struct file_operations *orig_fops;
+	struct file_operations fops;
+	struct folio *folio;
+	unsigned long a;
+	char c;
+
+	KASSERT(f && mm);
+	mapping = f->f_mapping;
+	orig_aops = mapping->a_ops;
+	aops = *orig_aops;
+	aops.writepage = test_writepage;
+	aops.dirty_folio = filemap_dirty_folio;	/* tag dirty folios, so writeback finds them */
+	mapping->a_ops = &aops;
+	orig_fops = f->f_op;
+	fops = *orig_fops;
+	fops.fsync = generic_file_fsync;
+	f->f_op = &fops;
+	atomic_set(&test_writepages, 0);
+
+	a = vm_mmap(f, 0, 2 * PAGE_SIZE, RW, MAP_SHARED, 0);
+	KASSERT(!IS_ERR_VALUE(a));
+	KEXPECT_EQ(copy_from_user(&c, (void __user *)a, 1), 0);
+	KEXPECT_EQ(do_msync(a, 2 * PAGE_SIZE, MS_SYNC), 0);
+	KEXPECT_EQ(atomic_read(&test_writepages), 0);	/* nothing written yet: nothing to write */
+	KEXPECT_EQ(copy_to_user((void __user *)a, "d", 1), 0);	/* page_mkwrite: dirty */
+	KEXPECT_EQ(do_msync(a, 2 * PAGE_SIZE, MS_SYNC), 0);
+	KEXPECT_EQ(atomic_read(&test_writepages), 1);
+	folio = filemap_get_folio(mapping, 0);
+	KASSERT(!IS_ERR(folio));
+	KEXPECT(!folio_test_dirty(folio));
+	KEXPECT(!(pte_of(mm, a) & _PAGE_RW));	/* writeback write-protected it again */
+	KEXPECT_EQ(copy_to_user((void __user *)a, "e", 1), 0);	/* so this write is seen */
+	KEXPECT(folio_test_dirty(folio));
+	folio_put(folio);
+	KEXPECT_EQ(do_msync(a, PAGE_SIZE, MS_ASYNC), 0);
+	KEXPECT_EQ(do_msync(a, PAGE_SIZE, MS_SYNC), 0);
+	KEXPECT_EQ(atomic_read(&test_writepages), 2);
+	KEXPECT_EQ(do_msync(a, PAGE_SIZE, MS_SYNC | MS_ASYNC), -EINVAL);
+	KEXPECT_EQ(do_msync(a + 1, PAGE_SIZE, MS_SYNC), -EINVAL);
+	KEXPECT_EQ(do_msync(a, 8 * PAGE_SIZE, MS_SYNC), -ENOMEM);
+	KEXPECT_EQ(do_msync(a, PAGE_SIZE, MS_INVALIDATE), 0);
+	leave_mm(mm);
+	mapping->a_ops = orig_aops;
+	f->f_op = orig_fops;
+	drop_file(f, path);
+}
+
+KTEST(vm, vma_names_for_proc_maps)
+{
+	struct mm_struct *mm = enter_new_mm();
+	unsigned long h;
+
+	KASSERT(mm != NULL);
+	mm->start_brk = mm->brk = 0x800000;
+	KEXPECT_EQ((unsigned long)ksys_brk(0x800000 + 2 * PAGE_SIZE), 0x800000 + 2 * PAGE_SIZE);
+	KEXPECT_EQ(setup_stack_vma(0x7ff000000000UL, PAGE_SIZE), 0);
+	h = vm_mmap(NULL, 0, PAGE_SIZE, RW, ANON, 0);
+	down_read(&mm->mmap_lock);
+	KEXPECT_STREQ(vma_special_name(find_vma(mm, 0x800000)), "[heap]");
+	KEXPECT_STREQ(vma_special_name(find_vma(mm, 0x7ff000000000UL - 1)), "[stack]");
+	KEXPECT(vma_special_name(find_vma(mm, h)) == NULL);
+	/* The iterator walks in address order. */
+	{
+		unsigned long last = 0;
+		int n = 0;
+
+		for (struct vm_area_struct *v = vma_first(mm); v; v = vma_next(v), n++) {
+			KEXPECT(v->vm_start >= last);
+			last = v->vm_end;
+		}
+		KEXPECT_EQ(n, 3);
+	}
+	up_read(&mm->mmap_lock);
+	leave_mm(mm);
+}
+
+/* ---- /dev/fb0 ---- */
+
+KTEST(vm, fb0_mmap_is_pfnmap_with_pfn_mkwrite)
+{
+	struct mm_struct *mm, *other;
+	struct file *f;
+	unsigned long a;
+	long writes0;
+	char buf[8];
+
+	/* Without a screen (the ktest machine), a RAM buffer stands in for the framebuffer. */
+	f = filp_open("/dev/fb0", O_RDWR, 0);
+	if (IS_ERR(f)) {
+		struct page *pages = alloc_pages(GFP_KERNEL | __GFP_ZERO, 2);
+
+		KASSERT(pages != NULL);
+		KASSERT(fbmem_setup(page_to_phys(pages), page_address(pages), 4 * PAGE_SIZE - 100) == 0);
+		KASSERT(fbmem_init() == 0);
+		f = filp_open("/dev/fb0", O_RDWR, 0);
+	}
+	KASSERT(!IS_ERR(f));
+	mm = enter_new_mm();
+	KASSERT(mm != NULL);
+	KEXPECT_EQ((long)vm_mmap(f, 0, PAGE_SIZE, RW, MAP_PRIVATE, 0), -EINVAL);
+	a = vm_mmap(f, 0, 2 * PAGE_SIZE, RW, MAP_SHARED, 0);
+	KASSERT(!IS_ERR_VALUE(a));
+	KEXPECT(find_vma(mm, a)->vm_flags & VM_PFNMAP);
+	/* Every entry is there from the start, page-less and read-only. */
+	KEXPECT(pte_of(mm, a + PAGE_SIZE) & _PAGE_SPECIAL);
+	KEXPECT(!(pte_of(mm, a + PAGE_SIZE) & _PAGE_RW));
+	writes0 = fbmem_mmap_writes();
+	KEXPECT_EQ(copy_to_user((void __user *)(a + PAGE_SIZE + 8), "pixels", 7), 0);
+	KEXPECT_EQ(fbmem_mmap_writes(), writes0 + 1);	/* ->pfn_mkwrite saw the first write */
+	KEXPECT(pte_of(mm, a + PAGE_SIZE) & _PAGE_RW);
+	KEXPECT_EQ(copy_to_user((void __user *)(a + PAGE_SIZE), "more", 4), 0);
+	KEXPECT_EQ(fbmem_mmap_writes(), writes0 + 1);	/* only the first write of a page */
+	KEXPECT_EQ(copy_from_user(buf, (void __user *)(a + PAGE_SIZE + 8), 7), 0);
+	KEXPECT(!memcmp(buf, "pixels", 7));
+	kthread_unuse_mm(mm);
+	/* /proc/<pid>/mem's way in: ->access, since no struct page stands behind the PTE. */
+	other = enter_new_mm();
+	KASSERT(other != NULL);
+	memset(buf, 0, sizeof(buf));
+	KEXPECT_EQ(access_remote_vm(mm, a + PAGE_SIZE + 8, buf, 7, false), 7);
+	KEXPECT(!memcmp(buf, "pixels", 7));
+	leave_mm(other);
+	kthread_use_mm(mm);
+	KEXPECT_EQ((long)vm_mmap(f, 0, 8 * PAGE_SIZE, PROT_READ, MAP_SHARED, 0), -EINVAL);
+	leave_mm(mm);
+	fput(f);
 }

@@ -127,12 +127,13 @@ void get_fs_pwd(struct fs_struct *fs, struct path *pwd)
 	spin_unlock(&fs->lock);
 }
 
+/* A directory first (ENOTDIR), then search permission (EACCES), as Linux. */
 static long set_dir(struct path *path, bool root)
 {
-	int err = inode_permission(d_inode(path->dentry), MAY_EXEC | MAY_CHDIR);
+	int err = d_can_lookup(path->dentry) ? 0 : -ENOTDIR;
 
-	if (!err && !d_can_lookup(path->dentry))
-		err = -ENOTDIR;
+	if (!err)
+		err = inode_permission(d_inode(path->dentry), MAY_EXEC | MAY_CHDIR);
 	if (!err) {
 		if (root)
 			set_fs_root(current_fs(), path);

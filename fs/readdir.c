@@ -68,7 +68,8 @@ static bool filldir64(struct dir_context *ctx, const char *name, int namlen, lof
 	return true;
 }
 
-long ksys_getdents64(unsigned int fd, struct linux_dirent64 *dirent, unsigned int count)
+/* getdents64 into a kernel buffer on f, whose f_pos_lock the caller holds. */
+static long getdents64_locked(struct file *f, struct linux_dirent64 *dirent, unsigned int count)
 {
 	struct getdents_callback64 buf = {
 		.ctx.actor = filldir64,
@@ -77,19 +78,26 @@ long ksys_getdents64(unsigned int fd, struct linux_dirent64 *dirent, unsigned in
 		.count = count,
 		.error = 0,
 	};
-	struct file *f = fget(fd);
-	int err;
+	int err = iterate_dir(f, &buf.ctx);
 
-	if (!f)
-		return -EBADF;
-	mutex_lock(&f->f_pos_lock);
-	err = iterate_dir(f, &buf.ctx);
 	if (err >= 0)
 		err = buf.error;
 	if (buf.prev) {
 		buf.prev->d_off = buf.ctx.pos;
 		err = count - buf.count;
 	}
+	return err;
+}
+
+long ksys_getdents64(unsigned int fd, struct linux_dirent64 *dirent, unsigned int count)
+{
+	struct file *f = fget(fd);
+	long err;
+
+	if (!f)
+		return -EBADF;
+	mutex_lock(&f->f_pos_lock);
+	err = getdents64_locked(f, dirent, count);
 	mutex_unlock(&f->f_pos_lock);
 	fput(f);
 	return err;
@@ -105,31 +113,51 @@ long ksys_getdents64(unsigned int fd, struct linux_dirent64 *dirent, unsigned in
  */
 #define GETDENTS_BUF_MAX (64 * 1024)
 
-static long getdents_kbuf(unsigned int fd, unsigned int count, char **kbuf)
+static void dirent64_to_old(char *buf, long len);
+
+/*
+ * Fill a kernel buffer of up to GETDENTS_BUF_MAX bytes, convert it
+ * (getdents: to the old records), copy it out. A fault copying out puts
+ * the directory position back, so the entries are not lost (Linux stops
+ * at the entry whose copy faulted).
+ */
+static long getdents_user(unsigned int fd, void __user *dirent, unsigned int count, bool old)
 {
 	unsigned int len = count < GETDENTS_BUF_MAX ? count : GETDENTS_BUF_MAX;
+	char *kbuf;
+	struct file *f;
+	loff_t pos;
 	long ret;
 
-	*kbuf = kmalloc(len ? len : 1, GFP_KERNEL);
-	if (!*kbuf)
+	if (!access_ok(dirent, count))
+		return -EFAULT;
+	f = fget(fd);
+	if (!f)
+		return -EBADF;
+	kbuf = kmalloc(len ? len : 1, GFP_KERNEL);
+	if (!kbuf) {
+		fput(f);
 		return -ENOMEM;
-	ret = ksys_getdents64(fd, (struct linux_dirent64 *)*kbuf, len);
+	}
+	mutex_lock(&f->f_pos_lock);
+	pos = f->f_pos;
+	ret = getdents64_locked(f, (struct linux_dirent64 *)kbuf, len);
+	if (ret > 0 && old)
+		dirent64_to_old(kbuf, ret);
+	if (ret > 0 && copy_to_user(dirent, kbuf, ret)) {
+		f->f_pos = pos;
+		ret = -EFAULT;
+	}
+	mutex_unlock(&f->f_pos_lock);
+	kfree(kbuf);
+	fput(f);
 	return ret;
 }
 
 SYSCALL_DEFINE3(getdents64, unsigned int, fd, struct linux_dirent64 __user *, dirent,
 		unsigned int, count)
 {
-	char *kbuf;
-	long ret;
-
-	if (!access_ok(dirent, count))
-		return -EFAULT;
-	ret = getdents_kbuf(fd, count, &kbuf);
-	if (ret > 0 && copy_to_user(dirent, kbuf, ret))
-		ret = -EFAULT;
-	kfree(kbuf);
-	return ret;
+	return getdents_user(fd, dirent, count, false);
 }
 
 /*
@@ -167,17 +195,5 @@ static void dirent64_to_old(char *buf, long len)
 SYSCALL_DEFINE3(getdents, unsigned int, fd, struct linux_dirent __user *, dirent,
 		unsigned int, count)
 {
-	char *kbuf;
-	long ret;
-
-	if (!access_ok(dirent, count))
-		return -EFAULT;
-	ret = getdents_kbuf(fd, count, &kbuf);
-	if (ret > 0) {
-		dirent64_to_old(kbuf, ret);
-		if (copy_to_user(dirent, kbuf, ret))
-			ret = -EFAULT;
-	}
-	kfree(kbuf);
-	return ret;
+	return getdents_user(fd, dirent, count, true);
 }

@@ -48,6 +48,7 @@
 #define ETIME 62
 #define EOVERFLOW 75
 #define EBADFD 77
+#define ELIBBAD 80	/* exec: the ELF interpreter is not a valid ELF file */
 #define EILSEQ 84
 #define ENOTSOCK 88
 #define EOPNOTSUPP 95

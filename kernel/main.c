@@ -5,6 +5,7 @@
  * order matters and each comment says why a step comes where it does.
  */
 #include <kestrel/acpi.h>
+#include <kestrel/binfmts.h>
 #include <kestrel/bootinfo.h>
 #include <kestrel/chrdev.h>
 #include <kestrel/cmdline.h>
@@ -39,8 +40,10 @@
 #include <asm/ioapic.h>
 #include <asm/processor.h>
 #include <asm/rtc.h>
+#include <asm/syscall.h>
 
 void start_kernel(u32 magic, u32 info_phys);
+static __noreturn void run_init(void);
 
 void start_kernel(u32 magic, u32 info_phys)
 {
@@ -135,9 +138,99 @@ void start_kernel(u32 magic, u32 info_phys)
 	/* `poweroff` or `restart` on the command line: tests of those paths. */
 	boot_end_action();
 
-	/* Nothing left for init to do: sleep, leaving the CPU to other tasks. */
-	for (;;) {
-		set_current_state(TASK_INTERRUPTIBLE);
-		schedule();
+	/* User space: this thread, pid 1, becomes the init program (never returns). */
+	run_init();
+}
+
+/*
+ * ---- Starting user space (the init-launch part, as Linux's kernel_init) ----
+ *
+ * The boot thread is pid 1. Once the kernel is up (and no test hook ended
+ * the run) it execs init, trying in turn:
+ *   1. rdinit= (default /init) in the root the initramfs populated; a
+ *      missing default /init is skipped silently, any other failure is
+ *      reported and the next candidate tried;
+ *   2. init= if given: if it fails the kernel panics (Linux's rule);
+ *   3. /sbin/init, /etc/init, /bin/init, /bin/sh.
+ * None works: panic "No working init found". init gets the command-line
+ * words no kernel parameter claimed as argv (bare words) and environment
+ * (name=value), after HOME=/ and TERM=linux, and /dev/console as its
+ * standard input, output and error.
+ */
+#define INIT_MAX_ARGS 34	/* kernel/cmdline.c's MAX_INIT_ARGS plus argv[0] and NULL */
+
+static const char *const default_inits[] = { "/sbin/init", "/etc/init", "/bin/init", "/bin/sh" };
+
+/* fds 0, 1, 2 on /dev/console (Linux's console_on_rootfs); init may run without it. */
+static void console_on_rootfs(void)
+{
+	long fd = ksys_openat(AT_FDCWD, "/dev/console", O_RDWR, 0);
+
+	if (fd < 0) {
+		pr_err("Warning: unable to open an initial console (error %ld).\n", fd);
+		return;
 	}
+	if (fd != 0) {
+		ksys_dup2(fd, 0);
+		ksys_close(fd);
+	}
+	ksys_dup2(0, 1);
+	ksys_dup2(0, 2);
+}
+
+static int run_init_process(const char *path)
+{
+	const char *argv[INIT_MAX_ARGS + 1], *envp[INIT_MAX_ARGS + 3];
+	char *const *a = cmdline_init_argv(), *const *e = cmdline_init_envp();
+	int n = 0, m = 0;
+
+	argv[n++] = path;
+	while (a && *a && n < INIT_MAX_ARGS)
+		argv[n++] = *a++;
+	argv[n] = NULL;
+	envp[m++] = "HOME=/";
+	envp[m++] = "TERM=linux";
+	while (e && *e && m < INIT_MAX_ARGS + 2)
+		envp[m++] = *e++;
+	envp[m] = NULL;
+	pr_info("Run %s as init process\n", path);
+	return kernel_execve(path, argv, envp);
+}
+
+static __noreturn void enter_init(void)
+{
+	ret_to_user_mode(current_pt_regs());
+}
+
+static __noreturn void run_init(void)
+{
+	const char *rdinit = cmdline_get("rdinit"), *init = cmdline_get("init");
+	int ret;
+
+	/* ktests kept pid 1 on the boot CPU; the init program may run anywhere. */
+	set_cpus_allowed(current, sched_cpus_active());
+	console_on_rootfs();
+
+	ret = run_init_process(rdinit ? rdinit : "/init");
+	if (!ret)
+		enter_init();
+	if (rdinit || ret != -ENOENT)
+		pr_err("Failed to execute %s (error %d)\n", rdinit ? rdinit : "/init", ret);
+
+	if (init) {
+		ret = run_init_process(init);
+		if (!ret)
+			enter_init();
+		panic("Requested init %s failed (error %d).", init, ret);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(default_inits); i++) {
+		ret = run_init_process(default_inits[i]);
+		if (!ret)
+			enter_init();
+		if (ret != -ENOENT)
+			pr_err("Starting init: %s exists but couldn't execute it (error %d)\n",
+			       default_inits[i], ret);
+	}
+	panic("No working init found.  Try passing init= option to kernel. "
+	      "See Linux Documentation/admin-guide/init.rst for guidance.");
 }

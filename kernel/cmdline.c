@@ -60,6 +60,8 @@ static void handle_words(void)
 
 	for (int i = 0; i < nr_words; i++) {
 		struct cmdline_word *w = &words[i];
+		if (i == init_args_start - 1)
+			continue;	/* the "--" itself is for neither the kernel nor init */
 		if (init_args_start >= 0 && i >= init_args_start) {
 			keep_for_init(w, &argc, &envc, &env_used);
 			continue;

@@ -1,19 +1,17 @@
 #!/usr/bin/env bash
-# Build the exec test programs (tests/exec/*.c, static musl) and pack an
-# initramfs: build.sh OUTDIR INIT-PROGRAM [EXTRA-FILES...]. OUTDIR/root is
-# the tree, OUTDIR/initrd.cpio the archive with INIT-PROGRAM as /init.
+# Build the exec test programs into OUTDIR/root (a fresh tree): every
+# tests/exec/*.c as a static musl program in /bin, hello also as a
+# dynamically linked PIE (/bin/hello-dyn) with musl's dynamic linker as
+# /lib/ld-musl-x86_64.so.1. The test then adds its files and runs
+# tests/exec/pack.sh OUTDIR, which writes OUTDIR/initrd.cpio.
 set -eu
-out=$1 init=$2
-shift 2
+out=$1
 src=$(cd "$(dirname "$0")" && pwd)
 rm -rf "$out/root"
-mkdir -p "$out/root/bin" "$out/root/dev" "$out/root/tmp"
+mkdir -p "$out/root/bin" "$out/root/lib" "$out/root/dev" "$out/root/tmp"
 for c in "$src"/*.c; do
-	name=$(basename "$c" .c)
-	musl-gcc -static -O2 -Wall -o "$out/root/bin/$name" "$c"
+	musl-gcc -static -O2 -Wall -o "$out/root/bin/$(basename "$c" .c)" "$c"
 done
-cp "$out/root/bin/$init" "$out/root/init"
-for f in "$@"; do
-	cp -a "$f" "$out/root/"
-done
-(cd "$out/root" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc --quiet) > "$out/initrd.cpio"
+musl-gcc -O2 -Wall -pie -fPIE -o "$out/root/bin/hello-dyn" "$src/hello.c"
+ldso=$(readelf -lW "$out/root/bin/hello-dyn" | sed -n 's/.*interpreter: \(.*\)\]/\1/p')
+cp -L "$ldso" "$out/root$ldso"

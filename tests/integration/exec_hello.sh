@@ -9,7 +9,9 @@
 
 command -v musl-gcc > /dev/null || fail "musl-gcc missing (make deps)"
 OUT=build/exec-test/hello
-tests/exec/build.sh "$OUT" hello || fail "building tests/exec failed"
+tests/exec/build.sh "$OUT" || fail "building tests/exec failed"
+cp "$OUT/root/bin/hello" "$OUT/root/init"
+tests/exec/pack.sh "$OUT" || fail "packing the initramfs failed"
 
 QEMU_RUN_OPTS=(-u '^user space done')
 boot_kernel 60 "console=ttyS0 foo=bar hello-arg" -m 256M -initrd "$OUT/initrd.cpio"

@@ -12,6 +12,7 @@
 #include <kestrel/fb.h>
 #include <kestrel/fs.h>
 #include <kestrel/ktest.h>
+#include <kestrel/kthread.h>
 #include <kestrel/mm.h>
 #include <kestrel/mman.h>
 #include <kestrel/pagemap.h>
@@ -19,6 +20,7 @@
 #include <kestrel/sched.h>
 #include <kestrel/string.h>
 #include <kestrel/syscalls.h>
+#include <kestrel/timer.h>
 #include <kestrel/uaccess.h>
 #include <kestrel/vm.h>
 
@@ -1089,4 +1091,51 @@ KTEST(vm, fb0_mmap_is_pfnmap_with_pfn_mkwrite)
 	KEXPECT_EQ((long)vm_mmap(f, 0, 8 * PAGE_SIZE, PROT_READ, MAP_SHARED, 0), -EINVAL);
 	leave_mm(mm);
 	fput(f);
+}
+
+/* ---- the end of an address space at exit ---- */
+
+/* Like a process: its own mm (as exec installs one), a touched page, then exit_mm. */
+static int exiting_process(void *data)
+{
+	struct mm_struct *mm = data;
+	unsigned long a;
+
+	exec_mm_install(mm);	/* mm == active_mm now, as after execve */
+	a = vm_mmap(NULL, 0, 4 * PAGE_SIZE, RW, ANON, 0);
+	if (!IS_ERR_VALUE(a))
+		copy_to_user((void __user *)a, "bye", 4);
+	exit_mm();	/* the last user: mappings go now; the tables stay loaded lazily */
+	while (!kthread_should_stop())
+		msleep(5);
+	return current->mm == NULL ? 0 : -EINVAL;
+}
+
+KTEST(vm, exit_mm_then_switch_frees_the_address_space)
+{
+	unsigned long free0 = 0;
+
+	warm_up();
+	/* The first round warms up (kernel stack tables, slabs); the second is measured. */
+	for (int round = 0; round < 2; round++) {
+		struct task_struct *k;
+		struct mm_struct *mm;
+
+		if (round)
+			free0 = settled_free_pages();
+		mm = mm_alloc();
+		KASSERT(mm != NULL);
+		k = kthread_run(exiting_process, mm, "vm-exit");
+		KASSERT(!IS_ERR(k));
+		msleep(20);
+		KEXPECT_EQ(kthread_stop(k), 0);
+	}
+	/*
+	 * Its last switch gave the dead mm up (mm_context_switch loads the
+	 * kernel's tables instead of lending a dead mm to the next task), and
+	 * the reaper freed the thread. Give them a moment.
+	 */
+	for (int i = 0; i < 100 && settled_free_pages() != free0; i++)
+		msleep(10);
+	KEXPECT_EQ(settled_free_pages(), free0);
 }

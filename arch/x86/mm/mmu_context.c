@@ -82,6 +82,21 @@ void mm_context_switch(struct task_struct *prev, struct task_struct *next)
 	unsigned int cpu = smp_processor_id();
 
 	if (!next->mm) {
+		struct mm_struct *dead = prev->active_mm;
+
+		if (dead && !prev->mm && !atomic_read(&dead->mm_users)) {
+			/*
+			 * prev was the last task of that address space (exit_mm):
+			 * nothing left worth borrowing. Load the kernel's tables and
+			 * let the struct and its PML4 go now, not whenever this CPU
+			 * next runs a user task.
+			 */
+			switch_mm(dead, NULL, next);
+			next->active_mm = NULL;
+			mm_to_drop[cpu] = dead;
+			prev->active_mm = NULL;
+			return;
+		}
 		next->active_mm = prev->active_mm;
 		if (prev->mm) {
 			if (next->active_mm)

@@ -70,6 +70,13 @@ long kernel_clone(struct kernel_clone_args *args);
  */
 long kernel_process(int (*fn)(void *), void *arg, const char *name, unsigned long flags);
 
+/*
+ * exec (fs/exec.c), before the old mm goes: the robust futex list and
+ * clear_child_tid are handled (futex helper) and a vfork parent is
+ * released. exit calls it too.
+ */
+void exec_mm_release(struct task_struct *tsk);
+
 /* kernel/sched/core.c and kthread.c call these to fill a task's identity. */
 void init_task_identity(void);
 void idle_task_identity(struct task_struct *idle);

@@ -12,6 +12,7 @@
 #include <kestrel/ktest.h>
 #include <kestrel/pid.h>
 #include <kestrel/sched.h>
+#include <kestrel/string.h>
 #include <kestrel/time.h>
 #include <kestrel/timer.h>
 #include <kestrel/wait.h>
@@ -196,4 +197,180 @@ KTEST(proc, setuid_rules)
 	KEXPECT_EQ(res.r[11], 2000);
 	KEXPECT_EQ(res.r[12], 1);
 	KEXPECT(current_cred()->euid == 0);	/* the test's own cred is untouched */
+}
+
+/* ---- processes: fork, exit, zombies, wait, reparenting (kernel-function children) ---- */
+
+static int exit_five(void *unused)
+{
+	(void)unused;
+	return 5 << 8;	/* do_exit's code is in wait-status form: exit(5) */
+}
+
+/* Poll until pid's state says it exited (the test must not depend on wake-up order). */
+static bool wait_until_zombie(int pid)
+{
+	for (int i = 0; i < 4000; i++) {
+		struct task_struct *p = find_get_task_by_vpid(pid);
+		int st = p ? READ_ONCE(p->exit_state) : -1;
+
+		if (p)
+			put_task_struct(p);
+		if (st)
+			return st == EXIT_ZOMBIE;
+		msleep(5);
+	}
+	return false;
+}
+
+KTEST(proc, fork_exit_wait_status)
+{
+	int status = 0;
+	long pid = kernel_process(exit_five, NULL, "exit5", 0);
+	struct task_struct *p;
+
+	KASSERT(pid > 1);
+	KEXPECT(wait_until_zombie(pid));	/* a zombie keeps its pid until reaped */
+	KEXPECT_EQ(pid_nr_users(pid), 1);
+	p = find_get_task_by_vpid(pid);
+	KASSERT(p != NULL);
+	KEXPECT(p->real_parent == current);
+	KEXPECT_EQ(p->tgid, pid);
+	put_task_struct(p);
+	KEXPECT_EQ(kernel_wait4(pid, &status, 0, NULL), pid);
+	KEXPECT_EQ(status, 5 << 8);
+	KEXPECT(find_get_task_by_vpid(pid) == NULL);
+	KEXPECT_EQ(pid_nr_users(pid), 0);
+	KEXPECT_EQ(kernel_wait4(pid, &status, 0, NULL), -ECHILD);
+}
+
+static int block_fn(void *data)
+{
+	int *go = data;
+
+	while (!READ_ONCE(*go))
+		msleep(2);
+	return 0;
+}
+
+KTEST(proc, wnohang_and_any_child)
+{
+	static int go;
+	int status;
+	long pid;
+
+	WRITE_ONCE(go, 0);
+	pid = kernel_process(block_fn, &go, "blocker", 0);
+	KASSERT(pid > 1);
+	KEXPECT_EQ(kernel_wait4(-1, &status, WNOHANG, NULL), 0);	/* alive: nothing yet */
+	KEXPECT_EQ(kernel_wait4(pid + 100000, &status, WNOHANG, NULL), -ECHILD);
+	WRITE_ONCE(go, 1);
+	KEXPECT_EQ(kernel_wait4(-1, &status, 0, NULL), pid);	/* sleeps until it exits */
+	KEXPECT_EQ(status, 0);
+}
+
+struct family {
+	int go;			/* the grandchild may exit */
+	long grandchild;	/* its pid, set by the child */
+};
+
+static int grandchild_fn(void *data)
+{
+	struct family *f = data;
+
+	while (!READ_ONCE(f->go))
+		msleep(2);
+	return 9 << 8;
+}
+
+static int middle_fn(void *data)
+{
+	struct family *f = data;
+
+	WRITE_ONCE(f->grandchild, kernel_process(grandchild_fn, f, "grandchild", 0));
+	return 1 << 8;	/* exits at once, orphaning the grandchild */
+}
+
+/* An orphan goes to init (pid 1: the test's own task, here) and init reaps it. */
+KTEST(proc, orphans_are_reparented_to_init)
+{
+	static struct family f;
+	struct task_struct *g;
+	int status;
+	long mid;
+
+	memset(&f, 0, sizeof(f));
+	KASSERT(current->pid == 1);
+	mid = kernel_process(middle_fn, &f, "middle", 0);
+	KASSERT(mid > 1);
+	KEXPECT_EQ(kernel_wait4(mid, &status, 0, NULL), mid);
+	KEXPECT_EQ(status, 1 << 8);
+	KASSERT(READ_ONCE(f.grandchild) > 1);
+	g = find_get_task_by_vpid(f.grandchild);
+	KASSERT(g != NULL);
+	KEXPECT(g->real_parent == &init_task);	/* reparented when middle's process died */
+	KEXPECT(g->parent == &init_task);
+	put_task_struct(g);
+	WRITE_ONCE(f.go, 1);
+	KEXPECT_EQ(kernel_wait4(f.grandchild, &status, 0, NULL), f.grandchild);
+	KEXPECT_EQ(status, 9 << 8);
+}
+
+/* A zombie orphan is reported to init at reparenting and init can reap it. */
+KTEST(proc, zombie_orphan_is_reaped_by_init)
+{
+	static struct family f;
+	int status;
+	long mid;
+
+	memset(&f, 0, sizeof(f));
+	WRITE_ONCE(f.go, 1);	/* the grandchild exits at once */
+	mid = kernel_process(middle_fn, &f, "middle", 0);
+	KASSERT(mid > 1);
+	KASSERT(wait_until_zombie(mid));
+	KEXPECT_EQ(kernel_wait4(-1, &status, 0, NULL) > 0, 1);
+	KEXPECT_EQ(kernel_wait4(-1, &status, 0, NULL) > 0, 1);
+	KEXPECT_EQ(kernel_wait4(-1, &status, WNOHANG, NULL), -ECHILD);
+}
+
+static int thread_fn_exit(void *data)
+{
+	int *ran = data;
+
+	WRITE_ONCE(*ran, 1);
+	return 0;
+}
+
+/* A thread (CLONE_THREAD) is nobody's child: it is released as it exits, its pid freed. */
+KTEST(proc, threads_reap_themselves)
+{
+	static int ran;
+	long tid;
+
+	WRITE_ONCE(ran, 0);
+	KEXPECT_EQ(kernel_process(thread_fn_exit, &ran, "bad", CLONE_THREAD), -EINVAL);
+	KEXPECT_EQ(kernel_process(thread_fn_exit, &ran, "bad", CLONE_SIGHAND), -EINVAL);
+	tid = kernel_process(thread_fn_exit, &ran, "thread", CLONE_VM | CLONE_SIGHAND | CLONE_THREAD);
+	KASSERT(tid > 1);
+	for (int i = 0; i < 4000 && pid_nr_users(tid); i++)
+		msleep(5);
+	KEXPECT(READ_ONCE(ran));
+	KEXPECT_EQ(pid_nr_users(tid), 0);
+	KEXPECT_EQ(kernel_wait4(tid, NULL, __WALL | WNOHANG, NULL), -ECHILD);
+}
+
+/* Many children in parallel: every pid comes back, nothing is left behind. */
+KTEST(proc, many_children_all_reaped)
+{
+	unsigned int before = nr_tasks();
+	int status, reaped = 0;
+
+	for (int i = 0; i < 64; i++)
+		KASSERT(kernel_process(exit_five, NULL, "many", 0) > 1);
+	while (kernel_wait4(-1, &status, 0, NULL) > 0) {
+		KEXPECT_EQ(status, 5 << 8);
+		reaped++;
+	}
+	KEXPECT_EQ(reaped, 64);
+	KEXPECT(nr_tasks() <= before);
 }

@@ -10,7 +10,9 @@
 #include <kestrel/fork.h>
 #include <kestrel/kthread.h>
 #include <kestrel/ktest.h>
+#include <kestrel/mm.h>
 #include <kestrel/pid.h>
+#include <kestrel/rcupdate.h>
 #include <kestrel/sched.h>
 #include <kestrel/string.h>
 #include <kestrel/time.h>
@@ -373,4 +375,60 @@ KTEST(proc, many_children_all_reaped)
 	}
 	KEXPECT_EQ(reaped, 64);
 	KEXPECT(nr_tasks() <= before);
+}
+
+/* ---- concurrency: several processes forking and reaping at once ---- */
+
+#define STRESS_PARENTS 4
+#define STRESS_CHILDREN 200
+
+static int stress_child(void *data)
+{
+	return ((int)(long)data & 0xff) << 8;
+}
+
+/* One parent process: fork and reap its children one by one, checking each status. */
+static int stress_parent(void *unused)
+{
+	(void)unused;
+	for (long i = 0; i < STRESS_CHILDREN; i++) {
+		int status = -1;
+		long pid = kernel_process(stress_child, (void *)i, "stress-child", 0);
+
+		if (pid < 0)
+			return 1 << 8;
+		if (kernel_wait4(pid, &status, 0, NULL) != pid)
+			return 2 << 8;
+		if (status != (int)((i & 0xff) << 8))
+			return 3 << 8;
+	}
+	return 0;
+}
+
+KTEST(proc, parallel_fork_reap_returns_memory)
+{
+	unsigned long free_before, free_after = 0;
+	int status, ok = 0;
+
+	sched_reap_wait();
+	rcu_barrier();
+	free_before = nr_free_pages();
+	for (int i = 0; i < STRESS_PARENTS; i++)
+		KASSERT(kernel_process(stress_parent, NULL, "stress-parent", 0) > 1);
+	for (int i = 0; i < STRESS_PARENTS; i++) {
+		KASSERT(kernel_wait4(-1, &status, 0, NULL) > 0);
+		if (status == 0)
+			ok++;
+	}
+	KEXPECT_EQ(ok, STRESS_PARENTS);
+	/* Stacks go back through the reaper, creds and sighands after a grace period. */
+	for (int i = 0; i < 200; i++) {
+		sched_reap_wait();
+		rcu_barrier();
+		free_after = nr_free_pages();
+		if (free_after + 16 >= free_before)
+			break;
+		msleep(10);
+	}
+	KEXPECT(free_after + 16 >= free_before);
 }

@@ -13,7 +13,7 @@
  * tasklist_lock (an rwlock) protects:
  *   - the list of all tasks (task->tasks) and the pid hash (task->pid_node);
  *   - the family links: real_parent, parent, children, sibling;
- *   - thread groups: signal->thread_head, task->thread_node, nr_threads;
+ *   - signal->nr_threads (threads of a process not yet released);
  *   - exit_state changes (a task becomes a zombie and is reaped under it);
  *   - job-control identity: signal->pgrp, session, leader.
  * Readers take read_lock(&tasklist_lock) (allowed in any context, readers
@@ -61,8 +61,9 @@ struct task_struct *find_get_task_by_vpid(int nr);
 /*
  * Every task (kernel threads and idle tasks included) is on the task
  * list; every process (thread group) is represented there by its leader
- * and its other threads. for_each_process visits group leaders;
- * for_each_thread visits the threads of p's group. tasklist_lock held.
+ * and its other threads. for_each_task and for_each_process (group
+ * leaders) need tasklist_lock; for_each_thread (the threads of p's group)
+ * needs p's siglock.
  */
 extern struct list_head task_list;
 #define next_task(p) list_entry((p)->tasks.next, struct task_struct, tasks)
@@ -70,6 +71,7 @@ extern struct list_head task_list;
 #define for_each_process(p) \
 	for_each_task(p)    \
 		if (thread_group_leader(p))
+/* The thread list is the signal helper's: walk it under p->sighand->siglock (kernel/signal.c). */
 #define for_each_thread(p, t) list_for_each_entry(t, &(p)->signal->thread_head, thread_node)
 
 static inline bool thread_group_leader(const struct task_struct *p)

@@ -15,7 +15,8 @@
  *   4. files and fs references dropped.
  *   5. exit_notify, under tasklist_lock: a group-dead process gives its
  *      children to init (reparenting; zombies among them are reported to
- *      init at once); then the task becomes a zombie and its parent gets
+ *      init at once; a process group left orphaned with stopped members
+ *      gets SIGHUP and SIGCONT, POSIX); then the task becomes a zombie and its parent gets
  *      exit_signal (do_notify_parent, signal helper), or is released at
  *      once (autoreap): threads (exit_signal -1), children of a parent that
  *      ignores SIGCHLD or set SA_NOCLDWAIT. A group leader whose other
@@ -124,12 +125,79 @@ void exec_mm_release(struct task_struct *tsk)
 	complete_vfork_done(tsk);
 }
 
+/* ---- orphaned process groups (POSIX; Linux's kill_orphaned_pgrp) ---- */
+
+/*
+ * A process group is orphaned when no member has a parent in another
+ * group of the same session: nobody is left to resume a stopped job, so
+ * when a group becomes orphaned while some member is stopped, every
+ * member gets SIGHUP then SIGCONT. ignored: a process to leave out (the
+ * one exiting). tasklist_lock held.
+ */
+static bool will_become_orphaned_pgrp(int pgrp, struct task_struct *ignored)
+{
+	struct task_struct *p;
+
+	for_each_process(p) {
+		struct task_struct *parent = p->real_parent;
+
+		if (!p->signal || p->signal->pgrp != pgrp || (p->flags & PF_KTHREAD))
+			continue;
+		if (p == ignored || (p->exit_state && thread_group_empty(p)) || parent->pid == 1)
+			continue;
+		if (parent->signal->pgrp != pgrp && parent->signal->session == p->signal->session)
+			return false;
+	}
+	return true;
+}
+
+static bool has_stopped_jobs(int pgrp)
+{
+	struct task_struct *p;
+
+	for_each_process(p) {
+		if (p->signal && !(p->flags & PF_KTHREAD) && p->signal->pgrp == pgrp &&
+		    (READ_ONCE(p->signal->flags) & SIGNAL_STOP_STOPPED))
+			return true;
+	}
+	return false;
+}
+
+#define MAX_ORPHANED 8
+
+struct orphaned {
+	int nr;
+	int pgrp[MAX_ORPHANED];
+};
+
+/*
+ * tsk's process group loses parent as a link to the outside: if that
+ * orphans it with stopped members, remember it (signals go out after
+ * tasklist_lock is dropped: kill_pgrp takes it). tasklist_lock held.
+ */
+static void check_orphaned_pgrp(struct task_struct *tsk, struct task_struct *parent,
+				struct task_struct *ignored, struct orphaned *o)
+{
+	int pgrp = tsk->signal->pgrp;
+
+	if (parent->signal->pgrp == pgrp || parent->signal->session != tsk->signal->session)
+		return;
+	if (!will_become_orphaned_pgrp(pgrp, ignored) || !has_stopped_jobs(pgrp))
+		return;
+	for (int i = 0; i < o->nr; i++)
+		if (o->pgrp[i] == pgrp)
+			return;
+	if (o->nr < MAX_ORPHANED)
+		o->pgrp[o->nr++] = pgrp;
+}
+
 /*
  * Give the children of the dying process (leader's list) to init. A
  * zombie among them is reported to init at once; one init ignores is
  * released (collected on dead). tasklist_lock held for write.
  */
-static void forget_original_parent(struct task_struct *leader, struct list_head *dead)
+static void forget_original_parent(struct task_struct *leader, struct list_head *dead,
+				   struct orphaned *o)
 {
 	struct task_struct *reaper = &init_task, *p, *n;
 
@@ -137,6 +205,8 @@ static void forget_original_parent(struct task_struct *leader, struct list_head 
 		p->real_parent = reaper;
 		p->parent = reaper;
 		list_move_tail(&p->sibling, &reaper->children);
+		if (!p->exit_state)
+			check_orphaned_pgrp(p, leader, NULL, o);
 		if (p->exit_state == EXIT_ZOMBIE && p->exit_notified &&
 		    !delay_group_leader(p) && p->exit_signal != -1) {
 			if (do_notify_parent(p, p->exit_signal)) {
@@ -149,13 +219,19 @@ static void forget_original_parent(struct task_struct *leader, struct list_head 
 
 static void exit_notify(struct task_struct *tsk, bool group_dead)
 {
+	struct orphaned o = { .nr = 0 };
 	LIST_HEAD(dead);
 	struct task_struct *p, *n;
 	bool autoreap = false;
 
 	write_lock_irq(&tasklist_lock);
-	if (group_dead)
-		forget_original_parent(tsk->group_leader, &dead);
+	if (group_dead) {
+		struct task_struct *leader = tsk->group_leader;
+
+		/* Our own group may lose its last link to the outside with us. */
+		check_orphaned_pgrp(leader, leader->real_parent, leader, &o);
+		forget_original_parent(leader, &dead, &o);
+	}
 	if (!thread_group_leader(tsk)) {
 		autoreap = true;	/* a thread: nobody waits for it */
 	} else if (!thread_group_empty(tsk)) {
@@ -167,6 +243,10 @@ static void exit_notify(struct task_struct *tsk, bool group_dead)
 	tsk->exit_state = autoreap ? EXIT_DEAD : EXIT_ZOMBIE;
 	write_unlock_irq(&tasklist_lock);
 
+	for (int i = 0; i < o.nr; i++) {
+		kill_pgrp(o.pgrp[i], SIGHUP, 1);
+		kill_pgrp(o.pgrp[i], SIGCONT, 1);
+	}
 	list_for_each_entry_safe(p, n, &dead, sibling) {
 		list_del_init(&p->sibling);
 		release_task(p);

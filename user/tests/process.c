@@ -526,3 +526,46 @@ TEST(reboot_needs_the_magic)
 		return;
 	EXPECT_ERRNO(syscall(SYS_reboot, 0x12345678, 672274793, RB_POWER_OFF, NULL), EINVAL);
 }
+
+static int hup_fd = -1;
+
+static void on_hup(int sig)
+{
+	char c = 'H';
+
+	(void)sig;
+	write(hup_fd, &c, 1);
+}
+
+/* POSIX: a process group orphaned while a member is stopped gets SIGHUP and SIGCONT. */
+TEST(orphaned_stopped_group_gets_sighup_and_sigcont)
+{
+	int fd[2], status;
+	char c = 0;
+	pid_t pid;
+
+	ASSERT_EQ(pipe(fd), 0);
+	pid = fork();
+	ASSERT(pid >= 0);
+	if (pid == 0) {
+		pid_t g;
+
+		setpgid(0, 0);	/* a group of our own, in our parent's session */
+		g = fork();
+		if (g == 0) {
+			hup_fd = fd[1];
+			signal(SIGHUP, on_hup);
+			raise(SIGSTOP);
+			_exit(0);	/* continued after the SIGHUP handler ran */
+		}
+		if (waitpid(g, &status, WUNTRACED) != g || !WIFSTOPPED(status))
+			_exit(1);
+		_exit(0);	/* orphans the group: g is stopped in it */
+	}
+	EXPECT_EQ(waitpid(pid, &status, 0), pid);
+	EXPECT(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	close(fd[1]);
+	EXPECT_EQ(read(fd[0], &c, 1), 1);
+	EXPECT_EQ(c, 'H');
+	close(fd[0]);
+}

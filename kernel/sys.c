@@ -483,6 +483,12 @@ out:
 
 /* ---- resource limits ---- */
 
+/*
+ * Linux's default fs.nr_open: the highest RLIMIT_NOFILE hard limit. A
+ * descriptor table still stops at NR_OPEN_MAX (EMFILE beyond it).
+ */
+#define SYSCTL_NR_OPEN (1024 * 1024)
+
 /* Serializes rlimit writers (a process's own setrlimit, prlimit64 from others). */
 static DEFINE_SPINLOCK(rlimit_lock);
 
@@ -518,7 +524,7 @@ int do_prlimit(struct task_struct *p, unsigned int resource, const struct rlimit
 	if (new) {
 		if (new->rlim_cur > new->rlim_max)
 			return -EINVAL;
-		if (resource == RLIMIT_NOFILE && new->rlim_max > NR_OPEN_MAX)
+		if (resource == RLIMIT_NOFILE && new->rlim_max > SYSCTL_NR_OPEN)
 			return -EPERM;
 	}
 	if (!p->signal)

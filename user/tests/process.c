@@ -279,25 +279,43 @@ TEST(exit_group_ends_every_thread)
 	EXPECT(WIFEXITED(status) && WEXITSTATUS(status) == 5);
 }
 
+static int go_fd = -1;
+
+/* Waits for a byte from the test, then ends the whole process with status 7. */
+static int late_thread_fn(void *arg)
+{
+	char c;
+
+	(void)arg;
+	read(go_fd, &c, 1);
+	syscall(SYS_exit_group, 7);
+	return 0;
+}
+
 TEST(leader_exiting_first_is_reported_after_its_threads)
 {
-	int status;
-	pid_t pid = fork();
+	int fd[2], status;
+	pid_t pid;
 
+	ASSERT_EQ(pipe(fd), 0);
+	pid = fork();
 	ASSERT(pid >= 0);
 	if (pid == 0) {
 		size_t size = 64 * 1024;
 		char *stack = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
-		clone(spin_fn, stack + size, CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND |
+		go_fd = fd[0];
+		clone(late_thread_fn, stack + size, CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND |
 		      CLONE_THREAD, NULL);
 		syscall(SYS_exit, 6);	/* only the leader: the process lives on */
 	}
 	usleep(100000);
 	EXPECT_EQ(waitpid(pid, &status, WNOHANG), 0);	/* a thread still runs */
-	kill(pid, SIGKILL);
+	EXPECT_EQ(write(fd[1], "x", 1), 1);		/* now it ends the group */
 	EXPECT_EQ(waitpid(pid, &status, 0), pid);
-	EXPECT(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	EXPECT(WIFEXITED(status) && WEXITSTATUS(status) == 7);
+	close(fd[0]);
+	close(fd[1]);
 }
 
 TEST(clone_flag_rules)

@@ -11,8 +11,9 @@
 #define TEST_TIMEOUT 600
 #include "harness.h"
 
-#include <pthread.h>
+#include <sched.h>
 #include <stdint.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/sysinfo.h>
 
@@ -61,7 +62,7 @@ struct pair {
 
 static struct pair pairs[FUTEX_THREADS / 2];
 
-static void *futex_thread(void *arg)
+static int futex_thread(void *arg)
 {
 	long n = (long)arg;
 	struct pair *p = &pairs[n / 2];
@@ -76,21 +77,40 @@ static void *futex_thread(void *arg)
 		__atomic_store_n(&p->word, !me, __ATOMIC_RELEASE);
 		syscall(SYS_futex, &p->word, FUTEX_WAKE | FUTEX_PRIVATE_FLAG, 1, NULL, NULL, 0);
 	}
-	return NULL;
+	return 0;
 }
 
+/*
+ * Raw clone threads (what pthread_create does underneath), joined through
+ * CLONE_CHILD_CLEARTID: the kernel zeroes tids[i] and futex-wakes it when
+ * thread i exits.
+ */
 static int futex_hammer(void)
 {
-	pthread_t t[FUTEX_THREADS];
+	static pid_t tids[FUTEX_THREADS];
+	size_t size = 64 * 1024;
+	int flags = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD |
+		    CLONE_SYSVSEM | CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID;
 
-	for (long i = 0; i < FUTEX_THREADS; i++)
-		if (pthread_create(&t[i], NULL, futex_thread, (void *)i))
+	for (long i = 0; i < FUTEX_THREADS; i++) {
+		char *stack = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+				   -1, 0);
+
+		if (stack == MAP_FAILED)
 			return 20;
-	for (int i = 0; i < FUTEX_THREADS; i++)
-		pthread_join(t[i], NULL);
+		tids[i] = -1;
+		if (clone(futex_thread, stack + size, flags, (void *)i, NULL, NULL, &tids[i]) < 0)
+			return 21;
+	}
+	for (int i = 0; i < FUTEX_THREADS; i++) {
+		pid_t v;
+
+		while ((v = __atomic_load_n(&tids[i], __ATOMIC_ACQUIRE)) != 0)
+			syscall(SYS_futex, &tids[i], FUTEX_WAIT, v, NULL, NULL, 0);
+	}
 	for (int i = 0; i < FUTEX_THREADS / 2; i++)
 		if (pairs[i].rounds[0] != FUTEX_ROUNDS || pairs[i].rounds[1] != FUTEX_ROUNDS)
-			return 21;
+			return 22;
 	return 0;
 }
 

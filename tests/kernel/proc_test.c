@@ -203,6 +203,19 @@ KTEST(proc, setuid_rules)
 
 /* ---- processes: fork, exit, zombies, wait, reparenting (kernel-function children) ---- */
 
+/*
+ * Let reaped children finish their last switch and be freed (stacks via
+ * the reaper, creds and signal state after a grace period) so that later
+ * tests counting free pages do not see them come back mid-test.
+ */
+static void proc_settle(void)
+{
+	msleep(20);
+	sched_reap_wait();
+	rcu_barrier();
+	sched_reap_wait();
+}
+
 static int exit_five(void *unused)
 {
 	(void)unused;
@@ -244,6 +257,7 @@ KTEST(proc, fork_exit_wait_status)
 	KEXPECT(find_get_task_by_vpid(pid) == NULL);
 	KEXPECT_EQ(pid_nr_users(pid), 0);
 	KEXPECT_EQ(kernel_wait4(pid, &status, 0, NULL), -ECHILD);
+	proc_settle();
 }
 
 static int block_fn(void *data)
@@ -269,6 +283,7 @@ KTEST(proc, wnohang_and_any_child)
 	WRITE_ONCE(go, 1);
 	KEXPECT_EQ(kernel_wait4(-1, &status, 0, NULL), pid);	/* sleeps until it exits */
 	KEXPECT_EQ(status, 0);
+	proc_settle();
 }
 
 struct family {
@@ -316,6 +331,7 @@ KTEST(proc, orphans_are_reparented_to_init)
 	WRITE_ONCE(f.go, 1);
 	KEXPECT_EQ(kernel_wait4(f.grandchild, &status, 0, NULL), f.grandchild);
 	KEXPECT_EQ(status, 9 << 8);
+	proc_settle();
 }
 
 /* A zombie orphan is reported to init at reparenting and init can reap it. */
@@ -333,6 +349,7 @@ KTEST(proc, zombie_orphan_is_reaped_by_init)
 	KEXPECT_EQ(kernel_wait4(-1, &status, 0, NULL) > 0, 1);
 	KEXPECT_EQ(kernel_wait4(-1, &status, 0, NULL) > 0, 1);
 	KEXPECT_EQ(kernel_wait4(-1, &status, WNOHANG, NULL), -ECHILD);
+	proc_settle();
 }
 
 static int thread_fn_exit(void *data)
@@ -359,6 +376,7 @@ KTEST(proc, threads_reap_themselves)
 	KEXPECT(READ_ONCE(ran));
 	KEXPECT_EQ(pid_nr_users(tid), 0);
 	KEXPECT_EQ(kernel_wait4(tid, NULL, __WALL | WNOHANG, NULL), -ECHILD);
+	proc_settle();
 }
 
 /* Many children in parallel: every pid comes back, nothing is left behind. */
@@ -375,6 +393,7 @@ KTEST(proc, many_children_all_reaped)
 	}
 	KEXPECT_EQ(reaped, 64);
 	KEXPECT(nr_tasks() <= before);
+	proc_settle();
 }
 
 /* ---- concurrency: several processes forking and reaping at once ---- */
@@ -431,4 +450,5 @@ KTEST(proc, parallel_fork_reap_returns_memory)
 		msleep(10);
 	}
 	KEXPECT(free_after + 16 >= free_before);
+	proc_settle();
 }

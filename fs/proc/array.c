@@ -6,7 +6,8 @@
  * Values are read from the referenced task without its locks: each is a
  * word read once (READ_ONCE), and a field changing under us only makes the
  * line a snapshot of slightly different moments, as on Linux. The family
- * (ppid, pgrp, session) and the thread list are read under tasklist_lock.
+ * (ppid, pgrp, session), the controlling tty (signal->tty, its foreground
+ * group) and the thread list are read under tasklist_lock.
  * Times are in clock ticks (USER_HZ = 100, AT_CLKTCK).
  */
 #include <kestrel/cred.h>
@@ -18,6 +19,7 @@
 #include <kestrel/sched_signal.h>
 #include <kestrel/string.h>
 #include <kestrel/time.h>
+#include <kestrel/tty.h>
 #include <asm/page.h>
 #include "internal.h"
 
@@ -112,7 +114,9 @@ int proc_pid_stat_show(struct seq_file *m, void *v)
 	unsigned long start_code = 0, end_code = 0, start_stack = 0, start_data = 0, end_data = 0;
 	unsigned long start_brk = 0, arg_start = 0, arg_end = 0, env_start = 0, env_end = 0;
 	unsigned long long cutime = 0, cstime = 0, utime;
-	int pgrp = 0, session = 0, threads, ppid;
+	int pgrp = 0, session = 0, threads, ppid, tpgid = -1;
+	unsigned int tty_nr = 0;
+	struct tty_struct *tty;
 	char comm[TASK_COMM_LEN];
 	u64 runtime;
 
@@ -129,6 +133,14 @@ int proc_pid_stat_show(struct seq_file *m, void *v)
 		read_lock(&tasklist_lock);
 		pgrp = task_pgrp_nr(p);
 		session = task_session_nr(p);
+		tty = READ_ONCE(sig->tty);
+		if (tty) {
+			unsigned int minor = tty->driver->minor_start + tty->index;
+
+			/* Linux's new_encode_dev of the controlling terminal */
+			tty_nr = (minor & 0xff) | (tty->driver->major << 8) | ((minor & ~0xffU) << 12);
+			tpgid = READ_ONCE(tty->pgrp) ? READ_ONCE(tty->pgrp) : -1;
+		}
 		read_unlock(&tasklist_lock);
 		cutime = NS_TO_CLOCK_T(READ_ONCE(sig->cutime));
 		cstime = NS_TO_CLOCK_T(READ_ONCE(sig->cstime));
@@ -154,9 +166,9 @@ int proc_pid_stat_show(struct seq_file *m, void *v)
 		mmput(mm);
 	}
 	/* pid (comm) state ppid pgrp session tty_nr tpgid flags minflt cminflt majflt cmajflt */
-	seq_printf(m, "%d (%s) %c %d %d %d 0 -1 %u %lu 0 %lu 0 ", p->pid, comm,
-		   task_state_char(p), ppid, pgrp, session, p->flags, READ_ONCE(p->min_flt),
-		   READ_ONCE(p->maj_flt));
+	seq_printf(m, "%d (%s) %c %d %d %d %u %d %u %lu 0 %lu 0 ", p->pid, comm,
+		   task_state_char(p), ppid, pgrp, session, tty_nr, tpgid, p->flags,
+		   READ_ONCE(p->min_flt), READ_ONCE(p->maj_flt));
 	/* utime stime cutime cstime priority nice num_threads itrealvalue starttime */
 	seq_printf(m, "%llu 0 %llu %llu %d %d %d 0 %llu ", utime, cutime, cstime,
 		   20 + task_nice(p), task_nice(p), threads, NS_TO_CLOCK_T(p->start_time));

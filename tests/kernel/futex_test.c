@@ -250,7 +250,7 @@ KTEST(futex, requeued_waiter_times_out)
 }
 
 /*
- * Two threads hand a token back and forth 2000 times through one word:
+ * Two threads hand a token back and forth 500 times through one word:
  * each waits while the word is not its turn and wakes the other after
  * flipping it. A lost wake-up leaves both asleep (the poll fails).
  */
@@ -294,7 +294,7 @@ KTEST(futex, pingpong_no_lost_wakeups)
 
 	pp.word = 0;
 	pp.key = (struct futex_key){ &pp.word, 0 };
-	pp.rounds = 2000;
+	pp.rounds = 500;
 	pp.done[0] = pp.done[1] = 0;
 	pp.errors = 0;
 	k = kthread_create(pingpong_fn, &pp, "futex-pp");

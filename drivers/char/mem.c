@@ -11,8 +11,8 @@
  *            "<level>,<seq>,<usec>,-;text\n" (Linux's format); a write
  *            logs its text (an optional "<N>" prefix gives the level)
  *
- * Read/write take kernel pointers for now (fs.h: the user-space issue
- * adds copy_to_user). Each open /dev/kmsg file has its own cursor under
+ * Read/write take kernel pointers: the system calls copy user bytes
+ * through a kernel buffer (fs/read_write.c). Each open /dev/kmsg file has its own cursor under
  * its own mutex; the other devices keep no state.
  */
 #include <kestrel/chrdev.h>

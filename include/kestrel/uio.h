@@ -6,10 +6,10 @@
  * ->write_iter() takes data out of it with copy_from_iter(). Each copy
  * advances the iterator and returns the bytes moved (short at the end).
  *
- * For now every segment is a kernel buffer (ITER_KVEC). The user-space
- * issue adds ITER_IOVEC/ITER_UBUF (user pointers, copied with
- * copy_to_user and able to fault): the users of this API do not change.
- * An iov_iter belongs to one caller: no locking.
+ * Every segment is a kernel buffer (ITER_KVEC): the system calls copy
+ * user bytes in and out through a kernel buffer (fs/read_write.c says
+ * why), so no iterator ever faults on user memory under a file system's
+ * locks. An iov_iter belongs to one caller: no locking.
  */
 #ifndef KESTREL_UIO_H
 #define KESTREL_UIO_H
@@ -21,7 +21,7 @@ struct kvec {
 	size_t iov_len;
 };
 
-/* Names from readv(2): the same layout as kvec until user pointers exist. */
+/* readv(2)'s segment as user space lays it out (the syscall layer copies the array in). */
 struct iovec {
 	void *iov_base;
 	size_t iov_len;

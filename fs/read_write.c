@@ -428,6 +428,28 @@ long ksys_syncfs(int fd)
  */
 #define RW_BOUNCE_MAX (64 * 1024)
 
+/*
+ * A bounce buffer for a request of total bytes: up to RW_BOUNCE_MAX, or
+ * one page when memory is too fragmented for more (the request then just
+ * moves in smaller pieces). NULL only if not even a page is free.
+ */
+static void *rw_bounce_alloc(size_t total, size_t *size)
+{
+	size_t want = total < RW_BOUNCE_MAX ? total : RW_BOUNCE_MAX;
+	void *buf;
+
+	if (want > PAGE_SIZE) {
+		buf = kmalloc(want, GFP_KERNEL | __GFP_NOWARN);
+		if (buf) {
+			*size = want;
+			return buf;
+		}
+		want = PAGE_SIZE;
+	}
+	*size = want;
+	return kmalloc(want ? want : 1, GFP_KERNEL);
+}
+
 /* Where the next user byte comes from / goes to, in an array of user segments. */
 struct uvec_cursor {
 	const struct iovec *iov;	/* kernel copy of the user's iovec array */
@@ -475,8 +497,8 @@ static ssize_t rw_user(struct file *f, const struct iovec *iov, unsigned long nr
 		       loff_t *ppos, bool write)
 {
 	struct uvec_cursor c = { .iov = iov, .nr = nr, .off = 0 };
-	size_t chunk = total < RW_BOUNCE_MAX ? total : RW_BOUNCE_MAX;
-	char *kbuf = kmalloc(chunk ? chunk : 1, GFP_KERNEL);
+	size_t chunk;
+	char *kbuf = rw_bounce_alloc(total, &chunk);
 	size_t done = 0;
 	ssize_t ret = 0;
 
@@ -776,9 +798,8 @@ SYSCALL_DEFINE4(sendfile, int, out_fd, int, in_fd, loff_t __user *, offset, size
 	out_pos = out->f_pos;
 	if (count > MAX_RW_COUNT)
 		count = MAX_RW_COUNT;
-	chunk = count < RW_BOUNCE_MAX ? count : RW_BOUNCE_MAX;
 	ret = -ENOMEM;
-	kbuf = kmalloc(chunk ? chunk : 1, GFP_KERNEL);
+	kbuf = rw_bounce_alloc(count, &chunk);
 	if (!kbuf)
 		goto out_out;
 	ret = 0;

@@ -134,7 +134,11 @@ static long getdents_user(unsigned int fd, void __user *dirent, unsigned int cou
 	f = fget(fd);
 	if (!f)
 		return -EBADF;
-	kbuf = kmalloc(len ? len : 1, GFP_KERNEL);
+	kbuf = kmalloc(len ? len : 1, GFP_KERNEL | __GFP_NOWARN);
+	if (!kbuf && len > PAGE_SIZE) {	/* fragmented memory: fewer entries per call */
+		len = PAGE_SIZE;
+		kbuf = kmalloc(len, GFP_KERNEL);
+	}
 	if (!kbuf) {
 		fput(f);
 		return -ENOMEM;

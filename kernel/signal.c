@@ -331,7 +331,13 @@ static bool sig_fatal(struct task_struct *t, int sig)
 	       !sig_kernel_stop(sig) && !sig_kernel_coredump(sig);
 }
 
-static bool sig_ignored(struct task_struct *t, int sig, bool force)
+/* Is t the init process (pid 1)? It only dies by SIGKILL from the kernel or its own fault. */
+static bool is_global_init(struct task_struct *t)
+{
+	return t->tgid == 1 || (!t->tgid && t->pid == 1);
+}
+
+static bool sig_ignored(struct task_struct *t, int sig, int force)
 {
 	void *handler;
 
@@ -339,11 +345,14 @@ static bool sig_ignored(struct task_struct *t, int sig, bool force)
 	if (sigismember(&t->blocked, sig) || sigismember(&t->real_blocked, sig))
 		return false;
 	handler = sig_handler(t, sig);
-	/* A kernel thread takes no signal from user space (Linux: SIGNAL_UNKILLABLE). */
-	if ((t->flags & PF_KTHREAD) && handler == SIG_DFL && !force)
+	if (t->flags & PF_KTHREAD) {
+		/* A kernel thread takes signals from the kernel only (Linux: they ignore all). */
+		return force == SEND_USER;
+	}
+	/* Linux's SIGNAL_UNKILLABLE init: default actions do not apply to it. */
+	if (is_global_init(t) && handler == SIG_DFL && force != SEND_FORCE &&
+	    !(force == SEND_KERNEL && sig_kernel_only(sig)))
 		return true;
-	if ((t->flags & PF_KTHREAD) && force)
-		return false;
 	return sig_handler_ignored(handler, sig);
 }
 
@@ -411,7 +420,7 @@ static struct task_struct *thread_next(struct task_struct *p, struct task_struct
  * Stop and continue act when sent, not when delivered. Returns false if the
  * signal is not to be queued. siglock held.
  */
-static bool prepare_signal(int sig, struct task_struct *p, bool force)
+static bool prepare_signal(int sig, struct task_struct *p, int force)
 {
 	struct signal_struct *signal = p->signal;
 	struct task_struct *t;
@@ -456,7 +465,7 @@ static bool prepare_signal(int sig, struct task_struct *p, bool force)
  * 0, or -EAGAIN when a real-time signal could not be queued.
  */
 int send_signal_locked(int sig, const kernel_siginfo_t *info, struct task_struct *t, bool group,
-		       bool force)
+		       int force)
 {
 	struct sigpending *pending;
 	struct sigqueue *q;
@@ -493,7 +502,7 @@ static void fill_kill_info(kernel_siginfo_t *info, int sig, int code)
 }
 
 int send_sig_info_to(int sig, const kernel_siginfo_t *info, struct task_struct *p, bool group,
-		     bool force)
+		     int force)
 {
 	unsigned long flags;
 	int ret = -ESRCH;
@@ -517,7 +526,7 @@ int send_sig(int sig, struct task_struct *p, int priv)
 	if (!valid_signal(sig))
 		return -EINVAL;
 	fill_kill_info(&info, sig, priv ? SI_KERNEL : SI_USER);
-	return send_sig_info_to(sig, &info, p, false, priv);
+	return send_sig_info_to(sig, &info, p, false, priv ? SEND_KERNEL : SEND_USER);
 }
 
 int send_sig_group(int sig, struct task_struct *p, int priv)
@@ -527,7 +536,7 @@ int send_sig_group(int sig, struct task_struct *p, int priv)
 	if (!valid_signal(sig))
 		return -EINVAL;
 	fill_kill_info(&info, sig, priv ? SI_KERNEL : SI_USER);
-	return send_sig_info_to(sig, &info, p, true, priv);
+	return send_sig_info_to(sig, &info, p, true, priv ? SEND_KERNEL : SEND_USER);
 }
 
 void force_sig_fault(int sig, int code, void __user *addr)
@@ -548,7 +557,7 @@ void force_sig_fault(int sig, int code, void __user *addr)
 		ka->handler = SIG_DFL;
 		sigdelset(&t->blocked, sig);
 	}
-	send_signal_locked(sig, &info, t, false, true);
+	send_signal_locked(sig, &info, t, false, SEND_FORCE);
 	unlock_task_sighand(t, &flags);
 }
 
@@ -564,7 +573,7 @@ void force_sig(int sig)
 		t->sighand->action[sig - 1].handler = SIG_DFL;
 		sigdelset(&t->blocked, sig);
 	}
-	send_signal_locked(sig, &info, t, false, true);
+	send_signal_locked(sig, &info, t, false, SEND_FORCE);
 	unlock_task_sighand(t, &flags);
 }
 
@@ -653,7 +662,7 @@ static void kill_walk_one(struct task_struct *p, void *arg)
 		} else {
 			fill_kill_info(&info, kw->sig, kw->priv ? SI_KERNEL : SI_USER);
 		}
-		ret = send_sig_info_to(kw->sig, &info, p, true, kw->priv);
+		ret = send_sig_info_to(kw->sig, &info, p, true, kw->priv ? SEND_KERNEL : SEND_USER);
 	}
 	kw->count++;
 	if (!ret)
@@ -681,13 +690,17 @@ static int kill_pid_info(int pid, int sig, int priv, kernel_siginfo_t *info)
 
 	if (!p)
 		return -ESRCH;
+	if (p->flags & PF_KTHREAD) {
+		put_task_struct(p);
+		return 0;	/* a kernel thread is no process: nothing happens (Linux ignores it) */
+	}
 	ret = check_kill_permission(sig, p, priv);
 	if (!ret && sig) {
 		if (!info) {
 			fill_kill_info(&kinfo, sig, priv ? SI_KERNEL : SI_USER);
 			info = &kinfo;
 		}
-		ret = send_sig_info_to(sig, info, p, true, priv);
+		ret = send_sig_info_to(sig, info, p, true, priv ? SEND_KERNEL : SEND_USER);
 	}
 	put_task_struct(p);
 	return ret;
@@ -718,6 +731,75 @@ int kill_pgrp(int pgid, int sig, int priv)
 	if (pgid <= 0)
 		return -ESRCH;
 	return kill_walk_run(&kw);
+}
+
+/* ---- the sending system calls ---- */
+
+SYSCALL_DEFINE2(kill, int, pid, int, sig)
+{
+	struct kill_walk kw = { .sig = sig };
+
+	if (sig < 0 || sig > _NSIG)
+		return -EINVAL;
+	if (pid > 0)
+		return kill_pid_info(pid, sig, 0, NULL);
+	if (pid == -1) {
+		kw.by = KW_ALL;
+		sched_for_each_task(kill_walk_one, &kw);
+		if (!kw.count)
+			return -ESRCH;
+		/* Linux: EPERM from some processes is not reported; other errors are. */
+		return kw.err == -EPERM ? 0 : kw.err;
+	}
+	return kill_pgrp(pid == 0 ? current->signal->pgrp : -pid, sig, 0);
+}
+
+static int do_tkill(int tgid, int pid, int sig)
+{
+	struct kill_walk kw = { .match = pid, .by = KW_TID, .tgid = tgid };
+	kernel_siginfo_t info;
+	int ret;
+
+	if (pid <= 0 || sig < 0 || sig > _NSIG)
+		return -EINVAL;
+	sched_for_each_task(kill_walk_one, &kw);
+	if (!kw.found)
+		return -ESRCH;
+	ret = check_kill_permission(sig, kw.found, 0);
+	if (!ret && sig) {
+		fill_kill_info(&info, sig, SI_TKILL);
+		ret = send_sig_info_to(sig, &info, kw.found, false, SEND_USER);
+	}
+	put_task_struct(kw.found);
+	return ret;
+}
+
+SYSCALL_DEFINE3(tgkill, int, tgid, int, pid, int, sig)
+{
+	if (tgid <= 0)
+		return -EINVAL;
+	return do_tkill(tgid, pid, sig);
+}
+
+SYSCALL_DEFINE2(tkill, int, pid, int, sig)
+{
+	return do_tkill(0, pid, sig);
+}
+
+/* sigqueue(3): a queued signal with a value; si_code must be negative (user-made). */
+SYSCALL_DEFINE3(rt_sigqueueinfo, int, pid, int, sig, kernel_siginfo_t __user *, uinfo)
+{
+	kernel_siginfo_t info;
+
+	if (copy_from_user(&info, uinfo, sizeof(info)))
+		return -EFAULT;
+	if (!valid_signal(sig))
+		return -EINVAL;
+	/* Only the kernel may claim SI_USER or a kernel code (Linux's rule). */
+	if ((info.si_code >= 0 || info.si_code == SI_TKILL) && current->pid != pid)
+		return -EPERM;
+	info.si_signo = sig;
+	return kill_pid_info(pid, sig, 0, &info);
 }
 
 /* ---- actions and masks ---- */
@@ -802,6 +884,29 @@ struct uapi_sigaction {
 	sigset_t mask;
 };
 
+SYSCALL_DEFINE4(rt_sigaction, int, sig, const struct uapi_sigaction __user *, act,
+		struct uapi_sigaction __user *, oact, size_t, sigsetsize)
+{
+	struct k_sigaction new, old;
+	struct uapi_sigaction ua;
+	int ret;
+
+	if (sigsetsize != sizeof(sigset_t))
+		return -EINVAL;
+	if (act) {
+		if (copy_from_user(&ua, act, sizeof(ua)))
+			return -EFAULT;
+		new = (struct k_sigaction){ ua.handler, ua.flags, ua.restorer, ua.mask };
+	}
+	ret = do_sigaction(sig, act ? &new : NULL, oact ? &old : NULL);
+	if (!ret && oact) {
+		ua = (struct uapi_sigaction){ old.handler, old.flags, old.restorer, old.mask };
+		if (copy_to_user(oact, &ua, sizeof(ua)))
+			return -EFAULT;
+	}
+	return ret;
+}
+
 #define SIG_BLOCK 0
 #define SIG_UNBLOCK 1
 #define SIG_SETMASK 2
@@ -829,6 +934,37 @@ int sigprocmask(int how, const sigset_t *set, sigset_t *oldset)
 	}
 	set_current_blocked(&newset);
 	return 0;
+}
+
+SYSCALL_DEFINE4(rt_sigprocmask, int, how, const sigset_t __user *, nset, sigset_t __user *,
+		oset, size_t, sigsetsize)
+{
+	sigset_t new, old;
+	int ret;
+
+	if (sigsetsize != sizeof(sigset_t))
+		return -EINVAL;
+	if (nset && copy_from_user(&new, nset, sizeof(new)))
+		return -EFAULT;
+	ret = sigprocmask(how, nset ? &new : NULL, &old);
+	if (!ret && oset && copy_to_user(oset, &old, sizeof(old)))
+		return -EFAULT;
+	return ret;
+}
+
+SYSCALL_DEFINE2(rt_sigpending, sigset_t __user *, uset, size_t, sigsetsize)
+{
+	struct task_struct *t = current;
+	unsigned long flags;
+	sigset_t s;
+
+	if (sigsetsize > sizeof(sigset_t))
+		return -EINVAL;
+	lock_task_sighand(t, &flags);
+	s.sig[0] = (t->pending.signal.sig[0] | t->signal->shared_pending.signal.sig[0]) &
+		   t->blocked.sig[0];
+	unlock_task_sighand(t, &flags);
+	return copy_to_user(uset, &s, sigsetsize) ? -EFAULT : 0;
 }
 
 /* ---- fork, exit, exec ---- */
@@ -1150,7 +1286,7 @@ bool do_notify_parent(struct task_struct *tsk, int sig)
 			sig = 0;
 	}
 	if (sig)
-		send_signal_locked(sig, &info, parent, true, true);
+		send_signal_locked(sig, &info, parent, true, SEND_KERNEL);
 	unlock_task_sighand(parent, &flags);
 	/* wait4 sleepers of the parent's process. */
 	if (parent->signal)
@@ -1183,8 +1319,308 @@ void do_notify_parent_cldstop(struct task_struct *tsk, int why)
 	if (!psh)
 		return;
 	if (!(psh->action[SIGCHLD - 1].flags & SA_NOCLDSTOP))
-		send_signal_locked(SIGCHLD, &info, parent, true, true);
+		send_signal_locked(SIGCHLD, &info, parent, true, SEND_KERNEL);
 	unlock_task_sighand(parent, &flags);
 	if (parent->signal)
 		wake_up_all(&parent->signal->wait_chldexit);
+}
+
+/* ---- delivery (arch/x86/kernel/signal.c builds the frames) ---- */
+
+/*
+ * Take part in a group stop for signr (start it if none is in progress),
+ * sleep in TASK_STOPPED until SIGCONT or SIGKILL, and return with siglock
+ * dropped. The last thread to stop marks the process stopped (wait4's
+ * WUNTRACED reads SIGNAL_STOP_STOPPED and the stop signal in
+ * group_exit_code) and tells the parent. siglock held on entry.
+ */
+static void do_signal_stop(int signr, unsigned long irqflags)
+{
+	struct task_struct *me = current, *t;
+	struct signal_struct *sig = me->signal;
+	bool notify = false;
+
+	if (!(me->jobctl & JOBCTL_STOP_PENDING)) {
+		if (!signr || (sig->flags & SIGNAL_GROUP_EXIT)) {
+			spin_unlock_irqrestore(&me->sighand->siglock, irqflags);
+			return;
+		}
+		/* We start it: every live thread has to stop. */
+		sig->group_stop_sig = signr;
+		sig->group_exit_code = signr;
+		sig->group_stop_count = 0;
+		sig->flags &= ~(SIGNAL_STOP_CONTINUED | SIGNAL_CLD_CONTINUED);
+		for_each_thread_of(me, t) {
+			if ((t->flags & PF_EXITING) || t->exit_state)
+				continue;
+			t->jobctl |= JOBCTL_STOP_PENDING | JOBCTL_STOP_CONSUME;
+			sig->group_stop_count++;
+			if (t != me)
+				signal_wake_up(t, false);
+		}
+	}
+	me->jobctl &= ~JOBCTL_STOP_PENDING;
+	if (me->jobctl & JOBCTL_STOP_CONSUME) {
+		me->jobctl &= ~JOBCTL_STOP_CONSUME;
+		if (sig->group_stop_count && !--sig->group_stop_count) {
+			sig->flags = SIGNAL_STOP_STOPPED;
+			notify = true;
+		}
+	}
+	me->jobctl |= JOBCTL_STOPPED;
+	/* WAKEKILL: SIGKILL ends the stop too (and a pending one keeps us from stopping). */
+	set_current_state(TASK_STOPPED | TASK_WAKEKILL);
+	spin_unlock_irqrestore(&me->sighand->siglock, irqflags);
+	if (notify)
+		do_notify_parent_cldstop(me, CLD_STOPPED);
+	schedule();
+	__set_current_state(TASK_RUNNING);
+}
+
+/*
+ * The next signal current must act on. Stops and deaths happen in here;
+ * returns true with ksig filled for a signal that has a handler, false
+ * when there is none left to act on.
+ */
+bool get_signal(struct ksignal *ksig)
+{
+	struct task_struct *me = current;
+	struct sighand_struct *sighand = me->sighand;
+	struct signal_struct *signal = me->signal;
+	struct k_sigaction *ka;
+	unsigned long flags;
+	int signr, code;
+
+	for (;;) {
+		spin_lock_irqsave(&sighand->siglock, flags);
+		/* A SIGCONT or a stop the parent has not been told of yet. */
+		if (signal->flags & (SIGNAL_CLD_CONTINUED | SIGNAL_CLD_STOPPED)) {
+			int why = (signal->flags & SIGNAL_CLD_CONTINUED) ? CLD_CONTINUED
+									 : CLD_STOPPED;
+
+			signal->flags &= ~(SIGNAL_CLD_CONTINUED | SIGNAL_CLD_STOPPED);
+			spin_unlock_irqrestore(&sighand->siglock, flags);
+			do_notify_parent_cldstop(me, why);
+			continue;
+		}
+		if (signal->flags & SIGNAL_GROUP_EXIT) {
+			code = signal->group_exit_code;
+			sigdelset(&me->pending.signal, SIGKILL);
+			spin_unlock_irqrestore(&sighand->siglock, flags);
+			do_group_exit(code);
+		}
+		if (me->jobctl & JOBCTL_STOP_PENDING) {
+			do_signal_stop(0, flags);
+			continue;
+		}
+		signr = dequeue_signal(me, &me->blocked, &ksig->info);
+		if (!signr) {
+			/* Still stopped (a spurious wake-up): sleep on. */
+			if ((me->jobctl & JOBCTL_STOPPED) && (signal->flags & SIGNAL_STOP_STOPPED)) {
+				set_current_state(TASK_STOPPED | TASK_WAKEKILL);
+				spin_unlock_irqrestore(&sighand->siglock, flags);
+				schedule();
+				__set_current_state(TASK_RUNNING);
+				continue;
+			}
+			me->jobctl &= ~JOBCTL_STOPPED;
+			spin_unlock_irqrestore(&sighand->siglock, flags);
+			return false;
+		}
+		me->jobctl &= ~JOBCTL_STOPPED;
+		ka = &sighand->action[signr - 1];
+		if (ka->handler == SIG_IGN) {
+			spin_unlock_irqrestore(&sighand->siglock, flags);
+			continue;
+		}
+		if (ka->handler != SIG_DFL) {
+			ksig->ka = *ka;
+			ksig->sig = signr;
+			if (ka->flags & SA_RESETHAND)
+				ka->handler = SIG_DFL;
+			spin_unlock_irqrestore(&sighand->siglock, flags);
+			return true;
+		}
+		/* The default action. */
+		if (sig_kernel_ignore(signr)) {
+			spin_unlock_irqrestore(&sighand->siglock, flags);
+			continue;
+		}
+		if (sig_kernel_stop(signr)) {
+			do_signal_stop(signr, flags);
+			continue;
+		}
+		spin_unlock_irqrestore(&sighand->siglock, flags);
+		/* Death of the whole process: with the core bit (no core file is written). */
+		code = sig_kernel_coredump(signr) ? signr | 0x80 : signr;
+		do_group_exit(code);
+	}
+}
+
+/* The mask a handler frame saves: the one rt_sigsuspend/pselect replaced, if any. */
+sigset_t *sigmask_to_save(void)
+{
+	struct task_struct *me = current;
+
+	return me->restore_sigmask ? &me->saved_sigmask : &me->blocked;
+}
+
+/* No handler ran: put back the mask rt_sigsuspend (or ppoll, pselect) replaced. */
+void restore_saved_sigmask(void)
+{
+	struct task_struct *me = current;
+
+	if (me->restore_sigmask) {
+		me->restore_sigmask = false;
+		set_current_blocked(&me->saved_sigmask);
+	}
+}
+
+/*
+ * The handler frame is on the user stack (or could not be built): block
+ * what the handler's sa_mask says, and sig itself unless SA_NODEFER.
+ */
+void signal_setup_done(int failed, struct ksignal *ksig)
+{
+	struct task_struct *me = current;
+	sigset_t blocked;
+
+	if (failed) {
+		force_sigsegv(ksig->sig);
+		return;
+	}
+	me->restore_sigmask = false;	/* the frame holds the mask to go back to */
+	blocked = me->blocked;
+	blocked.sig[0] |= ksig->ka.mask.sig[0];
+	if (!(ksig->ka.flags & SA_NODEFER))
+		sigaddset(&blocked, ksig->sig);
+	set_current_blocked(&blocked);
+}
+
+/* A handler frame could not be written: SIGSEGV, by its default action if that was the signal. */
+void force_sigsegv(int sig)
+{
+	struct task_struct *me = current;
+	unsigned long flags;
+
+	if (sig == SIGSEGV) {
+		lock_task_sighand(me, &flags);
+		me->sighand->action[SIGSEGV - 1].handler = SIG_DFL;
+		unlock_task_sighand(me, &flags);
+	}
+	force_sig(SIGSEGV);
+}
+
+/* ---- waiting for signals ---- */
+
+/* Sleep until a signal is pending (the caller returns -ERESTARTNOHAND). */
+static void sleep_until_signal(void)
+{
+	for (;;) {
+		set_current_state(TASK_INTERRUPTIBLE);
+		if (signal_pending(current))
+			break;
+		schedule();
+	}
+	__set_current_state(TASK_RUNNING);
+}
+
+SYSCALL_DEFINE0(pause)
+{
+	sleep_until_signal();
+	return -ERESTARTNOHAND;
+}
+
+SYSCALL_DEFINE2(rt_sigsuspend, const sigset_t __user *, unewset, size_t, sigsetsize)
+{
+	struct task_struct *me = current;
+	sigset_t newset;
+
+	if (sigsetsize != sizeof(sigset_t))
+		return -EINVAL;
+	if (copy_from_user(&newset, unewset, sizeof(newset)))
+		return -EFAULT;
+	me->saved_sigmask = me->blocked;
+	set_current_blocked(&newset);
+	sleep_until_signal();
+	/* The handler runs with newset; its frame saves the old mask (sigmask_to_save). */
+	me->restore_sigmask = true;
+	return -ERESTARTNOHAND;
+}
+
+struct uapi_timespec {
+	long tv_sec, tv_nsec;
+};
+
+/*
+ * Wait for one of these (even if blocked, even if ignored), up to timeout
+ * jiffies (MAX_SCHEDULE_TIMEOUT: forever). Returns the signal with *info,
+ * -EAGAIN when the time ran out, -EINTR when another signal came.
+ */
+static int do_sigtimedwait(const sigset_t *these, kernel_siginfo_t *info, long timeout)
+{
+	struct task_struct *me = current;
+	unsigned long flags;
+	sigset_t mask = { { ~these->sig[0] } };	/* what we do not wait for */
+	int sig;
+
+	sigaddset(&mask, SIGKILL);	/* never "waited for": it kills */
+	sigaddset(&mask, SIGSTOP);
+	lock_task_sighand(me, &flags);
+	sig = dequeue_signal(me, &mask, info);
+	if (!sig && timeout) {
+		/* Unblock the awaited ones for the sleep, so their arrival wakes us. */
+		me->real_blocked = me->blocked;
+		me->blocked.sig[0] &= mask.sig[0];
+		unlock_task_sighand(me, &flags);
+		__set_current_state(TASK_INTERRUPTIBLE);
+		timeout = schedule_timeout(timeout);
+		lock_task_sighand(me, &flags);
+		me->blocked = me->real_blocked;
+		sigemptyset(&me->real_blocked);
+		sig = dequeue_signal(me, &mask, info);
+	}
+	unlock_task_sighand(me, &flags);
+	if (sig)
+		return sig;
+	return timeout ? -EINTR : -EAGAIN;
+}
+
+SYSCALL_DEFINE4(rt_sigtimedwait, const sigset_t __user *, uthese, kernel_siginfo_t __user *,
+		uinfo, const struct uapi_timespec __user *, uts, size_t, sigsetsize)
+{
+	long timeout = MAX_SCHEDULE_TIMEOUT;
+	struct uapi_timespec ts;
+	kernel_siginfo_t info;
+	sigset_t these;
+	int ret;
+
+	if (sigsetsize != sizeof(sigset_t))
+		return -EINVAL;
+	if (copy_from_user(&these, uthese, sizeof(these)))
+		return -EFAULT;
+	if (uts) {
+		if (copy_from_user(&ts, uts, sizeof(ts)))
+			return -EFAULT;
+		if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= (long)NSEC_PER_SEC)
+			return -EINVAL;
+		/* Round up to whole ticks: never wake before the time asked for. */
+		if (ts.tv_sec < (long)(MAX_SCHEDULE_TIMEOUT / HZ - 1))
+			timeout = ts.tv_sec * HZ + (ts.tv_nsec + (long)(NSEC_PER_SEC / HZ) - 1) /
+							 (long)(NSEC_PER_SEC / HZ);
+	}
+	ret = do_sigtimedwait(&these, &info, timeout);
+	if (ret > 0 && uinfo && copy_to_user(uinfo, &info, sizeof(info)))
+		return -EFAULT;
+	return ret;
+}
+
+/* restart_syscall(2): go on with the sleep a handler-less signal interrupted. */
+SYSCALL_DEFINE0(restart_syscall)
+{
+	struct restart_block *rb = &current->restart_block;
+
+	if (!rb->fn)
+		return -EINTR;
+	return rb->fn(rb);
 }

@@ -231,11 +231,19 @@ void init_sigpending(struct sigpending *p);
 void flush_sigqueue_mask(const sigset_t *mask, struct sigpending *pending);
 /* The next signal not in mask, thread-directed first; 0 if none. siglock held. */
 int dequeue_signal(struct task_struct *t, const sigset_t *mask, kernel_siginfo_t *info);
-/* Queue with info (group: process-directed; force: past a kernel thread's filter). siglock held. */
+/*
+ * Queue with info (group: process-directed). force: SEND_USER (kill(2):
+ * kernel threads and init's default actions ignore it), SEND_KERNEL (also
+ * reaches kernel threads, and SIGKILL/SIGSTOP reach init), SEND_FORCE (a
+ * fault of the thread itself: nothing filters it). siglock held.
+ */
+#define SEND_USER 0
+#define SEND_KERNEL 1
+#define SEND_FORCE 2
 int send_signal_locked(int sig, const kernel_siginfo_t *info, struct task_struct *t, bool group,
-		       bool force);
+		       int force);
 int send_sig_info_to(int sig, const kernel_siginfo_t *info, struct task_struct *p, bool group,
-		     bool force);
+		     int force);
 void signal_wake_up(struct task_struct *t, bool fatal);
 /* The task with thread id pid, referenced (put_task_struct), or NULL. */
 struct task_struct *find_get_task(int pid);
@@ -250,6 +258,27 @@ int do_sigaction(int sig, const struct k_sigaction *act, struct k_sigaction *oac
 void put_signal_struct(struct signal_struct *sig);
 /* SIGCHLD with CLD_STOPPED / CLD_CONTINUED to the parent of tsk's process. */
 void do_notify_parent_cldstop(struct task_struct *tsk, int why);
+
+/* A signal to deliver to a handler (get_signal fills it). */
+struct ksignal {
+	int sig;
+	kernel_siginfo_t info;
+	struct k_sigaction ka;		/* the action as it was when dequeued */
+};
+
+/*
+ * Delivery (arch_do_signal_or_restart): the next signal with a handler
+ * (true), after doing every stop, ignore and death on the way (false:
+ * nothing left). May sleep (a stop) or not return (a fatal signal).
+ */
+bool get_signal(struct ksignal *ksig);
+/* The mask a handler frame saves (rt_sigsuspend's saved one if set). */
+sigset_t *sigmask_to_save(void);
+/* No handler ran: put back a mask rt_sigsuspend/ppoll/pselect replaced. */
+void restore_saved_sigmask(void);
+/* The frame is written (failed: SIGSEGV instead): block sa_mask and the signal. */
+void signal_setup_done(int failed, struct ksignal *ksig);
+void force_sigsegv(int sig);
 
 /* task->jobctl */
 #define JOBCTL_STOP_PENDING 0x0001	/* take part in the group stop at the next chance */

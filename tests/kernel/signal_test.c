@@ -248,6 +248,8 @@ struct proc_test {
 	struct task_struct *k[2];
 	int err;
 	int got[2];		/* signal each thread dequeued */
+	void __user *handler[2];	/* get_signal's action for it */
+	bool use_get_signal;	/* act on signals as the return to user mode does */
 	struct completion made;
 };
 
@@ -291,11 +293,23 @@ static int proc_sleep_fn(void *data)
 	}
 	s->result = wait_event_interruptible(s->wq, READ_ONCE(s->cond));
 	s->fatal = fatal_signal_pending(current);
-	lock_task_sighand(current, &flags);
-	pt->got[a->idx] = dequeue_signal(current, &current->blocked, &info);
-	unlock_task_sighand(current, &flags);
+	if (pt->use_get_signal) {
+		struct ksignal ks;
+
+		/* Stops happen in here; a handler's signal comes back. */
+		if (get_signal(&ks)) {
+			pt->got[a->idx] = ks.sig;
+			pt->handler[a->idx] = ks.ka.handler;
+		}
+	} else {
+		lock_task_sighand(current, &flags);
+		pt->got[a->idx] = dequeue_signal(current, &current->blocked, &info);
+		unlock_task_sighand(current, &flags);
+	}
 	if (!s->fatal)
 		flush_signals(current);
+	/* Leave as the kernel thread we were made as (no process exit to do). */
+	current->flags |= PF_KTHREAD;
 	complete_all(&s->done);	/* seen by every later wait */
 	return 0;
 }
@@ -310,6 +324,7 @@ static int make_test_process(struct proc_test *pt)
 		pt->t[i].cond = 0;
 		init_completion(&pt->t[i].done);
 		pt->got[i] = 0;
+		pt->handler[i] = NULL;
 		pt_args[i] = (struct proc_thread_arg){ pt, i };
 	}
 	init_completion(&pt->made);
@@ -409,4 +424,60 @@ KTEST(signal, kill_pid_finds_and_checks)
 	KEXPECT_EQ(kill_pid(1, 0, 0), 0);	/* signal 0: only "does it exist" */
 	KEXPECT_EQ(kill_pid(1, 65, 0), -EINVAL);
 	KEXPECT_EQ(kill_pgrp(0x7ffffff0, SIGUSR1, 1), -ESRCH);
+}
+
+KTEST(signal, group_stop_and_continue)
+{
+	static struct proc_test pt;
+	struct signal_struct *sig;
+
+	pt.use_get_signal = true;
+	KASSERT(make_test_process(&pt) == 0);
+	sig = pt.k[0]->signal;
+	KEXPECT_EQ(send_sig_group(SIGSTOP, pt.k[0], 1), 0);
+	msleep(50);
+	/* Both threads stopped (the one that took SIGSTOP stopped the other). */
+	for (int i = 0; i < 2; i++) {
+		KEXPECT(READ_ONCE(pt.k[i]->state) & TASK_STOPPED);
+		KEXPECT(!completion_done(&pt.t[i].done));
+	}
+	KEXPECT(sig->flags & SIGNAL_STOP_STOPPED);
+	KEXPECT_EQ(sig->group_exit_code, SIGSTOP);	/* what wait4(WUNTRACED) reports */
+	KEXPECT_EQ(sig->group_stop_count, 0);
+
+	/* A signal to a stopped process stays pending; SIGCONT resumes it. */
+	pt.k[0]->sighand->action[SIGUSR2 - 1].handler = (void __user *)0x3000;
+	KEXPECT_EQ(send_sig_group(SIGUSR2, pt.k[0], 1), 0);
+	msleep(20);
+	KEXPECT(READ_ONCE(pt.k[0]->state) & TASK_STOPPED);
+	KEXPECT_EQ(send_sig_group(SIGCONT, pt.k[0], 1), 0);
+	KEXPECT(!(sig->flags & SIGNAL_STOP_STOPPED));
+	KEXPECT(sig->flags & SIGNAL_STOP_CONTINUED);	/* for wait4(WCONTINUED) */
+	for (int i = 0; i < 2; i++)
+		KASSERT(wait_for_completion_timeout(&pt.t[i].done, WAIT_JIFFIES));
+	/* The one that was kept pending is delivered (to its handler) after the continue. */
+	KEXPECT(pt.got[0] == SIGUSR2 || pt.got[1] == SIGUSR2);
+	end_test_process(&pt);
+	pt.use_get_signal = false;
+}
+
+KTEST(signal, get_signal_returns_handler_and_resethand)
+{
+	static struct proc_test pt;
+	struct k_sigaction act = { .handler = (void __user *)0x2000, .flags = SA_RESETHAND };
+
+	pt.use_get_signal = true;
+	KASSERT(make_test_process(&pt) == 0);
+	pt.k[0]->sighand->action[SIGUSR2 - 1] = act;
+	pt.k[0]->sighand->action[SIGHUP - 1].handler = SIG_IGN;
+	/* An ignored one is not even queued; a handled one comes back from get_signal. */
+	KEXPECT_EQ(send_sig(SIGHUP, pt.k[1], 1), 0);
+	KEXPECT(!sigismember(&pt.k[1]->pending.signal, SIGHUP));
+	KEXPECT_EQ(send_sig(SIGUSR2, pt.k[1], 1), 0);
+	KASSERT(wait_for_completion_timeout(&pt.t[1].done, WAIT_JIFFIES));
+	KEXPECT_EQ(pt.got[1], SIGUSR2);
+	KEXPECT(pt.handler[1] == (void __user *)0x2000);
+	KEXPECT(pt.k[0]->sighand->action[SIGUSR2 - 1].handler == SIG_DFL);	/* reset */
+	end_test_process(&pt);
+	pt.use_get_signal = false;
 }

@@ -48,6 +48,7 @@
 #include <kestrel/filelock.h>
 #include <kestrel/sched.h>
 #include <kestrel/seq_file.h>
+#include <kestrel/signal.h>
 #include <kestrel/slab.h>
 #include <kestrel/string.h>
 #include <kestrel/syscalls.h>
@@ -743,9 +744,9 @@ static int locks_try_once(struct file *filp, struct file_lock *fl)
  * Try; while the answer is "queued" sleep until ->lm_notify says the
  * blocker went (try again) or ->lm_grant brings a file system's verdict.
  * A lock may be held for as long as its owner likes, so the sleep is
- * TASK_INTERRUPTIBLE (wait_event_idle: not a hung task). Kestrel has no
- * signals yet; the signals issue turns it into wait_event_interruptible
- * (-ERESTARTSYS), as in Linux.
+ * interruptible (not a hung task), as in Linux: a signal ends it with
+ * -ERESTARTSYS (EINTR, or a restart under SA_RESTART) and we leave the
+ * blocker's queue.
  */
 int locks_lock_file_wait(struct file *filp, struct file_lock *fl)
 {
@@ -759,8 +760,10 @@ int locks_lock_file_wait(struct file *filp, struct file_lock *fl)
 		error = locks_try_once(filp, fl);
 		if (error != FILE_LOCK_DEFERRED)
 			break;
-		wait_event_idle(fl->c.flc_wait,
-				smp_load_acquire(&fl->fl_wait_result) != FILE_LOCK_DEFERRED);
+		error = wait_event_interruptible(fl->c.flc_wait, smp_load_acquire(&fl->fl_wait_result) !=
+								    FILE_LOCK_DEFERRED);
+		if (error)
+			break;	/* -ERESTARTSYS */
 		error = smp_load_acquire(&fl->fl_wait_result);
 		if (error != LOCK_RETRY)
 			break;	/* ->lm_grant's verdict */
@@ -972,12 +975,14 @@ int lease_modify(struct file_lock **flp, int arg)
 }
 
 /*
- * Where the signals issue sends SIGIO to the holder of a lease that is
- * being broken (Linux: kill_fasync(..., SIGIO, POLL_MSG)). Until then the
- * holder learns of the break by polling F_GETLEASE.
+ * SIGIO to the process that holds a lease being broken (Linux: the lease's
+ * fasync entry and f_owner, both set to the F_SETLEASE caller, get
+ * kill_fasync(..., SIGIO, POLL_MSG)); it then has lease_break_time seconds
+ * to give the lease up. Kernel threads holding leases (tests) get nothing.
  */
 static void lease_break_send_sigio(struct file_lock *fl)
 {
+	kill_pid(fl->c.flc_pid, SIGIO, 1);
 }
 
 /* The default ->lm_break (flc_lock held, must not block). */
@@ -1103,12 +1108,16 @@ int __break_lease(struct inode *inode, unsigned int mode)
 		spin_unlock(&ctx->flc_lock);
 		locks_notify_waiters(ctx);
 
-		wait_event_timeout(breaker->c.flc_wait,
-				   list_empty(&breaker->c.flc_blocked_member), timeout);
+		timeout = wait_event_interruptible_timeout(
+			breaker->c.flc_wait, list_empty(&breaker->c.flc_blocked_member), timeout);
 
 		spin_lock(&ctx->flc_lock);
 		locks_delete_block(breaker);
 		time_out_leases(ctx);
+		if (timeout < 0) {
+			error = timeout;	/* a signal: -ERESTARTSYS, as Linux */
+			break;
+		}
 	}
 out:
 	spin_unlock(&ctx->flc_lock);

@@ -10,8 +10,8 @@
  *   read   returns what is there (up to the count) at once; with nothing
  *          there it sleeps until a writer writes, or returns 0 (EOF) if
  *          no writer is left, or -EAGAIN with O_NONBLOCK.
- *   write  with no reader left fails with -EPIPE (and SIGPIPE, once
- *          signals exist: pipe_send_sigpipe); it sleeps while the pipe is
+ *   write  with no reader left fails with -EPIPE and sends the writer
+ *          SIGPIPE (pipe_send_sigpipe); it sleeps while the pipe is
  *          full (-EAGAIN with O_NONBLOCK if nothing was written yet).
  *          A write of at most PIPE_BUF bytes is atomic: it is copied in
  *          one step under pipe->mutex, never half now and half after a
@@ -20,15 +20,18 @@
  *          for a reader (each wakes the other); O_NONBLOCK: a reader
  *          gets in at once, a writer with no reader gets -ENXIO.
  * Waiting for the other side can last forever and is no bug, so the
- * sleeps are TASK_INTERRUPTIBLE (wait_event_idle: the hung-task detector
- * leaves them alone). Kestrel has no signals yet; the signals issue turns
- * them into wait_event_interruptible (-ERESTARTSYS), as in Linux.
+ * sleeps are interruptible, as in Linux (wait_event_interruptible; the
+ * hung-task detector leaves TASK_INTERRUPTIBLE sleepers alone): a signal
+ * ends them with -ERESTARTSYS (EINTR or a restart, by SA_RESTART), or, for
+ * a read or write that already moved bytes, with that count.
  */
 #include <kestrel/dcache.h>
 #include <kestrel/fdtable.h>
 #include <kestrel/mm.h>
 #include <kestrel/mount.h>
 #include <kestrel/pipe_fs_i.h>
+#include <kestrel/sched.h>
+#include <kestrel/signal.h>
 #include <kestrel/slab.h>
 #include <kestrel/string.h>
 #include <kestrel/syscalls.h>
@@ -158,7 +161,9 @@ static ssize_t pipe_read(struct file *filp, char *ubuf, size_t total, loff_t *pp
 			break;
 		}
 		mutex_unlock(&pipe->mutex);
-		wait_event_idle(pipe->rd_wait, pipe_readable(pipe));
+		/* Nothing read yet (ret is 0): a signal makes it -ERESTARTSYS. */
+		if (wait_event_interruptible(pipe->rd_wait, pipe_readable(pipe)))
+			return -ERESTARTSYS;
 		mutex_lock(&pipe->mutex);
 	}
 	mutex_unlock(&pipe->mutex);
@@ -168,12 +173,13 @@ static ssize_t pipe_read(struct file *filp, char *ubuf, size_t total, loff_t *pp
 }
 
 /*
- * Where the signals issue sends SIGPIPE to current: a write found no
- * reader (Linux: send_sig(SIGPIPE, current, 0) in pipe_write). Until
- * then the writer only sees -EPIPE.
+ * A write found no reader: SIGPIPE to the writer (Linux: send_sig(SIGPIPE,
+ * current, 0) in pipe_write), which kills it unless it ignores, blocks or
+ * handles SIGPIPE; then it sees -EPIPE.
  */
 static void pipe_send_sigpipe(void)
 {
+	send_sig(SIGPIPE, current, 0);
 }
 
 /* Copy len bytes into a fresh slot at head; the caller checked there is room. */
@@ -264,8 +270,14 @@ static ssize_t pipe_write(struct file *filp, const char *ubuf, size_t total, lof
 		}
 		mutex_unlock(&pipe->mutex);
 		wake_up(&pipe->rd_wait);	/* readers: there is plenty to read */
-		wait_event_idle(pipe->wr_wait, pipe_writable(pipe));
+		err = wait_event_interruptible(pipe->wr_wait, pipe_writable(pipe));
 		mutex_lock(&pipe->mutex);
+		if (err) {
+			/* A signal: what was written counts, else -ERESTARTSYS. */
+			if (!ret)
+				ret = -ERESTARTSYS;
+			break;
+		}
 	}
 out:
 	mutex_unlock(&pipe->mutex);
@@ -351,16 +363,21 @@ static void wake_up_partner(struct pipe_inode_info *pipe)
 	wake_up_all(&pipe->rd_wait);
 }
 
-/* Called with pipe->mutex held; returns with it held, once *cnt changed. */
-static void wait_for_partner(struct pipe_inode_info *pipe, unsigned int *cnt)
+/*
+ * Called with pipe->mutex held; returns with it held, once *cnt changed
+ * (0) or a signal came (-ERESTARTSYS).
+ */
+static int wait_for_partner(struct pipe_inode_info *pipe, unsigned int *cnt)
 {
 	unsigned int cur = *cnt;
+	int err = 0;
 
-	while (READ_ONCE(*cnt) == cur) {
+	while (READ_ONCE(*cnt) == cur && !err) {
 		mutex_unlock(&pipe->mutex);
-		wait_event_idle(pipe->rd_wait, READ_ONCE(*cnt) != cur);
+		err = wait_event_interruptible(pipe->rd_wait, READ_ONCE(*cnt) != cur);
 		mutex_lock(&pipe->mutex);
 	}
+	return READ_ONCE(*cnt) != cur ? 0 : err;
 }
 
 /* The inode's pipe, made by the first opener (i_lock decides a race). */
@@ -418,8 +435,8 @@ static int fifo_open(struct inode *inode, struct file *filp)
 		if (!is_pipe && !pipe->writers) {
 			if (filp->f_flags & O_NONBLOCK)
 				filp->f_version = pipe->w_counter;	/* no EPOLLHUP yet */
-			else
-				wait_for_partner(pipe, &pipe->w_counter);
+			else if (wait_for_partner(pipe, &pipe->w_counter))
+				goto err_rd;
 		}
 		break;
 	case FMODE_WRITE:
@@ -431,8 +448,8 @@ static int fifo_open(struct inode *inode, struct file *filp)
 		pipe->w_counter++;
 		if (!pipe->writers++)
 			wake_up_partner(pipe);
-		if (!is_pipe && !pipe->readers)
-			wait_for_partner(pipe, &pipe->r_counter);
+		if (!is_pipe && !pipe->readers && wait_for_partner(pipe, &pipe->r_counter))
+			goto err_wr;
 		break;
 	case FMODE_READ | FMODE_WRITE:
 		/* O_RDWR never waits (Linux allows it on FIFOs; POSIX leaves it open). */
@@ -449,6 +466,17 @@ static int fifo_open(struct inode *inode, struct file *filp)
 	}
 	mutex_unlock(&pipe->mutex);
 	return 0;
+
+	/* A signal ended the wait for the other side: this opener was never there. */
+err_rd:
+	if (!--pipe->readers)
+		wake_up_all(&pipe->wr_wait);
+	ret = -ERESTARTSYS;
+	goto err;
+err_wr:
+	if (!--pipe->writers)
+		wake_up_all(&pipe->rd_wait);
+	ret = -ERESTARTSYS;
 err:
 	mutex_unlock(&pipe->mutex);
 	put_pipe_info(inode, pipe);

@@ -14,6 +14,7 @@
 #include <kestrel/filelock.h>
 #include <kestrel/kthread.h>
 #include <kestrel/ktest.h>
+#include <kestrel/sched_signal.h>
 #include <kestrel/seq_file.h>
 #include <kestrel/slab.h>
 #include <kestrel/string.h>
@@ -842,5 +843,33 @@ KTEST(flock, posix_edeadlk_across_files)
 	lt_close(f2);
 	lt_inode_free(i1);
 	lt_inode_free(i2);
+	KEXPECT(debug_locks);
+}
+
+KTEST(flock, blocked_flock_interrupted_by_signal)
+{
+	static struct lt_waiter w;
+	struct inode *inode = lt_inode();
+	struct file *f1 = lt_open(inode, FMODE_READ), *f2 = lt_open(inode, FMODE_READ);
+	struct task_struct *k;
+
+	KASSERT_EQ(file_flock(f1, LOCK_EX), 0);
+	w = (struct lt_waiter){ .f = f2, .result = 1 };
+	init_completion(&w.done);
+	k = kthread_create(lt_flock_waiter, &w, "flocksig");
+	KASSERT(!IS_ERR(k));
+	get_task_struct(k);
+	wake_up_process(k);
+	KEXPECT(lt_wait_blocked());
+	/* A signal ends the wait: -ERESTARTSYS (EINTR or a restart), and the waiter is gone. */
+	KEXPECT_EQ(send_sig(SIGUSR1, k, 1), 0);
+	KASSERT(wait_for_completion_timeout(&w.done, msecs_to_jiffies(WAIT_SECONDS * 1000)));
+	KEXPECT_EQ(w.result, -ERESTARTSYS);
+	KEXPECT(strstr(lt_proc_locks(), "->") == NULL);
+	flush_signals(k);
+	put_task_struct(k);
+	lt_close(f1);
+	lt_close(f2);
+	lt_inode_free(inode);
 	KEXPECT(debug_locks);
 }

@@ -10,6 +10,7 @@
 #include <kestrel/kthread.h>
 #include <kestrel/ktest.h>
 #include <kestrel/pipe_fs_i.h>
+#include <kestrel/signal.h>
 #include <kestrel/slab.h>
 #include <kestrel/string.h>
 #include <kestrel/timer.h>
@@ -403,5 +404,34 @@ KTEST(pipe, fifo_open_rules)
 	KEXPECT_EQ(pt_write(r, "me", 2), 2);
 	KEXPECT_EQ(pt_read(r, pt_page, 8), 2);
 	pt_close(r);
+	pt_done(t, inode, before);
+}
+
+KTEST(pipe, blocking_read_and_write_interrupted_by_signal)
+{
+	static struct pt_reader rd;
+	long before = pipe_nr_allocated();
+	struct inode *inode = pt_inode();
+	struct file *r, *w;
+	struct task_struct *k;
+
+	KASSERT(pt_pipe(inode, &r, &w));
+	rd = (struct pt_reader){ .f = r, .result = -1 };
+	init_completion(&rd.done);
+	k = kthread_create(pt_reader_thread, &rd, "pipesig");
+	KASSERT(!IS_ERR(k));
+	get_task_struct(k);
+	wake_up_process(k);
+	msleep(50);
+	KEXPECT(!completion_done(&rd.done));
+	/* Nothing read yet: a signal makes the read -ERESTARTSYS. */
+	KEXPECT_EQ(send_sig(SIGUSR1, k, 1), 0);
+	KASSERT(wait_for_completion_timeout(&rd.done, msecs_to_jiffies(WAIT_SECONDS * 1000)));
+	KEXPECT_EQ(rd.result, -ERESTARTSYS);
+	put_task_struct(k);
+	pt_close(r);
+	/* No reader: -EPIPE (SIGPIPE goes to the writer, which init ignores). */
+	KEXPECT_EQ(pt_write(w, "x", 1), -EPIPE);
+	pt_close(w);
 	pt_done(t, inode, before);
 }

@@ -44,6 +44,7 @@
 #include <kestrel/cred.h>
 #include <kestrel/errno.h>
 #include <kestrel/might_sleep.h>
+#include <kestrel/pid.h>
 #include <kestrel/printk.h>
 #include <kestrel/rcupdate.h>
 #include <kestrel/sched.h>
@@ -605,13 +606,11 @@ int check_kill_permission(int sig, struct task_struct *t, int priv)
 
 struct kill_walk {
 	int match;		/* pid, pgrp, or 0 for "all" */
-	enum { KW_PID, KW_TID, KW_PGRP, KW_ALL } by;
-	int tgid;		/* KW_TID: also the thread group */
+	enum { KW_PGRP, KW_ALL } by;
 	int sig;
 	int priv;
 	kernel_siginfo_t *info;	/* NULL: a kill() from current */
 	bool group;
-	struct task_struct *found;	/* KW_PID/KW_TID: the task, referenced */
 	int count;		/* processes tried */
 	bool success;		/* one of them got it */
 	int err;		/* the last error */
@@ -631,18 +630,6 @@ static void kill_walk_one(struct task_struct *p, void *arg)
 	if (p->flags & PF_IDLE || !p->signal || !p->sighand)
 		return;
 	switch (kw->by) {
-	case KW_PID:
-		if (p->pid == kw->match && !kw->found) {
-			get_task_struct(p);
-			kw->found = p;
-		}
-		return;
-	case KW_TID:
-		if (p->pid == kw->match && (kw->tgid <= 0 || p->tgid == kw->tgid) && !kw->found) {
-			get_task_struct(p);
-			kw->found = p;
-		}
-		return;
 	case KW_PGRP:
 		if (!is_leader(p) || (p->flags & PF_KTHREAD) || p->exit_state ||
 		    READ_ONCE(p->signal->pgrp) != kw->match)
@@ -674,12 +661,17 @@ static void kill_walk_one(struct task_struct *p, void *arg)
 /* The task with thread id pid (referenced), or NULL. */
 struct task_struct *find_get_task(int pid)
 {
-	struct kill_walk kw = { .match = pid, .by = KW_PID };
+	struct task_struct *p;
+	unsigned long flags;
 
 	if (pid <= 0)
 		return NULL;
-	sched_for_each_task(kill_walk_one, &kw);
-	return kw.found;
+	read_lock_irqsave(&tasklist_lock, flags);
+	p = find_task_by_vpid(pid);
+	if (p)
+		get_task_struct(p);
+	read_unlock_irqrestore(&tasklist_lock, flags);
+	return p;
 }
 
 static int kill_pid_info(int pid, int sig, int priv, kernel_siginfo_t *info)
@@ -756,21 +748,23 @@ SYSCALL_DEFINE2(kill, int, pid, int, sig)
 
 static int do_tkill(int tgid, int pid, int sig)
 {
-	struct kill_walk kw = { .match = pid, .by = KW_TID, .tgid = tgid };
+	struct task_struct *p;
 	kernel_siginfo_t info;
 	int ret;
 
 	if (pid <= 0 || sig < 0 || sig > _NSIG)
 		return -EINVAL;
-	sched_for_each_task(kill_walk_one, &kw);
-	if (!kw.found)
+	p = find_get_task(pid);
+	if (!p)
 		return -ESRCH;
-	ret = check_kill_permission(sig, kw.found, 0);
+	ret = -ESRCH;
+	if (tgid <= 0 || p->tgid == tgid)
+		ret = check_kill_permission(sig, p, 0);
 	if (!ret && sig) {
 		fill_kill_info(&info, sig, SI_TKILL);
-		ret = send_sig_info_to(sig, &info, kw.found, false, SEND_USER);
+		ret = send_sig_info_to(sig, &info, p, false, SEND_USER);
 	}
-	put_task_struct(kw.found);
+	put_task_struct(p);
 	return ret;
 }
 
@@ -1302,13 +1296,18 @@ bool do_notify_parent(struct task_struct *tsk, int sig)
 void do_notify_parent_cldstop(struct task_struct *tsk, int why)
 {
 	struct task_struct *leader = tsk->group_leader ? tsk->group_leader : tsk;
-	struct task_struct *parent = leader->parent;
+	struct task_struct *parent;
 	struct sighand_struct *psh;
 	kernel_siginfo_t info;
-	unsigned long flags;
+	unsigned long flags, tlflags;
 
-	if (!parent)
+	/* The task list lock keeps our parent from going away (reparenting) meanwhile. */
+	read_lock_irqsave(&tasklist_lock, tlflags);
+	parent = leader->parent;
+	if (!parent) {
+		read_unlock_irqrestore(&tasklist_lock, tlflags);
 		return;
+	}
 	memset(&info, 0, sizeof(info));
 	info.si_signo = SIGCHLD;
 	info.si_code = why;
@@ -1316,13 +1315,14 @@ void do_notify_parent_cldstop(struct task_struct *tsk, int why)
 	info.chld.uid = leader->cred ? leader->cred->uid : 0;
 	info.chld.status = why == CLD_CONTINUED ? SIGCONT : tsk->signal->group_exit_code & 0x7f;
 	psh = lock_task_sighand(parent, &flags);
-	if (!psh)
-		return;
-	if (!(psh->action[SIGCHLD - 1].flags & SA_NOCLDSTOP))
-		send_signal_locked(SIGCHLD, &info, parent, true, SEND_KERNEL);
-	unlock_task_sighand(parent, &flags);
+	if (psh) {
+		if (!(psh->action[SIGCHLD - 1].flags & SA_NOCLDSTOP))
+			send_signal_locked(SIGCHLD, &info, parent, true, SEND_KERNEL);
+		unlock_task_sighand(parent, &flags);
+	}
 	if (parent->signal)
 		wake_up_all(&parent->signal->wait_chldexit);
+	read_unlock_irqrestore(&tasklist_lock, tlflags);
 }
 
 /* ---- delivery (arch/x86/kernel/signal.c builds the frames) ---- */

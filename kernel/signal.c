@@ -1614,13 +1614,3 @@ SYSCALL_DEFINE4(rt_sigtimedwait, const sigset_t __user *, uthese, kernel_siginfo
 		return -EFAULT;
 	return ret;
 }
-
-/* restart_syscall(2): go on with the sleep a handler-less signal interrupted. */
-SYSCALL_DEFINE0(restart_syscall)
-{
-	struct restart_block *rb = &current->restart_block;
-
-	if (!rb->fn)
-		return -EINTR;
-	return rb->fn(rb);
-}

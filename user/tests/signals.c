@@ -213,7 +213,7 @@ static void read_interrupted(int restart, long *ret, int *err, int *nhits)
 	if (pid == 0) {
 		char c;
 
-		hits = 0;
+		/* hits counts from the fork on: a signal may come before the read starts. */
 		errno = 0;
 		long n = read(data[0], &c, 1);
 		r[0] = (int)n;

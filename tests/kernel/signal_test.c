@@ -16,7 +16,11 @@
 #include <kestrel/sched.h>
 #include <kestrel/sched_signal.h>
 #include <kestrel/timer.h>
+#include <kestrel/string.h>
 #include <kestrel/wait.h>
+#include <asm/ptrace.h>
+#include <asm/syscall.h>
+#include <asm/unistd_64.h>
 
 #define WAIT_JIFFIES (msecs_to_jiffies(30 * 1000))	/* only a hang comes near it */
 
@@ -480,4 +484,33 @@ KTEST(signal, get_signal_returns_handler_and_resethand)
 	KEXPECT(pt.k[0]->sighand->action[SIGUSR2 - 1].handler == SIG_DFL);	/* reset */
 	end_test_process(&pt);
 	pt.use_get_signal = false;
+}
+
+/* No handler runs (nothing pending): every -ERESTART* code goes back into the kernel. */
+KTEST(signal, restart_without_handler)
+{
+	static const long codes[] = { -ERESTARTSYS, -ERESTARTNOINTR, -ERESTARTNOHAND,
+				      -ERESTART_RESTARTBLOCK, -EINTR };
+	struct pt_regs regs;
+
+	KASSERT(!signal_pending(current));
+	for (unsigned int i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
+		memset(&regs, 0, sizeof(regs));
+		regs.vector = SYSCALL_FRAME_VECTOR;
+		regs.error_code = __NR_read;	/* orig_rax */
+		regs.rax = (unsigned long)codes[i];
+		regs.rip = 0x401002;
+		arch_do_signal_or_restart(&regs);
+		KEXPECT_EQ(syscall_get_nr(&regs), -1);	/* decided once */
+		if (codes[i] == -EINTR) {
+			KEXPECT_EQ((long)regs.rax, -EINTR);	/* not a restart code: untouched */
+			KEXPECT_EQ(regs.rip, 0x401002);
+		} else if (codes[i] == -ERESTART_RESTARTBLOCK) {
+			KEXPECT_EQ(regs.rax, __NR_restart_syscall);
+			KEXPECT_EQ(regs.rip, 0x401000);
+		} else {
+			KEXPECT_EQ(regs.rax, __NR_read);	/* the same call again */
+			KEXPECT_EQ(regs.rip, 0x401000);		/* back over `syscall` */
+		}
+	}
 }

@@ -1407,7 +1407,7 @@ bool get_signal(struct ksignal *ksig)
 			code = signal->group_exit_code;
 			sigdelset(&me->pending.signal, SIGKILL);
 			spin_unlock_irqrestore(&sighand->siglock, flags);
-			do_group_exit(code);
+			do_exit(code);	/* the others are being killed already */
 		}
 		if (me->jobctl & JOBCTL_STOP_PENDING) {
 			do_signal_stop(0, flags);
@@ -1451,9 +1451,13 @@ bool get_signal(struct ksignal *ksig)
 			continue;
 		}
 		spin_unlock_irqrestore(&sighand->siglock, flags);
-		/* Death of the whole process: with the core bit (no core file is written). */
+		/*
+		 * Death of the whole process, with the core bit (no core file is
+		 * written): SIGKILL to the other threads, then exit (as
+		 * do_group_exit; an exit already under way keeps its code).
+		 */
 		code = sig_kernel_coredump(signr) ? signr | 0x80 : signr;
-		do_group_exit(code);
+		do_exit(zap_other_threads_exit(me, code));
 	}
 }
 

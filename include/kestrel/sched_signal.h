@@ -207,8 +207,6 @@ void flush_signals(struct task_struct *t);
  * progress wins). Takes siglock.
  */
 int zap_other_threads_exit(struct task_struct *p, int exit_code);
-/* Proc helper (kernel/exit.c): the fatal default action and exit_group(2). */
-__noreturn void do_group_exit(int code);
 
 /*
  * Return to user mode with signal_pending(current) (the entry helper's

@@ -43,6 +43,7 @@
  */
 #include <kestrel/cred.h>
 #include <kestrel/errno.h>
+#include <kestrel/exit.h>
 #include <kestrel/might_sleep.h>
 #include <kestrel/pid.h>
 #include <kestrel/printk.h>
@@ -1451,13 +1452,9 @@ bool get_signal(struct ksignal *ksig)
 			continue;
 		}
 		spin_unlock_irqrestore(&sighand->siglock, flags);
-		/*
-		 * Death of the whole process, with the core bit (no core file is
-		 * written): SIGKILL to the other threads, then exit (as
-		 * do_group_exit; an exit already under way keeps its code).
-		 */
+		/* Death of the whole process, with the core bit (no core file is written). */
 		code = sig_kernel_coredump(signr) ? signr | 0x80 : signr;
-		do_exit(zap_other_threads_exit(me, code));
+		do_group_exit(code);
 	}
 }
 

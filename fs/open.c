@@ -34,8 +34,11 @@ int vfs_open(const struct path *path, struct file *f)
 	f->f_mode = OPEN_FMODE(f->f_flags) | FMODE_LSEEK | FMODE_PREAD | FMODE_PWRITE;
 	if (S_ISREG(inode->i_mode) || S_ISDIR(inode->i_mode))
 		f->f_mode |= FMODE_ATOMIC_POS;
-	/* Open-time only; O_CLOEXEC belongs to the descriptor (F_GETFL does not show it, as Linux). */
-	f->f_flags &= ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC);
+	/*
+	 * Open-time only; O_CLOEXEC belongs to the descriptor (F_GETFL does not
+	 * show it, as Linux). O_NOCTTY goes after ->open, which a tty's needs.
+	 */
+	f->f_flags &= ~(O_CREAT | O_EXCL | O_TRUNC | O_CLOEXEC);
 	f->f_op = inode->i_fop;
 	if (!f->f_op)
 		return -ENXIO;	/* a device or FIFO whose driver is not there */
@@ -61,6 +64,7 @@ int vfs_open(const struct path *path, struct file *f)
 		}
 	}
 	f->f_mode |= FMODE_OPENED;
+	f->f_flags &= ~O_NOCTTY;
 	if ((f->f_mode & FMODE_READ) && (f->f_op->read || f->f_op->read_iter))
 		f->f_mode |= FMODE_CAN_READ;
 	if ((f->f_mode & FMODE_WRITE) && (f->f_op->write || f->f_op->write_iter))

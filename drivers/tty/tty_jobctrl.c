@@ -223,13 +223,18 @@ out:
 	return ret;
 }
 
-/* The session of process group pgrp (any live member's), or 0 if it has none. tasklist_lock held. */
+/*
+ * The session of process group pgrp, or 0 if it has no member. Zombies
+ * count, as in Linux: a pipeline's first process may be dead and not yet
+ * reaped when the shell makes the pipeline's group the foreground.
+ * tasklist_lock held.
+ */
 static int session_of_pgrp_locked(int pgrp)
 {
 	struct task_struct *p;
 
 	for_each_process(p) {
-		if (p->signal && p->signal->pgrp == pgrp && !p->exit_state)
+		if (p->signal && p->signal->pgrp == pgrp)
 			return p->signal->session;
 	}
 	return 0;

@@ -51,6 +51,7 @@
 #include <kestrel/sched_signal.h>
 #include <kestrel/string.h>
 #include <kestrel/syscalls.h>
+#include <kestrel/tty.h>
 #include <kestrel/uaccess.h>
 #include <kestrel/wait.h>
 
@@ -278,6 +279,8 @@ __noreturn void do_exit(int code)
 	exit_mm();	/* mm/: mmput, keeping the tables as active_mm until we switch away */
 	exit_files(me);
 	exit_fs(me);
+	if (group_dead)
+		disassociate_ctty(1);	/* a session leader's tty hangs up (drivers/tty/tty_jobctrl.c) */
 	exit_notify(me, group_dead);
 	do_task_dead(code);
 }

@@ -309,8 +309,8 @@ void disassociate_ctty(int on_exit)
 	unsigned long flags;
 	int fg;
 
-	if (!s)
-		return;
+	if (!s || !READ_ONCE(s->leader))
+		return;	/* only the session leader speaks for the session */
 	tty = READ_ONCE(s->tty);
 	if (!tty)
 		return;

@@ -321,7 +321,8 @@ long tty_jobctrl_ioctl(struct tty_struct *tty, struct file *file, unsigned int c
  * exits): the tty hangs up for the whole session (SIGHUP + SIGCONT to
  * its processes); else (TIOCNOTTY by the leader) SIGHUP and SIGCONT go to
  * the foreground group. Every process of the session loses the tty.
- * proc calls it from do_exit for a session leader.
+ * Does nothing unless current is a session leader; do_exit calls it
+ * when a process dies (kernel/exit.c).
  */
 void disassociate_ctty(int on_exit);
 /* p's process no longer has a controlling tty (setsid: __proc_clear_tty under tasklist_lock for write). */

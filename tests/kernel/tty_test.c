@@ -752,6 +752,12 @@ KTEST(tty, controlling_tty_and_hangup)
 	KEXPECT_EQ(tty_jobctrl_ioctl(&tt->tty, &f, TIOCSCTTY, 0), -EPERM);
 	KEXPECT_EQ(tty_jobctrl_ioctl(&tt->tty, &f, TIOCSCTTY, 1), 0);	/* the ktest thread is root */
 	KEXPECT(current->signal->tty == &tt->tty);
+	/* What do_exit does for a session leader: the tty hangs up. */
+	f.f_version = tt->tty.hangup_gen;
+	disassociate_ctty(1);
+	KEXPECT(current->signal->tty == NULL);
+	KEXPECT(tty_file_hung_up(&tt->tty, &f));
+	KEXPECT_EQ(tt->tty.session, 0);
 	jc_end(&sv);
 	tt_free(tt);
 }

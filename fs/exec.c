@@ -10,8 +10,10 @@
  *   3. a fresh mm (mm_alloc) and an FPU area, while failing is still cheap;
  *   4. let the formats try (ELF, #! script); the loader calls
  *      begin_new_exec() when everything that depends on the file checked
- *      out: from there on the old program is gone, and a failure kills
- *      the process (SIGKILL) instead of returning to it.
+ *      out: the other threads are killed (de_thread), and from there on
+ *      the old program is gone (mm, robust futexes and vfork parent
+ *      released, close-on-exec files closed, handlers reset to SIG_DFL)
+ *      and a failure kills the process (SIGKILL) instead of returning.
  *
  * Locking: the strings buffer and the bprm are private to this call.
  * Only current changes its own mm, comm and thread state here; comm is
@@ -21,13 +23,16 @@
 #include <kestrel/binfmts.h>
 #include <kestrel/errno.h>
 #include <kestrel/fdtable.h>
+#include <kestrel/fork.h>
 #include <kestrel/fs.h>
 #include <kestrel/mm_types.h>
 #include <kestrel/mount.h>
 #include <kestrel/namei.h>
+#include <kestrel/pid.h>
 #include <kestrel/panic.h>
 #include <kestrel/printk.h>
 #include <kestrel/sched.h>
+#include <kestrel/sched_signal.h>
 #include <kestrel/signal.h>
 #include <kestrel/slab.h>
 #include <kestrel/string.h>
@@ -272,6 +277,48 @@ int search_binary_handler(struct linux_binprm *bprm)
 
 /* ---- the point of no return ---- */
 
+/*
+ * Make current the only thread of its process: SIGKILL to the others and
+ * wait until they are gone (signal->live == 1). SIGNAL_GROUP_EXIT is set
+ * meanwhile, so a dying thread's fatal-signal path (do_group_exit) just
+ * exits instead of killing the whole group, current included, as it
+ * would for a real group exit; current clears it when alone. -EAGAIN if
+ * the process is already exiting (exit_group or a fatal signal won).
+ */
+static int de_thread(struct task_struct *me)
+{
+	struct signal_struct *sig = me->signal;
+	struct task_struct *t;
+	unsigned long flags;
+
+	if (!sig || atomic_read(&sig->live) <= 1)
+		return 0;
+	lock_task_sighand(me, &flags);
+	if (sig->flags & SIGNAL_GROUP_EXIT) {
+		unlock_task_sighand(me, &flags);
+		return -EAGAIN;
+	}
+	sig->flags = SIGNAL_GROUP_EXIT;
+	sig->group_exit_code = 0;
+	for_each_thread(me, t) {
+		if (t == me || t->exit_state)
+			continue;
+		sigaddset(&t->pending.signal, SIGKILL);
+		signal_wake_up(t, true);
+	}
+	unlock_task_sighand(me, &flags);
+
+	/* Not killable: our own flag above would end a killable sleep at once. */
+	while (atomic_read(&sig->live) > 1)
+		schedule_timeout_uninterruptible(1);
+
+	lock_task_sighand(me, &flags);
+	sig->flags = 0;
+	sig->group_exit_code = 0;
+	unlock_task_sighand(me, &flags);
+	return 0;
+}
+
 static const char *kbasename(const char *path)
 {
 	const char *tail = strrchr(path, '/');
@@ -283,8 +330,15 @@ int begin_new_exec(struct linux_binprm *bprm)
 {
 	struct task_struct *me = current;
 	struct mm_struct *mm = bprm->mm;
+	int err;
 
+	/* Other threads die first: they share the mm about to go. */
+	err = de_thread(me);
+	if (err)
+		return err;
 	bprm->point_of_no_return = true;
+	/* Robust futexes, clear_child_tid and a waiting vfork parent belong to the old mm. */
+	exec_mm_release(me);
 	/* The new address space; the old one is dropped (exec_mm_install). */
 	bprm->mm = NULL;
 	exec_mm_install(mm);
@@ -294,6 +348,9 @@ int begin_new_exec(struct linux_binprm *bprm)
 	me->flags &= ~(PF_KTHREAD | PF_FORKNOEXEC);
 	if (me->files)
 		do_close_on_exec(me->files);
+	/* Handlers point into the old program: back to SIG_DFL (ignored ones stay ignored). */
+	if (me->sighand)
+		flush_signal_handlers(me, 0);
 	return 0;
 }
 

@@ -7,6 +7,11 @@
  * 8000 pages; the bound allows 2 MiB for caches that stay warm). Lock
  * reports fail the run from the kernel side (the integration test looks
  * for them in the log).
+ *
+ * The full size takes minutes under TCG, so it runs when the kernel
+ * command line has kestrel.forkstress=full (tests/integration/
+ * fork_stress.sh); the everyday run of every test (kestrel.test=*) forks
+ * 100 children per process.
  */
 #define TEST_TIMEOUT 600
 #include "harness.h"
@@ -16,15 +21,24 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/sysinfo.h>
+#include <sys/utsname.h>
 
 #define FORKERS 8
-#define CHILDREN 1000
+#define CHILDREN_FULL 1000
+#define CHILDREN_QUICK 100
 #define FUTEX_THREADS 8
 #define FUTEX_ROUNDS 2000
 #define FUTEX_WAIT 0
 #define FUTEX_WAKE 1
 #define FUTEX_PRIVATE_FLAG 128
 #define SLACK_BYTES (2UL << 20)
+
+static int on_kestrel(void)
+{
+	struct utsname u;
+
+	return !uname(&u) && !strcmp(u.sysname, "Kestrel");
+}
 
 static unsigned long free_bytes(void)
 {
@@ -35,10 +49,25 @@ static unsigned long free_bytes(void)
 	return si.freeram * si.mem_unit;
 }
 
-/* Fork CHILDREN children one after the other; each exits with its index's low byte. */
+static int children = CHILDREN_QUICK;
+
+/* kestrel.forkstress=full on the kernel command line asks for the full size. */
+static void pick_size(void)
+{
+	char buf[1024];
+	FILE *f = fopen("/proc/cmdline", "r");
+
+	if (!f)
+		return;
+	if (fgets(buf, sizeof(buf), f) && strstr(buf, "kestrel.forkstress=full"))
+		children = CHILDREN_FULL;
+	fclose(f);
+}
+
+/* Fork `children` children one after the other; each exits with its index's low byte. */
 static int forker(int id)
 {
-	for (int i = 0; i < CHILDREN; i++) {
+	for (int i = 0; i < children; i++) {
 		int status;
 		pid_t pid = fork();
 
@@ -135,6 +164,9 @@ TEST(eight_forkers_and_futex_threads)
 	unsigned long before, after = 0;
 	int status;
 
+	pick_size();
+	printf("    # %d processes x %d children, %d futex threads\n", FORKERS, children,
+	       FUTEX_THREADS);
 	before = free_bytes();
 	ASSERT(before > 0);
 	pids[FORKERS] = run_in_child(hammer_entry, 0);
@@ -156,5 +188,7 @@ TEST(eight_forkers_and_futex_threads)
 		usleep(50000);
 	}
 	printf("    # free memory: %lu KiB before, %lu KiB after\n", before >> 10, after >> 10);
-	EXPECT(after + SLACK_BYTES >= before);
+	/* On Linux (a shared host) free memory moves with everything else: only Kestrel's is checked. */
+	if (on_kestrel())
+		EXPECT(after + SLACK_BYTES >= before);
 }

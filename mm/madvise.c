@@ -4,7 +4,9 @@
  * again, a shared one keeps the file's data (only the PTEs go).
  * MADV_FREE does the same for private anonymous memory (Linux may keep
  * the pages until memory is short; dropping them at once is one of the
- * outcomes it allows). MADV_DONTFORK/DOFORK set and clear VM_DONTCOPY,
+ * outcomes it allows). MADV_REMOVE punches a hole in the file behind a
+ * shared writable mapping (the file system's ->fallocate, with mmap_lock
+ * dropped: it takes i_rwsem, which comes before mmap_lock). MADV_DONTFORK/DOFORK set and clear VM_DONTCOPY,
  * MADV_WIPEONFORK/KEEPONFORK VM_WIPEONFORK (the child gets zeros). The
  * other advice Linux takes as a hint is accepted and changes nothing:
  * Kestrel has no readahead for mappings, no swap, no huge pages.
@@ -16,10 +18,34 @@
  * that change VMA flags.
  */
 #include <kestrel/errno.h>
+#include <kestrel/fs.h>
 #include <kestrel/mman.h>
 #include <kestrel/sched.h>
 #include <kestrel/syscalls.h>
 #include <kestrel/vm.h>
+
+/* MADV_REMOVE on [start, end) of vma: the file loses those pages (zeros from now on). */
+static int madvise_remove(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long start,
+			  unsigned long end)
+{
+	struct file *file = vma->vm_file;
+	loff_t offset;
+	long err;
+
+	if (vma->vm_flags & VM_LOCKED)
+		return -EINVAL;
+	if (!file)
+		return -EINVAL;
+	if ((vma->vm_flags & (VM_SHARED | VM_MAYWRITE)) != (VM_SHARED | VM_MAYWRITE))
+		return -EACCES;
+	offset = ((loff_t)vma->vm_pgoff << PAGE_SHIFT) + (start - vma->vm_start);
+	get_file(file);
+	up_read(&mm->mmap_lock);
+	err = vfs_fallocate(file, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, offset, end - start);
+	fput(file);
+	down_read(&mm->mmap_lock);
+	return (int)err;
+}
 
 static bool advice_changes_flags(int advice)
 {
@@ -107,7 +133,7 @@ int do_madvise(unsigned long start, unsigned long len, int advice)
 	int err = 0;
 
 	if (!advice_changes_flags(advice) && !advice_is_hint(advice) && advice != MADV_DONTNEED &&
-	    advice != MADV_FREE)
+	    advice != MADV_FREE && advice != MADV_REMOVE)
 		return -EINVAL;
 	if (!IS_ALIGNED(start, PAGE_SIZE))
 		return -EINVAL;
@@ -138,7 +164,10 @@ int do_madvise(unsigned long start, unsigned long len, int advice)
 				break;
 		}
 		stop = vma->vm_end < end ? vma->vm_end : end;
-		ret = madvise_vma(mm, vma, start, stop, advice);
+		if (advice == MADV_REMOVE)
+			ret = madvise_remove(mm, vma, start, stop);	/* drops mmap_lock meanwhile */
+		else
+			ret = madvise_vma(mm, vma, start, stop, advice);
 		if (ret) {
 			err = ret;
 			break;

@@ -893,6 +893,8 @@ KTEST(vm, madvise_dontneed_and_fork_advice)
 	KEXPECT_EQ(do_madvise(a + 1, PAGE_SIZE, MADV_NORMAL), -EINVAL);
 	KEXPECT_EQ(do_madvise(0x70000000, PAGE_SIZE, MADV_NORMAL), -ENOMEM);
 	KEXPECT_EQ(do_madvise(s, PAGE_SIZE, MADV_FREE), -EINVAL);
+	KEXPECT_EQ(do_madvise(a, PAGE_SIZE, MADV_REMOVE), -EINVAL);	/* no file */
+	KEXPECT_EQ(do_madvise(p, PAGE_SIZE, MADV_REMOVE), -EACCES);	/* private */
 	/* Fork advice: DONTFORK leaves the range out, WIPEONFORK gives the child zeros. */
 	k = vm_mmap(NULL, 0, 2 * PAGE_SIZE, RW, ANON, 0);
 	KEXPECT_EQ(copy_to_user((void __user *)k, "K", 1), 0);
@@ -1091,6 +1093,35 @@ KTEST(vm, fb0_mmap_is_pfnmap_with_pfn_mkwrite)
 	KEXPECT_EQ((long)vm_mmap(f, 0, 8 * PAGE_SIZE, PROT_READ, MAP_SHARED, 0), -EINVAL);
 	leave_mm(mm);
 	fput(f);
+}
+
+KTEST(vm, madvise_remove_punches_a_hole_in_the_file)
+{
+	const char *path = "/vm_remove";
+	struct file *f = make_file(path, 3 * PAGE_SIZE, true);
+	struct mm_struct *mm = enter_new_mm();
+	unsigned long s;
+	char c, buf[4];
+	loff_t pos;
+
+	KASSERT(f && mm);
+	s = vm_mmap(f, 0, 3 * PAGE_SIZE, RW, MAP_SHARED, 0);
+	KASSERT(!IS_ERR_VALUE(s));
+	for (int i = 0; i < 3; i++)
+		KEXPECT_EQ(copy_to_user((void __user *)(s + i * PAGE_SIZE), "hole", 4), 0);
+	KEXPECT_EQ(do_madvise(s + PAGE_SIZE, PAGE_SIZE, MADV_REMOVE), 0);
+	KEXPECT_EQ(pte_of(mm, s + PAGE_SIZE), 0);
+	KEXPECT_EQ(copy_from_user(&c, (void __user *)(s + PAGE_SIZE), 1), 0);
+	KEXPECT_EQ(c, 0);	/* the file's hole reads as zeros, through the mapping... */
+	pos = PAGE_SIZE;
+	KEXPECT_EQ(kernel_read(f, buf, 4, &pos), 4);
+	KEXPECT_EQ(buf[0], 0);	/* ...and through read() */
+	pos = 2 * PAGE_SIZE;
+	KEXPECT_EQ(kernel_read(f, buf, 4, &pos), 4);
+	KEXPECT(!memcmp(buf, "hole", 4));	/* the neighbours stay */
+	KEXPECT_EQ(i_size_read(file_inode(f)), 3 * PAGE_SIZE);
+	leave_mm(mm);
+	drop_file(f, path);
 }
 
 /* ---- the end of an address space at exit ---- */

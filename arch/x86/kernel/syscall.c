@@ -26,6 +26,7 @@
 #include <kestrel/preempt.h>
 #include <kestrel/printk.h>
 #include <kestrel/sched.h>
+#include <kestrel/sched_signal.h>
 #include <kestrel/signal.h>
 #include <kestrel/syscalls.h>
 #include <kestrel/uaccess.h>
@@ -164,6 +165,23 @@ static void check_preempt_count_user(void)
 	__preempt_count_sub(count);
 }
 
+static bool is_restart_code(long ret)
+{
+	return ret == -ERESTARTSYS || ret == -ERESTARTNOINTR || ret == -ERESTARTNOHAND ||
+	       ret == -ERESTART_RESTARTBLOCK;
+}
+
+/*
+ * Signal work before user mode: a signal to deliver, a mask to put back
+ * (rt_sigsuspend, ppoll), or a syscall asking for a restart whose signal
+ * another thread took meanwhile (-ERESTART* must never reach user space).
+ */
+static bool signal_work_pending(const struct pt_regs *regs)
+{
+	return signal_pending(current) || READ_ONCE(current->restore_sigmask) ||
+	       (in_syscall(regs) && is_restart_code(syscall_get_return_value(regs)));
+}
+
 void exit_to_user_mode(struct pt_regs *regs)
 {
 	for (;;) {
@@ -171,6 +189,11 @@ void exit_to_user_mode(struct pt_regs *regs)
 		if (need_resched()) {
 			local_irq_enable();
 			schedule();
+			continue;
+		}
+		if (signal_work_pending(regs)) {
+			local_irq_enable();
+			arch_do_signal_or_restart(regs);	/* kernel/signal.c, arch/x86/kernel/signal.c */
 			continue;
 		}
 		break;

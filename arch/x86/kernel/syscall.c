@@ -182,8 +182,21 @@ static bool signal_work_pending(const struct pt_regs *regs)
 	       (in_syscall(regs) && is_restart_code(syscall_get_return_value(regs)));
 }
 
+/* 48-bit canonical: bits 63..47 all equal. */
+static bool canonical(unsigned long addr)
+{
+	return addr < (1UL << 47) || addr >= ~((1UL << 47) - 1);
+}
+
 void exit_to_user_mode(struct pt_regs *regs)
 {
+	/*
+	 * iretq to a non-canonical rip (a signal frame's, say) would fault in
+	 * the kernel with the user's GS loaded: make it the program's SIGSEGV
+	 * now, delivered below like any other.
+	 */
+	if (unlikely(!canonical(regs->rip)))
+		force_sig_fault(SIGSEGV, SI_KERNEL, NULL);
 	for (;;) {
 		local_irq_disable();
 		if (need_resched()) {

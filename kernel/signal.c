@@ -1379,6 +1379,36 @@ static void do_signal_stop(int signr, unsigned long irqflags)
 }
 
 /*
+ * POSIX: a process group is orphaned when no member has a parent in
+ * another group of the same session (init does not count as a parent):
+ * nobody is left to continue it, so the terminal's stop signals (SIGTSTP,
+ * SIGTTIN, SIGTTOU) do not stop it. Takes tasklist_lock: no siglock held.
+ */
+static bool is_current_pgrp_orphaned(void)
+{
+	struct signal_struct *mine = current->signal;
+	int pgrp = READ_ONCE(mine->pgrp), session = READ_ONCE(mine->session);
+	struct task_struct *p, *parent;
+	unsigned long flags;
+	bool orphaned = true;
+
+	read_lock_irqsave(&tasklist_lock, flags);
+	list_for_each_entry(p, &task_list, tasks) {
+		if (!p->signal || p->signal->pgrp != pgrp || p->exit_state)
+			continue;
+		parent = p->real_parent;
+		if (!parent || is_global_init(parent) || !parent->signal)
+			continue;
+		if (parent->signal->pgrp != pgrp && parent->signal->session == session) {
+			orphaned = false;
+			break;
+		}
+	}
+	read_unlock_irqrestore(&tasklist_lock, flags);
+	return orphaned;
+}
+
+/*
  * The next signal current must act on. Stops and deaths happen in here;
  * returns true with ksig filled for a signal that has a handler, false
  * when there is none left to act on.
@@ -1448,6 +1478,13 @@ bool get_signal(struct ksignal *ksig)
 			continue;
 		}
 		if (sig_kernel_stop(signr)) {
+			if (signr != SIGSTOP) {
+				/* Signals may come meanwhile: do_signal_stop sees them after. */
+				spin_unlock_irqrestore(&sighand->siglock, flags);
+				if (is_current_pgrp_orphaned())
+					continue;	/* discarded */
+				spin_lock_irqsave(&sighand->siglock, flags);
+			}
 			do_signal_stop(signr, flags);
 			continue;
 		}

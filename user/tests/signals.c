@@ -488,9 +488,15 @@ TEST(stop_continue_and_kill_while_stopped)
 	pid_t pid = fork();
 	ASSERT(pid >= 0);
 	if (pid == 0) {
+		/*
+		 * Its own process group, whose parent (we) is in another group of
+		 * the session: not orphaned, so SIGTSTP may stop it (POSIX).
+		 */
+		setpgid(0, 0);
 		for (;;)
 			pause();
 	}
+	setpgid(pid, pid);
 	hits = 0;
 	EXPECT_EQ(kill(pid, SIGSTOP), 0);
 	EXPECT_EQ(wait_for(pid, &st, WUNTRACED), pid);
@@ -669,4 +675,42 @@ TEST(exec_keeps_mask_pending_and_ignored)
 	int st = reap(pid);
 	EXPECT(WIFEXITED(st));
 	EXPECT_EQ(WEXITSTATUS(st), 1 | 2 | 4 | 8 | 16);
+}
+
+static int rt_pipe = -1;
+
+static void on_rt(int sig)
+{
+	(void)sig;
+	write(rt_pipe, "r", 1);
+}
+
+TEST(terminal_stop_signals_do_not_stop_an_orphaned_group)
+{
+	int st, p[2];
+	char c;
+
+	/* A new session: our group has no parent outside it in the session (orphaned). */
+	ASSERT(setsid() > 0);
+	ASSERT_EQ(pipe(p), 0);
+	rt_pipe = p[1];
+	handle(SIGRTMIN + 2, on_rt, 0);
+	pid_t pid = fork();
+	ASSERT(pid >= 0);
+	if (pid == 0) {
+		for (;;)
+			pause();
+	}
+	/* SIGTSTP (20) is acted on before SIGRTMIN+2: the handler's byte says it was. */
+	block(SIGCHLD, SIG_BLOCK);
+	EXPECT_EQ(kill(pid, SIGTSTP), 0);
+	EXPECT_EQ(kill(pid, SIGRTMIN + 2), 0);
+	EXPECT_EQ(read(p[0], &c, 1), 1);
+	EXPECT_EQ(wait_for(pid, &st, WUNTRACED | WNOHANG), 0);	/* not stopped */
+	/* SIGSTOP stops even an orphaned group. */
+	EXPECT_EQ(kill(pid, SIGSTOP), 0);
+	EXPECT_EQ(wait_for(pid, &st, WUNTRACED), pid);
+	EXPECT(WIFSTOPPED(st) && WSTOPSIG(st) == SIGSTOP);
+	kill(pid, SIGKILL);
+	reap(pid);
 }

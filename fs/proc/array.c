@@ -110,7 +110,7 @@ int proc_pid_stat_show(struct seq_file *m, void *v)
 	struct task_struct *p = proc_get_task(pi->pid);
 	struct signal_struct *sig;
 	struct mm_struct *mm;
-	unsigned long ign, catch, pending = 0, vsize = 0, rsslim = RLIM_INFINITY;
+	unsigned long ign, catch, pending = 0, vsize = 0, rss = 0, rsslim = RLIM_INFINITY;
 	unsigned long start_code = 0, end_code = 0, start_stack = 0, start_data = 0, end_data = 0;
 	unsigned long start_brk = 0, arg_start = 0, arg_end = 0, env_start = 0, env_end = 0;
 	unsigned long long cutime = 0, cstime = 0, utime;
@@ -153,6 +153,7 @@ int proc_pid_stat_show(struct seq_file *m, void *v)
 	mm = proc_task_mm(p);
 	if (mm) {
 		vsize = READ_ONCE(mm->total_vm) << PAGE_SHIFT;
+		rss = proc_mm_rss_pages(mm);
 		start_code = mm->start_code;
 		end_code = mm->end_code;
 		start_stack = mm->start_stack;
@@ -173,7 +174,7 @@ int proc_pid_stat_show(struct seq_file *m, void *v)
 	seq_printf(m, "%llu 0 %llu %llu %d %d %d 0 %llu ", utime, cutime, cstime,
 		   20 + task_nice(p), task_nice(p), threads, NS_TO_CLOCK_T(p->start_time));
 	/* vsize rss rsslim startcode endcode startstack kstkesp kstkeip */
-	seq_printf(m, "%lu 0 %lu %lu %lu %lu 0 0 ", vsize, rsslim, start_code, end_code,
+	seq_printf(m, "%lu %lu %lu %lu %lu %lu 0 0 ", vsize, rss, rsslim, start_code, end_code,
 		   start_stack);
 	/* signal blocked sigignore sigcatch wchan nswap cnswap exit_signal processor */
 	seq_printf(m, "%lu %lu %lu %lu 0 0 0 %d %u ", pending, READ_ONCE(p->blocked.sig[0]), ign,
@@ -249,6 +250,7 @@ int proc_pid_status_show(struct seq_file *m, void *v)
 		unsigned long kb = READ_ONCE(mm->total_vm) << (PAGE_SHIFT - 10);
 
 		seq_printf(m, "VmPeak:\t%8lu kB\nVmSize:\t%8lu kB\n", kb, kb);
+		seq_printf(m, "VmRSS:\t%8lu kB\n", proc_mm_rss_pages(mm) << (PAGE_SHIFT - 10));
 		seq_printf(m, "VmData:\t%8lu kB\n",
 			   (READ_ONCE(mm->brk) - mm->start_brk) >> 10);
 		mmput(mm);

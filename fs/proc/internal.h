@@ -60,6 +60,8 @@ int proc_pid_stat_show(struct seq_file *m, void *v);
 int proc_pid_status_show(struct seq_file *m, void *v);
 /* fs/proc/task_mmu.c: /proc/<pid>/maps */
 int proc_pid_maps_show(struct seq_file *m, void *v);
+/* Resident pages of mm (takes its mmap_lock for read). */
+unsigned long proc_mm_rss_pages(struct mm_struct *mm);
 /* fs/proc/fd.c: /proc/<pid>/fd/ and fdinfo/ */
 extern const struct inode_operations proc_fd_inode_operations;
 extern const struct file_operations proc_fd_operations;

@@ -17,6 +17,7 @@
 #include <kestrel/sched.h>
 #include <kestrel/slab.h>
 #include <kestrel/string.h>
+#include <kestrel/vm.h>
 #include <asm/page.h>
 #include "internal.h"
 
@@ -104,4 +105,38 @@ int proc_pid_maps_show(struct seq_file *m, void *v)
 	kfree(pathbuf);
 	mmput(mm);
 	return 0;
+}
+
+/*
+ * Resident pages of mm: the user PTEs that hold a page (present, or
+ * PROT_NONE), page-less VM_PFNMAP ranges left out, as Linux's RSS. A walk
+ * under mmap_lock (read), which keeps the page tables (freed only at
+ * teardown); entries may change meanwhile, so it is a snapshot.
+ */
+unsigned long proc_mm_rss_pages(struct mm_struct *mm)
+{
+	const unsigned long pte_table_span = 512 * PAGE_SIZE;
+	struct vm_area_struct *vma;
+	unsigned long pages = 0;
+
+	down_read(&mm->mmap_lock);
+	for (vma = vma_first(mm); vma; vma = vma_next(vma)) {
+		unsigned long addr = vma->vm_start;
+
+		if (vma->vm_flags & VM_PFNMAP)
+			continue;
+		while (addr < vma->vm_end) {
+			pteval_t *pte = upte_lookup(mm, addr);
+
+			if (!pte) {	/* no page table here: skip to the next one */
+				addr = (addr | (pte_table_span - 1)) + 1;
+				continue;
+			}
+			pages += upte_mapped(READ_ONCE(*pte));
+			addr += PAGE_SIZE;
+		}
+		cond_resched();
+	}
+	up_read(&mm->mmap_lock);
+	return pages;
 }

@@ -196,6 +196,19 @@ KTEST(procpid, maps_cmdline_mem_of_an_mm)
 	KEXPECT_EQ(ksys_pread64(fd, mem, 1, 0x1000), -EIO);
 	ksys_close(fd);
 	KEXPECT(slurp("/proc/self/cmdline") > 0 && buf[0] == 'P');
+	/* One anonymous page was written: at least 4 kB resident. */
+	KEXPECT(slurp("/proc/self/status") > 0);
+	{
+		const char *rss = strstr(buf, "\nVmRSS:");
+		unsigned long kb = 0;
+
+		KEXPECT(rss != NULL);
+		for (rss = rss ? rss + 8 : ""; *rss == ' ' || *rss == '\t'; rss++)
+			;
+		while (*rss >= '0' && *rss <= '9')
+			kb = kb * 10 + (*rss++ - '0');
+		KEXPECT(kb >= 4);
+	}
 
 	kthread_unuse_mm(mm);
 	mmput(mm);

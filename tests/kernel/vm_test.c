@@ -1142,6 +1142,21 @@ static int exiting_process(void *data)
 	return current->mm == NULL ? 0 : -EINVAL;
 }
 
+/* Free pages once the reaper has freed exited threads too: the same count twice, 50 ms apart. */
+static unsigned long stable_free_pages(void)
+{
+	unsigned long prev = settled_free_pages(), now;
+
+	for (int i = 0; i < 40; i++) {
+		msleep(50);
+		now = settled_free_pages();
+		if (now == prev)
+			break;
+		prev = now;
+	}
+	return prev;
+}
+
 KTEST(vm, exit_mm_then_switch_frees_the_address_space)
 {
 	unsigned long free0 = 0;
@@ -1153,7 +1168,7 @@ KTEST(vm, exit_mm_then_switch_frees_the_address_space)
 		struct mm_struct *mm;
 
 		if (round)
-			free0 = settled_free_pages();
+			free0 = stable_free_pages();
 		mm = mm_alloc();
 		KASSERT(mm != NULL);
 		k = kthread_run(exiting_process, mm, "vm-exit");

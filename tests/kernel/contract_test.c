@@ -4,11 +4,16 @@
  * and a breach is reported (negative tests): an op wrapper called
  * without its lock, a lock held the wrong way, ->d_compare or ->d_hash
  * blocking where the spec says they may not, ->free_inode outside an
- * RCU callback. The expected report is captured
+ * RCU callback, and the vm_operations_struct wrappers: ->fault without
+ * mmap_lock or returning VM_FAULT_LOCKED with the page unlocked,
+ * ->map_pages sleeping, ->open without mmap_lock held for write. The
+ * expected report is captured
  * (lockdep_expect_report), so it does not dirty the log.
  */
 #include <kestrel/lockdep.h>
 #include <kestrel/might_sleep.h>
+#include <kestrel/mm_types.h>
+#include <kestrel/pagemap.h>
 #include <kestrel/rcupdate.h>
 #include <kestrel/string.h>
 #include "../../fs/contract.h"
@@ -198,6 +203,156 @@ KTEST(contract, nosleep_section_nests)
 	lockdep_expect_report();
 	might_sleep();	/* outside: fine */
 	KEXPECT(lockdep_expect_end() == NULL);
+}
+
+/*
+ * vm_operations_struct: a fresh mm (its mmap_lock is the one the
+ * wrappers assert on) and a VMA on the stack that is never linked into
+ * it, with fake ops that only count their calls.
+ */
+static int fake_vm_calls;
+static bool fake_fault_lock_page;
+static struct folio fake_folio;
+static struct page fake_page;
+
+static vm_fault_t fake_vm_fault(struct vm_fault *vmf)
+{
+	fake_vm_calls++;
+	vmf->page = &fake_page;
+	if (fake_fault_lock_page)
+		folio_lock(&fake_folio);
+	return VM_FAULT_LOCKED;	/* claims the page is locked */
+}
+
+static vm_fault_t fake_vm_map_pages(struct vm_fault *vmf, unsigned long start_pgoff,
+				    unsigned long end_pgoff)
+{
+	fake_vm_calls++;
+	might_sleep();	/* ->map_pages may not block: the wrapper must report this */
+	return 0;
+}
+
+static void fake_vm_open(struct vm_area_struct *vma)
+{
+	fake_vm_calls++;
+}
+
+static const struct vm_operations_struct fake_vm_ops = {
+	.open = fake_vm_open,
+	.fault = fake_vm_fault,
+	.map_pages = fake_vm_map_pages,
+};
+
+static struct mm_struct *fake_vma_init(struct vm_area_struct *vma, struct vm_fault *vmf)
+{
+	struct mm_struct *mm = mm_alloc();
+
+	if (!mm)
+		return NULL;
+	memset(vma, 0, sizeof(*vma));
+	vma->vm_mm = mm;
+	vma->vm_ops = &fake_vm_ops;
+	memset(vmf, 0, sizeof(*vmf));
+	vmf->vma = vma;
+	memset(&fake_folio, 0, sizeof(fake_folio));
+	memset(&fake_page, 0, sizeof(fake_page));
+	fake_folio.page = &fake_page;
+	fake_page.folio = &fake_folio;
+	fake_vm_calls = 0;
+	fake_fault_lock_page = false;
+	return mm;
+}
+
+KTEST(contract, vm_fault_without_mmap_lock_reported)
+{
+	struct vm_area_struct vma;
+	struct vm_fault vmf;
+	struct mm_struct *mm = fake_vma_init(&vma, &vmf);
+	const char *r;
+
+	KASSERT(mm);
+	fake_fault_lock_page = true;	/* only the lock rule is broken */
+	lockdep_expect_report();
+	KEXPECT_EQ(vfs_call_fault(&vmf), VM_FAULT_LOCKED);
+	r = lockdep_expect_end();
+	KEXPECT(has(r, "mmap_lock"));
+	KEXPECT(has(r, "must be held for read"));
+	KEXPECT_EQ(fake_vm_calls, 1);
+	folio_unlock(&fake_folio);
+	/* with the lock held for read and the page locked: no report */
+	down_read(&mm->mmap_lock);
+	lockdep_expect_report();
+	KEXPECT_EQ(vfs_call_fault(&vmf), VM_FAULT_LOCKED);
+	KEXPECT(lockdep_expect_end() == NULL);
+	up_read(&mm->mmap_lock);
+	folio_unlock(&fake_folio);
+	mmput(mm);
+}
+
+KTEST(contract, vm_fault_locked_with_page_unlocked_reported)
+{
+	struct vm_area_struct vma;
+	struct vm_fault vmf;
+	struct mm_struct *mm = fake_vma_init(&vma, &vmf);
+	const char *r;
+
+	KASSERT(mm);
+	down_read(&mm->mmap_lock);
+	lockdep_expect_report();
+	KEXPECT_EQ(vfs_call_fault(&vmf), VM_FAULT_LOCKED);	/* and never locked the page */
+	r = lockdep_expect_end();
+	up_read(&mm->mmap_lock);
+	KEXPECT(has(r, "->vm_operations_struct.fault VM_FAULT_LOCKED returned with the page unlocked"));
+	KEXPECT(!has(r, "must be held"));
+	KEXPECT_EQ(fake_vm_calls, 1);
+	mmput(mm);
+}
+
+KTEST(contract, vm_map_pages_that_sleeps_reported)
+{
+	struct vm_area_struct vma;
+	struct vm_fault vmf;
+	struct mm_struct *mm = fake_vma_init(&vma, &vmf);
+	const char *r;
+
+	KASSERT(mm);
+	down_read(&mm->mmap_lock);
+	lockdep_expect_report();
+	KEXPECT_EQ(vfs_call_map_pages(&vmf, 0, 0), 0);
+	r = lockdep_expect_end();
+	up_read(&mm->mmap_lock);
+	KEXPECT(has(r, "sleeping function called from invalid context"));
+	KEXPECT_EQ(fake_vm_calls, 1);
+	KEXPECT(!in_nosleep_section());
+	mmput(mm);
+}
+
+KTEST(contract, vm_open_without_write_lock_reported)
+{
+	struct vm_area_struct vma;
+	struct vm_fault vmf;
+	struct mm_struct *mm = fake_vma_init(&vma, &vmf);
+	const char *r;
+
+	KASSERT(mm);
+	lockdep_expect_report();
+	vfs_call_vm_open(&vma);	/* not held at all */
+	r = lockdep_expect_end();
+	KEXPECT(has(r, "mmap_lock"));
+	KEXPECT(has(r, "must be held for write"));
+	down_read(&mm->mmap_lock);
+	lockdep_expect_report();
+	vfs_call_vm_open(&vma);	/* held, but shared */
+	r = lockdep_expect_end();
+	up_read(&mm->mmap_lock);
+	KEXPECT(has(r, "must be held for write"));
+	down_write(&mm->mmap_lock);
+	lockdep_expect_report();
+	vfs_call_vm_open(&vma);	/* as the spec says */
+	KEXPECT(lockdep_expect_end() == NULL);
+	up_write(&mm->mmap_lock);
+	KEXPECT_EQ(fake_vm_calls, 3);
+	mmput(mm);
 }
 
 #endif

@@ -153,11 +153,6 @@ void random_init(void)
 		seed_sources & 2 ? " RDRAND" : "", seed_sources & 4 ? " RTC" : "");
 }
 
-unsigned int random_seed_sources(void)
-{
-	return READ_ONCE(seed_sources);
-}
-
 void add_device_randomness(const void *buf, size_t len)
 {
 	unsigned long flags;
@@ -222,14 +217,6 @@ void get_random_bytes(void *buf, size_t len)
 		p += n;
 		len -= n;
 	}
-}
-
-u32 get_random_u32(void)
-{
-	u32 v;
-
-	get_random_bytes(&v, sizeof(v));
-	return v;
 }
 
 u64 get_random_u64(void)

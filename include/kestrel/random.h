@@ -13,11 +13,8 @@
 void random_init(void);
 /* Fill buf with len random bytes; any context (takes an irq-safe spinlock). */
 void get_random_bytes(void *buf, size_t len);
-u32 get_random_u32(void);
 u64 get_random_u64(void);
 /* Stir bytes into the key (e.g. what user space writes to /dev/urandom); they add no credit. */
 void add_device_randomness(const void *buf, size_t len);
-/* Which sources seeded it, for the boot line and tests: bit 0 RDSEED, 1 RDRAND, 2 RTC. */
-unsigned int random_seed_sources(void);
 
 #endif

@@ -61,13 +61,10 @@ pteval_t *upte_lookup(struct mm_struct *mm, unsigned long addr);
 pteval_t *upte_alloc(struct mm_struct *mm, unsigned long addr);
 /* Free every page table of the user half (exit, no PTE may still map a page). */
 void free_user_pgtables(struct mm_struct *mm);
-/* Page-table pages of the user half (tests). */
-unsigned long count_user_pgtables(struct mm_struct *mm);
 
 /* arch/x86/mm/mmu_context.c */
 void flush_tlb_mm_range(struct mm_struct *mm, unsigned long start, unsigned long end);
 void flush_tlb_mm(struct mm_struct *mm);
-bool mm_loaded_here(struct mm_struct *mm);
 void switch_to_kernel_pgd(void);
 
 /* mm/mmap.c */

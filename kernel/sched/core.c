@@ -987,6 +987,7 @@ void sched_init(void)
 	rq->curr = &init_task;
 	rq->nr_running = 1;
 	this_cpu_write(current_task, &init_task);
+	arch_entry_stack_init(&init_task);	/* it may enter user mode unswitched */
 	init_timers_cpu(0);
 	rq_activate(rq);
 	WRITE_ONCE(sched_running, true);

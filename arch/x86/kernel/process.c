@@ -171,7 +171,12 @@ void arch_switch_to(struct task_struct *prev, struct task_struct *next)
 	}
 }
 
-/* Tell entry.S where this CPU's first task's kernel stack is (cpu_init, boot). */
+/*
+ * Tell entry.S and the TSS where this CPU's first task's kernel stack is.
+ * sched_init calls it for the boot thread: that thread becomes init and
+ * execs /init, and arch_switch_to sets these only when a task is switched
+ * TO, which the boot thread need not ever be before its first syscall.
+ */
 void arch_entry_stack_init(struct task_struct *p)
 {
 	this_cpu()->arch.tss.rsp[0] = p->stack_top;

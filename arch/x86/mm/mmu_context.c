@@ -123,12 +123,6 @@ struct mm_struct *mm_finish_switch_take(void)
 	return mm;
 }
 
-/* Is mm the address space this CPU's CR3 points at? (preemption off) */
-bool mm_loaded_here(struct mm_struct *mm)
-{
-	return loaded_mm[smp_processor_id()] == mm;
-}
-
 /* Load the kernel's own tables on this CPU (interrupts off). */
 void switch_to_kernel_pgd(void)
 {

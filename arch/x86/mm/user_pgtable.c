@@ -108,28 +108,6 @@ void free_user_pgtables(struct mm_struct *mm)
 	}
 }
 
-static unsigned long count_table(pteval_t *table, int level)
-{
-	unsigned long n = 1;
-
-	if (level > 1)
-		for (int i = 0; i < PTRS_PER_TABLE; i++)
-			if (table[i] & _PAGE_PRESENT)
-				n += count_table(table_of(table[i]), level - 1);
-	return n;
-}
-
-unsigned long count_user_pgtables(struct mm_struct *mm)
-{
-	pteval_t *pgd = (pteval_t *)mm->pgd;
-	unsigned long n = 0;
-
-	for (int i = 0; i < KERNEL_PGD_START; i++)
-		if (pgd[i] & _PAGE_PRESENT)
-			n += count_table(table_of(pgd[i]), 3);
-	return n;
-}
-
 unsigned long vm_get_page_prot(unsigned long vm_flags)
 {
 	pteval_t prot = _PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED;

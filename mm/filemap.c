@@ -52,7 +52,7 @@ struct folio *filemap_alloc_folio(gfp_t gfp, unsigned int order)
 	struct page *page;
 
 	if (order)
-		return NULL;	/* single-page folios only, for now */
+		return NULL;	/* a folio is one page (struct folio has one page); callers ask order 0 */
 	folio = kmem_cache_alloc(folio_cachep, gfp);
 	if (!folio)
 		return NULL;

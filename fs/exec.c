@@ -336,6 +336,16 @@ int begin_new_exec(struct linux_binprm *bprm)
 	err = de_thread(me);
 	if (err)
 		return err;
+	/*
+	 * Handlers shared with another process (CLONE_SIGHAND without
+	 * CLONE_THREAD) must not be reset under it: take our own copy first,
+	 * while failing is still allowed.
+	 */
+	if (me->sighand) {
+		err = unshare_sighand(me);
+		if (err)
+			return err;
+	}
 	bprm->point_of_no_return = true;
 	/* Robust futexes, clear_child_tid and a waiting vfork parent belong to the old mm. */
 	exec_mm_release(me);

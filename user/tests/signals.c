@@ -677,6 +677,33 @@ TEST(exec_keeps_mask_pending_and_ignored)
 	EXPECT_EQ(WEXITSTATUS(st), 1 | 2 | 4 | 8 | 16);
 }
 
+static char sighand_child_stack[64 * 1024] __attribute__((aligned(16)));
+
+static int exec_true(void *arg)
+{
+	(void)arg;
+	execl("/bin/true", "true", (char *)NULL);
+	_exit(127);
+}
+
+/*
+ * A process sharing our handlers without being our thread (CLONE_SIGHAND
+ * without CLONE_THREAD) execs: it gets its own default handlers, ours stay.
+ */
+TEST(exec_does_not_reset_handlers_shared_with_another_process)
+{
+	struct sigaction now;
+
+	handle(SIGUSR2, on_sig, 0);
+	pid_t pid = clone(exec_true, sighand_child_stack + sizeof(sighand_child_stack),
+			  CLONE_VM | CLONE_SIGHAND | CLONE_VFORK | SIGCHLD, NULL);
+	ASSERT(pid > 0);
+	int st = reap(pid);
+	EXPECT(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	EXPECT_EQ(sigaction(SIGUSR2, NULL, &now), 0);
+	EXPECT(now.sa_handler == on_sig);
+}
+
 static int rt_pipe = -1;
 
 static void on_rt(int sig)

@@ -24,17 +24,6 @@
 #define FD_BATCH 64
 #define BITS_PER_LONG (8 * sizeof(long))
 
-/* A reference on files unless its last one is already gone. */
-static bool files_get_not_zero(struct files_struct *files)
-{
-	int count = atomic_read(&files->count);
-
-	while (count > 0)
-		if (atomic_try_cmpxchg(&files->count, &count, count + 1))
-			return true;
-	return false;
-}
-
 /* The descriptor table of task pid (a reference: put_files_struct), or NULL. */
 static struct files_struct *proc_files_get(int pid)
 {
@@ -43,15 +32,11 @@ static struct files_struct *proc_files_get(int pid)
 
 	if (!p)
 		return NULL;
-	files = READ_ONCE(p->files);
-	if (p == current || (files && files == current->files)) {	/* ours: stable */
-		files = current_files();
-		get_files_struct(files);
-	} else if (!files && (p->flags & PF_KTHREAD)) {	/* kernel threads use init's */
+	/* Under the owner's task_files_lock: exit_files cannot free it meanwhile. */
+	files = get_task_files(p);
+	if (!files && (p->flags & PF_KTHREAD)) {	/* kernel threads use init's */
 		files = &init_files;
 		get_files_struct(files);
-	} else if (files && !files_get_not_zero(files)) {
-		files = NULL;
 	}
 	put_task_struct(p);
 	return files;

@@ -694,6 +694,11 @@ SYSCALL_DEFINE1(times, struct tms __user *, tbuf)
 	struct tms t;
 
 	if (tbuf) {
+		/*
+		 * The scheduler counts run time (sum_exec_runtime), not user
+		 * and system time apart: all of it is reported as user time
+		 * and the system times are 0 (docs/process.md says so).
+		 */
 		t.tms_utime = ns_to_clock_t(thread_group_runtime(current, &minflt, &majflt));
 		t.tms_stime = 0;
 		read_lock(&tasklist_lock);
@@ -874,7 +879,7 @@ SYSCALL_DEFINE2(setdomainname, const char __user *, name, int, len)
 
 struct sysinfo {
 	long uptime;			/* seconds since boot */
-	unsigned long loads[3];		/* 1, 5, 15 minute load averages (<< 16): not kept, 0 */
+	unsigned long loads[3];		/* 1, 5, 15 minute load averages (<< SI_LOAD_SHIFT) */
 	unsigned long totalram, freeram, sharedram, bufferram, totalswap, freeswap;
 	unsigned short procs;		/* tasks */
 	unsigned short pad;
@@ -883,12 +888,15 @@ struct sysinfo {
 	char _f[0];
 };
 
+#define SI_LOAD_SHIFT 16
+
 SYSCALL_DEFINE1(sysinfo, struct sysinfo __user *, info)
 {
 	struct sysinfo s;
 
 	memset(&s, 0, sizeof(s));
 	s.uptime = ktime_get_ns() / NSEC_PER_SEC;
+	get_avenrun(s.loads, SI_LOAD_SHIFT);
 	s.totalram = totalram_bytes / PAGE_SIZE;
 	s.freeram = nr_free_pages();
 	s.procs = min(nr_tasks(), 65535U);

@@ -271,6 +271,8 @@ void show_tasks(void);
 void sched_show_task(struct task_struct *p);
 /* Tasks in the system (idle tasks included). */
 unsigned int nr_tasks(void);
+/* 1, 5, 15 minute load averages of runnable tasks, fixed point with shift (>= 11) fraction bits. */
+void get_avenrun(unsigned long loads[3], unsigned int shift);
 /*
  * Call fn(p, arg) for every task, under the task-list lock with
  * interrupts off: fn must not sleep or take the lock again (hung-task

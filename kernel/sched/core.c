@@ -646,6 +646,57 @@ int idle_balance(struct rq *rq)
 	return sched_nr_cpus_active() > 1 ? load_balance(rq) : 0;
 }
 
+/*
+ * ---- load averages (sysinfo) ----
+ * Every LOAD_FREQ ticks CPU 0 samples the runnable tasks (the sum of the
+ * runqueues' nr_running, read without their locks: a sample may be off
+ * by a task in flight) and folds it into three exponentially decaying
+ * averages, in fixed point with FSHIFT fraction bits:
+ *   avg = avg * e + n * (1 - e),  e = exp(-5 s / 1, 5, 15 min)
+ * Unlike Linux, tasks in uninterruptible sleep are not counted.
+ * avenrun is written only by CPU 0's tick; readers take a READ_ONCE.
+ */
+#define FSHIFT 11
+#define FIXED_1 (1UL << FSHIFT)
+#define LOAD_FREQ (5 * HZ)
+static const unsigned long load_exp[3] = {
+	1884,	/* FIXED_1 * exp(-5/60) */
+	2014,	/* FIXED_1 * exp(-5/300) */
+	2037,	/* FIXED_1 * exp(-5/900) */
+};
+static unsigned long avenrun[3];	/* CPU 0's tick writes */
+static unsigned int load_ticks;		/* CPU 0's tick only */
+
+static unsigned long calc_load(unsigned long avg, unsigned long e, unsigned long active)
+{
+	unsigned long v = avg * e + active * (FIXED_1 - e);
+
+	if (active >= avg)
+		v += FIXED_1 - 1;	/* round up while rising, so a steady n reaches n */
+	return v / FIXED_1;
+}
+
+static void calc_load_tick(void)
+{
+	unsigned long active = 0;
+	unsigned int cpu;
+
+	if (++load_ticks < LOAD_FREQ)
+		return;
+	load_ticks = 0;
+	for_each_online_cpu(cpu)
+		active += READ_ONCE(cpu_rq(cpu)->nr_running);
+	active *= FIXED_1;
+	for (int i = 0; i < 3; i++)
+		WRITE_ONCE(avenrun[i], calc_load(READ_ONCE(avenrun[i]), load_exp[i], active));
+}
+
+void get_avenrun(unsigned long loads[3], unsigned int shift)
+{
+	for (int i = 0; i < 3; i++)
+		loads[i] = READ_ONCE(avenrun[i]) << (shift - FSHIFT);
+}
+
 void sched_tick(void)
 {
 	struct rq *rq = this_rq();
@@ -672,6 +723,8 @@ void sched_tick(void)
 		if (sched_nr_cpus_active() > 1)
 			load_balance(rq);
 	}
+	if (smp_processor_id() == 0)
+		calc_load_tick();
 }
 
 /* ---- nice and affinity ---- */

@@ -32,11 +32,16 @@ static struct files_struct *proc_files_get(int pid)
 
 	if (!p)
 		return NULL;
-	/* Under the owner's task_files_lock: exit_files cannot free it meanwhile. */
-	files = get_task_files(p);
-	if (!files && (p->flags & PF_KTHREAD)) {	/* kernel threads use init's */
-		files = &init_files;
+	if (p == current) {			/* ours: stable (init's for the boot thread) */
+		files = current_files();
 		get_files_struct(files);
+	} else {
+		/* Under the owner's task_files_lock: exit_files cannot free it meanwhile. */
+		files = get_task_files(p);
+		if (!files && (p->flags & PF_KTHREAD)) {	/* kernel threads use init's */
+			files = &init_files;
+			get_files_struct(files);
+		}
 	}
 	put_task_struct(p);
 	return files;

@@ -10,6 +10,7 @@
 #include <kestrel/string.h>
 #include <kestrel/uaccess.h>
 #include <asm/extable.h>
+#include <asm/page.h>
 #include <asm/smap.h>
 
 static unsigned long raw_copy(void *to, const void *from, unsigned long n)
@@ -60,35 +61,55 @@ unsigned long clear_user(void __user *to, unsigned long n)
 	return n;
 }
 
-/* One byte from user space: 0, or -EFAULT. */
-static int get_user_byte(const char __user *p, char *out)
+/*
+ * Bytes from addr up to the end of its page, at most max. The string
+ * calls copy a page piece at a time: a page is readable whole or not at
+ * all, so a fault means the string really runs into an unreadable page,
+ * and one rep movsb per piece replaces a copy call per byte (getname()
+ * runs this on every path-taking syscall).
+ */
+static long piece_in_page(const void __user *addr, long max)
 {
-	return copy_from_user(out, p, 1) ? -EFAULT : 0;
+	long to_end = PAGE_SIZE - ((unsigned long)addr & (PAGE_SIZE - 1));
+
+	return to_end < max ? to_end : max;
 }
 
 long strncpy_from_user(char *dst, const char __user *src, long count)
 {
-	long i;
+	long done = 0;
 
-	for (i = 0; i < count; i++) {
-		if (get_user_byte(src + i, &dst[i]))
+	while (done < count) {
+		long n = piece_in_page(src + done, count - done);
+		const char *nul;
+
+		if (copy_from_user(dst + done, src + done, n))
 			return -EFAULT;
-		if (!dst[i])
-			return i;
+		nul = memchr(dst + done, 0, n);
+		if (nul)
+			return nul - dst;
+		done += n;
 	}
 	return count;
 }
 
 long strnlen_user(const char __user *s, long n)
 {
-	long i;
-	char c;
+	char buf[256];
+	long done = 0;
 
-	for (i = 0; i < n; i++) {
-		if (get_user_byte(s + i, &c))
+	while (done < n) {
+		long piece = piece_in_page(s + done, n - done);
+		const char *nul;
+
+		if (piece > (long)sizeof(buf))
+			piece = sizeof(buf);
+		if (copy_from_user(buf, s + done, piece))
 			return 0;
-		if (!c)
-			return i + 1;
+		nul = memchr(buf, 0, piece);
+		if (nul)
+			return done + (nul - buf) + 1;
+		done += piece;
 	}
 	return n + 1;
 }

@@ -452,11 +452,16 @@ static int wait_consider_task(struct wait_opts *wo, struct task_struct *p)
 {
 	int state = READ_ONCE(p->exit_state);
 
+	/*
+	 * EXIT_DEAD: autoreaped or being reaped by another waiter. It does not
+	 * count as a child (as in Linux): nobody wakes us when it leaves the
+	 * list, so counting it would sleep forever where ECHILD is the answer.
+	 */
+	if (state == EXIT_DEAD)
+		return 0;
 	if (!eligible_child(wo, p))
 		return 0;
 	wo->notask_error = 0;
-	if (state == EXIT_DEAD)
-		return 0;	/* being reaped by someone else */
 	if (state == EXIT_ZOMBIE && !delay_group_leader(p)) {
 		if (!(wo->options & WEXITED))
 			return 0;

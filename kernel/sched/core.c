@@ -170,6 +170,12 @@ static void update_min_vruntime(struct rq *rq)
 		rq->min_vruntime = v;
 }
 
+/* May p run on a CPU other than the one it is queued on? (load_balance may pull it) */
+static inline bool task_migratory(const struct task_struct *p)
+{
+	return cpumask_weight(p->cpus_allowed) > 1;
+}
+
 static void enqueue_task(struct rq *rq, struct task_struct *p)
 {
 	struct list_head *pos;
@@ -181,11 +187,15 @@ static void enqueue_task(struct rq *rq, struct task_struct *p)
 			break;
 	}
 	list_add_tail(&p->run_node, pos);
+	if (task_migratory(p))
+		WRITE_ONCE(rq->nr_migratory, rq->nr_migratory + 1);
 }
 
-static void dequeue_task(struct task_struct *p)
+static void dequeue_task(struct rq *rq, struct task_struct *p)
 {
 	list_del_init(&p->run_node);
+	if (task_migratory(p))
+		WRITE_ONCE(rq->nr_migratory, rq->nr_migratory - 1);
 }
 
 /* p becomes runnable on rq (queued; not the running task). */
@@ -272,6 +282,11 @@ unsigned int sched_nr_cpus_active(void)
 unsigned int nr_running_on(unsigned int cpu)
 {
 	return cpu < NR_CPUS ? READ_ONCE(cpu_rq(cpu)->nr_running) : 0;
+}
+
+unsigned long sched_balance_locked(unsigned int cpu)
+{
+	return cpu < NR_CPUS ? READ_ONCE(cpu_rq(cpu)->nr_balance_locked) : 0;
 }
 
 bool idle_cpu(unsigned int cpu)
@@ -455,7 +470,7 @@ static struct task_struct *pick_next_task(struct rq *rq)
 	if (list_empty(&rq->queue))
 		return rq->idle;
 	next = list_first_entry(&rq->queue, struct task_struct, run_node);
-	dequeue_task(next);
+	dequeue_task(rq, next);
 	return next;
 }
 
@@ -600,7 +615,19 @@ void cond_resched(void)
 
 /* ---- the tick and load balancing ---- */
 
-/* Pull tasks from the busiest CPU to rq's; interrupts off, no rq lock held. Returns how many. */
+/*
+ * Pull tasks from the busiest CPU to rq's; interrupts off, no rq lock held.
+ * Returns how many.
+ *
+ * Only a queue with a task that may run elsewhere (nr_migratory) counts as
+ * busiest: one holding only tasks bound to its CPU (init, rcuc/N, a
+ * kthread_bind()ed thread) has nothing to give, and locking it anyway
+ * would put every idle CPU on that one lock at every tick and every wake
+ * from halt. Its owner needs the lock for each switch and wake-up, and
+ * with more virtual CPUs than host cores the ticket lock's waiters then
+ * queue faster than the host runs them, until that CPU no longer gets
+ * the lock at all.
+ */
 static int load_balance(struct rq *rq)
 {
 	cpumask_t active = sched_cpus_active();
@@ -610,7 +637,7 @@ static int load_balance(struct rq *rq)
 
 	for_each_cpu(cpu, active) {
 		unsigned int nr = nr_running_on(cpu);
-		if (cpu != rq->cpu && nr > max_nr) {
+		if (cpu != rq->cpu && nr > max_nr && READ_ONCE(cpu_rq(cpu)->nr_migratory)) {
 			max_nr = nr;
 			busiest = cpu_rq(cpu);
 		}
@@ -618,14 +645,15 @@ static int load_balance(struct rq *rq)
 	if (!busiest || max_nr < READ_ONCE(rq->nr_running) + 2)
 		return 0;
 	double_rq_lock(rq, busiest);
-	if (busiest->nr_running < rq->nr_running + 2)
+	busiest->nr_balance_locked++;
+	if (busiest->nr_running < rq->nr_running + 2 || !busiest->nr_migratory)
 		goto out;
 	want = (busiest->nr_running - rq->nr_running) / 2;
 	/* From the back: the tasks that would wait longest there. */
 	list_for_each_entry_safe_reverse(p, n, &busiest->queue, run_node) {
 		if (!cpumask_test_cpu(rq->cpu, p->cpus_allowed))
 			continue;
-		dequeue_task(p);
+		dequeue_task(busiest, p);
 		busiest->nr_running--;
 		set_task_cpu(p, rq);
 		rq->nr_running++;
@@ -745,6 +773,18 @@ void set_user_nice(struct task_struct *p, long nice)
 	local_irq_restore(flags);
 }
 
+/* p's rq locked: a queued task's share of nr_migratory follows its new mask. */
+static void set_task_cpus_allowed(struct rq *rq, struct task_struct *p, cpumask_t mask)
+{
+	bool queued = task_queued(p);
+
+	if (queued)
+		dequeue_task(rq, p);
+	p->cpus_allowed = mask;
+	if (queued)
+		enqueue_task(rq, p);
+}
+
 int set_cpus_allowed(struct task_struct *p, cpumask_t mask)
 {
 	unsigned long flags;
@@ -756,7 +796,7 @@ int set_cpus_allowed(struct task_struct *p, cpumask_t mask)
 	flags = local_irq_save();
 	for (;;) {
 		rq = task_rq_lock(p);
-		p->cpus_allowed = mask;
+		set_task_cpus_allowed(rq, p, mask);
 		if (cpumask_test_cpu(rq->cpu, mask) || !p->on_rq) {
 			/* Fine where it is, or asleep: the wake-up will respect the mask. */
 			arch_spin_unlock(&rq->lock);
@@ -778,7 +818,7 @@ int set_cpus_allowed(struct task_struct *p, cpumask_t mask)
 		dst = cpu_rq(select_task_rq(p, rq->cpu));
 		double_rq_lock(rq, dst);
 		if (READ_ONCE(p->cpu) == rq->cpu && task_queued(p) && rq->curr != p) {
-			dequeue_task(p);
+			dequeue_task(rq, p);
 			rq->nr_running--;
 			set_task_cpu(p, dst);
 			activate_task(dst, p);

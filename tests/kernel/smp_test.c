@@ -1,8 +1,9 @@
 /*
  * ktests for SMP (arch/x86/kernel/smpboot.c, smp.c, tlb.c): the CPUs
  * that came up, their per-CPU areas, the call-function IPIs, the
- * reschedule IPI, every CPU's tick, and the TLB shootdown. They pass on
- * one CPU too (then the cross-CPU parts have nobody else to check).
+ * reschedule IPI, every CPU's tick, the TLB shootdown, and idle CPUs'
+ * load balancing against a busy CPU. They pass on one CPU too (then the
+ * cross-CPU parts have nobody else to check).
  *
  *   ktest.expect_cpus=N   the number of CPUs that must be online (-smp N);
  *                         without it, the MADT's enabled count
@@ -13,11 +14,14 @@
 #include <kestrel/acpi.h>
 #include <kestrel/cmdline.h>
 #include <kestrel/errno.h>
+#include <kestrel/kthread.h>
 #include <kestrel/ktest.h>
 #include <kestrel/mm.h>
+#include <kestrel/sched.h>
 #include <kestrel/smp.h>
 #include <kestrel/string.h>
 #include <kestrel/time.h>
+#include <kestrel/timer.h>
 #include <kestrel/vmalloc.h>
 #include <asm/apic.h>
 #include <asm/extable.h>
@@ -340,4 +344,71 @@ KTEST(smp, tlb_shootdown_unmapped_page_faults_on_every_cpu)
 
 	free_vm_area(area);
 	__free_page(page);
+}
+
+/*
+ * Load balancing with many idle CPUs: CPU 0's queue is long (two threads
+ * bound there spin, besides init) but nothing on it may move. The idle
+ * CPUs must see that without taking CPU 0's run-queue lock: they wake
+ * from halt at every tick, and when each of them locked it at every wake
+ * CPU 0 could wait for its own lock behind all of them (with 16 virtual
+ * CPUs on 2 host cores the boot then stopped for minutes). Without that
+ * check the count of locks is about the count of the idle CPUs' ticks.
+ */
+#define PINNED_SPINNERS 2
+
+static int pinned_spin_fn(void *arg)
+{
+	int *started = arg;
+
+	__atomic_fetch_add(started, 1, __ATOMIC_SEQ_CST);
+	while (!kthread_should_stop())
+		cpu_relax();
+	return 0;
+}
+
+static u64 ticks_of_other_cpus(void)
+{
+	unsigned int cpu;
+	u64 n = 0;
+
+	for_each_online_cpu(cpu)
+		if (cpu != smp_processor_id())
+			n += timer_ticks(cpu);
+	return n;
+}
+
+KTEST(smp, idle_cpus_leave_pinned_queue_alone)
+{
+	struct task_struct *k[PINNED_SPINNERS];
+	unsigned int others = num_online_cpus() - 1;
+	unsigned long locks;
+	int started = 0;
+	u64 ticks;
+
+	KASSERT(smp_processor_id() == 0);	/* init is bound to CPU 0 */
+	for (int i = 0; i < PINNED_SPINNERS; i++) {
+		k[i] = kthread_create(pinned_spin_fn, &started, "t-pin0/%d", i);
+		KASSERT(!IS_ERR(k[i]));
+		kthread_bind(k[i], 0);
+		wake_up_process(k[i]);
+	}
+	for (int i = 0; i < 400 && __atomic_load_n(&started, __ATOMIC_SEQ_CST) < PINNED_SPINNERS; i++)
+		msleep(50);
+	KEXPECT_EQ(__atomic_load_n(&started, __ATOMIC_SEQ_CST), PINNED_SPINNERS);
+
+	/* Some 50 ticks of each other CPU (bounded at about 20 s of waiting). */
+	locks = sched_balance_locked(0);
+	ticks = ticks_of_other_cpus();
+	for (int i = 0; i < 400 && ticks_of_other_cpus() - ticks < 50ULL * others; i++)
+		msleep(50);
+	locks = sched_balance_locked(0) - locks;
+	ticks = ticks_of_other_cpus() - ticks;
+
+	for (int i = 0; i < PINNED_SPINNERS; i++)
+		kthread_stop(k[i]);
+	printk(KERN_INFO "    # CPU 0's queue locked %lu times by balancing in %llu ticks of %u other CPUs\n",
+	       locks, (unsigned long long)ticks, others);
+	/* Not exactly 0: a task that may move can pass through CPU 0's queue. */
+	KEXPECT(locks * 10 <= ticks);
 }

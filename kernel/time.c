@@ -121,7 +121,7 @@ void timer_tick(bool user_tick)
 	WRITE_ONCE(cpu_ticks[cpu], cpu_ticks[cpu] + 1);
 	if (cpu == 0)
 		WRITE_ONCE(jiffies, jiffies + 1);
-	watchdog_tick();	/* look at another CPU's tick count: hard lockups */
+	watchdog_tick(user_tick);	/* this CPU: soft lockups; another's tick count: hard ones */
 	if (cpu == 0)
 		sysrq_poll();	/* SysRq keys on the serial console (polled: no rx interrupt) */
 	/* Sleeping timers and the scheduler's time slices (kernel/sched/). */

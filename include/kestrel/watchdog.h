@@ -9,6 +9,15 @@
  * and sends the stuck CPU an NMI, which gets through with interrupts off
  * and prints that CPU's registers and backtrace.
  *
+ * Soft lockup: a CPU that keeps taking its tick but never lets the
+ * scheduler in (a loop with preemption off, or interrupt handlers that
+ * keep it from ever returning to its task) starves every other task on
+ * it. Every tick checks its own CPU: if for twice watchdog_thresh no tick
+ * found it in user mode, in preemptible code or idle, and it switched no
+ * task, it reports
+ *	BUG: soft lockup - CPU#n stuck for s! [comm:pid]
+ * with the backtrace of that tick (the interrupted code below it).
+ *
  * Hung task: a thread that sleeps in TASK_UNINTERRUPTIBLE without being
  * woken for hung_task_timeout_secs (boot option, default 120, 0 off) is
  * reported with its held locks and stack by the khungtaskd thread. A
@@ -23,8 +32,8 @@
 
 struct pt_regs;
 
-/* From every CPU's tick, interrupts off. */
-void watchdog_tick(void);
+/* From every CPU's tick, interrupts off; user_tick: it interrupted user mode. */
+void watchdog_tick(bool user_tick);
 /* From the NMI handler: prints a backtrace if one was asked of this CPU; true if so. */
 bool watchdog_nmi_backtrace(struct pt_regs *regs);
 /* The hard-lockup threshold in milliseconds (tests shorten it); 0 turns it off. */

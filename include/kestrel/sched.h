@@ -265,8 +265,8 @@ unsigned int sched_nr_cpus_active(void);
 /* Runnable tasks (queued or running, idle excluded) on cpu. */
 unsigned int nr_running_on(unsigned int cpu);
 bool idle_cpu(unsigned int cpu);
-/* Times other CPUs' load balancing locked cpu's run queue to pull from it. */
-unsigned long sched_balance_locked(unsigned int cpu);
+/* Times another CPU's load balancing locked cpu's run queue and pulled nothing. */
+unsigned long sched_balance_futile(unsigned int cpu);
 
 /* Print every task: pid, name, state, CPU, nice, runtime (SysRq, oops). */
 void show_tasks(void);

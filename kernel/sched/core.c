@@ -170,12 +170,6 @@ static void update_min_vruntime(struct rq *rq)
 		rq->min_vruntime = v;
 }
 
-/* May p run on a CPU other than the one it is queued on? (load_balance may pull it) */
-static inline bool task_migratory(const struct task_struct *p)
-{
-	return cpumask_weight(p->cpus_allowed) > 1;
-}
-
 static void enqueue_task(struct rq *rq, struct task_struct *p)
 {
 	struct list_head *pos;
@@ -187,15 +181,19 @@ static void enqueue_task(struct rq *rq, struct task_struct *p)
 			break;
 	}
 	list_add_tail(&p->run_node, pos);
-	if (task_migratory(p))
-		WRITE_ONCE(rq->nr_migratory, rq->nr_migratory + 1);
+	WRITE_ONCE(rq->queued_cpus.bits, rq->queued_cpus.bits | p->cpus_allowed.bits);
 }
 
 static void dequeue_task(struct rq *rq, struct task_struct *p)
 {
+	struct task_struct *t;
+	u64 cpus = 0;
+
 	list_del_init(&p->run_node);
-	if (task_migratory(p))
-		WRITE_ONCE(rq->nr_migratory, rq->nr_migratory - 1);
+	/* Recomputed: another queued task may allow some of p's CPUs too. */
+	list_for_each_entry(t, &rq->queue, run_node)
+		cpus |= t->cpus_allowed.bits;
+	WRITE_ONCE(rq->queued_cpus.bits, cpus);
 }
 
 /* p becomes runnable on rq (queued; not the running task). */
@@ -284,9 +282,9 @@ unsigned int nr_running_on(unsigned int cpu)
 	return cpu < NR_CPUS ? READ_ONCE(cpu_rq(cpu)->nr_running) : 0;
 }
 
-unsigned long sched_balance_locked(unsigned int cpu)
+unsigned long sched_balance_futile(unsigned int cpu)
 {
-	return cpu < NR_CPUS ? READ_ONCE(cpu_rq(cpu)->nr_balance_locked) : 0;
+	return cpu < NR_CPUS ? READ_ONCE(cpu_rq(cpu)->nr_balance_futile) : 0;
 }
 
 bool idle_cpu(unsigned int cpu)
@@ -615,18 +613,24 @@ void cond_resched(void)
 
 /* ---- the tick and load balancing ---- */
 
+/* Does busiest have a waiting task that may run on cpu? Exact with its lock held. */
+static bool may_pull_from(struct rq *busiest, unsigned int cpu)
+{
+	return cpumask_test_cpu(cpu, (cpumask_t){ READ_ONCE(busiest->queued_cpus.bits) });
+}
+
 /*
  * Pull tasks from the busiest CPU to rq's; interrupts off, no rq lock held.
  * Returns how many.
  *
- * Only a queue with a task that may run elsewhere (nr_migratory) counts as
- * busiest: one holding only tasks bound to its CPU (init, rcuc/N, a
- * kthread_bind()ed thread) has nothing to give, and locking it anyway
- * would put every idle CPU on that one lock at every tick and every wake
- * from halt. Its owner needs the lock for each switch and wake-up, and
- * with more virtual CPUs than host cores the ticket lock's waiters then
- * queue faster than the host runs them, until that CPU no longer gets
- * the lock at all.
+ * Only a queue with a waiting task allowed on rq's CPU (queued_cpus)
+ * counts as busiest: one holding only tasks bound elsewhere (init,
+ * rcuc/N, a kthread_bind()ed thread, a user task's affinity) has nothing
+ * to give, and locking it anyway would put every idle CPU on that one
+ * lock at every tick and every wake from halt. Its owner needs the lock
+ * for each switch and wake-up, and with more virtual CPUs than host
+ * cores the ticket lock's waiters then queue faster than the host runs
+ * them, until that CPU no longer gets the lock at all.
  */
 static int load_balance(struct rq *rq)
 {
@@ -637,7 +641,7 @@ static int load_balance(struct rq *rq)
 
 	for_each_cpu(cpu, active) {
 		unsigned int nr = nr_running_on(cpu);
-		if (cpu != rq->cpu && nr > max_nr && READ_ONCE(cpu_rq(cpu)->nr_migratory)) {
+		if (cpu != rq->cpu && nr > max_nr && may_pull_from(cpu_rq(cpu), rq->cpu)) {
 			max_nr = nr;
 			busiest = cpu_rq(cpu);
 		}
@@ -645,8 +649,7 @@ static int load_balance(struct rq *rq)
 	if (!busiest || max_nr < READ_ONCE(rq->nr_running) + 2)
 		return 0;
 	double_rq_lock(rq, busiest);
-	busiest->nr_balance_locked++;
-	if (busiest->nr_running < rq->nr_running + 2 || !busiest->nr_migratory)
+	if (busiest->nr_running < rq->nr_running + 2 || !may_pull_from(busiest, rq->cpu))
 		goto out;
 	want = (busiest->nr_running - rq->nr_running) / 2;
 	/* From the back: the tasks that would wait longest there. */
@@ -665,6 +668,8 @@ static int load_balance(struct rq *rq)
 	if (moved)
 		check_preempt(rq, list_first_entry(&rq->queue, struct task_struct, run_node));
 out:
+	if (!moved)
+		WRITE_ONCE(busiest->nr_balance_futile, busiest->nr_balance_futile + 1);
 	double_rq_unlock(rq, busiest);
 	return moved;
 }
@@ -773,7 +778,7 @@ void set_user_nice(struct task_struct *p, long nice)
 	local_irq_restore(flags);
 }
 
-/* p's rq locked: a queued task's share of nr_migratory follows its new mask. */
+/* p's rq locked: a queued task's CPUs in rq->queued_cpus follow its new mask. */
 static void set_task_cpus_allowed(struct rq *rq, struct task_struct *p, cpumask_t mask)
 {
 	bool queued = task_queued(p);

@@ -33,8 +33,8 @@ struct rq {
 	unsigned long nr_switches;
 	unsigned int balance_ticks;	/* ticks since the last periodic balance */
 	unsigned long nr_migrations_in;	/* tasks pulled here by balancing */
-	unsigned int nr_migratory;	/* queued tasks allowed on other CPUs too: others may pull them */
-	unsigned long nr_balance_locked;	/* times another CPU's balancing locked this queue */
+	cpumask_t queued_cpus;		/* CPUs some queued task may run on: they may pull from here */
+	unsigned long nr_balance_futile;	/* another CPU's balancing locked this queue, took nothing */
 } __aligned(64);
 
 extern struct rq runqueues[NR_CPUS];

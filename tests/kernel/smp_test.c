@@ -347,17 +347,16 @@ KTEST(smp, tlb_shootdown_unmapped_page_faults_on_every_cpu)
 }
 
 /*
- * Load balancing with many idle CPUs: CPU 0's queue is long (two threads
- * bound there spin, besides init) but nothing on it may move. The idle
- * CPUs must see that without taking CPU 0's run-queue lock: they wake
- * from halt at every tick, and when each of them locked it at every wake
- * CPU 0 could wait for its own lock behind all of them (with 16 virtual
- * CPUs on 2 host cores the boot then stopped for minutes). Without that
- * check the count of locks is about the count of the idle CPUs' ticks.
+ * Load balancing with many idle CPUs: some CPUs' queues are long (threads
+ * that spin), but no waiting task may run on the other CPUs, which idle.
+ * Those must see that without taking the busy CPUs' run-queue locks:
+ * they wake from halt at every tick, and when each of them locked CPU 0's
+ * queue at every wake, CPU 0 could wait for its own lock behind all of
+ * them (with 16 virtual CPUs on 2 host cores the boot then stood still
+ * for minutes). Without that check the count of such locks is about the
+ * count of the idle CPUs' ticks.
  */
-#define PINNED_SPINNERS 2
-
-static int pinned_spin_fn(void *arg)
+static int spin_until_stopped_fn(void *arg)
 {
 	int *started = arg;
 
@@ -367,48 +366,79 @@ static int pinned_spin_fn(void *arg)
 	return 0;
 }
 
-static u64 ticks_of_other_cpus(void)
+static u64 ticks_outside(cpumask_t busy)
 {
 	unsigned int cpu;
 	u64 n = 0;
 
 	for_each_online_cpu(cpu)
-		if (cpu != smp_processor_id())
+		if (!cpumask_test_cpu(cpu, busy))
 			n += timer_ticks(cpu);
 	return n;
 }
 
-KTEST(smp, idle_cpus_leave_pinned_queue_alone)
+static unsigned long futile_balancing_of(cpumask_t busy)
 {
-	struct task_struct *k[PINNED_SPINNERS];
-	unsigned int others = num_online_cpus() - 1;
-	unsigned long locks;
+	unsigned int cpu;
+	unsigned long n = 0;
+
+	for_each_cpu(cpu, busy)
+		n += sched_balance_futile(cpu);
+	return n;
+}
+
+/* n threads allowed on busy spin while the other CPUs take some 50 ticks each. */
+static void check_idle_cpus_leave_alone(struct ktest_ctx *t, cpumask_t busy, int n)
+{
+	struct task_struct *k[8];
+	unsigned int idle = num_online_cpus() - cpumask_weight(busy);
+	unsigned long futile;
 	int started = 0;
 	u64 ticks;
 
-	KASSERT(smp_processor_id() == 0);	/* init is bound to CPU 0 */
-	for (int i = 0; i < PINNED_SPINNERS; i++) {
-		k[i] = kthread_create(pinned_spin_fn, &started, "t-pin0/%d", i);
+	KASSERT(n <= (int)ARRAY_SIZE(k));
+	for (int i = 0; i < n; i++) {
+		k[i] = kthread_create(spin_until_stopped_fn, &started, "t-spin%d", i);
 		KASSERT(!IS_ERR(k[i]));
-		kthread_bind(k[i], 0);
+		KASSERT_EQ(set_cpus_allowed(k[i], busy), 0);	/* not started: just the mask */
 		wake_up_process(k[i]);
 	}
-	for (int i = 0; i < 400 && __atomic_load_n(&started, __ATOMIC_SEQ_CST) < PINNED_SPINNERS; i++)
+	for (int i = 0; i < 400 && __atomic_load_n(&started, __ATOMIC_SEQ_CST) < n; i++)
 		msleep(50);
-	KEXPECT_EQ(__atomic_load_n(&started, __ATOMIC_SEQ_CST), PINNED_SPINNERS);
+	KEXPECT_EQ(__atomic_load_n(&started, __ATOMIC_SEQ_CST), n);
 
-	/* Some 50 ticks of each other CPU (bounded at about 20 s of waiting). */
-	locks = sched_balance_locked(0);
-	ticks = ticks_of_other_cpus();
-	for (int i = 0; i < 400 && ticks_of_other_cpus() - ticks < 50ULL * others; i++)
+	/* Bounded at about 20 s of waiting. */
+	futile = futile_balancing_of(busy);
+	ticks = ticks_outside(busy);
+	for (int i = 0; i < 400 && ticks_outside(busy) - ticks < 50ULL * idle; i++)
 		msleep(50);
-	locks = sched_balance_locked(0) - locks;
-	ticks = ticks_of_other_cpus() - ticks;
+	futile = futile_balancing_of(busy) - futile;
+	ticks = ticks_outside(busy) - ticks;
 
-	for (int i = 0; i < PINNED_SPINNERS; i++)
+	for (int i = 0; i < n; i++)
 		kthread_stop(k[i]);
-	printk(KERN_INFO "    # CPU 0's queue locked %lu times by balancing in %llu ticks of %u other CPUs\n",
-	       locks, (unsigned long long)ticks, others);
-	/* Not exactly 0: a task that may move can pass through CPU 0's queue. */
-	KEXPECT(locks * 10 <= ticks);
+	printk(KERN_INFO "    # busy CPUs' queues locked in vain %lu times in %llu ticks of %u idle CPUs\n",
+	       futile, (unsigned long long)ticks, idle);
+	/* Not exactly 0: a task the idle CPUs may take can pass through. */
+	KEXPECT(futile * 10 <= ticks);
+}
+
+/* Two threads bound to CPU 0 (with init, also bound there). */
+KTEST(smp, idle_cpus_leave_pinned_queue_alone)
+{
+	KASSERT(smp_processor_id() == 0);
+	check_idle_cpus_leave_alone(t, cpumask_of(0), 2);
+}
+
+/* Four threads allowed on CPUs 0 and 1 (as sched_setaffinity can ask). */
+KTEST(smp, idle_cpus_leave_queues_of_other_cpus_tasks_alone)
+{
+	cpumask_t busy = cpumask_of(0);
+
+	if (num_online_cpus() < 3) {
+		printk(KERN_INFO "    # fewer than 3 CPUs: no idle CPU outside 0 and 1: skipped\n");
+		return;
+	}
+	cpumask_set_cpu(1, &busy);
+	check_idle_cpus_leave_alone(t, busy, 4);
 }

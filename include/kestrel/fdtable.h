@@ -72,6 +72,8 @@ int get_unused_fd_flags(unsigned int flags);	/* O_CLOEXEC honoured */
 void put_unused_fd(unsigned int fd);
 void fd_install(unsigned int fd, struct file *file);
 struct file *fget(unsigned int fd);		/* referenced, or NULL */
+/* A new descriptor >= from (O_CLOEXEC in flags) for file, which gains a reference. */
+int f_dupfd(unsigned int from, struct file *file, unsigned int flags);
 int close_fd(unsigned int fd);
 int replace_fd(unsigned int fd, struct file *file, unsigned int flags);
 void set_close_on_exec(unsigned int fd, int flag);

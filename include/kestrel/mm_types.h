@@ -1,6 +1,6 @@
 /*
  * User address spaces: struct mm_struct and struct vm_area_struct
- * (mm/mmap.c, mm/memory.c, docs/mm.md).
+ * (mm/mmap.c, mm/memory.c, docs/address-spaces.md).
  *
  * An mm_struct is one process's user address space: its page tables
  * (pgd; the kernel half is shared by every mm) and its VMAs, each a

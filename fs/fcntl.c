@@ -6,11 +6,11 @@
  * Locking: f_flags changes under the file's f_lock; the descriptor table
  * and the locks take their own (fs/file.c, fs/locks.c).
  */
+#include <kestrel/contract/file.h>
 #include <kestrel/fdtable.h>
 #include <kestrel/filelock.h>
 #include <kestrel/syscalls.h>
 #include <kestrel/uaccess.h>
-#include "contract.h"
 
 #define SETFL_MASK (O_APPEND | O_NONBLOCK | O_NOATIME | O_DIRECT)
 

@@ -10,6 +10,7 @@
  * fork copies it (dup_fd), exec closes the close-on-exec descriptors,
  * the last put closes everything.
  */
+#include <kestrel/contract/file.h>
 #include <kestrel/fdtable.h>
 #include <kestrel/filelock.h>
 #include <kestrel/sched.h>
@@ -18,7 +19,6 @@
 #include <kestrel/sched_signal.h>
 #include <kestrel/syscalls.h>
 #include <kestrel/uaccess.h>
-#include "contract.h"
 #include "internal.h"
 
 #define BITS_PER_LONG 64

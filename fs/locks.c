@@ -44,6 +44,9 @@
  * freed after the spinlock is dropped, because ->fl_release_private may
  * sleep for flock and POSIX locks (the spec).
  */
+#include <kestrel/contract/file.h>
+#include <kestrel/contract/file_lock.h>
+#include <kestrel/contract/lock_manager.h>
 #include <kestrel/fdtable.h>
 #include <kestrel/filelock.h>
 #include <kestrel/sched.h>
@@ -55,7 +58,6 @@
 #include <kestrel/time.h>
 #include <kestrel/timer.h>
 
-#include "contract.h"
 
 int lease_break_time = 45;	/* seconds; Linux's default */
 

@@ -11,8 +11,10 @@
  *     through a kernel buffer (fs/read_write.c says why). ->unlocked_ioctl's
  *     arg is the caller's, untouched: a pointer in it is a user pointer.
  *
- * Each op is called by the VFS only through its wrapper in fs/contract.h,
- * which asserts the locks the spec promises the op.
+ * Each op is called by the VFS only through its wrapper in
+ * include/kestrel/contract/ (one header per ops table, the rules in
+ * include/kestrel/contract.h), which asserts the locks the spec promises
+ * the op.
  *
  * Lock summary (what each protects is also said at the member):
  *   sb_lock (fs/super.c)        the list of super blocks, s_count

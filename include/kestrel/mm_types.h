@@ -139,7 +139,7 @@ struct vm_fault {
 
 /*
  * The spec's vm_operations_struct (../shared/seeds/001, docs/locking.md):
- * called only through the checking wrappers in fs/contract.h.
+ * called only through the checking wrappers in <kestrel/contract/vm.h>.
  */
 struct vm_operations_struct {
 	void (*open)(struct vm_area_struct *);		/* mmap_lock write */

@@ -122,7 +122,7 @@ struct task_struct {
 
 	/* Locks this task holds (kernel/locking/lockdep.c); only the task itself changes it. */
 	struct held_locks held_locks;
-	/* Must-not-block sections (nosleep_begin/end, fs/contract.h): might_sleep() reports inside. */
+	/* Must-not-block sections (nosleep_begin/end, kestrel/contract.h): might_sleep() reports inside. */
 	unsigned int nosleep_depth;
 
 	struct list_head tasks;		/* in the list of all tasks, under tasklist_lock */

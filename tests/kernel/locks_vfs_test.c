@@ -7,6 +7,7 @@
  * leaked.
  */
 #include <kestrel/completion.h>
+#include <kestrel/contract/file.h>
 #include <kestrel/filelock.h>
 #include <kestrel/kthread.h>
 #include <kestrel/ktest.h>
@@ -14,7 +15,6 @@
 #include <kestrel/string.h>
 #include <kestrel/timer.h>
 
-#include "../../fs/contract.h"
 #include "vfs_testfs.h"
 
 static char lv_buf[2048];

@@ -9,6 +9,7 @@
 #include <kestrel/printk.h>
 #include <kestrel/ramfs.h>
 #include <kestrel/shmem_fs.h>
+#include <kestrel/syscalls.h>
 
 int proc_root_init(void);	/* fs/proc/root.c */
 

@@ -20,6 +20,7 @@
 #include <kestrel/pipe_fs_i.h>
 #include <kestrel/lockdep.h>
 #include <kestrel/locktest.h>
+#include <kestrel/syscalls.h>
 #include <kestrel/watchdog.h>
 #include <kestrel/mm.h>
 #include <kestrel/percpu.h>

@@ -21,6 +21,7 @@
 #include <kestrel/pagemap.h>
 #include <kestrel/rcupdate.h>
 #include <kestrel/string.h>
+#include <kestrel/syscalls.h>
 #include "vfs_testfs.h"
 
 #ifdef CONFIG_LOCKDEP	/* without the validator there is nothing to report */

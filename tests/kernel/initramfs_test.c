@@ -10,6 +10,7 @@
 #include <kestrel/initramfs.h>
 #include <kestrel/ktest.h>
 #include <kestrel/slab.h>
+#include <kestrel/syscalls.h>
 #include "cpio_build.h"
 
 #define ARCHIVE_CAP 4096

@@ -13,6 +13,7 @@
 #include <kestrel/ktest.h>
 #include <kestrel/pipe_fs_i.h>
 #include <kestrel/string.h>
+#include <kestrel/syscalls.h>
 #include <kestrel/timer.h>
 
 #include "vfs_testfs.h"

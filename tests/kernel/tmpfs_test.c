@@ -17,6 +17,7 @@
 #include <kestrel/shmem_fs.h>
 #include <kestrel/slab.h>
 #include <kestrel/string.h>
+#include <kestrel/syscalls.h>
 #include <kestrel/xattr.h>
 
 /* Mount a tmpfs with opts on dir (made here). 0 or -errno. */

@@ -7,6 +7,7 @@
 #include <kestrel/kthread.h>
 #include <kestrel/sched.h>
 #include <kestrel/string.h>
+#include <kestrel/syscalls.h>
 #include <kestrel/timer.h>
 #include "../../fs/internal.h"
 #include "vfs_testfs.h"

@@ -506,6 +506,8 @@ struct file_operations {
 
 #define MAX_LFS_FILESIZE ((loff_t)0x7fffffffffffffffLL)
 
+extern spinlock_t sb_lock;	/* fs/super.c: see the lock summary above */
+
 struct super_block {
 	struct list_head s_list;		/* in super_blocks, under sb_lock */
 	dev_t s_dev;				/* anonymous (get_anon_bdev) or a block device's */

@@ -9,7 +9,6 @@
 #include <kestrel/string.h>
 #include <kestrel/syscalls.h>
 #include <kestrel/timer.h>
-#include "../../fs/internal.h"
 #include "vfs_testfs.h"
 
 #define RACE_ROUNDS 3

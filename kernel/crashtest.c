@@ -6,6 +6,7 @@
 #include <kestrel/cmdline.h>
 #include <kestrel/crashtest.h>
 #include <kestrel/printk.h>
+#include <kestrel/refcount.h>
 #include <kestrel/smp.h>
 #include <kestrel/string.h>
 #include <kestrel/time.h>
@@ -22,7 +23,7 @@ static int crashtest_param(const char *val)
 	return 0;
 }
 KERNEL_PARAM("crashtest", crashtest_param,
-	     "test hook: crash on purpose after init (pagefault, ud2, divzero, gpf, stackoverflow, nx, warn, panic, panic_all, panic_irqsoff)");
+	     "test hook: crash on purpose after init (pagefault, ud2, divzero, gpf, stackoverflow, nx, warn, refcount, panic, panic_all, panic_irqsoff)");
 
 /* volatile: the compiler must really do the access, not prove it undefined. */
 static __noinline void crash_pagefault(void)
@@ -72,6 +73,21 @@ static __noinline void crash_warn(void)
 	pr_info("crashtest: WARN_ON(1)\n");
 	WARN_ON(1);
 	pr_info("crashtest: survived the warning\n");
+}
+
+/* One put too many, then one get too many: each saturates the count and warns. */
+static __noinline void crash_refcount(void)
+{
+	refcount_t r = REFCOUNT_INIT(1);
+
+	pr_info("crashtest: refcount_t: the last put, then one more\n");
+	if (refcount_dec_and_test(&r))
+		pr_info("crashtest: refcount_t reached 0\n");
+	refcount_dec_and_test(&r);
+	pr_info("crashtest: refcount_t is %#x after the underflow\n", refcount_read(&r));
+	refcount_set(&r, REFCOUNT_MAX);
+	refcount_inc(&r);
+	pr_info("crashtest: refcount_t is %#x after the overflow\n", refcount_read(&r));
 }
 
 /* Never reached in practice: it only keeps the compiler from calling the recursion infinite. */
@@ -169,6 +185,7 @@ static const struct {
 	{ "stackoverflow", crash_stackoverflow },
 	{ "nx", crash_nx },
 	{ "warn", crash_warn },
+	{ "refcount", crash_refcount },
 	{ "panic", crash_panic },
 	{ "panic_all", crash_panic_all },
 	{ "panic_irqsoff", crash_panic_irqsoff },

@@ -10,6 +10,8 @@
  *				guard page (#PF that cannot be delivered: #DF)
  *	crashtest=nx		call into a data page (#PF: NX violation)
  *	crashtest=warn		WARN_ON(1), then carry on
+ *	crashtest=refcount	a refcount_t put below 0 and incremented past
+ *				INT_MAX: saturates and warns, then carry on
  *	crashtest=panic		panic()
  *
  * Never use it outside tests: it is meant to take the machine down.

@@ -51,7 +51,7 @@ CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	-fno-omit-frame-pointer -fno-optimize-sibling-calls \
 	-fno-asynchronous-unwind-tables -fno-unwind-tables \
 	-mno-red-zone -mcmodel=kernel -mgeneral-regs-only -mno-sse -mno-mmx \
-	-Iinclude -Iarch/x86/include -I$(BUILD)/include -MMD -MP
+	-Iinclude -Iarch/x86/include -I$(BUILD)/include -I$(BUILD)/include/generated -MMD -MP
 # LOCKDEP=n builds without the lock validator (benchmarks; lockdep=off at boot does it too).
 LOCKDEP ?= y
 ifeq ($(LOCKDEP),y)
@@ -106,9 +106,32 @@ $(BUILD)/flags: FORCE
 	@echo '$(CC) $(CFLAGS) | $(ASFLAGS) | $(LD) $(LDFLAGS)' > $@.tmp
 	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
 
+# The system calls: arch/x86/entry/syscalls/syscall_64.tbl is their one
+# list. tools/syscalltbl makes asm/unistd_64.h (the __NR_* numbers) and
+# asm/syscalls_64.h (the rows, which arch/x86/entry/syscall_64.c turns
+# into the dispatch and name tables) in build/include/generated/, and
+# before each link checks that every row's entry point has its
+# SYSCALL_DEFINE and every SYSCALL_DEFINE its row (docs/process.md).
+SYSCALL_TBL := arch/x86/entry/syscalls/syscall_64.tbl
+SYSCALLTBL := $(PYTHON) tools/syscalltbl
+GEN_SYSCALL_HEADERS := $(BUILD)/include/generated/asm/unistd_64.h \
+	$(BUILD)/include/generated/asm/syscalls_64.h
+
+$(BUILD)/syscalltbl.stamp: $(SYSCALL_TBL) tools/syscalltbl
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  SYSTBL  $(SYSCALL_TBL)")
+	$(Q)$(SYSCALLTBL) headers $(SYSCALL_TBL) $(BUILD)/include/generated
+	@touch $@
+$(GEN_SYSCALL_HEADERS): $(BUILD)/syscalltbl.stamp ;
+
+$(BUILD)/syscalltbl.checked: $(OBJS) $(SYSCALL_TBL) tools/syscalltbl
+	@$(if $(Q),echo "  SYSCHK  $(SYSCALL_TBL)")
+	$(Q)$(SYSCALLTBL) check --nm $(NM) $(SYSCALL_TBL) $(OBJS)
+	@touch $@
+
 # Generated headers come first (order-only); after that each object's .d
 # file lists the ones it includes, so a change rebuilds only those objects.
-GEN_HEADERS := $(BUILD)/include/generated/version.h
+GEN_HEADERS := $(BUILD)/include/generated/version.h $(GEN_SYSCALL_HEADERS)
 
 $(OBJDIR)/%.o: %.c $(BUILD)/flags | $(GEN_HEADERS)
 	@mkdir -p $(dir $@)
@@ -136,7 +159,8 @@ $(BUILD)/kallsyms0.o: tools/kallsyms $(BUILD)/flags
 
 # kernel_rule ELF, OBJECTS: link ELF from OBJECTS in two passes.
 define kernel_rule
-$(1): $(2) $(BUILD)/kallsyms0.o linker.ld tools/check-layout.sh tools/kallsyms $(BUILD)/flags
+$(1): $(2) $(BUILD)/kallsyms0.o linker.ld tools/check-layout.sh tools/kallsyms $(BUILD)/flags \
+		$(BUILD)/syscalltbl.checked
 	@$$(if $$(Q),echo "  LD      $$@ (pass 1)")
 	$$(Q)$$(LD) $$(LDFLAGS) -o $(1:.elf=.pass1.elf) $(2) $(BUILD)/kallsyms0.o
 	$$(Q)$$(NM) -n -S --defined-only $(1:.elf=.pass1.elf) > $(1:.elf=.pass1.nm)

@@ -117,12 +117,10 @@ SYSCALLTBL := $(PYTHON) tools/syscalltbl
 GEN_SYSCALL_HEADERS := $(BUILD)/include/generated/asm/unistd_64.h \
 	$(BUILD)/include/generated/asm/syscalls_64.h
 
-$(BUILD)/syscalltbl.stamp: $(SYSCALL_TBL) tools/syscalltbl
+$(BUILD)/include/generated/asm/%_64.h: $(SYSCALL_TBL) tools/syscalltbl
 	@mkdir -p $(dir $@)
-	@$(if $(Q),echo "  SYSTBL  $(SYSCALL_TBL)")
-	$(Q)$(SYSCALLTBL) headers $(SYSCALL_TBL) $(BUILD)/include/generated
-	@touch $@
-$(GEN_SYSCALL_HEADERS): $(BUILD)/syscalltbl.stamp ;
+	@$(if $(Q),echo "  SYSTBL  $@")
+	$(Q)$(SYSCALLTBL) $* $(SYSCALL_TBL) > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/syscalltbl.checked: $(OBJS) $(SYSCALL_TBL) tools/syscalltbl
 	@$(if $(Q),echo "  SYSCHK  $(SYSCALL_TBL)")

@@ -23,9 +23,9 @@ for f in "$GEN/asm/unistd_64.h" "$GEN/asm/syscalls_64.h" build/kernel.elf build/
 done
 
 # 1. Up to date.
-python3 tools/syscalltbl headers "$TBL" "$work/fresh" || fail "tools/syscalltbl headers failed on $TBL"
-for h in unistd_64.h syscalls_64.h; do
-	cmp -s "$work/fresh/asm/$h" "$GEN/asm/$h" || fail "$GEN/asm/$h is not what $TBL gives"
+for h in unistd syscalls; do
+	python3 tools/syscalltbl $h "$TBL" > "$work/$h.h" || fail "tools/syscalltbl $h failed on $TBL"
+	cmp -s "$work/$h.h" "$GEN/asm/${h}_64.h" || fail "$GEN/asm/${h}_64.h is not what $TBL gives"
 done
 grep -qx '#define __NR_read 0' "$GEN/asm/unistd_64.h" || fail "no __NR_read 0 in unistd_64.h"
 last=$(awk '!/^#/ && NF >= 3 { n = $1 } END { print n }' "$TBL")
@@ -102,7 +102,11 @@ EOF
 read -r -a cflags <<< "$(cut -d'|' -f1 build/flags)"	# "$(CC) $(CFLAGS)" of the real build
 "${cflags[@]}" -c "$work/selftest.c" -o "$work/obj/kernel/selftest.o" ||
 	fail "the scratch SYSCALL_DEFINE does not compile with the kernel's flags"
-python3 tools/syscalltbl headers "$work/scratch.tbl" "$work/gen" || fail "headers failed on the scratch .tbl"
+mkdir -p "$work/gen/asm"
+for h in unistd syscalls; do
+	python3 tools/syscalltbl $h "$work/scratch.tbl" > "$work/gen/asm/${h}_64.h" ||
+		fail "tools/syscalltbl $h failed on the scratch .tbl"
+done
 grep -qx "#define __NR_kestrel_selftest $nr" "$work/gen/asm/unistd_64.h" || fail "no __NR_kestrel_selftest $nr"
 grep -qx "#define NR_syscalls $((nr + 1))" "$work/gen/asm/unistd_64.h" || fail "NR_syscalls did not grow"
 grep -qx "__SYSCALL($nr, kestrel_selftest, sys_kestrel_selftest)" "$work/gen/asm/syscalls_64.h" ||
@@ -137,8 +141,8 @@ expect_refused "a row without its SYSCALL_DEFINE" \
 	python3 tools/syscalltbl check "$work/scratch.tbl" "${objs[@]}"
 printf '0\tcommon\tread2\n' >> "$work/scratch.tbl"
 expect_refused "a number used twice" 'number 0 already used on line' \
-	python3 tools/syscalltbl headers "$work/scratch.tbl" "$work/gen2"
+	python3 tools/syscalltbl unistd "$work/scratch.tbl"
 printf '999\tx32\tfoo\n' > "$work/bad.tbl"
 expect_refused "an abi other than common or 64" "abi 'x32' is not one of common, 64" \
-	python3 tools/syscalltbl headers "$work/bad.tbl" "$work/gen2"
+	python3 tools/syscalltbl syscalls "$work/bad.tbl"
 pass

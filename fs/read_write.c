@@ -6,15 +6,17 @@
  * under f_pos_lock (FMODE_ATOMIC_POS): two tasks reading one descriptor
  * get different bytes. pread/pwrite never touch f_pos. The byte moving
  * is ->read_iter/->write_iter (or ->read/->write) of the file, called
- * through fs/contract.h; page-cache files use the page-cache helper's
- * generic_file_read_iter/generic_file_write_iter.
+ * through <kestrel/contract/file.h>; page-cache files use the page
+ * cache's generic_file_read_iter/generic_file_write_iter.
  */
+#include <kestrel/contract/file.h>
+#include <kestrel/dcache.h>
 #include <kestrel/fdtable.h>
 #include <kestrel/slab.h>
 #include <kestrel/string.h>
 #include <kestrel/syscalls.h>
 #include <kestrel/uaccess.h>
-#include "contract.h"
+#include <asm/page.h>
 #include "internal.h"
 
 #define MAX_RW_COUNT (0x7ffff000L)	/* as Linux: INT_MAX rounded down to a page */

@@ -18,6 +18,7 @@
 #include <kestrel/pagemap.h>
 #include <kestrel/pipe_fs_i.h>
 #include <kestrel/lockdep.h>
+#include <kestrel/syscalls.h>
 #include <kestrel/watchdog.h>
 #include <kestrel/mm.h>
 #include <kestrel/percpu.h>

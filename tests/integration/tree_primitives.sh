@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # The kernel uses its own primitives: no __atomic_*/__sync_* builtin
-# outside the atomic headers (tools/check-primitives.sh says which). Also
-# checks the checker: in a scratch copy of the tree with one builtin added
-# to mm/memory.c it must fail and name exactly that line, and in a small
-# fixture it must accept the atomic headers and ignore user/ and build/.
+# outside the atomic headers, no page-table bit outside arch/x86
+# (tools/check-primitives.sh says exactly what). Also checks the checker:
+# in a scratch copy of the tree with one builtin added to mm/memory.c it
+# must fail and name exactly that line, and in a small fixture it must
+# accept the atomic headers, ignore user/ and build/, and catch a
+# _PAGE_ bit in mm/.
 . "$(dirname "$0")/lib.bash"
 
 out=$(tools/check-primitives.sh .) ||
-	fail "raw atomic builtins outside the atomic headers: $(echo "$out" | head -3 | tr '\n' ' ')"
+	fail "raw atomic builtins or page-table bits where they do not belong: $(echo "$out" | head -3 | tr '\n' ' ')"
 
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
@@ -37,4 +39,15 @@ out=$(tools/check-primitives.sh "$fx") || fail "fixture with only allowed uses r
 echo 'void g(int *p) { __sync_fetch_and_add(p, 1); }' > "$fx/kernel/sync.c"
 out=$(tools/check-primitives.sh "$fx") && fail "a __sync_ builtin in kernel/sync.c went unnoticed"
 grep -q '^kernel/sync.c:1:' <<< "$out" || fail "expected kernel/sync.c:1 reported, got: $out"
+rm "$fx/kernel/sync.c"
+
+# Page-table bits: fine in arch/x86 and tests/, not in mm/.
+mkdir -p "$fx/arch/x86/mm" "$fx/tests/kernel" "$fx/mm"
+echo 'int w(unsigned long e) { return !!(e & _PAGE_RW); }' | tee "$fx/arch/x86/mm/a.c" > "$fx/tests/kernel/t.c"
+echo '#define POLL_PAGE_ENTRIES 3' > "$fx/mm/poll.c"
+out=$(tools/check-primitives.sh "$fx") || fail "page-table bits in arch/x86 or tests/ rejected: $out"
+echo 'int w(unsigned long e) { return !!(e & _PAGE_RW); }' > "$fx/mm/bits.c"
+out=$(tools/check-primitives.sh "$fx") && fail "a _PAGE_ bit in mm/bits.c went unnoticed"
+[ "$out" = "mm/bits.c:1:int w(unsigned long e) { return !!(e & _PAGE_RW); }" ] ||
+	fail "expected only mm/bits.c:1 reported, got: $out"
 pass

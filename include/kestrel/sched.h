@@ -34,6 +34,7 @@
 #include <kestrel/lockdep.h>
 #include <kestrel/percpu.h>
 #include <kestrel/preempt.h>
+#include <kestrel/refcount.h>
 #include <kestrel/restart_block.h>
 #include <kestrel/signal.h>
 
@@ -90,7 +91,7 @@ struct task_struct {
 	unsigned int flags;		/* PF_* */
 	int pid;
 	char comm[TASK_COMM_LEN];
-	int refcount;			/* get_task_struct/put_task_struct, atomic */
+	refcount_t usage;		/* get_task_struct/put_task_struct */
 
 	/* Scheduling: fields below are protected by the lock of the rq the task is on. */
 	unsigned int cpu;		/* run queue the task belongs to (or last ran on) */

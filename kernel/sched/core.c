@@ -83,7 +83,7 @@ struct task_struct init_task = {
 	.state = TASK_RUNNING,
 	.pid = 1,
 	.comm = "init",
-	.refcount = 1,
+	.usage = REFCOUNT_INIT(1),
 	.nice = 0,
 	.weight = NICE_0_WEIGHT,
 	.on_rq = 1,
@@ -799,12 +799,12 @@ int set_cpus_allowed(struct task_struct *p, cpumask_t mask)
 
 void get_task_struct(struct task_struct *p)
 {
-	__atomic_fetch_add(&p->refcount, 1, __ATOMIC_RELAXED);
+	refcount_inc(&p->usage);
 }
 
 void put_task_struct(struct task_struct *p)
 {
-	if (__atomic_sub_fetch(&p->refcount, 1, __ATOMIC_ACQ_REL) == 0)
+	if (refcount_dec_and_test(&p->usage))
 		task_free(p);
 }
 
@@ -903,7 +903,7 @@ struct task_struct *task_alloc(const char *comm, int (*fn)(void *), void *data)
 	p->flags = PF_KTHREAD;
 	p->pid = 0;	/* kernel/fork.c gives it a pid and the rest of its identity */
 	strlcpy(p->comm, comm, sizeof(p->comm));
-	p->refcount = 1;	/* the task's own: dropped by the reaper */
+	refcount_set(&p->usage, 1);	/* the task's own: dropped by the reaper */
 	p->nice = 0;
 	p->weight = NICE_0_WEIGHT;
 	p->cpus_allowed = CPU_MASK_ALL;
@@ -1056,7 +1056,7 @@ int sched_prepare_cpu(unsigned int cpu)
 	snprintf(idle->comm, sizeof(idle->comm), "idle/%u", cpu);
 	idle->state = TASK_RUNNING;
 	idle->flags = PF_KTHREAD | PF_IDLE;
-	idle->refcount = 1;
+	refcount_set(&idle->usage, 1);
 	idle->nice = MAX_NICE;
 	idle->weight = nice_to_weight[MAX_NICE - MIN_NICE];
 	idle->cpu = cpu;

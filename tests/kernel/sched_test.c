@@ -140,9 +140,9 @@ SCHED_KTEST(thread_runs_and_exits)
 	KEXPECT_EQ(READ_ONCE(flag), 1);
 	KEXPECT_EQ(kthread_stop(k), 42);	/* already exited: just its exit code */
 	/* The reaper drops the task's own reference and unlists it; ours is left. */
-	for (int i = 0; i < 4000 && __atomic_load_n(&k->refcount, __ATOMIC_SEQ_CST) != 1; i++)
+	for (int i = 0; i < 4000 && refcount_read(&k->usage) != 1; i++)
 		msleep(5);
-	KEXPECT_EQ(__atomic_load_n(&k->refcount, __ATOMIC_SEQ_CST), 1);
+	KEXPECT_EQ(refcount_read(&k->usage), 1);
 	KEXPECT_EQ(k->state, TASK_DEAD);
 	KEXPECT(list_empty(&k->tasks));
 	stack = k->stack;

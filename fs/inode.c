@@ -88,7 +88,6 @@ static void inode_init_always(struct super_block *sb, struct inode *inode)
 	__init_rwsem(&inode->i_rwsem, "&sb->s_type->i_mutex_key", &type->i_mutex_key);
 	INIT_HLIST_NODE(&inode->i_hash);
 	INIT_LIST_HEAD(&inode->i_io_list);
-	INIT_LIST_HEAD(&inode->i_lru);
 	INIT_LIST_HEAD(&inode->i_sb_list);
 	INIT_LIST_HEAD(&inode->i_dentry);
 

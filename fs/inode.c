@@ -16,7 +16,7 @@
  *   inode->i_lock          i_state, and i_count's moves to/from 0
  *   sb->s_inode_list_lock  sb->s_inodes
  *   sb->s_inode_wblist_lock sb->s_dirty (writeback list)
- * Order: inode_hash_lock > i_lock; i_lock > s_inode_wblist_lock.
+ * Lock order: docs/locking.md, "Lock order".
  * Anyone waiting for I_NEW or I_FREEING to clear sleeps on inode_wq.
  */
 #include <kestrel/atomic.h>

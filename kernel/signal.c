@@ -34,8 +34,8 @@
  *   signal->thread_head (see sched_signal.h). p->sighand can change under
  *   a sender (exec's unshare_sighand) and is freed through RCU:
  *   lock_task_sighand() rechecks it under the lock.
- *   Order: the task list lock (kill_pgrp, kill -1 walk tasks) before
- *   siglock; run-queue locks (wake-ups) inside siglock. signal_pending()
+ *   Its order with the task list lock and the run-queue locks:
+ *   docs/locking.md, "Lock order". signal_pending()
  *   reads the bits without the lock: a sender sets them and then wakes
  *   (try_to_wake_up has a full barrier before reading p->state), a sleeper
  *   sets its state (full barrier) and then schedule() tests them, so one

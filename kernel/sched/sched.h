@@ -18,7 +18,8 @@
  * interrupt handlers take it, and it is held across the context switch
  * (taken by the task switching out, released by the one switching in),
  * which the lock validator would not understand. Two run-queue locks are
- * always taken in CPU-number order (double_rq_lock). No other lock is
+ * always taken in CPU-number order (double_rq_lock; docs/locking.md,
+ * "Lock order"). No other lock is
  * taken while holding one, except another run-queue lock.
  *
  * Locks used to protect struct rq's members:

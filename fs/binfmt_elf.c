@@ -241,8 +241,14 @@ static int elf_map_bss(const Elf64_Phdr *p, unsigned long addr, unsigned long pr
 		return 0;
 	anon = ELF_PAGEALIGN(zero);
 	if (ELF_PAGESTART(zero) < mapped_end) {
-		/* The page holding the file's last bytes: zero the rest of it (COW on write). */
-		unsigned long n = (anon < end ? anon : end) - zero;
+		/*
+		 * The page holding the file's last bytes: zero the rest of it,
+		 * to the page's end and not only to p_memsz (COW on write).
+		 * glibc's ld.so carves its first allocations out of the space
+		 * between its .bss end and the page end and counts on zeros
+		 * there, as Linux's padzero gives.
+		 */
+		unsigned long n = anon - zero;
 
 		if (n && (prot & PROT_WRITE) && clear_user((void __user *)zero, n))
 			return -EFAULT;

@@ -64,7 +64,9 @@ LDFLAGS := -m elf_x86_64 -nostdlib -static -z max-page-size=0x1000 --build-id=no
 # Every .c and .S under these folders is part of the kernel: adding a file
 # needs no Makefile change.
 SRC_DIRS := arch/x86 kernel mm lib drivers fs tests/kernel
-SRCS := $(sort $(shell find $(SRC_DIRS) -name '*.c' -o -name '*.S' 2>/dev/null))
+# The vDSO's own code is user code, linked into a shared object (below), not into the kernel.
+VDSO_SRCS := arch/x86/entry/vdso/vclock_gettime.c arch/x86/entry/vdso/vgetcpu.c
+SRCS := $(filter-out $(VDSO_SRCS),$(sort $(shell find $(SRC_DIRS) -name '*.c' -o -name '*.S' 2>/dev/null)))
 OBJS := $(patsubst %,$(OBJDIR)/%.o,$(basename $(SRCS)))
 
 KERNEL := $(BUILD)/kernel.elf
@@ -120,6 +122,36 @@ $(KERNEL): $(OBJS) $(BUILD)/kallsyms0.o linker.ld tools/check-layout.sh tools/ka
 	$(Q)$(NM) -n -S --defined-only $@ > $(BUILD)/kernel.nm
 	$(Q)$(KALLSYMS) --compare $(BUILD)/kernel.pass1.nm $(BUILD)/kernel.nm || { rm -f $@; exit 1; }
 	$(Q)sh tools/check-layout.sh $@
+
+# ---------------------------------------------------------------- the vDSO
+# linux-vdso.so.1 (arch/x86/entry/vdso/): the time functions and getcpu,
+# compiled as position-independent user code and linked with vdso.lds into
+# a real shared object, which vdso-image.S embeds in the kernel. A
+# relocation in it would be a bug (nobody relocates the vDSO): checked.
+VDSO := $(BUILD)/vdso
+VDSO_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
+	-ffreestanding -fno-builtin -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
+	-fPIC -fno-stack-protector -fno-common -fno-jump-tables -fno-omit-frame-pointer \
+	-fasynchronous-unwind-tables -mcmodel=small -mgeneral-regs-only -mno-sse -mno-mmx \
+	-Iinclude -Iarch/x86/include $(if $(filter y,$(CC_IS_CLANG)),--target=x86_64-unknown-linux-gnu)
+VDSO_OBJS := $(patsubst arch/x86/entry/vdso/%.c,$(VDSO)/%.o,$(VDSO_SRCS))
+
+$(VDSO)/%.o: arch/x86/entry/vdso/%.c $(BUILD)/flags
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  VDSOCC  $<")
+	$(Q)$(CC) $(VDSO_CFLAGS) -MMD -MP -c $< -o $@
+
+$(VDSO)/vdso.so: $(VDSO_OBJS) arch/x86/entry/vdso/vdso.lds
+	@$(if $(Q),echo "  VDSO    $@")
+	$(Q)$(LD) -m elf_x86_64 -shared -soname=linux-vdso.so.1 --hash-style=both --eh-frame-hdr \
+		-Bsymbolic --no-undefined -z max-page-size=4096 -z noexecstack --build-id=none \
+		-T arch/x86/entry/vdso/vdso.lds -o $@.dbg $(VDSO_OBJS)
+	$(Q)if readelf -rW $@.dbg | grep -q '^Relocation section'; then \
+		echo "vdso: $@.dbg has relocations" >&2; readelf -rW $@.dbg >&2; exit 1; fi
+	$(Q)$(OBJCOPY) -S $@.dbg $@
+
+$(OBJDIR)/arch/x86/entry/vdso/vdso-image.o: $(VDSO)/vdso.so
+$(OBJDIR)/arch/x86/entry/vdso/vdso-image.o: ASFLAGS += -DVDSO_IMAGE='"$(VDSO)/vdso.so"'
 
 deps:
 	$(Q)sh tools/deps.sh
@@ -279,4 +311,4 @@ clean:
 .PHONY: FORCE
 FORCE:
 
--include $(OBJS:.o=.d) $(shell find $(BUILD)/host -name "*.d" 2>/dev/null)
+-include $(OBJS:.o=.d) $(VDSO_OBJS:.o=.d) $(shell find $(BUILD)/host -name "*.d" 2>/dev/null)

@@ -112,6 +112,25 @@ static int pid_comm_show(struct seq_file *m, void *v)
 	return 0;
 }
 
+/*
+ * Kestrel's own: how many system calls the thread has made. Not in Linux;
+ * it lets a test see that a call never entered the kernel (the vDSO's
+ * clock_gettime: user/tests/vdso.c).
+ */
+static int pid_syscalls_show(struct seq_file *m, void *v)
+{
+	struct proc_inode *pi = m->private;
+	struct task_struct *p = proc_get_task(pi->pid);
+	unsigned long n;
+
+	if (!p)
+		return -ESRCH;
+	n = READ_ONCE(p->nr_syscalls);
+	put_task_struct(p);
+	seq_printf(m, "%lu\n", n);
+	return 0;
+}
+
 /* Copy [start, end) of the task's memory into the seq_file (cmdline, environ). */
 static int show_mm_range(struct seq_file *m, bool env)
 {
@@ -386,6 +405,7 @@ static const struct pid_entry pid_entries[] = {
 	OPS("root", S_IFLNK | 0777, &proc_pid_link_inode_operations, NULL),
 	SHOW("stat", S_IFREG | 0444, proc_pid_stat_show),
 	SHOW("status", S_IFREG | 0444, proc_pid_status_show),
+	SHOW("syscalls", S_IFREG | 0444, pid_syscalls_show),
 	OPS("task", S_IFDIR | 0555, &proc_task_inode_operations, &proc_task_operations),
 };
 #define NR_PID_ENTRIES ARRAY_SIZE(pid_entries)

@@ -158,6 +158,7 @@ struct task_struct {
 	struct completion *vfork_done;		/* vfork parent waits for exec or exit */
 	u64 start_time;				/* ns since boot, for /proc/<pid>/stat */
 	unsigned long min_flt, maj_flt;		/* page faults, for getrusage and /proc */
+	unsigned long nr_syscalls;		/* system calls made (/proc/<pid>/syscalls); the task writes */
 
 	/* Per-task pointers to shareable state, each reference counted (CLONE_FILES, CLONE_FS). */
 	const struct cred *cred;		/* current_cred(); replaced whole (commit_creds) */

@@ -124,6 +124,8 @@ struct task_struct {
 	struct held_locks held_locks;
 	/* Must-not-block sections (nosleep_begin/end, fs/contract.h): might_sleep() reports inside. */
 	unsigned int nosleep_depth;
+	/* pagefault_disable() nesting (include/kestrel/uaccess.h); only the task changes it. */
+	unsigned int pagefault_disabled;
 
 	struct list_head tasks;		/* in the list of all tasks, under tasklist_lock */
 

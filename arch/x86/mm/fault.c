@@ -21,9 +21,10 @@
  * kernel fault keeps the oops path of traps.c.
  *
  * The handler runs with interrupts as the faulting code had them (it
- * sleeps on mmap_lock and allocations). A fault with interrupts off or in
- * atomic context cannot sleep: it goes straight to the fixup (or, from
- * user mode, to the signal).
+ * sleeps on mmap_lock and allocations). A fault with interrupts off, in
+ * atomic context or with page faults disabled (pagefault_disable, around
+ * a copy made with a folio locked) cannot be handled: it goes straight to
+ * the fixup (or, from user mode, to the signal).
  *
  * Locking: mmap_lock read around the VMA lookup and the fault; write only
  * to grow a stack (then downgraded).
@@ -189,8 +190,11 @@ void do_page_fault(struct pt_regs *regs, unsigned long error_code, unsigned long
 		page_fault_oops(regs, address);	/* the kernel touched user memory directly: a bug */
 		return;
 	}
-	if (!mm || in_atomic() || !(regs->rflags & X86_EFLAGS_IF)) {
-		/* Cannot sleep, or no user address space: nothing to resolve through. */
+	if (!mm || in_atomic() || !(regs->rflags & X86_EFLAGS_IF) || pagefault_disabled()) {
+		/*
+		 * Cannot sleep, no user address space, or the copy asked not to
+		 * be resolved (pagefault_disable): nothing to resolve through.
+		 */
 		if (user) {
 			user_fault_signal(regs, error_code, SIGSEGV, SEGV_MAPERR, address);
 			return;

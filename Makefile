@@ -8,6 +8,7 @@
 #   make iso        build/kestrel.iso (GRUB, BIOS and UEFI); test-iso: the test variant
 #   make user       the user programs (user/, musl-gcc -static) in build/user/
 #   make initramfs  build/initramfs.cpio: /init, /bin, /tests (+ busybox if installed)
+#   make compat-initramfs  build/compat.cpio: that plus Debian's programs (tests/compat)
 #   make user-tests-native  run the user-space tests on this Linux host
 #   make debug      QEMU paused with its gdb stub, and gdb attached (docs/debugging.md)
 #   make host-tests build the host unit tests (tests/host)
@@ -73,7 +74,7 @@ KERNEL := $(BUILD)/kernel.elf
 INITRAMFS := $(BUILD)/initramfs.cpio	# user space: see "user space" below
 
 .PHONY: all run run-kernel test iso test-iso debug clean deps host-tests bench user initramfs \
-	user-tests-native
+	compat-initramfs user-tests-native
 all: $(KERNEL) $(INITRAMFS)
 
 $(BUILD)/include/generated/version.h: FORCE
@@ -191,6 +192,17 @@ $(INITRAMFS): $(USER_PROGS) $(ROOTFS_FILES) tools/mkinitramfs.sh $(wildcard $(BU
 
 initramfs: $(INITRAMFS)
 
+# The compat tests' initramfs (tests/compat, tests/integration/compat.sh):
+# the one above plus Debian's dash, coreutils, grep and sed from this host
+# with the libraries ldd lists, and tests/compat/*.c built against glibc.
+COMPAT_INITRAMFS := $(BUILD)/compat.cpio
+COMPAT_FILES := $(wildcard tests/compat/*)
+$(COMPAT_INITRAMFS): $(INITRAMFS) $(COMPAT_FILES) tools/mkcompat.sh
+	@$(if $(Q),echo "  CPIO    $@")
+	$(Q)sh tools/mkcompat.sh $@ $(INITRAMFS:.cpio=.d)
+
+compat-initramfs: $(COMPAT_INITRAMFS)
+
 # The tests' expectations are Linux's: every one must pass here too.
 user-tests-native: $(USER_PROGS)
 	$(Q)$(USER_BUILD)/init kestrel.test='$(or $(GLOB),*)' kestrel.testdir=$(USER_BUILD)/tests
@@ -297,7 +309,7 @@ $(foreach t,$(HOST_TESTS),$(eval $(call host_test_rule,$(notdir $(t)))))
 host-tests: $(HOST_TESTS)
 
 # Everything `make test` needs built, then every test (tools/run-tests).
-test: deps $(KERNEL) $(INITRAMFS) $(ISO) $(TEST_ISO) host-tests
+test: deps $(KERNEL) $(INITRAMFS) $(COMPAT_INITRAMFS) $(ISO) $(TEST_ISO) host-tests
 	$(Q)tools/run-tests
 
 # ---------------------------------------------------------------- editors

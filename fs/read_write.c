@@ -19,8 +19,10 @@
  * The file position of a shared regular file or directory is updated
  * under f_pos_lock (FMODE_ATOMIC_POS): two tasks reading one descriptor
  * get different bytes. pread/pwrite never touch f_pos. Every op is called
- * through fs/contract.h.
+ * through <kestrel/contract/file.h>.
  */
+#include <kestrel/contract/file.h>
+#include <kestrel/dcache.h>
 #include <kestrel/fdtable.h>
 #include <kestrel/sched.h>
 #include <kestrel/signal.h>
@@ -28,7 +30,7 @@
 #include <kestrel/string.h>
 #include <kestrel/syscalls.h>
 #include <kestrel/uaccess.h>
-#include "contract.h"
+#include <asm/page.h>
 #include "internal.h"
 
 #define MAX_RW_COUNT (0x7ffff000L)	/* as Linux: INT_MAX rounded down to a page */

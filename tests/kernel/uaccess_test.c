@@ -16,6 +16,7 @@
 #include <kestrel/mman.h>
 #include <kestrel/sched.h>
 #include <kestrel/string.h>
+#include <kestrel/syscalls.h>
 #include <kestrel/uaccess.h>
 #include <kestrel/uio.h>
 #include <kestrel/vm.h>

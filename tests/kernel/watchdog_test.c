@@ -1,5 +1,5 @@
 /*
- * The lockup watchdog (kernel/locking/watchdog.c). Hard: CPU 1 spins with
+ * The lockup watchdog (kernel/watchdog.c). Hard: CPU 1 spins with
  * interrupts off (in a call-function IPI) for longer than a shortened
  * threshold; CPU 0's tick must report it. Soft: a thread bound to the
  * last CPU spins with preemption off (interrupts on) for longer than the

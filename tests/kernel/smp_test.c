@@ -359,9 +359,9 @@ KTEST(smp, tlb_shootdown_unmapped_page_faults_on_every_cpu)
  */
 static int spin_until_stopped_fn(void *arg)
 {
-	int *started = arg;
+	atomic_t *started = arg;
 
-	__atomic_fetch_add(started, 1, __ATOMIC_SEQ_CST);
+	atomic_inc(started);
 	while (!kthread_should_stop())
 		cpu_relax();
 	return 0;
@@ -394,7 +394,7 @@ static void check_idle_cpus_leave_alone(struct ktest_ctx *t, cpumask_t busy, int
 	struct task_struct *k[8];
 	unsigned int idle = num_online_cpus() - cpumask_weight(busy);
 	unsigned long futile;
-	int started = 0;
+	atomic_t started = ATOMIC_INIT(0);
 	u64 ticks;
 
 	KASSERT(n <= (int)ARRAY_SIZE(k));
@@ -404,9 +404,9 @@ static void check_idle_cpus_leave_alone(struct ktest_ctx *t, cpumask_t busy, int
 		KASSERT_EQ(set_cpus_allowed(k[i], busy), 0);	/* not started: just the mask */
 		wake_up_process(k[i]);
 	}
-	for (int i = 0; i < 400 && __atomic_load_n(&started, __ATOMIC_SEQ_CST) < n; i++)
+	for (int i = 0; i < 400 && atomic_read(&started) < n; i++)
 		msleep(50);
-	KEXPECT_EQ(__atomic_load_n(&started, __ATOMIC_SEQ_CST), n);
+	KEXPECT_EQ(atomic_read(&started), n);
 
 	/* Bounded at about 20 s of waiting. */
 	futile = futile_balancing_of(busy);

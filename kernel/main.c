@@ -17,6 +17,7 @@
 #include <kestrel/initramfs.h>
 #include <kestrel/ktest.h>
 #include <kestrel/pagemap.h>
+#include <kestrel/pci.h>
 #include <kestrel/pipe_fs_i.h>
 #include <kestrel/lockdep.h>
 #include <kestrel/locktest.h>
@@ -124,6 +125,8 @@ void start_kernel(u32 magic, u32 info_phys)
 	chr_dev_init();
 	/* Terminals: /dev/tty, /dev/console, ttyS0 (receive interrupts), the screen's tty1. */
 	tty_init();
+	/* PCI: every bus and function (ECAM or ports 0xcf8), their BARs and interrupt lines. */
+	pci_init();
 	/* The root: tmpfs on /, devtmpfs on /dev, procfs on /proc (needs the VFS and page cache). */
 	fs_root_init();
 	/* The initramfs into that root (needs tmpfs and /dev mounted): /init must exist before it runs. */

@@ -63,7 +63,7 @@ LDFLAGS := -m elf_x86_64 -nostdlib -static -z max-page-size=0x1000 --build-id=no
 
 # Every .c and .S under these folders is part of the kernel: adding a file
 # needs no Makefile change.
-SRC_DIRS := arch/x86 kernel mm lib drivers fs tests/kernel
+SRC_DIRS := arch/x86 kernel mm lib drivers fs block tests/kernel
 SRCS := $(sort $(shell find $(SRC_DIRS) -name '*.c' -o -name '*.S' 2>/dev/null))
 OBJS := $(patsubst %,$(OBJDIR)/%.o,$(basename $(SRCS)))
 

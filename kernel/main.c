@@ -6,6 +6,8 @@
  */
 #include <kestrel/acpi.h>
 #include <kestrel/binfmts.h>
+#include <kestrel/blkdev.h>
+#include <kestrel/buffer_head.h>
 #include <kestrel/bootinfo.h>
 #include <kestrel/chrdev.h>
 #include <kestrel/cmdline.h>
@@ -127,6 +129,9 @@ void start_kernel(u32 magic, u32 info_phys)
 	tty_init();
 	/* PCI: every bus and function (ECAM or ports 0xcf8), their BARs and interrupt lines. */
 	pci_init();
+	/* Block devices: bios, request queues, the bdev page cache and its buffer heads. */
+	blk_dev_init();
+	buffer_init();
 	/* The root: tmpfs on /, devtmpfs on /dev, procfs on /proc (needs the VFS and page cache). */
 	fs_root_init();
 	/* The initramfs into that root (needs tmpfs and /dev mounted): /init must exist before it runs. */

@@ -55,7 +55,8 @@ SPEC_OPS = {
                             "access",
 }
 STATUSES = ("implemented", "wrapper ready", "not applicable", "later")
-SOURCE_DIRS = ("arch", "kernel", "mm", "lib", "drivers", "fs")
+SOURCE_DIRS = ("arch", "kernel", "mm", "lib", "drivers", "fs", "block")
+CONTRACT_DIR = os.path.join("include", "kestrel", "contract")
 
 
 def norm(s):
@@ -67,6 +68,13 @@ def main(root):
     contract_path = os.path.join(root, "fs", "contract.h")
     doc_path = os.path.join(root, "docs", "locking.md")
     contract = open(contract_path).read()
+    contract_files = {"contract.h"}
+    cdir = os.path.join(root, CONTRACT_DIR)
+    if os.path.isdir(cdir):
+        for f in sorted(os.listdir(cdir)):
+            if f.endswith(".h"):
+                contract += "\n" + open(os.path.join(cdir, f)).read()
+                contract_files.add(f)
     doc = open(doc_path).read()
 
     contracts = {}
@@ -99,6 +107,9 @@ def main(root):
     for d in SOURCE_DIRS:
         for dirpath, _, files in os.walk(os.path.join(root, d)):
             for f in files:
+                path = os.path.join(dirpath, f)
+                if os.path.dirname(os.path.abspath(path)) == os.path.abspath(cdir):
+                    continue
                 if f.endswith(".c") or (f.endswith(".h") and f != "contract.h"):
                     text = open(os.path.join(dirpath, f), errors="replace").read()
                     for w in re.findall(r"\b(vfs_call_\w+)\s*\(", text):

@@ -47,6 +47,7 @@
 #include <kestrel/wait.h>
 #include <kestrel/xarray.h>
 
+struct block_device;
 struct dentry;
 struct file;
 struct file_lock;
@@ -507,6 +508,7 @@ struct file_operations {
 struct super_block {
 	struct list_head s_list;		/* in super_blocks, under sb_lock */
 	dev_t s_dev;				/* anonymous (get_anon_bdev) or a block device's */
+	struct block_device *s_bdev;		/* the device a disk file system lives on, else NULL */
 	unsigned char s_blocksize_bits;
 	unsigned long s_blocksize;
 	loff_t s_maxbytes;

@@ -76,6 +76,7 @@ struct thread_struct {
 };
 
 struct pt_regs;
+struct blk_plug;
 struct completion;
 struct cred;
 struct files_struct;
@@ -124,6 +125,8 @@ struct task_struct {
 	struct held_locks held_locks;
 	/* Must-not-block sections (nosleep_begin/end, fs/contract.h): might_sleep() reports inside. */
 	unsigned int nosleep_depth;
+	/* Block requests this task holds back to batch them (blkdev.h); only the task touches it. */
+	struct blk_plug *plug;
 
 	struct list_head tasks;		/* in the list of all tasks, under tasklist_lock */
 

@@ -29,6 +29,7 @@
  * its rq lock is released (the switch happens with it held), so a waker
  * that gets the lock and sees on_rq == 0 may run it anywhere.
  */
+#include <kestrel/blkdev.h>
 #include <kestrel/errno.h>
 #include <kestrel/exit.h>
 #include <kestrel/fork.h>
@@ -535,6 +536,9 @@ void schedule(void)
 {
 	if (schedule_debug())
 		return;
+	/* A task going to sleep first sends the block requests it plugged: it may wait on them. */
+	if (current->plug && current->state != TASK_RUNNING)
+		blk_flush_plug(current->plug, true);
 	do {
 		preempt_disable();
 		__schedule(false);

@@ -18,6 +18,7 @@
 #include <kestrel/contract/blkdev.h>
 #include <kestrel/errno.h>
 #include <kestrel/mount.h>
+#include <kestrel/namei.h>
 #include <kestrel/pagemap.h>
 #include <kestrel/printk.h>
 #include <kestrel/slab.h>
@@ -304,4 +305,26 @@ void blkdev_put(struct block_device *bdev, fmode_t mode, void *holder)
 	blkdev_put_whole(disk->part0, mode);
 	mutex_unlock(&disk->open_mutex);
 	put_disk(disk);
+}
+
+int lookup_bdev(const char *pathname, dev_t *dev)
+{
+	struct path path;
+	struct inode *inode;
+	int err;
+
+	if (!pathname || !*pathname)
+		return -EINVAL;
+	err = kern_path(pathname, LOOKUP_FOLLOW, &path);
+	if (err)
+		return err;
+	inode = d_inode(path.dentry);
+	if (!S_ISBLK(inode->i_mode))
+		err = -ENOTBLK;
+	else if (path.mnt->mnt_flags & MNT_NODEV)
+		err = -EACCES;
+	else
+		*dev = inode->i_rdev;
+	path_put(&path);
+	return err;
 }

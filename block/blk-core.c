@@ -109,8 +109,8 @@ static bool bio_beyond_end(struct bio *bio)
 		return false;
 	if (nr <= maxsector && bio->bi_iter.bi_sector <= maxsector - nr)
 		return false;
-	pr_info("attempt to access beyond end of device\n%s: rw=%d, sector=%llu, nr_sectors = %u "
-		"limit=%llu\n", bdev_name(bio->bi_bdev, name, sizeof(name)), bio->bi_opf,
+	pr_info("%s: attempt to access beyond end of device\n%s: rw=%d, sector=%llu, nr_sectors = %u "
+		"limit=%llu\n", current->comm, bdev_name(bio->bi_bdev, name, sizeof(name)), bio->bi_opf,
 		(unsigned long long)bio->bi_iter.bi_sector, nr, (unsigned long long)maxsector);
 	return true;
 }

@@ -328,45 +328,63 @@ static void blk_rq_init_from_bio(struct request *rq, struct bio *bio)
  * Offer every waiting request of hctx to ->queue_rq, under hctx->lock.
  * A request the device cannot take now goes back to the head and waits
  * for the next completion; one it refuses for good is ended afterwards,
- * outside the lock (ending runs queues).
+ * outside the lock (ending runs the queue).
+ *
+ * Whoever wants the queue run sets BLK_MQ_S_RUN and tries the lock; if
+ * someone holds it (another CPU dispatching, or this very dispatch: a
+ * driver may complete a request from inside ->queue_rq), the holder sees
+ * the bit when it is done and dispatches again. So a completion never
+ * waits for the lock, and never takes it twice.
  */
 static void blk_mq_run_hw_queue(struct blk_mq_hw_ctx *hctx)
 {
 	struct request_queue *q = hctx->queue;
-	LIST_HEAD(failed);
-	struct request *rq, *n;
 	unsigned long flags;
-	bool need_commit = false;
 
-	spin_lock_irqsave(&hctx->lock, flags);
-	while (!list_empty(&hctx->dispatch) && !test_bit_atomic(BLK_MQ_S_STOPPED, &hctx->state) &&
-	       !blk_queue_flag(q, QUEUE_FLAG_QUIESCED)) {
-		struct blk_mq_queue_data bd;
-		blk_status_t ret;
+	set_bit_atomic(BLK_MQ_S_RUN, &hctx->state);
+	while (test_bit_atomic(BLK_MQ_S_RUN, &hctx->state)) {
+		LIST_HEAD(failed);
+		struct request *rq, *n;
+		bool need_commit = false;
 
-		rq = list_first_entry(&hctx->dispatch, struct request, queuelist);
-		list_del_init(&rq->queuelist);
-		bd.rq = rq;
-		bd.last = list_empty(&hctx->dispatch);
-		ret = q->mq_ops->queue_rq(hctx, &bd);
-		if (ret == BLK_STS_OK) {
-			hctx->queued++;
-			need_commit = !bd.last;
-			continue;
+		if (!spin_trylock_irqsave(&hctx->lock, flags))
+			return;	/* the holder runs it again: it checks the bit after unlocking */
+		clear_bit_atomic(BLK_MQ_S_RUN, &hctx->state);
+		while (!list_empty(&hctx->dispatch) &&
+		       !test_bit_atomic(BLK_MQ_S_STOPPED, &hctx->state) &&
+		       !blk_queue_flag(q, QUEUE_FLAG_QUIESCED)) {
+			struct blk_mq_queue_data bd;
+			blk_status_t ret;
+
+			rq = list_first_entry(&hctx->dispatch, struct request, queuelist);
+			list_del_init(&rq->queuelist);
+			bd.rq = rq;
+			bd.last = list_empty(&hctx->dispatch);
+			ret = q->mq_ops->queue_rq(hctx, &bd);
+			if (ret == BLK_STS_OK) {
+				hctx->queued++;
+				need_commit = !bd.last;
+				continue;
+			}
+			if (ret == BLK_STS_RESOURCE || ret == BLK_STS_DEV_RESOURCE) {
+				/* Not on the device after all: it waits, unstarted, for a completion. */
+				__atomic_store_n(&rq->state, MQ_RQ_IDLE, __ATOMIC_RELEASE);
+				rq->rq_flags &= ~RQF_STARTED;
+				list_add(&rq->queuelist, &hctx->dispatch);
+				need_commit = true;
+				break;
+			}
+			list_add_tail(&rq->queuelist, &failed);
 		}
-		if (ret == BLK_STS_RESOURCE || ret == BLK_STS_DEV_RESOURCE) {
-			list_add(&rq->queuelist, &hctx->dispatch);
-			break;
+		if (need_commit && q->mq_ops->commit_rqs)
+			q->mq_ops->commit_rqs(hctx);
+		spin_unlock_irqrestore(&hctx->lock, flags);
+		/* The unlock before the bit test: a runner whose trylock failed set it before. */
+		smp_mb();
+		list_for_each_entry_safe(rq, n, &failed, queuelist) {
+			list_del_init(&rq->queuelist);
+			blk_mq_end_request(rq, BLK_STS_IOERR);
 		}
-		list_add_tail(&rq->queuelist, &failed);
-	}
-	if (need_commit && q->mq_ops->commit_rqs)
-		q->mq_ops->commit_rqs(hctx);
-	spin_unlock_irqrestore(&hctx->lock, flags);
-
-	list_for_each_entry_safe(rq, n, &failed, queuelist) {
-		list_del_init(&rq->queuelist);
-		blk_mq_end_request(rq, BLK_STS_IOERR);
 	}
 }
 

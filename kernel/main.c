@@ -13,6 +13,7 @@
 #include <kestrel/cmdline.h>
 #include <kestrel/console.h>
 #include <kestrel/crashtest.h>
+#include <kestrel/device.h>
 #include <kestrel/fb.h>
 #include <kestrel/kallsyms.h>
 #include <kestrel/fs.h>
@@ -132,6 +133,8 @@ void start_kernel(u32 magic, u32 info_phys)
 	/* Block devices: bios, request queues, the bdev page cache and its buffer heads. */
 	blk_dev_init();
 	buffer_init();
+	/* The drivers: they take the PCI devices found above (virtio-blk disks: /dev/vda...). */
+	drivers_init();
 	/* The root: tmpfs on /, devtmpfs on /dev, procfs on /proc (needs the VFS and page cache). */
 	fs_root_init();
 	/* The initramfs into that root (needs tmpfs and /dev mounted): /init must exist before it runs. */

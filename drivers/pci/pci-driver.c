@@ -53,7 +53,9 @@ int pci_register_driver(struct pci_driver *drv)
 		err = drv->probe(dev, id);
 		if (err) {
 			dev->driver = NULL;
-			pci_warn(dev, "driver %s: probe failed with error %d\n", drv->name, err);
+			/* -ENODEV: "not mine after all" (a driver matching a whole vendor), not a failure. */
+			if (err != -ENODEV)
+				pci_warn(dev, "driver %s: probe failed with error %d\n", drv->name, err);
 		}
 	}
 	up_write(&pci_bus_sem);

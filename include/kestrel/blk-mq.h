@@ -12,7 +12,7 @@
  *  - Bios become requests (adjacent bios merge into one); the block layer
  *    calls ->queue_rq(hctx, bd) for each, in task context or from a
  *    completion, with the hardware queue's lock held and interrupts off:
- *    it must not sleep. It starts the request (blk_mq_start_request),
+ *    it must not sleep. It may complete the request at once (an error). It starts the request (blk_mq_start_request),
  *    hands it to the device and returns BLK_STS_OK, or BLK_STS_RESOURCE /
  *    BLK_STS_DEV_RESOURCE when the device is full: the request is kept and
  *    offered again after the next completion on that queue.
@@ -117,6 +117,7 @@ int blk_rq_map_sg(struct request_queue *q, struct request *rq, struct scatterlis
 /* hctx->state bits */
 enum {
 	BLK_MQ_S_STOPPED,	/* the driver stopped it (blk_mq_stop_hw_queue): no ->queue_rq */
+	BLK_MQ_S_RUN,		/* someone asked for a dispatch (blk_mq_run_hw_queue) */
 };
 
 /*

@@ -235,6 +235,8 @@ struct block_device_operations {
  * block_device or ERR_PTR (-ENXIO: no such device or partition).
  */
 struct block_device *blkdev_get_by_dev(dev_t dev, fmode_t mode, void *holder);
+/* The device number of the block device node at pathname: 0, -ENOTBLK, -ENOENT... */
+int lookup_bdev(const char *pathname, dev_t *dev);
 /* Undo blkdev_get_by_dev (same mode and holder); the last close writes back and empties the cache. */
 void blkdev_put(struct block_device *bdev, fmode_t mode, void *holder);
 

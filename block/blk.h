@@ -6,8 +6,6 @@
 #include <kestrel/blkdev.h>
 #include <kestrel/workqueue.h>
 
-#define BDEVNAME_SIZE 32
-
 static inline bool test_bit_atomic(unsigned int bit, const unsigned long *word)
 {
 	return __atomic_load_n(word, __ATOMIC_ACQUIRE) & (1UL << bit);

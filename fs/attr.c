@@ -4,8 +4,8 @@
  * entry to ->setattr. The caller holds the inode's i_rwsem exclusive
  * (asserted here and again by vfs_call_setattr).
  */
+#include <kestrel/contract/inode.h>
 #include <kestrel/dcache.h>
-#include "contract.h"
 #include "internal.h"
 
 int inode_newsize_ok(const struct inode *inode, loff_t offset)

@@ -24,6 +24,7 @@
  * of d_move.
  */
 #include <kestrel/atomic.h>
+#include <kestrel/contract/dentry.h>
 #include <kestrel/dcache.h>
 #include <kestrel/fs_struct.h>
 #include <kestrel/mount.h>
@@ -32,7 +33,6 @@
 #include <kestrel/slab.h>
 #include <kestrel/string.h>
 #include <kestrel/vsprintf.h>
-#include "contract.h"
 #include "internal.h"
 
 /* Writers: d_move/d_exchange (any dentry changing parent or name); readers: rcu-walk and d_path retry on it. */

@@ -33,6 +33,7 @@
 #include <kestrel/printk.h>
 #include <kestrel/slab.h>
 #include <kestrel/string.h>
+#include <kestrel/syscalls.h>
 
 #define LINK_HASH_SIZE 32
 #define MAX_REPORTED_FAILURES 8

@@ -20,6 +20,8 @@
  * Anyone waiting for I_NEW or I_FREEING to clear sleeps on inode_wq.
  */
 #include <kestrel/atomic.h>
+#include <kestrel/contract.h>
+#include <kestrel/contract/super.h>
 #include <kestrel/dcache.h>
 #include <kestrel/filelock.h>
 #include <kestrel/pipe_fs_i.h>
@@ -30,7 +32,6 @@
 #include <kestrel/string.h>
 #include <kestrel/time.h>
 #include <kestrel/wait.h>
-#include "contract.h"
 #include "internal.h"
 
 #define I_HASH_BITS 10

@@ -15,7 +15,6 @@
 #include <kestrel/namei.h>
 #include <kestrel/pagemap.h>
 #include <kestrel/string.h>
-#include "contract.h"
 #include "internal.h"
 
 int always_delete_dentry(const struct dentry *dentry)

@@ -44,6 +44,9 @@
  * freed after the spinlock is dropped, because ->fl_release_private may
  * sleep for flock and POSIX locks (the spec).
  */
+#include <kestrel/contract/file.h>
+#include <kestrel/contract/file_lock.h>
+#include <kestrel/contract/lock_manager.h>
 #include <kestrel/fdtable.h>
 #include <kestrel/filelock.h>
 #include <kestrel/sched.h>
@@ -55,7 +58,6 @@
 #include <kestrel/time.h>
 #include <kestrel/timer.h>
 
-#include "contract.h"
 
 int lease_break_time = 45;	/* seconds; Linux's default */
 
@@ -1380,6 +1382,77 @@ int locks_seq_show(struct seq_file *m, void *v)
 	spin_unlock(&file_lock_list_lock);
 	spin_unlock(&blocked_lock_lock);
 	return 0;
+}
+
+/*
+ * fcntl's F_GETLK/F_SETLK/F_SETLKW (fs/fcntl.c) on l, a kernel copy of
+ * the caller's struct flock. The owner is the descriptor table (the
+ * process), so every descriptor of it shares the locks, as POSIX says.
+ */
+long fcntl_posix_lock(unsigned int fd, struct file *f, unsigned int cmd, struct flock *l)
+{
+	struct file_lock *fl;
+	long err;
+
+	if (!l)
+		return -EFAULT;
+	fl = locks_alloc_lock();
+	if (!fl)
+		return -ENOMEM;
+	err = flock_to_posix_lock(f, fl, l);
+	if (err)
+		goto out;
+	fl->c.flc_owner = current_files();
+	if (cmd == F_GETLK) {
+		if (l->l_type != F_RDLCK && l->l_type != F_WRLCK) {
+			err = -EINVAL;
+			goto out;
+		}
+		err = vfs_test_lock(f, fl);
+		if (!err) {
+			if (fl->c.flc_type == F_UNLCK)
+				l->l_type = F_UNLCK;
+			else
+				posix_lock_to_flock(l, fl);
+		}
+		goto out;
+	}
+	switch (l->l_type) {
+	case F_RDLCK:
+		err = (f->f_mode & FMODE_READ) ? 0 : -EBADF;
+		break;
+	case F_WRLCK:
+		err = (f->f_mode & FMODE_WRITE) ? 0 : -EBADF;
+		break;
+	case F_UNLCK:
+		break;
+	default:
+		err = -EINVAL;
+	}
+	if (err)
+		goto out;
+	if (cmd == F_SETLKW)
+		fl->c.flc_flags |= FL_SLEEP;
+	err = locks_lock_file_wait(f, fl);
+	/*
+	 * A close of fd may have run meanwhile: it removed the owner's locks
+	 * before ours was added, and nobody would remove ours. Undo it.
+	 */
+	if (!err && fl->c.flc_type != F_UNLCK) {
+		struct file *now = fget(fd);
+
+		if (now != f) {
+			fl->c.flc_type = F_UNLCK;
+			fl->c.flc_flags &= ~FL_SLEEP;
+			locks_lock_file_wait(f, fl);
+			err = -EBADF;
+		}
+		if (now)
+			fput(now);
+	}
+out:
+	locks_free_lock(fl);
+	return err;
 }
 
 /* ============================== system calls ============================== */

@@ -6,15 +6,18 @@
  * under f_pos_lock (FMODE_ATOMIC_POS): two tasks reading one descriptor
  * get different bytes. pread/pwrite never touch f_pos. The byte moving
  * is ->read_iter/->write_iter (or ->read/->write) of the file, called
- * through fs/contract.h; page-cache files use the page-cache helper's
- * generic_file_read_iter/generic_file_write_iter.
+ * through <kestrel/contract/file.h>; page-cache files use the page
+ * cache's generic_file_read_iter/generic_file_write_iter.
  */
+#include <kestrel/blkdev.h>
+#include <kestrel/contract/file.h>
+#include <kestrel/dcache.h>
 #include <kestrel/fdtable.h>
 #include <kestrel/slab.h>
 #include <kestrel/string.h>
 #include <kestrel/syscalls.h>
 #include <kestrel/uaccess.h>
-#include "contract.h"
+#include <asm/page.h>
 #include "internal.h"
 
 #define MAX_RW_COUNT (0x7ffff000L)	/* as Linux: INT_MAX rounded down to a page */
@@ -580,6 +583,18 @@ static struct iovec *import_iovec(const struct iovec __user *uvec, unsigned long
 	return iov;
 }
 
+/*
+ * O_DIRECT on a block device: the device's DMA alignment applies to the
+ * user's buffer addresses (Linux's rule), and only here, before the
+ * bounce, are they seen (block/fops.c checks the position and length).
+ */
+static int dio_user_ok(struct file *f, const struct iovec *iov, unsigned long nr)
+{
+	if (!(f->f_flags & O_DIRECT) || !S_ISBLK(file_inode(f)->i_mode))
+		return 0;
+	return blkdev_dio_check_user(f, iov, nr);
+}
+
 static int iov_ok(const struct iovec *iov, unsigned long nr)
 {
 	unsigned long i;
@@ -604,6 +619,8 @@ static ssize_t rw_fd_pos(unsigned int fd, const struct iovec *iov, unsigned long
 	ret = rw_verify(f, write, ppos, total);
 	if (!ret)
 		ret = iov_ok(iov, nr);
+	if (!ret)
+		ret = dio_user_ok(f, iov, nr);
 	if (!ret)
 		ret = rw_user(f, iov, nr, total, ppos, write);
 	if (ret >= 0 && ppos)
@@ -630,6 +647,8 @@ static ssize_t rw_fd_at(unsigned int fd, const struct iovec *iov, unsigned long 
 		ret = rw_verify(f, write, &pos, total);
 	if (!ret)
 		ret = iov_ok(iov, nr);
+	if (!ret)
+		ret = dio_user_ok(f, iov, nr);
 	if (!ret)
 		ret = rw_user(f, iov, nr, total, &pos, write);
 	fput(f);

@@ -31,6 +31,7 @@
  * Locking: none of its own. A table belongs to one poller thread; the
  * wait queues' own locks cover the entries hung on them.
  */
+#include <kestrel/contract/file.h>
 #include <kestrel/errno.h>
 #include <kestrel/fdtable.h>
 #include <kestrel/poll.h>
@@ -42,7 +43,6 @@
 #include <kestrel/syscalls.h>
 #include <kestrel/time.h>
 #include <kestrel/uaccess.h>
-#include "contract.h"
 
 
 /* time.h's NSEC_PER_* are unsigned; timeouts here are signed. */

@@ -27,6 +27,9 @@
  * that never stops being one; our folio descriptor is a slab object that
  * would be gone). A lookup holds xa_lock for a few pointer loads only.
  */
+#include <kestrel/contract/aops.h>
+#include <kestrel/contract/file.h>
+#include <kestrel/contract/inode.h>
 #include <kestrel/fs.h>
 #include <kestrel/kthread.h>
 #include <kestrel/pagemap.h>
@@ -35,7 +38,6 @@
 #include <kestrel/slab.h>
 #include <kestrel/string.h>
 #include <kestrel/wait.h>
-#include "../fs/contract.h"
 #include "pagecache_internal.h"
 
 atomic_long_t nr_file_pages;

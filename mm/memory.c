@@ -23,6 +23,7 @@
  * whenever a present entry loses a right or its page, before that page
  * can be freed or reused.
  */
+#include <kestrel/contract/vm.h>
 #include <kestrel/errno.h>
 #include <kestrel/fs.h>
 #include <kestrel/mm.h>
@@ -31,7 +32,6 @@
 #include <kestrel/sched.h>
 #include <kestrel/string.h>
 #include <kestrel/vm.h>
-#include "../fs/contract.h"
 
 void put_user_page(struct page *page)
 {

@@ -12,6 +12,8 @@
  * as Linux's default layout), keeping STACK_GUARD_GAP free below any
  * VM_GROWSDOWN mapping so a stack can never grow into its neighbour.
  */
+#include <kestrel/contract/file.h>
+#include <kestrel/contract/vm.h>
 #include <kestrel/errno.h>
 #include <kestrel/fs.h>
 #include <kestrel/fdtable.h>
@@ -28,7 +30,6 @@
 #include <kestrel/syscalls.h>
 #include <kestrel/vm.h>
 #include <kestrel/shmem_fs.h>
-#include "../fs/contract.h"
 
 static struct kmem_cache *vm_area_cachep;
 

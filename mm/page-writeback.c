@@ -37,6 +37,8 @@
  * wb_pass_mutex runs one pass at a time, so sync waits for the flusher's.
  */
 #include <kestrel/cmdline.h>
+#include <kestrel/contract/aops.h>
+#include <kestrel/contract/super.h>
 #include <kestrel/fs.h>
 #include <kestrel/kthread.h>
 #include <kestrel/pagemap.h>
@@ -46,7 +48,6 @@
 #include <kestrel/time.h>
 #include <kestrel/timer.h>
 #include <kestrel/wait.h>
-#include "../fs/contract.h"
 #include "pagecache_internal.h"
 
 unsigned int dirty_writeback_interval_ms = 5000;

@@ -30,6 +30,9 @@ int read_part_sector(struct parsed_partitions *state, sector_t n, u8 *buf);
 bool put_partition(struct parsed_partitions *state, int n, sector_t from, sector_t size);
 void part_line_add(struct parsed_partitions *state, const char *text);
 
+/* Read the table and add its partitions (called by block/genhd.c with open_mutex held). */
+int blk_read_partitions(struct gendisk *disk);
+
 /* The readers: 1 found a table, 0 not theirs, -errno: a read error. */
 int msdos_partition(struct parsed_partitions *state);
 

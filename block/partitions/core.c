@@ -12,7 +12,6 @@
 #include <kestrel/printk.h>
 #include <kestrel/slab.h>
 #include <kestrel/string.h>
-#include "../blk.h"
 #include "check.h"
 
 int read_part_sector(struct parsed_partitions *state, sector_t n, u8 *buf)

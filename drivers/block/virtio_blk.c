@@ -33,7 +33,7 @@
 #include <kestrel/smp.h>
 #include <kestrel/string.h>
 #include <kestrel/virtio.h>
-#include "virtio_blk.h"
+#include <kestrel/virtio_blk.h>
 
 #define PART_BITS 4
 #define VIRTBLK_MINORS (1 << PART_BITS)

@@ -5,7 +5,7 @@
  * deleted file or a pipe cannot be reopened through it); fdinfo/<n> is
  * "pos:", "flags:" (octal, O_CLOEXEC included as Linux), "mnt_id:", "ino:".
  *
- * The descriptor table is read under its file_lock (fs/fdtable.c), which
+ * The descriptor table is read under its file_lock (fs/file.c), which
  * is never held across anything that sleeps: listing copies a batch of
  * numbers out first, lookups take a file reference (get_file).
  * The table of another process is referenced as proc_task_mm does the mm

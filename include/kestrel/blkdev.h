@@ -72,6 +72,8 @@ struct block_device {
 	struct disk_stats bd_stats;	/* [s] */
 };
 
+#define BDEVNAME_SIZE 32		/* room for "nvme0n1p15" and the like */
+
 /* The block_device of a bdev inode (block/bdev.c). */
 struct block_device *I_BDEV(struct inode *inode);
 

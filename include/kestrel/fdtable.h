@@ -1,5 +1,5 @@
 /*
- * Descriptor tables (fs/fdtable.c): small integers naming open files.
+ * Descriptor tables (fs/file.c): small integers naming open files.
  *
  * files_struct.file_lock protects fdt (the array, its close-on-exec and
  * open bitmaps, and growing it); lookups (fget) take it too and take a
@@ -58,7 +58,7 @@ void do_close_on_exec(struct files_struct *files);
 /*
  * Another task's table (/proc/<pid>/fd): a counted reference, or NULL if
  * it has none (a kernel thread, or exiting). put_files_struct() it.
- * task_files_lock (fs/fdtable.c) orders this against exit_files().
+ * task_files_lock (fs/file.c) orders this against exit_files().
  */
 struct files_struct *get_task_files(struct task_struct *task);
 /* The file at fd of files, referenced, or NULL. */
@@ -72,6 +72,8 @@ int get_unused_fd_flags(unsigned int flags);	/* O_CLOEXEC honoured */
 void put_unused_fd(unsigned int fd);
 void fd_install(unsigned int fd, struct file *file);
 struct file *fget(unsigned int fd);		/* referenced, or NULL */
+/* A new descriptor >= from (O_CLOEXEC in flags) for file, which gains a reference. */
+int f_dupfd(unsigned int from, struct file *file, unsigned int flags);
 int close_fd(unsigned int fd);
 int replace_fd(unsigned int fd, struct file *file, unsigned int flags);
 void set_close_on_exec(unsigned int fd, int flag);

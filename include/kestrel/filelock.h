@@ -146,6 +146,8 @@ extern const struct lock_manager_operations locks_sleeper_lmops;
 /* struct flock (l_whence relative to filp) to a lock range; -EINVAL / -EOVERFLOW. */
 int flock_to_posix_lock(struct file *filp, struct file_lock *fl, const struct flock *l);
 void posix_lock_to_flock(struct flock *l, const struct file_lock *fl);
+/* fcntl F_GETLK/F_SETLK/F_SETLKW on fd (file f) with the kernel copy l. 0 or -errno. */
+long fcntl_posix_lock(unsigned int fd, struct file *f, unsigned int cmd, struct flock *l);
 /* F_GETLK on the lock table: fl becomes the first conflicting lock, or F_UNLCK. */
 void posix_test_lock(struct file *filp, struct file_lock *fl);
 /* Apply (or unlock) fl; with FL_SLEEP a conflict queues it: FILE_LOCK_DEFERRED. */

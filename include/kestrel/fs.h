@@ -11,8 +11,10 @@
  *     through a kernel buffer (fs/read_write.c says why). ->unlocked_ioctl's
  *     arg is the caller's, untouched: a pointer in it is a user pointer.
  *
- * Each op is called by the VFS only through its wrapper in fs/contract.h,
- * which asserts the locks the spec promises the op.
+ * Each op is called by the VFS only through its wrapper in
+ * include/kestrel/contract/ (one header per ops table, the rules in
+ * include/kestrel/contract.h), which asserts the locks the spec promises
+ * the op.
  *
  * Lock summary (what each protects is also said at the member):
  *   sb_lock (fs/super.c)        the list of super blocks, s_count
@@ -505,6 +507,8 @@ struct file_operations {
 
 #define MAX_LFS_FILESIZE ((loff_t)0x7fffffffffffffffLL)
 
+extern spinlock_t sb_lock;	/* fs/super.c: see the lock summary above */
+
 struct super_block {
 	struct list_head s_list;		/* in super_blocks, under sb_lock */
 	dev_t s_dev;				/* anonymous (get_anon_bdev) or a block device's */
@@ -718,94 +722,10 @@ int vfs_caches_init(void);	/* fs/dcache.c: caches, hashes, the mount hash */
 struct kmem_cache *dentry_kmem_cache(void);
 struct kmem_cache *filp_kmem_cache(void);
 
-/* ============================== system calls (item 7) ============================== */
-/*
- * Kernel functions with the system calls' semantics: negative errno or
- * the result. Path and buffer arguments are kernel pointers: each
- * SYSCALL_DEFINE next to its ksys_ function copies the user's in
- * (getname, copy_from_user) and out (copy_to_user). Owners: vfs (fs/open.c, read_write.c,
- * stat.c, readdir.c, namei.c, namespace.c, fdtable.c, xattr.c, fs_struct.c,
- * sync in super.c); flock: fs/locks.c; pipe2: fs/pipe.c.
- */
-long ksys_open(const char *filename, int flags, umode_t mode);
-long ksys_openat(int dfd, const char *filename, int flags, umode_t mode);
-long ksys_creat(const char *filename, umode_t mode);
-long ksys_close(unsigned int fd);
-ssize_t ksys_read(unsigned int fd, char *buf, size_t count);
-ssize_t ksys_write(unsigned int fd, const char *buf, size_t count);
-ssize_t ksys_pread64(unsigned int fd, char *buf, size_t count, loff_t pos);
-ssize_t ksys_pwrite64(unsigned int fd, const char *buf, size_t count, loff_t pos);
-ssize_t ksys_readv(unsigned long fd, const struct iovec *vec, unsigned long vlen);
-ssize_t ksys_writev(unsigned long fd, const struct iovec *vec, unsigned long vlen);
-loff_t ksys_lseek(unsigned int fd, loff_t offset, unsigned int whence);
-long ksys_dup(unsigned int fildes);
-long ksys_dup2(unsigned int oldfd, unsigned int newfd);
-long ksys_dup3(unsigned int oldfd, unsigned int newfd, int flags);
-long ksys_fcntl(unsigned int fd, unsigned int cmd, unsigned long arg);
-long ksys_stat(const char *filename, struct stat *statbuf);
-long ksys_lstat(const char *filename, struct stat *statbuf);
-long ksys_fstat(unsigned int fd, struct stat *statbuf);
-long ksys_newfstatat(int dfd, const char *filename, struct stat *statbuf, int flag);
-long ksys_statx(int dfd, const char *filename, unsigned flags, unsigned int mask,
-		struct statx *buffer);
-long ksys_getdents64(unsigned int fd, struct linux_dirent64 *dirent, unsigned int count);
-long ksys_mkdir(const char *pathname, umode_t mode);
-long ksys_mkdirat(int dfd, const char *pathname, umode_t mode);
-long ksys_mknodat(int dfd, const char *filename, umode_t mode, unsigned int dev);
-long ksys_rmdir(const char *pathname);
-long ksys_unlink(const char *pathname);
-long ksys_unlinkat(int dfd, const char *pathname, int flag);
-long ksys_rename(const char *oldname, const char *newname);
-long ksys_renameat2(int olddfd, const char *oldname, int newdfd, const char *newname,
-		    unsigned int flags);
-long ksys_link(const char *oldname, const char *newname);
-long ksys_linkat(int olddfd, const char *oldname, int newdfd, const char *newname, int flags);
-long ksys_symlink(const char *oldname, const char *newname);
-long ksys_symlinkat(const char *oldname, int newdfd, const char *newname);
-long ksys_readlink(const char *path, char *buf, int bufsiz);
-long ksys_readlinkat(int dfd, const char *path, char *buf, int bufsiz);
-long ksys_chmod(const char *filename, umode_t mode);
-long ksys_fchmod(unsigned int fd, umode_t mode);
-long ksys_fchmodat(int dfd, const char *filename, umode_t mode);
-long ksys_chown(const char *filename, uid_t user, gid_t group);
-long ksys_lchown(const char *filename, uid_t user, gid_t group);
-long ksys_fchown(unsigned int fd, uid_t user, gid_t group);
-long ksys_fchownat(int dfd, const char *filename, uid_t user, gid_t group, int flag);
-long ksys_utimensat(int dfd, const char *filename, const struct timespec64 *times, int flags);
-long ksys_access(const char *filename, int mode);
-long ksys_faccessat(int dfd, const char *filename, int mode);
-long ksys_truncate(const char *path, loff_t length);
-long ksys_ftruncate(unsigned int fd, loff_t length);
-long ksys_fsync(unsigned int fd);
-long ksys_fdatasync(unsigned int fd);
-void ksys_sync(void);
-long ksys_syncfs(int fd);
-long ksys_statfs(const char *path, struct kstatfs *buf);
-long ksys_fstatfs(unsigned int fd, struct kstatfs *buf);
-long ksys_mount(const char *dev_name, const char *dir_name, const char *type,
-		unsigned long flags, void *data);
-long ksys_umount(const char *name, int flags);
-long ksys_chdir(const char *filename);
-long ksys_fchdir(unsigned int fd);
-long ksys_chroot(const char *filename);
-long ksys_getcwd(char *buf, unsigned long size);
-long ksys_setxattr(const char *path, const char *name, const void *value, size_t size, int flags);
-long ksys_lsetxattr(const char *path, const char *name, const void *value, size_t size,
-		    int flags);
-long ksys_fsetxattr(int fd, const char *name, const void *value, size_t size, int flags);
-ssize_t ksys_getxattr(const char *path, const char *name, void *value, size_t size);
-ssize_t ksys_lgetxattr(const char *path, const char *name, void *value, size_t size);
-ssize_t ksys_fgetxattr(int fd, const char *name, void *value, size_t size);
-ssize_t ksys_listxattr(const char *path, char *list, size_t size);
-ssize_t ksys_llistxattr(const char *path, char *list, size_t size);
-ssize_t ksys_flistxattr(int fd, char *list, size_t size);
-long ksys_removexattr(const char *path, const char *name);
-long ksys_lremovexattr(const char *path, const char *name);
-long ksys_fremovexattr(int fd, const char *name);
-long ksys_flock(unsigned int fd, unsigned int cmd);	/* fs/locks.c */
 /* Device numbers in user space's encoding (stat's st_dev/st_rdev, mknod's dev): fs/stat.c. */
 u32 new_encode_dev(dev_t dev);
 dev_t new_decode_dev(u32 dev);
-long ksys_pipe2(int *fildes, int flags);		/* fs/pipe.c */
+
+/* The file system calls as kernel functions (ksys_open, ...): include/kestrel/syscalls.h. */
 
 #endif

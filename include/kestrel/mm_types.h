@@ -1,6 +1,6 @@
 /*
  * User address spaces: struct mm_struct and struct vm_area_struct
- * (mm/mmap.c, mm/memory.c, docs/mm.md).
+ * (mm/mmap.c, mm/memory.c, docs/address-spaces.md).
  *
  * An mm_struct is one process's user address space: its page tables
  * (pgd; the kernel half is shared by every mm) and its VMAs, each a
@@ -139,7 +139,7 @@ struct vm_fault {
 
 /*
  * The spec's vm_operations_struct (../shared/seeds/001, docs/locking.md):
- * called only through the checking wrappers in fs/contract.h.
+ * called only through the checking wrappers in <kestrel/contract/vm.h>.
  */
 struct vm_operations_struct {
 	void (*open)(struct vm_area_struct *);		/* mmap_lock write */

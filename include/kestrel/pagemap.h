@@ -249,7 +249,7 @@ void sync_inodes_sb(struct super_block *sb);
 void writeback_inodes_sb(struct super_block *sb);
 void wakeup_flusher_threads(void);
 
-/* ---- mmap (mm/filemap.c, mm/i_mmap.c; docs/mm.md) ---- */
+/* ---- mmap (mm/filemap.c, mm/i_mmap.c; docs/address-spaces.md) ---- */
 extern const struct vm_operations_struct generic_file_vm_ops;
 /* ->mmap of page-cache files: vm_ops = generic_file_vm_ops. */
 int generic_file_mmap(struct file *file, struct vm_area_struct *vma);

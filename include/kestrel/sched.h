@@ -112,7 +112,7 @@ struct task_struct {
 	void *stack;
 	unsigned long stack_top;	/* loaded into TSS.rsp0 when switched in */
 
-	/* kthreads (kernel/sched/kthread.c) */
+	/* kthreads (kernel/kthread.c) */
 	int (*threadfn)(void *data);
 	void *thread_data;
 	bool should_stop;		/* kthread_stop() asked it to return */
@@ -123,7 +123,7 @@ struct task_struct {
 
 	/* Locks this task holds (kernel/locking/lockdep.c); only the task itself changes it. */
 	struct held_locks held_locks;
-	/* Must-not-block sections (nosleep_begin/end, fs/contract.h): might_sleep() reports inside. */
+	/* Must-not-block sections (nosleep_begin/end, kestrel/contract.h): might_sleep() reports inside. */
 	unsigned int nosleep_depth;
 	/* Block requests this task holds back to batch them (blkdev.h); only the task touches it. */
 	struct blk_plug *plug;
@@ -304,7 +304,7 @@ void sched_late_init(void);
 int sched_prepare_cpu(unsigned int cpu);
 __noreturn void sched_start_secondary(void);
 
-/* The tick (kernel/time.c timer_tick, irqs off): time slices, balancing. */
+/* The tick (kernel/time/time.c timer_tick, irqs off): time slices, balancing. */
 void sched_tick(void);
 /*
  * End of an interrupt (do_interrupt, hardirq count already dropped):

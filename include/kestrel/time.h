@@ -8,7 +8,7 @@
  *                    started, HZ per second; each CPU also counts its own
  *                    ticks (lapic_timer_ticks(cpu))
  *
- * time_init() (kernel/time.c) picks the reference clock (HPET if ACPI has
+ * time_init() (kernel/time/time.c) picks the reference clock (HPET if ACPI has
  * one, else PIT channel 2) and calibrates the TSC against it; the local
  * APIC timer is calibrated against the same reference (arch/x86/kernel/apic.c).
  */

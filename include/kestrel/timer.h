@@ -1,6 +1,6 @@
 /*
  * Sleeping timers: run a function once, from the tick, after a number of
- * jiffies (kernel/sched/timer.c).
+ * jiffies (kernel/time/timer.c).
  *
  *	struct timer_list t;
  *	timer_setup(&t, my_fn, 0);

@@ -339,7 +339,7 @@ bool tty_file_hung_up(struct tty_struct *tty, struct file *file);
 void tty_device(const char *name, dev_t devt, umode_t perm);
 /* Boot: tty core, /dev/tty, /dev/console, ttyS0 (with receive interrupts) and the screen tty. */
 int tty_init(void);
-/* The screen tty driver (drivers/tty/vt_tty.c): tty1, which tty0 names too. */
+/* The screen tty driver (drivers/tty/vt/vt_tty.c): tty1, which tty0 names too. */
 int vt_tty_init(void);
 /* The screen's tty (keyboard input goes there), or NULL without a screen. */
 struct tty_struct *vt_tty_get(void);

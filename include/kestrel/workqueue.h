@@ -1,5 +1,5 @@
 /*
- * Workqueues: run a function later in a kernel thread (kernel/sched/workqueue.c).
+ * Workqueues: run a function later in a kernel thread (kernel/workqueue.c).
  *
  *	static void my_fn(struct work_struct *w) { ... may sleep ... }
  *	static DECLARE_WORK(my_work, my_fn);

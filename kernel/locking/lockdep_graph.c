@@ -1,7 +1,7 @@
 /*
- * The lock validator's class table and order graph (see lockdep_graph.h
- * for the data and its locking rules; kernel/locking/lockdep.c for how
- * they are used).
+ * The lock validator's class table and order graph (see
+ * include/kestrel/lockdep_graph.h for the data and its locking rules;
+ * kernel/locking/lockdep.c for how they are used).
  *
  * Classes live in a hash table chained through indexes; edges in two
  * singly linked lists through indexes: the edges out of a class and the
@@ -9,7 +9,7 @@
  * added, never removed: a class or an edge, once seen, stays valid, which
  * is what lets lookups run without the graph lock.
  */
-#include "lockdep_graph.h"
+#include <kestrel/lockdep_graph.h>
 
 static unsigned int key_hash(const void *key)
 {

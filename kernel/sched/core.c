@@ -34,6 +34,7 @@
 #include <kestrel/exit.h>
 #include <kestrel/fork.h>
 #include <kestrel/kallsyms.h>
+#include <kestrel/kthread.h>
 #include <kestrel/mm.h>
 #include <kestrel/mm_types.h>
 #include <kestrel/panic.h>
@@ -945,17 +946,6 @@ __noreturn void do_task_dead(int code)
 	BUG();
 }
 
-/*
- * Called by the reaper once p is off its CPU for good: drop p's own
- * reference. (It left the task list in do_exit, or stays there as a
- * zombie until wait reaps it: kernel/exit.c.)
- */
-void task_release(struct task_struct *p);
-void task_release(struct task_struct *p)
-{
-	put_task_struct(p);
-}
-
 /* ---- idle ---- */
 
 static int idle_main(void *unused)
@@ -1164,4 +1154,5 @@ void show_tasks(void)
 void sched_late_init(void)
 {
 	workqueue_init();
+	task_reaper_init();
 }

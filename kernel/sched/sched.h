@@ -42,16 +42,7 @@ extern struct rq runqueues[NR_CPUS];
 extern bool sched_running;
 
 /* core.c */
-struct task_struct *task_alloc(const char *comm, int (*fn)(void *), void *data);
-void task_free(struct task_struct *p);
-void tasklist_add(struct task_struct *p);
 __noreturn void cpu_idle_loop(void);
 int idle_balance(struct rq *rq);
-
-/* kthread.c */
-void kthread_exit_notify(struct task_struct *p);
-
-/* workqueue.c: free dead tasks (called from finish_task_switch, preemption off). */
-void task_dead_reap(struct task_struct *p);
 
 #endif

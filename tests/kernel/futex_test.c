@@ -13,6 +13,7 @@
 #include <kestrel/kthread.h>
 #include <kestrel/ktest.h>
 #include <kestrel/sched.h>
+#include <kestrel/syscalls.h>
 #include <kestrel/time.h>
 #include <kestrel/timer.h>
 #include <kestrel/fs.h>

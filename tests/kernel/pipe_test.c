@@ -7,6 +7,7 @@
  * test ends with no pipe_inode_info left and the inode's i_pipe cleared.
  */
 #include <kestrel/completion.h>
+#include <kestrel/contract/file.h>
 #include <kestrel/kthread.h>
 #include <kestrel/ktest.h>
 #include <kestrel/pipe_fs_i.h>
@@ -15,7 +16,6 @@
 #include <kestrel/string.h>
 #include <kestrel/timer.h>
 
-#include "../../fs/contract.h"
 
 #define WAIT_SECONDS 30		/* only a hang comes near it */
 

@@ -5,6 +5,7 @@
  * invalid descriptors, and more entries than the inline table holds.
  */
 #include <kestrel/completion.h>
+#include <kestrel/contract/file.h>
 #include <kestrel/errno.h>
 #include <kestrel/fdtable.h>
 #include <kestrel/kthread.h>
@@ -13,7 +14,6 @@
 #include <kestrel/poll.h>
 #include <kestrel/sched_signal.h>
 #include <kestrel/timer.h>
-#include "../../fs/contract.h"
 
 static void close_pipe(int fd[2])
 {

@@ -10,6 +10,7 @@
 #include <kestrel/fs.h>
 #include <kestrel/completion.h>
 #include <kestrel/kthread.h>
+#include <kestrel/syscalls.h>
 #include <kestrel/timer.h>
 #include <kestrel/ktest.h>
 #include <kestrel/mm.h>

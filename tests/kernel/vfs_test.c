@@ -11,6 +11,7 @@
 #include <kestrel/filelock.h>
 #include <kestrel/slab.h>
 #include <kestrel/string.h>
+#include <kestrel/syscalls.h>
 #include <kestrel/xattr.h>
 #include "vfs_testfs.h"
 

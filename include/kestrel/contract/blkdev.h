@@ -1,17 +1,14 @@
 /*
- * The caller's side of the spec's block_device_operations section
- * (Documentation/filesystems/locking.rst): the block layer (block/bdev.c,
- * block/ioctl.c) calls a driver's ops only through these wrappers, which
- * assert the disk's open_mutex as the spec says and that the op may
- * sleep. CONTRACT lines and docs/locking.md rows are kept in step by
- * tests/integration/locking_doc.sh, as for the VFS's wrappers.
+ * The checked calls of block_device_operations: the block layer's calls
+ * into a block driver (block/bdev.c: ->open and ->release under the
+ * disk's open_mutex; block/ioctl.c: ->ioctl and ->getgeo without it).
+ * How a rule is checked, and the CONTRACT lines: include/kestrel/contract.h.
  */
 #ifndef KESTREL_CONTRACT_BLKDEV_H
 #define KESTREL_CONTRACT_BLKDEV_H
 
 #include <kestrel/blkdev.h>
-#include <kestrel/lockdep.h>
-#include <kestrel/might_sleep.h>
+#include <kestrel/contract.h>
 
 /* CONTRACT block_device_operations.open | open_mutex: yes | yes | vfs_call_bd_open */
 static inline int vfs_call_bd_open(struct block_device *bdev, fmode_t mode)

@@ -1,6 +1,6 @@
-/* drivers/block/virtio_blk.c's entry points outside the driver model. */
-#ifndef DRIVERS_BLOCK_VIRTIO_BLK_H
-#define DRIVERS_BLOCK_VIRTIO_BLK_H
+/* drivers/block/virtio_blk.c: what tests reach besides the driver model. */
+#ifndef KESTREL_VIRTIO_BLK_H
+#define KESTREL_VIRTIO_BLK_H
 
 #include <kestrel/genhd.h>
 

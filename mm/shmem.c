@@ -1,6 +1,6 @@
 /*
- * tmpfs: ramfs semantics (files in the page cache, directories in the
- * dcache) plus what makes it safe to give to users:
+ * tmpfs (Linux's shmem): ramfs semantics (files in the page cache,
+ * directories in the dcache) plus what makes it safe to give to users:
  *
  *   - limits: size= (pages) and nr_inodes= mount options; a write that
  *     needs a new page beyond the limit fails with ENOSPC, and so does
@@ -44,7 +44,133 @@
 #include <kestrel/string.h>
 #include <kestrel/xattr.h>
 
-#define TMPFS_XATTR_MAX 65536	/* bytes of names and values per inode */
+/* ---------------------------------------------------------------- mount options */
+
+/* "size=64m,nr_inodes=1k,mode=1777" (include/kestrel/shmem_fs.h); no kernel state. */
+
+#define OPT_MAX 64
+#define PAGE_BYTES 4096ULL
+
+/* N with an optional k/m/g suffix (binary units). */
+static int parse_memsize(const char *s, unsigned long long *out)
+{
+	char num[OPT_MAX];
+	size_t len = strlen(s);
+	unsigned long long v, mult = 1;
+	int err;
+
+	if (!len || len >= sizeof(num))
+		return -EINVAL;
+	memcpy(num, s, len + 1);
+	switch (num[len - 1]) {
+	case 'k': case 'K': mult = 1ULL << 10; break;
+	case 'm': case 'M': mult = 1ULL << 20; break;
+	case 'g': case 'G': mult = 1ULL << 30; break;
+	default: break;
+	}
+	if (mult != 1)
+		num[--len] = 0;
+	if (!len)
+		return -EINVAL;
+	err = kstrtoull(num, 10, &v);
+	if (err)
+		return err;
+	if (v > ~0ULL / mult)
+		return -EINVAL;
+	*out = v * mult;
+	return 0;
+}
+
+static int parse_one(const char *key, const char *val, struct shmem_options *o,
+		     unsigned long long total_pages, bool ignore_unknown)
+{
+	unsigned long long v;
+	size_t len;
+	int err;
+
+	if (!strcmp(key, "size") && val) {
+		len = strlen(val);
+		if (len && val[len - 1] == '%') {
+			char pct[OPT_MAX];
+
+			if (len >= sizeof(pct))
+				return -EINVAL;
+			memcpy(pct, val, len - 1);
+			pct[len - 1] = 0;
+			err = kstrtoull(pct, 10, &v);
+			if (err || v > 100)
+				return -EINVAL;
+			o->max_blocks = total_pages * v / 100;
+		} else {
+			err = parse_memsize(val, &v);
+			if (err)
+				return err;
+			o->max_blocks = (v + PAGE_BYTES - 1) / PAGE_BYTES;
+		}
+		o->seen |= SHMEM_SEEN_BLOCKS;
+	} else if (!strcmp(key, "nr_blocks") && val) {
+		err = parse_memsize(val, &o->max_blocks);
+		if (err)
+			return err;
+		o->seen |= SHMEM_SEEN_BLOCKS;
+	} else if (!strcmp(key, "nr_inodes") && val) {
+		err = parse_memsize(val, &o->max_inodes);
+		if (err)
+			return err;
+		o->seen |= SHMEM_SEEN_INODES;
+	} else if (!strcmp(key, "mode") && val) {
+		err = kstrtoull(val, 8, &v);
+		if (err || v > 07777)
+			return -EINVAL;
+		o->mode = (umode_t)v;
+		o->seen |= SHMEM_SEEN_MODE;
+	} else if (!strcmp(key, "uid") && val) {
+		err = kstrtoull(val, 10, &v);
+		if (err || v > 0xffffffffULL)
+			return -EINVAL;
+		o->uid = (kuid_t)v;
+		o->seen |= SHMEM_SEEN_UID;
+	} else if (!strcmp(key, "gid") && val) {
+		err = kstrtoull(val, 10, &v);
+		if (err || v > 0xffffffffULL)
+			return -EINVAL;
+		o->gid = (kgid_t)v;
+		o->seen |= SHMEM_SEEN_GID;
+	} else if (!ignore_unknown) {
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int shmem_parse_options(const char *data, struct shmem_options *opts,
+			unsigned long long total_pages, bool ignore_unknown)
+{
+	const char *p = data;
+
+	while (p && *p) {
+		char word[OPT_MAX], *eq;
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		int err;
+
+		if (len >= sizeof(word))
+			return -EINVAL;
+		memcpy(word, p, len);
+		word[len] = 0;
+		p = end ? end + 1 : NULL;
+		if (!len)
+			continue;	/* ",," or a trailing comma */
+		eq = strchr(word, '=');
+		if (eq)
+			*eq++ = 0;
+		err = parse_one(word, eq, opts, total_pages, ignore_unknown);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+#define SHMEM_XATTR_MAX 65536	/* bytes of names and values per inode */
 
 struct shmem_sb_info {
 	spinlock_t stat_lock;		/* used_blocks, used_inodes */
@@ -666,7 +792,7 @@ static int shmem_xattr_set(const struct xattr_handler *h, struct dentry *dentry,
 
 		if (old >= 0)
 			used -= strlen(full) + old;
-		if (used + strlen(full) + size > TMPFS_XATTR_MAX)
+		if (used + strlen(full) + size > SHMEM_XATTR_MAX)
 			return -ENOSPC;
 	}
 	err = simple_xattr_set(&info->xattrs, full, value, size, flags);
@@ -785,12 +911,12 @@ static const struct super_operations shmem_ops = {
 
 int shmem_fill_super(struct super_block *sb, void *data, int silent)
 {
-	struct tmpfs_options opts = { .mode = 01777 };
+	struct shmem_options opts = { .mode = 01777 };
 	struct shmem_sb_info *sbinfo;
 	struct inode *inode;
 	int err;
 
-	err = tmpfs_parse_options(data, &opts, totalram_bytes >> PAGE_SHIFT, false);
+	err = shmem_parse_options(data, &opts, totalram_bytes >> PAGE_SHIFT, false);
 	if (err)
 		return err;
 	sbinfo = kzalloc(sizeof(*sbinfo), GFP_KERNEL);
@@ -844,7 +970,7 @@ void shmem_kill_sb(struct super_block *sb)
 	}
 }
 
-struct file_system_type tmpfs_fs_type = {
+static struct file_system_type shmem_fs_type = {
 	.name = "tmpfs",
 	.mount = shmem_mount,
 	.kill_sb = shmem_kill_sb,
@@ -887,7 +1013,7 @@ struct file *shmem_file_setup(const char *name, loff_t size)
 	return file;
 }
 
-int tmpfs_init(void)
+int shmem_init(void)
 {
 	int err;
 
@@ -896,13 +1022,10 @@ int tmpfs_init(void)
 					       SLAB_HWCACHE_ALIGN);
 	if (!shmem_inode_cachep)
 		return -ENOMEM;
-	err = register_filesystem(&tmpfs_fs_type);
+	err = register_filesystem(&shmem_fs_type);
 	if (err)
 		return err;
-	err = register_filesystem(&ramfs_fs_type);
-	if (err)
-		return err;
-	shm_mnt = kern_mount(&tmpfs_fs_type);
+	shm_mnt = kern_mount(&shmem_fs_type);
 	if (IS_ERR(shm_mnt)) {
 		err = PTR_ERR(shm_mnt);
 		shm_mnt = NULL;

@@ -1,7 +1,8 @@
 /*
  * Building cpio newc archives in memory, for the tests of the archive
  * reader (tests/host/cpio_test.c) and of the initramfs unpacker
- * (tests/kernel/initramfs_test.c). Header-only so both builds share it.
+ * (tests/kernel/initramfs_test.c); test code only, no part of the
+ * kernel uses it. Header-only so both builds share it.
  *
  *	struct cpio_buf b = { .buf = mem, .cap = sizeof(mem) };
  *	cpio_add(&b, &(struct cpio_spec){ .name = "init", .mode = S_IFREG | 0755,

@@ -8,7 +8,7 @@
  *
  * Exit: do_exit() marks the task exited and wakes task_exit_wq, on which
  * kthread_stop() waits for its thread; the task then switches away for
- * the last time and the reaper (workqueue.c) frees it.
+ * the last time and the reaper (kernel/exit.c) frees it.
  *
  * Locking: should_stop and exited are single flags written once
  * (WRITE_ONCE) and read with READ_ONCE; the wait queue's lock orders the
@@ -19,7 +19,7 @@
 #include <kestrel/kthread.h>
 #include <kestrel/printk.h>
 #include <kestrel/wait.h>
-#include "sched.h"
+#include <kestrel/sched.h>
 
 static DECLARE_WAIT_QUEUE_HEAD(task_exit_wq);	/* woken whenever a task exits */
 

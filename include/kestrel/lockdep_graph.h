@@ -2,7 +2,8 @@
  * The lock validator's data: lock classes (found by key through a hash)
  * and the order graph between them, in fixed-size static pools (the
  * validator runs inside every lock operation: it must never allocate).
- * Pure code without kernel dependencies, so tests/host tests it.
+ * Pure code without kernel dependencies (kernel/locking/lockdep_graph.c),
+ * so tests/host tests it. Only the validator uses it.
  *
  * Locking: the caller (kernel/locking/lockdep.c) serializes every change
  * with its graph lock. Lookups may run without it: a class or edge is

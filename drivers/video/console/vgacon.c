@@ -4,7 +4,7 @@
  * byte in code page 437 and an attribute byte).
  *
  * The text itself (cursor, wrap, scroll) is struct vt's job
- * (drivers/video/vt.c); vgacon copies changed cells into video memory and
+ * (drivers/tty/vt/vt.c); vgacon copies changed cells into video memory and
  * moves the blinking hardware cursor through the CRT controller's index
  * and data ports (0x3d4/0x3d5, registers 0x0e/0x0f: cursor location).
  *

@@ -1,6 +1,7 @@
 /*
  * Descriptor tables (include/kestrel/fdtable.h) and the system calls
- * that only move descriptors: close, close_range, dup, dup2, dup3, fcntl.
+ * that only move descriptors: close, close_range, dup, dup2, dup3
+ * (fcntl is fs/fcntl.c).
  *
  * files->file_lock protects the table: fd[], both bitmaps, next_fd and
  * replacing fdt by a bigger one. Growing allocates with the lock dropped
@@ -9,6 +10,7 @@
  * fork copies it (dup_fd), exec closes the close-on-exec descriptors,
  * the last put closes everything.
  */
+#include <kestrel/contract/file.h>
 #include <kestrel/fdtable.h>
 #include <kestrel/filelock.h>
 #include <kestrel/sched.h>
@@ -17,7 +19,6 @@
 #include <kestrel/sched_signal.h>
 #include <kestrel/syscalls.h>
 #include <kestrel/uaccess.h>
-#include "contract.h"
 #include "internal.h"
 
 #define BITS_PER_LONG 64
@@ -521,24 +522,25 @@ long ksys_close(unsigned int fd)
 	return close_fd(fd);
 }
 
-static long dupfd(struct file *file, unsigned int start, unsigned int flags)
+int f_dupfd(unsigned int from, struct file *file, unsigned int flags)
 {
-	int fd = alloc_fd(start, flags);
+	int fd = alloc_fd(from, flags);
 
 	if (fd >= 0)
-		fd_install(fd, file);
-	else
-		fput(file);
+		fd_install(fd, get_file(file));
 	return fd;
 }
 
 long ksys_dup(unsigned int fildes)
 {
 	struct file *f = fget(fildes);
+	long ret;
 
 	if (!f)
 		return -EBADF;
-	return dupfd(f, 0, 0);
+	ret = f_dupfd(0, f, 0);
+	fput(f);
+	return ret;
 }
 
 long ksys_dup3(unsigned int oldfd, unsigned int newfd, int flags)
@@ -571,142 +573,6 @@ long ksys_dup2(unsigned int oldfd, unsigned int newfd)
 		return newfd;
 	}
 	return ksys_dup3(oldfd, newfd, 0);
-}
-
-#define SETFL_MASK (O_APPEND | O_NONBLOCK | O_NOATIME | O_DIRECT)
-
-static long setfl(struct file *filp, unsigned long arg)
-{
-	int err;
-
-	if (((arg ^ filp->f_flags) & O_APPEND) && (file_inode(filp)->i_flags & S_APPEND))
-		return -EPERM;	/* an append-only file stays append-only */
-	if (filp->f_op->check_flags) {
-		err = vfs_call_check_flags(filp, arg);
-		if (err)
-			return err;
-	}
-	spin_lock(&filp->f_lock);
-	filp->f_flags = (arg & SETFL_MASK) | (filp->f_flags & ~SETFL_MASK);
-	spin_unlock(&filp->f_lock);
-	return 0;
-}
-
-/*
- * F_GETLK/F_SETLK/F_SETLKW: POSIX record locks of fs/locks.c. The owner
- * is the descriptor table (a process, once processes exist), so every
- * descriptor of it shares the locks, as POSIX says.
- */
-static long fcntl_posix_lock(unsigned int fd, struct file *f, unsigned int cmd, struct flock *l)
-{
-	struct file_lock *fl;
-	long err;
-
-	if (!l)
-		return -EFAULT;
-	fl = locks_alloc_lock();
-	if (!fl)
-		return -ENOMEM;
-	err = flock_to_posix_lock(f, fl, l);
-	if (err)
-		goto out;
-	fl->c.flc_owner = current_files();
-	if (cmd == F_GETLK) {
-		if (l->l_type != F_RDLCK && l->l_type != F_WRLCK) {
-			err = -EINVAL;
-			goto out;
-		}
-		err = vfs_test_lock(f, fl);
-		if (!err) {
-			if (fl->c.flc_type == F_UNLCK)
-				l->l_type = F_UNLCK;
-			else
-				posix_lock_to_flock(l, fl);
-		}
-		goto out;
-	}
-	switch (l->l_type) {
-	case F_RDLCK:
-		err = (f->f_mode & FMODE_READ) ? 0 : -EBADF;
-		break;
-	case F_WRLCK:
-		err = (f->f_mode & FMODE_WRITE) ? 0 : -EBADF;
-		break;
-	case F_UNLCK:
-		break;
-	default:
-		err = -EINVAL;
-	}
-	if (err)
-		goto out;
-	if (cmd == F_SETLKW)
-		fl->c.flc_flags |= FL_SLEEP;
-	err = locks_lock_file_wait(f, fl);
-	/*
-	 * A close of fd may have run meanwhile: it removed the owner's locks
-	 * before ours was added, and nobody would remove ours. Undo it.
-	 */
-	if (!err && fl->c.flc_type != F_UNLCK) {
-		struct file *now = fget(fd);
-
-		if (now != f) {
-			fl->c.flc_type = F_UNLCK;
-			fl->c.flc_flags &= ~FL_SLEEP;
-			locks_lock_file_wait(f, fl);
-			err = -EBADF;
-		}
-		if (now)
-			fput(now);
-	}
-out:
-	locks_free_lock(fl);
-	return err;
-}
-
-long ksys_fcntl(unsigned int fd, unsigned int cmd, unsigned long arg)
-{
-	struct file *f = fget(fd);
-	long err;
-
-	if (!f)
-		return -EBADF;
-	switch (cmd) {
-	case F_DUPFD:
-	case F_DUPFD_CLOEXEC:
-		if (arg >= task_nofile_limit()) {
-			err = -EINVAL;
-			break;
-		}
-		return dupfd(f, arg, cmd == F_DUPFD_CLOEXEC ? O_CLOEXEC : 0);
-	case F_GETFD:
-		err = get_close_on_exec(fd) ? FD_CLOEXEC : 0;
-		break;
-	case F_SETFD:
-		set_close_on_exec(fd, arg & FD_CLOEXEC);
-		err = 0;
-		break;
-	case F_GETFL:
-		err = f->f_flags;
-		break;
-	case F_SETFL:
-		err = setfl(f, arg);
-		break;
-	case F_GETLK:
-	case F_SETLK:
-	case F_SETLKW:
-		err = fcntl_posix_lock(fd, f, cmd, (struct flock *)arg);
-		break;
-	case F_SETLEASE:
-		err = file_setlease(f, (int)arg);	/* fs/locks.c */
-		break;
-	case F_GETLEASE:
-		err = fcntl_getlease(f);
-		break;
-	default:
-		err = -EINVAL;
-	}
-	fput(f);
-	return err;
 }
 
 /* ================================================================ system calls */
@@ -794,41 +660,4 @@ SYSCALL_DEFINE2(dup2, unsigned int, oldfd, unsigned int, newfd)
 SYSCALL_DEFINE3(dup3, unsigned int, oldfd, unsigned int, newfd, int, flags)
 {
 	return ksys_dup3(oldfd, newfd, flags);
-}
-
-#define F_OFD_GETLK 36
-#define F_OFD_SETLK 37
-#define F_OFD_SETLKW 38
-
-/*
- * fcntl: the record-lock commands copy struct flock (the same 32-byte
- * layout in the kernel and in x86_64 user space) in and, for F_GETLK,
- * back out; the rest take an integer. Open-file-description locks
- * (F_OFD_*) are not implemented: EINVAL, as a kernel without them says.
- */
-SYSCALL_DEFINE3(fcntl, unsigned int, fd, unsigned int, cmd, unsigned long, arg)
-{
-	struct flock fl;
-	long ret;
-
-	switch (cmd) {
-	case F_GETLK:
-	case F_SETLK:
-	case F_SETLKW:
-		if (copy_from_user(&fl, (struct flock __user *)arg, sizeof(fl))) {
-			struct file *f = fget(fd);	/* EBADF takes precedence */
-
-			if (!f)
-				return -EBADF;
-			fput(f);
-			return -EFAULT;
-		}
-		ret = ksys_fcntl(fd, cmd, (unsigned long)&fl);
-		if (!ret && cmd == F_GETLK &&
-		    copy_to_user((struct flock __user *)arg, &fl, sizeof(fl)))
-			ret = -EFAULT;
-		return ret;
-	default:
-		return ksys_fcntl(fd, cmd, arg);
-	}
 }

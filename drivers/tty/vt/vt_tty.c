@@ -4,7 +4,7 @@
  *
  * Output goes to the screen console's text grid (drivers/video/video.c,
  * video_screen_write, serialized with printk's writes to the screen);
- * input comes from the PS/2 keyboard (drivers/input/i8042.c), which
+ * input comes from the PS/2 keyboard (drivers/input/serio/i8042.c), which
  * pushes the characters of each key into this tty's flip buffer. The
  * window size is the grid's.
  */

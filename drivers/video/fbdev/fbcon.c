@@ -1,7 +1,7 @@
 /*
  * fbcon: a text console drawn with the built-in font on a linear RGB
  * framebuffer. The text itself (cursor, wrap, scroll) is struct vt's job
- * (drivers/video/vt.c); fbcon only turns a cell into pixels: the glyph
+ * (drivers/tty/vt/vt.c); fbcon only turns a cell into pixels: the glyph
  * for its character in the attribute's foreground and background colours.
  *
  * The cursor is an underline over the two bottom pixel rows of its cell,

@@ -1,5 +1,5 @@
 /*
- * Workqueues (include/kestrel/workqueue.h) and the task reaper.
+ * Workqueues (include/kestrel/workqueue.h).
  *
  * A workqueue is a FIFO list of work items and a fixed pool of worker
  * kthreads sleeping on more_work. A worker takes the first item, clears
@@ -12,10 +12,6 @@
  * protects the worklist, every item's pending flag and wq pointer while
  * it is queued on wq, and each worker's current_work. An item is queued
  * on one workqueue at a time.
- *
- * Reaper: a task that exited cannot free its own stack (it is running on
- * it). finish_task_switch() hands it to task_dead_reap(), which puts it
- * on dead_tasks; reap_work, on system_wq, drops its last reference.
  */
 #include <kestrel/kthread.h>
 #include <kestrel/printk.h>
@@ -23,7 +19,7 @@
 #include <kestrel/string.h>
 #include <kestrel/wait.h>
 #include <kestrel/workqueue.h>
-#include "sched.h"
+#include <kestrel/sched.h>
 
 #define SYSTEM_WQ_WORKERS 4
 
@@ -233,52 +229,6 @@ void destroy_workqueue(struct workqueue_struct *wq)
 	kfree(wq);
 }
 
-/* ---- the reaper ---- */
-
-void task_release(struct task_struct *p);
-
-static LIST_HEAD(dead_tasks);		/* exited tasks to free, linked by run_node */
-static DEFINE_SPINLOCK(dead_lock);	/* protects dead_tasks */
-
-static void reap_fn(struct work_struct *w)
-{
-	unsigned long flags;
-
-	(void)w;
-	for (;;) {
-		struct task_struct *p = NULL;
-
-		spin_lock_irqsave(&dead_lock, flags);
-		if (!list_empty(&dead_tasks)) {
-			p = list_first_entry(&dead_tasks, struct task_struct, run_node);
-			list_del_init(&p->run_node);
-		}
-		spin_unlock_irqrestore(&dead_lock, flags);
-		if (!p)
-			return;
-		task_release(p);
-	}
-}
-
-static DECLARE_WORK(reap_work, reap_fn);
-
-void sched_reap_wait(void)
-{
-	flush_work(&reap_work);
-}
-
-void task_dead_reap(struct task_struct *p)
-{
-	unsigned long flags;
-
-	/* p is off every run queue: its run_node is free for our list. */
-	spin_lock_irqsave(&dead_lock, flags);
-	list_add_tail(&p->run_node, &dead_tasks);
-	spin_unlock_irqrestore(&dead_lock, flags);
-	if (READ_ONCE(system_wq))
-		queue_work(system_wq, &reap_work);
-}
-
 void workqueue_init(void)
 {
 	struct workqueue_struct *wq = alloc_workqueue("events", 0, SYSTEM_WQ_WORKERS);
@@ -286,5 +236,4 @@ void workqueue_init(void)
 	if (!wq)
 		panic("workqueue: cannot create system_wq");
 	WRITE_ONCE(system_wq, wq);
-	queue_work(system_wq, &reap_work);	/* anything that died before */
 }

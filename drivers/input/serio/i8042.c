@@ -11,7 +11,7 @@
  * translation to set 1 on) and makes sure of the two bits we rely on in
  * the controller's configuration byte: keyboard interrupt on, translation
  * on. Each byte then arrives with IRQ 1; the handler translates it
- * (drivers/input/keymap.c) and queues the characters on the tty's flip
+ * (drivers/tty/vt/keyboard.c) and queues the characters on the tty's flip
  * buffer, from where the line discipline takes them.
  *
  * Locking: kbd (the modifier state) is touched only by IRQ 1's handler,

@@ -64,6 +64,9 @@ struct irq_desc {
 int irq_alloc_desc(int irq, unsigned int cpu, const struct irq_chip *chip, void *chip_data);
 /* Forget an irq with no handlers left (its vector is freed). */
 void irq_free_desc(unsigned int irq);
+struct seq_file;
+/* /proc/interrupts' lines of the irqs with handlers. */
+void irq_proc_show(struct seq_file *m);
 /* The descriptor of irq, or NULL. */
 struct irq_desc *irq_to_desc(unsigned int irq);
 

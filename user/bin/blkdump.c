@@ -13,8 +13,9 @@
  *
  * It first prints (to standard error) what the device says of itself:
  * its size (BLKGETSIZE64), logical and physical block sizes (BLKSSZGET,
- * BLKPBSZGET) and whether it is read-only (BLKROGET). A read error stops
- * it with the error and the offset; the exit status is then 1.
+ * BLKPBSZGET), its geometry (HDIO_GETGEO, when the driver has one) and
+ * whether it is read-only (BLKROGET). A read error stops it with the
+ * error and the offset; the exit status is then 1.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -30,6 +31,14 @@
 #define BLKSSZGET 0x1268
 #define BLKGETSIZE64 0x80081272
 #define BLKPBSZGET 0x127b
+#define HDIO_GETGEO 0x0301
+
+struct hd_geometry {
+	unsigned char heads;
+	unsigned char sectors;
+	unsigned short cylinders;
+	unsigned long start;
+};
 #define CHUNK (1024 * 1024)
 
 static int direct, raw;
@@ -57,6 +66,7 @@ static unsigned long long describe(int fd, const char *path)
 	unsigned long long size = 0;
 	int lbs = 0, ro = 0;
 	unsigned int pbs = 0;
+	struct hd_geometry geo;
 	struct stat st;
 
 	if (fstat(fd, &st) == 0 && !S_ISBLK(st.st_mode))
@@ -66,8 +76,11 @@ static unsigned long long describe(int fd, const char *path)
 		fprintf(stderr, "blkdump: %s: ioctl: %s\n", path, strerror(errno));
 		exit(1);
 	}
-	fprintf(stderr, "%s: %llu bytes, logical block %d, physical block %u%s\n", path, size, lbs,
-		pbs, ro ? ", read-only" : "");
+	fprintf(stderr, "%s: %llu bytes, logical block %d, physical block %u", path, size, lbs, pbs);
+	if (ioctl(fd, HDIO_GETGEO, &geo) == 0)
+		fprintf(stderr, ", %u cylinders %u heads %u sectors, start %lu", geo.cylinders,
+			geo.heads, geo.sectors, geo.start);
+	fprintf(stderr, "%s\n", ro ? ", read-only" : "");
 	return size;
 }
 

@@ -9,7 +9,19 @@ read)
 	echo "direct $(dd if=/dev/vda bs=1M iflag=direct 2>/dev/null | sha256sum)"
 	echo "blkdump $(blkdump -d -r /dev/vda 2>/dev/null | sha256sum)"
 	echo "size $(blockdev --getsize64 /dev/vda) ssz $(blockdev --getss /dev/vda) ro $(blockdev --getro /dev/vda)"
+	echo "sz $(blockdev --getsz /dev/vda) bsz $(blockdev --getbsz /dev/vda)"
+	echo "describe $(blkdump -n 0 /dev/vda 2>&1 >/dev/null)"
+	blockdev --flushbufs /dev/vda && echo "flushbufs ok"
+	blockdev --rereadpt /dev/vda && echo "rereadpt ok"
+	# BLKROSET: set read-only, a write is refused; read-write again, it works.
+	dd if=/dev/vda of=/tmp/s0 bs=512 count=1 2>/dev/null
+	blockdev --setro /dev/vda
+	echo "setro $(blockdev --getro /dev/vda)"
+	dd if=/tmp/s0 of=/dev/vda bs=512 count=1 conv=notrunc 2>&1 | head -1
+	blockdev --setrw /dev/vda
+	dd if=/tmp/s0 of=/dev/vda bs=512 count=1 conv=notrunc 2>/dev/null && echo "setrw write ok"
 	lsblk
+	grep -c . /proc/diskstats | sed 's/^/diskstats lines /'
 	;;
 write)
 	# Four writers, one per CPU, each its own 8 MiB region: two through the

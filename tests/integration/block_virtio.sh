@@ -56,8 +56,8 @@ expect_exact_line "direct $SUM  -" "the O_DIRECT sha256"
 expect_exact_line "blkdump $SUM  -" "blkdump's sha256"
 expect_exact_line "size 67108864 ssz 512 ro 0" "blockdev's size"
 expect_exact_line "sz 131072 bsz 4096" "blockdev's sectors and block size"
-expect_exact_line "describe /dev/vda: 67108864 bytes, logical block 512, physical block 512, 64 cylinders 64 heads 32 sectors, start 0" \
-	"HDIO_GETGEO's geometry (Linux's made-up 64 heads, 32 sectors)"
+expect_exact_line "describe /dev/vda: 67108864 bytes, logical block 512, physical block 512, 130 cylinders 16 heads 63 sectors, start 0" \
+	"HDIO_GETGEO's geometry (QEMU's, VIRTIO_BLK_F_GEOMETRY)"
 expect_exact_line "flushbufs ok" "BLKFLSBUF"
 expect_exact_line "rereadpt ok" "BLKRRPART"
 expect_exact_line "setro 1" "BLKROSET"

@@ -56,7 +56,7 @@ SPEC_OPS = {
                             "access",
 }
 STATUSES = ("implemented", "wrapper ready", "not applicable", "later")
-SOURCE_DIRS = ("arch", "kernel", "mm", "lib", "drivers", "fs")
+SOURCE_DIRS = ("arch", "kernel", "mm", "lib", "drivers", "fs", "block")
 CONTRACT_DIR = os.path.join("include", "kestrel", "contract")
 
 

@@ -26,6 +26,9 @@ struct device {
 struct device *device_create(const char *name, umode_t mode, dev_t devt);
 void device_destroy(struct device *dev);
 
+/* Register every built-in device driver, probing the devices found so far (drivers/base/init.c). */
+void drivers_init(void);
+
 /* Register devtmpfs and make its internal mount with every device so far (boot). */
 int devtmpfs_init(void);
 extern struct file_system_type devtmpfs_fs_type;

@@ -90,6 +90,7 @@ struct thread_struct {
 };
 
 struct pt_regs;
+struct blk_plug;
 struct completion;
 struct cred;
 struct files_struct;
@@ -139,6 +140,7 @@ struct task_struct {
 	/* Must-not-block sections (nosleep_begin/end, kestrel/contract.h): might_sleep() reports inside. */
 	unsigned int nosleep_depth;		/* [p] */
 	unsigned int pagefault_disabled;	/* [p] pagefault_disable() nesting (include/kestrel/uaccess.h) */
+	struct blk_plug *plug;			/* [p] block requests held back to batch them (blkdev.h) */
 
 	struct list_head tasks;		/* [t] in the list of all tasks */
 

@@ -30,6 +30,7 @@
  * that gets the lock and sees on_rq == 0 may run it anywhere.
  */
 #include <kestrel/atomic.h>
+#include <kestrel/blkdev.h>
 #include <kestrel/errno.h>
 #include <kestrel/exit.h>
 #include <kestrel/fork.h>
@@ -550,6 +551,9 @@ void schedule(void)
 {
 	if (schedule_debug())
 		return;
+	/* A task going to sleep first sends the block requests it plugged: it may wait on them. */
+	if (current->plug && current->state != TASK_RUNNING)
+		blk_flush_plug(current->plug, true);
 	do {
 		preempt_disable();
 		__schedule(false);

@@ -7,11 +7,10 @@
 #include <kestrel/device.h>
 #include <kestrel/mount.h>
 #include <kestrel/printk.h>
+#include <kestrel/proc_fs.h>
 #include <kestrel/ramfs.h>
 #include <kestrel/shmem_fs.h>
 #include <kestrel/syscalls.h>
-
-int proc_root_init(void);	/* fs/proc/root.c */
 
 static void mount_or_warn(const char *dev, const char *dir, const char *type, umode_t mode)
 {

@@ -209,6 +209,12 @@ static __always_inline struct task_struct *get_current(void)
 
 /* Give up the CPU; if current->state is not TASK_RUNNING, sleep until woken. */
 void schedule(void);
+/*
+ * First call of a new task on its first switch-in (ret_from_kernel_thread,
+ * ret_from_fork): finish the switch away from prev (run-queue lock,
+ * interrupts, preemption).
+ */
+void schedule_tail(struct task_struct *prev);
 /* Let other runnable tasks of the same or better claim run first. */
 void yield(void);
 /* A preemption point in long loops (useless with preemption on, harmless). */

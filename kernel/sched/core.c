@@ -52,6 +52,7 @@
 #include <kestrel/workqueue.h>
 #include <asm/processor.h>
 #include <asm/ptrace.h>
+#include <asm/switch_to.h>
 #include "sched.h"
 
 #define NICE_0_WEIGHT 1024
@@ -381,10 +382,6 @@ int wake_up_state(struct task_struct *p, unsigned int state)
 }
 
 /* ---- the switch ---- */
-
-struct task_struct *__switch_to_asm(struct task_struct *prev, struct task_struct *next);
-void ret_from_kernel_thread(void);
-void schedule_tail(struct task_struct *prev);
 
 /* Move p, left runnable but unqueued by __schedule, to a CPU it may run on. */
 static void move_task_away(struct task_struct *p)

@@ -16,8 +16,6 @@
 #include <asm/segment.h>
 #include <asm/syscall.h>
 
-long syscall_dispatch(const struct pt_regs *regs);	/* arch/x86/kernel/syscall.c */
-
 #define ARCH_SET_GS 0x1001
 #define ARCH_SET_FS 0x1002
 #define ARCH_GET_FS 0x1003

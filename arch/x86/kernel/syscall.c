@@ -47,7 +47,6 @@
 #define X86_EFLAGS_IOPL (3UL << 12)
 
 extern const struct syscall_desc __start_syscall_table[], __stop_syscall_table[];
-void entry_SYSCALL_64(void);
 
 static const struct syscall_desc *sys_call_table[NR_syscalls];	/* boot, then read-only */
 static unsigned long enosys_logged[(NR_syscalls + 63) / 64];	/* atomic or: logged once */
@@ -122,7 +121,6 @@ static void syscall_log_enosys(unsigned long nr)
 		current->pid);
 }
 
-long syscall_dispatch(const struct pt_regs *regs);
 long syscall_dispatch(const struct pt_regs *regs)
 {
 	unsigned long nr = regs->error_code;	/* orig_rax */

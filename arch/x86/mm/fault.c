@@ -45,9 +45,6 @@
 #define PF_RSVD (1UL << 3)
 #define PF_INSTR (1UL << 4)
 
-/* Faults that only a signal or a fixup can end (counted for the tests). */
-unsigned long nr_user_fault_signals;
-
 /* Does the VMA forbid this access? */
 static bool access_error(unsigned long error_code, const struct vm_area_struct *vma)
 {
@@ -64,7 +61,6 @@ static bool access_error(unsigned long error_code, const struct vm_area_struct *
 static void user_fault_signal(struct pt_regs *regs, unsigned long error_code, int sig,
 			      int code, unsigned long address)
 {
-	__atomic_fetch_add(&nr_user_fault_signals, 1, __ATOMIC_RELAXED);
 	pr_info("%s[%d]: %s at %lx ip %lx sp %lx error %lx\n", current->comm, current->pid,
 		sig == SIGBUS ? "bus error" : sig == SIGKILL ? "out of memory" : "segfault",
 		address, regs->rip, regs->rsp, error_code);

@@ -257,8 +257,10 @@ void get_task_struct(struct task_struct *p);
 void put_task_struct(struct task_struct *p);
 
 /*
- * Wait until every task that the reaper has started on is freed (stack
- * and struct): tests call it after their threads are unlisted.
+ * Wait until every task that has begun its last switch (do_task_dead)
+ * has been through the reaper, so its stack is freed unless someone else
+ * still holds a reference: tests that count free pages call it after
+ * their threads exited (kthread_stop, wait4).
  */
 void sched_reap_wait(void);
 

@@ -931,6 +931,7 @@ __noreturn void do_task_dead(int code)
 	}
 	exit_signals(me);	/* PF_EXITING: signals go to other threads */
 	me->exit_code = code;
+	task_dead_prepare();	/* before kthread_stop can return: sched_reap_wait covers us */
 	kthread_exit_notify(me);
 	preempt_disable();
 	/* After this nobody wakes us; finish_task_switch hands us to the reaper. */

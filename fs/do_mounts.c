@@ -1,8 +1,9 @@
 /*
  * The root file system at boot: a tmpfs as "/", with devtmpfs on /dev
  * and procfs on /proc (Linux's rootfs + devtmpfs + the init scripts'
- * mount of /proc, done by the kernel since Kestrel has no init yet).
- * ext2 through root= comes with the block issue.
+ * mount of /proc, done by the kernel so that any /init finds them).
+ * The root is always this tmpfs, filled from the initramfs: Kestrel has
+ * no block devices to mount a root= from.
  */
 #include <kestrel/device.h>
 #include <kestrel/mount.h>

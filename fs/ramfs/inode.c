@@ -28,7 +28,7 @@
 static const struct super_operations ramfs_ops;
 static const struct inode_operations ramfs_dir_inode_operations;
 
-/* A device with no driver yet (block devices until the block issue): open fails. */
+/* A device node with no driver behind it (every block device): open fails with ENXIO. */
 static int no_device_open(struct inode *inode, struct file *file)
 {
 	return -ENXIO;

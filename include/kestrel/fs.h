@@ -67,7 +67,7 @@ struct vfsmount;
 struct vm_area_struct;
 struct writeback_control;
 struct xattr_handler;
-/* Types of ops Kestrel does not call yet (docs/locking.md says which and why). */
+/* Types of ops Kestrel never calls (docs/locking.md says which and why). */
 struct fiemap_extent_info;
 struct fileattr;
 struct offset_ctx;
@@ -156,7 +156,7 @@ struct address_space {
 	const struct address_space_operations *a_ops;
 	unsigned long flags;			/* AS_* bits, atomic bitops */
 	int wb_err;				/* last writeback error, reported by fsync */
-	spinlock_t private_lock;		/* protects private_list (buffers of the block issue) */
+	spinlock_t private_lock;		/* protects private_list (Linux: a block fs's buffers; unused) */
 	struct list_head private_list;
 	void *private_data;
 	/*

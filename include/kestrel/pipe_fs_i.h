@@ -9,8 +9,8 @@
  * Locks:
  *   pipe->mutex      everything in struct pipe_inode_info except `files`:
  *                    the ring, head/tail, readers/writers, the open
- *                    counters. A sleeping lock: copying to and from user
- *                    memory (later) may fault and sleep. Readers and
+ *                    counters. A sleeping lock: copying to and from the
+ *                    caller's buffer may fault and sleep. Readers and
  *                    writers drop it to sleep on rd_wait / wr_wait.
  *   inode->i_lock    inode->i_pipe and pipe->files (how many struct files
  *                    point at the pipe: the last one frees it).

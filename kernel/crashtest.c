@@ -1,11 +1,28 @@
 /*
- * crashtest=: deliberate crashes for the oops tests (see
- * include/kestrel/crashtest.h). Each crash is its own non-inlined function
- * so the tests can check that the backtrace names it and its callers.
+ * crashtest=: a test hook that crashes the kernel on purpose after boot, so
+ * tests/integration/oops_*.sh and smp_panic.sh can check the oops and panic
+ * reports from the host. Part of the test kernel only (build/kernel-test.elf):
+ * it runs as a late initcall, before the ktests.
+ *
+ *	crashtest=pagefault	read an unmapped kernel address (#PF)
+ *	crashtest=ud2		execute an invalid opcode (#UD)
+ *	crashtest=divzero	divide by zero (#DE)
+ *	crashtest=gpf		read a non-canonical address (#GP)
+ *	crashtest=stackoverflow	recurse without end on a kernel stack with a
+ *				guard page (#PF that cannot be delivered: #DF)
+ *	crashtest=nx		call into a data page (#PF: NX violation)
+ *	crashtest=warn		WARN_ON(1), then carry on
+ *	crashtest=panic		panic()
+ *	crashtest=panic_all	every CPU panics at once
+ *	crashtest=panic_irqsoff	panic while the other CPUs spin with interrupts off
+ *
+ * Each crash is its own non-inlined function so the tests can check that
+ * the backtrace names it and its callers.
  */
 #include <kestrel/cmdline.h>
-#include <kestrel/crashtest.h>
+#include <kestrel/init.h>
 #include <kestrel/printk.h>
+#include <kestrel/reboot.h>
 #include <kestrel/smp.h>
 #include <kestrel/string.h>
 #include <kestrel/time.h>
@@ -19,6 +36,7 @@ static int crashtest_param(const char *val)
 	if (!val || !*val)
 		return -1;
 	crash_mode = val;
+	test_run_active = true;	/* an oops or a panic ends the run (include/kestrel/reboot.h) */
 	return 0;
 }
 KERNEL_PARAM("crashtest", crashtest_param,
@@ -174,15 +192,18 @@ static const struct {
 	{ "panic_irqsoff", crash_panic_irqsoff },
 };
 
-__noinline void crashtest_run(void)
+/* Crash as crashtest= asks; returns for "warn", without crashtest=, or if the crash did not happen. */
+static __noinline int crashtest_run(void)
 {
 	if (!crash_mode)
-		return;
+		return 0;
 	for (size_t i = 0; i < ARRAY_SIZE(crashes); i++) {
 		if (!strcmp(crash_mode, crashes[i].name)) {
 			crashes[i].fn();
-			return;
+			return 0;
 		}
 	}
 	pr_err("crashtest: unknown mode '%s', not crashing\n", crash_mode);
+	return 0;
 }
+late_initcall(crashtest_run);

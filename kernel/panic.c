@@ -2,7 +2,6 @@
  * panic() and warnings: the end of the line for a kernel that cannot go on.
  */
 #include <stdarg.h>
-#include <kestrel/cmdline.h>
 #include <kestrel/kallsyms.h>
 #include <kestrel/printk.h>
 #include <kestrel/panic.h>
@@ -29,8 +28,8 @@ __noreturn void panic(const char *fmt, ...)
 	if (!after_oops)
 		dump_stack_lvl(KERN_EMERG);
 	printk(KERN_EMERG "---[ end Kernel panic - not syncing: %s ]---\n", buf);
-	/* A test run (ktest=, crashtest=) must end, not hang: tell QEMU (status 37). */
-	if (cmdline_has("ktest") || cmdline_has("crashtest"))
+	/* A test run must end, not hang: tell QEMU (status 37). */
+	if (test_run_active)
 		outb(TEST_EXIT_PORT, TEST_EXIT_PANIC);
 	for (;;) {
 		local_irq_disable();

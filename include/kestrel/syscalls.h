@@ -7,10 +7,13 @@
  *	}
  *
  * defines `long sys_read(unsigned int fd, char __user *buf, size_t count)`
- * in the file that owns the call and registers it under __NR_read in the
- * syscall_table section. arch/x86/kernel/syscall.c builds its dispatch
- * table from that section at boot, so adding a syscall edits no central
- * list. A number nobody registered returns -ENOSYS (logged once).
+ * in the file that owns the call, and __x64_sys_read(regs), the stub that
+ * takes the arguments out of the registers and calls it. The row
+ * `0 common read sys_read` of arch/x86/entry/syscalls/syscall_64.tbl puts
+ * that stub at number 0 of the dispatch table (arch/x86/entry/syscall_64.c,
+ * generated at build time by tools/syscalltbl): adding a syscall is its row
+ * plus its SYSCALL_DEFINE (docs/process.md). The build fails when either is
+ * missing. A number with no entry point returns -ENOSYS (logged once).
  *
  * Arguments arrive in rdi, rsi, rdx, r10, r8, r9 and are cast to the
  * declared types (an int argument is the low 32 bits, as on Linux).
@@ -25,22 +28,16 @@
 #include <kestrel/compiler.h>
 #include <kestrel/fs_types.h>
 #include <kestrel/types.h>
-#include <asm/unistd_64.h>
 
 struct pt_regs;
 
+/* A dispatch-table entry: unpacks the registers and calls sys_<name>. */
 typedef long (*syscall_fn_t)(const struct pt_regs *regs);
-
-struct syscall_desc {
-	unsigned long nr;	/* __NR_* */
-	syscall_fn_t fn;	/* unpacks the registers and calls sys_<name> */
-	const char *call_name;	/* "read", for logs */
-};
 
 /* The registers of the syscall being handled by current (for fork, exec, sigreturn, ...). */
 struct pt_regs *current_pt_regs(void);
 
-/* Registered syscall name for nr (logs, /proc/<pid>/syscall), or NULL. */
+/* Linux's name of syscall nr (syscall_64.tbl, implemented or not), or NULL if nr is no syscall. */
 const char *syscall_name(unsigned long nr);
 
 #define __SC_ARGS0() void
@@ -68,17 +65,14 @@ void syscall_get_arguments(const struct pt_regs *regs, unsigned long args[6]);
 
 #define __SYSCALL_DEFINEx(x, name, ...)                                              \
 	long sys_##name(__SC_ARGS##x(__VA_ARGS__));                                   \
-	static long __se_sys_##name(const struct pt_regs *regs)                       \
+	long __x64_sys_##name(const struct pt_regs *regs);                            \
+	long __x64_sys_##name(const struct pt_regs *regs)                             \
 	{                                                                             \
 		unsigned long __r[6];                                                 \
 		syscall_get_arguments(regs, __r);                                     \
 		(void)__r;                                                            \
 		return sys_##name(__SC_CASTS##x(__VA_ARGS__));                        \
 	}                                                                             \
-	static const struct syscall_desc __syscall_desc_##name                        \
-		__used __section("syscall_table") __aligned(8) = {                    \
-		.nr = __NR_##name, .fn = __se_sys_##name, .call_name = #name,         \
-	};                                                                            \
 	long sys_##name(__SC_ARGS##x(__VA_ARGS__))
 
 #define SYSCALL_DEFINE0(name) __SYSCALL_DEFINEx(0, name)

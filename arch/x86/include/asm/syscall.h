@@ -27,6 +27,8 @@
 
 #ifndef __ASSEMBLER__
 
+#include <kestrel/syscalls.h>
+
 /* Is regs a syscall frame whose syscall may still be restarted? */
 static inline bool in_syscall(const struct pt_regs *regs)
 {
@@ -83,8 +85,14 @@ bool do_syscall_64(struct pt_regs *regs);
 /* Run the system call regs->error_code (orig_rax) names; its result, or -ENOSYS. */
 long syscall_dispatch(const struct pt_regs *regs);
 
-/* Build the dispatch table from the syscall_table section (boot CPU, once). */
-void syscall_table_init(void);
+/*
+ * The dispatch table, indexed by syscall number (arch/x86/entry/syscall_64.c,
+ * from syscall_64.tbl); numbers without an entry point hold sys_ni_syscall.
+ * NR_syscalls is in the generated asm/unistd_64.h.
+ */
+extern const syscall_fn_t sys_call_table[];
+/* A number Kestrel does not implement: -ENOSYS, logged once per number. */
+long sys_ni_syscall(const struct pt_regs *regs);
 /* Program STAR/LSTAR/FMASK and EFER.SCE on this CPU (every CPU, from cpu_init). */
 void syscall_cpu_init(void);
 

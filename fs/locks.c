@@ -44,6 +44,7 @@
  * freed after the spinlock is dropped, because ->fl_release_private may
  * sleep for flock and POSIX locks (the spec).
  */
+#include <kestrel/atomic.h>
 #include <kestrel/contract/file.h>
 #include <kestrel/contract/file_lock.h>
 #include <kestrel/contract/lock_manager.h>
@@ -173,7 +174,7 @@ static void locks_copy_lock(struct file_lock_context *ctx, struct file_lock *new
 
 static struct file_lock_context *locks_inode_context(struct inode *inode)
 {
-	return __atomic_load_n(&inode->i_flctx, __ATOMIC_ACQUIRE);
+	return smp_load_acquire(&inode->i_flctx);
 }
 
 /*
@@ -194,8 +195,7 @@ static struct file_lock_context *locks_get_lock_context(struct inode *inode, int
 	INIT_LIST_HEAD(&new->flc_posix);
 	INIT_LIST_HEAD(&new->flc_lease);
 	INIT_LIST_HEAD(&new->flc_wake);
-	if (!__atomic_compare_exchange_n(&inode->i_flctx, &ctx, new, false, __ATOMIC_ACQ_REL,
-					 __ATOMIC_ACQUIRE)) {
+	if (!try_cmpxchg(&inode->i_flctx, &ctx, new)) {
 		kfree(new);
 		return ctx;
 	}

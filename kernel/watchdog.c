@@ -74,7 +74,7 @@ static void report_lockup(unsigned int stuck, u64 stalled_ns)
 		printk(KERN_EMERG "BUG: %s\n", title);
 		printk(KERN_EMERG "%s\n", detail);
 	}
-	__atomic_store_n(&backtrace_wanted[stuck], 1, __ATOMIC_RELEASE);
+	smp_store_release(&backtrace_wanted[stuck], 1);
 	apic_icr_write(APIC_DM_NMI, (u32)apic_cpu_to_id(stuck));
 }
 
@@ -103,7 +103,7 @@ void watchdog_tick(void)
 
 bool watchdog_nmi_backtrace(struct pt_regs *regs)
 {
-	if (!__atomic_exchange_n(&backtrace_wanted[smp_processor_id()], 0, __ATOMIC_ACQUIRE))
+	if (!xchg_acquire(&backtrace_wanted[smp_processor_id()], 0))
 		return false;
 	printk(KERN_EMERG "NMI backtrace for CPU %u (hard LOCKUP watchdog):\n", smp_processor_id());
 	show_regs(regs);

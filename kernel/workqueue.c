@@ -13,6 +13,7 @@
  * it is queued on wq, and each worker's current_work. An item is queued
  * on one workqueue at a time.
  */
+#include <kestrel/atomic.h>
 #include <kestrel/kthread.h>
 #include <kestrel/printk.h>
 #include <kestrel/slab.h>
@@ -50,7 +51,7 @@ bool queue_work(struct workqueue_struct *wq, struct work_struct *w)
 		spin_unlock_irqrestore(&wq->lock, flags);
 		return false;
 	}
-	__atomic_store_n(&w->pending, 1, __ATOMIC_RELEASE);
+	smp_store_release(&w->pending, 1);
 	w->wq = wq;
 	list_add_tail(&w->entry, &wq->worklist);
 	spin_unlock_irqrestore(&wq->lock, flags);
@@ -114,7 +115,7 @@ bool cancel_work_sync(struct work_struct *w)
 		spin_lock_irqsave(&wq->lock, flags);
 		if (w->pending) {
 			list_del_init(&w->entry);
-			__atomic_store_n(&w->pending, 0, __ATOMIC_RELEASE);
+			smp_store_release(&w->pending, 0);
 			was_pending = true;
 		}
 		spin_unlock_irqrestore(&wq->lock, flags);
@@ -166,7 +167,7 @@ static int worker_thread(void *arg)
 		}
 		w = list_first_entry(&wq->worklist, struct work_struct, entry);
 		list_del_init(&w->entry);
-		__atomic_store_n(&w->pending, 0, __ATOMIC_RELEASE);
+		smp_store_release(&w->pending, 0);
 		me->current_work = w;
 		spin_unlock_irqrestore(&wq->lock, flags);
 

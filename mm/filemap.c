@@ -27,6 +27,7 @@
  * that never stops being one; our folio descriptor is a slab object that
  * would be gone). A lookup holds xa_lock for a few pointer loads only.
  */
+#include <kestrel/bitops.h>
 #include <kestrel/contract/aops.h>
 #include <kestrel/contract/file.h>
 #include <kestrel/contract/inode.h>
@@ -81,12 +82,12 @@ void folio_put(struct folio *folio)
 {
 	struct page *page = folio->page;
 
-	if (__atomic_sub_fetch(&page->_refcount, 1, __ATOMIC_ACQ_REL) > 0)
+	if (page_ref_dec_return(page) > 0)
 		return;
 	/* The last reference: nothing can reach the folio any more. */
 	WARN_ON(folio->mapping || folio_test_lru(folio) || folio_test_locked(folio) ||
 		folio_test_writeback(folio));
-	page->_refcount = 1;	/* __free_pages drops the allocation's reference */
+	set_page_count(page, 1);	/* __free_pages drops the allocation's reference */
 	page->folio = NULL;
 	__free_pages(page, 0);
 	kmem_cache_free(folio_cachep, folio);
@@ -199,7 +200,7 @@ void folio_wake_bit(struct folio *folio, int bit_nr)
 	struct wait_folio_key key = { .folio = folio, .bit_nr = bit_nr };
 
 	/*
-	 * The bit was cleared by an atomic RMW (a full barrier) before this;
+	 * The bit was cleared and a full barrier passed before this;
 	 * __wake_up takes the queue lock, which a sleeper held while queueing
 	 * itself before testing the bit: no wake-up is lost.
 	 */
@@ -226,7 +227,7 @@ static void folio_wait_bit_common(struct folio *folio, int bit_nr, bool lock)
 	for (;;) {
 		prepare_to_wait(q, &wait.wait, TASK_UNINTERRUPTIBLE);
 		if (lock) {
-			if (!folio_test_set_flag(folio, PG_locked))
+			if (!test_and_set_bit_lock(PG_locked, &folio->flags))
 				break;
 		} else if (!(READ_ONCE(folio->flags) & (1UL << bit_nr))) {
 			break;
@@ -238,7 +239,7 @@ static void folio_wait_bit_common(struct folio *folio, int bit_nr, bool lock)
 
 bool folio_trylock(struct folio *folio)
 {
-	return !folio_test_set_flag(folio, PG_locked);
+	return !test_and_set_bit_lock(PG_locked, &folio->flags);
 }
 
 void folio_lock(struct folio *folio)
@@ -251,7 +252,8 @@ void folio_lock(struct folio *folio)
 void folio_unlock(struct folio *folio)
 {
 	WARN_ON(!folio_test_locked(folio));
-	folio_clear_flag(folio, PG_locked);
+	clear_bit_unlock(PG_locked, &folio->flags);
+	smp_mb__after_atomic();	/* the clear before folio_wake_bit looks for sleepers */
 	folio_wake_bit(folio, PG_locked);
 }
 
@@ -413,7 +415,7 @@ repeat:
 
 void mapping_set_unevictable(struct address_space *mapping)
 {
-	__atomic_fetch_or(&mapping->flags, 1UL << AS_UNEVICTABLE, __ATOMIC_SEQ_CST);
+	set_bit(AS_UNEVICTABLE, &mapping->flags);
 }
 
 void address_space_init_once(struct address_space *mapping)

@@ -23,6 +23,7 @@
  * its slabs. cache_list_lock protects the list of all caches. Order:
  * cache lock, then the zone lock inside the page allocator.
  */
+#include <kestrel/atomic.h>
 #include <kestrel/mm.h>
 #include <kestrel/printk.h>
 #include <kestrel/slab.h>
@@ -46,7 +47,7 @@ struct kmem_cache {
 	struct list_head full;		/* slabs with none */
 	unsigned long nr_slabs;
 	unsigned long active_objs;
-	unsigned long errors;
+	atomic_long_t errors;		/* slab_error() on this cache */
 	struct list_head list;		/* in cache_list */
 };
 
@@ -57,16 +58,16 @@ static struct kmem_cache cache_cache;		/* where struct kmem_cache come from */
 static struct kmem_cache kmalloc_caches[NR_KMALLOC_CACHES];
 static char kmalloc_names[NR_KMALLOC_CACHES][16];
 
-unsigned long slab_error_count;
+atomic_long_t slab_error_count = ATOMIC_LONG_INIT(0);
 
 static void slab_error(struct kmem_cache *c, const void *caller, const char *fmt, const void *p)
 {
 	char msg[128];
 
 	snprintf(msg, sizeof(msg), fmt, p);
-	__atomic_add_fetch(&slab_error_count, 1, __ATOMIC_RELAXED);
+	atomic_long_inc(&slab_error_count);
 	if (c)
-		__atomic_add_fetch(&c->errors, 1, __ATOMIC_RELAXED);
+		atomic_long_inc(&c->errors);
 	mm_report_error("slab: %s (cache %s), called from %pS", msg, c ? c->name : "?", caller);
 }
 
@@ -320,7 +321,7 @@ void kmem_cache_get_stats(struct kmem_cache *c, struct kmem_cache_stats *st)
 	st->nr_slabs = c->nr_slabs;
 	st->total_objs = c->nr_slabs * c->objects;
 	st->nr_pages = c->nr_slabs << c->order;
-	st->errors = c->errors;
+	st->errors = atomic_long_read(&c->errors);
 	st->object_size = c->object_size;
 	st->size = c->size;
 	spin_unlock_irqrestore(&c->lock, flags);

@@ -8,6 +8,7 @@
  * locks. handle_sysrq() keeps no state and may run anywhere that may
  * print.
  */
+#include <kestrel/atomic.h>
 #include <kestrel/lockdep.h>
 #include <kestrel/printk.h>
 #include <kestrel/sched.h>
@@ -76,7 +77,7 @@ void sysrq_run_pending(void)
 
 	if (READ_ONCE(pending_key) < 0)
 		return;
-	key = __atomic_exchange_n(&pending_key, -1, __ATOMIC_ACQ_REL);
+	key = xchg(&pending_key, -1);
 	if (key >= 0)
 		handle_sysrq((char)key);
 }

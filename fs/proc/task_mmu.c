@@ -126,13 +126,13 @@ unsigned long proc_mm_rss_pages(struct mm_struct *mm)
 		if (vma->vm_flags & VM_PFNMAP)
 			continue;
 		while (addr < vma->vm_end) {
-			pteval_t *pte = upte_lookup(mm, addr);
+			pte_t *pte = upte_lookup(mm, addr);
 
 			if (!pte) {	/* no page table here: skip to the next one */
 				addr = (addr | (pte_table_span - 1)) + 1;
 				continue;
 			}
-			pages += upte_mapped(READ_ONCE(*pte));
+			pages += pte_present(ptep_get(pte));
 			addr += PAGE_SIZE;
 		}
 		cond_resched();

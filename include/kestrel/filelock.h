@@ -14,6 +14,7 @@
 #ifndef KESTREL_FILELOCK_H
 #define KESTREL_FILELOCK_H
 
+#include <kestrel/atomic.h>
 #include <kestrel/fs.h>
 
 #define FL_POSIX 1
@@ -185,7 +186,7 @@ int fcntl_getlease(struct file *filp);
 int __break_lease(struct inode *inode, unsigned int mode);
 static inline int break_lease(struct inode *inode, unsigned int mode)
 {
-	struct file_lock_context *ctx = __atomic_load_n(&inode->i_flctx, __ATOMIC_ACQUIRE);
+	struct file_lock_context *ctx = smp_load_acquire(&inode->i_flctx);
 
 	if (ctx && !list_empty(&ctx->flc_lease))
 		return __break_lease(inode, mode);

@@ -13,6 +13,7 @@
 #define KESTREL_MM_H
 
 #include <kestrel/types.h>
+#include <kestrel/atomic.h>
 #include <kestrel/list.h>
 #include <kestrel/spinlock.h>
 #include <kestrel/gfp.h>
@@ -42,7 +43,7 @@ struct folio;
 struct page {
 	unsigned long flags;
 	struct list_head lru;
-	int _refcount;
+	atomic_t _refcount;
 	u16 inuse;
 	u8 order;			/* free block / allocation order */
 	struct kmem_cache *slab_cache;
@@ -75,8 +76,12 @@ static inline bool virt_addr_valid(const void *addr)
 	return v >= PAGE_OFFSET && v < PAGE_OFFSET + PFN_PHYS(max_pfn);
 }
 
-static inline int page_count(const struct page *p) { return __atomic_load_n(&p->_refcount, __ATOMIC_RELAXED); }
-static inline void get_page(struct page *p) { __atomic_add_fetch(&p->_refcount, 1, __ATOMIC_RELAXED); }
+/* The reference count itself (Linux's page_ref.h): only the allocator and the page cache set it. */
+static inline int page_count(const struct page *p) { return atomic_read(&p->_refcount); }
+static inline void set_page_count(struct page *p, int v) { atomic_set(&p->_refcount, v); }
+/* Fully ordered: the last dropper sees every other holder's use of the page. */
+static inline int page_ref_dec_return(struct page *p) { return atomic_dec_return(&p->_refcount); }
+static inline void get_page(struct page *p) { atomic_inc(&p->_refcount); }
 /* Drop a reference; the last one frees the block (of the order it was allocated with). */
 void put_page(struct page *p);
 

@@ -24,6 +24,7 @@
 #include <kestrel/rwsem.h>
 #include <kestrel/spinlock.h>
 #include <kestrel/types.h>
+#include <asm/pgtable_types.h>
 
 struct file;
 struct task_struct;
@@ -87,7 +88,7 @@ struct vm_area_struct {
 	unsigned long vm_start, vm_end;	/* [vm_start, vm_end), page aligned */
 	struct mm_struct *vm_mm;
 	unsigned long vm_flags;		/* VM_* */
-	unsigned long vm_page_prot;	/* page-table bits for present pages */
+	pgprot_t vm_page_prot;		/* page-table bits for present pages */
 	unsigned long vm_pgoff;		/* file offset of vm_start, in pages */
 	struct file *vm_file;		/* a reference; NULL for anonymous memory */
 	const struct vm_operations_struct *vm_ops;	/* set by the file's ->mmap */
@@ -134,7 +135,7 @@ struct vm_fault {
 	unsigned long pgoff;		/* file page of address */
 	struct page *page;		/* ->fault's result (locked if VM_FAULT_LOCKED) */
 	struct page *cow_page;		/* private mapping: the copy to install */
-	unsigned long *pte;		/* ->map_pages: entry of vmf->address (direct-map address) */
+	pte_t *pte;			/* ->map_pages: entry of vmf->address (direct-map address) */
 };
 
 /*
@@ -258,7 +259,7 @@ bool set_pte_range(struct vm_fault *vmf, struct folio *folio, unsigned long addr
 
 /* A device's ->mmap: page-less entries for frames pfn.. at addr of a VM_PFNMAP vma. */
 int remap_pfn_range(struct vm_area_struct *vma, unsigned long addr, unsigned long pfn,
-		    unsigned long size, unsigned long prot);
+		    unsigned long size, pgprot_t prot);
 
 /* exec: a randomized stack top below top, and a randomized brk start after end. */
 unsigned long randomize_stack_top(unsigned long top);

@@ -28,12 +28,14 @@
 #ifndef KESTREL_SCHED_H
 #define KESTREL_SCHED_H
 
+#include <kestrel/atomic.h>
 #include <kestrel/compiler.h>
 #include <kestrel/cpumask.h>
 #include <kestrel/list.h>
 #include <kestrel/lockdep.h>
 #include <kestrel/percpu.h>
 #include <kestrel/preempt.h>
+#include <kestrel/refcount.h>
 #include <kestrel/restart_block.h>
 #include <kestrel/signal.h>
 
@@ -90,7 +92,7 @@ struct task_struct {
 	unsigned int flags;		/* PF_* */
 	int pid;
 	char comm[TASK_COMM_LEN];
-	int refcount;			/* get_task_struct/put_task_struct, atomic */
+	refcount_t usage;		/* get_task_struct/put_task_struct */
 
 	/* Scheduling: fields below are protected by the lock of the rq the task is on. */
 	unsigned int cpu;		/* run queue the task belongs to (or last ran on) */
@@ -201,11 +203,7 @@ static __always_inline struct task_struct *get_current(void)
  * we see its condition.
  */
 #define __set_current_state(s) WRITE_ONCE(current->state, (s))
-#define set_current_state(s)                                      \
-	do {                                                      \
-		WRITE_ONCE(current->state, (s));                  \
-		__atomic_thread_fence(__ATOMIC_SEQ_CST);          \
-	} while (0)
+#define set_current_state(s) smp_store_mb(current->state, (s))
 
 /* Give up the CPU; if current->state is not TASK_RUNNING, sleep until woken. */
 void schedule(void);

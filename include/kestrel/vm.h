@@ -29,36 +29,21 @@ struct address_space;
 #define DEFAULT_STACK_LIMIT (8UL << 20)		/* RLIMIT_STACK without a signal_struct */
 
 /*
- * Software bits in user PTEs. _PAGE_PROTNONE (bit 8, GLOBAL's place,
- * which user entries never use) marks a not-present entry that still
- * holds a page: PROT_NONE after mprotect. _PAGE_SPECIAL: a frame without
- * a struct page reference (VM_PFNMAP).
+ * User PTEs are read and changed only through the pte_* helpers of
+ * asm/pgtable.h (pte_present, pte_write, pte_mkdirty, pfn_pte ...).
  */
-#define _PAGE_PROTNONE (1ULL << 8)
-#define _PAGE_SPECIAL (1ULL << 9)
-#define _PAGE_USER_TABLE (_PAGE_TABLE | _PAGE_USER)
-
-/* Does the entry hold a frame (present, or present but PROT_NONE)? */
-static inline bool upte_mapped(pteval_t e)
-{
-	return e & (_PAGE_PRESENT | _PAGE_PROTNONE);
-}
-static inline unsigned long upte_pfn(pteval_t e)
-{
-	return (e & PTE_PFN_MASK) >> PAGE_SHIFT;
-}
 
 /* Page-table bits for present pages of a VMA with these flags (never writable: faults add RW). */
-unsigned long vm_get_page_prot(unsigned long vm_flags);
+pgprot_t vm_get_page_prot(unsigned long vm_flags);
 /* The RW bit: may a present page of this VMA be writable right away? (write faults decide) */
 
 /* arch/x86/mm/user_pgtable.c: a PML4 with the kernel half, walks, teardown. */
 int pgd_alloc(struct mm_struct *mm);
 void pgd_free(struct mm_struct *mm);
 /* The PTE slot of addr, or NULL if a table on the way is missing (no allocation). */
-pteval_t *upte_lookup(struct mm_struct *mm, unsigned long addr);
+pte_t *upte_lookup(struct mm_struct *mm, unsigned long addr);
 /* The same, allocating missing tables; NULL if out of memory. mmap_lock held. */
-pteval_t *upte_alloc(struct mm_struct *mm, unsigned long addr);
+pte_t *upte_alloc(struct mm_struct *mm, unsigned long addr);
 /* Free every page table of the user half (exit, no PTE may still map a page). */
 void free_user_pgtables(struct mm_struct *mm);
 

@@ -18,6 +18,7 @@
 #ifndef KESTREL_WORKQUEUE_H
 #define KESTREL_WORKQUEUE_H
 
+#include <kestrel/atomic.h>
 #include <kestrel/compiler.h>
 #include <kestrel/list.h>
 
@@ -60,7 +61,7 @@ bool cancel_work_sync(struct work_struct *w);
 
 static inline bool work_pending(const struct work_struct *w)
 {
-	return __atomic_load_n(&w->pending, __ATOMIC_ACQUIRE) != 0;
+	return smp_load_acquire(&w->pending) != 0;
 }
 
 /* The shared workqueue (sched_late_init creates it). */

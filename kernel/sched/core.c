@@ -29,6 +29,7 @@
  * its rq lock is released (the switch happens with it held), so a waker
  * that gets the lock and sees on_rq == 0 may run it anywhere.
  */
+#include <kestrel/atomic.h>
 #include <kestrel/errno.h>
 #include <kestrel/exit.h>
 #include <kestrel/fork.h>
@@ -64,7 +65,7 @@
 struct rq runqueues[NR_CPUS];
 bool sched_running;			/* sched_init() done: set once, then read-only */
 
-static cpumask_t active_mask;		/* CPUs whose rq is active; only bits get set (atomic or) */
+static cpumask_t active_mask;		/* CPUs whose rq is active; only bits get set (cpumask_set_cpu) */
 
 static unsigned int nice_to_weight[MAX_NICE - MIN_NICE + 1];	/* filled by sched_init */
 
@@ -84,7 +85,7 @@ struct task_struct init_task = {
 	.state = TASK_RUNNING,
 	.pid = 1,
 	.comm = "init",
-	.refcount = 1,
+	.usage = REFCOUNT_INIT(1),
 	.nice = 0,
 	.weight = NICE_0_WEIGHT,
 	.on_rq = 1,
@@ -263,7 +264,7 @@ static void check_preempt(struct rq *rq, struct task_struct *p)
 
 cpumask_t sched_cpus_active(void)
 {
-	return (cpumask_t){ __atomic_load_n(&active_mask.bits, __ATOMIC_ACQUIRE) };
+	return (cpumask_t){ smp_load_acquire(&active_mask.bits) };
 }
 
 unsigned int sched_nr_cpus_active(void)
@@ -333,7 +334,7 @@ static int try_to_wake_up(struct task_struct *p, unsigned int state)
 	int ret = 0;
 
 	/* Order the caller's condition store before our load of p->state. */
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	smp_mb();
 	for (;;) {
 		struct rq *rq = task_rq_lock(p), *dst;
 		unsigned int target;
@@ -413,7 +414,7 @@ static void finish_task_switch(struct task_struct *prev)
 	/* A kernel task's borrowed mm it gave up (mm_context_switch), dropped with interrupts on. */
 	struct mm_struct *drop_mm = mm_finish_switch_take();
 
-	__atomic_store_n(&prev->on_cpu, 0, __ATOMIC_RELEASE);
+	smp_store_release(&prev->on_cpu, 0);
 	arch_spin_unlock(&rq->lock);
 	local_irq_enable();
 	if (drop_mm)
@@ -796,12 +797,12 @@ int set_cpus_allowed(struct task_struct *p, cpumask_t mask)
 
 void get_task_struct(struct task_struct *p)
 {
-	__atomic_fetch_add(&p->refcount, 1, __ATOMIC_RELAXED);
+	refcount_inc(&p->usage);
 }
 
 void put_task_struct(struct task_struct *p)
 {
-	if (__atomic_sub_fetch(&p->refcount, 1, __ATOMIC_ACQ_REL) == 0)
+	if (refcount_dec_and_test(&p->usage))
 		task_free(p);
 }
 
@@ -900,7 +901,7 @@ struct task_struct *task_alloc(const char *comm, int (*fn)(void *), void *data)
 	p->flags = PF_KTHREAD;
 	p->pid = 0;	/* kernel/fork.c gives it a pid and the rest of its identity */
 	strlcpy(p->comm, comm, sizeof(p->comm));
-	p->refcount = 1;	/* the task's own: dropped by the reaper */
+	refcount_set(&p->usage, 1);	/* the task's own: dropped by the reaper */
 	p->nice = 0;
 	p->weight = NICE_0_WEIGHT;
 	p->cpus_allowed = CPU_MASK_ALL;
@@ -980,7 +981,8 @@ static void rq_init(unsigned int cpu)
 static void rq_activate(struct rq *rq)
 {
 	WRITE_ONCE(rq->active, true);
-	__atomic_fetch_or(&active_mask.bits, 1ULL << rq->cpu, __ATOMIC_RELEASE);
+	smp_mb__before_atomic();	/* rq->active and the rq set up before the bit */
+	cpumask_set_cpu(rq->cpu, &active_mask);
 }
 
 static void init_weights(void)
@@ -1054,7 +1056,7 @@ int sched_prepare_cpu(unsigned int cpu)
 	snprintf(idle->comm, sizeof(idle->comm), "idle/%u", cpu);
 	idle->state = TASK_RUNNING;
 	idle->flags = PF_KTHREAD | PF_IDLE;
-	idle->refcount = 1;
+	refcount_set(&idle->usage, 1);
 	idle->nice = MAX_NICE;
 	idle->weight = nice_to_weight[MAX_NICE - MIN_NICE];
 	idle->cpu = cpu;

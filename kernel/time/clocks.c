@@ -20,6 +20,7 @@
  * 64-bit word, read with READ_ONCE and set with a compare-and-swap, so it
  * needs no lock.
  */
+#include <kestrel/atomic.h>
 #include <kestrel/cred.h>
 #include <kestrel/errno.h>
 #include <kestrel/sched.h>
@@ -42,8 +43,7 @@ s64 ktime_get_real_offset(void)
 	rtc = rtc_get_seconds();
 	off = (rtc > 0 ? rtc * (s64)NSEC_PER_SEC : 0) - (s64)ktime_get_ns();
 	/* A racing first reader (or clock_settime) may have set it first: keep theirs. */
-	if (!__atomic_compare_exchange_n(&real_offset, &expected, off, false, __ATOMIC_RELAXED,
-					 __ATOMIC_RELAXED))
+	if (!try_cmpxchg_relaxed(&real_offset, &expected, off))
 		off = expected;
 	return off;
 }

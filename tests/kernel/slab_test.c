@@ -5,6 +5,7 @@
  * Tests compare free-page counts before and after, and want them exact
  * (free_pages.h: pending frees are let finish first).
  */
+#include <kestrel/atomic.h>
 #include <kestrel/ktest.h>
 #include <kestrel/mm.h>
 #include <kestrel/slab.h>
@@ -152,7 +153,7 @@ KTEST(slab, double_and_foreign_free_detected)
 	struct kmem_cache *c = kmem_cache_create("ktest-df", 64, 0, 0);
 	struct kmem_cache *other = kmem_cache_create("ktest-other", 64, 0, 0);
 	struct kmem_cache_stats st;
-	unsigned long errs0 = slab_error_count;
+	long errs0 = atomic_long_read(&slab_error_count);
 	static char not_heap[64];
 	char on_page[1] = { 0 };
 	void *a, *b, *x;
@@ -168,7 +169,7 @@ KTEST(slab, double_and_foreign_free_detected)
 
 	kmem_cache_free(c, a);
 	kmem_cache_free(c, a);				/* double free */
-	KEXPECT_EQ(slab_error_count, errs0 + 1);
+	KEXPECT_EQ(atomic_long_read(&slab_error_count), errs0 + 1);
 	kmem_cache_get_stats(c, &st);
 	KEXPECT_EQ(st.active_objs, 1);
 	KEXPECT_EQ(st.errors, 1);
@@ -178,7 +179,7 @@ KTEST(slab, double_and_foreign_free_detected)
 	kfree(not_heap);				/* kernel image, not the heap */
 	kfree(on_page);					/* a stack address */
 	kfree(page_address(pg));			/* a page kmalloc never returned */
-	KEXPECT_EQ(slab_error_count, errs0 + 6);
+	KEXPECT_EQ(atomic_long_read(&slab_error_count), errs0 + 6);
 	kmem_cache_get_stats(c, &st);
 	KEXPECT_EQ(st.active_objs, 1);
 	kmem_cache_destroy(c);				/* refused: b is in use */
@@ -189,13 +190,13 @@ KTEST(slab, double_and_foreign_free_detected)
 	__free_page(pg);
 	kmem_cache_destroy(c);
 	kmem_cache_destroy(other);
-	KEXPECT_EQ(slab_error_count, errs0 + 6);
+	KEXPECT_EQ(atomic_long_read(&slab_error_count), errs0 + 6);
 }
 
 KTEST(slab, write_after_free_detected)
 {
 	struct kmem_cache *c = kmem_cache_create("ktest-uaf", 128, 0, 0);
-	unsigned long errs0 = slab_error_count;
+	long errs0 = atomic_long_read(&slab_error_count);
 	char *a, *b, *again;
 
 	KASSERT(c != NULL);
@@ -209,7 +210,7 @@ KTEST(slab, write_after_free_detected)
 	again = kmem_cache_alloc(c, GFP_KERNEL);	/* hands out a again, checks poison */
 	mm_errors_expected = false;
 	KEXPECT(again == a);
-	KEXPECT_EQ(slab_error_count, errs0 + 1);
+	KEXPECT_EQ(atomic_long_read(&slab_error_count), errs0 + 1);
 	kmem_cache_free(c, again);
 	kmem_cache_free(c, b);
 	kmem_cache_destroy(c);

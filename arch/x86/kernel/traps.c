@@ -21,6 +21,7 @@
  * a CPU that faults again while printing its own oops does not wait for
  * it (percpu oops_nesting) but stops at once.
  */
+#include <kestrel/atomic.h>
 #include <kestrel/panic.h>
 #include <kestrel/percpu.h>
 #include <kestrel/printk.h>
@@ -38,7 +39,7 @@
 
 static DEFINE_SPINLOCK(die_lock);	/* one oops report at a time */
 static int die_counter;			/* oopses so far, under die_lock */
-unsigned long breakpoint_count;
+atomic_long_t breakpoint_count = ATOMIC_LONG_INIT(0);
 
 static const char *const exception_names[32] = {
 	[X86_TRAP_DE] = "divide error",
@@ -241,7 +242,7 @@ static void do_int3(struct pt_regs *regs)
 		force_sig_fault(SIGTRAP, SI_KERNEL, NULL);	/* a debugger's breakpoint, or a crash */
 		return;
 	}
-	__atomic_fetch_add(&breakpoint_count, 1, __ATOMIC_RELAXED);
+	atomic_long_inc(&breakpoint_count);
 	/* RIP already points after the int3 byte: returning resumes there. */
 	pr_info("int3: breakpoint at %pS, continuing\n", (void *)(regs->rip - 1));
 }

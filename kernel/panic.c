@@ -5,7 +5,6 @@
 #include <kestrel/kallsyms.h>
 #include <kestrel/printk.h>
 #include <kestrel/panic.h>
-#include <kestrel/percpu.h>
 #include <kestrel/reboot.h>
 #include <kestrel/smp.h>
 #include <asm/io.h>
@@ -18,14 +17,8 @@ __noreturn void panic(const char *fmt, ...)
 	bool after_oops;
 
 	local_irq_disable();
-	/*
-	 * This CPU's oops (oops_end) already printed a trace. Not
-	 * oops_in_progress: another CPU panicking at the same moment sets it
-	 * too, and if this CPU then wins smp_send_stop its report would have
-	 * no trace at all.
-	 */
-	after_oops = this_cpu_read(oops_nesting) != 0;
-	WRITE_ONCE(oops_in_progress, 1);
+	after_oops = READ_ONCE(oops_in_progress);	/* the oops already printed a trace */
+	oops_in_progress = 1;
 	/* Halt the other CPUs (or be halted, if one of them panics already): one report only. */
 	smp_send_stop();
 	va_start(ap, fmt);

@@ -18,10 +18,8 @@
  *   prune        memory pressure: unused dentries from the LRU head
  *                (least recently used, second chance for DCACHE_REFERENCED)
  *
- * Lock order: rename_lock > inode->i_lock > parent's d_lock > child's d_lock
- * > hash bucket lock > sb->s_dentry_lru_lock. d_lock nesting levels: 0 the
- * (first) parent, 1 the second parent or a child, 2 and 3 the two dentries
- * of d_move.
+ * Lock order (rename_lock, i_lock, the d_lock nesting levels, the bucket
+ * and LRU locks): docs/locking.md, "Lock order".
  */
 #include <kestrel/atomic.h>
 #include <kestrel/contract/dentry.h>

@@ -22,7 +22,7 @@
  *   caller says which) and go away when that owner closes *any*
  *   descriptor of the file (locks_remove_posix, from filp_close).
  *
- * Locks (outermost first)
+ * Locks (their order: docs/locking.md, "Lock order")
  *   ctx->flc_lock        the three lists of one inode and the fields of
  *                        the locks on them; never sleep under it
  *   blocked_lock_lock    every flc_blocker / flc_blocked_requests /

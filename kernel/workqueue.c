@@ -8,10 +8,14 @@
  * wait. Pool threads are not bound to a CPU; the load balancer spreads
  * them like any other task.
  *
- * Locking: wq->lock (irqsave: queue_work is allowed from interrupts)
- * protects the worklist, every item's pending flag and wq pointer while
- * it is queued on wq, and each worker's current_work. An item is queued
- * on one workqueue at a time.
+ * An item is queued on one workqueue at a time.
+ *
+ * Locks used to protect struct members here (struct work_struct's are in
+ * include/kestrel/workqueue.h):
+ *	[c] constant after creation (alloc_workqueue, before the workers run)
+ *	[S] a lock or wait queue itself
+ *	[q] wq->lock (irqsave: queue_work is allowed from interrupts); it
+ *	    also guards every queued item's entry, pending flag and wq pointer
  */
 #include <kestrel/atomic.h>
 #include <kestrel/kthread.h>
@@ -25,19 +29,19 @@
 #define SYSTEM_WQ_WORKERS 4
 
 struct worker {
-	struct task_struct *task;
-	struct workqueue_struct *wq;
-	struct work_struct *current_work;	/* under wq->lock */
+	struct task_struct *task;		/* [c] */
+	struct workqueue_struct *wq;		/* [c] */
+	struct work_struct *current_work;	/* [q] under wq->lock */
 };
 
 struct workqueue_struct {
-	char name[24];
-	spinlock_t lock;			/* see the header comment */
-	struct list_head worklist;		/* pending items, FIFO */
-	wait_queue_head_t more_work;		/* idle workers sleep here */
-	wait_queue_head_t work_done;		/* flush/cancel wait here */
-	unsigned int nr_workers;
-	struct worker *workers;			/* array of nr_workers */
+	char name[24];				/* [c] */
+	spinlock_t lock;			/* [S] see the header comment */
+	struct list_head worklist;		/* [q] pending items, FIFO */
+	wait_queue_head_t more_work;		/* [S] idle workers sleep here */
+	wait_queue_head_t work_done;		/* [S] flush/cancel wait here */
+	unsigned int nr_workers;		/* [c] */
+	struct worker *workers;			/* [c] array of nr_workers */
 };
 
 struct workqueue_struct *system_wq;

@@ -8,7 +8,7 @@
  * the folio's references. The cache holds one reference for as long as
  * the folio is in mapping->i_pages; every lookup takes another.
  *
- * Locks, outermost first:
+ * Locks (their order: docs/locking.md, "Lock order"):
  *   inode->i_rwsem             writes (generic_file_write_iter) and truncation
  *   mapping->invalidate_lock   shared: filling the cache from the backing
  *                              store (->read_folio, ->readahead);

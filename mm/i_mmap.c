@@ -13,9 +13,8 @@
  * change the range of one that is in the tree, read to walk it. A VMA's
  * vm_start/vm_end/vm_pgoff change only under both its mm's mmap_lock
  * (write) and this lock (write), so a walker holding only this lock
- * (truncation does not take any mm's lock) sees them consistent. Order:
- * mmap_lock > i_mmap_rwsem > page_table_lock; i_rwsem > invalidate_lock >
- * i_mmap_rwsem.
+ * (truncation does not take any mm's lock) sees them consistent. Lock
+ * order: docs/locking.md, "Lock order".
  */
 #include <kestrel/fs.h>
 #include <kestrel/mm.h>

@@ -31,7 +31,7 @@
  * ->write_inode. sync(2) and syncfs use sync_inodes_sb (WBC_SYNC_ALL).
  *
  * Locks: sb->s_inode_wblist_lock protects sb->s_dirty and is taken inside
- * inode->i_lock (fs/inode.c's order); to pick an inode off the list we
+ * inode->i_lock (docs/locking.md, "Lock order"); to pick an inode off the list we
  * hold the list lock and only trylock i_lock. I_SYNC (under i_lock) marks
  * an inode being written back, so two passes do not write it at once;
  * wb_pass_mutex runs one pass at a time, so sync waits for the flusher's.

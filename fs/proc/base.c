@@ -74,10 +74,13 @@ struct mm_struct *proc_task_mm(struct task_struct *p)
 
 void proc_task_owner(struct task_struct *p, struct inode *inode)
 {
-	const struct cred *cred = READ_ONCE(p->cred);
+	const struct cred *cred;
 
+	rcu_read_lock();	/* p may commit new creds and free these meanwhile */
+	cred = __task_cred(p);
 	inode->i_uid = cred ? cred->euid : 0;
 	inode->i_gid = cred ? cred->egid : 0;
+	rcu_read_unlock();
 }
 
 char *proc_path_name(const struct path *path)

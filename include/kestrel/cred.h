@@ -61,6 +61,14 @@ const struct cred *current_cred(void);
 struct task_struct;
 /* A new reference to p's cred (put_cred it). */
 const struct cred *get_task_cred(struct task_struct *p);
+/*
+ * Another task's cred, for use inside rcu_read_lock() only: the task may
+ * commit new creds meanwhile, and the old ones are freed a grace period
+ * after its last reference goes (put_cred). Outside a reader section the
+ * lock validator reports it. NULL for a task that has none (init_cred
+ * stands in).
+ */
+#define __task_cred(task) rcu_dereference((task)->cred)
 static inline const struct cred *get_cred(const struct cred *c)
 {
 	refcount_inc(&((struct cred *)c)->usage);

@@ -22,6 +22,14 @@
  * mapping and index are stable while the folio is locked (truncation
  * clears mapping under the folio lock).
  *
+ * Locks used to protect struct folio's members:
+ *	[a] atomic bitops
+ *	[c] constant after creation
+ *	[l] the folio lock (PG_locked)
+ *	[m] mapping->i_pages.xa_lock
+ *	[U] lru_lock (mm/vmscan.c)
+ * ([l,m]: changed with both held, stable under either.)
+ *
  * Tags in mapping->i_pages (xarray marks): PAGECACHE_TAG_DIRTY follows
  * PG_dirty for file systems that write back (filemap_dirty_folio),
  * PAGECACHE_TAG_WRITEBACK follows PG_writeback, PAGECACHE_TAG_TOWRITE
@@ -56,12 +64,12 @@ enum folio_flag_bits {
 #define PAGECACHE_TAG_TOWRITE XA_MARK_2
 
 struct folio {
-	unsigned long flags;		/* PG_* bits above */
-	struct page *page;		/* the one page; its _refcount counts folio references */
-	struct address_space *mapping;	/* NULL once truncated */
-	pgoff_t index;			/* page offset in the file */
-	void *private;			/* PG_private: the file system's */
-	struct list_head lru;		/* reclaim LRU, under the LRU lock */
+	unsigned long flags;		/* [a] PG_* bits above */
+	struct page *page;		/* [c] the one page; its _refcount counts folio references */
+	struct address_space *mapping;	/* [l,m] NULL once truncated */
+	pgoff_t index;			/* [l,m] page offset in the file */
+	void *private;			/* [l] PG_private: the file system's */
+	struct list_head lru;		/* [U] reclaim LRU */
 };
 
 /* ---- readahead ---- */

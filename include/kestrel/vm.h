@@ -3,8 +3,7 @@
  * mm/mprotect.c ... and arch/x86/mm (page tables, fault.c, mmu_context.c)
  * share. Other subsystems use include/kestrel/mm_types.h and mman.h.
  *
- * Locking (docs/address-spaces.md): mm->mmap_lock (rw-semaphore) > mapping->
- * invalidate_lock > folio lock > mapping->i_mmap_rwsem > mm->page_table_lock.
+ * Lock order: docs/locking.md, "Lock order".
  * Page-table pages below the PML4 are allocated with mmap_lock held (read
  * is enough: an empty entry becomes present under page_table_lock, and is
  * never cleared while anybody could walk it) and freed only when the mm

@@ -7,10 +7,15 @@
  * queues it and stays with that base for its life, so the only race on
  * t->base is the first queueing (a compare-and-swap).
  *
- * Locking: base->lock (irqsave; the tick takes it) protects the list and
- * base->running. The timer function runs without it, with interrupts
- * off; base->running names the timer whose function runs, so
- * del_timer_sync() can wait for it.
+ * The timer function runs without base->lock, with interrupts off;
+ * base->running names the timer whose function runs, so del_timer_sync()
+ * can wait for it.
+ *
+ * Locks used to protect struct timer_base's members (struct timer_list's
+ * are in include/kestrel/timer.h):
+ *	[S] a lock itself
+ *	[b] base->lock (irqsave; the tick takes it)
+ *	[a] one word written with WRITE_ONCE, read with READ_ONCE
  */
 #include <kestrel/atomic.h>
 #include <kestrel/might_sleep.h>
@@ -21,10 +26,10 @@
 #include <kestrel/timer.h>
 
 struct timer_base {
-	spinlock_t lock;		/* protects list and running */
-	struct list_head list;		/* pending timers, earliest first */
-	struct timer_list *running;	/* whose function runs now, or NULL */
-	bool ready;			/* init_timers_cpu() ran */
+	spinlock_t lock;		/* [S] protects list and running */
+	struct list_head list;		/* [b] pending timers, earliest first */
+	struct timer_list *running;	/* [b] whose function runs now, or NULL */
+	bool ready;			/* [a] init_timers_cpu() ran */
 };
 
 static struct timer_base timer_bases[NR_CPUS];

@@ -515,6 +515,18 @@ KTEST(tty, poll_reports_lines_and_hangup)
 	tt_free(tt);
 }
 
+/* write(2) of a kernel buffer to a tty file, through ->write_iter. */
+static ssize_t tty_write_k(struct file *f, const char *buf, size_t n)
+{
+	struct kvec kv = { .iov_base = (void *)buf, .iov_len = n };
+	struct iov_iter iter;
+	struct kiocb kiocb;
+
+	init_sync_kiocb(&kiocb, f);
+	iov_iter_kvec(&iter, ITER_SOURCE, &kv, 1, n);
+	return vfs_call_write_iter(f, &kiocb, &iter);
+}
+
 struct flow_writer {
 	struct file *file;
 	ssize_t ret;
@@ -524,9 +536,8 @@ struct flow_writer {
 static int flow_writer_fn(void *arg)
 {
 	struct flow_writer *w = arg;
-	loff_t pos = 0;
 
-	w->ret = vfs_call_write(w->file, "xyz", 3, &pos);
+	w->ret = tty_write_k(w->file, "xyz", 3);
 	complete(&w->done);
 	return 0;
 }
@@ -544,7 +555,6 @@ KTEST(tty, flow_control_ixon_and_tcxonc)
 	struct test_tty *tt = tt_new();
 	struct file nb = { .f_op = &tty_fops, .f_flags = O_NONBLOCK };
 	struct task_struct *k;
-	loff_t pos = 0;
 	char buf[16];
 
 	KASSERT(tt);
@@ -554,7 +564,7 @@ KTEST(tty, flow_control_ixon_and_tcxonc)
 	feed(tt, "\x13");	/* ^S */
 	KEXPECT(tt->tty.flow_stopped);
 	KEXPECT_EQ(vfs_call_poll(&f, NULL) & EPOLLOUT, 0);
-	KEXPECT_EQ(vfs_call_write(&nb, "n", 1, &pos), -EAGAIN);
+	KEXPECT_EQ(tty_write_k(&nb, "n", 1), -EAGAIN);
 
 	w = (struct flow_writer){ .file = &f, .ret = -1 };
 	init_completion(&w.done);
@@ -574,7 +584,7 @@ KTEST(tty, flow_control_ixon_and_tcxonc)
 
 	KEXPECT_EQ(vfs_call_unlocked_ioctl(&f, TCXONC, TCOOFF), 0);
 	KEXPECT(tt->tty.flow_stopped);
-	KEXPECT_EQ(vfs_call_write(&nb, "n", 1, &pos), -EAGAIN);
+	KEXPECT_EQ(tty_write_k(&nb, "n", 1), -EAGAIN);
 	KEXPECT_EQ(vfs_call_unlocked_ioctl(&f, TCXONC, TCOON), 0);
 	KEXPECT(!tt->tty.flow_stopped);
 	KEXPECT_EQ(vfs_call_poll(&f, NULL) & EPOLLOUT, EPOLLOUT);

@@ -30,6 +30,7 @@
 #include <kestrel/random.h>
 #include <kestrel/rcupdate.h>
 #include <kestrel/reboot.h>
+#include <kestrel/start_kernel.h>
 #include <kestrel/sched.h>
 #include <kestrel/serial.h>
 #include <kestrel/tty.h>
@@ -46,7 +47,6 @@
 #include <asm/syscall.h>
 #include <asm/vdso.h>
 
-void start_kernel(u32 magic, u32 info_phys);
 static __noreturn void run_init(void);
 
 void start_kernel(u32 magic, u32 info_phys)

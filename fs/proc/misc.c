@@ -36,7 +36,7 @@ int mounts_proc_show(struct seq_file *m, void *v)
 	return 0;
 }
 
-/* Seconds since boot, and the idle time summed over CPUs (not measured yet: 0, as "0.00"). */
+/* Seconds since boot, and the idle time summed over CPUs (Kestrel does not measure it: "0.00"). */
 int uptime_proc_show(struct seq_file *m, void *v)
 {
 	u64 ns = ktime_get_ns();

@@ -19,6 +19,7 @@
 #include <kestrel/filelock.h>
 #include <kestrel/mm.h>
 #include <kestrel/mount.h>
+#include <kestrel/proc_fs.h>
 #include <kestrel/slab.h>
 #include <kestrel/string.h>
 #include "internal.h"
@@ -212,7 +213,7 @@ static struct dentry *proc_mount(struct file_system_type *fs_type, int flags,
 	return mount_single(fs_type, flags, data, proc_fill_super);
 }
 
-struct file_system_type proc_fs_type = {
+static struct file_system_type proc_fs_type = {
 	.name = "proc",
 	.mount = proc_mount,
 	.kill_sb = kill_anon_super,

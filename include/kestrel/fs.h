@@ -86,7 +86,7 @@ struct vfsmount;
 struct vm_area_struct;
 struct writeback_control;
 struct xattr_handler;
-/* Types of ops Kestrel does not call yet (docs/locking.md says which and why). */
+/* Types of ops Kestrel never calls (docs/locking.md says which and why). */
 struct fiemap_extent_info;
 struct fileattr;
 struct offset_ctx;

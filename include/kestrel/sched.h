@@ -223,6 +223,12 @@ static __always_inline struct task_struct *get_current(void)
 
 /* Give up the CPU; if current->state is not TASK_RUNNING, sleep until woken. */
 void schedule(void);
+/*
+ * First call of a new task on its first switch-in (ret_from_kernel_thread,
+ * ret_from_fork): finish the switch away from prev (run-queue lock,
+ * interrupts, preemption).
+ */
+void schedule_tail(struct task_struct *prev);
 /* Let other runnable tasks of the same or better claim run first. */
 void yield(void);
 /* A preemption point in long loops (useless with preemption on, harmless). */
@@ -265,8 +271,10 @@ void get_task_struct(struct task_struct *p);
 void put_task_struct(struct task_struct *p);
 
 /*
- * Wait until every task that the reaper has started on is freed (stack
- * and struct): tests call it after their threads are unlisted.
+ * Wait until every task that has begun its last switch (do_task_dead)
+ * has been through the reaper, so its stack is freed unless someone else
+ * still holds a reference: tests that count free pages call it after
+ * their threads exited (kthread_stop, wait4).
  */
 void sched_reap_wait(void);
 

@@ -54,6 +54,7 @@
 #include <kestrel/workqueue.h>
 #include <asm/processor.h>
 #include <asm/ptrace.h>
+#include <asm/switch_to.h>
 #include "sched.h"
 
 #define NICE_0_WEIGHT 1024
@@ -396,10 +397,6 @@ int wake_up_state(struct task_struct *p, unsigned int state)
 }
 
 /* ---- the switch ---- */
-
-struct task_struct *__switch_to_asm(struct task_struct *prev, struct task_struct *next);
-void ret_from_kernel_thread(void);
-void schedule_tail(struct task_struct *prev);
 
 /* Move p, left runnable but unqueued by __schedule, to a CPU it may run on. */
 static void move_task_away(struct task_struct *p)
@@ -984,6 +981,7 @@ __noreturn void do_task_dead(int code)
 	}
 	exit_signals(me);	/* PF_EXITING: signals go to other threads */
 	me->exit_code = code;
+	task_dead_prepare();	/* before kthread_stop can return: sched_reap_wait covers us */
 	kthread_exit_notify(me);
 	preempt_disable();
 	/* After this nobody wakes us; finish_task_switch hands us to the reaper. */

@@ -32,7 +32,7 @@ static void spin_irqs_off(void *arg)
 	WRITE_ONCE(spin_done, 1);
 }
 
-KTEST(lockdep, hard_lockup_reported)
+KTEST(watchdog, hard_lockup_reported)
 {
 	static u64 spin_ns = 1500ULL * 1000 * 1000;
 	unsigned int old = watchdog_get_thresh_ms();

@@ -129,5 +129,5 @@ KConsoles()
 KTests()
 
 if not os.environ.get("KESTREL_GDB_NO_CONNECT"):
-    gdb.execute("target remote :1234")
+    gdb.execute("target remote 127.0.0.1:%s" % os.environ.get("KESTREL_GDB_PORT", "1234"))
 end

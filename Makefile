@@ -74,7 +74,7 @@ LDFLAGS := -m elf_x86_64 -nostdlib -static -z max-page-size=0x1000 --build-id=no
 # and linker tables (include/kestrel/init.h, ktest.h), never through an
 # #ifdef, so a shared object is the same in both kernels and is built once.
 SRC_DIRS := arch/x86 kernel mm lib drivers fs
-KTEST_SRCS := kernel/crashtest.c kernel/locking/locktest.c kernel/ktest.c \
+KTEST_SRCS := kernel/crashtest.c kernel/locking/locktest.c kernel/debug/debugtest.c kernel/ktest.c \
 	$(sort $(shell find tests/kernel -name '*.c' -o -name '*.S' 2>/dev/null))
 SRCS := $(filter-out $(KTEST_SRCS),$(sort $(shell find $(SRC_DIRS) -name '*.c' -o -name '*.S' 2>/dev/null)))
 objs_of = $(patsubst %,$(OBJDIR)/%.o,$(basename $(1)))
@@ -283,15 +283,16 @@ DEBUG_KERNEL := $(DEBUG_BUILD)/kernel.elf
 DEBUG_TEST_KERNEL := $(DEBUG_BUILD)/kernel-test.elf
 DEBUG_RUN_KERNEL := $(DEBUG_BUILD)/$(notdir $(RUN_KERNEL))
 DEBUG_ISO_IMAGE := $(DEBUG_RUN_KERNEL:.elf=.iso)
+DEBUG_SERIAL ?= $(DEBUG_BUILD)/serial.log
 
 # The -Og kernels are built by a make of their own (BUILD=build/debug);
 # it decides whether anything changed.
 $(DEBUG_KERNEL) $(DEBUG_TEST_KERNEL): FORCE
-	$(Q)$(DEBUG_MAKE) $@
+	+$(Q)$(DEBUG_MAKE) $@
 
 # Both in one make (two at once would race on build/debug/obj).
 debug-kernels:
-	$(Q)$(DEBUG_MAKE) $(DEBUG_KERNEL) $(DEBUG_TEST_KERNEL)
+	+$(Q)$(DEBUG_MAKE) $(DEBUG_KERNEL) $(DEBUG_TEST_KERNEL)
 
 # The ISO's grub.cfg with APPEND added to the kernel's command line.
 $(DEBUG_BUILD)/grub.cfg: iso/grub.cfg FORCE
@@ -306,12 +307,12 @@ $(DEBUG_ISO_IMAGE): $(DEBUG_RUN_KERNEL) $(DEBUG_BUILD)/grub.cfg $(INITRAMFS) too
 ifeq ($(ISO),1)
 debug: deps $(DEBUG_ISO_IMAGE)
 	$(Q)tools/qemu-debug -k $(DEBUG_RUN_KERNEL) -c $(DEBUG_ISO_IMAGE) \
-		-o $(DEBUG_BUILD)/serial.log -p $(DEBUG_BUILD)/qemu.pid -g '$(GDBFLAGS)' -- \
+		-o $(DEBUG_SERIAL) -p $(DEBUG_BUILD)/qemu.pid -g '$(GDBFLAGS)' -- \
 		-accel $(ACCEL) -m $(MEM) -smp $(SMP) $(QEMU_EXTRA)
 else
 debug: deps $(DEBUG_RUN_KERNEL) $(INITRAMFS)
 	$(Q)tools/qemu-debug -k $(DEBUG_RUN_KERNEL) -i $(INITRAMFS) -a '$(APPEND)' \
-		-o $(DEBUG_BUILD)/serial.log -p $(DEBUG_BUILD)/qemu.pid -g '$(GDBFLAGS)' -- \
+		-o $(DEBUG_SERIAL) -p $(DEBUG_BUILD)/qemu.pid -g '$(GDBFLAGS)' -- \
 		-accel $(ACCEL) -m $(MEM) -smp $(SMP) $(QEMU_EXTRA)
 endif
 

@@ -50,7 +50,7 @@ switches so far, then the queued tasks in the order they will run
         super().__init__("krunq", gdb.COMMAND_DATA)
 
     def invoke(self, arg, from_tty):
-        rqs = utils.need("runqueues")
+        rqs = utils.need("runqueues", "kernel/sched/core.c")
         cpus = [utils.cpu_arg(arg, "krunq")] if arg.strip() else range(utils.NR_CPUS)
         for cpu in cpus:
             rq = rqs[cpu]

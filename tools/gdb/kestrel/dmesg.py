@@ -4,6 +4,8 @@ import gdb
 
 from kestrel import utils
 
+PRINTK = "kernel/printk.c"
+
 
 class Dmesg(gdb.Command):
     """Print the kernel log ring (kernel/printk.c: log_buf, log_head, log_len).
@@ -16,9 +18,9 @@ Each line is shown as "<L>text", L being its printk level."""
         super().__init__("dmesg", gdb.COMMAND_DATA)
 
     def invoke(self, arg, from_tty):
-        buf = utils.need("log_buf")
-        head = int(utils.need("log_head"))
-        length = int(utils.need("log_len"))
+        buf = utils.need("log_buf", PRINTK)
+        head = int(utils.need("log_head", PRINTK))
+        length = int(utils.need("log_len", PRINTK))
         size = buf.type.sizeof
         start = (head - length) % size
         inferior = gdb.selected_inferior()
@@ -49,10 +51,10 @@ record a struct rec_hdr, then its text), oldest first, as
         super().__init__("lx-dmesg", gdb.COMMAND_DATA)
 
     def invoke(self, arg, from_tty):
-        buf = utils.need("rec_buf")
+        buf = utils.need("rec_buf", PRINTK)
         size = buf.type.sizeof
-        head = int(utils.need("rec_head"))
-        used = int(utils.need("rec_used"))
+        head = int(utils.need("rec_head", PRINTK))
+        used = int(utils.need("rec_used", PRINTK))
         if utils.lookup_type("struct rec_hdr").sizeof != self.HDR:
             raise utils.KError("lx-dmesg: struct rec_hdr changed size; update this helper")
         raw = bytes(gdb.selected_inferior().read_memory(int(buf.address), size))
@@ -66,11 +68,11 @@ record a struct rec_hdr, then its text), oldest first, as
             text = ring[off + self.HDR:off + self.HDR + n].decode("utf-8", "replace")
             out.append("[%5d.%06d] %s\n" % (ts // 10**9, ts % 10**9 // 1000, text))
             off += self.HDR + n
-        pending = int(utils.need("line_len"))
+        pending = int(utils.need("line_len", PRINTK))
         if pending:
             text = bytes(gdb.selected_inferior().read_memory(
-                int(utils.need("line_buf").address), pending)).decode("utf-8", "replace")
-            ts = int(utils.need("line_ts"))
+                int(utils.need("line_buf", PRINTK).address), pending)).decode("utf-8", "replace")
+            ts = int(utils.need("line_ts", PRINTK))
             out.append("[%5d.%06d] %s\n" % (ts // 10**9, ts % 10**9 // 1000, text))
         gdb.write("".join(out))
 

@@ -66,7 +66,7 @@ was acquired. Also the locks a CPU took before it had a task
                        int(h["depth"]), "" if int(h["depth"]) == 1 else "s"))
             total += print_held(h)
         if not arg.strip():
-            cpu_locks = utils.symbol("cpu_held_locks")
+            cpu_locks = utils.symbol("cpu_held_locks", "kernel/locking/lockdep.c")
             if cpu_locks is not None:
                 for cpu in range(cpu_locks.type.range()[1] + 1):
                     if int(cpu_locks[cpu]["depth"]):

@@ -14,7 +14,7 @@ class LxCmdline(gdb.Command):
         super().__init__(name, gdb.COMMAND_DATA)
 
     def invoke(self, arg, from_tty):
-        raw = utils.need("raw_line")
+        raw = utils.need("raw_line", "kernel/cmdline.c")
         gdb.write(utils.string(raw) + "\n")
 
 
@@ -25,7 +25,7 @@ class KConsoles(gdb.Command):
         super().__init__("kconsoles", gdb.COMMAND_DATA)
 
     def invoke(self, arg, from_tty):
-        con = utils.need("console_list")
+        con = utils.need("console_list", "kernel/printk.c")
         while int(con) != 0:
             c = con.dereference()
             gdb.write("%s%d  at %s  write=%s\n" % (c["name"].string(), int(c["index"]),

@@ -39,16 +39,21 @@ def clear_type_cache(event=None):
 gdb.events.new_objfile.connect(clear_type_cache)
 
 
-def symbol(name):
-    """A kernel variable by name (statics included), or None."""
-    try:
-        return gdb.parse_and_eval(name)
-    except gdb.error:
-        return None
+def symbol(name, filename=None):
+    """A kernel variable by name, or None. A static is looked up in its
+    file first (filename, e.g. "kernel/printk.c"): another file may have
+    a static of the same name."""
+    names = ["'%s'::%s" % (filename, name)] if filename else []
+    for n in names + [name]:
+        try:
+            return gdb.parse_and_eval(n)
+        except gdb.error:
+            pass
+    return None
 
 
-def need(name):
-    v = symbol(name)
+def need(name, filename=None):
+    v = symbol(name, filename)
     if v is None:
         raise KError("%s is not in the kernel's symbols" % name)
     return v
@@ -366,7 +371,7 @@ def wchan(task, depth=16):
 # ---------------------------------------------------------------- paths
 
 def mount_list():
-    return list_for_each_entry(need("mount_list"), "struct mount", "mnt_list")
+    return list_for_each_entry(need("mount_list", "fs/namespace.c"), "struct mount", "mnt_list")
 
 
 def mount_of_vfsmount(vfsmnt):

@@ -1,12 +1,13 @@
 # The gdb session of tests/integration/gdb_helpers.sh (run by `make debug`
-# after tools/gdb/kestrel.gdb connected). Each "echo ==" line marks the
-# output of the next step for the checks.
-hbreak sys_mkdirat if $_streq((char *)pathname, "/tmp/gdbtest")
-continue
+# after tools/gdb/kestrel.gdb connected), after the lines the test puts
+# first: a hardware breakpoint in sys_mkdirat on the line after getname(),
+# for the script's `mkdir /tmp/gdbtest`, and `continue`. Each "echo =="
+# line marks the output of the next step for the checks.
 echo == local\n
-next
 print name->name
 info locals
+next
+print ret
 echo == bt\n
 bt
 delete

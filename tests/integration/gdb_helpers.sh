@@ -15,11 +15,21 @@
 command -v gdb > /dev/null || fail "gdb is not installed (tools/deps.sh)"
 LOG=$LOG_DIR/$TEST_NAME.log
 out=$LOG_DIR/$TEST_NAME.gdb.txt
+script=$LOG_DIR/$TEST_NAME.gdb
+
+# The line of sys_mkdirat after getname(): `name` is set there.
+line=$(grep -n 'ret = ksys_mkdirat(dfd, name->name, mode);' fs/namei.c | cut -d: -f1)
+[ -n "$line" ] || fail "sys_mkdirat's ksys_mkdirat() call is not in fs/namei.c any more: update this test"
+{
+	echo "hbreak fs/namei.c:$line if \$_streq(name->name, \"/tmp/gdbtest\")"
+	echo "continue"
+	cat tests/integration/gdb_helpers.gdb
+} > "$script"
 
 timeout 300 env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS make -s --no-print-directory debug \
 	KTEST=y SMP=2 MEM=256M DEBUG_SERIAL="$LOG" \
 	APPEND="debugtest=park kestrel.run=/etc/kestrel/gdb-helpers.sh" \
-	GDBFLAGS="-batch -x tests/integration/gdb_helpers.gdb" > "$out" 2>&1
+	GDBFLAGS="-batch -x $script" > "$out" 2>&1
 echo "make debug exit status $?, transcript in $out, serial log in $LOG"
 
 # section NAME: the transcript from "== NAME" to the next "== " line.
@@ -31,10 +41,11 @@ expect() {
 	section "$1" | grep -qE -- "$2" || fail "$3 (section $1 of $out)"
 }
 
-grep -qE '^Thread [0-9]+ hit Hardware assisted breakpoint 1, sys_mkdirat \(dfd=-100, pathname=0x[0-9a-f]+ "/tmp/gdbtest", mode=[0-9]+\) at fs/namei\.c:[0-9]+' "$out" ||
-	fail "gdb did not stop in sys_mkdirat with its arguments (see $out)"
+grep -qE "^Thread [0-9]+ hit (Hardware assisted )?[Bb]reakpoint 1, sys_mkdirat \(dfd=(dfd@entry=)?-100, pathname=0x[0-9a-f]+ \"/tmp/gdbtest\", mode=[0-9]+\) at fs/namei\.c:$line" "$out" ||
+	fail "gdb did not stop in sys_mkdirat at fs/namei.c:$line with its arguments (see $out)"
 expect local '^\$1 = 0x[0-9a-f]+ "/tmp/gdbtest"$' "print name->name did not show the name (optimized out?)"
 expect local '^name = 0x[0-9a-f]+' "info locals did not show the local name"
+expect local '^\$2 = 0$' "print ret after next: mkdir's result"
 expect bt '^#[0-9]+ .* sys_mkdirat \(.* at fs/namei\.c:[0-9]+' "no sys_mkdirat frame"
 expect bt '^#[0-9]+ .* (do_syscall_64|syscall_handler|__x64_sys_mkdir).* at [a-z0-9_/]+\.[cS]:[0-9]+' "the backtrace does not reach the system-call entry"
 expect lx-ps '^0x[0-9a-f]+ +1 +1 +[RSD]\*? +[0-9]+ init ' "lx-ps does not list init (pid 1)"

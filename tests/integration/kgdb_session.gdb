@@ -3,7 +3,8 @@
 # "echo ==" lines mark the sections the test checks.
 echo == attached\n
 bt
-break vfs_mkdir if $_streq((char *)dentry->d_name.name, "kgdbtest")
+# At vfs_mkdir's first instruction: its arguments are in rdi, rsi, rdx (-O2 inlines a helper after it).
+break *vfs_mkdir if $_streq((char *)((struct dentry *)$rsi)->d_name.name, "kgdbtest")
 continue
 echo == vfs_mkdir\n
 bt

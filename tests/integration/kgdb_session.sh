@@ -49,17 +49,19 @@ expect() {
 	section "$1" | grep -qE -- "$2" || fail "$3 (section $1 of $out)"
 }
 
-expect attached '^#0 +kgdb_breakpoint \(\) at kernel/debug/debug_core\.c:[0-9]+' "the boot stop is not in kgdb_breakpoint"
+expect attached '^#0 +(0x[0-9a-f]+ in )?kgdb_breakpoint \(\) at kernel/debug/debug_core\.c:[0-9]+' "the boot stop is not in kgdb_breakpoint"
 expect attached '^#[0-9]+ .*kgdboc_init \(\) at drivers/tty/serial/kgdboc\.c:[0-9]+' "the boot stop's backtrace lacks kgdboc_init"
-grep -qE 'hit Breakpoint 1, (0x[0-9a-f]+ in )?vfs_mkdir \(' "$out" || fail "gdb did not stop at the vfs_mkdir breakpoint (see $out)"
+grep -qE 'hit Breakpoint 1, (0x[0-9a-f]+ in )?vfs_mkdir \(dir=0x[0-9a-f]+, dentry=0x[0-9a-f]+' "$out" ||
+	fail "gdb did not stop at the vfs_mkdir breakpoint (see $out)"
 expect vfs_mkdir '^#[0-9]+ .*sys_mkdirat \(.* at fs/namei\.c:[0-9]+' "the backtrace does not reach sys_mkdirat"
 expect vfs_mkdir '^\$[0-9]+ = 0x[0-9a-f]+ "kgdbtest"$' "print dentry->d_name.name"
 expect vfs_mkdir '^\$[0-9]+ = [0-9]+$' "print dir->i_ino"
 steps=$(section step | grep -E '^\$[0-9]+ = 0x[0-9a-f]+$' | awk '{print $3}')
 [ "$(echo "$steps" | sort -u | wc -l)" -ge 3 ] || fail "stepi and next did not move the pc: $(echo $steps) (see $out)"
-expect threads 'Thread 0x1 \(init \(pid 1, [RSD], (on CPU|last on CPU) [0-9]+\)\)' "info threads lacks init"
-expect threads 'Thread 0x[0-9a-f]+ \(dbg-holder \(pid [0-9]+, S, last on CPU [0-9]+\)\)' "info threads lacks the sleeping dbg-holder"
-expect threads 'Thread 0x800[0-3] \(idle/[0-3] ' "info threads lacks the idle tasks"
+expect threads 'Thread 1 \(init \(pid 1, [RSD], (on CPU|last on CPU) [0-9]+\)\)' "info threads lacks init"
+expect threads 'Thread [0-9]+ \(dbg-holder \(pid [0-9]+, S, last on CPU [0-9]+\)\)' "info threads lacks the sleeping dbg-holder"
+expect threads 'Thread 3277[01] \(idle/[23] \(pid 0, ' "info threads lacks the idle tasks (tid 32768 + CPU)"
+expect threads '^\* +[0-9]+ +Thread [0-9]+ \([a-z]+ \(pid [0-9]+, R, on CPU [0-3]\)\) ' "info threads does not mark the stopped task"
 n=$(section threads | grep -cE '^\*? +[0-9]+ +Thread ')
 [ "$n" -ge 20 ] || fail "info threads lists $n threads, want every task (see $out)"
 expect ktask '^ktask: thread of dbg-holder' "ktask did not select dbg-holder's thread"

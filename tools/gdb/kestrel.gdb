@@ -31,6 +31,8 @@ set confirm off
 set print pretty on
 set disassembly-flavor att
 set architecture i386:x86-64
+# A kernel, not a Linux process: no orig_rax, no syscall-restart fix-ups on pc writes.
+set osabi none
 directory .
 
 define kbreak

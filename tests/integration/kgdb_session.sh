@@ -9,8 +9,12 @@
 # with its name), shows a sleeping thread's stack (debugtest=park's
 # dbg-holder, through the stub's thread registers), stops on a hardware
 # watchpoint (the host name written by `hostname`) and a hardware
-# breakpoint (sys_uname), and detaches. The kernel then runs on to the
-# end of the script and powers off, with a clean log.
+# breakpoint (sys_uname), and detaches. The kernel runs on; a second gdb
+# attaches to it while it runs (its first packet on ttyS1 stops the
+# kernel through the port's receive interrupt), writes the host name into
+# the kernel's memory (which ends the script's wait) and detaches; the
+# kernel then runs to the end of the script and powers off, with a clean
+# log.
 . "$(dirname "$0")/lib.bash"
 
 command -v gdb > /dev/null || fail "gdb is not installed (tools/deps.sh)"
@@ -37,6 +41,23 @@ KESTREL_GDB_NO_CONNECT=1 timeout 180 gdb -q -batch -nx -x tools/gdb/kestrel.gdb 
 	-ex 'set remotetimeout 30' -ex "target remote 127.0.0.1:$port" \
 	-x tests/integration/kgdb_session.gdb "$KERNEL" > "$out" 2>&1
 echo "gdb exit status $?, transcript in $out"
+
+# The second gdb, on the running kernel.
+out2=$LOG_DIR/$TEST_NAME.gdb2.txt
+for _ in $(seq 600); do
+	grep -q '^kgdb-test: waiting for gdb' "$LOG" 2>/dev/null && break
+	kill -0 $qpid 2>/dev/null || break
+	sleep 0.2
+done
+grep -q '^kgdb-test: waiting for gdb' "$LOG" || fail "the script did not get to its wait (see $LOG, $out)"
+KESTREL_GDB_NO_CONNECT=1 timeout 120 gdb -q -batch -nx -x tools/gdb/kestrel.gdb \
+	-ex 'set remotetimeout 30' -ex "target remote 127.0.0.1:$port" \
+	-ex 'echo == attach2\n' -ex 'info threads' \
+	-ex "set var utsname.nodename[0] = 'd'" -ex "set var utsname.nodename[1] = 'o'" \
+	-ex "set var utsname.nodename[2] = 'n'" -ex "set var utsname.nodename[3] = 'e'" \
+	-ex "set var utsname.nodename[4] = 0" -ex 'print utsname.nodename' \
+	-ex 'echo == detach2\n' -ex 'detach' "$KERNEL" > "$out2" 2>&1
+echo "second gdb exit status $?, transcript in $out2"
 wait $qpid
 STATUS=$?
 trap - EXIT
@@ -72,7 +93,11 @@ expect watch "^New value = 103 'g'" "the watchpoint did not stop on the host nam
 expect hbreak 'hit Hardware assisted breakpoint [0-9]+, (0x[0-9a-f]+ in )?sys_uname \(' "the hardware breakpoint in sys_uname"
 expect detach '^\[Inferior 1 \(process [0-9]+\) detached\]' "detach"
 grep -q 'Python Exception\|Remote failure\|Remote connection closed' "$out" && fail "gdb reported an error (see $out)"
+grep -qE '^\$1 = "done\\000' "$out2" || fail "the second gdb did not write the host name (see $out2)"
+grep -qE 'Thread 1 \(init \(pid 1, ' "$out2" || fail "the second gdb lists no threads (see $out2)"
+grep -qE '^\[Inferior 1 \(process [0-9]+\) detached\]' "$out2" || fail "the second gdb did not detach (see $out2)"
+grep -q 'Python Exception\|Remote failure\|Remote connection closed' "$out2" && fail "the second gdb reported an error (see $out2)"
 expect_status 0
-expect_line '^kgdb-test: done, host name gdbhost$' "the script's last line after detach"
+expect_line '^kgdb-test: done, host name done$' "the script's last line after the second detach"
 expect_clean_log
 pass

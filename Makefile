@@ -10,6 +10,7 @@
 #   make iso        build/kestrel.iso (GRUB, BIOS and UEFI); test-iso: the test variant
 #   make user       the user programs (user/, musl-gcc -static) in build/user/
 #   make initramfs  build/initramfs.cpio: /init, /bin, /tests (+ busybox if installed)
+#   make compat-initramfs  build/compat.cpio: that plus Debian's programs (tests/compat)
 #   make user-tests-native  run the user-space tests on this Linux host
 #   make debug      the kernel built -Og (build/debug/), paused in QEMU with gdb attached
 #                   (ISO=1: through GRUB; docs/debugging.md)
@@ -76,7 +77,9 @@ LDFLAGS := -m elf_x86_64 -nostdlib -static -z max-page-size=0x1000 --build-id=no
 SRC_DIRS := arch/x86 kernel mm lib drivers fs
 KTEST_SRCS := kernel/crashtest.c kernel/locking/locktest.c kernel/debug/debugtest.c kernel/ktest.c \
 	$(sort $(shell find tests/kernel -name '*.c' -o -name '*.S' 2>/dev/null))
-SRCS := $(filter-out $(KTEST_SRCS),$(sort $(shell find $(SRC_DIRS) -name '*.c' -o -name '*.S' 2>/dev/null)))
+# The vDSO's own code is user code, linked into a shared object (below), not into the kernel.
+VDSO_SRCS := arch/x86/entry/vdso/vclock_gettime.c arch/x86/entry/vdso/vgetcpu.c
+SRCS := $(filter-out $(KTEST_SRCS) $(VDSO_SRCS),$(sort $(shell find $(SRC_DIRS) -name '*.c' -o -name '*.S' 2>/dev/null)))
 objs_of = $(patsubst %,$(OBJDIR)/%.o,$(basename $(1)))
 OBJS := $(call objs_of,$(SRCS))
 KTEST_OBJS := $(call objs_of,$(KTEST_SRCS))
@@ -92,7 +95,7 @@ RUN_KERNEL := $(KERNEL)
 endif
 
 .PHONY: all kernel-test run run-kernel test iso test-iso debug debug-kernels clean deps host-tests bench user \
-	initramfs user-tests-native
+	initramfs compat-initramfs user-tests-native
 all: $(RUN_KERNEL) $(INITRAMFS)
 kernel-test: $(TEST_KERNEL)
 
@@ -176,6 +179,36 @@ endef
 $(eval $(call kernel_rule,$(KERNEL),$(OBJS)))
 $(eval $(call kernel_rule,$(TEST_KERNEL),$(OBJS) $(KTEST_OBJS)))
 
+# ---------------------------------------------------------------- the vDSO
+# linux-vdso.so.1 (arch/x86/entry/vdso/): the time functions and getcpu,
+# compiled as position-independent user code and linked with vdso.lds into
+# a real shared object, which vdso-image.S embeds in the kernel. A
+# relocation in it would be a bug (nobody relocates the vDSO): checked.
+VDSO := $(BUILD)/vdso
+VDSO_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
+	-ffreestanding -fno-builtin -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
+	-fPIC -fno-stack-protector -fno-common -fno-jump-tables -fno-omit-frame-pointer \
+	-fasynchronous-unwind-tables -mcmodel=small -mgeneral-regs-only -mno-sse -mno-mmx \
+	-Iinclude -Iarch/x86/include $(if $(filter y,$(CC_IS_CLANG)),--target=x86_64-unknown-linux-gnu)
+VDSO_OBJS := $(patsubst arch/x86/entry/vdso/%.c,$(VDSO)/%.o,$(VDSO_SRCS))
+
+$(VDSO)/%.o: arch/x86/entry/vdso/%.c $(BUILD)/flags
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  VDSOCC  $<")
+	$(Q)$(CC) $(VDSO_CFLAGS) -MMD -MP -c $< -o $@
+
+$(VDSO)/vdso.so: $(VDSO_OBJS) arch/x86/entry/vdso/vdso.lds
+	@$(if $(Q),echo "  VDSO    $@")
+	$(Q)$(LD) -m elf_x86_64 -shared -soname=linux-vdso.so.1 --hash-style=both --eh-frame-hdr \
+		-Bsymbolic --no-undefined -z max-page-size=4096 -z noexecstack --build-id=none \
+		-T arch/x86/entry/vdso/vdso.lds -o $@.dbg $(VDSO_OBJS)
+	$(Q)if readelf -rW $@.dbg | grep -q '^Relocation section'; then \
+		echo "vdso: $@.dbg has relocations" >&2; readelf -rW $@.dbg >&2; exit 1; fi
+	$(Q)$(OBJCOPY) -S $@.dbg $@
+
+$(OBJDIR)/arch/x86/entry/vdso/vdso-image.o: $(VDSO)/vdso.so
+$(OBJDIR)/arch/x86/entry/vdso/vdso-image.o: ASFLAGS += -DVDSO_IMAGE='"$(VDSO)/vdso.so"'
+
 deps:
 	$(Q)sh tools/deps.sh
 
@@ -213,6 +246,17 @@ $(INITRAMFS): $(USER_PROGS) $(ROOTFS_FILES) tools/mkinitramfs.sh $(wildcard $(BU
 	$(Q)sh tools/mkinitramfs.sh $@ $(USER_BUILD) $(BUSYBOX)
 
 initramfs: $(INITRAMFS)
+
+# The compat tests' initramfs (tests/compat, tests/integration/compat.sh):
+# the one above plus Debian's dash, coreutils, grep and sed from this host
+# with the libraries ldd lists, and tests/compat/*.c built against glibc.
+COMPAT_INITRAMFS := $(BUILD)/compat.cpio
+COMPAT_FILES := $(wildcard tests/compat/*)
+$(COMPAT_INITRAMFS): $(INITRAMFS) $(COMPAT_FILES) tools/mkcompat.sh
+	@$(if $(Q),echo "  CPIO    $@")
+	$(Q)sh tools/mkcompat.sh $@ $(INITRAMFS:.cpio=.d)
+
+compat-initramfs: $(COMPAT_INITRAMFS)
 
 # The tests' expectations are Linux's: every one must pass here too.
 user-tests-native: $(USER_PROGS)
@@ -361,7 +405,8 @@ host-tests: $(HOST_TESTS)
 # Everything `make test` needs built, then every test (tools/run-tests).
 # The ktests and the integration tests that use test hooks boot the test
 # kernel; the user-space, ISO and boot-to-init tests boot the kernel itself.
-test: deps $(KERNEL) $(TEST_KERNEL) $(INITRAMFS) $(ISO_IMAGE) $(TEST_ISO_IMAGE) host-tests debug-kernels
+test: deps $(KERNEL) $(TEST_KERNEL) $(INITRAMFS) $(COMPAT_INITRAMFS) $(ISO_IMAGE) $(TEST_ISO_IMAGE) host-tests \
+		debug-kernels
 	$(Q)tools/run-tests
 
 # ---------------------------------------------------------------- editors
@@ -375,4 +420,4 @@ clean:
 .PHONY: FORCE
 FORCE:
 
--include $(OBJS:.o=.d) $(KTEST_OBJS:.o=.d) $(shell find $(BUILD)/host -name "*.d" 2>/dev/null)
+-include $(OBJS:.o=.d) $(KTEST_OBJS:.o=.d) $(VDSO_OBJS:.o=.d) $(shell find $(BUILD)/host -name "*.d" 2>/dev/null)

@@ -1362,7 +1362,7 @@ size_t locks_proc_show(char *buf, size_t size)
  * The same for a seq_file (procfs: single_open(file, locks_seq_show, NULL)).
  * Each line is formatted on the stack and copied with seq_write, which
  * does not sleep, so the spinlocks can stay held; if the text overflows
- * the buffer, seq_read calls again with a bigger one.
+ * the buffer, seq_read_iter calls again with a bigger one.
  */
 int locks_seq_show(struct seq_file *m, void *v)
 {

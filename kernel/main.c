@@ -40,6 +40,7 @@
 #include <asm/processor.h>
 #include <asm/rtc.h>
 #include <asm/syscall.h>
+#include <asm/vdso.h>
 
 void start_kernel(u32 magic, u32 info_phys);
 static __noreturn void run_init(void);
@@ -95,6 +96,8 @@ void start_kernel(u32 magic, u32 info_phys)
 	rtc_init();
 	/* The random generator: seeded from RDSEED/RDRAND, TSC jitter and the RTC (above). */
 	random_init();
+	/* The vDSO's pages and its clock data (needs the TSC and the RTC). */
+	vdso_init();
 
 	/* The boot thread becomes the init task; needs kmalloc and guarded stacks (mm). */
 	sched_init();

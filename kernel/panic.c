@@ -6,6 +6,7 @@
 #include <kestrel/kgdb.h>
 #include <kestrel/printk.h>
 #include <kestrel/panic.h>
+#include <kestrel/percpu.h>
 #include <kestrel/reboot.h>
 #include <kestrel/smp.h>
 #include <asm/io.h>
@@ -23,8 +24,13 @@ __noreturn void panic(const char *fmt, ...)
 	va_end(ap);
 	/* The kernel's debugger, if enabled, sees the machine before it is halted. */
 	kgdb_panic(buf);
-	after_oops = READ_ONCE(oops_in_progress);	/* the oops already printed a trace */
-	oops_in_progress = 1;
+	/*
+	 * An oops on this CPU already printed the trace. Per CPU, not the
+	 * global oops_in_progress: when every CPU panics at once, another
+	 * CPU's flag says nothing about the one that wins the stop below.
+	 */
+	after_oops = this_cpu_read(oops_nesting) > 0;
+	WRITE_ONCE(oops_in_progress, 1);
 	/* Halt the other CPUs (or be halted, if one of them panics already): one report only. */
 	smp_send_stop();
 	printk(KERN_EMERG "Kernel panic - not syncing: %s\n", buf);

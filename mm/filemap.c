@@ -683,7 +683,17 @@ static void file_update_time(struct file *file)
  * Copy the iterator into the cache one folio at a time: ->write_begin
  * finds (or makes) and locks the folio, we copy, ->write_end marks it
  * dirty, moves i_size and unlocks it. The caller holds i_rwsem exclusive
- * (asserted here and by the wrappers).
+ * (asserted here and by the wrappers) for the whole write, so a write is
+ * one step for every other writer, whatever its size.
+ *
+ * The source may be user memory, even a mapping of this very file: a
+ * fault on it while we hold the folio lock would need that lock (the
+ * fault path locks the file's folio) or mmap_lock under it. So, as
+ * Linux: the source bytes are faulted in first, with no folio locked
+ * (i_rwsem -> mmap_lock, the order the lock validator learns here); the
+ * copy itself runs with page faults off; if a page went away in between,
+ * the copy comes back short, write_end takes what arrived (or nothing,
+ * for a folio that is not uptodate), and we fault in and try again.
  */
 ssize_t generic_perform_write(struct kiocb *iocb, struct iov_iter *i)
 {
@@ -691,7 +701,7 @@ ssize_t generic_perform_write(struct kiocb *iocb, struct iov_iter *i)
 	struct address_space *mapping = file->f_mapping;
 	loff_t pos = iocb->ki_pos;
 	ssize_t written = 0;
-	int status = 0;
+	long status = 0;
 
 	lockdep_assert_held_write(&mapping->host->i_rwsem);
 	while (iov_iter_count(i)) {
@@ -701,21 +711,41 @@ ssize_t generic_perform_write(struct kiocb *iocb, struct iov_iter *i)
 		void *fsdata = NULL;
 		size_t copied;
 
+again:
+		if (fault_in_iov_iter_readable(i, bytes) == bytes) {
+			status = -EFAULT;
+			break;
+		}
+		if (fatal_signal_pending(current)) {
+			status = -EINTR;
+			break;
+		}
 		status = vfs_call_write_begin(file, mapping, pos, bytes, &folio, &fsdata);
 		if (status < 0)
 			break;
-		copied = copy_folio_from_iter(folio, offset, bytes, i);
+		copied = copy_page_from_iter_atomic(folio_page(folio, 0), offset, bytes, i);
 		status = vfs_call_write_end(file, mapping, pos, bytes, copied, folio, fsdata);
-		if (status < 0)
-			break;
+		if ((size_t)status != copied) {
+			/* Bytes write_end did not take go back to the source. */
+			iov_iter_revert(i, copied - (status > 0 ? status : 0));
+			if (status < 0)
+				break;
+		}
+		cond_resched();
+		if (status == 0) {
+			/*
+			 * Nothing went in: a source page vanished between the
+			 * fault-in and the copy (another thread unmapped it, or
+			 * reclaim). Fault in again, the bytes that did arrive
+			 * at most, so a page that stays unreadable ends with
+			 * EFAULT above rather than looping.
+			 */
+			if (copied)
+				bytes = copied;
+			goto again;
+		}
 		pos += status;
 		written += status;
-		if ((size_t)status < bytes) {
-			/* A short copy from the source: report what was written. */
-			if (!written)
-				status = -EFAULT;
-			break;
-		}
 		balance_dirty_pages_ratelimited(mapping);
 	}
 	return written ? written : status;

@@ -6,10 +6,11 @@
  * (Documentation/filesystems/locking.rst, see docs/locking.md), with two
  * deviations recorded there:
  *   - no `struct mnt_idmap *` argument (Kestrel has no idmapped mounts);
- *   - the buffers of ->read/->write/->read_iter/->write_iter/->readlink/
- *     ->listxattr are kernel memory: the system calls copy user bytes
- *     through a kernel buffer (fs/read_write.c says why). ->unlocked_ioctl's
- *     arg is the caller's, untouched: a pointer in it is a user pointer.
+ *   - the buffers of ->readlink and ->listxattr are kernel memory (the
+ *     system calls copy them out). ->read/->write take user pointers and
+ *     ->read_iter/->write_iter an iov_iter that may be user memory, as
+ *     Linux (fs/read_write.c). ->unlocked_ioctl's arg is the caller's,
+ *     untouched: a pointer in it is a user pointer.
  *
  * Each op is called by the VFS only through its wrapper in
  * include/kestrel/contract/ (one header per ops table, the rules in
@@ -476,8 +477,8 @@ struct address_space_operations {
 
 struct file_operations {
 	loff_t (*llseek)(struct file *, loff_t, int);
-	ssize_t (*read)(struct file *, char *, size_t, loff_t *);
-	ssize_t (*write)(struct file *, const char *, size_t, loff_t *);
+	ssize_t (*read)(struct file *, char __user *, size_t, loff_t *);
+	ssize_t (*write)(struct file *, const char __user *, size_t, loff_t *);
 	ssize_t (*read_iter)(struct kiocb *, struct iov_iter *);
 	ssize_t (*write_iter)(struct kiocb *, struct iov_iter *);
 	int (*iopoll)(struct kiocb *kiocb, bool spin);
@@ -690,8 +691,8 @@ int nonseekable_open(struct inode *inode, struct file *filp);
 
 ssize_t kernel_read(struct file *, void *, size_t, loff_t *);
 ssize_t kernel_write(struct file *, const void *, size_t, loff_t *);
-ssize_t vfs_read(struct file *, char *, size_t, loff_t *);
-ssize_t vfs_write(struct file *, const char *, size_t, loff_t *);
+ssize_t vfs_read(struct file *, char __user *, size_t, loff_t *);
+ssize_t vfs_write(struct file *, const char __user *, size_t, loff_t *);
 ssize_t vfs_iter_read(struct file *file, struct iov_iter *iter, loff_t *ppos, int flags);
 ssize_t vfs_iter_write(struct file *file, struct iov_iter *iter, loff_t *ppos, int flags);
 loff_t vfs_llseek(struct file *file, loff_t offset, int whence);
@@ -702,7 +703,7 @@ loff_t noop_llseek(struct file *file, loff_t offset, int whence);
 loff_t default_llseek(struct file *file, loff_t offset, int whence);
 int vfs_fsync_range(struct file *file, loff_t start, loff_t end, int datasync);
 int vfs_fsync(struct file *file, int datasync);
-ssize_t generic_read_dir(struct file *, char *, size_t, loff_t *);
+ssize_t generic_read_dir(struct file *, char __user *, size_t, loff_t *);
 int iterate_dir(struct file *, struct dir_context *);
 int generic_check_addressable(unsigned blocksize_bits, u64 num_blocks);
 

@@ -138,6 +138,7 @@ struct task_struct {
 	struct held_locks held_locks;		/* [p] */
 	/* Must-not-block sections (nosleep_begin/end, kestrel/contract.h): might_sleep() reports inside. */
 	unsigned int nosleep_depth;		/* [p] */
+	unsigned int pagefault_disabled;	/* [p] pagefault_disable() nesting (include/kestrel/uaccess.h) */
 
 	struct list_head tasks;		/* [t] in the list of all tasks */
 
@@ -172,6 +173,7 @@ struct task_struct {
 	struct completion *vfork_done;		/* [c] vfork parent waits for exec or exit */
 	u64 start_time;				/* [c] ns since boot, for /proc/<pid>/stat */
 	unsigned long min_flt, maj_flt;		/* [p] page faults (getrusage and /proc peek) */
+	unsigned long nr_syscalls;		/* [p] system calls made (/proc/<pid>/syscalls peeks) */
 
 	/* Per-task pointers to shareable state, each reference counted (CLONE_FILES, CLONE_FS). */
 	const struct cred *cred;		/* [p] replaced whole (commit_creds); others: __task_cred() under RCU */

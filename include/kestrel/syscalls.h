@@ -86,6 +86,7 @@ void syscall_get_arguments(const struct pt_regs *regs, unsigned long args[6]);
 /* ---------------------------------------------------------------- ksys_* */
 
 struct iovec;
+struct kvec;
 struct kstatfs;
 struct linux_dirent64;
 struct stat;
@@ -97,7 +98,10 @@ struct timespec64;
  * own use (the initramfs, the root mounts, tests): the system call's
  * semantics, a negative errno or the result. Path and buffer arguments
  * are kernel pointers: each SYSCALL_DEFINE next to its ksys_ function
- * copies the user's in (getname, copy_from_user) and out (copy_to_user).
+ * copies the user's in (getname, copy_from_user) and out (copy_to_user),
+ * except for file data: read(2), write(2) and their vector forms hand
+ * the user's buffer to the file as an iov_iter, and ksys_read & co. pass
+ * kernel buffers the same way (fs/read_write.c).
  * Owners: fs/open.c, read_write.c, stat.c, readdir.c, namei.c,
  * namespace.c, file.c, fcntl.c, xattr.c, fs_struct.c, sync in super.c;
  * flock: fs/locks.c; pipe2: fs/pipe.c. The memory calls (ksys_mmap, ...)
@@ -111,8 +115,8 @@ ssize_t ksys_read(unsigned int fd, char *buf, size_t count);
 ssize_t ksys_write(unsigned int fd, const char *buf, size_t count);
 ssize_t ksys_pread64(unsigned int fd, char *buf, size_t count, loff_t pos);
 ssize_t ksys_pwrite64(unsigned int fd, const char *buf, size_t count, loff_t pos);
-ssize_t ksys_readv(unsigned long fd, const struct iovec *vec, unsigned long vlen);
-ssize_t ksys_writev(unsigned long fd, const struct iovec *vec, unsigned long vlen);
+ssize_t ksys_readv(unsigned long fd, const struct kvec *vec, unsigned long vlen);
+ssize_t ksys_writev(unsigned long fd, const struct kvec *vec, unsigned long vlen);
 loff_t ksys_lseek(unsigned int fd, loff_t offset, unsigned int whence);
 long ksys_dup(unsigned int fildes);
 long ksys_dup2(unsigned int oldfd, unsigned int newfd);

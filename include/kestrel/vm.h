@@ -78,6 +78,14 @@ int do_munmap(struct mm_struct *mm, unsigned long start, unsigned long len);
 int expand_stack(struct vm_area_struct *vma, unsigned long addr);
 /* Fault in [start, end) of current->mm (MAP_POPULATE); mmap_lock read held. */
 void populate_range(struct mm_struct *mm, unsigned long start, unsigned long end);
+/*
+ * A mapping of kernel frames [pfn, pfn + len/PAGE_SIZE) at addr with
+ * vm_flags (VM_PFNMAP is added): the vDSO and its data page. ops names it
+ * in /proc/<pid>/maps. mmap_lock write. 0 or -errno (nothing left mapped).
+ */
+int install_special_mapping(struct mm_struct *mm, unsigned long addr, unsigned long len,
+			    unsigned long vm_flags, const struct vm_operations_struct *ops,
+			    unsigned long pfn);
 /* Close and free every VMA of a dying mm. */
 void exit_mmap(struct mm_struct *mm);
 unsigned long stack_limit(void);

@@ -95,3 +95,21 @@ out:
 	put_task_struct(p);
 	return ret;
 }
+
+/*
+ * getcpu: the CPU the caller runs on (already possibly stale when it
+ * returns, as everywhere) and its NUMA node, always 0. The third argument
+ * is ignored since Linux 2.6.24. The vDSO answers the same without a
+ * system call (arch/x86/entry/vdso/vgetcpu.c).
+ */
+SYSCALL_DEFINE3(getcpu, unsigned int __user *, cpup, unsigned int __user *, nodep, void __user *,
+		unused)
+{
+	unsigned int cpu = smp_processor_id();
+
+	if (cpup && put_user(cpu, cpup))
+		return -EFAULT;
+	if (nodep && put_user(0U, nodep))
+		return -EFAULT;
+	return 0;
+}

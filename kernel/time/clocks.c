@@ -28,6 +28,7 @@
 #include <kestrel/time.h>
 #include <kestrel/uaccess.h>
 #include <asm/processor.h>
+#include <asm/vdso.h>
 
 #define REAL_OFFSET_UNSET ((s64)1 << 63)
 #define TICK_NSEC (NSEC_PER_SEC / HZ)
@@ -260,6 +261,7 @@ static int set_realtime_ns(u64 ns)
 	if (!capable(CAP_SYS_TIME))
 		return -EPERM;
 	WRITE_ONCE(real_offset, (s64)ns - (s64)ktime_get_ns());
+	vdso_update_realtime();
 	return 0;
 }
 

@@ -72,6 +72,11 @@ u64 time_ref_window(unsigned int ms, void (*fn)(void *arg, bool end), void *arg)
 	return ticks * NSEC_PER_SEC / PIT_TICK_RATE;
 }
 
+u64 ktime_tsc_base(void)
+{
+	return tsc_boot;
+}
+
 u64 ktime_get_ns(void)
 {
 	u64 now;

@@ -125,6 +125,7 @@ static bool sysret_allowed(const struct pt_regs *regs)
 bool do_syscall_64(struct pt_regs *regs)
 {
 	local_irq_enable();
+	current->nr_syscalls++;
 	regs->rax = (unsigned long)-ENOSYS;
 	regs->rax = (unsigned long)syscall_dispatch(regs);
 	exit_to_user_mode(regs);

@@ -33,7 +33,7 @@ def print_held(h, indent="  "):
             flags += ", in hardirq"
         gdb.write("%s#%d: %s at %#x [%s], acquired at %s\n" %
                   (indent, i, lock_name(hl), int(hl["map"]), flags,
-                   utils.describe_pc(int(hl["ip"]))))
+                   utils.describe_pc(int(hl["ip"]), ret=True)))
     return depth
 
 

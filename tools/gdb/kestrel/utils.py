@@ -124,10 +124,10 @@ def string(ptr, limit=256):
     try:
         if ptr.type.code == gdb.TYPE_CODE_PTR and int(ptr) == 0:
             return ""
-        return ptr.string("utf-8", "replace", limit) if ptr.type.code == gdb.TYPE_CODE_PTR \
-            else ptr.string("utf-8", "replace").split("\0")[0]
+        # Up to the NUL (a length would read past it, NULs included).
+        return ptr.string("utf-8", "replace").split("\0")[0][:limit]
     except gdb.MemoryError:
-        return "<bad %#x>" % int(ptr)
+        return "<bad %#x>" % int(ptr.address if ptr.type.code == gdb.TYPE_CODE_ARRAY else ptr)
 
 
 def read_u64(addr):
@@ -286,13 +286,17 @@ def task_on_cpu(task):
     return None
 
 
+THREAD_SIZE = 16384
+
+
 def stack_trace(task, depth=16):
-    """Return addresses of a switched-out task, innermost first (frame pointers)."""
+    """Return addresses of a switched-out task, innermost first (frame
+    pointers; the chain only goes up the stack, at most THREAD_SIZE)."""
     regs = switched_out_regs(task)
     out = [regs["rip"]]
     rbp = regs["rbp"]
-    lo = int(task["stack"])
-    hi = lo + 16384
+    lo = regs["rsp"]
+    hi = lo + THREAD_SIZE
     while len(out) < depth and lo <= rbp < hi and rbp % 8 == 0:
         try:
             ret = read_u64(rbp + 8)
@@ -308,40 +312,54 @@ def stack_trace(task, depth=16):
     return out
 
 
-def describe_pc(pc, with_line=True):
-    """`function+0xoff (file:line)` for a code address."""
-    name = None
-    block_fn = None
+def _function_blocks(pc):
+    """The function blocks at pc, innermost (maybe inlined) first, the real
+    function last."""
+    out = []
     try:
         block = gdb.block_for_pc(pc)
-        while block is not None and block.function is None:
-            block = block.superblock
-        block_fn = block.function if block is not None else None
     except RuntimeError:
-        pass
-    if block_fn is not None:
-        name = "%s+%#x" % (block_fn.print_name, pc - int(block.start))
+        return out
+    while block is not None and not block.is_static and not block.is_global:
+        if block.function is not None:
+            out.append(block)
+        block = block.superblock
+    return out
+
+
+def describe_pc(pc, with_line=True, ret=False):
+    """`function+0xoff (file:line)` for a code address, as an oops prints
+    it: the real (not inlined) function and the offset in it; the line is
+    the innermost inlined code's. ret: pc is a return address (the call is
+    the byte before it)."""
+    look = pc - 1 if ret else pc
+    blocks = _function_blocks(look)
+    if blocks:
+        real = blocks[-1]
+        name = "%s+%#x" % (real.function.print_name, pc - int(real.start))
     else:
         sym = gdb.execute("info symbol %#x" % pc, to_string=True).strip()
         name = sym.split(" in section")[0].replace(" + ", "+") if "No symbol" not in sym \
             else "%#x" % pc
     if with_line:
-        sal = gdb.find_pc_line(pc - 1 if pc else pc)   # a return address: the call's line
+        sal = gdb.find_pc_line(look)
         if sal.symtab is not None:
             name += " (%s:%d)" % (sal.symtab.filename, sal.line)
     return name
 
 
 def function_of(pc):
-    try:
-        block = gdb.block_for_pc(pc)
-        while block is not None and block.function is None:
-            block = block.superblock
-        if block is not None:
-            return block.function.print_name, block.function.symtab.filename
-    except RuntimeError:
-        pass
-    return None, None
+    """(name, file) of the innermost function (inlined ones included) at pc."""
+    blocks = _function_blocks(pc)
+    if not blocks:
+        return None, None
+    fn = blocks[0].function
+    return fn.print_name, fn.symtab.filename
+
+
+def line_of(pc):
+    sal = gdb.find_pc_line(pc)
+    return "%s:%d" % (sal.symtab.filename, sal.line) if sal.symtab is not None else "?"
 
 
 # Functions a sleeping task passes through on its way into the scheduler:
@@ -353,19 +371,22 @@ SCHED_FUNCTIONS = ("schedule_timeout", "schedule_timeout_interruptible",
 
 
 def wchan(task, depth=16):
-    """What a sleeping task waits in: `function (file:line) <- caller`."""
+    """What a sleeping task waits in: `function (file:line) <- caller`, the
+    first function of its stack outside the scheduler (inlined ones count)."""
     trace = stack_trace(task, depth)
+    # Return addresses: the call is the byte before (after a call that
+    # does not return, the address is already the next function's).
     for i, pc in enumerate(trace):
-        fn, filename = function_of(pc)
+        fn, filename = function_of(pc - 1)
         if fn is None or fn in SCHED_FUNCTIONS or (filename or "").endswith(SCHED_FILES):
             continue
-        where = describe_pc(pc)
+        where = "%s (%s)" % (fn, line_of(pc - 1))
         if i + 1 < len(trace):
-            caller, _ = function_of(trace[i + 1])
+            caller, _ = function_of(trace[i + 1] - 1)
             if caller:
                 where += " <- " + caller
         return where
-    return describe_pc(trace[0]) if trace else "?"
+    return describe_pc(trace[0], ret=True) if trace else "?"
 
 
 # ---------------------------------------------------------------- paths

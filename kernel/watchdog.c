@@ -174,6 +174,17 @@ void watchdog_tick(bool user_tick)
 	report_lockup(b, now - seen_at_ns[b]);
 }
 
+/*
+ * Forget what every watcher saw: the next tick of each starts afresh. For
+ * a kernel that was stopped as a whole (kgdb holds every CPU, with
+ * interrupts off): not a lockup. Called with every CPU stopped.
+ */
+void watchdog_touch_all(void)
+{
+	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
+		WRITE_ONCE(seen_at_ns[cpu], 0);
+}
+
 bool watchdog_nmi_backtrace(struct pt_regs *regs)
 {
 	if (!xchg_acquire(&backtrace_wanted[smp_processor_id()], 0))

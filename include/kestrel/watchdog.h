@@ -38,6 +38,8 @@ void watchdog_tick(bool user_tick);
 bool watchdog_nmi_backtrace(struct pt_regs *regs);
 /* The hard-lockup threshold in milliseconds (tests shorten it); 0 turns it off. */
 void watchdog_set_thresh_ms(unsigned int ms);
+/* The whole machine was stopped (the debugger): no CPU's silence so far counts. */
+void watchdog_touch_all(void);
 unsigned int watchdog_get_thresh_ms(void);
 
 /*
@@ -52,6 +54,8 @@ unsigned int task_stack_trace(struct task_struct *p, unsigned long *out, unsigne
 void hung_task_init(void);
 /* The hung-task timeout in milliseconds (tests shorten it); 0 turns it off. */
 void hung_task_set_timeout_ms(unsigned int ms);
+/* The whole machine was stopped (the debugger): sleeps count from now. */
+void hung_task_touch_all(void);
 unsigned int hung_task_get_timeout_ms(void);
 
 #endif

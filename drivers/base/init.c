@@ -8,9 +8,8 @@
  */
 #include <kestrel/device.h>
 #include <kestrel/printk.h>
-
-int virtio_blk_init(void);	/* drivers/block/virtio_blk.c */
-int virtio_pci_init(void);	/* drivers/virtio/virtio_pci_modern.c */
+#include <kestrel/virtio.h>
+#include <kestrel/virtio_blk.h>
 
 static const struct {
 	const char *name;

@@ -199,4 +199,7 @@ irqreturn_t vring_interrupt(int irq, void *vq);
 /* Whether the device returned buffers not yet taken. */
 bool virtqueue_more_used(const struct virtqueue *vq);
 
+/* Register the virtio PCI transport driver (drivers/base/init.c, at boot). */
+int virtio_pci_init(void);
+
 #endif

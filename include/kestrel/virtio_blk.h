@@ -14,4 +14,7 @@ unsigned long virtblk_resets(struct gendisk *disk, unsigned long *taken_back);
  */
 int virtblk_test_hold_notify(struct gendisk *disk, bool hold);
 
+/* Register the virtio-blk driver (drivers/base/init.c, at boot). */
+int virtio_blk_init(void);
+
 #endif

@@ -75,6 +75,12 @@ struct folio *filemap_alloc_folio(gfp_t gfp, unsigned int order)
 
 void folio_get(struct folio *folio)
 {
+	/*
+	 * A reference is only taken from one already held (the cache's, a
+	 * PTE's under the page-table lock, the caller's): from zero means the
+	 * folio was freed under the caller, a use after free made visible.
+	 */
+	WARN_ON_ONCE(atomic_read(&folio->page->_refcount) <= 0);
 	get_page(folio->page);
 }
 

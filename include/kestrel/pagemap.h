@@ -274,6 +274,8 @@ void unmap_mapping_range(struct address_space *mapping, loff_t holebegin, loff_t
 			 int even_cows);
 /* Does any VMA map the file? */
 bool mapping_mapped(struct address_space *mapping);
+/* Unmap the locked folio from every shared mapping, just before it leaves the cache. */
+void unmap_mapping_folio(struct folio *folio);
 /*
  * Write-protect and clean every shared mapping's PTE of the locked folio
  * (writeback is about to write it); true if one had recorded a write.

@@ -307,7 +307,7 @@ KTEST(contract, vm_fault_locked_with_page_unlocked_reported)
 	KEXPECT_EQ(vfs_call_fault(&vmf), VM_FAULT_LOCKED);	/* and never locked the page */
 	r = lockdep_expect_end();
 	up_read(&mm->mmap_lock);
-	KEXPECT(has(r, "->vm_operations_struct.fault VM_FAULT_LOCKED returned with the page unlocked"));
+	KEXPECT(has(r, "->vm_operations_struct.fault VM_FAULT_LOCKED returned without the folio locked"));
 	KEXPECT(!has(r, "must be held"));
 	KEXPECT_EQ(fake_vm_calls, 1);
 	mmput(mm);

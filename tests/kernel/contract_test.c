@@ -7,7 +7,11 @@
  * blocking where the spec says they may not, ->free_inode outside an
  * RCU callback, and the vm_operations_struct wrappers: ->fault without
  * mmap_lock or returning VM_FAULT_LOCKED with the page unlocked,
- * ->map_pages sleeping, ->open without mmap_lock held for write. The
+ * ->map_pages sleeping, ->open without mmap_lock held for write; the
+ * folio lock's owner and post-conditions (write_end keeping the folio
+ * locked, write_begin returning it unlocked, release_folio under
+ * writeback, a folio another task locked); d_compare outside RCU and
+ * getattr under i_rwsem (rows the spec says "no"). The
  * expected report is captured
  * (lockdep_expect_report), so it does not dirty the log.
  */

@@ -14,6 +14,8 @@
  * must read 0 too: the punch unmapped the old page, and the next access
  * faults in the file's new one. A mapping that still shows the value
  * kept an orphaned page, and every later write through it would be lost.
+ * The third test does the same with invalidate_inode_pages2_range on a
+ * block device, where nothing may be lost at all (see its comment).
  *
  * With the page cache's own ->page_mkwrite the window is a few
  * instructions wide: the test runs many rounds on every CPU, so a
@@ -49,6 +51,8 @@
 
 struct fault_race {
 	struct file *file;
+	loff_t base;		/* where in the file the mapped pages start */
+	bool invalidate;	/* invalidate the cache instead of punching holes */
 	int iters;
 	bool stop;
 	atomic_t stale, bad_file, copy_failed, punches, running;
@@ -79,6 +83,17 @@ static void fr_check(struct fault_race *r, unsigned long a, loff_t pos, u32 val)
 		atomic_inc(&r->copy_failed);
 		return;
 	}
+	if (r->invalidate) {
+		/*
+		 * Invalidation writes a dirty folio back before dropping it, and
+		 * leaves one that a mapping dirtied meanwhile: the file always
+		 * has the last value written through the mapping. Anything else
+		 * was written into a page the cache no longer has.
+		 */
+		if (in_file != val)
+			atomic_inc(&r->stale);
+		return;
+	}
 	if (in_file != val && in_file != 0)
 		atomic_inc(&r->bad_file);
 	/* Punched: the file has no data there any more, nor may the mapping. */
@@ -91,18 +106,19 @@ static int fr_worker_fn(void *arg)
 	struct fr_worker *w = arg;
 	struct fault_race *r = w->r;
 	struct mm_struct *mm = mm_alloc();
-	loff_t pos = (loff_t)w->nr * PAGE_SIZE + FR_OFF;
+	loff_t pos = r->base + (loff_t)w->nr * PAGE_SIZE + FR_OFF;
 	unsigned long a;
 
 	if (!mm)
 		goto out;
 	kthread_use_mm(mm);
-	a = vm_mmap(r->file, 0, FR_PAGES * PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, 0);
+	a = vm_mmap(r->file, 0, FR_PAGES * PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
+		    r->base >> PAGE_SHIFT);
 	if (IS_ERR_VALUE(a)) {
 		atomic_inc(&r->copy_failed);
 		goto unuse;
 	}
-	a += pos;
+	a += pos - r->base;
 	for (u32 i = 1; i <= (u32)r->iters && !READ_ONCE(r->stop); i++) {
 		u32 val = ((u32)(w->nr + 1) << 24) | i, old;
 
@@ -116,7 +132,7 @@ static int fr_worker_fn(void *arg)
 		fr_check(r, a, pos, val);
 		cond_resched();
 	}
-	vm_munmap(a - pos, FR_PAGES * PAGE_SIZE);
+	vm_munmap(a - (pos - r->base), FR_PAGES * PAGE_SIZE);
 unuse:
 	kthread_unuse_mm(mm);
 	mmput(mm);
@@ -126,8 +142,27 @@ out:
 	return 0;
 }
 
-/* Run the workers against a puncher on file; the checks are the caller's. */
-static void fault_race_run(struct fault_race *r, struct file *file, int iters)
+/*
+ * What a direct write does to the cache of its range (block/fops.c):
+ * write back, then drop it. -EBUSY (a folio dirtied meanwhile stays) is
+ * an allowed outcome.
+ */
+static long fr_invalidate(struct fault_race *r)
+{
+	struct address_space *mapping = r->file->f_mapping;
+	long err = filemap_write_and_wait_range(mapping, r->base,
+						r->base + FR_PAGES * PAGE_SIZE - 1);
+
+	if (err)
+		return err;
+	err = invalidate_inode_pages2_range(mapping, r->base >> PAGE_SHIFT,
+					    (r->base >> PAGE_SHIFT) + FR_PAGES - 1);
+	return err == -EBUSY ? 0 : err;
+}
+
+/* Run the workers against a puncher (or invalidator) on file; the checks are the caller's. */
+static void fault_race_run(struct fault_race *r, struct file *file, loff_t base, bool invalidate,
+			   int iters)
 {
 	static struct fr_worker workers[FR_WORKERS];
 	u64 deadline = jiffies + msecs_to_jiffies(FR_WAIT_MS);
@@ -135,6 +170,8 @@ static void fault_race_run(struct fault_race *r, struct file *file, int iters)
 
 	memset(r, 0, sizeof(*r));
 	r->file = file;
+	r->base = base;
+	r->invalidate = invalidate;
 	r->iters = iters;
 	init_completion(&r->done);
 	atomic_set(&r->running, FR_WORKERS);
@@ -152,7 +189,11 @@ static void fault_race_run(struct fault_race *r, struct file *file, int iters)
 		loff_t off = (n & 1) ? 0 : (loff_t)(n / 2 % FR_PAGES) * PAGE_SIZE;
 		loff_t len = (n & 1) ? FR_PAGES * PAGE_SIZE : PAGE_SIZE;
 
-		err = vfs_fallocate(r->file, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, off, len);
+		if (r->invalidate)
+			err = fr_invalidate(r);
+		else
+			err = vfs_fallocate(r->file, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+					    off, len);
 		if (err) {
 			atomic_inc(&r->bad_file);
 			break;
@@ -173,7 +214,7 @@ KTEST(fault_race, hole_punch_never_leaves_a_stale_mapping)
 	struct file *file = shmem_file_setup("fault_race", FR_PAGES * PAGE_SIZE);
 
 	KASSERT(!IS_ERR(file));
-	fault_race_run(&race, file, FR_ITERS);
+	fault_race_run(&race, file, 0, false, FR_ITERS);
 	KEXPECT_EQ(atomic_read(&race.stale), 0);
 	KEXPECT_EQ(atomic_read(&race.bad_file), 0);
 	KEXPECT_EQ(atomic_read(&race.copy_failed), 0);
@@ -217,10 +258,44 @@ KTEST(fault_race, hole_punch_waits_out_a_slow_page_mkwrite)
 	fops = *orig;
 	fops.mmap = slow_mkwrite_mmap;
 	file->f_op = &fops;	/* this test's private, unlinked file only */
-	fault_race_run(&race, file, FR_SLOW_ITERS);
+	fault_race_run(&race, file, 0, false, FR_SLOW_ITERS);
 	KEXPECT_EQ(atomic_read(&race.stale), 0);
 	KEXPECT_EQ(atomic_read(&race.bad_file), 0);
 	KEXPECT_EQ(atomic_read(&race.copy_failed), 0);
+	file->f_op = orig;
+	fput(file);
+}
+
+/*
+ * invalidate_inode_pages2_range (a direct write's cache flush on a block
+ * device) against the same workers on the ktest scratch disk (/dev/vda,
+ * see block_test.c), with the slow ->page_mkwrite: a write through the
+ * mapping must land in the page the block device's cache has, or the
+ * buffered read after it returns the old data. Unlike the punch tests
+ * this one has not been seen failing without unmap_mapping_folio: a
+ * block device has no ->launder_folio, so invalidation keeps every folio
+ * a mapping dirtied, and the orphan it can leave is one mapped read-only
+ * by a read fault, which shows as a write fault that retries forever
+ * rather than as wrong data. It checks the path end to end all the same.
+ */
+#define FR_DISK_BASE (24L << 20)	/* past what the block tests use */
+
+KTEST(fault_race, invalidate_waits_out_a_slow_page_mkwrite)
+{
+	struct file *file = filp_open("/dev/vda", O_RDWR, 0);
+	static struct file_operations fops;
+	const struct file_operations *orig;
+
+	KASSERT(!IS_ERR(file));
+	orig = file->f_op;
+	fops = *orig;
+	fops.mmap = slow_mkwrite_mmap;
+	file->f_op = &fops;	/* this test's own open file only */
+	fault_race_run(&race, file, FR_DISK_BASE, true, FR_SLOW_ITERS);
+	KEXPECT_EQ(atomic_read(&race.stale), 0);
+	KEXPECT_EQ(atomic_read(&race.bad_file), 0);
+	KEXPECT_EQ(atomic_read(&race.copy_failed), 0);
+	KEXPECT(atomic_read(&race.punches) > 0);
 	file->f_op = orig;
 	fput(file);
 }

@@ -1,7 +1,8 @@
 /*
  * A bad pointer to every pointer-taking system call that vfs_efault.c
  * does not cover (signals, wait, process/resource info, time, getcpu,
- * prctl's names, poll and select, futex, execve, affinity, tty ioctls)
+ * prctl's names, poll and select, futex, execve, affinity, tty ioctls,
+ * epoll, eventfd, timerfd, signalfd)
  * returns -1/EFAULT, never a
  * crash and never success. Each call goes through the raw syscall() so
  * libc cannot check or copy first, once with (void *)1 (a user address
@@ -15,7 +16,12 @@
 #include <grp.h>
 #include <poll.h>
 #include <time.h>
+#include <stdint.h>
 #include <sys/auxv.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
@@ -320,5 +326,62 @@ TEST(tty_ioctls)
 	}
 	struct termios t;
 	EXPECT_EQ(ioctl(fd, TCGETS, &t), 0);
+	close(fd);
+}
+
+TEST(event_calls)
+{
+	int ep = epoll_create1(0), efd = eventfd(1, EFD_NONBLOCK);
+	int tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK);
+	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = 1 };
+	struct itimerspec its = { { 0, 0 }, { 100, 0 } };
+	struct timespec ts = { 0, 0 };
+	sigset_t set;
+
+	ASSERT(ep >= 0 && efd >= 0 && tfd >= 0);
+	sigemptyset(&set);
+	ASSERT_EQ(epoll_ctl(ep, EPOLL_CTL_ADD, efd, &ev), 0);	/* ready: a wait copies out */
+	for (int i = 0; i < NBAD; i++) {
+		EFAULT_OK(syscall(SYS_epoll_ctl, ep, EPOLL_CTL_MOD, efd, bad[i]));
+		EFAULT_OK(syscall(SYS_epoll_wait, ep, bad[i], 1, 0));
+		EFAULT_OK(syscall(SYS_epoll_pwait, ep, bad[i], 1, 0, NULL, SIGSET_SIZE));
+		EFAULT_OK(syscall(SYS_epoll_pwait, ep, &ev, 1, 0, bad[i], SIGSET_SIZE));
+		EFAULT_OK(syscall(SYS_epoll_pwait2, ep, &ev, 1, bad[i], NULL, SIGSET_SIZE));
+		EFAULT_OK(syscall(SYS_epoll_pwait2, ep, &ev, 1, &ts, bad[i], SIGSET_SIZE));
+		EFAULT_OK(syscall(SYS_read, efd, bad[i], 8));
+		EFAULT_OK(syscall(SYS_write, efd, bad[i], 8));
+		EFAULT_OK(syscall(SYS_timerfd_settime, tfd, 0, bad[i], NULL));
+		EFAULT_OK(syscall(SYS_timerfd_gettime, tfd, bad[i]));
+		EFAULT_OK(syscall(SYS_signalfd4, -1, bad[i], SIGSET_SIZE, 0));
+		EFAULT_OK(syscall(SYS_signalfd, -1, bad[i], SIGSET_SIZE));
+	}
+	/* The new setting stands even when the old one cannot be written back. */
+	EFAULT_OK(syscall(SYS_timerfd_settime, tfd, 0, &its, bad[0]));
+	struct itimerspec cur;
+	EXPECT_EQ(timerfd_gettime(tfd, &cur), 0);
+	EXPECT(cur.it_value.tv_sec > 90);
+	/* The instance still works after all that. */
+	uint64_t v = 1;
+	EXPECT_EQ(write(efd, &v, 8), 8);
+	EXPECT_EQ(epoll_wait(ep, &ev, 1, 0), 1);
+	close(tfd);
+	close(efd);
+	close(ep);
+}
+
+TEST(signalfd_read)
+{
+	sigset_t set;
+	int fd;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	fd = signalfd(-1, &set, SFD_NONBLOCK);
+	ASSERT(fd >= 0);
+	for (int i = 0; i < NBAD; i++) {
+		kill(getpid(), SIGUSR1);
+		EFAULT_OK(syscall(SYS_read, fd, bad[i], 128));
+	}
 	close(fd);
 }

@@ -2,7 +2,7 @@
  * A bad pointer to every pointer-taking system call that vfs_efault.c
  * does not cover (signals, wait, process/resource info, time, getcpu,
  * prctl's names, poll and select, futex, execve, affinity, tty ioctls,
- * epoll, eventfd, timerfd, signalfd)
+ * epoll, eventfd, timerfd, signalfd, AF_UNIX sockets)
  * returns -1/EFAULT, never a
  * crash and never success. Each call goes through the raw syscall() so
  * libc cannot check or copy first, once with (void *)1 (a user address
@@ -21,6 +21,8 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/timerfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -384,4 +386,43 @@ TEST(signalfd_read)
 		EFAULT_OK(syscall(SYS_read, fd, bad[i], 128));
 	}
 	close(fd);
+}
+
+TEST(socket_calls)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	socklen_t len = sizeof(sun);
+	char buf[16];
+	struct iovec iov = { buf, sizeof(buf) };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+	int sv[2], v = 0;
+
+	ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	for (int i = 0; i < NBAD; i++) {
+		EFAULT_OK(syscall(SYS_socketpair, AF_UNIX, SOCK_STREAM, 0, bad[i]));
+		EFAULT_OK(syscall(SYS_bind, sv[0], bad[i], sizeof(sun)));
+		EFAULT_OK(syscall(SYS_connect, sv[0], bad[i], sizeof(sun)));
+		EFAULT_OK(syscall(SYS_sendto, sv[0], bad[i], 4, 0, NULL, 0));
+		EFAULT_OK(syscall(SYS_sendmsg, sv[0], bad[i], 0));
+		EFAULT_OK(syscall(SYS_getsockname, sv[0], bad[i], &len));
+		EFAULT_OK(syscall(SYS_getsockname, sv[0], &sun, bad[i]));
+		EFAULT_OK(syscall(SYS_getpeername, sv[0], &sun, bad[i]));
+		EFAULT_OK(syscall(SYS_getsockopt, sv[0], SOL_SOCKET, SO_TYPE, bad[i], &len));
+		EFAULT_OK(syscall(SYS_getsockopt, sv[0], SOL_SOCKET, SO_TYPE, &v, bad[i]));
+		EFAULT_OK(syscall(SYS_setsockopt, sv[0], SOL_SOCKET, SO_RCVBUF, bad[i], sizeof(int)));
+		/* Data waits to be read: the copy out is what fails, and it stays queued. */
+		EXPECT_EQ(write(sv[1], "abcd", 4), 4);
+		EFAULT_OK(syscall(SYS_recvfrom, sv[0], bad[i], 4, 0, NULL, NULL));
+		EFAULT_OK(syscall(SYS_recvmsg, sv[0], bad[i], 0));
+		iov.iov_base = bad[i];
+		EFAULT_OK(syscall(SYS_recvmsg, sv[0], &mh, 0));
+		mh.msg_iov = bad[i];
+		EFAULT_OK(syscall(SYS_recvmsg, sv[0], &mh, 0));
+		mh.msg_iov = &iov;
+		iov.iov_base = buf;
+		EXPECT_EQ(read(sv[0], buf, sizeof(buf)), 4);
+		EXPECT_EQ(memcmp(buf, "abcd", 4), 0);
+	}
+	close(sv[0]);
+	close(sv[1]);
 }

@@ -2,7 +2,7 @@
  * A bad pointer to every pointer-taking system call that vfs_efault.c
  * does not cover (signals, wait, process/resource info, time, getcpu,
  * prctl's names, poll and select, futex, execve, affinity, tty ioctls,
- * epoll, eventfd, timerfd, signalfd, AF_UNIX sockets)
+ * epoll, eventfd, timerfd, signalfd, AF_UNIX sockets, pty ioctls)
  * returns -1/EFAULT, never a
  * crash and never success. Each call goes through the raw syscall() so
  * libc cannot check or copy first, once with (void *)1 (a user address
@@ -425,4 +425,21 @@ TEST(socket_calls)
 	}
 	close(sv[0]);
 	close(sv[1]);
+}
+
+TEST(pty_ioctls)
+{
+	int m = posix_openpt(O_RDWR | O_NOCTTY), lock = -1;
+
+	ASSERT(m >= 0);
+	for (int i = 0; i < NBAD; i++) {
+		EFAULT_OK(syscall(SYS_ioctl, m, TIOCGPTN, bad[i]));
+		EFAULT_OK(syscall(SYS_ioctl, m, TIOCSPTLCK, bad[i]));
+		EFAULT_OK(syscall(SYS_ioctl, m, TIOCGPTLCK, bad[i]));
+		EFAULT_OK(syscall(SYS_ioctl, m, TIOCSWINSZ, bad[i]));
+	}
+	/* Still locked: the failed TIOCSPTLCK changed nothing. */
+	EXPECT_EQ(ioctl(m, TIOCGPTLCK, &lock), 0);
+	EXPECT_EQ(lock, 1);
+	close(m);
 }

@@ -124,12 +124,23 @@ static void pty_unthrottle(struct tty_struct *tty)
 
 /* ---------------- pairs ---------------- */
 
+/*
+ * No flip work of the pair's last use may run on: one side's work can
+ * queue the other's (echo), so cancel each twice.
+ */
+static void pty_quiesce(struct tty_struct *m, struct tty_struct *s)
+{
+	for (int i = 0; i < 2; i++) {
+		cancel_work_sync(&m->buf.work);
+		cancel_work_sync(&s->buf.work);
+	}
+}
+
 /* A tty as it is when its pair is handed out. pty_lock held, no file open on it. */
 static void pty_reset(struct tty_struct *tty)
 {
 	unsigned long flags;
 
-	cancel_work_sync(&tty->buf.work);
 	spin_lock_irqsave(&tty->buf.lock, flags);
 	tty->buf.head = tty->buf.count = 0;
 	spin_unlock_irqrestore(&tty->buf.lock, flags);
@@ -174,6 +185,7 @@ static int ptmx_open(struct inode *inode, struct file *file)
 		mutex_unlock(&pty_lock);
 		return PTR_ERR(node);
 	}
+	pty_quiesce(ptm_ttys[i], pts_driver.ttys[i]);
 	pty_reset(ptm_ttys[i]);
 	pty_reset(pts_driver.ttys[i]);
 	pty_pairs[i] = (struct pty_pair){ .in_use = true, .locked = true, .node = node };
@@ -197,10 +209,13 @@ static int pty_open(struct tty_struct *tty, struct file *file)
 	if (is_master(tty))
 		return 0;	/* ptmx_open holds pty_lock and has checked everything */
 	mutex_lock(&pty_lock);
-	if (!pair->in_use || pair->master_closed || pair->locked)
+	if (!pair->in_use || pair->master_closed || pair->locked) {
 		err = -EIO;
-	else
+		/* This open counted until now: if the master is gone, the pair may be free. */
+		pty_release_pair(tty->index, tty);
+	} else {
 		smp_store_release(&pty_link(tty)->other_closed, false);
+	}
 	mutex_unlock(&pty_lock);
 	return err;
 }

@@ -488,6 +488,9 @@ int send_signal_locked(int sig, const kernel_siginfo_t *info, struct task_struct
 		return -EAGAIN;		/* sigqueue(3) reports it */
 	}
 	sigaddset(&pending->signal, sig);
+	/* signalfd readers and pollers (fs/signalfd.c), blocked signal or not. */
+	if (waitqueue_active(&t->sighand->signalfd_wqh))
+		wake_up(&t->sighand->signalfd_wqh);
 	complete_signal(sig, t, group);
 	return 0;
 }
@@ -1161,8 +1164,11 @@ void release_task_signal(struct task_struct *p)
 
 static void put_sighand(struct sighand_struct *sh)
 {
-	if (atomic_dec_and_test(&sh->count) && !is_static_sighand(sh))
+	if (atomic_dec_and_test(&sh->count) && !is_static_sighand(sh)) {
+		/* epoll entries on the signalfd queue unhook (fs/eventpoll.c, POLLFREE). */
+		wake_up_pollfree(&sh->signalfd_wqh);
 		kfree_rcu(sh, rcu);
+	}
 }
 
 void put_signal_struct(struct signal_struct *sig)

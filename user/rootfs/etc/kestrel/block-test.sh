@@ -53,8 +53,28 @@ ro)
 	echo "read $(dd if=/dev/vda bs=4096 count=1 2>/dev/null | wc -c)"
 	dd if=/dev/zero of=/dev/vda bs=4096 count=1 2>&1 | head -1
 	;;
+disks)
+	# Four disks with MBR and GPT tables (tests/integration/block_disks.sh):
+	# the partitions as the kernel lists them, their /dev nodes; then four
+	# writers on four CPUs, each on a partition of another disk (two through
+	# the page cache, two O_DIRECT), each reading its bytes back, and sync.
+	grep ' vd' /proc/partitions | sed 's/^/part /'
+	ls /dev | grep '^vd' | tr '\n' ' ' | sed 's/^/dev /; s/ $//'
+	echo
+	/testprogs/blkpattern write /dev/vda5 1048576 2097152 21 cpu=0 &
+	/testprogs/blkpattern write /dev/vdb2 0 4194304 22 direct cpu=1 &
+	/testprogs/blkpattern write /dev/vdc1 524288 3145728 23 cpu=2 &
+	/testprogs/blkpattern write /dev/vdd3 0 2097152 24 direct cpu=3 &
+	wait
+	/testprogs/blkpattern check /dev/vda5 1048576 2097152 21 cpu=3 &
+	/testprogs/blkpattern check /dev/vdb2 0 4194304 22 cpu=2 &
+	/testprogs/blkpattern check /dev/vdc1 524288 3145728 23 direct cpu=1 &
+	/testprogs/blkpattern check /dev/vdd3 0 2097152 24 cpu=0 &
+	wait
+	sync
+	;;
 *)
-	echo "block-test: BLKTEST=read|write|eio|ro"
+	echo "block-test: BLKTEST=read|write|eio|ro|disks"
 	;;
 esac
 echo "== block-test done"

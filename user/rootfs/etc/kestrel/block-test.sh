@@ -47,6 +47,22 @@ eio)
 	echo "direct-good status $?"
 	echo "buffered-good $(dd if=/dev/vda bs=4096 skip=2048 count=16 2>/dev/null | wc -c)"
 	;;
+weio)
+	# QEMU's blkdebug fails every write that touches sector 8192 (4 MiB in):
+	# an O_DIRECT writer gets EIO from write(2), a buffered writer from
+	# fsync(2); the next good writes (elsewhere) work and read back.
+	/testprogs/blkpattern write /dev/vda 4194304 65536 31 direct
+	echo "direct-write-bad status $?"
+	/testprogs/blkpattern write /dev/vda 4190208 8192 32
+	echo "buffered-write-bad status $?"
+	/testprogs/blkpattern write /dev/vda 8388608 65536 33 direct
+	echo "direct-write-good status $?"
+	/testprogs/blkpattern write /dev/vda 12582912 65536 34
+	echo "buffered-write-good status $?"
+	/testprogs/blkpattern check /dev/vda 8388608 65536 33 direct
+	/testprogs/blkpattern check /dev/vda 12582912 65536 34
+	sync
+	;;
 ro)
 	# A read-only disk (virtio's RO feature): reads work, writes are refused.
 	echo "ro $(blockdev --getro /dev/vda)"
@@ -74,7 +90,7 @@ disks)
 	sync
 	;;
 *)
-	echo "block-test: BLKTEST=read|write|eio|ro|disks"
+	echo "block-test: BLKTEST=read|write|eio|weio|ro|disks"
 	;;
 esac
 echo "== block-test done"

@@ -10,7 +10,7 @@
 # the extended partition as 1 KiB), /dev has vda1 ... vdd3; four
 # processes on four CPUs each write a partition of another disk (two
 # through the page cache and fsync, two O_DIRECT) and read it back, then
-# sync and poweroff: the host finds every written byte in the images at
+# sync and poweroff; /proc/diskstats counts the I/O. The host finds every written byte in the images at
 # the partitions' offsets, and nothing else changed.
 . "$(dirname "$0")/lib.bash"
 KERNEL=$PLAIN_KERNEL
@@ -82,6 +82,19 @@ n=$(log_text | grep -c '^vdc: GPT: the primary header is invalid (it fails its C
 [ "$n" = 1 ] || fail "$n lines saying vdc's primary GPT header is invalid, wanted 1"
 n=$(log_text | grep -c '^vdd: GPT: the backup header at LBA 32767 is invalid (it fails its CRC); using the primary$')
 [ "$n" = 1 ] || fail "$n lines saying vdd's backup GPT header is invalid, wanted 1"
+
+# /proc/diskstats in Linux's format: a line of 20 fields per disk and
+# partition; vdb2's 4 MiB O_DIRECT write is 8192 sectors written, on the
+# partition and on its disk (nothing else writes vdb); its reader read them.
+log_text | sed -n 's/^stat //p' > "$scratch/stats"
+[ "$(awk 'NF == 20' "$scratch/stats" | wc -l)" = "$(wc -l < "$expected")" ] ||
+	fail "/proc/diskstats: not one 20-field line per disk and partition: $(tr '\n' '|' < "$scratch/stats")"
+for d in vdb2 vdb; do
+	read -r rd_sectors wr_ios wr_sectors < <(awk -v d=$d '$3 == d {print $6, $8, $10}' "$scratch/stats")
+	[ "${wr_sectors:-}" = 8192 ] || fail "/proc/diskstats: $d wrote ${wr_sectors:-?} sectors, wanted 8192"
+	[ "${wr_ios:-0}" -ge 1 ] && [ "${rd_sectors:-0}" -ge 8192 ] ||
+		fail "/proc/diskstats: $d: $wr_ios writes, $rd_sectors sectors read"
+done
 
 # The writers' bytes, at each partition's offset in its image.
 check() {	# DISK PART OFFSET LENGTH SEED

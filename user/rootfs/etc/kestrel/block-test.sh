@@ -88,6 +88,7 @@ disks)
 	/testprogs/blkpattern check /dev/vdd3 0 2097152 24 cpu=0 &
 	wait
 	sync
+	grep ' vd' /proc/diskstats | sed 's/^/stat /'
 	;;
 *)
 	echo "block-test: BLKTEST=read|write|eio|weio|ro|disks"

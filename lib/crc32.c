@@ -3,6 +3,7 @@
  * use (1 KiB; a race builds it twice with the same values). Fast enough
  * for partition tables; nothing here is on a data path.
  */
+#include <kestrel/atomic.h>
 #include <kestrel/crc32.h>
 
 #define CRC32_POLY_LE 0xedb88320u
@@ -19,14 +20,14 @@ static void crc32_build_table(void)
 			c = (c >> 1) ^ ((c & 1) ? CRC32_POLY_LE : 0);
 		crc32_table[i] = c;
 	}
-	__atomic_store_n(&crc32_table_ready, true, __ATOMIC_RELEASE);
+	smp_store_release(&crc32_table_ready, true);
 }
 
 u32 crc32_le(u32 crc, const void *p, size_t len)
 {
 	const u8 *b = p;
 
-	if (!__atomic_load_n(&crc32_table_ready, __ATOMIC_ACQUIRE))
+	if (!smp_load_acquire(&crc32_table_ready))
 		crc32_build_table();
 	while (len--)
 		crc = crc32_table[(crc ^ *b++) & 0xff] ^ (crc >> 8);

@@ -270,7 +270,7 @@ static void __blk_mq_free_request(struct request *rq)
 	rq->end_io = NULL;
 	rq->end_io_data = NULL;
 	rq->rq_flags = 0;
-	__atomic_store_n(&rq->state, MQ_RQ_IDLE, __ATOMIC_RELEASE);
+	smp_store_release(&rq->state, MQ_RQ_IDLE);
 	put_tag(hctx->tags, rq->tag);
 }
 
@@ -368,7 +368,7 @@ static void blk_mq_run_hw_queue(struct blk_mq_hw_ctx *hctx)
 			}
 			if (ret == BLK_STS_RESOURCE || ret == BLK_STS_DEV_RESOURCE) {
 				/* Not on the device after all: it waits, unstarted, for a completion. */
-				__atomic_store_n(&rq->state, MQ_RQ_IDLE, __ATOMIC_RELEASE);
+				smp_store_release(&rq->state, MQ_RQ_IDLE);
 				rq->rq_flags &= ~RQF_STARTED;
 				list_add(&rq->queuelist, &hctx->dispatch);
 				need_commit = true;
@@ -528,7 +528,7 @@ void blk_mq_start_request(struct request *rq)
 	rq->deadline = jiffies + q->rq_timeout;
 	rq->rq_flags |= RQF_STARTED;
 	rq->rq_flags &= ~RQF_TIMED_OUT;
-	__atomic_store_n(&rq->state, MQ_RQ_IN_FLIGHT, __ATOMIC_RELEASE);
+	smp_store_release(&rq->state, MQ_RQ_IN_FLIGHT);
 	spin_lock_irqsave(&q->timeout_lock, flags);
 	if (!timer_pending(&q->timeout))
 		mod_timer(&q->timeout, rq->deadline + 1);
@@ -581,8 +581,7 @@ bool blk_mq_complete_request(struct request *rq)
 {
 	int in_flight = MQ_RQ_IN_FLIGHT;
 
-	if (!__atomic_compare_exchange_n(&rq->state, &in_flight, MQ_RQ_COMPLETE, false,
-					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+	if (!try_cmpxchg(&rq->state, &in_flight, MQ_RQ_COMPLETE))
 		return false;
 	if (rq->q->mq_ops->complete)
 		rq->q->mq_ops->complete(rq);
@@ -596,7 +595,7 @@ void blk_mq_requeue_request(struct request *rq, bool kick_requeue_list)
 	struct request_queue *q = rq->q;
 	unsigned long flags;
 
-	__atomic_store_n(&rq->state, MQ_RQ_IDLE, __ATOMIC_RELEASE);
+	smp_store_release(&rq->state, MQ_RQ_IDLE);
 	rq->rq_flags &= ~(RQF_STARTED | RQF_TIMED_OUT);
 	spin_lock_irqsave(&q->timeout_lock, flags);
 	list_add_tail(&rq->queuelist, &q->requeue_list);
@@ -676,7 +675,7 @@ void blk_mq_tagset_busy_iter(struct blk_mq_tag_set *set,
 			if (!rq_tryget_ref(rq))
 				continue;
 			go_on = true;
-			if (__atomic_load_n(&rq->state, __ATOMIC_ACQUIRE) == MQ_RQ_IN_FLIGHT)
+			if (smp_load_acquire(&rq->state) == MQ_RQ_IN_FLIGHT)
 				go_on = fn(rq, data);
 			rq_put_ref(rq);
 			if (!go_on)
@@ -708,7 +707,7 @@ static void blk_mq_timeout_work(struct work_struct *w)
 
 			if (!rq_tryget_ref(rq))
 				continue;
-			if (__atomic_load_n(&rq->state, __ATOMIC_ACQUIRE) == MQ_RQ_IN_FLIGHT &&
+			if (smp_load_acquire(&rq->state) == MQ_RQ_IN_FLIGHT &&
 			    !(rq->rq_flags & RQF_TIMED_OUT)) {
 				if (time_after_eq64(now, rq->deadline)) {
 					enum blk_eh_timer_return ret = BLK_EH_RESET_TIMER;
@@ -726,7 +725,7 @@ static void blk_mq_timeout_work(struct work_struct *w)
 						rq->rq_flags &= ~RQF_TIMED_OUT;
 					}
 				}
-				if (__atomic_load_n(&rq->state, __ATOMIC_ACQUIRE) == MQ_RQ_IN_FLIGHT &&
+				if (smp_load_acquire(&rq->state) == MQ_RQ_IN_FLIGHT &&
 				    !(rq->rq_flags & RQF_TIMED_OUT) &&
 				    (!any || time_after64(next, rq->deadline))) {
 					next = rq->deadline;

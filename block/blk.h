@@ -2,21 +2,22 @@
 #ifndef BLOCK_BLK_H
 #define BLOCK_BLK_H
 
+#include <kestrel/bitops.h>
 #include <kestrel/blk-mq.h>
 #include <kestrel/blkdev.h>
 #include <kestrel/workqueue.h>
 
 static inline bool test_bit_atomic(unsigned int bit, const unsigned long *word)
 {
-	return __atomic_load_n(word, __ATOMIC_ACQUIRE) & (1UL << bit);
+	return test_bit_acquire(bit, word);
 }
 static inline void set_bit_atomic(unsigned int bit, unsigned long *word)
 {
-	__atomic_fetch_or(word, 1UL << bit, __ATOMIC_SEQ_CST);
+	set_bit(bit, word);
 }
 static inline void clear_bit_atomic(unsigned int bit, unsigned long *word)
 {
-	__atomic_fetch_and(word, ~(1UL << bit), __ATOMIC_SEQ_CST);
+	clear_bit(bit, word);
 }
 
 /* The block layer's workqueue: timeouts, flush sequences, requeues. */

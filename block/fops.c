@@ -116,8 +116,7 @@ static void blkdev_dio_end_io(struct bio *bio)
 	if (bio->bi_status) {
 		blk_status_t none = BLK_STS_OK;
 
-		__atomic_compare_exchange_n(&dio->status, &none, bio->bi_status, false,
-					    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+		try_cmpxchg(&dio->status, &none, bio->bi_status);
 	}
 	bio_put(bio);
 	if (atomic_dec_and_test(&dio->ref))

@@ -341,17 +341,18 @@ static void blk_mq_run_hw_queue(struct blk_mq_hw_ctx *hctx)
 	struct request_queue *q = hctx->queue;
 	unsigned long flags;
 
-	set_bit_atomic(BLK_MQ_S_RUN, &hctx->state);
-	while (test_bit_atomic(BLK_MQ_S_RUN, &hctx->state)) {
+	set_bit(BLK_MQ_S_RUN, &hctx->state);
+	smp_mb__after_atomic();	/* the bit before the trylock: a holder that fails us sees it */
+	while (test_bit_acquire(BLK_MQ_S_RUN, &hctx->state)) {
 		LIST_HEAD(failed);
 		struct request *rq, *n;
 		bool need_commit = false;
 
 		if (!spin_trylock_irqsave(&hctx->lock, flags))
 			return;	/* the holder runs it again: it checks the bit after unlocking */
-		clear_bit_atomic(BLK_MQ_S_RUN, &hctx->state);
+		clear_bit(BLK_MQ_S_RUN, &hctx->state);
 		while (!list_empty(&hctx->dispatch) &&
-		       !test_bit_atomic(BLK_MQ_S_STOPPED, &hctx->state) &&
+		       !test_bit_acquire(BLK_MQ_S_STOPPED, &hctx->state) &&
 		       !blk_queue_flag(q, QUEUE_FLAG_QUIESCED)) {
 			struct blk_mq_queue_data bd;
 			blk_status_t ret;
@@ -579,9 +580,8 @@ void blk_mq_end_request(struct request *rq, blk_status_t status)
 
 bool blk_mq_complete_request(struct request *rq)
 {
-	int in_flight = MQ_RQ_IN_FLIGHT;
-
-	if (!try_cmpxchg(&rq->state, &in_flight, MQ_RQ_COMPLETE))
+	/* Only one completion wins: the interrupt's, or the timeout's. */
+	if (cmpxchg(&rq->state, MQ_RQ_IN_FLIGHT, MQ_RQ_COMPLETE) != MQ_RQ_IN_FLIGHT)
 		return false;
 	if (rq->q->mq_ops->complete)
 		rq->q->mq_ops->complete(rq);
@@ -629,7 +629,7 @@ static void blk_mq_requeue_work(struct work_struct *w)
 
 void blk_mq_stop_hw_queue(struct blk_mq_hw_ctx *hctx)
 {
-	set_bit_atomic(BLK_MQ_S_STOPPED, &hctx->state);
+	set_bit(BLK_MQ_S_STOPPED, &hctx->state);
 }
 
 void blk_mq_start_stopped_hw_queues(struct request_queue *q, bool async)
@@ -637,8 +637,8 @@ void blk_mq_start_stopped_hw_queues(struct request_queue *q, bool async)
 	for (unsigned int i = 0; i < q->nr_hw_queues; i++) {
 		struct blk_mq_hw_ctx *hctx = q->queue_hw_ctx[i];
 
-		if (test_bit_atomic(BLK_MQ_S_STOPPED, &hctx->state)) {
-			clear_bit_atomic(BLK_MQ_S_STOPPED, &hctx->state);
+		if (test_bit_acquire(BLK_MQ_S_STOPPED, &hctx->state)) {
+			clear_bit(BLK_MQ_S_STOPPED, &hctx->state);
 			blk_mq_run_hw_queue(hctx);
 		}
 	}

@@ -2,23 +2,9 @@
 #ifndef BLOCK_BLK_H
 #define BLOCK_BLK_H
 
-#include <kestrel/bitops.h>
 #include <kestrel/blk-mq.h>
 #include <kestrel/blkdev.h>
 #include <kestrel/workqueue.h>
-
-static inline bool test_bit_atomic(unsigned int bit, const unsigned long *word)
-{
-	return test_bit_acquire(bit, word);
-}
-static inline void set_bit_atomic(unsigned int bit, unsigned long *word)
-{
-	set_bit(bit, word);
-}
-static inline void clear_bit_atomic(unsigned int bit, unsigned long *word)
-{
-	clear_bit(bit, word);
-}
 
 /* The block layer's workqueue: timeouts, flush sequences, requeues. */
 extern struct workqueue_struct *kblockd_workqueue;

@@ -81,7 +81,7 @@ struct buffer_head {
 #define BUFFER_FNS(bit, name)                                                        \
 	static inline bool buffer_##name(const struct buffer_head *bh)               \
 	{                                                                            \
-		return test_bit_acquire(BH_##bit, &bh->b_state);                     \
+		return test_bit_acquire(BH_##bit, &bh->b_state);                      \
 	}                                                                            \
 	static inline void set_buffer_##name(struct buffer_head *bh)                 \
 	{                                                                            \

@@ -231,7 +231,7 @@ unsigned long irq_get_count(unsigned int irq)
 {
 	struct irq_desc *desc = irq_to_desc(irq);
 
-	return desc ? (unsigned long)atomic_long_read(&desc->count) : 0;
+	return desc ? atomic_long_read(&desc->count) : 0;
 }
 
 /*

@@ -48,7 +48,7 @@
 #define LOOP_SET_STATUS_SETTABLE_FLAGS LO_FLAGS_AUTOCLEAR
 #define LOOP_SET_STATUS_CLEARABLE_FLAGS LO_FLAGS_AUTOCLEAR
 
-enum lo_state { Lo_unbound, Lo_bound, Lo_rundown };
+enum lo_state { Lo_unbound, Lo_bound, Lo_rundown, Lo_deleting };
 
 /*
  * Locks used to protect struct members here:
@@ -461,6 +461,18 @@ static int lo_ioctl(struct block_device *bdev, fmode_t mode, unsigned int cmd, u
 	}
 }
 
+/* A device being removed (LOOP_CTL_REMOVE) opens no more (open_mutex held). */
+static int lo_open(struct block_device *bdev, fmode_t mode)
+{
+	struct loop_device *lo = bdev->bd_disk->private_data;
+	int err;
+
+	mutex_lock(&lo->lo_mutex);
+	err = lo->lo_state == Lo_deleting ? -ENXIO : 0;
+	mutex_unlock(&lo->lo_mutex);
+	return err;
+}
+
 /* The last close of a device marked LO_FLAGS_AUTOCLEAR detaches it (open_mutex held). */
 static void lo_release(struct gendisk *disk, fmode_t mode)
 {
@@ -475,6 +487,7 @@ static void lo_release(struct gendisk *disk, fmode_t mode)
 }
 
 static const struct block_device_operations lo_fops = {
+	.open = lo_open,
 	.release = lo_release,
 	.ioctl = lo_ioctl,
 };
@@ -585,7 +598,10 @@ static int loop_control_add(unsigned long n)
 	return ret;
 }
 
-/* Remove an unbound device nobody has open. */
+/*
+ * Remove an unbound device nobody has open. Marked Lo_deleting under
+ * open_mutex, it cannot be opened between the check and del_gendisk.
+ */
 static int loop_control_remove(unsigned long n)
 {
 	struct loop_device *lo;
@@ -605,6 +621,8 @@ static int loop_control_remove(unsigned long n)
 	mutex_lock(&lo->lo_mutex);
 	if (lo->lo_state != Lo_unbound || disk->part0->bd_openers)
 		err = -EBUSY;
+	else
+		lo->lo_state = Lo_deleting;
 	mutex_unlock(&lo->lo_mutex);
 	mutex_unlock(&disk->open_mutex);
 	if (!err) {

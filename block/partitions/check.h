@@ -34,6 +34,7 @@ void part_line_add(struct parsed_partitions *state, const char *text);
 int blk_read_partitions(struct gendisk *disk);
 
 /* The readers: 1 found a table, 0 not theirs, -errno: a read error. */
+int efi_partition(struct parsed_partitions *state);
 int msdos_partition(struct parsed_partitions *state);
 
 #endif

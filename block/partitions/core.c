@@ -5,7 +5,8 @@
  * created (/dev/vda1 ...). A damaged table is reported in one line and
  * what could be read of it is used; the whole disk stays usable either
  * way. Partitions that overlap or lie beyond the disk are cut or left
- * out, never trusted. Readers: the PC's MBR (msdos.c).
+ * out, never trusted. Readers, in Linux's order: the GUID partition
+ * table (efi.c), then the PC's MBR (msdos.c).
  */
 #include <kestrel/errno.h>
 #include <kestrel/pagemap.h>
@@ -74,7 +75,9 @@ int blk_read_partitions(struct gendisk *disk)
 		return -ENOMEM;
 	state->disk = disk;
 	state->limit = min(disk->minors, DISK_MAX_PARTS);
-	ret = msdos_partition(state);
+	ret = efi_partition(state);
+	if (ret == 0)
+		ret = msdos_partition(state);
 	if (ret < 0) {
 		pr_warn("%s: unable to read partition table (error %d)\n", disk->disk_name, ret);
 		goto out;

@@ -7,6 +7,7 @@
  * them (virtio-pci); either order would work.
  */
 #include <kestrel/device.h>
+#include <kestrel/loop.h>
 #include <kestrel/printk.h>
 #include <kestrel/virtio.h>
 #include <kestrel/virtio_blk.h>
@@ -17,6 +18,7 @@ static const struct {
 } drivers[] = {
 	{ "virtio_blk", virtio_blk_init },
 	{ "virtio-pci", virtio_pci_init },
+	{ "loop", loop_init },
 };
 
 void drivers_init(void)

@@ -15,6 +15,9 @@
 #  4. eio: QEMU's blkdebug fails every read of sector 8192: O_DIRECT and
 #     buffered readers get EIO, the kernel logs the sector once per failed
 #     read, nothing hangs, and the next good reads work;
+#  4b. weio: blkdebug fails every write touching sector 8192: an O_DIRECT
+#     writer gets EIO from write(2), a buffered one from fsync(2), one log
+#     line per failed write, and the next good writes land in the image;
 #  5. ro: a readonly=on drive: BLKROGET says 1, reads work, a write is
 #     refused with EPERM (Linux's answer: "Operation not permitted").
 # Every log must be clean (no oops, WARNING or lock report).
@@ -107,6 +110,32 @@ expect_exact_line "direct-good status 0" "the next good O_DIRECT read"
 expect_exact_line "buffered-good 65536" "the next good buffered read"
 errors=$(log_text | grep -c '^I/O error, dev vda, sector 8192 op 0x0:(READ) ')
 [ "$errors" = 2 ] || fail "$errors 'I/O error ... sector 8192' lines, wanted 2 (one per failed read)"
+
+# 4b. injected write errors
+cat > "$scratch/blkdebug-w.conf" <<EOF
+[inject-error]
+event = "write_aio"
+errno = "5"
+sector = "8192"
+once = "off"
+EOF
+cp "$IMG" "$scratch/before-weio.img"
+run weio -M pc -smp 2 -blockdev driver=file,node-name=f0,filename="$IMG" \
+	-blockdev driver=blkdebug,node-name=dbg0,image=f0,config="$scratch/blkdebug-w.conf" \
+	-blockdev driver=raw,node-name=d0,file=dbg0 -device virtio-blk-pci,drive=d0
+expect_exact_line "blkpattern: write at 4194304: I/O error" "EIO from the O_DIRECT write(2)"
+expect_exact_line "direct-write-bad status 1" "the O_DIRECT writer's failure"
+expect_exact_line "blkpattern: fsync: I/O error" "EIO from fsync(2) after a failed writeback"
+expect_exact_line "buffered-write-bad status 1" "the buffered writer's failure"
+expect_exact_line "direct-write-good status 0" "the next good O_DIRECT write"
+expect_exact_line "buffered-write-good status 0" "the next good buffered write"
+expect_exact_line "blkpattern: checked 65536 bytes at 8388608" "the good O_DIRECT write read back"
+expect_exact_line "blkpattern: checked 65536 bytes at 12582912" "the good buffered write read back"
+errors=$(log_text | grep -c '^I/O error, dev vda, sector 8192 op 0x1:(WRITE) ')
+[ "$errors" = 2 ] || fail "$errors 'I/O error ... sector 8192 op 0x1:(WRITE)' lines, wanted 2 (one per failed write)"
+"$PATTERN" check "$IMG" 8388608 65536 33 > /dev/null && "$PATTERN" check "$IMG" 12582912 65536 34 > /dev/null ||
+	fail "the good writes are not in the image"
+cmp -s -n 4190208 "$IMG" "$scratch/before-weio.img" || fail "bytes before the failed writes changed"
 
 # 5. a read-only drive
 run ro -M q35 -smp 2 -drive file="$IMG",if=none,id=d0,format=raw,readonly=on \

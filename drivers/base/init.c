@@ -11,6 +11,7 @@
 
 int virtio_blk_init(void);	/* drivers/block/virtio_blk.c */
 int virtio_pci_init(void);	/* drivers/virtio/virtio_pci_modern.c */
+int ahci_init(void);		/* drivers/ata/ahci.c */
 
 static const struct {
 	const char *name;
@@ -18,6 +19,7 @@ static const struct {
 } drivers[] = {
 	{ "virtio_blk", virtio_blk_init },
 	{ "virtio-pci", virtio_pci_init },
+	{ "ahci", ahci_init },
 };
 
 void drivers_init(void)

@@ -6,8 +6,9 @@
 set -eu
 
 # busybox-static: its /bin/busybox goes into the initramfs (tools/mkinitramfs.sh).
+# fdisk: sfdisk writes the partition tables of the disk tests' images.
 PKGS="make gcc binutils python3 qemu-system-x86 grub-pc-bin grub-efi-amd64-bin
-grub-common xorriso mtools ovmf gdb musl-tools e2fsprogs cpio clang busybox-static"
+grub-common xorriso mtools ovmf gdb musl-tools e2fsprogs cpio clang busybox-static fdisk"
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
 	echo "deps.sh: not a Debian/Ubuntu system; install the equivalents of:" >&2

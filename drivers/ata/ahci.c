@@ -15,13 +15,13 @@
  *     what: an ATA disk becomes sda, sdb, ... in port order; an ATAPI
  *     device (a CD) is named in the log and skipped.
  */
+#include <kestrel/ahci.h>
 #include <kestrel/errno.h>
 #include <kestrel/interrupt.h>
 #include <kestrel/printk.h>
 #include <kestrel/slab.h>
 #include <kestrel/timer.h>
 #include <asm/ioremap.h>
-#include "ahci.h"
 
 #define AHCI_PCI_BAR 5			/* ABAR */
 #define BOHC_WAIT_MS 25			/* for the BIOS to release the HBA ... */

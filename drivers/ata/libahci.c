@@ -22,6 +22,7 @@
  * (no TFES), so the handler looks at PxTFD there too; if even that is
  * missed, the request's timeout catches it.
  */
+#include <kestrel/ahci.h>
 #include <kestrel/errno.h>
 #include <kestrel/interrupt.h>
 #include <kestrel/mm.h>
@@ -30,7 +31,6 @@
 #include <kestrel/string.h>
 #include <kestrel/time.h>
 #include <kestrel/timer.h>
-#include "ahci.h"
 
 #define AHCI_TBL_ORDER 1		/* a slot's table: 2 pages hold AHCI_CMD_TBL_SZ(256) */
 #define AHCI_INTERNAL_TBL 0x500		/* in the port's page, after list (0) and FIS (0x400) */

@@ -1,8 +1,9 @@
 /*
  * AHCI 1.3.1: the registers and memory structures of a Serial ATA AHCI
- * host bus adapter (Linux's drivers/ata/ahci.h), and the driver's host
- * and port state. drivers/ata/ahci.c is the PCI driver, libahci.c the
- * port operations; docs/block.md has the picture.
+ * host bus adapter, and the driver's host and port state (Linux keeps
+ * them in drivers/ata/ahci.h; here the ktests use them too).
+ * drivers/ata/ahci.c is the PCI driver, libahci.c the port operations;
+ * docs/block.md has the picture.
  *
  * The HBA's registers are memory-mapped at ABAR (BAR 5): the generic host
  * control registers at 0, then 0x80 bytes per port from 0x100. Each port
@@ -11,9 +12,10 @@
  * a command table per slot (the command FIS, then the PRD table: the DMA
  * segments of the data).
  */
-#ifndef KESTREL_DRIVERS_ATA_AHCI_H
-#define KESTREL_DRIVERS_ATA_AHCI_H
+#ifndef KESTREL_AHCI_H
+#define KESTREL_AHCI_H
 
+#include <kestrel/interrupt.h>
 #include <kestrel/libata.h>
 #include <kestrel/pci.h>
 

@@ -328,27 +328,19 @@ int ata_dev_read_id(struct ata_port *ap, bool atapi, u16 *id)
 		.command = atapi ? ATA_CMD_ID_ATAPI : ATA_CMD_ID_ATA,
 		.device = ATA_DEVICE_OBS,
 	};
-	u16 *buf = kmalloc(ATA_ID_WORDS * 2, GFP_KERNEL);	/* one aligned piece: one PRD */
-	int err;
+	int err = ap->ops->exec_internal(ap, &tf, id, ATA_ID_WORDS * 2, ATA_TMOUT_INTERNAL);
 
-	if (!buf)
-		return -ENOMEM;
-	err = ap->ops->exec_internal(ap, &tf, buf, ATA_ID_WORDS * 2, ATA_TMOUT_INTERNAL);
 	if (err) {
 		pr_warn("%s.00: %s failed (%s, status 0x%02x error 0x%02x)\n", ap->name,
 			ata_get_cmd_name(tf.command), err == -ETIMEDOUT ? "timeout" : "error",
 			tf.status, tf.error);
-		goto out;
+		return err;
 	}
-	if (!ata_id_checksum_ok(buf) || ata_id_is_ata(buf) == atapi) {
+	if (!ata_id_checksum_ok(id) || ata_id_is_ata(id) == atapi) {
 		pr_warn("%s.00: IDENTIFY data is corrupt (checksum or device type)\n", ap->name);
-		err = -EIO;
-		goto out;
+		return -EIO;
 	}
-	memcpy(id, buf, ATA_ID_WORDS * 2);
-out:
-	kfree(buf);
-	return err;
+	return 0;
 }
 
 /* What IDENTIFY says, into dev's fields, with Linux's two lines about the disk. */
@@ -444,6 +436,12 @@ int ata_port_probe(struct ata_port *ap, enum ata_dev_class class)
 	dev = kzalloc(sizeof(*dev), GFP_KERNEL);
 	if (!dev)
 		return -ENOMEM;
+	dev->id = kmalloc(ATA_ID_WORDS * 2, GFP_KERNEL);
+	dev->eh_id = kmalloc(ATA_ID_WORDS * 2, GFP_KERNEL);
+	if (!dev->id || !dev->eh_id) {
+		err = -ENOMEM;
+		goto fail;
+	}
 	dev->ap = ap;
 	snprintf(dev->name, sizeof(dev->name), "%s.00", ap->name);
 	err = ata_dev_read_id(ap, false, dev->id);
@@ -468,6 +466,8 @@ int ata_port_probe(struct ata_port *ap, enum ata_dev_class class)
 	}
 	return 0;
 fail:
+	kfree(dev->id);
+	kfree(dev->eh_id);
 	kfree(dev);
 	return err;
 }

@@ -110,12 +110,16 @@ static bool eh_classify(struct ata_port *ap, struct ata_queued_cmd *qc,
 	return --qc->tries > 0;
 }
 
-/* Reset the link and check that the same disk is there. 0, or -ENODEV: it is gone. */
+/*
+ * Reset the link and check that the same disk is there. 0, or -ENODEV:
+ * it is gone. Nothing is allocated here: memory reclaim could wait for
+ * writeback to this very disk, whose queue is quiesced.
+ */
 static int eh_reset_and_revalidate(struct ata_port *ap)
 {
 	struct ata_device *dev = ap->dev;
 	enum ata_dev_class class = ATA_DEV_NONE;
-	u16 *id;
+	u16 *id = dev->eh_id;
 	int err;
 
 	pr_info("%s: hard resetting link\n", ap->name);
@@ -126,21 +130,17 @@ static int eh_reset_and_revalidate(struct ata_port *ap)
 		pr_err("%s: the disk did not come back after a reset: disabled\n", dev->name);
 		return -ENODEV;
 	}
-	id = kmalloc(ATA_ID_WORDS * 2, GFP_KERNEL);
-	if (!id)
-		return -ENOMEM;
 	err = ata_dev_read_id(ap, false, id);
 	if (!err && (memcmp(id + ATA_ID_SERNO, dev->id + ATA_ID_SERNO, ATA_ID_SERNO_LEN) ||
 		     ata_id_n_sectors(id) != dev->n_sectors)) {
 		pr_err("%s: another disk answered after the reset: disabled\n", dev->name);
 		err = -ENODEV;
 	}
-	if (!err) {
-		memcpy(dev->id, id, sizeof(dev->id));
-		pr_info("%s: configured for %s\n", dev->name, ata_id_xfer_mode_name(id));
-	}
-	kfree(id);
-	return err ? -ENODEV : 0;
+	if (err)
+		return -ENODEV;
+	memcpy(dev->id, id, ATA_ID_WORDS * 2);
+	pr_info("%s: configured for %s\n", dev->name, ata_id_xfer_mode_name(id));
+	return 0;
 }
 
 /*

@@ -116,11 +116,13 @@ static blk_status_t ata_queue_rq(struct blk_mq_hw_ctx *hctx, const struct blk_mq
 		if (err != -EOPNOTSUPP)
 			pr_err("%s: cannot build %s for tag %u (error %d)\n", dev->name,
 			       ata_get_cmd_name(qc->tf.command), qc->tag, err);
+		qc->flags = 0;		/* ended by the block layer, not by ->complete */
 		return err == -EOPNOTSUPP ? BLK_STS_NOTSUPP : BLK_STS_IOERR;
 	}
 
 	spin_lock(&ap->lock);			/* interrupts are off: hctx->lock */
 	if (ap->pflags & ATA_PFLAG_DEAD) {
+		qc->flags = 0;
 		ret = BLK_STS_IOERR;
 	} else if ((ap->pflags & ATA_PFLAG_FROZEN) || ata_qc_defer(ap, qc)) {
 		/* Error handling runs the queue when it is done; a completion does otherwise. */

@@ -185,12 +185,14 @@ struct ata_port {
 
 /*
  * An ATA disk on a port. [c] constant after probe; [q] changed only with
- * the queue quiesced (error handling, ata_dev_set_ncq).
+ * the queue quiesced (error handling, ata_dev_set_ncq); [e] used only by
+ * error handling, under ap->eh_mutex.
  */
 struct ata_device {
 	struct ata_port *ap;		/* [c] */
 	char name[16];			/* [c] "ata1.00" */
-	u16 id[ATA_ID_WORDS];		/* [q] IDENTIFY DEVICE data */
+	u16 *id;			/* [q] IDENTIFY DEVICE data (ATA_ID_WORDS) */
+	u16 *eh_id;			/* [e] error handling's IDENTIFY buffer: it allocates nothing */
 	char model[ATA_ID_PROD_LEN + 1];	/* [c] */
 	char serial[ATA_ID_SERNO_LEN + 1];	/* [c] */
 	char fw_rev[ATA_ID_FW_REV_LEN + 1];	/* [c] */
@@ -244,7 +246,11 @@ extern const struct blk_mq_ops ata_mq_ops;
 /* Run error handling for ap (task context); timed_out: the request that overran, or NULL. */
 void ata_port_eh(struct ata_port *ap, struct request *timed_out);
 void ata_eh_work(struct work_struct *work);
-/* IDENTIFY DEVICE (or PACKET DEVICE for atapi) into id, checked. 0 or -errno. */
+/*
+ * IDENTIFY DEVICE (or PACKET DEVICE for atapi) into id, checked: the
+ * device writes it by DMA, so id is a kmalloc'd ATA_ID_WORDS * 2 bytes
+ * (aligned to its size: one physically contiguous piece). 0 or -errno.
+ */
 int ata_dev_read_id(struct ata_port *ap, bool atapi, u16 *id);
 
 /* ---- tests and tuning ---- */

@@ -10,6 +10,7 @@
  */
 #include <kestrel/bio.h>
 #include <kestrel/blkdev.h>
+#include "blk.h"
 #include <kestrel/completion.h>
 #include <kestrel/errno.h>
 #include <kestrel/pagemap.h>

@@ -4,6 +4,7 @@
  * every request fit them (block/blk-merge.c).
  */
 #include <kestrel/blkdev.h>
+#include "blk.h"
 #include <kestrel/mm.h>
 
 void blk_set_default_limits(struct queue_limits *lim)

@@ -8,11 +8,9 @@
  * through that cache like a regular file's: readahead builds big bios
  * (fs/mpage.c), writes fill buffer heads (fs/buffer.c) that writeback
  * sends later. With O_DIRECT they bypass the cache: each read or write
- * becomes bios straight to and from the caller's memory, and must be
+ * becomes bios straight to and from the caller's pages, and must be
  * aligned as Linux requires: the position and the length to the
- * device's logical block size, the user's buffer to its DMA alignment
- * (blkdev_dio_check_user; the syscall layer bounces user bytes through
- * a kernel buffer, so only it sees the user's addresses).
+ * device's logical block size, the buffer to its DMA alignment.
  *
  * A write to a read-only device is EPERM (Linux's answer), a write at
  * or past the end ENOSPC, a read there 0.
@@ -24,6 +22,7 @@
 #include <kestrel/pagemap.h>
 #include <kestrel/printk.h>
 #include <kestrel/slab.h>
+#include <kestrel/vm.h>
 #include <kestrel/vmalloc.h>
 #include "blk.h"
 
@@ -91,10 +90,23 @@ const struct address_space_operations def_blk_aops = {
 
 /* ---------------------------------------------------------------- O_DIRECT */
 
+/*
+ * Direct I/O goes between the device and the caller's own pages: a
+ * user buffer's pages are looked up (faulted in if need be; for a read
+ * they are written, so copy-on-write is broken first) and referenced
+ * while the bios run, then released; pages of a file mapping that a read
+ * filled are marked dirty. The request is taken DIO_CHUNK bytes at a
+ * time, so the list of referenced pages stays small whatever the size.
+ */
+#define DIO_CHUNK (4UL << 20)
+#define DIO_CHUNK_PAGES (DIO_CHUNK / PAGE_SIZE + 2)
+
 struct blkdev_dio {
 	atomic_t ref;			/* 1 for the submitter + 1 per bio in flight */
 	blk_status_t status;		/* the first error */
 	struct completion done;
+	struct page **pages;		/* user pages referenced for the chunk */
+	unsigned int nr_pages;
 };
 
 static void blkdev_dio_end_io(struct bio *bio)
@@ -112,113 +124,203 @@ static void blkdev_dio_end_io(struct bio *bio)
 		complete(&dio->done);
 }
 
-/* The page of a kernel address: the direct map or vmalloc (a kernel stack). */
-static struct page *kernel_addr_page(const void *addr)
+/* Segment idx of the iterator (the first one from iov_offset on): address, length. */
+static void iter_segment(const struct iov_iter *iter, unsigned long idx, unsigned long *addr,
+			 size_t *len)
 {
-	return is_vmalloc_addr(addr) ? vmalloc_to_page(addr) : virt_to_page(addr);
+	size_t skip = idx ? 0 : iter->iov_offset;
+
+	switch (iter->iter_type) {
+	case ITER_UBUF:
+		*addr = (unsigned long)iter->ubuf + skip;
+		*len = iter->count;
+		return;
+	case ITER_IOVEC:
+		*addr = (unsigned long)iter->iov[idx].iov_base + skip;
+		*len = iter->iov[idx].iov_len - skip;
+		return;
+	default:
+		*addr = (unsigned long)iter->kvec[idx].iov_base + skip;
+		*len = iter->kvec[idx].iov_len - skip;
+		return;
+	}
 }
 
-/* Append [buf, buf + len) to *biop, submitting full bios and starting new ones. */
-static int dio_add_buffer(struct block_device *bdev, blk_opf_t opf, struct blkdev_dio *dio,
-			  struct bio **biop, sector_t *sector, char *buf, size_t len)
+/* Linux's rule: position and length in logical blocks, memory at the DMA alignment. */
+static bool dio_aligned(struct block_device *bdev, const struct iov_iter *iter, loff_t pos)
 {
-	while (len) {
-		unsigned int off = (unsigned long)buf & (PAGE_SIZE - 1);
-		unsigned int n = min(len, (size_t)(PAGE_SIZE - off));
-		struct bio *bio = *biop;
+	unsigned int lbs_mask = bdev_logical_block_size(bdev) - 1;
+	unsigned long mem_mask = bdev_dma_alignment(bdev);
+	size_t left = iov_iter_count(iter);
 
-		if (bio && bio_add_page(bio, kernel_addr_page(buf), n, off) == (int)n) {
-			buf += n;
-			len -= n;
-			continue;
-		}
-		if (bio) {
-			*sector += bio_sectors(bio);
-			submit_bio(bio);
-		}
-		bio = bio_alloc(bdev, BIO_MAX_VECS, opf, GFP_KERNEL);
-		if (!bio) {
-			*biop = NULL;
-			return -ENOMEM;
-		}
-		bio->bi_iter.bi_sector = *sector;
-		bio->bi_end_io = blkdev_dio_end_io;
-		bio->bi_private = dio;
-		atomic_inc(&dio->ref);
-		*biop = bio;
+	if ((pos | left) & lbs_mask)
+		return false;
+	for (unsigned long i = 0; left && i < iter->nr_segs; i++) {
+		unsigned long addr;
+		size_t len;
+
+		iter_segment(iter, i, &addr, &len);
+		len = min(len, left);
+		if ((addr & mem_mask) || (len & lbs_mask))
+			return false;
+		left -= len;
 	}
-	return 0;
+	return true;
+}
+
+/* The page at a user address, referenced (faulted in, for writing if the device writes it). */
+static struct page *dio_user_page(unsigned long addr, bool device_writes)
+{
+	struct mm_struct *mm = current->mm;
+	struct vm_area_struct *vma;
+	struct page *page = NULL;
+
+	if (!mm)
+		return NULL;
+	down_read(&mm->mmap_lock);
+	vma = find_vma(mm, addr);
+	if (vma && vma->vm_start <= addr && !(vma->vm_flags & (VM_IO | VM_PFNMAP)) &&
+	    (vma->vm_flags & (device_writes ? VM_WRITE : VM_READ)))
+		page = follow_page_ref(vma, addr, device_writes);
+	up_read(&mm->mmap_lock);
+	return page;
+}
+
+/* The page of a kernel address: the direct map or vmalloc (a kernel stack). */
+static struct page *kernel_addr_page(unsigned long addr)
+{
+	return is_vmalloc_addr((void *)addr) ? vmalloc_to_page((void *)addr)
+					     : virt_to_page((void *)addr);
+}
+
+/* Release the chunk's user pages; those of a file mapping that a read filled are dirty. */
+static void dio_release_pages(struct blkdev_dio *dio, bool device_wrote)
+{
+	for (unsigned int i = 0; i < dio->nr_pages; i++) {
+		struct folio *folio = page_folio(dio->pages[i]);
+
+		if (device_wrote && folio && folio->mapping) {
+			folio_lock(folio);
+			folio_mark_dirty(folio);
+			folio_unlock(folio);
+		}
+		put_user_page(dio->pages[i]);
+	}
+	dio->nr_pages = 0;
+}
+
+/*
+ * One chunk of at most DIO_CHUNK bytes at pos from the iterator: bios to
+ * or from its pages, submitted together under a plug, waited for. Returns
+ * the bytes done or -errno (-EFAULT: a user page is not there).
+ */
+static ssize_t dio_chunk(struct block_device *bdev, struct iov_iter *iter, loff_t pos, bool write,
+			 blk_opf_t opf, struct blkdev_dio *dio)
+{
+	size_t want = min(iov_iter_count(iter), DIO_CHUNK), done = 0;
+	bool user = user_backed_iter(iter);
+	sector_t sector = pos >> SECTOR_SHIFT;
+	struct blk_plug plug;
+	struct bio *bio = NULL;
+	int err = 0;
+
+	atomic_set(&dio->ref, 1);
+	dio->status = BLK_STS_OK;
+	init_completion(&dio->done);
+	blk_start_plug(&plug);
+	for (unsigned long i = 0; done < want && i < iter->nr_segs && !err; i++) {
+		unsigned long addr;
+		size_t len;
+
+		iter_segment(iter, i, &addr, &len);
+		len = min(len, want - done);
+		while (len) {
+			unsigned int off = addr & (PAGE_SIZE - 1);
+			unsigned int n = min(len, (size_t)(PAGE_SIZE - off));
+			struct page *page = user ? dio_user_page(addr, !write) : kernel_addr_page(addr);
+
+			if (!page) {
+				err = -EFAULT;
+				break;
+			}
+			if (user)
+				dio->pages[dio->nr_pages++] = page;
+			if (!bio || bio_add_page(bio, page, n, off) != (int)n) {
+				if (bio) {
+					sector += bio_sectors(bio);
+					submit_bio(bio);
+				}
+				bio = bio_alloc(bdev, BIO_MAX_VECS, opf, GFP_KERNEL);
+				if (!bio) {
+					err = -ENOMEM;
+					break;
+				}
+				bio->bi_iter.bi_sector = sector;
+				bio->bi_end_io = blkdev_dio_end_io;
+				bio->bi_private = dio;
+				atomic_inc(&dio->ref);
+				bio_add_page(bio, page, n, off);
+			}
+			addr += n;
+			len -= n;
+			done += n;
+		}
+	}
+	/* A partial chunk (a fault) is dropped whole: the caller sees what went before. */
+	if (bio && (err || !bio->bi_iter.bi_size)) {
+		bio->bi_status = BLK_STS_OK;
+		blkdev_dio_end_io(bio);
+		bio = NULL;
+	}
+	if (bio)
+		submit_bio(bio);
+	blk_finish_plug(&plug);
+	if (!atomic_dec_and_test(&dio->ref))
+		wait_for_completion(&dio->done);
+	dio_release_pages(dio, !write);
+	if (!err && dio->status)
+		err = blk_status_to_errno(dio->status);
+	if (err)
+		return err;
+	iov_iter_advance(iter, done);
+	return done;
 }
 
 static ssize_t blkdev_direct_IO(struct kiocb *iocb, struct iov_iter *iter, bool write)
 {
 	struct block_device *bdev = file_bdev(iocb->ki_filp);
 	struct address_space *mapping = iocb->ki_filp->f_mapping;
-	unsigned int lbs_mask = bdev_logical_block_size(bdev) - 1;
-	unsigned long mem_mask = bdev_dma_alignment(bdev);
-	size_t count = iov_iter_count(iter), left = count, off = iter->iov_offset;
+	size_t count = iov_iter_count(iter);
 	loff_t pos = iocb->ki_pos, end = pos + count - 1;
 	blk_opf_t opf = (write ? REQ_OP_WRITE | REQ_SYNC : REQ_OP_READ) |
 			((iocb->ki_flags & IOCB_DSYNC) && write ? REQ_FUA : 0);
-	const struct kvec *kv = iter->kvec;
-	sector_t sector = pos >> SECTOR_SHIFT;
 	struct blkdev_dio dio;
-	struct blk_plug plug;
-	struct bio *bio = NULL;
+	ssize_t total = 0, n = 0;
 	int err;
 
-	if ((pos | count) & lbs_mask)
+	if (!dio_aligned(bdev, iter, pos))
 		return -EINVAL;
-	for (unsigned long i = 0, done = 0; done < count && i < iter->nr_segs; i++) {
-		size_t o = i ? 0 : off, n = min(kv[i].iov_len - o, count - done);
-
-		if ((((unsigned long)kv[i].iov_base + o) & mem_mask) || (n & lbs_mask))
-			return -EINVAL;
-		done += n;
-	}
 	/* Cached data of the range must reach the device first, or it would win later. */
 	err = filemap_write_and_wait_range(mapping, pos, end);
 	if (err)
 		return err;
-
-	atomic_set(&dio.ref, 1);
-	dio.status = BLK_STS_OK;
-	init_completion(&dio.done);
-	blk_start_plug(&plug);
-	for (unsigned long i = 0; left && i < iter->nr_segs; i++, off = 0) {
-		size_t n = min(kv[i].iov_len - off, left);
-
-		err = dio_add_buffer(bdev, opf, &dio, &bio, &sector, (char *)kv[i].iov_base + off, n);
-		if (err)
+	dio.nr_pages = 0;
+	dio.pages = kmalloc(DIO_CHUNK_PAGES * sizeof(struct page *), GFP_KERNEL);
+	if (!dio.pages)
+		return -ENOMEM;
+	while (iov_iter_count(iter)) {
+		n = dio_chunk(bdev, iter, pos + total, write, opf, &dio);
+		if (n <= 0)
 			break;
-		left -= n;
+		total += n;
 	}
-	if (bio)
-		submit_bio(bio);
-	blk_finish_plug(&plug);
-	if (!atomic_dec_and_test(&dio.ref))
-		wait_for_completion(&dio.done);
-	if (!err && dio.status)
-		err = blk_status_to_errno(dio.status);
+	kfree(dio.pages);
 	if (write)	/* what the cache held of the range is stale now */
 		invalidate_inode_pages2_range(mapping, pos >> PAGE_SHIFT, end >> PAGE_SHIFT);
-	if (err)
-		return err;
-	iov_iter_advance(iter, count);
-	iocb->ki_pos += count;
-	return count;
-}
-
-int blkdev_dio_check_user(struct file *file, const struct iovec *iov, unsigned long nr)
-{
-	struct block_device *bdev = file_bdev(file);
-	unsigned long mem_mask = bdev_dma_alignment(bdev);
-	unsigned int len_mask = bdev_logical_block_size(bdev) - 1;
-
-	for (unsigned long i = 0; i < nr; i++)
-		if (((unsigned long)iov[i].iov_base & mem_mask) || (iov[i].iov_len & len_mask))
-			return -EINVAL;
-	return 0;
+	if (!total)
+		return n < 0 ? n : 0;
+	iocb->ki_pos += total;
+	return total;
 }
 
 /* ---------------------------------------------------------------- file operations */

@@ -10,6 +10,7 @@
  * fork copies it (dup_fd), exec closes the close-on-exec descriptors,
  * the last put closes everything.
  */
+#include <kestrel/bitops.h>
 #include <kestrel/contract/file.h>
 #include <kestrel/fdtable.h>
 #include <kestrel/filelock.h>
@@ -20,8 +21,6 @@
 #include <kestrel/syscalls.h>
 #include <kestrel/uaccess.h>
 #include "internal.h"
-
-#define BITS_PER_LONG 64
 
 struct files_struct init_files = {
 	.count = ATOMIC_INIT(1),
@@ -57,17 +56,17 @@ unsigned int task_nofile_limit(void)
 
 static bool test_fd_bit(unsigned int fd, const unsigned long *map)
 {
-	return (map[fd / BITS_PER_LONG] >> (fd % BITS_PER_LONG)) & 1;
+	return test_bit(fd, map);
 }
 
 static void set_fd_bit(unsigned int fd, unsigned long *map)
 {
-	map[fd / BITS_PER_LONG] |= 1UL << (fd % BITS_PER_LONG);
+	__set_bit(fd, map);	/* file_lock held */
 }
 
 static void clear_fd_bit(unsigned int fd, unsigned long *map)
 {
-	map[fd / BITS_PER_LONG] &= ~(1UL << (fd % BITS_PER_LONG));
+	__clear_bit(fd, map);
 }
 
 static unsigned int find_free_fd(const struct fdtable *fdt, unsigned int start)

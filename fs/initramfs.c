@@ -343,7 +343,7 @@ static unsigned long free_initrd_mem(phys_addr_t start, phys_addr_t end)
 		if (!(page->flags & PG_reserved))
 			continue;
 		page->flags &= ~PG_reserved;
-		page->_refcount = 1;
+		set_page_count(page, 1);
 		page->order = 0;
 		__free_page(page);
 		freed++;

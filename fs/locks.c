@@ -22,7 +22,7 @@
  *   caller says which) and go away when that owner closes *any*
  *   descriptor of the file (locks_remove_posix, from filp_close).
  *
- * Locks (outermost first)
+ * Locks (their order: docs/locking.md, "Lock order")
  *   ctx->flc_lock        the three lists of one inode and the fields of
  *                        the locks on them; never sleep under it
  *   blocked_lock_lock    every flc_blocker / flc_blocked_requests /
@@ -44,6 +44,7 @@
  * freed after the spinlock is dropped, because ->fl_release_private may
  * sleep for flock and POSIX locks (the spec).
  */
+#include <kestrel/atomic.h>
 #include <kestrel/contract/file.h>
 #include <kestrel/contract/file_lock.h>
 #include <kestrel/contract/lock_manager.h>
@@ -173,7 +174,7 @@ static void locks_copy_lock(struct file_lock_context *ctx, struct file_lock *new
 
 static struct file_lock_context *locks_inode_context(struct inode *inode)
 {
-	return __atomic_load_n(&inode->i_flctx, __ATOMIC_ACQUIRE);
+	return smp_load_acquire(&inode->i_flctx);
 }
 
 /*
@@ -194,8 +195,7 @@ static struct file_lock_context *locks_get_lock_context(struct inode *inode, int
 	INIT_LIST_HEAD(&new->flc_posix);
 	INIT_LIST_HEAD(&new->flc_lease);
 	INIT_LIST_HEAD(&new->flc_wake);
-	if (!__atomic_compare_exchange_n(&inode->i_flctx, &ctx, new, false, __ATOMIC_ACQ_REL,
-					 __ATOMIC_ACQUIRE)) {
+	if (!try_cmpxchg(&inode->i_flctx, &ctx, new)) {
 		kfree(new);
 		return ctx;
 	}
@@ -1131,7 +1131,7 @@ out:
 /*
  * Can filp take a lease of type arg? A read lease: nobody has the file
  * open for writing. A write lease: nobody but filp itself. (Linux also
- * counts readers; Kestrel's inode has no i_readcount yet, so a write
+ * counts readers; Kestrel's inode has no i_readcount, so a write
  * lease only excludes other writers.)
  */
 static int check_conflicting_open(struct file *filp, int arg)
@@ -1362,7 +1362,7 @@ size_t locks_proc_show(char *buf, size_t size)
  * The same for a seq_file (procfs: single_open(file, locks_seq_show, NULL)).
  * Each line is formatted on the stack and copied with seq_write, which
  * does not sleep, so the spinlocks can stay held; if the text overflows
- * the buffer, seq_read calls again with a bigger one.
+ * the buffer, seq_read_iter calls again with a bigger one.
  */
 int locks_seq_show(struct seq_file *m, void *v)
 {

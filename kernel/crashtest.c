@@ -12,6 +12,8 @@
  *				guard page (#PF that cannot be delivered: #DF)
  *	crashtest=nx		call into a data page (#PF: NX violation)
  *	crashtest=warn		WARN_ON(1), then carry on
+ *	crashtest=refcount	a refcount_t put below 0 and incremented past
+ *				INT_MAX: saturates and warns, then carry on
  *	crashtest=panic		panic()
  *	crashtest=panic_all	every CPU panics at once
  *	crashtest=panic_irqsoff	panic while the other CPUs spin with interrupts off
@@ -23,6 +25,7 @@
 #include <kestrel/init.h>
 #include <kestrel/printk.h>
 #include <kestrel/reboot.h>
+#include <kestrel/refcount.h>
 #include <kestrel/smp.h>
 #include <kestrel/string.h>
 #include <kestrel/time.h>
@@ -40,7 +43,7 @@ static int crashtest_param(const char *val)
 	return 0;
 }
 KERNEL_PARAM("crashtest", crashtest_param,
-	     "test hook: crash on purpose after init (pagefault, ud2, divzero, gpf, stackoverflow, nx, warn, panic, panic_all, panic_irqsoff)");
+	     "test hook: crash on purpose after init (pagefault, ud2, divzero, gpf, stackoverflow, nx, warn, refcount, panic, panic_all, panic_irqsoff)");
 
 /* volatile: the compiler must really do the access, not prove it undefined. */
 static __noinline void crash_pagefault(void)
@@ -90,6 +93,21 @@ static __noinline void crash_warn(void)
 	pr_info("crashtest: WARN_ON(1)\n");
 	WARN_ON(1);
 	pr_info("crashtest: survived the warning\n");
+}
+
+/* One put too many, then one get too many: each saturates the count and warns. */
+static __noinline void crash_refcount(void)
+{
+	refcount_t r = REFCOUNT_INIT(1);
+
+	pr_info("crashtest: refcount_t: the last put, then one more\n");
+	if (refcount_dec_and_test(&r))
+		pr_info("crashtest: refcount_t reached 0\n");
+	refcount_dec_and_test(&r);
+	pr_info("crashtest: refcount_t is %#x after the underflow\n", refcount_read(&r));
+	refcount_set(&r, REFCOUNT_MAX);
+	refcount_inc(&r);
+	pr_info("crashtest: refcount_t is %#x after the overflow\n", refcount_read(&r));
 }
 
 /* Never reached in practice: it only keeps the compiler from calling the recursion infinite. */
@@ -187,6 +205,7 @@ static const struct {
 	{ "stackoverflow", crash_stackoverflow },
 	{ "nx", crash_nx },
 	{ "warn", crash_warn },
+	{ "refcount", crash_refcount },
 	{ "panic", crash_panic },
 	{ "panic_all", crash_panic_all },
 	{ "panic_irqsoff", crash_panic_irqsoff },

@@ -30,6 +30,7 @@
 #include <kestrel/random.h>
 #include <kestrel/rcupdate.h>
 #include <kestrel/reboot.h>
+#include <kestrel/start_kernel.h>
 #include <kestrel/sched.h>
 #include <kestrel/serial.h>
 #include <kestrel/tty.h>
@@ -44,8 +45,8 @@
 #include <asm/processor.h>
 #include <asm/rtc.h>
 #include <asm/syscall.h>
+#include <asm/vdso.h>
 
-void start_kernel(u32 magic, u32 info_phys);
 static __noreturn void run_init(void);
 
 void start_kernel(u32 magic, u32 info_phys)
@@ -99,6 +100,8 @@ void start_kernel(u32 magic, u32 info_phys)
 	rtc_init();
 	/* The random generator: seeded from RDSEED/RDRAND, TSC jitter and the RTC (above). */
 	random_init();
+	/* The vDSO's pages and its clock data (needs the TSC and the RTC). */
+	vdso_init();
 
 	/* The boot thread becomes the init task; needs kmalloc and guarded stacks (mm). */
 	sched_init();

@@ -3,8 +3,10 @@
  */
 #include <stdarg.h>
 #include <kestrel/kallsyms.h>
+#include <kestrel/kgdb.h>
 #include <kestrel/printk.h>
 #include <kestrel/panic.h>
+#include <kestrel/percpu.h>
 #include <kestrel/reboot.h>
 #include <kestrel/smp.h>
 #include <asm/io.h>
@@ -17,13 +19,20 @@ __noreturn void panic(const char *fmt, ...)
 	bool after_oops;
 
 	local_irq_disable();
-	after_oops = READ_ONCE(oops_in_progress);	/* the oops already printed a trace */
-	oops_in_progress = 1;
-	/* Halt the other CPUs (or be halted, if one of them panics already): one report only. */
-	smp_send_stop();
 	va_start(ap, fmt);
 	vscnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
+	/* The kernel's debugger, if enabled, sees the machine before it is halted. */
+	kgdb_panic(buf);
+	/*
+	 * An oops on this CPU already printed the trace. Per CPU, not the
+	 * global oops_in_progress: when every CPU panics at once, another
+	 * CPU's flag says nothing about the one that wins the stop below.
+	 */
+	after_oops = this_cpu_read(oops_nesting) > 0;
+	WRITE_ONCE(oops_in_progress, 1);
+	/* Halt the other CPUs (or be halted, if one of them panics already): one report only. */
+	smp_send_stop();
 	printk(KERN_EMERG "Kernel panic - not syncing: %s\n", buf);
 	if (!after_oops)
 		dump_stack_lvl(KERN_EMERG);

@@ -8,11 +8,16 @@
  * wait. Pool threads are not bound to a CPU; the load balancer spreads
  * them like any other task.
  *
- * Locking: wq->lock (irqsave: queue_work is allowed from interrupts)
- * protects the worklist, every item's pending flag and wq pointer while
- * it is queued on wq, and each worker's current_work. An item is queued
- * on one workqueue at a time.
+ * An item is queued on one workqueue at a time.
+ *
+ * Locks used to protect struct members here (struct work_struct's are in
+ * include/kestrel/workqueue.h):
+ *	[c] constant after creation (alloc_workqueue, before the workers run)
+ *	[S] a lock or wait queue itself
+ *	[q] wq->lock (irqsave: queue_work is allowed from interrupts); it
+ *	    also guards every queued item's entry, pending flag and wq pointer
  */
+#include <kestrel/atomic.h>
 #include <kestrel/kthread.h>
 #include <kestrel/printk.h>
 #include <kestrel/slab.h>
@@ -24,19 +29,19 @@
 #define SYSTEM_WQ_WORKERS 4
 
 struct worker {
-	struct task_struct *task;
-	struct workqueue_struct *wq;
-	struct work_struct *current_work;	/* under wq->lock */
+	struct task_struct *task;		/* [c] */
+	struct workqueue_struct *wq;		/* [c] */
+	struct work_struct *current_work;	/* [q] under wq->lock */
 };
 
 struct workqueue_struct {
-	char name[24];
-	spinlock_t lock;			/* see the header comment */
-	struct list_head worklist;		/* pending items, FIFO */
-	wait_queue_head_t more_work;		/* idle workers sleep here */
-	wait_queue_head_t work_done;		/* flush/cancel wait here */
-	unsigned int nr_workers;
-	struct worker *workers;			/* array of nr_workers */
+	char name[24];				/* [c] */
+	spinlock_t lock;			/* [S] see the header comment */
+	struct list_head worklist;		/* [q] pending items, FIFO */
+	wait_queue_head_t more_work;		/* [S] idle workers sleep here */
+	wait_queue_head_t work_done;		/* [S] flush/cancel wait here */
+	unsigned int nr_workers;		/* [c] */
+	struct worker *workers;			/* [c] array of nr_workers */
 };
 
 struct workqueue_struct *system_wq;
@@ -50,7 +55,7 @@ bool queue_work(struct workqueue_struct *wq, struct work_struct *w)
 		spin_unlock_irqrestore(&wq->lock, flags);
 		return false;
 	}
-	__atomic_store_n(&w->pending, 1, __ATOMIC_RELEASE);
+	smp_store_release(&w->pending, 1);
 	w->wq = wq;
 	list_add_tail(&w->entry, &wq->worklist);
 	spin_unlock_irqrestore(&wq->lock, flags);
@@ -114,7 +119,7 @@ bool cancel_work_sync(struct work_struct *w)
 		spin_lock_irqsave(&wq->lock, flags);
 		if (w->pending) {
 			list_del_init(&w->entry);
-			__atomic_store_n(&w->pending, 0, __ATOMIC_RELEASE);
+			smp_store_release(&w->pending, 0);
 			was_pending = true;
 		}
 		spin_unlock_irqrestore(&wq->lock, flags);
@@ -166,7 +171,7 @@ static int worker_thread(void *arg)
 		}
 		w = list_first_entry(&wq->worklist, struct work_struct, entry);
 		list_del_init(&w->entry);
-		__atomic_store_n(&w->pending, 0, __ATOMIC_RELEASE);
+		smp_store_release(&w->pending, 0);
 		me->current_work = w;
 		spin_unlock_irqrestore(&wq->lock, flags);
 

@@ -10,6 +10,7 @@
  * fault, and a fault takes mmap_lock itself).
  */
 #include <kestrel/errno.h>
+#include <kestrel/mman.h>
 #include <kestrel/pagemap.h>
 #include <kestrel/sched.h>
 #include <kestrel/syscalls.h>
@@ -20,11 +21,11 @@
 
 static bool page_resident(struct vm_area_struct *vma, unsigned long addr)
 {
-	pteval_t *pte = upte_lookup(vma->vm_mm, addr);
+	pte_t *pte = upte_lookup(vma->vm_mm, addr);
 	struct folio *folio;
 	unsigned long index;
 
-	if (pte && upte_mapped(READ_ONCE(*pte)))
+	if (pte && pte_present(ptep_get(pte)))
 		return true;
 	if (!vma->vm_file)
 		return false;	/* anonymous and not mapped: never touched (no swap) */

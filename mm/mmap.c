@@ -33,8 +33,6 @@
 
 static struct kmem_cache *vm_area_cachep;
 
-void mm_struct_init(void);
-
 void vm_init(void)
 {
 	vm_area_cachep = kmem_cache_create("vm_area_struct", sizeof(struct vm_area_struct), 0, 0);
@@ -568,6 +566,32 @@ unsigned long do_mmap(struct file *file, unsigned long addr, unsigned long len,
 	if ((flags & (MAP_POPULATE | MAP_NONBLOCK)) == MAP_POPULATE || (vm_flags & VM_LOCKED))
 		*populate = len;
 	return addr;
+}
+
+int install_special_mapping(struct mm_struct *mm, unsigned long addr, unsigned long len,
+			    unsigned long vm_flags, const struct vm_operations_struct *ops,
+			    unsigned long pfn)
+{
+	struct vm_area_struct *vma;
+	int err;
+
+	lockdep_assert_held_write(&mm->mmap_lock);
+	if (!range_is_free(mm, addr, addr + len))
+		return -EEXIST;
+	vma = vm_area_alloc(mm);
+	if (!vma)
+		return -ENOMEM;
+	vma->vm_start = addr;
+	vma->vm_end = addr + len;
+	vma->vm_flags = vm_flags | VM_PFNMAP | VM_DONTEXPAND;
+	vma->vm_page_prot = vm_get_page_prot(vma->vm_flags);
+	vma->vm_ops = ops;
+	vma->vm_pgoff = pfn;
+	vma_link(mm, vma);
+	err = remap_pfn_range(vma, addr, pfn, len, vma->vm_page_prot);
+	if (err)
+		do_munmap(mm, addr, len);
+	return err;
 }
 
 unsigned long vm_mmap(struct file *file, unsigned long addr, unsigned long len,

@@ -28,8 +28,8 @@
  *   sbinfo->stat_lock   used_blocks, used_inodes of one super block
  *   info->lock          alloced of one inode
  *   info->xattrs.lock   the inode's xattr list (simple_xattrs, fs/xattr.c)
- * Order: info->lock > sbinfo->stat_lock. Neither is held across a call
- * that may sleep.
+ * Neither is held across a call that may sleep (their order:
+ * docs/locking.md, "Lock order").
  */
 #include <kestrel/chrdev.h>
 #include <kestrel/dcache.h>

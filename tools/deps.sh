@@ -6,9 +6,12 @@
 set -eu
 
 # busybox-static: its /bin/busybox goes into the initramfs (tools/mkinitramfs.sh).
+# dash, coreutils, grep, sed, libc6-dev: Debian's programs the compat tests
+# run under Kestrel, and glibc to build their C programs (tools/mkcompat.sh).
 # fdisk: sfdisk writes the partition tables of the disk tests' images.
 PKGS="make gcc binutils python3 qemu-system-x86 grub-pc-bin grub-efi-amd64-bin
-grub-common xorriso mtools ovmf gdb musl-tools e2fsprogs cpio clang busybox-static fdisk"
+grub-common xorriso mtools ovmf gdb musl-tools e2fsprogs cpio clang busybox-static
+dash coreutils grep sed libc6-dev fdisk"
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
 	echo "deps.sh: not a Debian/Ubuntu system; install the equivalents of:" >&2

@@ -8,10 +8,9 @@
  */
 #include <kestrel/device.h>
 #include <kestrel/printk.h>
-
-int virtio_blk_init(void);	/* drivers/block/virtio_blk.c */
-int virtio_pci_init(void);	/* drivers/virtio/virtio_pci_modern.c */
-int ahci_init(void);		/* drivers/ata/ahci.c */
+#include <kestrel/ahci.h>
+#include <kestrel/virtio.h>
+#include <kestrel/virtio_blk.h>
 
 static const struct {
 	const char *name;

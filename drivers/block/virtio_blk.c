@@ -108,6 +108,8 @@ struct virtio_blk {
 	struct work_struct reset_work;	/* a reset the device asked for */
 	struct work_struct config_work;	/* a capacity change */
 	unsigned long resets;		/* [reset_lock] for tests and logs */
+	unsigned long taken_back;	/* [reset_lock] requests resets took back from the device */
+	bool hold_notify;		/* tests: add to the rings without telling the device */
 };
 
 /* The blk-mq pdu of each request. */
@@ -247,7 +249,7 @@ static blk_status_t virtio_queue_rq(struct blk_mq_hw_ctx *hctx, const struct blk
 	if (bd->last)
 		notify = virtqueue_kick_prepare(vbq->vq);
 	spin_unlock_irqrestore(&vbq->lock, flags);
-	if (notify)
+	if (notify && !READ_ONCE(vblk->hold_notify))
 		virtqueue_notify(vbq->vq);
 	return BLK_STS_OK;
 }
@@ -262,7 +264,7 @@ static void virtio_commit_rqs(struct blk_mq_hw_ctx *hctx)
 	spin_lock_irqsave(&vbq->lock, flags);
 	notify = virtqueue_kick_prepare(vbq->vq);
 	spin_unlock_irqrestore(&vbq->lock, flags);
-	if (notify)
+	if (notify && !READ_ONCE(vblk->hold_notify))
 		virtqueue_notify(vbq->vq);
 }
 
@@ -305,7 +307,7 @@ static void virtblk_done(struct virtqueue *vq)
  * back: timed_out (if any) fails with a timeout error, the others go
  * back to the queue and are sent again.
  */
-static void virtblk_reset(struct virtio_blk *vblk, struct request *timed_out)
+static void virtblk_reset(struct virtio_blk *vblk, struct request *timed_out, const char *why)
 {
 	struct request_queue *q = vblk->disk->queue;
 	struct virtio_device *vdev = vblk->vdev;
@@ -326,14 +328,16 @@ static void virtblk_reset(struct virtio_blk *vblk, struct request *timed_out)
 		struct virtblk_req *vbr;
 
 		spin_lock_irqsave(&vbq->lock, flags);
-		while ((vbr = virtqueue_detach_unused_buf(vbq->vq)) != NULL)
+		while ((vbr = virtqueue_detach_unused_buf(vbq->vq)) != NULL) {
 			list_add_tail(&blk_mq_rq_from_pdu(vbr)->queuelist, &taken);
+			vblk->taken_back++;
+		}
 		virtqueue_reset_ring(vbq->vq);
 		spin_unlock_irqrestore(&vbq->lock, flags);
 	}
 	vblk->resets++;
 	dev_printk_virtio(KERN_WARNING, vdev, "[%s] device reset (%s); %s\n",
-			  vblk->disk->disk_name, timed_out ? "a request timed out" : "it asked for one",
+			  vblk->disk->disk_name, why,
 			  list_empty(&taken) ? "no request was in flight" : "requests in flight sent again");
 
 	virtio_restore(vdev);
@@ -357,13 +361,13 @@ static enum blk_eh_timer_return virtio_timeout(struct request *req)
 {
 	struct virtio_blk *vblk = req->q->queuedata;
 
-	virtblk_reset(vblk, req);
+	virtblk_reset(vblk, req, "a request timed out");
 	return BLK_EH_DONE;
 }
 
 static void virtblk_reset_work(struct work_struct *w)
 {
-	virtblk_reset(container_of(w, struct virtio_blk, reset_work), NULL);
+	virtblk_reset(container_of(w, struct virtio_blk, reset_work), NULL, "the device needs one");
 }
 
 /* ---------------------------------------------------------------- configuration */
@@ -634,13 +638,26 @@ int virtblk_test_reset(struct gendisk *disk)
 {
 	if (!disk || disk->fops != &virtblk_fops)
 		return -ENODEV;
-	virtblk_reset(disk->private_data, NULL);
+	virtblk_reset(disk->private_data, NULL, "asked by a test");
 	return 0;
 }
 
-unsigned long virtblk_resets(struct gendisk *disk)
+unsigned long virtblk_resets(struct gendisk *disk, unsigned long *taken_back)
 {
+	struct virtio_blk *vblk;
+
 	if (!disk || disk->fops != &virtblk_fops)
 		return 0;
-	return ((struct virtio_blk *)disk->private_data)->resets;
+	vblk = disk->private_data;
+	if (taken_back)
+		*taken_back = vblk->taken_back;
+	return vblk->resets;
+}
+
+int virtblk_test_hold_notify(struct gendisk *disk, bool hold)
+{
+	if (!disk || disk->fops != &virtblk_fops)
+		return -ENODEV;
+	WRITE_ONCE(((struct virtio_blk *)disk->private_data)->hold_notify, hold);
+	return 0;
 }

@@ -19,6 +19,7 @@
 #include <kestrel/filelock.h>
 #include <kestrel/mm.h>
 #include <kestrel/mount.h>
+#include <kestrel/proc_fs.h>
 #include <kestrel/slab.h>
 #include <kestrel/string.h>
 #include "internal.h"
@@ -56,7 +57,7 @@ static int proc_single_open(struct inode *inode, struct file *file)
 
 const struct file_operations proc_seq_file_operations = {
 	.open = proc_single_open,
-	.read = seq_read,
+	.read_iter = seq_read_iter,
 	.llseek = seq_lseek,
 	.release = single_release,
 };
@@ -212,7 +213,7 @@ static struct dentry *proc_mount(struct file_system_type *fs_type, int flags,
 	return mount_single(fs_type, flags, data, proc_fill_super);
 }
 
-struct file_system_type proc_fs_type = {
+static struct file_system_type proc_fs_type = {
 	.name = "proc",
 	.mount = proc_mount,
 	.kill_sb = kill_anon_super,

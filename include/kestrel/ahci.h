@@ -201,6 +201,9 @@ static inline void __iomem *ahci_port_base(struct ahci_host_priv *hpriv, unsigne
 	return (u8 __iomem *)hpriv->mmio + 0x100 + port * 0x80;
 }
 
+/* ahci.c: register the AHCI PCI driver (drivers/base/init.c, at boot). */
+int ahci_init(void);
+
 /* libahci.c */
 extern const struct ata_port_operations ahci_ops;
 /* Allocate and program the port's memory, stop its engines, start FIS receive. 0 or -errno. */

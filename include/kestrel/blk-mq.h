@@ -32,6 +32,16 @@
  * driver's own lock (its ring's) nests inside hctx->lock, so a completion
  * must drop its ring lock before ending requests (which may dispatch
  * more). Order: hctx->lock > the driver's locks > tags->lock.
+ *
+ * Locks used to protect struct members in this file:
+ *	[c] constant after the tag set's or the queue's allocation
+ *	[a] atomic
+ *	[S] a lock itself
+ *	[h] hctx->lock
+ *	[w] the request's owner, one at a time: the submitter, the plug's
+ *	    task, the dispatch list (under [h]), the driver once started,
+ *	    the completion once blk_mq_complete_request won
+ *	[x] the driver's own rule
  */
 #ifndef KESTREL_BLK_MQ_H
 #define KESTREL_BLK_MQ_H
@@ -55,28 +65,24 @@ enum mq_rq_state {
 
 typedef void(rq_end_io_fn)(struct request *rq, blk_status_t status);
 
-/*
- * One request: a run of adjacent sectors, one or more bios. [h] owned by
- * whoever has it: the submitter, the plug, the hctx dispatch list (under
- * hctx->lock), then the driver once started; [a] atomic.
- */
+/* One request: a run of adjacent sectors, one or more bios. */
 struct request {
 	struct request_queue *q;	/* [c] */
 	struct blk_mq_hw_ctx *mq_hctx;	/* [c] */
-	blk_opf_t cmd_flags;		/* [h] op and REQ_* flags */
-	req_flags_t rq_flags;		/* [h] RQF_* */
+	blk_opf_t cmd_flags;		/* [w] op and REQ_* flags */
+	req_flags_t rq_flags;		/* [w] RQF_* */
 	int tag;			/* [c] its slot, 0..queue_depth-1 */
-	unsigned int __data_len;	/* [h] bytes */
-	sector_t __sector;		/* [h] first sector, on the whole disk */
-	struct bio *bio, *biotail;	/* [h] its bios, linked by bi_next */
-	struct list_head queuelist;	/* [h] plug, dispatch or requeue list */
-	struct block_device *part;	/* [h] where the bios were sent (statistics) */
-	unsigned short nr_phys_segments; /* [h] pieces of memory (bio_vecs) */
+	unsigned int __data_len;	/* [w] bytes */
+	sector_t __sector;		/* [w] first sector, on the whole disk */
+	struct bio *bio, *biotail;	/* [w] its bios, linked by bi_next */
+	struct list_head queuelist;	/* [w] plug, dispatch or requeue list */
+	struct block_device *part;	/* [w] where the bios were sent (statistics) */
+	unsigned short nr_phys_segments; /* [w] pieces of memory (bio_vecs) */
 	int state;			/* [a] enum mq_rq_state */
-	u64 start_time_ns;		/* [h] when it was made (statistics) */
-	unsigned long deadline;		/* [h] jiffies: ->timeout after this */
-	rq_end_io_fn *end_io;		/* [h] requests without bios (flush sequences) */
-	void *end_io_data;
+	u64 start_time_ns;		/* [w] when it was made (statistics) */
+	unsigned long deadline;		/* [w] jiffies: ->timeout after this */
+	rq_end_io_fn *end_io;		/* [w] requests without bios (flush sequences) */
+	void *end_io_data;		/* [w] */
 	/* The driver's cmd_size bytes follow (blk_mq_rq_to_pdu). */
 };
 
@@ -120,19 +126,16 @@ enum {
 	BLK_MQ_S_RUN,		/* someone asked for a dispatch (blk_mq_run_hw_queue) */
 };
 
-/*
- * A hardware queue. [c] constant after blk_mq_alloc_disk; [l] hctx->lock;
- * [a] atomic.
- */
+/* A hardware queue. */
 struct blk_mq_hw_ctx {
-	spinlock_t lock;		/* dispatch, and held across ->queue_rq */
-	struct list_head dispatch;	/* [l] requests waiting for the device */
+	spinlock_t lock;		/* [S] dispatch, and held across ->queue_rq */
+	struct list_head dispatch;	/* [h] requests waiting for the device */
 	unsigned long state;		/* [a] BLK_MQ_S_* */
 	struct request_queue *queue;	/* [c] */
 	struct blk_mq_tags *tags;	/* [c] */
 	unsigned int queue_num;		/* [c] index */
-	void *driver_data;		/* [c] ->init_hctx's */
-	unsigned long queued;		/* [l] requests given to ->queue_rq */
+	void *driver_data;		/* [x] ->init_hctx's */
+	unsigned long queued;		/* [h] requests given to ->queue_rq */
 };
 
 struct blk_mq_queue_data {
@@ -163,16 +166,17 @@ struct blk_mq_ops {
 
 #define BLK_MQ_F_SHOULD_MERGE (1 << 0)	/* merge adjacent bios into one request */
 
+/* Filled by the driver, then blk_mq_alloc_tag_set; read-only afterwards. */
 struct blk_mq_tag_set {
-	const struct blk_mq_ops *ops;
-	unsigned int nr_hw_queues;	/* at least 1; CPU c submits on queue c % nr_hw_queues */
-	unsigned int queue_depth;	/* tags per hardware queue */
-	unsigned int cmd_size;		/* driver bytes after each request */
-	int numa_node;
-	unsigned int timeout;		/* jiffies; 0: BLK_DEFAULT_TIMEOUT */
-	unsigned int flags;		/* BLK_MQ_F_* */
-	void *driver_data;
-	struct blk_mq_tags **tags;	/* one per hardware queue (filled by blk_mq_alloc_tag_set) */
+	const struct blk_mq_ops *ops;	/* [c] */
+	unsigned int nr_hw_queues;	/* [c] at least 1; CPU c submits on queue c % nr_hw_queues */
+	unsigned int queue_depth;	/* [c] tags per hardware queue */
+	unsigned int cmd_size;		/* [c] driver bytes after each request */
+	int numa_node;			/* [c] */
+	unsigned int timeout;		/* [c] jiffies; 0: BLK_DEFAULT_TIMEOUT */
+	unsigned int flags;		/* [c] BLK_MQ_F_* */
+	void *driver_data;		/* [x] */
+	struct blk_mq_tags **tags;	/* [c] one per hardware queue (filled by blk_mq_alloc_tag_set) */
 };
 
 /* Allocate every hardware queue's tags and requests. 0 or -errno. */

@@ -114,24 +114,27 @@ enum {
  * fills it, submit_bio() hands it down, the driver's completion ends it
  * with bio_endio(), which calls bi_end_io, from interrupt context.
  *
- * Owned by one party at a time: the submitter until submit_bio, then
- * the block layer and the driver until bi_end_io. [a] atomic.
+ * Locks used to protect struct members:
+ *	[a] atomic
+ *	[c] constant after bio_init/bio_alloc
+ *	[w] the bio's owner, one at a time: the submitter until submit_bio,
+ *	    then the block layer and the driver, then bi_end_io
  */
 struct bio {
-	struct bio *bi_next;		/* next bio of the same request */
-	struct block_device *bi_bdev;	/* the device (maybe a partition) it was submitted to */
-	blk_opf_t bi_opf;		/* REQ_OP_* | REQ_* flags */
-	unsigned short bi_flags;	/* BIO_* bits, atomic bitops */
-	blk_status_t bi_status;		/* set before bi_end_io runs */
+	struct bio *bi_next;		/* [w] next bio of the same request */
+	struct block_device *bi_bdev;	/* [w] the device (maybe a partition) it was submitted to */
+	blk_opf_t bi_opf;		/* [w] REQ_OP_* | REQ_* flags */
+	unsigned short bi_flags;	/* [a] BIO_* bits, atomic bitops */
+	blk_status_t bi_status;		/* [a] set before bi_end_io runs (chained children: cmpxchg) */
 	atomic_t __bi_remaining;	/* [a] 1 + chained children not yet ended */
-	struct bvec_iter bi_iter;
-	bio_end_io_t *bi_end_io;
-	void *bi_private;
-	unsigned short bi_vcnt;		/* bio_vecs in use */
-	unsigned short bi_max_vecs;	/* room in bi_io_vec */
+	struct bvec_iter bi_iter;	/* [w] */
+	bio_end_io_t *bi_end_io;	/* [w] */
+	void *bi_private;		/* [w] */
+	unsigned short bi_vcnt;		/* [w] bio_vecs in use */
+	unsigned short bi_max_vecs;	/* [c] room in bi_io_vec */
 	atomic_t __bi_cnt;		/* [a] references: bio_get/bio_put */
-	struct bio_vec *bi_io_vec;	/* the table (bi_inline_vecs, or a clone's parent's) */
-	struct bio_vec bi_inline_vecs[];
+	struct bio_vec *bi_io_vec;	/* [c] the table (bi_inline_vecs, or a clone's parent's) */
+	struct bio_vec bi_inline_vecs[];	/* [w] */
 };
 
 #define BIO_MAX_VECS 256

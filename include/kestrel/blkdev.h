@@ -14,6 +14,18 @@
  * locks the spec (Documentation/filesystems/locking.rst) promises it:
  * ->open and ->release run under the disk's open_mutex, ->ioctl and
  * ->getgeo without it; all may sleep. docs/locking.md has the rows.
+ *
+ * Locks used to protect struct members in this file:
+ *	[c] constant once set up (before add_disk, or before the device is visible)
+ *	[a] atomic
+ *	[S] a lock, timer or work item itself
+ *	[e] an embedded struct whose own members carry tags
+ *	[m] disk->open_mutex
+ *	[z] bdev->bd_size_lock to write; readers READ_ONCE
+ *	[s] bdev->bd_stats_lock (irq-safe: completions update it)
+ *	[t] q->timeout_lock
+ *	[p] private to one task
+ *	[x] the driver's own rule
  */
 #ifndef KESTREL_BLKDEV_H
 #define KESTREL_BLKDEV_H
@@ -37,23 +49,19 @@ struct request;
 /* Per-op groups of /proc/diskstats. */
 enum stat_group { STAT_READ, STAT_WRITE, STAT_DISCARD, STAT_FLUSH, NR_STAT_GROUPS };
 
-/* [s] bd_stats_lock (irq-safe: updated from completions) */
 struct disk_stats {
-	u64 nsecs[NR_STAT_GROUPS];		/* time from start to end, summed */
-	unsigned long sectors[NR_STAT_GROUPS];
-	unsigned long ios[NR_STAT_GROUPS];	/* completed */
-	unsigned long merges[NR_STAT_GROUPS];	/* bios merged into a request */
-	unsigned long io_ticks;			/* jiffies with something in flight */
-	unsigned long in_flight;		/* started, not ended */
-	unsigned long stamp;			/* jiffies of the last io_ticks update */
+	u64 nsecs[NR_STAT_GROUPS];		/* [s] time from start to end, summed */
+	unsigned long sectors[NR_STAT_GROUPS];	/* [s] */
+	unsigned long ios[NR_STAT_GROUPS];	/* [s] completed */
+	unsigned long merges[NR_STAT_GROUPS];	/* [s] bios merged into a request */
+	unsigned long io_ticks;			/* [s] jiffies with something in flight */
+	unsigned long in_flight;		/* [s] started, not ended */
+	unsigned long stamp;			/* [s] jiffies of the last io_ticks update */
 };
 
 /* ============================== block_device ============================== */
 
-/*
- * [c] constant once added; [o] disk->open_mutex; [z] bd_size_lock (read
- * with READ_ONCE); [a] atomic; [s] bd_stats_lock.
- */
+/* A disk or a partition. */
 struct block_device {
 	sector_t bd_start_sect;		/* [c] first sector in the whole disk (0 for part0) */
 	sector_t bd_nr_sectors;		/* [z] size */
@@ -62,14 +70,14 @@ struct block_device {
 	dev_t bd_dev;			/* [c] */
 	u8 bd_partno;			/* [c] 0: the whole disk */
 	bool bd_read_only;		/* [a] BLKROSET's setting (the disk's own RO is separate) */
-	int bd_openers;			/* [o] opens not yet released */
-	void *bd_holder;		/* [o] exclusive claimant (a mounted file system), or NULL */
-	int bd_holders;			/* [o] exclusive opens by bd_holder */
+	int bd_openers;			/* [m] opens not yet released */
+	void *bd_holder;		/* [m] exclusive claimant (a mounted file system), or NULL */
+	int bd_holders;			/* [m] exclusive opens by bd_holder */
 	struct inode *bd_inode;		/* [c] its page cache's host, in the bdev file system */
-	struct device *bd_device;	/* [o] its /dev node */
-	spinlock_t bd_size_lock;
-	spinlock_t bd_stats_lock;
-	struct disk_stats bd_stats;	/* [s] */
+	struct device *bd_device;	/* [m] its /dev node */
+	spinlock_t bd_size_lock;	/* [S] */
+	spinlock_t bd_stats_lock;	/* [S] */
+	struct disk_stats bd_stats;	/* [e] */
 };
 
 #define BDEVNAME_SIZE 32		/* room for "nvme0n1p15" and the like */
@@ -98,16 +106,17 @@ const char *bdev_name(const struct block_device *bdev, char *buf, size_t size);
 
 /* ============================== the request queue ============================== */
 
+/* Set by the driver before add_disk (blk-settings.c), read-only afterwards. */
 struct queue_limits {
-	unsigned int logical_block_size;	/* smallest unit the device addresses (512, 4096) */
-	unsigned int physical_block_size;	/* smallest it writes without read-modify-write */
-	unsigned int io_min, io_opt;
-	unsigned int max_hw_sectors;		/* the device's limit per request */
-	unsigned int max_sectors;		/* ours: at most max_hw_sectors */
-	unsigned short max_segments;		/* DMA segments per request */
-	unsigned int max_segment_size;		/* bytes per segment */
-	unsigned long seg_boundary_mask;	/* a segment must not cross such a boundary */
-	unsigned int dma_alignment;		/* buffer addresses: & this == 0 (511: 512-byte aligned) */
+	unsigned int logical_block_size;	/* [c] smallest unit the device addresses (512, 4096) */
+	unsigned int physical_block_size;	/* [c] smallest it writes without read-modify-write */
+	unsigned int io_min, io_opt;		/* [c] */
+	unsigned int max_hw_sectors;		/* [c] the device's limit per request */
+	unsigned int max_sectors;		/* [c] ours: at most max_hw_sectors */
+	unsigned short max_segments;		/* [c] DMA segments per request */
+	unsigned int max_segment_size;		/* [c] bytes per segment */
+	unsigned long seg_boundary_mask;	/* [c] a segment must not cross such a boundary */
+	unsigned int dma_alignment;		/* [c] buffer addresses: & this == 0 (511: 512-byte aligned) */
 };
 
 /* q->queue_flags bits */
@@ -122,25 +131,22 @@ enum {
 #define BLK_DEFAULT_TIMEOUT (30 * HZ)	/* as Linux: 30 s before ->timeout */
 #define BLK_MAX_REQUEST_COUNT 32	/* a plug flushes itself at this many requests */
 
-/*
- * One per disk. [c] set by the driver before add_disk; [a] atomic
- * bitops; [t] timeout_lock.
- */
+/* One per disk. */
 struct request_queue {
-	struct queue_limits limits;		/* [c] */
+	struct queue_limits limits;		/* [e] */
 	unsigned long queue_flags;		/* [a] QUEUE_FLAG_* */
 	const struct blk_mq_ops *mq_ops;	/* [c] */
 	struct blk_mq_tag_set *tag_set;		/* [c] */
 	struct blk_mq_hw_ctx **queue_hw_ctx;	/* [c] nr_hw_queues of them */
 	unsigned int nr_hw_queues;		/* [c] */
-	void *queuedata;			/* [c] the driver's */
+	void *queuedata;			/* [x] the driver's */
 	struct gendisk *disk;			/* [c] */
 	unsigned int rq_timeout;		/* [c] jiffies before ->timeout */
-	spinlock_t timeout_lock;
-	struct timer_list timeout;		/* armed while requests are in flight */
-	struct work_struct timeout_work;	/* runs ->timeout in task context */
+	spinlock_t timeout_lock;		/* [S] */
+	struct timer_list timeout;		/* [S] armed (under [t]) while requests are in flight */
+	struct work_struct timeout_work;	/* [S] runs ->timeout in task context */
 	struct list_head requeue_list;		/* [t] requests given back by the driver */
-	struct work_struct requeue_work;	/* resubmits requeue_list */
+	struct work_struct requeue_work;	/* [S] resubmits requeue_list */
 };
 
 static inline bool blk_queue_flag(const struct request_queue *q, int flag)
@@ -198,8 +204,8 @@ static inline bool bdev_write_cache(const struct block_device *bdev)
  * plug. Plugs nest: only the outermost one counts.
  */
 struct blk_plug {
-	struct list_head mq_list;	/* requests, in submission order; the task's own */
-	unsigned short rq_count;
+	struct list_head mq_list;	/* [p] requests, in submission order */
+	unsigned short rq_count;	/* [p] */
 };
 
 void blk_start_plug(struct blk_plug *plug);
@@ -263,12 +269,6 @@ static inline unsigned int blksize_bits(unsigned int size)
 extern const struct file_operations def_blk_fops;
 /* The page cache operations of bdev inodes. */
 extern const struct address_space_operations def_blk_aops;
-/*
- * O_DIRECT's check of the user's buffers (the syscall layer bounces them,
- * so only it sees their addresses): each segment's address aligned to the
- * device's DMA alignment and length to its logical block size. 0 or -EINVAL.
- */
-int blkdev_dio_check_user(struct file *file, const struct iovec *iov, unsigned long nr);
 
 /* Boot: the bdev file system and /proc/partitions, /proc/diskstats. */
 void blk_dev_init(void);

@@ -55,7 +55,13 @@ enum bh_state_bits {
 struct buffer_head;
 typedef void(bh_end_io_t)(struct buffer_head *bh, int uptodate);
 
-/* [a] atomic bitops / counts; [f] folio lock; [l] BH_Lock held by the owner. */
+/*
+ * Locks used to protect struct members:
+ *	[a] atomic: bitops on b_state, b_count
+ *	[S] a lock itself
+ *	[f] the folio lock (creating and freeing a folio's buffers)
+ *	[l] BH_Lock, held by whoever does the buffer's I/O (or maps it)
+ */
 struct buffer_head {
 	unsigned long b_state;		/* [a] BH_* bits */
 	struct buffer_head *b_this_page; /* [f] next buffer of the folio (a ring) */
@@ -68,7 +74,7 @@ struct buffer_head {
 	bh_end_io_t *b_end_io;		/* [l] I/O completion */
 	void *b_private;		/* [l] for b_end_io */
 	atomic_t b_count;		/* [a] users */
-	spinlock_t b_uptodate_lock;	/* the first buffer's: serializes the folio's async completions */
+	spinlock_t b_uptodate_lock;	/* [S] the first buffer's: serializes the folio's async completions */
 };
 
 #define BUFFER_FNS(bit, name)                                                        \

@@ -14,6 +14,13 @@
  * do_close_on_exec(); exit drops the task's reference with exit_files().
  * Descriptor allocation honours RLIMIT_NOFILE of the calling process
  * (-EMFILE at the soft limit).
+ *
+ * Locks used to protect struct members in this file:
+ *	[a] atomic
+ *	[S] a lock itself
+ *	[e] an embedded struct whose own members carry the tags
+ *	[f] files->file_lock (a table's fields are set before the table is
+ *	    published in files->fdt, under the lock)
  */
 #ifndef KESTREL_FDTABLE_H
 #define KESTREL_FDTABLE_H
@@ -24,21 +31,21 @@
 #define NR_OPEN_MAX (1024 * 1024)	/* a table's ceiling (Linux's nr_open); RLIMIT_NOFILE is lower */
 
 struct fdtable {
-	unsigned int max_fds;		/* slots in fd[] */
-	struct file **fd;
-	unsigned long *close_on_exec;	/* bitmap */
-	unsigned long *open_fds;	/* bitmap: reserved or installed */
+	unsigned int max_fds;		/* [f] slots in fd[] */
+	struct file **fd;		/* [f] */
+	unsigned long *close_on_exec;	/* [f] bitmap */
+	unsigned long *open_fds;	/* [f] bitmap: reserved or installed */
 };
 
 struct files_struct {
-	atomic_t count;
-	spinlock_t file_lock;		/* fdt and its contents, next_fd */
-	struct fdtable *fdt;
-	unsigned int next_fd;		/* lowest possibly free descriptor */
-	struct fdtable fdtab;		/* the first table, embedded */
-	struct file *fd_array[NR_OPEN_DEFAULT];
-	unsigned long close_on_exec_init[NR_OPEN_DEFAULT / 64];
-	unsigned long open_fds_init[NR_OPEN_DEFAULT / 64];
+	atomic_t count;			/* [a] tasks sharing it (CLONE_FILES) */
+	spinlock_t file_lock;		/* [S] fdt and its contents, next_fd */
+	struct fdtable *fdt;		/* [f] the current table: fdtab or a bigger one */
+	unsigned int next_fd;		/* [f] lowest possibly free descriptor */
+	struct fdtable fdtab;		/* [e] the first table, embedded */
+	struct file *fd_array[NR_OPEN_DEFAULT]; /* [f] fdtab's slots */
+	unsigned long close_on_exec_init[NR_OPEN_DEFAULT / 64]; /* [f] */
+	unsigned long open_fds_init[NR_OPEN_DEFAULT / 64]; /* [f] */
 };
 
 extern struct files_struct init_files;

@@ -46,7 +46,13 @@ struct request_queue;
 #define GD_READ_ONLY 1			/* the device is read-only (set_disk_ro) */
 
 /*
- * [c] constant after add_disk; [o] open_mutex; [d] disks_lock; [a] atomic.
+ * Locks used to protect struct members in this file:
+ *	[c] constant after add_disk (set by the driver before it)
+ *	[a] atomic
+ *	[S] a lock itself
+ *	[m] disk->open_mutex
+ *	[d] disks_lock (block/genhd.c)
+ *	[x] the driver's own rule
  */
 struct gendisk {
 	int major;				/* [c] */
@@ -56,15 +62,15 @@ struct gendisk {
 	unsigned int flags;			/* [c] GENHD_FL_* */
 	unsigned long state;			/* [a] GD_* bits */
 	struct block_device *part0;		/* [c] the whole disk */
-	struct block_device **part_tbl;		/* [o] minors entries: [partno], NULL where none */
+	struct block_device **part_tbl;		/* [m] minors entries: [partno], NULL where none */
 	const struct block_device_operations *fops;	/* [c] */
 	struct request_queue *queue;		/* [c] */
-	void *private_data;			/* [c] the driver's */
-	struct mutex open_mutex;		/* open/release and the partition table */
-	unsigned int open_partitions;		/* [o] partitions open now */
+	void *private_data;			/* [x] the driver's */
+	struct mutex open_mutex;		/* [S] open/release and the partition table */
+	unsigned int open_partitions;		/* [m] partitions open now */
 	atomic_t refcount;			/* [a] get_disk/put_disk */
 	struct list_head node;			/* [d] in the list of disks */
-	unsigned int ra_pages;			/* readahead window of the page cache, in pages */
+	unsigned int ra_pages;			/* [a] readahead window of the page cache, in pages */
 };
 
 /* Bytes of the hd_geometry HDIO_GETGEO returns (its layout is the user ABI). */

@@ -8,6 +8,12 @@
  * desc->lock is held while the handlers run, and by request_irq/free_irq
  * while they change the list: free_irq returning means the handler is
  * not running anywhere.
+ *
+ * Locks used to protect struct members in this file:
+ *	[c] constant after request_irq / irq_alloc_desc
+ *	[a] atomic (counts: updated by the CPU taking the interrupt, read racily)
+ *	[S] a lock itself
+ *	[l] desc->lock (irq-safe), held while the handlers run
  */
 #ifndef KESTREL_IRQ_H
 #define KESTREL_IRQ_H
@@ -31,24 +37,20 @@ struct irq_chip {
 };
 
 struct irqaction {
-	irq_handler_fn handler;
-	void *dev_id;
-	const char *name;
-	unsigned long flags;
-	struct irqaction *next;
+	irq_handler_fn handler;		/* [c] */
+	void *dev_id;			/* [c] */
+	const char *name;		/* [c] */
+	unsigned long flags;		/* [c] IRQF_* */
+	struct irqaction *next;		/* [l] the next handler of the irq */
 };
 
-/*
- * Legend: [c] constant after irq_alloc_desc; [l] desc->lock; [a] atomic
- * (updated by the CPU taking the interrupt, read racily for statistics).
- */
 struct irq_desc {
 	unsigned int irq;		/* [c] */
 	unsigned int vector;		/* [c] IDT vector on cpu */
 	unsigned int cpu;		/* [c] the CPU the source is aimed at */
 	const struct irq_chip *chip;	/* [c] */
 	void *chip_data;		/* [c] the chip's (an MSI entry, a GSI's trigger mode) */
-	spinlock_t lock;		/* action, depth, unhandled; held while handlers run */
+	spinlock_t lock;		/* [S] action, depth, unhandled; held while handlers run */
 	struct irqaction *action;	/* [l] handlers, first requested first */
 	unsigned int depth;		/* [l] disable_irq nesting; masked while > 0 */
 	unsigned int unhandled;		/* [l] interrupts in a row no handler claimed */
@@ -64,6 +66,9 @@ struct irq_desc {
 int irq_alloc_desc(int irq, unsigned int cpu, const struct irq_chip *chip, void *chip_data);
 /* Forget an irq with no handlers left (its vector is freed). */
 void irq_free_desc(unsigned int irq);
+struct seq_file;
+/* /proc/interrupts' lines of the irqs with handlers. */
+void irq_proc_show(struct seq_file *m);
 /* The descriptor of irq, or NULL. */
 struct irq_desc *irq_to_desc(unsigned int irq);
 

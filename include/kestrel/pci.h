@@ -32,6 +32,12 @@
  * ->remove). Locking: the bus and device lists are built by pci_init()
  * before anyone else looks and are read-only afterwards; pci_bus_sem
  * (drivers/pci/pci-driver.c) serializes driver registration and binding.
+ *
+ * Locks used to protect struct members in this file:
+ *	[c] constant after pci_init() (the scan runs before any driver)
+ *	[b] pci_bus_sem (drivers/pci/pci-driver.c), held for write to change
+ *	[x] the bound driver's own: written in its probe (under [b]) and by it
+ *	    alone afterwards
  */
 #ifndef KESTREL_PCI_H
 #define KESTREL_PCI_H
@@ -75,10 +81,7 @@ static inline resource_size_t resource_size(const struct resource *r)
 struct pci_dev;
 struct pci_driver;
 
-/*
- * A bus: the root bus of each segment, or the secondary bus of a bridge.
- * [c] constant after pci_init().
- */
+/* A bus: the root bus of each segment, or the secondary bus of a bridge. */
 struct pci_bus {
 	struct list_head node;		/* [c] in pci_root_buses or the parent's children */
 	struct pci_bus *parent;		/* [c] NULL for a root bus */
@@ -93,11 +96,7 @@ struct pci_bus {
 /* The vectors pci_alloc_irq_vectors() gave a device. */
 struct pci_irq_vectors;
 
-/*
- * One PCI function. [c] constant after the scan; [d] written by the
- * driver that owns the device (under pci_bus_sem while binding, then by
- * that driver alone); [b] pci_bus_sem.
- */
+/* One PCI function. */
 struct pci_dev {
 	struct list_head bus_list;	/* [c] in bus->devices */
 	struct list_head global_list;	/* [c] in pci_devices, scan order */
@@ -111,19 +110,19 @@ struct pci_dev {
 	u8 hdr_type;			/* [c] header type, multi-function bit cleared */
 	u8 pin;				/* [c] INTx pin: 0 none, 1-4 INTA-INTD */
 	u8 pcie_cap;			/* [c] capability offsets, 0: absent */
-	u8 msi_cap;
-	u8 msix_cap;
+	u8 msi_cap;			/* [c] */
+	u8 msix_cap;			/* [c] */
 	u8 pcie_type;			/* [c] PCI_EXP_TYPE_* when pcie_cap */
 	unsigned int irq;		/* [c] legacy INTx: the GSI it arrives on; 0 if none */
 	struct resource resource[PCI_NUM_RESOURCES];	/* [c] BARs 0-5, ROM */
 	char name[16];			/* [c] "0000:00:04.0" */
 	struct pci_driver *driver;	/* [b] bound driver, NULL if none */
-	void *driver_data;		/* [d] pci_set_drvdata */
-	unsigned int enable_cnt;	/* [d] pci_enable_device calls */
-	bool is_busmaster;		/* [d] */
-	bool msi_enabled;		/* [d] */
-	bool msix_enabled;		/* [d] */
-	struct pci_irq_vectors *irqs;	/* [d] from pci_alloc_irq_vectors */
+	void *driver_data;		/* [x] pci_set_drvdata */
+	unsigned int enable_cnt;	/* [x] pci_enable_device calls */
+	bool is_busmaster;		/* [x] */
+	bool msi_enabled;		/* [x] */
+	bool msix_enabled;		/* [x] */
+	struct pci_irq_vectors *irqs;	/* [x] from pci_alloc_irq_vectors */
 };
 
 #define PCI_ANY_ID (~0U)

@@ -25,4 +25,7 @@ struct proc_dir_entry *proc_create_single(const char *name, umode_t mode,
 					  struct proc_dir_entry *parent,
 					  int (*show)(struct seq_file *m, void *v));
 
+/* Register the "proc" file system type and its inode cache (fs_root_init, at boot). */
+int proc_root_init(void);
+
 #endif

@@ -86,6 +86,7 @@ void syscall_get_arguments(const struct pt_regs *regs, unsigned long args[6]);
 /* ---------------------------------------------------------------- ksys_* */
 
 struct iovec;
+struct kvec;
 struct kstatfs;
 struct linux_dirent64;
 struct stat;
@@ -97,7 +98,10 @@ struct timespec64;
  * own use (the initramfs, the root mounts, tests): the system call's
  * semantics, a negative errno or the result. Path and buffer arguments
  * are kernel pointers: each SYSCALL_DEFINE next to its ksys_ function
- * copies the user's in (getname, copy_from_user) and out (copy_to_user).
+ * copies the user's in (getname, copy_from_user) and out (copy_to_user),
+ * except for file data: read(2), write(2) and their vector forms hand
+ * the user's buffer to the file as an iov_iter, and ksys_read & co. pass
+ * kernel buffers the same way (fs/read_write.c).
  * Owners: fs/open.c, read_write.c, stat.c, readdir.c, namei.c,
  * namespace.c, file.c, fcntl.c, xattr.c, fs_struct.c, sync in super.c;
  * flock: fs/locks.c; pipe2: fs/pipe.c. The memory calls (ksys_mmap, ...)
@@ -111,8 +115,8 @@ ssize_t ksys_read(unsigned int fd, char *buf, size_t count);
 ssize_t ksys_write(unsigned int fd, const char *buf, size_t count);
 ssize_t ksys_pread64(unsigned int fd, char *buf, size_t count, loff_t pos);
 ssize_t ksys_pwrite64(unsigned int fd, const char *buf, size_t count, loff_t pos);
-ssize_t ksys_readv(unsigned long fd, const struct iovec *vec, unsigned long vlen);
-ssize_t ksys_writev(unsigned long fd, const struct iovec *vec, unsigned long vlen);
+ssize_t ksys_readv(unsigned long fd, const struct kvec *vec, unsigned long vlen);
+ssize_t ksys_writev(unsigned long fd, const struct kvec *vec, unsigned long vlen);
 loff_t ksys_lseek(unsigned int fd, loff_t offset, unsigned int whence);
 long ksys_dup(unsigned int fildes);
 long ksys_dup2(unsigned int oldfd, unsigned int newfd);
@@ -180,5 +184,36 @@ long ksys_lremovexattr(const char *path, const char *name);
 long ksys_fremovexattr(int fd, const char *name);
 long ksys_flock(unsigned int fd, unsigned int cmd);	/* fs/locks.c */
 long ksys_pipe2(int *fildes, int flags);		/* fs/pipe.c */
+
+/* ---------------------------------------------------------------- sys_* */
+
+struct __kernel_timespec;
+
+/*
+ * The system calls that other files call by name: the ktests, with kernel
+ * and unmapped user pointers (Linux declares every sys_* in
+ * include/linux/syscalls.h). Each SYSCALL_DEFINE declares its sys_<name>
+ * again, so the compiler checks these against the definitions.
+ */
+long sys_read(unsigned int fd, char __user *buf, size_t count);
+long sys_write(unsigned int fd, const char __user *buf, size_t count);
+long sys_openat(int dfd, const char __user *filename, int flags, umode_t mode);
+long sys_newfstatat(int dfd, const char __user *filename, struct stat __user *statbuf, int flag);
+long sys_fstat(unsigned int fd, struct stat __user *statbuf);
+long sys_getdents64(unsigned int fd, struct linux_dirent64 __user *dirent, unsigned int count);
+long sys_getcwd(char __user *buf, unsigned long size);
+long sys_mkdirat(int dfd, const char __user *pathname, umode_t mode);
+long sys_pipe2(int __user *fildes, int flags);
+long sys_getpid(void);
+long sys_gettid(void);
+long sys_getuid(void);
+long sys_geteuid(void);
+long sys_setuid(u32 uid);
+long sys_setgid(u32 gid);
+long sys_setreuid(u32 ruid, u32 euid);
+long sys_setresuid(u32 ruid, u32 euid, u32 suid);
+long sys_setfsuid(u32 uid);
+long sys_futex(u32 __user *uaddr, int op, u32 val, const struct __kernel_timespec __user *utime,
+	       u32 __user *uaddr2, u32 val3);
 
 #endif

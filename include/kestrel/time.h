@@ -32,6 +32,8 @@ static inline u64 get_jiffies_64(void)
 }
 
 u64 ktime_get_ns(void);
+/* The TSC value ktime_get_ns() counts from (for the vDSO's copy of the arithmetic). */
+u64 ktime_tsc_base(void);
 void udelay(unsigned long us);
 void mdelay(unsigned long ms);
 

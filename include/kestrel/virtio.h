@@ -15,6 +15,14 @@
  * Kestrel drives only virtio 1.x ("modern") devices: VIRTIO_F_VERSION_1
  * is required; QEMU's transitional devices (1af4:1000-103f) offer it
  * alongside their legacy interface, which is not used.
+ *
+ * Locks used to protect struct members in this file:
+ *	[c] constant after the transport set it up (before the driver's probe
+ *	    returns; a reset keeps them)
+ *	[a] atomic
+ *	[v] virtio_devices_lock (drivers/virtio/virtio.c)
+ *	[x] the driver's own rule (virtio_blk: the queue's spinlock around
+ *	    every ring operation)
  */
 #ifndef KESTREL_VIRTIO_H
 #define KESTREL_VIRTIO_H
@@ -55,13 +63,13 @@ typedef void vq_callback_t(struct virtqueue *);
  * holds its per-queue spinlock.
  */
 struct virtqueue {
-	struct list_head list;		/* in vdev->vqs */
-	vq_callback_t *callback;	/* called from the interrupt when buffers come back */
-	const char *name;
-	struct virtio_device *vdev;
-	unsigned int index;		/* the queue number on the device */
-	unsigned int num_free;		/* free descriptors */
-	void *priv;			/* the transport's */
+	struct list_head list;		/* [c] in vdev->vqs */
+	vq_callback_t *callback;	/* [c] called from the interrupt when buffers come back */
+	const char *name;		/* [c] */
+	struct virtio_device *vdev;	/* [c] */
+	unsigned int index;		/* [c] the queue number on the device */
+	unsigned int num_free;		/* [x] free descriptors */
+	void *priv;			/* [c] the transport's */
 };
 
 struct virtio_device_id {
@@ -97,7 +105,7 @@ struct virtio_config_ops {
 	unsigned int (*max_vq_vectors)(struct virtio_device *vdev);
 };
 
-/* [c] set by the transport and the core before the driver's probe; [d] the driver's. */
+/* A virtio device: set up by the transport and the core before the driver's probe. */
 struct virtio_device {
 	int index;				/* [c] virtio<index> */
 	char name[16];				/* [c] "virtio0" */
@@ -105,10 +113,10 @@ struct virtio_device {
 	const struct virtio_config_ops *config;	/* [c] */
 	u64 features;				/* [c] negotiated */
 	struct list_head vqs;			/* [c] the transport's queues */
-	struct virtio_driver *driver;		/* [c] */
-	void *priv;				/* [d] */
-	struct list_head node;			/* in the core's device list */
-	bool config_enabled;			/* config-change callbacks on */
+	struct virtio_driver *driver;		/* [v] the bound driver */
+	void *priv;				/* [x] */
+	struct list_head node;			/* [v] in the core's device list */
+	bool config_enabled;			/* [a] config-change callbacks on */
 };
 
 struct virtio_driver {
@@ -190,5 +198,8 @@ void virtqueue_reset_ring(struct virtqueue *vq);
 irqreturn_t vring_interrupt(int irq, void *vq);
 /* Whether the device returned buffers not yet taken. */
 bool virtqueue_more_used(const struct virtqueue *vq);
+
+/* Register the virtio PCI transport driver (drivers/base/init.c, at boot). */
+int virtio_pci_init(void);
 
 #endif

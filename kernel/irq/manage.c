@@ -16,6 +16,8 @@
 #include <kestrel/irq.h>
 #include <kestrel/mutex.h>
 #include <kestrel/printk.h>
+#include <kestrel/seq_file.h>
+#include <kestrel/smp.h>
 #include <kestrel/slab.h>
 #include <asm/apic.h>
 #include <asm/irq.h>
@@ -230,4 +232,33 @@ unsigned long irq_get_count(unsigned int irq)
 	struct irq_desc *desc = irq_to_desc(irq);
 
 	return desc ? __atomic_load_n(&desc->count, __ATOMIC_RELAXED) : 0;
+}
+
+/*
+ * /proc/interrupts' lines for the irqs with handlers: the number, the
+ * count in the column of the CPU the irq is aimed at (it arrives nowhere
+ * else), the chip and the handlers' names, as Linux lays them out.
+ */
+void irq_proc_show(struct seq_file *m)
+{
+	mutex_lock(&irq_descs_lock);
+	for (unsigned int irq = 0; irq < NR_IRQS; irq++) {
+		struct irq_desc *desc = irq_descs[irq];
+		struct irqaction *a;
+		unsigned int cpu;
+		unsigned long flags;
+
+		if (!desc || !desc->action)
+			continue;
+		seq_printf(m, "%4u:", irq);
+		for_each_online_cpu(cpu)
+			seq_printf(m, " %13lu", cpu == desc->cpu ? irq_get_count(irq) : 0UL);
+		seq_printf(m, "  %-8s", desc->chip->name);
+		spin_lock_irqsave(&desc->lock, flags);
+		for (a = desc->action; a; a = a->next)
+			seq_printf(m, "%s%s", a == desc->action ? "  " : ", ", a->name);
+		spin_unlock_irqrestore(&desc->lock, flags);
+		seq_putc(m, '\n');
+	}
+	mutex_unlock(&irq_descs_lock);
 }

@@ -29,6 +29,7 @@
  * its rq lock is released (the switch happens with it held), so a waker
  * that gets the lock and sees on_rq == 0 may run it anywhere.
  */
+#include <kestrel/atomic.h>
 #include <kestrel/blkdev.h>
 #include <kestrel/errno.h>
 #include <kestrel/exit.h>
@@ -53,6 +54,7 @@
 #include <kestrel/workqueue.h>
 #include <asm/processor.h>
 #include <asm/ptrace.h>
+#include <asm/switch_to.h>
 #include "sched.h"
 
 #define NICE_0_WEIGHT 1024
@@ -64,7 +66,7 @@
 struct rq runqueues[NR_CPUS];
 bool sched_running;			/* sched_init() done: set once, then read-only */
 
-static cpumask_t active_mask;		/* CPUs whose rq is active; only bits get set (atomic or) */
+static cpumask_t active_mask;		/* CPUs whose rq is active; only bits get set (cpumask_set_cpu) */
 
 static unsigned int nice_to_weight[MAX_NICE - MIN_NICE + 1];	/* filled by sched_init */
 
@@ -84,7 +86,7 @@ struct task_struct init_task = {
 	.state = TASK_RUNNING,
 	.pid = 1,
 	.comm = "init",
-	.refcount = 1,
+	.usage = REFCOUNT_INIT(1),
 	.nice = 0,
 	.weight = NICE_0_WEIGHT,
 	.on_rq = 1,
@@ -183,11 +185,19 @@ static void enqueue_task(struct rq *rq, struct task_struct *p)
 			break;
 	}
 	list_add_tail(&p->run_node, pos);
+	WRITE_ONCE(rq->queued_cpus.bits, rq->queued_cpus.bits | p->cpus_allowed.bits);
 }
 
-static void dequeue_task(struct task_struct *p)
+static void dequeue_task(struct rq *rq, struct task_struct *p)
 {
+	struct task_struct *t;
+	u64 cpus = 0;
+
 	list_del_init(&p->run_node);
+	/* Recomputed: another queued task may allow some of p's CPUs too. */
+	list_for_each_entry(t, &rq->queue, run_node)
+		cpus |= t->cpus_allowed.bits;
+	WRITE_ONCE(rq->queued_cpus.bits, cpus);
 }
 
 /* p becomes runnable on rq (queued; not the running task). */
@@ -263,7 +273,7 @@ static void check_preempt(struct rq *rq, struct task_struct *p)
 
 cpumask_t sched_cpus_active(void)
 {
-	return (cpumask_t){ __atomic_load_n(&active_mask.bits, __ATOMIC_ACQUIRE) };
+	return (cpumask_t){ smp_load_acquire(&active_mask.bits) };
 }
 
 unsigned int sched_nr_cpus_active(void)
@@ -274,6 +284,11 @@ unsigned int sched_nr_cpus_active(void)
 unsigned int nr_running_on(unsigned int cpu)
 {
 	return cpu < NR_CPUS ? READ_ONCE(cpu_rq(cpu)->nr_running) : 0;
+}
+
+unsigned long sched_balance_futile(unsigned int cpu)
+{
+	return cpu < NR_CPUS ? READ_ONCE(cpu_rq(cpu)->nr_balance_futile) : 0;
 }
 
 bool idle_cpu(unsigned int cpu)
@@ -333,7 +348,7 @@ static int try_to_wake_up(struct task_struct *p, unsigned int state)
 	int ret = 0;
 
 	/* Order the caller's condition store before our load of p->state. */
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	smp_mb();
 	for (;;) {
 		struct rq *rq = task_rq_lock(p), *dst;
 		unsigned int target;
@@ -383,10 +398,6 @@ int wake_up_state(struct task_struct *p, unsigned int state)
 
 /* ---- the switch ---- */
 
-struct task_struct *__switch_to_asm(struct task_struct *prev, struct task_struct *next);
-void ret_from_kernel_thread(void);
-void schedule_tail(struct task_struct *prev);
-
 /* Move p, left runnable but unqueued by __schedule, to a CPU it may run on. */
 static void move_task_away(struct task_struct *p)
 {
@@ -417,7 +428,7 @@ static void finish_task_switch(struct task_struct *prev)
 	/* A kernel task's borrowed mm it gave up (mm_context_switch), dropped with interrupts on. */
 	struct mm_struct *drop_mm = mm_finish_switch_take();
 
-	__atomic_store_n(&prev->on_cpu, 0, __ATOMIC_RELEASE);
+	smp_store_release(&prev->on_cpu, 0);
 	arch_spin_unlock(&rq->lock);
 	local_irq_enable();
 	if (drop_mm)
@@ -457,7 +468,7 @@ static struct task_struct *pick_next_task(struct rq *rq)
 	if (list_empty(&rq->queue))
 		return rq->idle;
 	next = list_first_entry(&rq->queue, struct task_struct, run_node);
-	dequeue_task(next);
+	dequeue_task(rq, next);
 	return next;
 }
 
@@ -605,7 +616,25 @@ void cond_resched(void)
 
 /* ---- the tick and load balancing ---- */
 
-/* Pull tasks from the busiest CPU to rq's; interrupts off, no rq lock held. Returns how many. */
+/* Does busiest have a waiting task that may run on cpu? Exact with its lock held. */
+static bool may_pull_from(struct rq *busiest, unsigned int cpu)
+{
+	return cpumask_test_cpu(cpu, (cpumask_t){ READ_ONCE(busiest->queued_cpus.bits) });
+}
+
+/*
+ * Pull tasks from the busiest CPU to rq's; interrupts off, no rq lock held.
+ * Returns how many.
+ *
+ * Only a queue with a waiting task allowed on rq's CPU (queued_cpus)
+ * counts as busiest: one holding only tasks bound elsewhere (init,
+ * rcuc/N, a kthread_bind()ed thread, a user task's affinity) has nothing
+ * to give, and locking it anyway would put every idle CPU on that one
+ * lock at every tick and every wake from halt. Its owner needs the lock
+ * for each switch and wake-up, and with more virtual CPUs than host
+ * cores the ticket lock's waiters then queue faster than the host runs
+ * them, until that CPU no longer gets the lock at all.
+ */
 static int load_balance(struct rq *rq)
 {
 	cpumask_t active = sched_cpus_active();
@@ -615,7 +644,7 @@ static int load_balance(struct rq *rq)
 
 	for_each_cpu(cpu, active) {
 		unsigned int nr = nr_running_on(cpu);
-		if (cpu != rq->cpu && nr > max_nr) {
+		if (cpu != rq->cpu && nr > max_nr && may_pull_from(cpu_rq(cpu), rq->cpu)) {
 			max_nr = nr;
 			busiest = cpu_rq(cpu);
 		}
@@ -623,14 +652,14 @@ static int load_balance(struct rq *rq)
 	if (!busiest || max_nr < READ_ONCE(rq->nr_running) + 2)
 		return 0;
 	double_rq_lock(rq, busiest);
-	if (busiest->nr_running < rq->nr_running + 2)
+	if (busiest->nr_running < rq->nr_running + 2 || !may_pull_from(busiest, rq->cpu))
 		goto out;
 	want = (busiest->nr_running - rq->nr_running) / 2;
 	/* From the back: the tasks that would wait longest there. */
 	list_for_each_entry_safe_reverse(p, n, &busiest->queue, run_node) {
 		if (!cpumask_test_cpu(rq->cpu, p->cpus_allowed))
 			continue;
-		dequeue_task(p);
+		dequeue_task(busiest, p);
 		busiest->nr_running--;
 		set_task_cpu(p, rq);
 		rq->nr_running++;
@@ -642,6 +671,8 @@ static int load_balance(struct rq *rq)
 	if (moved)
 		check_preempt(rq, list_first_entry(&rq->queue, struct task_struct, run_node));
 out:
+	if (!moved)
+		WRITE_ONCE(busiest->nr_balance_futile, busiest->nr_balance_futile + 1);
 	double_rq_unlock(rq, busiest);
 	return moved;
 }
@@ -750,6 +781,18 @@ void set_user_nice(struct task_struct *p, long nice)
 	local_irq_restore(flags);
 }
 
+/* p's rq locked: a queued task's CPUs in rq->queued_cpus follow its new mask. */
+static void set_task_cpus_allowed(struct rq *rq, struct task_struct *p, cpumask_t mask)
+{
+	bool queued = task_queued(p);
+
+	if (queued)
+		dequeue_task(rq, p);
+	p->cpus_allowed = mask;
+	if (queued)
+		enqueue_task(rq, p);
+}
+
 int set_cpus_allowed(struct task_struct *p, cpumask_t mask)
 {
 	unsigned long flags;
@@ -761,7 +804,7 @@ int set_cpus_allowed(struct task_struct *p, cpumask_t mask)
 	flags = local_irq_save();
 	for (;;) {
 		rq = task_rq_lock(p);
-		p->cpus_allowed = mask;
+		set_task_cpus_allowed(rq, p, mask);
 		if (cpumask_test_cpu(rq->cpu, mask) || !p->on_rq) {
 			/* Fine where it is, or asleep: the wake-up will respect the mask. */
 			arch_spin_unlock(&rq->lock);
@@ -783,7 +826,7 @@ int set_cpus_allowed(struct task_struct *p, cpumask_t mask)
 		dst = cpu_rq(select_task_rq(p, rq->cpu));
 		double_rq_lock(rq, dst);
 		if (READ_ONCE(p->cpu) == rq->cpu && task_queued(p) && rq->curr != p) {
-			dequeue_task(p);
+			dequeue_task(rq, p);
 			rq->nr_running--;
 			set_task_cpu(p, dst);
 			activate_task(dst, p);
@@ -803,12 +846,12 @@ int set_cpus_allowed(struct task_struct *p, cpumask_t mask)
 
 void get_task_struct(struct task_struct *p)
 {
-	__atomic_fetch_add(&p->refcount, 1, __ATOMIC_RELAXED);
+	refcount_inc(&p->usage);
 }
 
 void put_task_struct(struct task_struct *p)
 {
-	if (__atomic_sub_fetch(&p->refcount, 1, __ATOMIC_ACQ_REL) == 0)
+	if (refcount_dec_and_test(&p->usage))
 		task_free(p);
 }
 
@@ -907,7 +950,7 @@ struct task_struct *task_alloc(const char *comm, int (*fn)(void *), void *data)
 	p->flags = PF_KTHREAD;
 	p->pid = 0;	/* kernel/fork.c gives it a pid and the rest of its identity */
 	strlcpy(p->comm, comm, sizeof(p->comm));
-	p->refcount = 1;	/* the task's own: dropped by the reaper */
+	refcount_set(&p->usage, 1);	/* the task's own: dropped by the reaper */
 	p->nice = 0;
 	p->weight = NICE_0_WEIGHT;
 	p->cpus_allowed = CPU_MASK_ALL;
@@ -938,6 +981,7 @@ __noreturn void do_task_dead(int code)
 	}
 	exit_signals(me);	/* PF_EXITING: signals go to other threads */
 	me->exit_code = code;
+	task_dead_prepare();	/* before kthread_stop can return: sched_reap_wait covers us */
 	kthread_exit_notify(me);
 	preempt_disable();
 	/* After this nobody wakes us; finish_task_switch hands us to the reaper. */
@@ -986,7 +1030,8 @@ static void rq_init(unsigned int cpu)
 static void rq_activate(struct rq *rq)
 {
 	WRITE_ONCE(rq->active, true);
-	__atomic_fetch_or(&active_mask.bits, 1ULL << rq->cpu, __ATOMIC_RELEASE);
+	smp_mb__before_atomic();	/* rq->active and the rq set up before the bit */
+	cpumask_set_cpu(rq->cpu, &active_mask);
 }
 
 static void init_weights(void)
@@ -1060,7 +1105,7 @@ int sched_prepare_cpu(unsigned int cpu)
 	snprintf(idle->comm, sizeof(idle->comm), "idle/%u", cpu);
 	idle->state = TASK_RUNNING;
 	idle->flags = PF_KTHREAD | PF_IDLE;
-	idle->refcount = 1;
+	refcount_set(&idle->usage, 1);
 	idle->nice = MAX_NICE;
 	idle->weight = nice_to_weight[MAX_NICE - MIN_NICE];
 	idle->cpu = cpu;

@@ -7,11 +7,17 @@
  * queues it and stays with that base for its life, so the only race on
  * t->base is the first queueing (a compare-and-swap).
  *
- * Locking: base->lock (irqsave; the tick takes it) protects the list and
- * base->running. The timer function runs without it, with interrupts
- * off; base->running names the timer whose function runs, so
- * del_timer_sync() can wait for it.
+ * The timer function runs without base->lock, with interrupts off;
+ * base->running names the timer whose function runs, so del_timer_sync()
+ * can wait for it.
+ *
+ * Locks used to protect struct timer_base's members (struct timer_list's
+ * are in include/kestrel/timer.h):
+ *	[S] a lock itself
+ *	[b] base->lock (irqsave; the tick takes it)
+ *	[a] one word written with WRITE_ONCE, read with READ_ONCE
  */
+#include <kestrel/atomic.h>
 #include <kestrel/might_sleep.h>
 #include <kestrel/percpu.h>
 #include <kestrel/printk.h>
@@ -20,10 +26,10 @@
 #include <kestrel/timer.h>
 
 struct timer_base {
-	spinlock_t lock;		/* protects list and running */
-	struct list_head list;		/* pending timers, earliest first */
-	struct timer_list *running;	/* whose function runs now, or NULL */
-	bool ready;			/* init_timers_cpu() ran */
+	spinlock_t lock;		/* [S] protects list and running */
+	struct list_head list;		/* [b] pending timers, earliest first */
+	struct timer_list *running;	/* [b] whose function runs now, or NULL */
+	bool ready;			/* [a] init_timers_cpu() ran */
 };
 
 static struct timer_base timer_bases[NR_CPUS];
@@ -50,14 +56,13 @@ void timer_setup(struct timer_list *t, void (*fn)(struct timer_list *), unsigned
 /* t's base, locked; on first use the calling CPU's. Interrupts off. */
 static struct timer_base *lock_timer_base(struct timer_list *t)
 {
-	struct timer_base *base = __atomic_load_n(&t->base, __ATOMIC_ACQUIRE);
+	struct timer_base *base = smp_load_acquire(&t->base);
 
 	if (!base) {
 		struct timer_base *mine = &timer_bases[smp_processor_id()];
 		struct timer_base *expected = NULL;
 
-		if (__atomic_compare_exchange_n(&t->base, &expected, mine, false,
-						__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		if (try_cmpxchg(&t->base, &expected, mine))
 			base = mine;
 		else
 			base = expected;
@@ -100,7 +105,7 @@ void add_timer(struct timer_list *t)
 
 int del_timer(struct timer_list *t)
 {
-	struct timer_base *base = __atomic_load_n(&t->base, __ATOMIC_ACQUIRE);
+	struct timer_base *base = smp_load_acquire(&t->base);
 	unsigned long flags;
 	int was_pending;
 
@@ -122,8 +127,8 @@ int del_timer_sync(struct timer_list *t)
 	WARN_ON(in_interrupt());
 	for (;;) {
 		ret |= del_timer(t);
-		base = __atomic_load_n(&t->base, __ATOMIC_ACQUIRE);
-		if (!base || __atomic_load_n(&base->running, __ATOMIC_ACQUIRE) != t)
+		base = smp_load_acquire(&t->base);
+		if (!base || smp_load_acquire(&base->running) != t)
 			break;
 		/* Its function runs on the base's CPU right now (and may re-arm it). */
 		cpu_relax();
@@ -144,11 +149,11 @@ void run_local_timers(void)
 		if (time_after64(t->expires, now))
 			break;
 		list_del_init(&t->entry);
-		__atomic_store_n(&base->running, t, __ATOMIC_RELEASE);
+		smp_store_release(&base->running, t);
 		spin_unlock(&base->lock);
 		t->function(t);
 		spin_lock(&base->lock);
-		__atomic_store_n(&base->running, NULL, __ATOMIC_RELEASE);
+		smp_store_release(&base->running, NULL);
 	}
 	spin_unlock(&base->lock);
 }

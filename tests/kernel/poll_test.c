@@ -52,10 +52,9 @@ KTEST(poll, timeout_expires)
 static int write_later(void *data)
 {
 	struct file *f = data;
-	loff_t pos = 0;
 
 	msleep(30);
-	vfs_call_write(f, "x", 1, &pos);
+	kernel_write(f, "x", 1, NULL);
 	fput(f);
 	return 0;
 }

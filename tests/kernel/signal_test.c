@@ -12,6 +12,7 @@
 #include <kestrel/errno.h>
 #include <kestrel/kthread.h>
 #include <kestrel/ktest.h>
+#include <kestrel/lockdep.h>
 #include <kestrel/mutex.h>
 #include <kestrel/sched.h>
 #include <kestrel/sched_signal.h>
@@ -91,12 +92,18 @@ static struct task_struct *start_sleeper(struct sleeper *s, int how)
 	return k;
 }
 
+/* Wake the sleeper, and wait until it has exited and its stack is freed. */
 static void stop_sleeper(struct sleeper *s, struct task_struct *k)
 {
 	WRITE_ONCE(s->cond, 1);
 	wake_up_all(&s->wq);
-	wait_for_completion_timeout(&s->done, WAIT_JIFFIES);
+	if (!wait_for_completion_timeout(&s->done, WAIT_JIFFIES)) {
+		put_task_struct(k);	/* stuck: the test has failed already */
+		return;
+	}
+	kthread_stop(k);	/* it returns by itself: this waits for its exit */
 	put_task_struct(k);
+	sched_reap_wait();	/* no stack comes back during a later test that counts pages */
 }
 
 KTEST(signal, wakes_interruptible_kthread)
@@ -428,6 +435,20 @@ KTEST(signal, kill_pid_finds_and_checks)
 	KEXPECT_EQ(kill_pid(1, 0, 0), 0);	/* signal 0: only "does it exist" */
 	KEXPECT_EQ(kill_pid(1, 65, 0), -EINVAL);
 	KEXPECT_EQ(kill_pgrp(0x7ffffff0, SIGUSR1, 1), -ESRCH);
+}
+
+/*
+ * kill(2)'s permission check reads the target's cred, which the target
+ * may replace (setuid) and free after a grace period: it must read it
+ * inside rcu_read_lock(), or the validator reports the __task_cred().
+ */
+KTEST(signal, kill_permission_reads_cred_under_rcu)
+{
+	KASSERT(debug_locks);
+	KASSERT(preempt_count() == 0);	/* preemptible: no implicit reader section */
+	lockdep_expect_report();
+	KEXPECT_EQ(kill_pid(1, 0, 0), 0);
+	KEXPECT(lockdep_expect_end() == NULL);
 }
 
 KTEST(signal, group_stop_and_continue)

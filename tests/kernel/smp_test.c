@@ -1,8 +1,9 @@
 /*
  * ktests for SMP (arch/x86/kernel/smpboot.c, smp.c, tlb.c): the CPUs
  * that came up, their per-CPU areas, the call-function IPIs, the
- * reschedule IPI, every CPU's tick, and the TLB shootdown. They pass on
- * one CPU too (then the cross-CPU parts have nobody else to check).
+ * reschedule IPI, every CPU's tick, the TLB shootdown, and idle CPUs'
+ * load balancing against a busy CPU. They pass on one CPU too (then the
+ * cross-CPU parts have nobody else to check).
  *
  *   ktest.expect_cpus=N   the number of CPUs that must be online (-smp N);
  *                         without it, the MADT's enabled count
@@ -11,13 +12,17 @@
  * call-function rules want.
  */
 #include <kestrel/acpi.h>
+#include <kestrel/atomic.h>
 #include <kestrel/cmdline.h>
 #include <kestrel/errno.h>
+#include <kestrel/kthread.h>
 #include <kestrel/ktest.h>
 #include <kestrel/mm.h>
+#include <kestrel/sched.h>
 #include <kestrel/smp.h>
 #include <kestrel/string.h>
 #include <kestrel/time.h>
+#include <kestrel/timer.h>
 #include <kestrel/vmalloc.h>
 #include <asm/apic.h>
 #include <asm/extable.h>
@@ -57,7 +62,7 @@ struct whoami {
 	unsigned long gs_base;
 	unsigned int cpu;
 	u32 apic_id;
-	unsigned int calls;
+	atomic_t calls;
 };
 
 static struct whoami who[NR_CPUS];
@@ -70,7 +75,7 @@ static void record_whoami(void *info)
 	w->gs_base = rdmsr(MSR_GS_BASE);
 	w->cpu = smp_processor_id();
 	w->apic_id = apic_available() ? apic_id() : 0;
-	__atomic_fetch_add(&w->calls, 1, __ATOMIC_RELAXED);
+	atomic_inc(&w->calls);
 }
 
 KTEST(smp, percpu_areas_and_apic_ids_distinct)
@@ -80,7 +85,7 @@ KTEST(smp, percpu_areas_and_apic_ids_distinct)
 	memset(who, 0, sizeof(who));
 	on_each_cpu(record_whoami, NULL, true);
 	for_each_online_cpu(cpu) {
-		KEXPECT_EQ(who[cpu].calls, 1);
+		KEXPECT_EQ(atomic_read(&who[cpu].calls), 1);
 		KEXPECT(who[cpu].self == per_cpu(cpu));
 		KEXPECT_EQ(who[cpu].gs_base, (unsigned long)per_cpu(cpu));
 		KEXPECT_EQ(who[cpu].cpu, cpu);
@@ -97,27 +102,27 @@ KTEST(smp, percpu_areas_and_apic_ids_distinct)
 }
 
 /* Call counting: ran[cpu] is incremented by the call on cpu. */
-static unsigned int ran[NR_CPUS];
-static unsigned int wrong_cpu;
+static atomic_t ran[NR_CPUS];
+static atomic_t wrong_cpu;
 
 static void count_call(void *info)
 {
 	unsigned int cpu = smp_processor_id();
 
 	if (info && (unsigned long)info - 1 != cpu)
-		__atomic_fetch_add(&wrong_cpu, 1, __ATOMIC_RELAXED);
-	__atomic_fetch_add(&ran[cpu], 1, __ATOMIC_RELAXED);
+		atomic_inc(&wrong_cpu);
+	atomic_inc(&ran[cpu]);
 }
 
 static void reset_counts(void)
 {
 	memset(ran, 0, sizeof(ran));
-	wrong_cpu = 0;
+	atomic_set(&wrong_cpu, 0);
 }
 
 static unsigned int ran_count(unsigned int cpu)
 {
-	return __atomic_load_n(&ran[cpu], __ATOMIC_ACQUIRE);
+	return atomic_read_acquire(&ran[cpu]);
 }
 
 /* Without wait: give the calls time, then check each count (and that it stays put). */
@@ -146,7 +151,7 @@ KTEST(smp, call_single_wait_runs_once_on_target)
 		KEXPECT_EQ(smp_call_function_single(cpu, count_call, (void *)(cpu + 1UL), true), 0);
 		/* wait: done by the time it returns, with no waiting on our side */
 		KEXPECT_EQ(ran_count(cpu), 1);
-		KEXPECT_EQ(wrong_cpu, 0);
+		KEXPECT_EQ(atomic_read(&wrong_cpu), 0);
 	}
 }
 
@@ -163,7 +168,7 @@ KTEST(smp, call_single_nowait_runs_once_on_target)
 	wait_for_counts(want);
 	for_each_online_cpu(cpu)
 		KEXPECT_EQ(ran_count(cpu), 1);
-	KEXPECT_EQ(wrong_cpu, 0);
+	KEXPECT_EQ(atomic_read(&wrong_cpu), 0);
 }
 
 KTEST(smp, call_single_offline_cpu_refused)
@@ -340,4 +345,101 @@ KTEST(smp, tlb_shootdown_unmapped_page_faults_on_every_cpu)
 
 	free_vm_area(area);
 	__free_page(page);
+}
+
+/*
+ * Load balancing with many idle CPUs: some CPUs' queues are long (threads
+ * that spin), but no waiting task may run on the other CPUs, which idle.
+ * Those must see that without taking the busy CPUs' run-queue locks:
+ * they wake from halt at every tick, and when each of them locked CPU 0's
+ * queue at every wake, CPU 0 could wait for its own lock behind all of
+ * them (with 16 virtual CPUs on 2 host cores the boot then stood still
+ * for minutes). Without that check the count of such locks is about the
+ * count of the idle CPUs' ticks.
+ */
+static int spin_until_stopped_fn(void *arg)
+{
+	atomic_t *started = arg;
+
+	atomic_inc(started);
+	while (!kthread_should_stop())
+		cpu_relax();
+	return 0;
+}
+
+static u64 ticks_outside(cpumask_t busy)
+{
+	unsigned int cpu;
+	u64 n = 0;
+
+	for_each_online_cpu(cpu)
+		if (!cpumask_test_cpu(cpu, busy))
+			n += timer_ticks(cpu);
+	return n;
+}
+
+static unsigned long futile_balancing_of(cpumask_t busy)
+{
+	unsigned int cpu;
+	unsigned long n = 0;
+
+	for_each_cpu(cpu, busy)
+		n += sched_balance_futile(cpu);
+	return n;
+}
+
+/* n threads allowed on busy spin while the other CPUs take some 50 ticks each. */
+static void check_idle_cpus_leave_alone(struct ktest_ctx *t, cpumask_t busy, int n)
+{
+	struct task_struct *k[8];
+	unsigned int idle = num_online_cpus() - cpumask_weight(busy);
+	unsigned long futile;
+	atomic_t started = ATOMIC_INIT(0);
+	u64 ticks;
+
+	KASSERT(n <= (int)ARRAY_SIZE(k));
+	for (int i = 0; i < n; i++) {
+		k[i] = kthread_create(spin_until_stopped_fn, &started, "t-spin%d", i);
+		KASSERT(!IS_ERR(k[i]));
+		KASSERT_EQ(set_cpus_allowed(k[i], busy), 0);	/* not started: just the mask */
+		wake_up_process(k[i]);
+	}
+	for (int i = 0; i < 400 && atomic_read(&started) < n; i++)
+		msleep(50);
+	KEXPECT_EQ(atomic_read(&started), n);
+
+	/* Bounded at about 20 s of waiting. */
+	futile = futile_balancing_of(busy);
+	ticks = ticks_outside(busy);
+	for (int i = 0; i < 400 && ticks_outside(busy) - ticks < 50ULL * idle; i++)
+		msleep(50);
+	futile = futile_balancing_of(busy) - futile;
+	ticks = ticks_outside(busy) - ticks;
+
+	for (int i = 0; i < n; i++)
+		kthread_stop(k[i]);
+	printk(KERN_INFO "    # busy CPUs' queues locked in vain %lu times in %llu ticks of %u idle CPUs\n",
+	       futile, (unsigned long long)ticks, idle);
+	/* Not exactly 0: a task the idle CPUs may take can pass through. */
+	KEXPECT(futile * 10 <= ticks);
+}
+
+/* Two threads bound to CPU 0 (with init, also bound there). */
+KTEST(smp, idle_cpus_leave_pinned_queue_alone)
+{
+	KASSERT(smp_processor_id() == 0);
+	check_idle_cpus_leave_alone(t, cpumask_of(0), 2);
+}
+
+/* Four threads allowed on CPUs 0 and 1 (as sched_setaffinity can ask). */
+KTEST(smp, idle_cpus_leave_queues_of_other_cpus_tasks_alone)
+{
+	cpumask_t busy = cpumask_of(0);
+
+	if (num_online_cpus() < 3) {
+		printk(KERN_INFO "    # fewer than 3 CPUs: no idle CPU outside 0 and 1: skipped\n");
+		return;
+	}
+	cpumask_set_cpu(1, &busy);
+	check_idle_cpus_leave_alone(t, busy, 4);
 }

@@ -24,8 +24,6 @@ struct percpu percpu_areas[NR_CPUS];
 /* Separate stacks so an NMI or #MC during a #DF report does not overwrite it. */
 static u8 boot_ist_stacks[IST_NR][IST_STACK_SIZE] __aligned(16);
 
-void gdt_setup(struct percpu *pc);
-
 int ist_stacks_alloc(unsigned long ist_top[IST_NR])
 {
 	for (int i = 0; i < IST_NR; i++) {

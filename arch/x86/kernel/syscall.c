@@ -18,6 +18,8 @@
  * Locking: sys_call_table is const. The log-once bitmap is updated with
  * atomic ors.
  */
+#include <kestrel/atomic.h>
+#include <kestrel/bitops.h>
 #include <kestrel/errno.h>
 #include <kestrel/kallsyms.h>
 #include <kestrel/lockdep.h>
@@ -46,9 +48,7 @@
 #define X86_EFLAGS_AC (1UL << 18)
 #define X86_EFLAGS_IOPL (3UL << 12)
 
-void entry_SYSCALL_64(void);
-
-static unsigned long enosys_logged[(NR_syscalls + 63) / 64];	/* atomic or: logged once */
+static unsigned long enosys_logged[BITS_TO_LONGS(NR_syscalls)];	/* test_and_set_bit: logged once */
 static bool enosys_out_of_range_logged;
 
 /* entry.S reads these with fixed %gs offsets. */
@@ -85,13 +85,12 @@ void syscall_get_arguments(const struct pt_regs *regs, unsigned long args[6])
 static void syscall_log_enosys(unsigned long nr)
 {
 	if (nr >= NR_syscalls) {
-		if (!__atomic_exchange_n(&enosys_out_of_range_logged, true, __ATOMIC_RELAXED))
+		if (!xchg(&enosys_out_of_range_logged, true))
 			pr_info("syscall %lu (out of range) not implemented (%s/%d); further ones not reported\n",
 				nr, current->comm, current->pid);
 		return;
 	}
-	if (__atomic_fetch_or(&enosys_logged[nr / 64], 1UL << (nr % 64), __ATOMIC_RELAXED) &
-	    (1UL << (nr % 64)))
+	if (test_and_set_bit(nr, enosys_logged))
 		return;
 	pr_info("syscall %lu (%s) not implemented (%s/%d)\n", nr,
 		syscall_name(nr) ? syscall_name(nr) : "unknown", current->comm, current->pid);
@@ -103,7 +102,6 @@ long sys_ni_syscall(const struct pt_regs *regs)
 	return -ENOSYS;
 }
 
-long syscall_dispatch(const struct pt_regs *regs);
 long syscall_dispatch(const struct pt_regs *regs)
 {
 	unsigned long nr = regs->error_code;	/* orig_rax */
@@ -124,6 +122,7 @@ static bool sysret_allowed(const struct pt_regs *regs)
 bool do_syscall_64(struct pt_regs *regs)
 {
 	local_irq_enable();
+	current->nr_syscalls++;
 	regs->rax = (unsigned long)-ENOSYS;
 	regs->rax = (unsigned long)syscall_dispatch(regs);
 	exit_to_user_mode(regs);

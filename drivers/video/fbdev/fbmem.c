@@ -22,6 +22,7 @@
 #include <kestrel/mman.h>
 #include <kestrel/printk.h>
 #include <kestrel/string.h>
+#include <kestrel/uio.h>
 #include <kestrel/vm.h>
 
 #define FB_MAJOR 29
@@ -39,33 +40,41 @@ long fbmem_mmap_writes(void)
 	return atomic_long_read(&writes_seen);
 }
 
-/* ->read/->write get kernel buffers (fs/read_write.c bounces user bytes). */
-static ssize_t fb_read(struct file *file, char *buf, size_t count, loff_t *ppos)
+/* The pixels at ki_pos to the reader (read(2): straight into user memory). */
+static ssize_t fb_read(struct kiocb *iocb, struct iov_iter *to)
 {
-	(void)file;
-	if (*ppos < 0)
+	loff_t pos = iocb->ki_pos;
+	size_t count = iov_iter_count(to), n;
+
+	if (pos < 0)
 		return -EINVAL;
-	if ((u64)*ppos >= fbmem.size)
+	if ((u64)pos >= fbmem.size)
 		return 0;
-	if (count > fbmem.size - *ppos)
-		count = fbmem.size - *ppos;
-	memcpy(buf, fbmem.virt + *ppos, count);
-	*ppos += count;
-	return count;
+	if (count > fbmem.size - pos)
+		count = fbmem.size - pos;
+	n = copy_to_iter(fbmem.virt + pos, count, to);
+	if (!n && count)
+		return -EFAULT;
+	iocb->ki_pos = pos + n;
+	return n;
 }
 
-static ssize_t fb_write(struct file *file, const char *buf, size_t count, loff_t *ppos)
+static ssize_t fb_write(struct kiocb *iocb, struct iov_iter *from)
 {
-	(void)file;
-	if (*ppos < 0)
+	loff_t pos = iocb->ki_pos;
+	size_t count = iov_iter_count(from), n;
+
+	if (pos < 0)
 		return -EINVAL;
-	if ((u64)*ppos >= fbmem.size)
+	if ((u64)pos >= fbmem.size)
 		return count ? -ENOSPC : 0;
-	if (count > fbmem.size - *ppos)
-		count = fbmem.size - *ppos;
-	memcpy(fbmem.virt + *ppos, buf, count);
-	*ppos += count;
-	return count;
+	if (count > fbmem.size - pos)
+		count = fbmem.size - pos;
+	n = copy_from_iter(fbmem.virt + pos, count, from);
+	if (!n && count)
+		return -EFAULT;
+	iocb->ki_pos = pos + n;
+	return n;
 }
 
 static loff_t fb_llseek(struct file *file, loff_t offset, int whence)
@@ -135,8 +144,8 @@ static int fb_open(struct inode *inode, struct file *file)
 
 static const struct file_operations fb_fops = {
 	.open = fb_open,
-	.read = fb_read,
-	.write = fb_write,
+	.read_iter = fb_read,
+	.write_iter = fb_write,
 	.llseek = fb_llseek,
 	.mmap = fb_mmap,
 };

@@ -19,14 +19,16 @@ static inline loff_t vfs_call_llseek(struct file *file, loff_t offset, int whenc
 }
 
 /* CONTRACT file_operations.read | none | yes | vfs_call_read */
-static inline ssize_t vfs_call_read(struct file *file, char *buf, size_t count, loff_t *pos)
+static inline ssize_t vfs_call_read(struct file *file, char __user *buf, size_t count,
+				    loff_t *pos)
 {
 	might_sleep();
 	return file->f_op->read(file, buf, count, pos);
 }
 
 /* CONTRACT file_operations.write | none | yes | vfs_call_write */
-static inline ssize_t vfs_call_write(struct file *file, const char *buf, size_t count, loff_t *pos)
+static inline ssize_t vfs_call_write(struct file *file, const char __user *buf, size_t count,
+				     loff_t *pos)
 {
 	might_sleep();
 	return file->f_op->write(file, buf, count, pos);

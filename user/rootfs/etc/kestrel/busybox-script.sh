@@ -1,4 +1,4 @@
-# The busybox script of issue 5: pipes, redirection, background jobs, wait,
+# What a shell script needs from the kernel: pipes, redirection, background jobs, wait,
 # trap, ls, cat, cp, mv, rm, ln -s, mkdir, find, sort, sed, awk, grep, tar,
 # sha256sum, dd, ps, kill, mount -t proc and poweroff -f.
 #
@@ -83,6 +83,12 @@ echo "after the trap"
 (trap 'echo "subshell EXIT trap"' EXIT; echo "in the subshell")
 false | true
 echo "pipeline status $?"
+
+echo "== applet names"
+# busybox runs an applet by re-exec'ing /proc/self/exe (comm "exe"), then
+# names the process after the applet with prctl(PR_SET_NAME).
+busybox head -n 1 /proc/self/status
+head -n 1 /proc/self/status
 
 echo "== mount -t proc"
 mkdir p

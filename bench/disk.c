@@ -12,11 +12,12 @@
  * queue: an NCQ disk gets them all at once. Each line is "bench <name>
  * <reads> <ns per read>", time over reads of all processes together.
  *
- * The disk: the block device numbered by benchdisk=MAJOR:MINOR on the
- * kernel command line (init's environment), default 8:0 (sda). Under
- * Linux the drivers are modules (Debian's kernel): /modules/order lists
- * the .ko files in /modules to load first, in order; the disk then shows
- * up a moment later (probing is asynchronous), so opening it is retried.
+ * The disk: the one named by benchdisk=NAME on the kernel command line
+ * (init's environment), sda by default, found in /proc/partitions (its
+ * major differs between the kernels for virtio-blk). Under Linux the
+ * drivers are modules (Debian's kernel): /modules/order lists the .ko
+ * files in /modules to load first, in order; the disk then shows up a
+ * moment later (probing is asynchronous), so the lookup is retried.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -25,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -76,28 +78,52 @@ static void load_modules(void)
 	fclose(f);
 }
 
+/* The numbers of the disk called name in /proc/partitions; 0 once it is there. */
+static int find_disk(const char *name, unsigned int *major, unsigned int *minor)
+{
+	FILE *f = fopen("/proc/partitions", "r");
+	char line[256], found[64];
+	int ret = -1;
+
+	if (!f)
+		die("/proc/partitions");
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long blocks;
+
+		if (sscanf(line, "%u %u %llu %63s", major, minor, &blocks, found) == 4 &&
+		    !strcmp(found, name)) {
+			ret = 0;
+			break;
+		}
+	}
+	fclose(f);
+	return ret;
+}
+
 static int open_disk(void)
 {
-	const char *spec = getenv("benchdisk");
-	unsigned int major = 8, minor = 0;
+	const char *name = getenv("benchdisk");
+	unsigned int major, minor;
+	int fd;
 
-	if (spec && sscanf(spec, "%u:%u", &major, &minor) != 2)
-		die("benchdisk=MAJOR:MINOR");
+	if (!name)
+		name = "sda";
+	mkdir("/proc", 0755);
 	mkdir("/dev", 0755);
+	if (mount("proc", "/proc", "proc", 0, NULL) && errno != EBUSY)
+		die("mount /proc");
+	for (int tries = 0; find_disk(name, &major, &minor); tries++) {
+		if (tries == 400)	/* 20 s for Linux's asynchronous probe */
+			die("no such disk in /proc/partitions");
+		usleep(50000);
+	}
 	unlink(DISK);
 	if (mknod(DISK, S_IFBLK | 0600, makedev(major, minor)))
 		die("mknod " DISK);
-	for (int tries = 0; tries < 400; tries++) {	/* 20 s for Linux's asynchronous probe */
-		int fd = open(DISK, O_RDONLY | O_DIRECT);
-
-		if (fd >= 0)
-			return fd;
-		if (errno != ENXIO && errno != ENODEV)
-			die("open " DISK);
-		usleep(50000);
-	}
-	die("open " DISK " (no disk appeared)");
-	return -1;
+	fd = open(DISK, O_RDONLY | O_DIRECT);
+	if (fd < 0)
+		die("open " DISK);
+	return fd;
 }
 
 static void *aligned_buffer(size_t len)

@@ -170,11 +170,42 @@ static void reader(int fd, long long disk, size_t bs, long n, int random, long l
 	}
 }
 
+/*
+ * The disk's reads, reads merged and milliseconds spent reading (the sum
+ * of every request's time from submission to completion) from
+ * /proc/diskstats: after each benchmark a "diskstat" line says what the
+ * kernel saw, the average request latency among it. 0 or -1.
+ */
+static int disk_stats(unsigned long long *reads, unsigned long long *merged,
+		      unsigned long long *ms)
+{
+	const char *name = getenv("benchdisk") ? getenv("benchdisk") : "sda";
+	FILE *f = fopen("/proc/diskstats", "r");
+	char line[512], found[64];
+	int ret = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long sectors;
+
+		if (sscanf(line, "%*u %*u %63s %llu %llu %llu %llu", found, reads, merged, &sectors,
+			   ms) == 5 && !strcmp(found, name)) {
+			ret = 0;
+			break;
+		}
+	}
+	fclose(f);
+	return ret;
+}
+
 /* nproc processes of reads at once; prints the line. */
 static void bench(const char *name, int fd, long long disk, size_t bs, long n_per_proc, int nproc,
 		  int random)
 {
 	long long span = disk / nproc / (long long)bs * (long long)bs, t0, t1;
+	unsigned long long r0 = 0, m0 = 0, ms0 = 0, r1 = 0, m1 = 0, ms1 = 0;
+	int stats = !disk_stats(&r0, &m0, &ms0);
 
 	t0 = now_ns();
 	for (int p = 0; p < nproc; p++) {
@@ -196,6 +227,9 @@ static void bench(const char *name, int fd, long long disk, size_t bs, long n_pe
 	}
 	t1 = now_ns();
 	printf("bench %s %ld %lld\n", name, n_per_proc * nproc, (t1 - t0) / (n_per_proc * nproc));
+	if (stats && !disk_stats(&r1, &m1, &ms1) && r1 > r0)
+		printf("diskstat %s %llu requests %llu merged %llu us per request\n", name, r1 - r0,
+		       m1 - m0, (ms1 - ms0) * 1000 / (r1 - r0));
 	fflush(stdout);
 }
 

@@ -82,12 +82,12 @@ const char *blk_op_str(enum req_op op)
 
 void blk_queue_flag_set(unsigned int flag, struct request_queue *q)
 {
-	__atomic_fetch_or(&q->queue_flags, 1UL << flag, __ATOMIC_SEQ_CST);
+	set_bit(flag, &q->queue_flags);
 }
 
 void blk_queue_flag_clear(unsigned int flag, struct request_queue *q)
 {
-	__atomic_fetch_and(&q->queue_flags, ~(1UL << flag), __ATOMIC_SEQ_CST);
+	clear_bit(flag, &q->queue_flags);
 }
 
 /* ---------------------------------------------------------------- checks */

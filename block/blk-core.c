@@ -132,7 +132,7 @@ void submit_bio(struct bio *bio)
 
 	if (!(bio->bi_opf & REQ_NOWAIT))
 		might_sleep();
-	if (test_bit_atomic(GD_DEAD, &disk->state))
+	if (test_bit_acquire(GD_DEAD, &disk->state))
 		return bio_fail(bio, BLK_STS_IOERR);
 	if (op_is_write(bio->bi_opf) && bdev_read_only(bdev) && bio_op(bio) != REQ_OP_FLUSH) {
 		pr_warn("Trying to write to read-only block-device %s\n",

@@ -661,7 +661,7 @@ KTEST(block, merge_runs_the_queue_a_completion_left)
 	od->held = NULL;
 	blk_mq_end_request(rq, BLK_STS_OK);	/* its run finds the lock taken */
 	spin_unlock_irqrestore(&hctx->lock, flags);
-	KEXPECT(__atomic_load_n(&hctx->state, __ATOMIC_ACQUIRE) & (1UL << BLK_MQ_S_RUN));
+	KEXPECT(test_bit_acquire(BLK_MQ_S_RUN, &hctx->state));
 
 	submit_bio(c);				/* merges into b's request */
 	KEXPECT_EQ(atomic_read(&od->issued), 2);	/* b + c went to the device */

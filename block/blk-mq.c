@@ -458,7 +458,7 @@ static bool blk_mq_dispatch_merge(struct request_queue *q, struct bio *bio)
 	 * which may never come.
 	 */
 	smp_mb();
-	if (test_bit_atomic(BLK_MQ_S_RUN, &hctx->state))
+	if (test_bit(BLK_MQ_S_RUN, &hctx->state))
 		blk_mq_run_hw_queue(hctx);
 	return merged;
 }

@@ -451,6 +451,15 @@ static bool blk_mq_dispatch_merge(struct request_queue *q, struct bio *bio)
 		}
 	}
 	spin_unlock_irqrestore(&hctx->lock, flags);
+	/*
+	 * A run tried meanwhile (a completion) found the lock taken and left
+	 * BLK_MQ_S_RUN to its holder: us. Without this, a request waiting on
+	 * the dispatch list for that completion would wait for the next one,
+	 * which may never come.
+	 */
+	smp_mb();
+	if (test_bit(BLK_MQ_S_RUN, &hctx->state))
+		blk_mq_run_hw_queue(hctx);
 	return merged;
 }
 

@@ -6,6 +6,7 @@
  * waits for virtio devices), then the bus drivers that find devices for
  * them (virtio-pci); either order would work.
  */
+#include <kestrel/ahci.h>
 #include <kestrel/device.h>
 #include <kestrel/loop.h>
 #include <kestrel/printk.h>
@@ -19,6 +20,7 @@ static const struct {
 	{ "virtio_blk", virtio_blk_init },
 	{ "virtio-pci", virtio_pci_init },
 	{ "loop", loop_init },
+	{ "ahci", ahci_init },
 };
 
 void drivers_init(void)

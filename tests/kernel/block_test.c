@@ -557,6 +557,137 @@ KTEST(block, timeout_ends_an_unanswered_request)
 	kfree(buf);
 }
 
+/* ---------------------------------------------------------------- a device that takes one at a time */
+
+/*
+ * A driver that has the device do one request at a time and defers the
+ * others (BLK_STS_DEV_RESOURCE) until the test ends the one it holds, as
+ * a disk does with a command that needs the device alone.
+ */
+struct one_dev {
+	struct blk_mq_tag_set set;
+	struct gendisk *disk;
+	struct request *held;		/* [hctx->lock] */
+	atomic_t issued;
+};
+
+static blk_status_t one_queue_rq(struct blk_mq_hw_ctx *hctx, const struct blk_mq_queue_data *bd)
+{
+	struct one_dev *od = hctx->queue->queuedata;
+
+	if (od->held)
+		return BLK_STS_DEV_RESOURCE;
+	blk_mq_start_request(bd->rq);
+	od->held = bd->rq;
+	atomic_inc(&od->issued);
+	return BLK_STS_OK;
+}
+
+static const struct blk_mq_ops one_mq_ops = {
+	.queue_rq = one_queue_rq,
+};
+
+static const struct block_device_operations one_fops = {};
+
+static void one_bio_done(struct bio *bio)
+{
+	complete(bio->bi_private);
+}
+
+static struct bio *one_bio(struct block_device *bdev, sector_t sector, void *buf,
+			   struct completion *done)
+{
+	struct bio *bio = bio_alloc(bdev, 1, REQ_OP_READ, GFP_KERNEL);
+
+	if (!bio)
+		return NULL;
+	bio->bi_iter.bi_sector = sector;
+	bio_add_kernel_buffer(bio, buf, 4096);
+	bio->bi_end_io = one_bio_done;
+	bio->bi_private = done;
+	init_completion(done);
+	return bio;
+}
+
+/*
+ * A completion that tries to run the queue while a submitter holds
+ * hctx->lock to merge a bio into a waiting request leaves the run to the
+ * lock's holder: the submitter must run the queue after the merge, or the
+ * waiting request (deferred until that completion) waits forever. The
+ * race is made by hand: the test holds the lock while ending the held
+ * request, as the merging submitter would, then merges a bio.
+ */
+KTEST(block, merge_runs_the_queue_a_completion_left)
+{
+	int major = register_blkdev(0, "ktest-one");
+	struct completion done[3];
+	struct block_device *bdev;
+	struct blk_mq_hw_ctx *hctx;
+	struct one_dev *od = kzalloc(sizeof(*od), GFP_KERNEL);
+	struct request *rq;
+	struct bio *a, *b, *c;
+	unsigned long flags;
+	u8 *buf = kmalloc(3 * 4096, GFP_KERNEL);
+
+	KASSERT(major > 0 && od && buf);
+	od->set.ops = &one_mq_ops;
+	od->set.nr_hw_queues = 1;
+	od->set.queue_depth = 4;
+	od->set.flags = BLK_MQ_F_SHOULD_MERGE;
+	KASSERT_EQ(blk_mq_alloc_tag_set(&od->set), 0);
+	od->disk = blk_mq_alloc_disk(&od->set, od);
+	KASSERT(!IS_ERR(od->disk));
+	od->disk->major = major;
+	od->disk->minors = 1;
+	od->disk->fops = &one_fops;
+	od->disk->private_data = od;
+	strlcpy(od->disk->disk_name, "one0", DISK_NAME_LEN);
+	set_capacity(od->disk, 2048);
+	KASSERT_EQ(add_disk(od->disk), 0);
+	bdev = blkdev_get_by_dev(MKDEV(major, 0), FMODE_READ, NULL);
+	KASSERT(!IS_ERR(bdev));
+	hctx = bdev->bd_queue->queue_hw_ctx[0];
+
+	a = one_bio(bdev, 0, buf, &done[0]);
+	b = one_bio(bdev, 100, buf + 4096, &done[1]);
+	c = one_bio(bdev, 108, buf + 8192, &done[2]);
+	KASSERT(a && b && c);
+	submit_bio(a);				/* on the device */
+	submit_bio(b);				/* deferred: waits on the dispatch list */
+	KEXPECT_EQ(atomic_read(&od->issued), 1);
+
+	spin_lock_irqsave(&hctx->lock, flags);	/* as the merging submitter does */
+	rq = od->held;
+	od->held = NULL;
+	blk_mq_end_request(rq, BLK_STS_OK);	/* its run finds the lock taken */
+	spin_unlock_irqrestore(&hctx->lock, flags);
+	KEXPECT(test_bit_acquire(BLK_MQ_S_RUN, &hctx->state));
+
+	submit_bio(c);				/* merges into b's request */
+	KEXPECT_EQ(atomic_read(&od->issued), 2);	/* b + c went to the device */
+	if (atomic_read(&od->issued) == 1)
+		blk_mq_run_hw_queues(bdev->bd_queue, false);	/* unstick it to clean up */
+	spin_lock_irqsave(&hctx->lock, flags);
+	rq = od->held;
+	od->held = NULL;
+	spin_unlock_irqrestore(&hctx->lock, flags);
+	KASSERT(rq != NULL);
+	KEXPECT_EQ(blk_rq_sectors(rq), 16u);
+	blk_mq_end_request(rq, BLK_STS_OK);
+	for (int i = 0; i < 3; i++)
+		wait_for_completion(&done[i]);
+	bio_put(a);
+	bio_put(b);
+	bio_put(c);
+	blkdev_put(bdev, FMODE_READ, NULL);
+	del_gendisk(od->disk);
+	put_disk(od->disk);
+	blk_mq_free_tag_set(&od->set);
+	unregister_blkdev(major, "ktest-one");
+	kfree(od);
+	kfree(buf);
+}
+
 /* Exclusive opens: a second holder is refused, the same one may nest. */
 KTEST(block, exclusive_open)
 {

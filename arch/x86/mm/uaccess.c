@@ -143,13 +143,22 @@ static long piece_in_page(const void __user *addr, long max)
 	return to_end < max ? to_end : max;
 }
 
+/*
+ * Copy in pieces that start small and double (most names are short), none
+ * crossing a page boundary: bytes after the NUL are read only from the
+ * page holding it, which is mapped, so no fault can come from them.
+ */
 long strncpy_from_user(char *dst, const char __user *src, long count)
 {
-	long done = 0;
+	long done = 0, chunk = 64;
 
 	while (done < count) {
 		long n = piece_in_page(src + done, count - done);
 		const char *nul;
+
+		if (n > chunk)
+			n = chunk;
+		chunk *= 2;
 
 		if (copy_from_user(dst + done, src + done, n))
 			return -EFAULT;

@@ -29,6 +29,7 @@
  *	    READ_ONCE / smp_load_acquire
  *	[a] written under [m] with WRITE_ONCE, read anywhere with READ_ONCE
  */
+#include <kestrel/atomic.h>
 #include <kestrel/cmdline.h>
 #include <kestrel/errno.h>
 #include <kestrel/fs.h>
@@ -74,7 +75,7 @@ static struct profile_cpu profile_cpus[NR_CPUS];
 static unsigned int profile_hz;		/* [a] samples per second per CPU; 0: off */
 static unsigned int timer_mult = 1;	/* [a] timer interrupts per tick */
 static unsigned long profile_gen;	/* [a] advanced to clear every buffer */
-static u32 *prof_buffer;		/* [m] allocated once; counters are atomic */
+static atomic_t *prof_buffer;		/* [m] allocated once; the counters are atomic */
 static unsigned long prof_len;		/* [m] buckets in prof_buffer */
 static unsigned int boot_hz;		/* kestrel.profile=, set while parsing */
 
@@ -88,10 +89,10 @@ unsigned int profile_timer_mult(void)
 static void prof_hit(unsigned long rip)
 {
 	unsigned long i = (rip - (unsigned long)_stext) >> PROF_SHIFT;
-	u32 *buf = READ_ONCE(prof_buffer);
+	atomic_t *buf = READ_ONCE(prof_buffer);
 
 	if (buf && rip >= (unsigned long)_stext && i < READ_ONCE(prof_len))
-		__atomic_add_fetch(&buf[i], 1, __ATOMIC_RELAXED);
+		atomic_inc(&buf[i]);
 }
 
 /*
@@ -201,7 +202,7 @@ static int profile_alloc(void)
 
 	if (!prof_buffer) {
 		unsigned long len = ((unsigned long)(_etext - _stext) >> PROF_SHIFT) + 1;
-		u32 *buf = vzalloc(len * sizeof(u32));
+		atomic_t *buf = vzalloc(len * sizeof(atomic_t));
 
 		if (!buf)
 			return -ENOMEM;
@@ -225,7 +226,7 @@ static void profile_clear(void)
 {
 	WRITE_ONCE(profile_gen, profile_gen + 1);
 	if (prof_buffer)
-		memset(prof_buffer, 0, prof_len * sizeof(u32));
+		memset(prof_buffer, 0, prof_len * sizeof(atomic_t));
 }
 
 int profile_set_hz(unsigned int hz)
@@ -330,7 +331,7 @@ static const struct file_operations profile_control_fops = {
 /* /proc/profile: the bucket size, then the buckets. Sized for readprofile's lseek(SEEK_END). */
 static loff_t histogram_size(void)
 {
-	return (loff_t)(READ_ONCE(prof_len) + 1) * sizeof(u32);
+	return (loff_t)(READ_ONCE(prof_len) + 1) * sizeof(u32);	/* atomic_t: one u32 each */
 }
 
 static ssize_t histogram_read(struct kiocb *iocb, struct iov_iter *to)

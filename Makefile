@@ -16,6 +16,8 @@
 #                   (ISO=1: through GRUB; docs/debugging.md)
 #   make host-tests build the host unit tests (tests/host)
 #   make compile_commands.json   the compile database for editors
+#   make bench      bench/bench.c under Kestrel and under Debian's Linux: ns/op and ratios
+#   make profile    BENCH=NAME under the sampling profiler: build/profile/NAME.svg
 #   make clean      remove build/
 #
 # Options: V=1 shows commands; CROSS_COMPILE=prefix- picks a toolchain;
@@ -103,7 +105,7 @@ else
 RUN_KERNEL := $(KERNEL)
 endif
 
-.PHONY: all kernel-test run run-kernel test iso test-iso debug debug-kernels clean deps host-tests bench user \
+.PHONY: all kernel-test run run-kernel test iso test-iso debug debug-kernels clean deps host-tests bench profile user \
 	initramfs compat-initramfs user-tests-native
 all: $(RUN_KERNEL) $(INITRAMFS)
 kernel-test: $(TEST_KERNEL)
@@ -182,6 +184,7 @@ $(1): $(2) $(BUILD)/kallsyms0.o linker.ld tools/check-layout.sh tools/kallsyms $
 	@$$(if $$(Q),echo "  LD      $$@ (pass 2)")
 	$$(Q)$$(LD) $$(LDFLAGS) -o $$@ $(2) $(1:.elf=.kallsyms.o)
 	$$(Q)$$(NM) -n -S --defined-only $$@ > $(1:.elf=.nm)
+	$$(Q)$$(NM) -n $$@ > $(1:.elf=.System.map)
 	$$(Q)$$(KALLSYMS) --compare $(1:.elf=.pass1.nm) $(1:.elf=.nm) || { rm -f $$@; exit 1; }
 	$$(Q)sh tools/check-layout.sh $$@
 endef
@@ -374,6 +377,15 @@ endif
 # QEMU; prints ns/op for both and the ratio. Not part of `make test`.
 bench: deps $(KERNEL)
 	$(Q)bench/run
+	$(Q)bench/disk-run
+
+# `make profile BENCH=stat` boots that benchmark alone under Kestrel with
+# the sampling profiler on (PROFILE_HZ per CPU, default 2000) and writes
+# build/profile/stat.svg, its flame graph (docs/profiling.md).
+BENCH ?= stat
+PROFILE_HZ ?= 2000
+profile: deps $(KERNEL)
+	$(Q)bench/profile $(BENCH) $(PROFILE_HZ)
 
 # ---------------------------------------------------------------- tests
 # Host unit tests: tests/host/<name>_test.c with the kernel sources named

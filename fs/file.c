@@ -5,7 +5,11 @@
  *
  * files->file_lock protects the table: fd[], both bitmaps, next_fd and
  * replacing fdt by a bigger one. Growing allocates with the lock dropped
- * and re-checks after taking it again. A table belongs to a process
+ * and re-checks after taking it again. Lookups (fget) take no lock: under
+ * rcu_read_lock they read the slot, take a reference only if the file is
+ * not already being freed (f_count not zero), and check the slot still
+ * holds it. Files and replaced tables are freed after a grace period, so
+ * such a reader never touches freed memory. A table belongs to a process
  * (task->files, shared by CLONE_FILES threads, counted by files->count);
  * fork copies it (dup_fd), exec closes the close-on-exec descriptors,
  * the last put closes everything.
@@ -14,6 +18,7 @@
 #include <kestrel/contract/file.h>
 #include <kestrel/fdtable.h>
 #include <kestrel/filelock.h>
+#include <kestrel/rcupdate.h>
 #include <kestrel/sched.h>
 #include <kestrel/slab.h>
 #include <kestrel/string.h>
@@ -87,6 +92,11 @@ static void free_fdtable(struct fdtable *fdt)
 	kfree(fdt);
 }
 
+static void free_fdtable_rcu(struct rcu_head *head)
+{
+	free_fdtable(container_of(head, struct fdtable, rcu));
+}
+
 /* A table of size slots (a multiple of BITS_PER_LONG), zeroed; NULL if out of memory. */
 static struct fdtable *alloc_fdtable(unsigned int size)
 {
@@ -136,9 +146,9 @@ static int expand_files(struct files_struct *files, unsigned int nr)
 	memcpy(new->fd, old->fd, old->max_fds * sizeof(struct file *));
 	memcpy(new->open_fds, old->open_fds, old->max_fds / BITS_PER_LONG * sizeof(long));
 	memcpy(new->close_on_exec, old->close_on_exec, old->max_fds / BITS_PER_LONG * sizeof(long));
-	files->fdt = new;
+	smp_store_release(&files->fdt, new);	/* fget may read it without the lock */
 	if (old != &files->fdtab)
-		free_fdtable(old);
+		call_rcu(&old->rcu, free_fdtable_rcu);	/* fget may still be reading old */
 	return 1;
 }
 
@@ -203,7 +213,7 @@ void fd_install(unsigned int fd, struct file *file)
 
 	spin_lock(&files->file_lock);
 	WARN_ON(files->fdt->fd[fd]);
-	files->fdt->fd[fd] = file;
+	smp_store_release(&files->fdt->fd[fd], file);	/* fget reads it without the lock */
 	spin_unlock(&files->file_lock);
 }
 
@@ -233,7 +243,7 @@ int close_fd(unsigned int fd)
 	if (fd < files->fdt->max_fds) {
 		f = files->fdt->fd[fd];
 		if (f) {
-			files->fdt->fd[fd] = NULL;
+			WRITE_ONCE(files->fdt->fd[fd], NULL);
 			__put_unused_fd(files, fd);
 		}
 	}
@@ -262,7 +272,7 @@ int replace_fd(unsigned int fd, struct file *file, unsigned int flags)
 		spin_unlock(&files->file_lock);
 		return -EBUSY;	/* reserved by an open in progress */
 	}
-	files->fdt->fd[fd] = get_file(file);
+	smp_store_release(&files->fdt->fd[fd], get_file(file));
 	set_fd_bit(fd, files->fdt->open_fds);
 	if (flags & O_CLOEXEC)
 		set_fd_bit(fd, files->fdt->close_on_exec);
@@ -453,15 +463,27 @@ struct files_struct *get_task_files(struct task_struct *task)
 
 struct file *fget_files(struct files_struct *files, unsigned int fd)
 {
-	struct file *f = NULL;
+	struct file *f;
 
-	spin_lock(&files->file_lock);
-	if (fd < files->fdt->max_fds) {
-		f = files->fdt->fd[fd];
-		if (f)
-			get_file(f);
+	rcu_read_lock();
+	for (;;) {
+		struct fdtable *fdt = smp_load_acquire(&files->fdt);
+
+		f = fd < fdt->max_fds ? smp_load_acquire(&fdt->fd[fd]) : NULL;
+		if (!f)
+			break;
+		/* Zero: its last fput ran (the slot is changing); look again. */
+		if (!atomic_long_inc_not_zero(&f->f_count))
+			continue;
+		fdt = smp_load_acquire(&files->fdt);
+		if (fd < fdt->max_fds && READ_ONCE(fdt->fd[fd]) == f)
+			break;
+		/* Closed or replaced meanwhile: ours may be the last reference. */
+		rcu_read_unlock();
+		fput(f);
+		rcu_read_lock();
 	}
-	spin_unlock(&files->file_lock);
+	rcu_read_unlock();
 	return f;
 }
 

@@ -4,9 +4,10 @@
  * f_count counts descriptors and in-flight users (fget/get_file). The
  * last fput runs ->release (through <kestrel/contract/file.h>) and drops
  * the path.
- * fput may sleep: never call it holding a spinlock. fget takes its
- * reference under the descriptor table's lock, so a file is freed
- * directly (no RCU needed).
+ * fput may sleep: never call it holding a spinlock. fget looks files up
+ * without a lock, under RCU, and takes its reference only while f_count
+ * is not zero: so the memory of a file goes back to the slab only after
+ * a grace period (file_free), though the file is dead at once.
  */
 #include <kestrel/contract/file.h>
 #include <kestrel/cred.h>
@@ -16,6 +17,7 @@
 #include <kestrel/mount.h>
 #include <kestrel/slab.h>
 #include <kestrel/string.h>
+#include <kestrel/rcupdate.h>
 #include "internal.h"
 
 static struct kmem_cache *filp_cachep;
@@ -48,10 +50,15 @@ struct file *get_file(struct file *f)
 	return f;
 }
 
-void file_free_now(struct file *f)
+static void file_free_rcu(struct rcu_head *head)
+{
+	kmem_cache_free(filp_cachep, container_of(head, struct file, f_rcuhead));
+}
+
+void file_free(struct file *f)
 {
 	atomic_long_dec(&nr_files);
-	kmem_cache_free(filp_cachep, f);
+	call_rcu(&f->f_rcuhead, file_free_rcu);	/* a lockless fget may still look at it */
 }
 
 /* The last reference: ->release, then the path and the file itself. */
@@ -69,7 +76,7 @@ static void __fput(struct file *file)
 		atomic_dec(&inode->i_writecount);
 	if (file->f_path.dentry)
 		path_put(&file->f_path);
-	file_free_now(file);
+	file_free(file);
 }
 
 void fput(struct file *file)

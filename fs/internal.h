@@ -39,7 +39,7 @@ int chmod_common(const struct path *path, umode_t mode);
 int chown_common(const struct path *path, uid_t user, gid_t group);
 
 /* fs/file_table.c */
-void file_free_now(struct file *f);
+void file_free(struct file *f);
 
 /* fs/namespace.c */
 struct vfsmount *mnt_clone_root(struct vfsmount *mnt);

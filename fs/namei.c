@@ -18,7 +18,12 @@
  * without blocking (a dcache miss, a symlink, an op saying -ECHILD) or
  * any change seen makes it return -ECHILD; the walk then restarts from
  * the beginning in ref-walk, which takes a reference at each step and
- * may sleep. The start and root paths are referenced in both modes.
+ * may sleep. rcu-walk takes no reference on the root and the working
+ * directory either: it copies them from the fs_struct under fs->seq, and
+ * RCU keeps their dentries and mounts from being freed meanwhile (a
+ * directory file's path, *at() with a descriptor, is referenced in both
+ * modes). So a cached path is walked without one lock or refcount until
+ * complete_walk() references the result.
  *
  * The operations below lock exactly as Documentation/filesystems/
  * directory-locking.rst says; each op call goes through its checked
@@ -115,6 +120,10 @@ void namei_get_stats(struct namei_stats *st)
 
 /* ---------------------------------------------------------------- the walk */
 
+#define EMBEDDED_LEVELS 2
+#define ND_ROOT_REF 1
+#define ND_START_REF 2
+
 struct saved_name {
 	const char *name;		/* where to continue after the link body */
 	struct path link;		/* the symlink (keeps the body's memory alive) */
@@ -126,15 +135,23 @@ struct nameidata {
 	struct inode *inode;		/* path.dentry's inode */
 	unsigned int seq;		/* rcu-walk: path.dentry's d_seq */
 	unsigned int m_seq, r_seq;	/* rcu-walk: mount_lock, rename_lock at the start */
-	struct path root;		/* referenced in both modes */
-	struct path start;		/* referenced in both modes */
+	struct path root;		/* referenced when ND_ROOT_REF */
+	struct path start;		/* referenced when ND_START_REF */
+	unsigned int refs;		/* ND_ROOT_REF, ND_START_REF */
 	unsigned int flags;		/* LOOKUP_* */
 	struct qstr last;		/* the last component (LOOKUP_PARENT) */
 	int last_type;
 	bool trailing_slash;
 	int depth;			/* symlinks being walked */
 	int total_link_count;
-	struct saved_name stack[MAXSYMLINKS];
+	/*
+	 * The symlinks being walked: internal[] while at most
+	 * EMBEDDED_LEVELS nest (nearly always), else MAXSYMLINKS slots from
+	 * kmalloc (nd_grow_stack, ref-walk only) until terminate_walk. So a
+	 * nameidata is small enough for the stack and a walk allocates nothing.
+	 */
+	struct saved_name *stack;
+	struct saved_name internal[EMBEDDED_LEVELS];
 };
 
 static void drop_links(struct nameidata *nd)
@@ -155,40 +172,95 @@ static void terminate_walk(struct nameidata *nd)
 		path_put(&nd->path);
 	nd->path.dentry = NULL;
 	nd->path.mnt = NULL;
-	path_put(&nd->root);
-	path_put(&nd->start);
+	if (nd->refs & ND_ROOT_REF)
+		path_put(&nd->root);
+	if (nd->refs & ND_START_REF)
+		path_put(&nd->start);
+	nd->refs = 0;
 	nd->root.dentry = nd->start.dentry = NULL;
 	nd->root.mnt = nd->start.mnt = NULL;
+	if (nd->stack != nd->internal) {
+		kfree(nd->stack);
+		nd->stack = nd->internal;
+	}
 }
 
-/* Set up the start (root, cwd, or the directory file dfd). */
+/* rcu-walk: the root and the working directory as one consistent copy, no references. */
+static void get_fs_paths_rcu(struct fs_struct *fs, struct path *root, struct path *pwd)
+{
+	unsigned int seq;
+
+	do {
+		seq = read_seqcount_begin(&fs->seq);
+		*root = fs->root;
+		*pwd = fs->pwd;
+	} while (read_seqcount_retry(&fs->seq, seq));
+}
+
+/* The directory file dfd's path, referenced (fget and fput may sleep: outside RCU). */
+static int get_dfd_path(int dfd, const char *name, struct path *path)
+{
+	struct file *f = fget(dfd);
+
+	if (!f)
+		return -EBADF;
+	if (!d_can_lookup(f->f_path.dentry) && *name) {
+		fput(f);
+		return -ENOTDIR;
+	}
+	*path = f->f_path;
+	path_get(path);
+	fput(f);
+	return 0;
+}
+
+/*
+ * Set up the start (root, cwd, or the directory file dfd). For rcu-walk
+ * it enters rcu_read_lock() and, on success, returns inside it.
+ */
 static int path_init(struct nameidata *nd, int dfd, const char *name, unsigned int flags)
 {
-	memset(nd, 0, sizeof(*nd));
+	bool rcu = flags & LOOKUP_RCU;
+	bool use_dfd = *name != '/' && dfd != AT_FDCWD;
+	struct path pwd;
+
+	memset(nd, 0, offsetof(struct nameidata, internal));
+	nd->stack = nd->internal;
 	nd->flags = flags;
-	get_fs_root(current_fs(), &nd->root);
-	if (!nd->root.dentry)
+	if (use_dfd) {
+		int err = get_dfd_path(dfd, name, &nd->start);
+
+		if (err)
+			return err;
+		nd->refs |= ND_START_REF;
+	}
+	if (rcu) {
+		rcu_read_lock();
+		get_fs_paths_rcu(current_fs(), &nd->root, &pwd);
+	} else {
+		get_fs_root(current_fs(), &nd->root);
+		nd->refs |= ND_ROOT_REF;
+	}
+	if (!nd->root.dentry) {
+		if (rcu)
+			rcu_read_unlock();
 		return -ENOENT;	/* no root file system mounted yet */
+	}
 	if (*name == '/') {
 		nd->start = nd->root;
-		path_get(&nd->start);
-	} else if (dfd == AT_FDCWD) {
-		get_fs_pwd(current_fs(), &nd->start);
-	} else {
-		struct file *f = fget(dfd);
-
-		if (!f)
-			return -EBADF;
-		if (!d_can_lookup(f->f_path.dentry) && *name) {
-			fput(f);
-			return -ENOTDIR;
-		}
-		nd->start = f->f_path;
-		path_get(&nd->start);
-		fput(f);
+	} else if (!use_dfd) {
+		if (rcu)
+			nd->start = pwd;
+		else
+			get_fs_pwd(current_fs(), &nd->start);
+	}
+	if (!rcu && !use_dfd) {
+		if (*name == '/')
+			path_get(&nd->start);
+		nd->refs |= ND_START_REF;
 	}
 	nd->path = nd->start;
-	if (flags & LOOKUP_RCU) {
+	if (rcu) {
 		nd->m_seq = read_seqbegin(&mount_lock);
 		nd->r_seq = read_seqbegin(&rename_lock);
 		nd->seq = raw_seqcount_begin(&nd->path.dentry->d_seq);
@@ -487,6 +559,16 @@ static int pick_link(struct nameidata *nd, struct path *link, struct inode *inod
 		path_put(link);
 		return -ELOOP;
 	}
+	if (nd->depth == EMBEDDED_LEVELS && nd->stack == nd->internal) {
+		struct saved_name *deep = kmalloc(MAXSYMLINKS * sizeof(*deep), GFP_KERNEL);
+
+		if (!deep) {
+			path_put(link);
+			return -ENOMEM;
+		}
+		memcpy(deep, nd->internal, sizeof(nd->internal));
+		nd->stack = deep;
+	}
 	s = &nd->stack[nd->depth];
 	s->link = *link;
 	s->done.fn = NULL;
@@ -681,12 +763,10 @@ static int complete_walk(struct nameidata *nd)
 static int path_lookupat(int dfd, const char *name, unsigned int flags, struct path *path,
 			 struct nameidata *nd)
 {
-	int err = path_init(nd, dfd, name, flags);
+	int err = path_init(nd, dfd, name, flags);	/* rcu-walk: inside rcu_read_lock() */
 
 	if (err)
 		goto out;
-	if (flags & LOOKUP_RCU)
-		rcu_read_lock();
 	err = link_path_walk(nd, name);
 	if (nd->flags & LOOKUP_RCU) {
 		if (!err)
@@ -709,25 +789,50 @@ out:
 
 /* ---------------------------------------------------------------- names from user space */
 
+/*
+ * Names shorter than EMBEDDED_NAME_MAX (nearly all) live inside their
+ * struct filename, one small allocation; a longer one is copied again into
+ * a PATH_MAX buffer of its own, as Linux does. Either way the copy from
+ * user space stops at the NUL, not at the end of a page.
+ */
+#define FILENAME_SMALL 256
+#define EMBEDDED_NAME_MAX (FILENAME_SMALL - sizeof(struct filename))
+
+static long copy_name(char *dst, const char __user *filename, long max, unsigned int flags)
+{
+	long len = strncpy_from_user(dst, filename, max);
+
+	if (len == 0 && !(flags & LOOKUP_EMPTY))
+		return -ENOENT;
+	return len;
+}
+
 struct filename *getname_flags(const char __user *filename, unsigned int flags)
 {
-	struct filename *result = kmalloc(sizeof(*result) + PATH_MAX, GFP_KERNEL);
+	struct filename *result = kmalloc(FILENAME_SMALL, GFP_KERNEL);
+	char *long_name;
 	long len;
 
 	if (!result)
 		return ERR_PTR(-ENOMEM);
-	len = strncpy_from_user(result->iname, filename, PATH_MAX);
+	len = copy_name(result->iname, filename, EMBEDDED_NAME_MAX, flags);
 	if (len < 0)
 		goto fail;
-	if (len == PATH_MAX) {
-		len = -ENAMETOOLONG;
-		goto fail;
-	}
-	if (len == 0 && !(flags & LOOKUP_EMPTY)) {
-		len = -ENOENT;
-		goto fail;
-	}
 	result->name = result->iname;
+	if (len < (long)EMBEDDED_NAME_MAX)
+		return result;
+	long_name = kmalloc(PATH_MAX, GFP_KERNEL);
+	len = -ENOMEM;
+	if (!long_name)
+		goto fail;
+	len = copy_name(long_name, filename, PATH_MAX, flags);
+	if (len == PATH_MAX)
+		len = -ENAMETOOLONG;
+	if (len < 0) {
+		kfree(long_name);
+		goto fail;
+	}
+	result->name = long_name;
 	return result;
 fail:
 	kfree(result);
@@ -746,8 +851,11 @@ struct filename *getname_maybe_null(const char __user *filename, unsigned int fl
 
 void putname(struct filename *name)
 {
-	if (!IS_ERR_OR_NULL(name))
-		kfree(name);
+	if (IS_ERR_OR_NULL(name))
+		return;
+	if (name->name != name->iname)
+		kfree(name->name);
+	kfree(name);
 }
 
 static int check_name(const char *name)
@@ -780,14 +888,9 @@ static int filename_walk(int dfd, const char *name, unsigned int flags, struct p
 
 static int do_path_lookup(int dfd, const char *name, unsigned int flags, struct path *path)
 {
-	struct nameidata *nd = kmalloc(sizeof(*nd), GFP_KERNEL);
-	int err;
+	struct nameidata nd;
 
-	if (!nd)
-		return -ENOMEM;
-	err = filename_walk(dfd, name, flags, path, nd);
-	kfree(nd);
-	return err;
+	return filename_walk(dfd, name, flags, path, &nd);
 }
 
 int kern_path(const char *name, unsigned int flags, struct path *path)
@@ -1263,12 +1366,10 @@ int vfs_readlink(struct dentry *dentry, char *buffer, int buflen)
 struct dentry *kern_path_create(int dfd, const char *pathname, struct path *path,
 				unsigned int lookup_flags)
 {
-	struct parent_walk *pw = kmalloc(sizeof(*pw), GFP_KERNEL);
+	struct parent_walk walk, *pw = &walk;
 	struct dentry *dentry;
 	int err;
 
-	if (!pw)
-		return ERR_PTR(-ENOMEM);
 	err = filename_parentat(dfd, pathname, lookup_flags & LOOKUP_FOLLOW, pw);
 	if (err)
 		goto fail;
@@ -1292,12 +1393,10 @@ struct dentry *kern_path_create(int dfd, const char *pathname, struct path *path
 		goto fail_put;
 	}
 	*path = pw->parent;
-	kfree(pw);
 	return dentry;
 fail_put:
 	path_put(&pw->parent);
 fail:
-	kfree(pw);
 	return ERR_PTR(err);
 }
 
@@ -1424,13 +1523,11 @@ long ksys_link(const char *oldname, const char *newname)
 
 static long do_rmdir(int dfd, const char *pathname)
 {
-	struct parent_walk *pw = kmalloc(sizeof(*pw), GFP_KERNEL);
+	struct parent_walk walk, *pw = &walk;
 	struct dentry *dentry;
 	struct inode *dir;
 	int err;
 
-	if (!pw)
-		return -ENOMEM;
 	err = filename_parentat(dfd, pathname, 0, pw);
 	if (err)
 		goto out_free;
@@ -1461,19 +1558,16 @@ out_unlock:
 out_put:
 	path_put(&pw->parent);
 out_free:
-	kfree(pw);
 	return err;
 }
 
 static long do_unlinkat(int dfd, const char *pathname)
 {
-	struct parent_walk *pw = kmalloc(sizeof(*pw), GFP_KERNEL);
+	struct parent_walk walk, *pw = &walk;
 	struct dentry *dentry;
 	struct inode *dir;
 	int err;
 
-	if (!pw)
-		return -ENOMEM;
 	err = filename_parentat(dfd, pathname, 0, pw);
 	if (err)
 		goto out_free;
@@ -1498,7 +1592,6 @@ out_unlock:
 out_put:
 	path_put(&pw->parent);
 out_free:
-	kfree(pw);
 	return err;
 }
 
@@ -1526,7 +1619,7 @@ long ksys_rmdir(const char *pathname)
 long ksys_renameat2(int olddfd, const char *oldname, int newdfd, const char *newname,
 		    unsigned int flags)
 {
-	struct parent_walk *op = NULL, *np = NULL;
+	struct parent_walk old_walk, new_walk, *op = &old_walk, *np = &new_walk;
 	struct dentry *old_dentry = NULL, *new_dentry = NULL, *trap;
 	struct renamedata rd;
 	int err;
@@ -1537,11 +1630,6 @@ long ksys_renameat2(int olddfd, const char *oldname, int newdfd, const char *new
 		return -EINVAL;
 	if (flags & RENAME_WHITEOUT)
 		return -EINVAL;	/* whiteouts are for overlay file systems: none here */
-	op = kmalloc(sizeof(*op), GFP_KERNEL);
-	np = kmalloc(sizeof(*np), GFP_KERNEL);
-	err = -ENOMEM;
-	if (!op || !np)
-		goto out_free;
 	err = filename_parentat(olddfd, oldname, 0, op);
 	if (err)
 		goto out_free;
@@ -1619,8 +1707,6 @@ out_put:
 out_put_old:
 	path_put(&op->parent);
 out_free:
-	kfree(op);
-	kfree(np);
 	return err;
 }
 
@@ -1738,17 +1824,11 @@ static int open_link_name(const char *name, struct dentry *link, char *buf)
 static int open_create(int dfd, const char *pathname, const struct open_flags *op,
 		       struct path *result, bool *created)
 {
-	struct parent_walk *pw = kmalloc(sizeof(*pw), GFP_KERNEL);
-	char *name = kmalloc(PATH_MAX, GFP_KERNEL);
+	struct parent_walk walk, *pw = &walk;
+	const char *name = pathname;
+	char *link_name = NULL;	/* a symlink's body continues the walk: PATH_MAX bytes */
 	int links = 0, err;
 
-	err = -ENOMEM;
-	if (!pw || !name)
-		goto out_free;
-	err = -ENAMETOOLONG;
-	if (strlen(pathname) >= PATH_MAX)
-		goto out_free;
-	memcpy(name, pathname, strlen(pathname) + 1);
 	for (;;) {
 		struct dentry *dentry;
 		struct inode *dir;
@@ -1789,8 +1869,10 @@ static int open_create(int dfd, const char *pathname, const struct open_flags *o
 			err = -ELOOP;
 		else if (++links > MAXSYMLINKS)
 			err = -ELOOP;
+		else if (!link_name && !(link_name = kmalloc(PATH_MAX, GFP_KERNEL)))
+			err = -ENOMEM;
 		else
-			err = open_link_name(name, dentry, name);
+			err = open_link_name(name, dentry, link_name);
 		inode_unlock(dir);
 		if (!err && !d_is_symlink(dentry)) {
 			result->mnt = mntget(pw->parent.mnt);
@@ -1801,13 +1883,12 @@ static int open_create(int dfd, const char *pathname, const struct open_flags *o
 		path_put(&pw->parent);
 		if (err)
 			goto out_free;
-		/* continue the walk with the link's body */
+		name = link_name;	/* continue the walk with the link's body */
 	}
 out_put:
 	path_put(&pw->parent);
 out_free:
-	kfree(name);
-	kfree(pw);
+	kfree(link_name);
 	return err;
 }
 

@@ -19,6 +19,7 @@
 
 struct proc_dir_entry {
 	struct proc_entry entry;		/* [c] name, mode, show (files); first: inodes point here */
+	const struct file_operations *fops;	/* [c] a file's own operations, else seq_file's */
 	struct proc_dir_entry *parent;		/* [c] */
 	struct list_head children;		/* [s] proc_subdir_lock */
 	struct list_head node;			/* [s] in the parent's children */
@@ -60,6 +61,8 @@ static struct inode *pde_inode(struct super_block *sb, struct proc_dir_entry *pd
 	if (S_ISDIR(pde->entry.mode)) {
 		inode->i_op = &proc_dir_inode_operations;
 		inode->i_fop = &proc_dir_operations;
+	} else if (pde->fops) {
+		inode->i_fop = pde->fops;
 	}
 	return inode;
 }
@@ -151,7 +154,8 @@ static const struct file_operations proc_dir_operations = {
 
 static struct proc_dir_entry *proc_register(const char *name, umode_t mode,
 					    struct proc_dir_entry *parent,
-					    int (*show)(struct seq_file *, void *))
+					    int (*show)(struct seq_file *, void *),
+					    const struct file_operations *fops)
 {
 	struct proc_dir_entry *pde;
 
@@ -165,6 +169,7 @@ static struct proc_dir_entry *proc_register(const char *name, umode_t mode,
 	pde->entry.name = name;
 	pde->entry.mode = mode;
 	pde->entry.show = show;
+	pde->fops = fops;
 	pde->parent = parent;
 	INIT_LIST_HEAD(&pde->children);
 	mutex_lock(&proc_subdir_lock);
@@ -185,7 +190,7 @@ static struct proc_dir_entry *proc_register(const char *name, umode_t mode,
 
 struct proc_dir_entry *proc_mkdir(const char *name, struct proc_dir_entry *parent)
 {
-	return proc_register(name, S_IFDIR | 0555, parent, NULL);
+	return proc_register(name, S_IFDIR | 0555, parent, NULL, NULL);
 }
 
 struct proc_dir_entry *proc_create_single(const char *name, umode_t mode,
@@ -194,5 +199,13 @@ struct proc_dir_entry *proc_create_single(const char *name, umode_t mode,
 {
 	if (!show)
 		return NULL;
-	return proc_register(name, S_IFREG | (mode & 0777), parent, show);
+	return proc_register(name, S_IFREG | (mode & 0777), parent, show, NULL);
+}
+
+struct proc_dir_entry *proc_create(const char *name, umode_t mode, struct proc_dir_entry *parent,
+				   const struct file_operations *fops)
+{
+	if (!fops)
+		return NULL;
+	return proc_register(name, S_IFREG | (mode & 0777), parent, NULL, fops);
 }

@@ -2,9 +2,10 @@
  * Descriptor tables (fs/file.c): small integers naming open files.
  *
  * files_struct.file_lock protects fdt (the array, its close-on-exec and
- * open bitmaps, and growing it); lookups (fget) take it too and take a
- * file reference before dropping it, so a concurrent close cannot free
- * the file under them. The lowest free descriptor is always the one
+ * open bitmaps, and growing it). Lookups (fget) take no lock: they read
+ * under rcu_read_lock, take a reference unless the file's count already
+ * reached zero, and re-check the slot; files and replaced tables are
+ * freed after an RCU grace period. The lowest free descriptor is always the one
  * handed out (POSIX).
  *
  * Each process has its own table (task->files; threads made with
@@ -20,12 +21,14 @@
  *	[S] a lock itself
  *	[e] an embedded struct whose own members carry the tags
  *	[f] files->file_lock (a table's fields are set before the table is
- *	    published in files->fdt, under the lock)
+ *	    published in files->fdt, under the lock); fget reads fdt and fd[]
+ *	    under RCU (release stores, acquire loads)
  */
 #ifndef KESTREL_FDTABLE_H
 #define KESTREL_FDTABLE_H
 
 #include <kestrel/fs.h>
+#include <kestrel/rcupdate.h>
 
 #define NR_OPEN_DEFAULT 64
 #define NR_OPEN_MAX (1024 * 1024)	/* a table's ceiling (Linux's nr_open); RLIMIT_NOFILE is lower */
@@ -35,6 +38,7 @@ struct fdtable {
 	struct file **fd;		/* [f] */
 	unsigned long *close_on_exec;	/* [f] bitmap */
 	unsigned long *open_fds;	/* [f] bitmap: reserved or installed */
+	struct rcu_head rcu;		/* [f] freeing a replaced table */
 };
 
 struct files_struct {

@@ -45,7 +45,7 @@ void namei_get_stats(struct namei_stats *st);
  * NUL, -ENOENT for "" unless LOOKUP_EMPTY. Freed by putname().
  */
 struct filename {
-	const char *name;	/* points at iname */
+	const char *name;	/* iname, or a PATH_MAX buffer for a long name */
 	char iname[];
 };
 struct filename *getname(const char __user *filename);

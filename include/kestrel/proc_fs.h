@@ -25,6 +25,10 @@ struct proc_dir_entry *proc_create_single(const char *name, umode_t mode,
 					  struct proc_dir_entry *parent,
 					  int (*show)(struct seq_file *m, void *v));
 
+/* A file with operations of its own (binary data, a file that is written). */
+struct proc_dir_entry *proc_create(const char *name, umode_t mode, struct proc_dir_entry *parent,
+				   const struct file_operations *fops);
+
 /* Register the "proc" file system type and its inode cache (fs_root_init, at boot). */
 int proc_root_init(void);
 

@@ -19,7 +19,10 @@
  */
 #include <kestrel/acpi.h>
 #include <kestrel/errno.h>
+#include <kestrel/percpu.h>
 #include <kestrel/printk.h>
+#include <kestrel/profile.h>
+#include <kestrel/smp.h>
 #include <kestrel/time.h>
 #include <asm/apic.h>
 #include <asm/io.h>
@@ -188,9 +191,30 @@ void apic_setup_this_cpu(void)
 	apic_eoi();	/* drop anything left in service by the firmware */
 }
 
+/*
+ * While the profiler runs (kernel/profile.c) the timer interrupts mult
+ * times per tick and each interrupt takes a sample; every mult-th one is
+ * the tick. Each CPU notices a new mult at its next interrupt and
+ * reprograms its own timer (periodic mode restarts at the new count).
+ */
+static unsigned int timer_mult_of[NR_CPUS];	/* owner CPU only, interrupts off */
+static unsigned int timer_subticks[NR_CPUS];	/* owner CPU only, interrupts off */
+
 static void lapic_timer_interrupt(struct pt_regs *regs, void *data)
 {
-	timer_tick(user_mode(regs));	/* RCU: a tick in user mode is a quiescent state */
+	unsigned int cpu = smp_processor_id();
+	unsigned int mult = profile_timer_mult();
+
+	if (mult != (timer_mult_of[cpu] ? timer_mult_of[cpu] : 1)) {
+		apic_write(APIC_TMICT, (u32)(lapic_timer_hz / (HZ * mult)));
+		timer_mult_of[cpu] = mult;
+		timer_subticks[cpu] = 0;
+	}
+	profile_tick(regs);	/* returns at once when not profiling */
+	if (++timer_subticks[cpu] >= mult) {
+		timer_subticks[cpu] = 0;
+		timer_tick(user_mode(regs));	/* RCU: a tick in user mode is a quiescent state */
+	}
 	apic_eoi();
 }
 

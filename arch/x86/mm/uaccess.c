@@ -1,7 +1,8 @@
 /*
  * User copies (include/kestrel/uaccess.h).
  *
- * Each copy is one `rep movsb` (or stosb) inside stac/clac. If it faults
+ * Each copy is `rep movsq` then `rep movsb` (clear_user: stosb) inside
+ * stac/clac (raw_copy). If it faults
  * on a user page the page-fault handler first tries to make the page
  * present; if it cannot, the exception-table entry resumes right after
  * the instruction, with rcx still holding the bytes left: that is the
@@ -21,14 +22,29 @@
 #include <asm/page.h>
 #include <asm/smap.h>
 
+/*
+ * Eight bytes per step, then the tail (string instructions are emulated
+ * one element per step under TCG; see lib/string.c). A fault in the
+ * quadword part goes on bytewise from the quadword that faulted, so the
+ * copy still ends exactly at the first byte it cannot access.
+ */
 static unsigned long raw_copy(void *to, const void *from, unsigned long n)
 {
+	unsigned long tail = n % 8;
+
+	n /= 8;
 	stac();
-	asm volatile("1:	rep movsb\n"
-		     "2:\n"
-		     _ASM_EXTABLE(1b, 2b)
+	asm volatile("1:	rep movsq\n"
+		     "	mov %[tail], %%rcx\n"
+		     "2:	rep movsb\n"
+		     "	jmp 4f\n"
+		     "3:	lea (%[tail], %%rcx, 8), %%rcx\n"
+		     "	jmp 2b\n"
+		     "4:\n"
+		     _ASM_EXTABLE(1b, 3b)
+		     _ASM_EXTABLE(2b, 4b)
 		     : "+c"(n), "+D"(to), "+S"(from)
-		     :
+		     : [tail] "r"(tail)
 		     : "memory");
 	clac();
 	return n;
@@ -143,13 +159,22 @@ static long piece_in_page(const void __user *addr, long max)
 	return to_end < max ? to_end : max;
 }
 
+/*
+ * Copy in pieces that start small and double (most names are short), none
+ * crossing a page boundary: bytes after the NUL are read only from the
+ * page holding it, which is mapped, so no fault can come from them.
+ */
 long strncpy_from_user(char *dst, const char __user *src, long count)
 {
-	long done = 0;
+	long done = 0, chunk = 64;
 
 	while (done < count) {
 		long n = piece_in_page(src + done, count - done);
 		const char *nul;
+
+		if (n > chunk)
+			n = chunk;
+		chunk *= 2;
 
 		if (copy_from_user(dst + done, src + done, n))
 			return -EFAULT;

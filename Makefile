@@ -7,6 +7,8 @@
 #                   (serial on this terminal, a window if there is a display)
 #   make run-kernel boot build/kernel.elf directly (APPEND="..." adds to the command line)
 #   make test       install missing packages, build, run every test (tools/run-tests)
+#   make ktest T=GLOB  only the in-kernel tests whose suite.name matches GLOB
+#                   (T='vfs.*'), in both machines make test boots
 #   make iso        build/kestrel.iso (GRUB, BIOS and UEFI); test-iso: the test variant
 #   make user       the user programs (user/, musl-gcc -static) in build/user/
 #   make initramfs  build/initramfs.cpio: /init, /bin, /tests (+ busybox if installed)
@@ -103,7 +105,7 @@ else
 RUN_KERNEL := $(KERNEL)
 endif
 
-.PHONY: all kernel-test run run-kernel test iso test-iso debug debug-kernels clean deps host-tests bench user \
+.PHONY: all kernel-test run run-kernel test ktest iso test-iso debug debug-kernels clean deps host-tests bench user \
 	initramfs compat-initramfs user-tests-native
 all: $(RUN_KERNEL) $(INITRAMFS)
 kernel-test: $(TEST_KERNEL)
@@ -222,15 +224,16 @@ deps:
 	$(Q)sh tools/deps.sh
 
 # ---------------------------------------------------------------- user space
-# Every user/*.c and user/{bin,tests,testprogs}/*.c is one static musl
-# program: user/X.c -> build/user/X (no Makefile change for a new file).
+# Every .c file under user/ (user/rootfs/ holds files, not programs) is
+# one static musl program: user/X.c -> build/user/X, user/D/X.c ->
+# build/user/D/X (no Makefile change for a new file or folder).
 # user/tests/*.c are the user-space tests (user/tests/harness.h), run by
 # /init with kestrel.test=GLOB; user/testprogs/*.c are programs those tests
 # and the integration tests run (crashers, exec targets). See docs/testing.md.
 USER_CC ?= musl-gcc
 USER_CFLAGS := -static -O2 -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter -pthread
 USER_BUILD := $(BUILD)/user
-USER_SRCS := $(sort $(wildcard user/*.c user/bin/*.c user/tests/*.c user/testprogs/*.c))
+USER_SRCS := $(sort $(shell find user -name '*.c' -not -path 'user/rootfs/*'))
 USER_PROGS := $(patsubst user/%.c,$(USER_BUILD)/%,$(USER_SRCS))
 
 $(BUILD)/user-flags: FORCE
@@ -417,6 +420,11 @@ host-tests: $(HOST_TESTS)
 test: deps $(KERNEL) $(TEST_KERNEL) $(INITRAMFS) $(COMPAT_INITRAMFS) $(ISO_IMAGE) $(TEST_ISO_IMAGE) host-tests \
 		debug-kernels
 	$(Q)tools/run-tests
+
+# One suite (or any glob of suite.name) of the in-kernel tests, as the
+# ktest layer of make test runs them: make ktest T='printk.*'.
+ktest: deps $(TEST_KERNEL)
+	$(Q)KTEST_GLOB='$(or $(T),*)' tools/run-tests ktest
 
 # ---------------------------------------------------------------- editors
 # compile_commands.json from the real compile commands (make -n -B).

@@ -251,10 +251,15 @@ static void shutdown_signal(int sig)
 	};
 	int cmd = sig == SIGUSR1 ? RB_HALT_SYSTEM : sig == SIGUSR2 ? RB_POWER_OFF : RB_AUTOBOOT;
 	char msg[80];
-	int n;
+	int n, fd;
 
-	n = snprintf(msg, sizeof(msg), "\ninit: the system is going down (%s)\n", what[sig]);
-	write(1, msg, n);
+	/* Through the kernel log: it reaches every console, /dev/console only one. */
+	n = snprintf(msg, sizeof(msg), "<5>init: the system is going down (%s)\n", what[sig]);
+	fd = open("/dev/kmsg", O_WRONLY);
+	if (fd < 0 || write(fd, msg, n) != n)
+		write(1, msg + 3, n - 3);
+	if (fd >= 0)
+		close(fd);
 	kill(-1, SIGTERM);
 	sleep(1);
 	kill(-1, SIGKILL);

@@ -36,6 +36,7 @@ endif
 LD := $(CROSS_COMPILE)ld
 NM := $(CROSS_COMPILE)nm
 OBJCOPY := $(CROSS_COMPILE)objcopy
+OBJDUMP := $(CROSS_COMPILE)objdump
 PYTHON ?= python3
 
 ifeq ($(V),1)
@@ -157,13 +158,14 @@ $(OBJDIR)/%.o: %.S $(BUILD)/flags | $(GEN_HEADERS)
 	@$(if $(Q),echo "  AS      $<")
 	$(Q)$(CC) $(ASFLAGS) -c $< -o $@
 
-# Each kernel is linked twice so it can carry its own symbol table (for
-# backtraces): pass 1 with an empty table, then nm's list of its text
-# symbols becomes the table (tools/kallsyms) that pass 2 links in. The
-# table sits last in .rodata, after all code, so no code moves between the
-# passes; tools/kallsyms --compare fails the build if any text symbol did.
-# Beside build/NAME.elf: NAME.pass1.elf, NAME.pass1.nm, NAME.kallsyms.S,
-# and NAME.nm (the final symbol list).
+# Each kernel is linked twice so it can carry its own symbol and line
+# tables (for backtraces with file:line): pass 1 with empty tables, then
+# nm's list of its text symbols and the DWARF line table objdump decodes
+# become the tables (tools/kallsyms) that pass 2 links in. The tables sit
+# last in .rodata, after all code, so no code moves between the passes;
+# tools/kallsyms --compare fails the build if any text symbol did.
+# Beside build/NAME.elf: NAME.pass1.elf, NAME.pass1.nm, NAME.lines (the
+# decoded line table), NAME.kallsyms.S, and NAME.nm (the final symbol list).
 KALLSYMS := $(PYTHON) tools/kallsyms
 
 $(BUILD)/kallsyms0.o: tools/kallsyms $(BUILD)/flags
@@ -179,7 +181,9 @@ $(1): $(2) $(BUILD)/kallsyms0.o linker.ld tools/check-layout.sh tools/kallsyms $
 	$$(Q)$$(LD) $$(LDFLAGS) -o $(1:.elf=.pass1.elf) $(2) $(BUILD)/kallsyms0.o
 	$$(Q)$$(NM) -n -S --defined-only $(1:.elf=.pass1.elf) > $(1:.elf=.pass1.nm)
 	@$$(if $$(Q),echo "  KSYM    $(1:.elf=.kallsyms.S)")
-	$$(Q)$$(KALLSYMS) < $(1:.elf=.pass1.nm) > $(1:.elf=.kallsyms.S)
+	$$(Q)$$(OBJDUMP) --dwarf=decodedline --wide $(1:.elf=.pass1.elf) > $(1:.elf=.lines)
+	$$(Q)$$(KALLSYMS) --lines $(1:.elf=.lines) --image $(1) < $(1:.elf=.pass1.nm) \
+		> $(1:.elf=.kallsyms.S)
 	$$(Q)$$(CC) $$(ASFLAGS) -c $(1:.elf=.kallsyms.S) -o $(1:.elf=.kallsyms.o)
 	@$$(if $$(Q),echo "  LD      $$@ (pass 2)")
 	$$(Q)$$(LD) $$(LDFLAGS) -o $$@ $(2) $(1:.elf=.kallsyms.o)

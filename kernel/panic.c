@@ -14,6 +14,7 @@
 #include <kestrel/panic.h>
 #include <kestrel/percpu.h>
 #include <kestrel/reboot.h>
+#include <kestrel/sched.h>
 #include <kestrel/smp.h>
 #include <kestrel/string.h>
 #include <kestrel/time.h>
@@ -78,8 +79,10 @@ __noreturn void panic(const char *fmt, ...)
 	/* Halt the other CPUs (or be halted, if one of them panics already): one report only. */
 	smp_send_stop();
 	printk(KERN_EMERG "Kernel panic - not syncing: %s\n", buf);
-	if (!after_oops)
+	if (!after_oops) {
 		dump_stack_lvl(KERN_EMERG);
+		show_tasks();	/* every task, its CPU and the locks it holds */
+	}
 	printk(KERN_EMERG "---[ end Kernel panic - not syncing: %s ]---\n", buf);
 	/* A test run must end, not hang: tell QEMU (status 37). */
 	if (test_run_active)

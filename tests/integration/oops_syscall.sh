@@ -10,6 +10,7 @@
 # And panic=N: after a panic the machine reboots N seconds later (QEMU
 # runs with -no-reboot, so the reset ends it with status 0).
 . "$(dirname "$0")/lib.bash"
+. "$(dirname "$0")/oops_lib.bash"
 
 INITRAMFS=build/initramfs.cpio
 [ -f "$INITRAMFS" ] || fail "$INITRAMFS missing: run make"
@@ -22,7 +23,11 @@ expect_exact_line "oops-syscall: still alive: ok" "a pipeline after the oopses"
 expect_line '^BUG: unable to handle page fault for address: ffffc88000000000$' "the page fault oops"
 expect_line '^Oops: invalid opcode: 0000 \[#2\] SMP$' "the second oops, numbered 2"
 expect_line "^RIP: 0008:crash_pagefault\+" "RIP in crash_pagefault"
-expect_line "^ crashtest_write_iter\+" "the write(2) path in the Call Trace"
+expect_line "^ crashtest_write_iter\+0x[0-9a-f]+/0x[0-9a-f]+ \(kernel/crashtest\.c:[0-9]+\)\$" \
+	"the write(2) path in the Call Trace"
+expect_line "^ entry_SYSCALL_64\+0x[0-9a-f]+/0x[0-9a-f]+ \(arch/x86/kernel/entry\.S:[0-9]+\)\$" \
+	"the system call's entry in the Call Trace"
+expect_frames_have_lines
 expect_no_line 'Kernel panic' "a panic"
 expect_no_line 'held by .*:$' "a lock listed as held (the crashed writer holds none)"
 expect_no_line 'lockdep|possible (recursive|circular)|WARNING:' "a lock-validator report or a warning"

@@ -33,6 +33,7 @@
  */
 #include <kestrel/atomic.h>
 #include <kestrel/exit.h>
+#include <kestrel/kallsyms.h>
 #include <kestrel/kgdb.h>
 #include <kestrel/panic.h>
 #include <kestrel/percpu.h>
@@ -200,6 +201,7 @@ static __noreturn void oops_report(const char *what, struct pt_regs *regs, bool 
 	kgdb_oops(oops_signal(regs->vector), regs);	/* the debugger first, if there is one */
 	show_regs(regs);
 	show_tasks();	/* every thread with state, CPU and held locks (locking helper) */
+	kallsyms_print_source_hint(KERN_EMERG, regs->rip);	/* what to run next */
 	oops_end(fatal);
 }
 

@@ -9,6 +9,9 @@
 #   make test       install missing packages, build, run every test (tools/run-tests)
 #   make ktest T=GLOB  only the in-kernel tests whose suite.name matches GLOB
 #                   (T='vfs.*'), in both machines make test boots
+#   make lab LAB=name   a student's tree for a lab (labs/, docs/labs/) in
+#                   build/lab-name (OUT=dir elsewhere)
+#   make grade LAB=name run that lab's tests in this tree and print the score
 #   make iso        build/kestrel.iso (GRUB, BIOS and UEFI); test-iso: the test variant
 #   make user       the user programs (user/, musl-gcc -static) in build/user/
 #   make initramfs  build/initramfs.cpio: /init, /bin, /tests (+ busybox if installed)
@@ -106,7 +109,7 @@ else
 RUN_KERNEL := $(KERNEL)
 endif
 
-.PHONY: all kernel-test run run-kernel test ktest iso test-iso debug debug-kernels clean deps host-tests bench user \
+.PHONY: all kernel-test run run-kernel test ktest lab grade iso test-iso debug debug-kernels clean deps host-tests bench user \
 	initramfs compat-initramfs user-tests-native
 all: $(RUN_KERNEL) $(INITRAMFS)
 kernel-test: $(TEST_KERNEL)
@@ -429,6 +432,20 @@ test: deps $(KERNEL) $(TEST_KERNEL) $(INITRAMFS) $(COMPAT_INITRAMFS) $(ISO_IMAGE
 # ktest layer of make test runs them: make ktest T='printk.*'.
 ktest: deps $(TEST_KERNEL)
 	$(Q)KTEST_GLOB='$(or $(T),*)' tools/run-tests ktest
+
+# ---------------------------------------------------------------- labs
+# labs/NAME/lab.conf: which functions the student writes, which tests
+# grade them (labs/README.md). `make lab` copies the tree with those
+# functions stubbed out (tools/mklab); `make grade`, run in such a tree
+# (or this one, the reference solution), boots the lab's tests and prints
+# the score (tools/grade).
+lab:
+	$(if $(LAB),,$(error make lab LAB=name: one of $(patsubst labs/%/lab.conf,%,$(wildcard labs/*/lab.conf))))
+	$(Q)tools/mklab $(LAB) $(or $(OUT),$(BUILD)/lab-$(LAB))
+
+grade: deps $(TEST_KERNEL) $(INITRAMFS)
+	$(if $(LAB),,$(error make grade LAB=name))
+	$(Q)tools/grade $(LAB)
 
 # ---------------------------------------------------------------- editors
 # compile_commands.json from the real compile commands (make -n -B).

@@ -7,6 +7,11 @@
 #                   (serial on this terminal, a window if there is a display)
 #   make run-kernel boot build/kernel.elf directly (APPEND="..." adds to the command line)
 #   make test       install missing packages, build, run every test (tools/run-tests)
+#   make ktest T=GLOB  only the in-kernel tests whose suite.name matches GLOB
+#                   (T='vfs.*'), in both machines make test boots
+#   make lab LAB=name   a student's tree for a lab (labs/, docs/labs/) in
+#                   build/lab-name (OUT=dir elsewhere)
+#   make grade LAB=name run that lab's tests in this tree and print the score
 #   make iso        build/kestrel.iso (GRUB, BIOS and UEFI); test-iso: the test variant
 #   make user       the user programs (user/, musl-gcc -static) in build/user/
 #   make initramfs  build/initramfs.cpio: /init, /bin, /tests (+ busybox if installed)
@@ -36,6 +41,7 @@ endif
 LD := $(CROSS_COMPILE)ld
 NM := $(CROSS_COMPILE)nm
 OBJCOPY := $(CROSS_COMPILE)objcopy
+OBJDUMP := $(CROSS_COMPILE)objdump
 PYTHON ?= python3
 
 ifeq ($(V),1)
@@ -105,7 +111,7 @@ else
 RUN_KERNEL := $(KERNEL)
 endif
 
-.PHONY: all kernel-test run run-kernel test iso test-iso debug debug-kernels clean deps host-tests bench profile user \
+.PHONY: all kernel-test run run-kernel test ktest lab grade iso test-iso debug debug-kernels clean deps host-tests bench profile user \
 	initramfs compat-initramfs user-tests-native
 all: $(RUN_KERNEL) $(INITRAMFS)
 kernel-test: $(TEST_KERNEL)
@@ -157,13 +163,14 @@ $(OBJDIR)/%.o: %.S $(BUILD)/flags | $(GEN_HEADERS)
 	@$(if $(Q),echo "  AS      $<")
 	$(Q)$(CC) $(ASFLAGS) -c $< -o $@
 
-# Each kernel is linked twice so it can carry its own symbol table (for
-# backtraces): pass 1 with an empty table, then nm's list of its text
-# symbols becomes the table (tools/kallsyms) that pass 2 links in. The
-# table sits last in .rodata, after all code, so no code moves between the
-# passes; tools/kallsyms --compare fails the build if any text symbol did.
-# Beside build/NAME.elf: NAME.pass1.elf, NAME.pass1.nm, NAME.kallsyms.S,
-# and NAME.nm (the final symbol list).
+# Each kernel is linked twice so it can carry its own symbol and line
+# tables (for backtraces with file:line): pass 1 with empty tables, then
+# nm's list of its text symbols and the DWARF line table objdump decodes
+# become the tables (tools/kallsyms) that pass 2 links in. The tables sit
+# last in .rodata, after all code, so no code moves between the passes;
+# tools/kallsyms --compare fails the build if any text symbol did.
+# Beside build/NAME.elf: NAME.pass1.elf, NAME.pass1.nm, NAME.lines (the
+# decoded line table), NAME.kallsyms.S, and NAME.nm (the final symbol list).
 KALLSYMS := $(PYTHON) tools/kallsyms
 
 $(BUILD)/kallsyms0.o: tools/kallsyms $(BUILD)/flags
@@ -179,7 +186,9 @@ $(1): $(2) $(BUILD)/kallsyms0.o linker.ld tools/check-layout.sh tools/kallsyms $
 	$$(Q)$$(LD) $$(LDFLAGS) -o $(1:.elf=.pass1.elf) $(2) $(BUILD)/kallsyms0.o
 	$$(Q)$$(NM) -n -S --defined-only $(1:.elf=.pass1.elf) > $(1:.elf=.pass1.nm)
 	@$$(if $$(Q),echo "  KSYM    $(1:.elf=.kallsyms.S)")
-	$$(Q)$$(KALLSYMS) < $(1:.elf=.pass1.nm) > $(1:.elf=.kallsyms.S)
+	$$(Q)$$(OBJDUMP) --dwarf=decodedline --wide $(1:.elf=.pass1.elf) > $(1:.elf=.lines)
+	$$(Q)$$(KALLSYMS) --lines $(1:.elf=.lines) --image $(1) < $(1:.elf=.pass1.nm) \
+		> $(1:.elf=.kallsyms.S)
 	$$(Q)$$(CC) $$(ASFLAGS) -c $(1:.elf=.kallsyms.S) -o $(1:.elf=.kallsyms.o)
 	@$$(if $$(Q),echo "  LD      $$@ (pass 2)")
 	$$(Q)$$(LD) $$(LDFLAGS) -o $$@ $(2) $(1:.elf=.kallsyms.o)
@@ -225,15 +234,16 @@ deps:
 	$(Q)sh tools/deps.sh
 
 # ---------------------------------------------------------------- user space
-# Every user/*.c and user/{bin,tests,testprogs}/*.c is one static musl
-# program: user/X.c -> build/user/X (no Makefile change for a new file).
+# Every .c file under user/ (user/rootfs/ holds files, not programs) is
+# one static musl program: user/X.c -> build/user/X, user/D/X.c ->
+# build/user/D/X (no Makefile change for a new file or folder).
 # user/tests/*.c are the user-space tests (user/tests/harness.h), run by
 # /init with kestrel.test=GLOB; user/testprogs/*.c are programs those tests
 # and the integration tests run (crashers, exec targets). See docs/testing.md.
 USER_CC ?= musl-gcc
 USER_CFLAGS := -static -O2 -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter -pthread
 USER_BUILD := $(BUILD)/user
-USER_SRCS := $(sort $(wildcard user/*.c user/bin/*.c user/tests/*.c user/testprogs/*.c))
+USER_SRCS := $(sort $(shell find user -name '*.c' -not -path 'user/rootfs/*'))
 USER_PROGS := $(patsubst user/%.c,$(USER_BUILD)/%,$(USER_SRCS))
 
 $(BUILD)/user-flags: FORCE
@@ -429,6 +439,25 @@ host-tests: $(HOST_TESTS)
 test: deps $(KERNEL) $(TEST_KERNEL) $(INITRAMFS) $(COMPAT_INITRAMFS) $(ISO_IMAGE) $(TEST_ISO_IMAGE) host-tests \
 		debug-kernels
 	$(Q)tools/run-tests
+
+# One suite (or any glob of suite.name) of the in-kernel tests, as the
+# ktest layer of make test runs them: make ktest T='printk.*'.
+ktest: deps $(TEST_KERNEL)
+	$(Q)KTEST_GLOB='$(or $(T),*)' tools/run-tests ktest
+
+# ---------------------------------------------------------------- labs
+# labs/NAME/lab.conf: which functions the student writes, which tests
+# grade them (labs/README.md). `make lab` copies the tree with those
+# functions stubbed out (tools/mklab); `make grade`, run in such a tree
+# (or this one, the reference solution), boots the lab's tests and prints
+# the score (tools/grade).
+lab:
+	$(if $(LAB),,$(error make lab LAB=name: one of $(patsubst labs/%/lab.conf,%,$(wildcard labs/*/lab.conf))))
+	$(Q)tools/mklab $(LAB) $(or $(OUT),$(BUILD)/lab-$(LAB))
+
+grade: deps $(TEST_KERNEL) $(INITRAMFS)
+	$(if $(LAB),,$(error make grade LAB=name))
+	$(Q)tools/grade $(LAB)
 
 # ---------------------------------------------------------------- editors
 # compile_commands.json from the real compile commands (make -n -B).

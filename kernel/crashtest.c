@@ -20,8 +20,17 @@
  *
  * Each crash is its own non-inlined function so the tests can check that
  * the backtrace names it and its callers.
+ *
+ * The same crashes from user space, in a system call: writing a mode's
+ * name to /dev/crashtest (root only) crashes the writing process's write(2)
+ * (Linux's lkdtm DIRECT). An oops there kills only that process
+ * (arch/x86/kernel/traps.c); tests/integration/oops_syscall.sh checks it.
  */
+#include <kestrel/chrdev.h>
 #include <kestrel/cmdline.h>
+#include <kestrel/device.h>
+#include <kestrel/errno.h>
+#include <kestrel/uio.h>
 #include <kestrel/init.h>
 #include <kestrel/printk.h>
 #include <kestrel/reboot.h>
@@ -226,3 +235,49 @@ static __noinline int crashtest_run(void)
 	return 0;
 }
 late_initcall(crashtest_run);
+
+/* ---- /dev/crashtest ---- */
+
+#define CRASHTEST_MAJOR 240	/* Linux's "local/experimental use" range */
+
+static ssize_t crashtest_write_iter(struct kiocb *iocb, struct iov_iter *from)
+{
+	size_t count = iov_iter_count(from);
+	char mode[32];
+	size_t n = min(count, sizeof(mode) - 1);
+
+	if (copy_from_iter(mode, n, from) != n)
+		return -EFAULT;
+	mode[n] = 0;
+	if (n && mode[n - 1] == '\n')
+		mode[n - 1] = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(crashes); i++) {
+		if (!strcmp(mode, crashes[i].name)) {
+			pr_info("crashtest: %s in the write(2) of pid %d\n", mode, current->pid);
+			crashes[i].fn();
+			return count;
+		}
+	}
+	return -EINVAL;
+}
+
+static const struct file_operations crashtest_fops = {
+	.write_iter = crashtest_write_iter,
+};
+
+static int crashtest_dev_init(void)
+{
+	struct device *dev;
+	int err;
+
+	err = register_chrdev_region_fops(CRASHTEST_MAJOR, 0, 1, "crashtest", &crashtest_fops);
+	if (err) {
+		pr_err("crashtest: cannot register /dev/crashtest (%d)\n", err);
+		return 0;
+	}
+	dev = device_create("crashtest", S_IFCHR | 0200, MKDEV(CRASHTEST_MAJOR, 0));
+	if (IS_ERR(dev))
+		pr_err("crashtest: cannot create /dev/crashtest (%ld)\n", PTR_ERR(dev));
+	return 0;
+}
+late_initcall(crashtest_dev_init);

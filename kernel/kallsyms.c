@@ -1,6 +1,7 @@
 /*
- * Symbol lookup in the table tools/kallsyms generates at build time (see
- * include/kestrel/kallsyms.h for how it gets into the image).
+ * Symbol and source-line lookup in the tables tools/kallsyms generates at
+ * build time (see include/kestrel/kallsyms.h for how they get into the
+ * image).
  *
  * The table is read-only (.rodata): lookups need no lock and work from
  * any context, an oops included.
@@ -16,6 +17,16 @@ extern const unsigned long kallsyms_addresses[];	/* sorted, ascending */
 extern const u32 kallsyms_sizes[];
 extern const u32 kallsyms_name_offsets[];		/* into kallsyms_names */
 extern const char kallsyms_names[];
+extern const unsigned long kallsyms_line_num;
+extern const u32 kallsyms_line_addrs[];		/* offsets from _text, sorted, ascending */
+extern const u16 kallsyms_line_files[];		/* into kallsyms_file_offsets, or NO_FILE */
+extern const u16 kallsyms_line_numbers[];
+extern const u32 kallsyms_file_offsets[];	/* into kallsyms_file_names */
+extern const char kallsyms_file_names[];
+extern const char kallsyms_image[];		/* the kernel's file, "build/kernel.elf" */
+extern const char _text[];
+
+#define NO_FILE 0xffff	/* a row where a run of code with line information ends */
 
 unsigned long kallsyms_count(void)
 {
@@ -60,10 +71,33 @@ unsigned long kallsyms_lookup_name(const char *name)
 	return 0;
 }
 
-size_t kallsyms_sprint(char *buf, size_t size, unsigned long addr, bool is_return)
+const char *kallsyms_lookup_line(unsigned long addr, unsigned int *line)
+{
+	unsigned long off = addr - (unsigned long)_text;
+	long lo = 0, hi = (long)kallsyms_line_num - 1, found = -1;
+
+	if (addr < (unsigned long)_text || off > 0xffffffffUL)
+		return NULL;
+	while (lo <= hi) {	/* the last row at or below off */
+		long mid = lo + (hi - lo) / 2;
+		if (kallsyms_line_addrs[mid] <= off) {
+			found = mid;
+			lo = mid + 1;
+		} else {
+			hi = mid - 1;
+		}
+	}
+	if (found < 0 || kallsyms_line_files[found] == NO_FILE)
+		return NULL;
+	*line = kallsyms_line_numbers[found];
+	return kallsyms_file_names + kallsyms_file_offsets[kallsyms_line_files[found]];
+}
+
+/* "name+0xoff/0xsize"; the caller already subtracted 1 from a return address. */
+static size_t sprint_symbol(char *buf, size_t size, unsigned long addr, bool is_return)
 {
 	unsigned long symsize, offset;
-	const char *name = kallsyms_lookup(is_return ? addr - 1 : addr, &symsize, &offset);
+	const char *name = kallsyms_lookup(addr, &symsize, &offset);
 
 	if (!name)
 		return 0;
@@ -72,9 +106,30 @@ size_t kallsyms_sprint(char *buf, size_t size, unsigned long addr, bool is_retur
 	return scnprintf(buf, size, "%s+%#lx/%#lx", name, offset, symsize);
 }
 
+size_t kallsyms_sprint(char *buf, size_t size, unsigned long addr, bool is_return)
+{
+	unsigned long where = is_return ? addr - 1 : addr;	/* the call, not what follows it */
+	size_t n = sprint_symbol(buf, size, where, is_return);
+	const char *file;
+	unsigned int line;
+
+	if (n && (file = kallsyms_lookup_line(where, &line)))
+		n += scnprintf(buf + n, size - n, " (%s:%u)", file, line);
+	return n;
+}
+
+void kallsyms_print_source_hint(const char *lvl, unsigned long addr)
+{
+	if (!kallsyms_image[0] || !kallsyms_lookup(addr, NULL, NULL))
+		return;
+	printk("%sSource: gdb -batch -ex 'list *%#lx' %s  (or: addr2line -fie %s %lx)\n", lvl,
+	       addr, kallsyms_image, kallsyms_image, addr);
+}
+
+/* %pS: the symbol alone, as Linux prints it (a line in the middle of a message). */
 static size_t symbol_hook(char *buf, size_t size, unsigned long addr)
 {
-	return kallsyms_sprint(buf, size, addr, false);
+	return sprint_symbol(buf, size, addr, false);
 }
 
 void kallsyms_init(void)

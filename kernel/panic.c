@@ -1,16 +1,61 @@
 /*
  * panic() and warnings: the end of the line for a kernel that cannot go on.
+ *
+ * Boot options, as Linux's: panic=N reboots the machine N seconds after a
+ * panic (negative: at once; 0, the default: it stays halted with the
+ * report on the screen); oops=panic makes every oops a panic, even one
+ * that could end with killing the task that hit it (arch/x86/kernel/traps.c).
  */
 #include <stdarg.h>
+#include <kestrel/cmdline.h>
 #include <kestrel/kallsyms.h>
 #include <kestrel/kgdb.h>
 #include <kestrel/printk.h>
 #include <kestrel/panic.h>
 #include <kestrel/percpu.h>
 #include <kestrel/reboot.h>
+#include <kestrel/sched.h>
 #include <kestrel/smp.h>
+#include <kestrel/string.h>
+#include <kestrel/time.h>
 #include <asm/io.h>
 #include <asm/processor.h>
+
+static long panic_timeout;	/* panic=: [c] set while the command line is parsed */
+bool panic_on_oops;		/* oops=panic: [c] likewise */
+
+static int panic_param(const char *val)
+{
+	long long secs;
+
+	if (!val || kstrtoll(val, 10, &secs) || secs < -3600 || secs > 3600)
+		return -1;
+	panic_timeout = secs;
+	return 0;
+}
+KERNEL_PARAM("panic", panic_param,
+	     "seconds after a panic before the machine reboots (0: stay halted, negative: at once)");
+
+static int oops_param(const char *val)
+{
+	if (!val || strcmp(val, "panic"))
+		return -1;
+	panic_on_oops = true;
+	return 0;
+}
+KERNEL_PARAM("oops", oops_param, "oops=panic: every oops panics, none only kills its task");
+
+/* panic=N: wait N seconds (interrupts are off: count them with mdelay), then reset. */
+static __noreturn void panic_reboot(void)
+{
+	if (panic_timeout > 0) {
+		printk(KERN_EMERG "Rebooting in %ld seconds..\n", panic_timeout);
+		for (long i = 0; i < panic_timeout; i++)
+			mdelay(1000);
+	}
+	printk(KERN_EMERG "reboot: Restarting system\n");
+	machine_restart();
+}
 
 __noreturn void panic(const char *fmt, ...)
 {
@@ -34,12 +79,16 @@ __noreturn void panic(const char *fmt, ...)
 	/* Halt the other CPUs (or be halted, if one of them panics already): one report only. */
 	smp_send_stop();
 	printk(KERN_EMERG "Kernel panic - not syncing: %s\n", buf);
-	if (!after_oops)
+	if (!after_oops) {
 		dump_stack_lvl(KERN_EMERG);
+		show_tasks();	/* every task, its CPU and the locks it holds */
+	}
 	printk(KERN_EMERG "---[ end Kernel panic - not syncing: %s ]---\n", buf);
 	/* A test run must end, not hang: tell QEMU (status 37). */
 	if (test_run_active)
 		outb(TEST_EXIT_PORT, TEST_EXIT_PANIC);
+	if (panic_timeout)
+		panic_reboot();
 	for (;;) {
 		local_irq_disable();
 		halt();

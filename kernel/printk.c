@@ -9,9 +9,12 @@
  * since boot, level, text) in rec_buf, which /dev/kmsg reads in Linux's
  * "<level>,<seq>,<usec>,-;text" format (printk_get_record()).
  *
+ * syslog(2) (do_syslog(), busybox's dmesg) reads log_buf: all of it since
+ * the last clear, or, as a consumer, what it has not read yet.
+ *
  * Locking: logbuf_lock (irqsave: printk is called from interrupts) protects
- * log_buf, log_head, log_len, the record ring (rec_*, line_*) and the
- * console list, and serializes console
+ * log_buf, log_head, log_len, log_total, the syslog positions, the record
+ * ring (rec_*, line_*) and the console list, and serializes console
  * output so that lines from different CPUs do not interleave. In an oops
  * or panic the lock may be held by the CPU that crashed, so printk then
  * only tries the lock and writes regardless (oops_in_progress).
@@ -23,6 +26,12 @@
 #include <kestrel/panic.h>
 #include <kestrel/errno.h>
 #include <kestrel/time.h>
+#include <kestrel/cred.h>
+#include <kestrel/sched.h>
+#include <kestrel/signal.h>
+#include <kestrel/syscalls.h>
+#include <kestrel/timer.h>
+#include <kestrel/uaccess.h>
 
 #define LOG_BUF_SIZE (1 << 17)
 
@@ -30,6 +39,10 @@ static DEFINE_SPINLOCK(logbuf_lock);	/* log_buf, log_head, log_len, console_list
 static char log_buf[LOG_BUF_SIZE];
 static size_t log_head;			/* next write position */
 static size_t log_len;			/* valid bytes, at most LOG_BUF_SIZE */
+static u64 log_total;			/* bytes ever stored: log_buf holds [log_total - log_len, log_total) */
+static u64 syslog_pos;			/* the next byte SYSLOG_ACTION_READ returns */
+static u64 clear_pos;			/* SYSLOG_ACTION_READ_ALL starts here (CLEAR moves it) */
+static int saved_console_loglevel = -1;	/* before SYSLOG_ACTION_CONSOLE_OFF, or -1 */
 static struct console *console_list;
 static int console_loglevel = 7;	/* print levels 0..6 */
 static bool line_open;			/* the last message did not end in '\n' */
@@ -76,6 +89,7 @@ static void log_store(const char *s, size_t n)
 		log_head = (log_head + 1) % LOG_BUF_SIZE;
 	}
 	log_len = min(log_len + n, (size_t)LOG_BUF_SIZE);
+	log_total += n;
 }
 
 static void rec_copy_in(size_t off, const void *src, size_t n)
@@ -361,3 +375,177 @@ static int parse_debug(const char *val)
 	return 0;
 }
 KERNEL_PARAM("debug", parse_debug, "print every message to the console");
+
+/* ---- syslog(2) ---- */
+
+/* Linux's SYSLOG_ACTION_* (include/linux/syslog.h). */
+enum {
+	SYSLOG_ACTION_CLOSE, SYSLOG_ACTION_OPEN, SYSLOG_ACTION_READ, SYSLOG_ACTION_READ_ALL,
+	SYSLOG_ACTION_READ_CLEAR, SYSLOG_ACTION_CLEAR, SYSLOG_ACTION_CONSOLE_OFF,
+	SYSLOG_ACTION_CONSOLE_ON, SYSLOG_ACTION_CONSOLE_LEVEL, SYSLOG_ACTION_SIZE_UNREAD,
+	SYSLOG_ACTION_SIZE_BUFFER,
+};
+
+#define MINIMUM_CONSOLE_LOGLEVEL 1	/* CONSOLE_OFF still lets KERN_EMERG through */
+
+/* The oldest byte log_buf still holds; under logbuf_lock. */
+static u64 log_first(void)
+{
+	return log_total - log_len;
+}
+
+/*
+ * Copy log bytes [from, to) to user space, a piece at a time: the copy
+ * may fault, so it cannot run under logbuf_lock. Bytes overwritten
+ * meanwhile are skipped. Returns the bytes copied or -EFAULT.
+ */
+static long syslog_copy(char __user *buf, u64 from, u64 to)
+{
+	char chunk[256];
+	long done = 0;
+
+	while (from < to) {
+		unsigned long flags;
+		size_t n = min((u64)sizeof(chunk), to - from);
+
+		spin_lock_irqsave(&logbuf_lock, flags);
+		from = max(from, log_first());
+		n = min((u64)n, to - from);
+		for (size_t i = 0; i < n; i++)
+			chunk[i] = log_buf[(from + i) % LOG_BUF_SIZE];
+		spin_unlock_irqrestore(&logbuf_lock, flags);
+		if (copy_to_user(buf + done, chunk, n))
+			return -EFAULT;
+		done += n;
+		from += n;
+	}
+	return done;
+}
+
+/* SYSLOG_ACTION_READ: wait for unread bytes, return up to len of them. */
+static long syslog_read(char __user *buf, int len)
+{
+	unsigned long flags;
+	u64 from, to;
+	long n;
+
+	for (;;) {
+		spin_lock_irqsave(&logbuf_lock, flags);
+		syslog_pos = max(syslog_pos, log_first());
+		from = syslog_pos;
+		to = min(log_total, from + len);
+		if (from < to)
+			syslog_pos = to;
+		spin_unlock_irqrestore(&logbuf_lock, flags);
+		if (from < to)
+			break;
+		/* printk cannot wake a sleeper from every context: poll, as /dev/kmsg does. */
+		if (signal_pending(current))
+			return -ERESTARTSYS;
+		msleep(10);
+	}
+	n = syslog_copy(buf, from, to);
+	return n;
+}
+
+/*
+ * SYSLOG_ACTION_READ_ALL: the newest len bytes since the last clear,
+ * starting at a line.
+ */
+static long syslog_read_all(char __user *buf, int len, bool clear)
+{
+	unsigned long flags;
+	u64 from, to;
+
+	spin_lock_irqsave(&logbuf_lock, flags);
+	to = log_total;
+	from = max(clear_pos, log_first());
+	if (to - from > (u64)len) {
+		from = to - len;
+		while (from < to && from > log_first() &&
+		       log_buf[(from - 1) % LOG_BUF_SIZE] != '\n')
+			from++;
+	}
+	if (clear)
+		clear_pos = to;
+	spin_unlock_irqrestore(&logbuf_lock, flags);
+	return syslog_copy(buf, from, to);
+}
+
+/*
+ * Reading all of the log and its size is open to everyone (Linux's
+ * default, dmesg_restrict=0); the rest needs CAP_SYSLOG.
+ */
+static bool syslog_allowed(int type)
+{
+	if (type == SYSLOG_ACTION_READ_ALL || type == SYSLOG_ACTION_SIZE_BUFFER)
+		return true;
+	return capable(CAP_SYSLOG);
+}
+
+long do_syslog(int type, char __user *buf, int len)
+{
+	unsigned long flags;
+	long ret = 0;
+
+	if (!syslog_allowed(type))
+		return -EPERM;
+	switch (type) {
+	case SYSLOG_ACTION_CLOSE:
+	case SYSLOG_ACTION_OPEN:
+		return 0;
+	case SYSLOG_ACTION_READ:
+	case SYSLOG_ACTION_READ_ALL:
+	case SYSLOG_ACTION_READ_CLEAR:
+		if (!buf || len < 0)
+			return -EINVAL;
+		if (!len)
+			return 0;
+		if (!access_ok(buf, len))
+			return -EFAULT;
+		if (type == SYSLOG_ACTION_READ)
+			return syslog_read(buf, len);
+		return syslog_read_all(buf, len, type == SYSLOG_ACTION_READ_CLEAR);
+	case SYSLOG_ACTION_CLEAR:
+		spin_lock_irqsave(&logbuf_lock, flags);
+		clear_pos = log_total;
+		spin_unlock_irqrestore(&logbuf_lock, flags);
+		return 0;
+	case SYSLOG_ACTION_CONSOLE_OFF:
+		spin_lock_irqsave(&logbuf_lock, flags);
+		if (saved_console_loglevel < 0)
+			saved_console_loglevel = console_loglevel;
+		console_loglevel = MINIMUM_CONSOLE_LOGLEVEL;
+		spin_unlock_irqrestore(&logbuf_lock, flags);
+		return 0;
+	case SYSLOG_ACTION_CONSOLE_ON:
+		spin_lock_irqsave(&logbuf_lock, flags);
+		if (saved_console_loglevel >= 0) {
+			console_loglevel = saved_console_loglevel;
+			saved_console_loglevel = -1;
+		}
+		spin_unlock_irqrestore(&logbuf_lock, flags);
+		return 0;
+	case SYSLOG_ACTION_CONSOLE_LEVEL:
+		if (len < 1 || len > 8)
+			return -EINVAL;
+		spin_lock_irqsave(&logbuf_lock, flags);
+		console_loglevel = max(len, MINIMUM_CONSOLE_LOGLEVEL);
+		saved_console_loglevel = -1;	/* CONSOLE_ON no longer undoes anything */
+		spin_unlock_irqrestore(&logbuf_lock, flags);
+		return 0;
+	case SYSLOG_ACTION_SIZE_UNREAD:
+		spin_lock_irqsave(&logbuf_lock, flags);
+		ret = (long)(log_total - max(syslog_pos, log_first()));
+		spin_unlock_irqrestore(&logbuf_lock, flags);
+		return ret;
+	case SYSLOG_ACTION_SIZE_BUFFER:
+		return LOG_BUF_SIZE;
+	}
+	return -EINVAL;
+}
+
+SYSCALL_DEFINE3(syslog, int, type, char __user *, buf, int, len)
+{
+	return do_syslog(type, buf, len);
+}

@@ -5,7 +5,9 @@
 # unpacks it) from the user programs in USER_BUILD (make user):
 #   /init                    USER_BUILD/init
 #   /bin/ksh                 USER_BUILD/sh (Kestrel's shell)
-#   /bin/*                   USER_BUILD/bin/*
+#   /bin/*                   USER_BUILD/bin/*, and every other program of
+#                            USER_BUILD (user/hello.c -> /bin/hello) but
+#                            init, sh and the tests' folders
 #   /tests/*, /testprogs/*   the user-space tests and their helper programs
 #   /etc, ...                user/rootfs/ as it is
 #   /bin/busybox + links     when BUSYBOX is a statically linked binary
@@ -29,6 +31,12 @@ for d in bin tests testprogs; do
 	for f in "$ub/$d"/*; do
 		[ -f "$f" ] && cp "$f" "$stage/$d/"
 	done
+done
+
+# The rest of user/: a student's user/hello.c or user/lab/prog.c.
+(cd "$ub" && find . -type f ! -path './bin/*' ! -path './tests/*' ! -path './testprogs/*' \
+	! -name init ! -name sh) | while read -r f; do
+	cp "$ub/$f" "$stage/bin/"
 done
 
 if [ -n "$busybox" ] && [ -x "$busybox" ]; then

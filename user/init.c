@@ -239,6 +239,45 @@ static int run_tests(void)
 	return total_failed ? 1 : 0;
 }
 
+/*
+ * SIGUSR1, SIGUSR2, SIGTERM: busybox's halt, poweroff and reboot (without
+ * -f) ask init to end the system with one of them. Done in the handler:
+ * init may be in any wait, and nothing it would do after matters.
+ */
+static void shutdown_signal(int sig)
+{
+	static const char *const what[] = {
+		[SIGUSR1] = "halt", [SIGUSR2] = "power off", [SIGTERM] = "reboot",
+	};
+	int cmd = sig == SIGUSR1 ? RB_HALT_SYSTEM : sig == SIGUSR2 ? RB_POWER_OFF : RB_AUTOBOOT;
+	char msg[80];
+	int n, fd;
+
+	/* Through the kernel log: it reaches every console, /dev/console only one. */
+	n = snprintf(msg, sizeof(msg), "<5>init: the system is going down (%s)\n", what[sig]);
+	fd = open("/dev/kmsg", O_WRONLY);
+	if (fd < 0 || write(fd, msg, n) != n)
+		write(1, msg + 3, n - 3);
+	if (fd >= 0)
+		close(fd);
+	kill(-1, SIGTERM);
+	sleep(1);
+	kill(-1, SIGKILL);
+	sync();
+	reboot(cmd);
+	_exit(1);	/* PID 1 exiting: the kernel panics and says why */
+}
+
+static void catch_shutdown_signals(void)
+{
+	struct sigaction sa = { .sa_handler = shutdown_signal };
+
+	sigfillset(&sa.sa_mask);	/* one shutdown at a time */
+	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGUSR2, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
 /* Run argv (a shell or a script) as the main job; its exit status. */
 static int run_job(char *const argv[])
 {
@@ -321,6 +360,7 @@ int main(int argc, char **argv)
 		setenv("HOME", "/", 1);
 		setenv("TERM", "linux", 0);
 		chdir("/");
+		catch_shutdown_signals();
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	parse_cmdline(argc, argv);

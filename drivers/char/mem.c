@@ -220,7 +220,15 @@ static ssize_t kmsg_read_iter(struct kiocb *iocb, struct iov_iter *to)
 			ret = -EAGAIN;
 			goto out;
 		}
-		/* printk may run in any context and cannot wake us safely: poll. */
+		/*
+		 * printk may run in any context and cannot wake us safely: poll.
+		 * A signal ends the wait (^C on `cat /dev/kmsg`), as every
+		 * interruptible sleep does.
+		 */
+		if (signal_pending(current)) {
+			ret = -ERESTARTSYS;
+			goto out;
+		}
 		mutex_unlock(&u->lock);
 		msleep(10);
 		mutex_lock(&u->lock);

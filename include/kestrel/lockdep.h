@@ -111,6 +111,9 @@ void lockdep_assert_failed(const struct lockdep_map *map, const char *what, unsi
 
 /* Print the locks this context holds (nothing if none). */
 void lockdep_print_held_locks(const struct held_locks *h, const char *who);
+/* Only the depth oldest of them (a report leaves out the locks it took itself). */
+void lockdep_print_held_locks_depth(const struct held_locks *h, unsigned int depth,
+				    const char *who);
 /* The running task's held-lock stack. */
 struct held_locks *lockdep_current_held_locks(void);
 /* Number of locks this context holds. */
@@ -176,6 +179,8 @@ static inline void lockdep_report_context(const char *kind, const char *title,
 #define lockdep_assert_held_read(l) do { (void)(l); } while (0)
 #define lockdep_assert_not_held(l) do { (void)(l); } while (0)
 static inline void lockdep_print_held_locks(const struct held_locks *h, const char *who) {}
+static inline void lockdep_print_held_locks_depth(const struct held_locks *h, unsigned int depth,
+						  const char *who) {}
 static inline unsigned int lockdep_depth(void) { return 0; }
 static inline void lockdep_sys_exit(void) {}
 static inline void lockdep_expect_report(void) {}

@@ -7,6 +7,9 @@
 /* Non-zero while an oops or panic is being printed: printk stops waiting for locks. */
 extern int oops_in_progress;
 
+/* oops=panic on the command line: an oops never only kills its task. */
+extern bool panic_on_oops;
+
 
 
 #endif

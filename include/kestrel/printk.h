@@ -61,6 +61,9 @@ void console_emit(const char *s, size_t n);
 /* Copy the newest part of the log into buf; returns bytes copied. */
 size_t dmesg_read(char *buf, size_t size);
 
+/* syslog(2): Linux's SYSLOG_ACTION_* on the log dmesg_read() reads. */
+long do_syslog(int type, char __user *buf, int len);
+
 /*
  * Log records (for /dev/kmsg): each complete line of the log, numbered
  * from 0 in order. printk_get_record() copies the text of record seq (or,

@@ -896,10 +896,17 @@ out:
 
 void lockdep_print_held_locks(const struct held_locks *h, const char *who)
 {
-	if (!h->depth)
+	lockdep_print_held_locks_depth(h, h->depth, who);
+}
+
+void lockdep_print_held_locks_depth(const struct held_locks *h, unsigned int depth,
+				    const char *who)
+{
+	depth = min(depth, h->depth);
+	if (!depth)
 		return;
-	printk(KERN_INFO "%u lock%s held by %s:\n", h->depth, h->depth == 1 ? "" : "s", who);
-	for (unsigned int i = 0; i < h->depth && i < MAX_LOCK_DEPTH; i++) {
+	printk(KERN_INFO "%u lock%s held by %s:\n", depth, depth == 1 ? "" : "s", who);
+	for (unsigned int i = 0; i < depth && i < MAX_LOCK_DEPTH; i++) {
 		const struct held_lock *hl = &h->stack[i];
 		const struct lock_class *c = READ_ONCE(hl->class);
 		printk(KERN_INFO " #%u: (%s)%s, at: %pS\n", i, c ? CN(c) : "?",

@@ -1165,16 +1165,27 @@ static char task_state_char(const struct task_struct *p)
 	return '?';
 }
 
-void sched_show_task(struct task_struct *p)
+/* One task's line and the depth oldest of the locks it holds. */
+static void show_task_locks(struct task_struct *p, unsigned int depth)
 {
 	printk(KERN_INFO "%5d %-16s %c%c %3u %4d %10llu %8lu\n", p->pid, p->comm,
 	       task_state_char(p), READ_ONCE(p->on_cpu) ? '*' : ' ', task_cpu(p), p->nice,
 	       (unsigned long long)(p->sum_exec_runtime / NSEC_PER_USEC), p->nr_switches);
-	lockdep_print_held_locks(&p->held_locks, p->comm);	/* locking helper: held locks in the list */
+	lockdep_print_held_locks_depth(&p->held_locks, depth, p->comm);	/* locking helper */
 }
 
+void sched_show_task(struct task_struct *p)
+{
+	show_task_locks(p, p->held_locks.depth);
+}
+
+/*
+ * The caller's own locks are listed as they were on entry: tasklist_lock,
+ * taken here only to print, is not one the report is about.
+ */
 void show_tasks(void)
 {
+	unsigned int my_depth = current->held_locks.depth;
 	unsigned long flags;
 	struct task_struct *p;
 
@@ -1190,7 +1201,7 @@ void show_tasks(void)
 		locked = true;
 	}
 	list_for_each_entry(p, &task_list, tasks)
-		sched_show_task(p);
+		show_task_locks(p, p == current ? my_depth : p->held_locks.depth);
 	if (locked)
 		read_unlock(&tasklist_lock);
 	local_irq_restore(flags);

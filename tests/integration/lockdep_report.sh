@@ -15,7 +15,8 @@ expect_exact_line "WARNING: possible circular locking dependency detected" "circ
 expect_line '^this task is trying to acquire lock \(locktest_a\) at locktest_run\+' "the new lock and where"
 expect_line '^but already holds lock \(locktest_b\), taken at locktest_run\+' "the held lock"
 expect_line '^-> \(locktest_b\) acquired while holding \(locktest_a\)' "the existing chain"
-expect_line '^ +locktest_run\+0x' "call chains"
+expect_line '^ +locktest_run\+0x[0-9a-f]+/0x[0-9a-f]+ \(kernel/locking/locktest\.c:[0-9]+\)$' \
+	"call chains, each frame with its file:line"
 expect_exact_line "lockdep: turning off the locking correctness validator." "the switch-off line"
 tools/dirty-log "$LOG" > /dev/null || fail "tools/dirty-log calls the report log clean"
 

@@ -25,7 +25,8 @@ crash_boot nx
 expect_line '^BUG: kernel tried to execute NX-protected page$' "NX report"
 expect_line '^#PF: supervisor instruction fetch in kernel mode$' "#PF instruction fetch line"
 expect_line '^#PF: error_code\(0x0011\) - permissions violation$' "#PF protection reason"
-expect_line '^ \? crash_nx\+0x[0-9a-f]+/0x[0-9a-f]+$' "crash_nx guessed from the return address"
-expect_line '^ crashtest_run\+0x[0-9a-f]+/0x[0-9a-f]+$' "crashtest_run in the trace"
+expect_line "^ \? crash_nx\+0x[0-9a-f]+/0x[0-9a-f]+$SRC\$" "crash_nx guessed from the return address"
+expect_line "^ crashtest_run\+0x[0-9a-f]+/0x[0-9a-f]+$SRC\$" "crashtest_run in the trace"
 expect_status 35
+expect_frames_have_lines
 pass

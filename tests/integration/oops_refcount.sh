@@ -11,9 +11,10 @@ expect_status 33
 expect_line '^crashtest: refcount_t reached 0$' "the last put reporting 0"
 expect_line '^WARNING: lib/refcount.c:[0-9]+: refcount_t: underflow; use-after-free\.$' \
 	"underflow WARNING line"
-expect_line '^ crash_refcount\+0x[0-9a-f]+/0x[0-9a-f]+$' "crash_refcount in the warning's trace"
+expect_line "^ crash_refcount\+0x[0-9a-f]+/0x[0-9a-f]+$SRC\$" "crash_refcount in the warning's trace"
 expect_line '^crashtest: refcount_t is 0xc0000000 after the underflow$' "saturated after the underflow"
 expect_line '^WARNING: lib/refcount.c:[0-9]+: refcount_t: saturated; leaking memory\.$' \
 	"overflow WARNING line"
 expect_line '^crashtest: refcount_t is 0xc0000000 after the overflow$' "saturated after the overflow"
+expect_frames_have_lines
 pass

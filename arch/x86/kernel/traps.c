@@ -4,9 +4,13 @@
  * do_interrupt() hands vectors 0-31 to do_exception(), which calls the
  * named handler for the vector. A handler either deals with the exception
  * and returns (int3, an NMI, a fault at an instruction listed in the
- * exception table) or calls die(), which prints an oops and stops: in a
- * test run (test_run_active, include/kestrel/reboot.h) QEMU exits with a
- * failure so no test hangs; otherwise the CPU panics with "Fatal exception".
+ * exception table) or calls die(), which prints an oops. Then, as Linux's
+ * oops_end: an oops in a user process's system call (not in an interrupt,
+ * not on an exception stack of its own, not init) kills that process
+ * with SIGSEGV (make_task_dead) and the machine goes on; any other oops, or
+ * any oops with oops=panic, panics with "Fatal exception" (in a test run,
+ * test_run_active in include/kestrel/reboot.h, QEMU exits with a failure
+ * so no test hangs).
  *
  * An exception in user mode is the program's, not the kernel's: it becomes
  * a signal to the current thread (force_sig_fault, kernel/signal.c) with
@@ -21,11 +25,15 @@
  * oops stops in it first, other CPUs where they were, and int3, #DB and
  * NMIs go to it when they are its own.
  *
- * Locking: die_lock keeps the oopses of several CPUs from interleaving;
- * a CPU that faults again while printing its own oops does not wait for
+ * Locking: die_lock keeps the oopses of several CPUs from interleaving.
+ * It is a bare ticket lock, unseen by the lock validator, so the report's
+ * list of held locks shows the crashed code's locks, not the printer's.
+ * A CPU that faults again while printing its own oops does not wait for
  * it (percpu oops_nesting) but stops at once.
  */
 #include <kestrel/atomic.h>
+#include <kestrel/exit.h>
+#include <kestrel/kallsyms.h>
 #include <kestrel/kgdb.h>
 #include <kestrel/panic.h>
 #include <kestrel/percpu.h>
@@ -42,7 +50,7 @@
 #include <asm/processor.h>
 #include <asm/traps.h>
 
-static DEFINE_SPINLOCK(die_lock);	/* one oops report at a time */
+static arch_spinlock_t die_lock = __ARCH_SPIN_LOCK_UNLOCKED;	/* one oops report at a time */
 static int die_counter;			/* oopses so far, under die_lock */
 atomic_long_t breakpoint_count = ATOMIC_LONG_INIT(0);
 
@@ -78,8 +86,33 @@ const char *exception_name(unsigned int vector)
 	return "reserved exception";
 }
 
-static void oops_begin(void)
+/*
+ * Can the machine go on after an oops at regs, with only the current task
+ * killed? Linux's rule: not in an interrupt, not the idle task, not init
+ * (its death is a panic anyway), not with oops=panic. Kestrel also keeps
+ * to user processes (a kernel thread's work would be lost silently) and
+ * to the task's own stack (a double fault, an NMI or a machine check runs
+ * on an exception stack do_exit cannot sleep on).
+ */
+static bool oops_may_kill_task(const struct pt_regs *regs)
 {
+	struct task_struct *tsk = current;
+
+	if (panic_on_oops || in_interrupt() || user_mode(regs))
+		return false;
+	if (regs->vector == X86_TRAP_DF || regs->vector == X86_TRAP_NMI ||
+	    regs->vector == X86_TRAP_MC)
+		return false;
+	if (!tsk || (tsk->flags & (PF_KTHREAD | PF_IDLE)) || !tsk->mm || tsk->tgid == 1)
+		return false;
+	return !(tsk->flags & PF_EXITING);
+}
+
+/* Returns true if this oops is fatal (the other CPUs are then stopped). */
+static bool oops_begin(const struct pt_regs *regs)
+{
+	bool fatal = !oops_may_kill_task(regs);
+
 	local_irq_disable();
 	if (this_cpu_read(oops_nesting)) {
 		/* Faulted while printing an oops: the first report is the useful one. */
@@ -92,15 +125,16 @@ static void oops_begin(void)
 			halt();
 	}
 	this_cpu_write(oops_nesting, 1);
-	spin_lock(&die_lock);
+	arch_spin_lock(&die_lock);
 	WRITE_ONCE(oops_in_progress, 1);
 	/*
-	 * The other CPUs halt: only this report is printed. With a debugger
-	 * they stay as they are until it has stopped them itself (gdb shows
-	 * where each one was); panic() halts them after.
+	 * Before a panic the other CPUs halt: only this report is printed.
+	 * With a debugger they stay as they are until it has stopped them
+	 * itself (gdb shows where each one was); panic() halts them after.
 	 */
-	if (!kgdb_enabled())
+	if (fatal && !kgdb_enabled())
 		smp_send_stop();
+	return fatal;
 }
 
 /* What gdb is told an oops was (Linux's signals for the same faults in user mode). */
@@ -119,17 +153,45 @@ static int oops_signal(unsigned long vector)
 	}
 }
 
-static __noreturn void oops_end(void)
+/*
+ * Linux's make_task_dead: the task that oopsed ends as if killed by
+ * SIGSEGV. What it held stays held (its locks, a preempt count, interrupts
+ * off): the count and the interrupt flag are reset, and said so, so that
+ * do_exit can sleep; a lock it held may still hang others later.
+ */
+static __noreturn void make_task_dead(int signr)
+{
+	struct task_struct *tsk = current;
+
+	if (preempt_count()) {
+		printk(KERN_INFO "note: %s[%d] exited with preempt_count %u\n", tsk->comm, tsk->pid,
+		       preempt_count());
+		this_cpu_write(preempt_count, 0);
+	}
+	if (tsk->held_locks.depth)
+		printk(KERN_INFO "note: %s[%d] exited holding %u lock%s\n", tsk->comm, tsk->pid,
+		       tsk->held_locks.depth, tsk->held_locks.depth == 1 ? "" : "s");
+	local_irq_enable();
+	do_exit(signr);
+}
+
+static __noreturn void oops_end(bool fatal)
 {
 	printk(KERN_EMERG "---[ end trace %016x ]---\n", 0);
-	spin_unlock(&die_lock);
 	if (test_run_active)
 		test_exit(false);
-	panic("Fatal exception");
+	if (fatal) {
+		arch_spin_unlock(&die_lock);
+		panic("Fatal exception");
+	}
+	WRITE_ONCE(oops_in_progress, 0);
+	this_cpu_write(oops_nesting, 0);
+	arch_spin_unlock(&die_lock);
+	make_task_dead(SIGSEGV);
 }
 
 /* The report itself; the caller did oops_begin() and may have printed why. */
-static __noreturn void oops_report(const char *what, struct pt_regs *regs)
+static __noreturn void oops_report(const char *what, struct pt_regs *regs, bool fatal)
 {
 	die_counter++;
 	if (what)
@@ -139,13 +201,15 @@ static __noreturn void oops_report(const char *what, struct pt_regs *regs)
 	kgdb_oops(oops_signal(regs->vector), regs);	/* the debugger first, if there is one */
 	show_regs(regs);
 	show_tasks();	/* every thread with state, CPU and held locks (locking helper) */
-	oops_end();
+	kallsyms_print_source_hint(KERN_EMERG, regs->rip);	/* what to run next */
+	oops_end(fatal);
 }
 
 void die(const char *what, struct pt_regs *regs)
 {
-	oops_begin();
-	oops_report(what, regs);
+	bool fatal = oops_begin(regs);
+
+	oops_report(what, regs, fatal);
 }
 
 /* Exceptions with nothing to recover: name them and die. */
@@ -305,8 +369,8 @@ static void do_general_protection(struct pt_regs *regs)
 __noreturn void page_fault_oops(struct pt_regs *regs, unsigned long addr)
 {
 	unsigned long err = regs->error_code;
+	bool fatal = oops_begin(regs);
 
-	oops_begin();
 	printk(KERN_EMERG "BUG: unable to handle page fault for address: %016lx\n", addr);
 	if ((err & PF_INSTR) && (err & PF_PROT) && !(err & PF_USER)) {
 		if (addr < USER_SPACE_END)
@@ -324,7 +388,7 @@ __noreturn void page_fault_oops(struct pt_regs *regs, unsigned long addr)
 	       : err & PF_RSVD ? "reserved bit violation"
 	       : err & PF_PK ? "protection keys violation"
 	       : "permissions violation");
-	oops_report(NULL, regs);
+	oops_report(NULL, regs, fatal);
 }
 
 /* Vector 14: CR2 first (a nested fault would overwrite it), then mm's handler (arch/x86/mm/fault.c). */
@@ -336,14 +400,14 @@ static void exc_page_fault(struct pt_regs *regs)
 static void do_double_fault(struct pt_regs *regs)
 {
 	unsigned long cr2 = read_cr2();
+	bool fatal = oops_begin(regs);
 
-	oops_begin();
 	/* A push into the guard page below a stack faults, and so does delivering that #PF. */
 	if (regs->rsp - cr2 < PAGE_SIZE || cr2 - regs->rsp < PAGE_SIZE)
 		printk(KERN_EMERG "BUG: stack guard page was hit at %016lx (stack pointer %016lx): kernel stack overflow\n",
 		       cr2, regs->rsp);
 	printk(KERN_EMERG "double fault on the IST stack (CR2 %016lx)\n", cr2);
-	oops_report(exception_names[X86_TRAP_DF], regs);
+	oops_report(exception_names[X86_TRAP_DF], regs, fatal);
 }
 
 typedef void (*exception_handler_t)(struct pt_regs *regs);

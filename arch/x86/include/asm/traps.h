@@ -1,6 +1,6 @@
 /*
  * CPU exceptions (vectors 0-31): the dispatcher entry.S reaches through
- * do_interrupt(), and die(), which prints an oops and stops.
+ * do_interrupt(), and die(), which prints an oops and kills the task or panics.
  */
 #ifndef ASM_TRAPS_H
 #define ASM_TRAPS_H

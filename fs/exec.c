@@ -298,7 +298,7 @@ static int de_thread(struct task_struct *me)
 		unlock_task_sighand(me, &flags);
 		return -EAGAIN;
 	}
-	sig->flags = SIGNAL_GROUP_EXIT;
+	sig->flags = SIGNAL_GROUP_EXIT | (sig->flags & SIGNAL_UNKILLABLE);
 	sig->group_exit_code = 0;
 	for_each_thread(me, t) {
 		if (t == me || t->exit_state)
@@ -313,7 +313,7 @@ static int de_thread(struct task_struct *me)
 		schedule_timeout_uninterruptible(1);
 
 	lock_task_sighand(me, &flags);
-	sig->flags = 0;
+	sig->flags &= SIGNAL_UNKILLABLE;	/* init stays init */
 	sig->group_exit_code = 0;
 	unlock_task_sighand(me, &flags);
 	return 0;
@@ -458,7 +458,7 @@ static int do_execveat_common(int fd, const char *filename, struct user_arg_ptr 
 		/* The old program is gone and the new one cannot run: the process dies. */
 		pr_info("exec: %s: loading failed after the point of no return (%d), killing %s/%d\n",
 			filename, err, current->comm, current->pid);
-		send_sig(SIGKILL, current, 1);
+		force_sig(SIGKILL);	/* forced: init too (then the kernel panics) */
 	}
 out:
 	if (bprm->executable == bprm->file)

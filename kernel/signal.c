@@ -333,12 +333,6 @@ static bool sig_fatal(struct task_struct *t, int sig)
 	       !sig_kernel_stop(sig) && !sig_kernel_coredump(sig);
 }
 
-/* Is t the init process (pid 1)? It only dies by SIGKILL from the kernel or its own fault. */
-static bool is_global_init(struct task_struct *t)
-{
-	return t->tgid == 1 || (!t->tgid && t->pid == 1);
-}
-
 static bool sig_ignored(struct task_struct *t, int sig, int force)
 {
 	void *handler;
@@ -351,9 +345,12 @@ static bool sig_ignored(struct task_struct *t, int sig, int force)
 		/* A kernel thread takes signals from the kernel only (Linux: they ignore all). */
 		return force == SEND_USER;
 	}
-	/* Linux's SIGNAL_UNKILLABLE init: default actions do not apply to it. */
-	if (is_global_init(t) && handler == SIG_DFL && force != SEND_FORCE &&
-	    !(force == SEND_KERNEL && sig_kernel_only(sig)))
+	/*
+	 * init takes only the signals it has a handler for: not SIGKILL or
+	 * SIGSTOP from anyone, not the exit signal of a child (whatever a
+	 * child's clone asked for), not the TTY's. Its own faults are forced.
+	 */
+	if ((t->signal->flags & SIGNAL_UNKILLABLE) && handler == SIG_DFL && force != SEND_FORCE)
 		return true;
 	return sig_handler_ignored(handler, sig);
 }
@@ -454,7 +451,7 @@ static bool prepare_signal(int sig, struct task_struct *p, int force)
 			why = SIGNAL_CLD_STOPPED;
 		if (why) {
 			/* The parent hears of it from the first thread back in get_signal. */
-			signal->flags = why | SIGNAL_STOP_CONTINUED;
+			signal_set_stop_flags(signal, why | SIGNAL_STOP_CONTINUED);
 			signal->group_stop_count = 0;
 			signal->group_exit_code = 0;
 		}
@@ -559,6 +556,9 @@ void force_sig_fault(int sig, int code, void __user *addr)
 		ka->handler = SIG_DFL;
 		sigdelset(&t->blocked, sig);
 	}
+	/* Even init: going on would fault again for ever (then do_exit panics). */
+	if (ka->handler == SIG_DFL)
+		t->signal->flags &= ~SIGNAL_UNKILLABLE;
 	send_signal_locked(sig, &info, t, false, SEND_FORCE);
 	unlock_task_sighand(t, &flags);
 }
@@ -575,6 +575,8 @@ void force_sig(int sig)
 		t->sighand->action[sig - 1].handler = SIG_DFL;
 		sigdelset(&t->blocked, sig);
 	}
+	if (t->sighand->action[sig - 1].handler == SIG_DFL)
+		t->signal->flags &= ~SIGNAL_UNKILLABLE;
 	send_signal_locked(sig, &info, t, false, SEND_FORCE);
 	unlock_task_sighand(t, &flags);
 }
@@ -1017,6 +1019,7 @@ void signal_init(void)
 	init_rlimits(kthread_signals.rlim);
 	init_signals.pgrp = init_signals.session = 1;
 	init_signals.leader = true;
+	init_signals.flags = SIGNAL_UNKILLABLE;
 
 	task_signal_reset(&init_task);
 	init_task.signal = &init_signals;
@@ -1364,7 +1367,7 @@ static void do_signal_stop(int signr, unsigned long irqflags)
 	if (me->jobctl & JOBCTL_STOP_CONSUME) {
 		me->jobctl &= ~JOBCTL_STOP_CONSUME;
 		if (sig->group_stop_count && !--sig->group_stop_count) {
-			sig->flags = SIGNAL_STOP_STOPPED;
+			signal_set_stop_flags(sig, SIGNAL_STOP_STOPPED);
 			notify = true;
 		}
 	}
@@ -1474,6 +1477,14 @@ bool get_signal(struct ksignal *ksig)
 		}
 		/* The default action. */
 		if (sig_kernel_ignore(signr)) {
+			spin_unlock_irqrestore(&sighand->siglock, flags);
+			continue;
+		}
+		/*
+		 * init queued it while blocked and has no handler now: dropped.
+		 * SIGKILL or SIGSTOP here was forced (its own fault, exec).
+		 */
+		if ((signal->flags & SIGNAL_UNKILLABLE) && !sig_kernel_only(signr)) {
 			spin_unlock_irqrestore(&sighand->siglock, flags);
 			continue;
 		}

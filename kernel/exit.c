@@ -6,7 +6,7 @@
  *   1. exit_signals: PF_EXITING; process-directed signals go to a thread
  *      that stays (signal helper).
  *   2. The last live thread of a process (signal->live drops to 0) is
- *      "group dead": the process ends with it.
+ *      "group dead": the process ends with it. init's end panics.
  *   3. exec_mm_release: the robust futex list and clear_child_tid (futex
  *      helper, while the mm is still ours), the vfork parent released; then
  *      exit_mm (mm/): mmput. The task keeps the mm as active_mm (its page
@@ -14,10 +14,10 @@
  *      reference, lazy-TLB style).
  *   4. files and fs references dropped.
  *   5. exit_notify, under tasklist_lock: a group-dead process gives its
- *      children to init (reparenting; zombies among them are reported to
- *      init at once; a process group left orphaned with stopped members
- *      gets SIGHUP and SIGCONT, POSIX); then the task becomes a zombie and its parent gets
- *      exit_signal (do_notify_parent, signal helper), or is released at
+ *      children to init (reparenting: their exit signal becomes SIGCHLD;
+ *      zombies among them are reported to init at once; a process group
+ *      left orphaned with stopped members gets SIGHUP and SIGCONT, POSIX);
+ *      then the task becomes a zombie and its parent gets exit_signal (do_notify_parent, signal helper), or is released at
  *      once (autoreap): threads (exit_signal -1), children of a parent that
  *      ignores SIGCHLD or set SA_NOCLDWAIT. A group leader whose other
  *      threads still run stays an unreported zombie; the last of them to be

@@ -16,7 +16,8 @@
  * Sending (send_signal_locked) under the target's siglock:
  *   - drop it if it would be ignored anyway (handler SIG_IGN, or SIG_DFL
  *     whose default is to ignore) and it is not blocked; a kernel thread
- *     only takes signals from the kernel itself (priv);
+ *     only takes signals from the kernel itself (priv); init takes only
+ *     those it has a handler for (SIGNAL_UNKILLABLE), but its own faults;
  *   - a stop signal cancels pending SIGCONT and SIGCONT cancels pending
  *     stop signals and resumes a stopped process at once (even if it
  *     ignores or blocks SIGCONT);

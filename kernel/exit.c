@@ -17,8 +17,9 @@
  *      children to init (reparenting: their exit signal becomes SIGCHLD;
  *      zombies among them are reported to init at once; a process group
  *      left orphaned with stopped members gets SIGHUP and SIGCONT, POSIX);
- *      then the task becomes a zombie and its parent gets exit_signal (do_notify_parent, signal helper), or is released at
- *      once (autoreap): threads (exit_signal -1), children of a parent that
+ *      then the task becomes a zombie and its parent gets exit_signal
+ *      (do_notify_parent, signal helper), or is released at once
+ *      (autoreap): threads (exit_signal -1), children of a parent that
  *      ignores SIGCHLD or set SA_NOCLDWAIT. A group leader whose other
  *      threads still run stays an unreported zombie; the last of them to be
  *      released reports it (release_task).

@@ -33,6 +33,7 @@
 #include <kestrel/printk.h>
 #include <kestrel/sched.h>
 #include <kestrel/sched_signal.h>
+#include <kestrel/sched_user.h>
 #include <kestrel/signal.h>
 #include <kestrel/slab.h>
 #include <kestrel/string.h>
@@ -422,6 +423,14 @@ static int do_execveat_common(int fd, const char *filename, struct user_arg_ptr 
 	int err;
 
 	might_sleep();
+	/*
+	 * A setuid made us a user already over RLIMIT_NPROC: the program
+	 * does not start (Linux's check, kernel/sys.c's set_user).
+	 */
+	if ((current->flags & PF_NPROC_EXCEEDED) && current->nproc_user &&
+	    (unsigned long)atomic_read(&current->nproc_user->processes) > rlimit(RLIMIT_NPROC))
+		return -EAGAIN;
+	current->flags &= ~PF_NPROC_EXCEEDED;
 	bprm = kzalloc(sizeof(*bprm), GFP_KERNEL);
 	if (!bprm)
 		return -ENOMEM;

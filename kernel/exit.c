@@ -99,8 +99,11 @@ void release_task(struct task_struct *p)
 	}
 	if (!list_empty(&p->sibling))
 		list_del_init(&p->sibling);
+	if (p->nproc_user)
+		nr_threads--;	/* fork counted it */
 	__tasklist_del(p);
 	write_unlock_irq(&tasklist_lock);
+	uncharge_nproc(p);	/* RLIMIT_NPROC: a released task no longer counts */
 	put_pid_nr(pid);	/* after detach: nobody finds p by it any more */
 	if (process_gone) {
 		put_pid_nr(pgrp);

@@ -32,6 +32,7 @@
 #define CAP_SETGID 6
 #define CAP_SETUID 7
 #define CAP_KILL 5
+#define CAP_IPC_LOCK 14
 #define CAP_SYS_BOOT 22
 #define CAP_SYS_NICE 23
 #define CAP_SYS_RESOURCE 24
@@ -40,6 +41,8 @@
 #define CAP_FULL_SET (~0ULL)
 
 #define NGROUPS_SMALL 16
+
+struct user_struct;
 
 struct cred {
 	int usage;			/* references (atomic); init_cred's never drops to 0 */
@@ -51,6 +54,7 @@ struct cred {
 	u64 cap_effective;		/* bit n: capability n */
 	u64 cap_permitted;		/* what cap_effective may hold (setuid back to root) */
 	u32 umask;			/* applied to new files' modes */
+	struct user_struct *user;	/* the real uid's accounting (a reference; sched_user.h) */
 };
 
 extern struct cred init_cred;

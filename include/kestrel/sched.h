@@ -57,6 +57,7 @@
 #define PF_EXITING 0x0004	/* in do_exit() */
 #define PF_WQ_WORKER 0x0020	/* a workqueue worker */
 #define PF_FORKNOEXEC 0x0040	/* forked but did not exec (setpgid's EACCES); exec clears it */
+#define PF_NPROC_EXCEEDED 0x1000	/* setuid to a user over RLIMIT_NPROC: the next execve fails */
 #define PF_MEMALLOC_NOFS 0x00040000	/* allocations must not reclaim through file systems */
 #define PF_KTHREAD 0x00200000	/* a kernel thread */
 
@@ -180,6 +181,13 @@ struct task_struct {
 	/* Proc helper (kernel/pid.c, kernel/exit.c; include/kestrel/pid.h): */
 	struct hlist_node pid_node;		/* in the pid hash, under tasklist_lock */
 	bool exit_notified;			/* parent told (or autoreaped), under tasklist_lock */
+	/*
+	 * The user this task counts against for RLIMIT_NPROC (a reference;
+	 * kernel/user.c): its real uid's at fork, moved by commit_creds,
+	 * dropped at release. NULL for kernel threads, which are not counted.
+	 * Only the task itself changes it while it runs.
+	 */
+	struct user_struct *nproc_user;
 
 	/* misc helper (kernel/time/, kernel/futex/): only the task itself uses it. */
 	struct restart_block restart_block;	/* how restart_syscall(2) goes on */

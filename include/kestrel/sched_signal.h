@@ -148,6 +148,15 @@ struct signal_struct {
 	unsigned long cmin_flt, cmaj_flt;	/* faults of reaped children */
 };
 
+/*
+ * The soft limit of a resource for p's process (Linux's task_rlimit and
+ * rlimit): a single writer (do_prlimit), readers take a snapshot.
+ */
+#define task_rlimit(p, limit) READ_ONCE((p)->signal->rlim[limit].rlim_cur)
+#define task_rlimit_max(p, limit) READ_ONCE((p)->signal->rlim[limit].rlim_max)
+#define rlimit(limit) task_rlimit(current, limit)
+#define rlimit_max(limit) task_rlimit_max(current, limit)
+
 /* Set the job-control flags (SIGNAL_STOP_MASK), keeping the others. siglock held. */
 static inline void signal_set_stop_flags(struct signal_struct *sig, unsigned int flags)
 {

@@ -310,6 +310,8 @@ int filemap_add_folio(struct address_space *mapping, struct folio *folio, pgoff_
 
 	WARN_ON(!folio_test_locked(folio));
 	folio_get(folio);
+	if (READ_ONCE(mapping->flags) & (1UL << AS_SHMEM))
+		folio_set_flag(folio, PG_swapbacked);
 	xa_lock_irqsave(&mapping->i_pages, flags);
 	folio->mapping = mapping;
 	folio->index = index;
@@ -412,6 +414,11 @@ repeat:
 void mapping_set_unevictable(struct address_space *mapping)
 {
 	__atomic_fetch_or(&mapping->flags, 1UL << AS_UNEVICTABLE, __ATOMIC_SEQ_CST);
+}
+
+void mapping_set_shmem(struct address_space *mapping)
+{
+	__atomic_fetch_or(&mapping->flags, 1UL << AS_SHMEM, __ATOMIC_SEQ_CST);
 }
 
 void address_space_init_once(struct address_space *mapping)

@@ -18,6 +18,7 @@
 #include <kestrel/mm.h>
 #include <kestrel/mman.h>
 #include <kestrel/mount.h>
+#include <kestrel/oom.h>
 #include <kestrel/pagemap.h>
 #include <kestrel/printk.h>
 #include <kestrel/random.h>
@@ -794,6 +795,17 @@ void arch_pick_mmap_layout(struct mm_struct *mm, unsigned long stack_top)
 
 /* ---- teardown ---- */
 
+/* Every page left with its entry: a counter not back to 0 is a bookkeeping bug (Linux's check_mm). */
+static void check_mm(struct mm_struct *mm)
+{
+	for (int i = 0; i < NR_MM_COUNTERS; i++) {
+		long v = atomic_long_read(&mm->rss_stat[i]);
+
+		if (v)
+			mm_report_error("Bad rss-counter state mm:%p type:%d val:%ld", mm, i, v);
+	}
+}
+
 void exit_mmap(struct mm_struct *mm)
 {
 	struct vm_area_struct *vma, *next;
@@ -809,6 +821,8 @@ void exit_mmap(struct mm_struct *mm)
 	/* A CPU keeping the tables lazily may still cache walks through them. */
 	flush_tlb_mm(mm);
 	up_write(&mm->mmap_lock);
+	check_mm(mm);
+	oom_victim_freed(mm);	/* an OOM victim's memory is back: the killer may choose again */
 }
 
 /* ---- system calls ---- */

@@ -111,7 +111,7 @@ static void poison(struct kmem_cache *c, void *obj)
 /* A new slab, all objects free and poisoned, on c->partial. Cache lock held. */
 static struct page *new_slab(struct kmem_cache *c, gfp_t gfp)
 {
-	struct page *page = alloc_pages(gfp & __GFP_NOWARN, c->order);
+	struct page *page = alloc_pages(gfp & (__GFP_NOWARN | __GFP_NORETRY), c->order);
 	char *base;
 
 	if (!page)

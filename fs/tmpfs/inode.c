@@ -407,6 +407,7 @@ static struct inode *shmem_get_inode(struct super_block *sb, const struct inode 
 	inode_init_owner(inode, dir, mode);
 	inode->i_mapping->a_ops = &shmem_aops;
 	mapping_set_unevictable(inode->i_mapping);
+	mapping_set_shmem(inode->i_mapping);
 	inode->i_atime = inode->i_mtime = inode->i_ctime = current_time(inode);
 	switch (mode & S_IFMT) {
 	case S_IFREG:

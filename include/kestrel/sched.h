@@ -35,6 +35,7 @@
 #include <kestrel/percpu.h>
 #include <kestrel/preempt.h>
 #include <kestrel/restart_block.h>
+#include <kestrel/spinlock.h>
 #include <kestrel/signal.h>
 
 /* Task states (task->state). */
@@ -137,6 +138,12 @@ struct task_struct {
 	 */
 	struct mm_struct *mm;
 	struct mm_struct *active_mm;
+	/*
+	 * task_lock(p): held while p->mm changes (exit_mm, exec's
+	 * exec_mm_install, kthread_use_mm), so another task can look at p's
+	 * mm and take a reference safely (get_task_mm; the OOM killer).
+	 */
+	spinlock_t alloc_lock;
 
 	/*
 	 * Process identity (kernel/fork.c, kernel/exit.c; docs/process.md).
@@ -192,6 +199,17 @@ struct task_struct {
 	/* misc helper (kernel/time/, kernel/futex/): only the task itself uses it. */
 	struct restart_block restart_block;	/* how restart_syscall(2) goes on */
 };
+
+/* p->mm (and p->active_mm) do not change while it is held; a leaf lock. */
+static inline void task_lock(struct task_struct *p)
+{
+	spin_lock(&p->alloc_lock);
+}
+
+static inline void task_unlock(struct task_struct *p)
+{
+	spin_unlock(&p->alloc_lock);
+}
 
 /* The boot thread, which becomes the init task in sched_init() (runs ktests). */
 extern struct task_struct init_task;

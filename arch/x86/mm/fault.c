@@ -29,10 +29,12 @@
  * to grow a stack (then downgraded).
  */
 #include <kestrel/mm.h>
+#include <kestrel/oom.h>
 #include <kestrel/preempt.h>
 #include <kestrel/printk.h>
 #include <kestrel/sched.h>
 #include <kestrel/signal.h>
+#include <kestrel/time.h>
 #include <kestrel/vm.h>
 #include <asm/extable.h>
 #include <asm/processor.h>
@@ -80,6 +82,26 @@ static void kernel_fault(struct pt_regs *regs, unsigned long address)
 	if (fixup_exception(regs))
 		return;
 	page_fault_oops(regs, address);
+}
+
+/*
+ * The fault could not get memory, although the allocator tried the OOM
+ * killer (Linux's pagefault_out_of_memory). If we are dying, or a victim
+ * is still giving memory back, the access is retried (after the signal,
+ * or a short wait); only when nobody can be killed does this task get
+ * SIGKILL. mmap_lock not held.
+ */
+static int pagefault_out_of_memory(unsigned long address)
+{
+	if (fatal_signal_pending(current))
+		return 0;
+	if (out_of_memory(0, 0)) {
+		oom_wait_for_victim(HZ / 10);
+		return 0;
+	}
+	pr_err("page fault: out of memory at %lx (%s[%d])\n", address, current->comm,
+	       current->pid);
+	return SIGKILL;
 }
 
 /*
@@ -131,9 +153,8 @@ static int user_address_fault(struct mm_struct *mm, unsigned long error_code,
 		return SIGBUS;
 	}
 	if (fault & VM_FAULT_OOM)
-		pr_err("page fault: out of memory at %lx (%s[%d])\n", address, current->comm,
-		       current->pid);
-	return fault & VM_FAULT_OOM ? SIGKILL : SIGSEGV;
+		return pagefault_out_of_memory(address);
+	return SIGSEGV;
 bad:
 	up_read(&mm->mmap_lock);
 	return SIGSEGV;

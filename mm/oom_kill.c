@@ -25,6 +25,8 @@
  * What it prints, as Linux does:
  *   hog invoked oom-killer: gfp_mask=0x0, order=0, oom_score_adj=0
  *   Mem-Info: free:812 file:1532 shmem:201 total:131072 pages
+ *   Tasks state (memory values in pages): a line per process
+ *   oom-kill:constraint=CONSTRAINT_NONE,global_oom,task=hog,pid=123,uid=1000
  *   Out of memory: Killed process 123 (hog) total-vm:4194408kB, anon-rss:480012kB,
  *   file-rss:84kB, shmem-rss:0kB, UID:1000 pgtables:956kB oom_score_adj:0
  * (the last one is one line). With nobody to kill: "Out of memory and no
@@ -43,6 +45,7 @@
 #include <kestrel/pagemap.h>
 #include <kestrel/pid.h>
 #include <kestrel/printk.h>
+#include <kestrel/rcupdate.h>
 #include <kestrel/sched.h>
 #include <kestrel/sched_signal.h>
 #include <kestrel/shmem_fs.h>
@@ -161,6 +164,32 @@ static void dump_header(gfp_t gfp, unsigned int order)
 		st.nr_pages, shmem_total_pages(), (unsigned long)(totalram_bytes >> PAGE_SHIFT));
 }
 
+/* Linux's dump_tasks: one line per process with memory, in pages. */
+static void dump_tasks(void)
+{
+	struct task_struct *p;
+
+	pr_info("Tasks state (memory values in pages):\n");
+	pr_info("[  pid  ]   uid  tgid total_vm      rss pgtables_bytes swapents oom_score_adj name\n");
+	rcu_read_lock();		/* the creds we read */
+	read_lock(&tasklist_lock);
+	for_each_process(p) {
+		struct mm_struct *mm;
+
+		if (p->flags & PF_KTHREAD)
+			continue;
+		task_lock(p);
+		mm = p->mm;
+		if (mm)
+			pr_info("[%7d] %5u %5d %8lu %8lu %8lu %8lu         %5d %s\n", p->pid,
+				READ_ONCE(p->cred)->uid, p->tgid, mm->total_vm, get_mm_rss(mm),
+				mm_pgtables_bytes(mm), 0UL, 0, p->comm);
+		task_unlock(p);
+	}
+	read_unlock(&tasklist_lock);
+	rcu_read_unlock();
+}
+
 /*
  * SIGKILL to every other process using mm (CLONE_VM without
  * CLONE_THREAD): the memory is freed only when all of them are gone.
@@ -219,6 +248,8 @@ static void oom_kill_process(struct task_struct *victim)
 	send_sig_group(SIGKILL, victim, 1);
 	atomic_long_inc(&oom_kill_count);
 	cred = get_task_cred(victim);
+	pr_info("oom-kill:constraint=CONSTRAINT_NONE,global_oom,task=%s,pid=%d,uid=%u\n",
+		victim->comm, tgid, cred->uid);
 	pr_err("Out of memory: Killed process %d (%s) total-vm:%lukB, anon-rss:%lukB, "
 	       "file-rss:%lukB, shmem-rss:%lukB, UID:%u pgtables:%lukB oom_score_adj:0\n",
 	       tgid, victim->comm, vm << (PAGE_SHIFT - 10), anon << (PAGE_SHIFT - 10),
@@ -246,6 +277,7 @@ bool out_of_memory(gfp_t gfp, unsigned int order)
 		return false;
 	}
 	dump_header(gfp, order);
+	dump_tasks();
 	oom_kill_process(oc.chosen);
 	put_task_struct(oc.chosen);
 	mutex_unlock(&oom_lock);

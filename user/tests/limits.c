@@ -11,6 +11,10 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/sysinfo.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -193,4 +197,103 @@ TEST(setuid_to_a_user_over_nproc_makes_execve_fail)
 	close(release[1]);
 	for (int i = 0; i < 2; i++)
 		child_status(holders[i]);
+}
+
+/* ---- tmpfs sizes and fallocate ---- */
+
+#define TMPFS_MAGIC 0x01021994
+
+/* A fresh tmpfs with default options on a new directory under /tmp; its path in dir. */
+static int mount_default_tmpfs(char *dir, size_t len)
+{
+	snprintf(dir, len, "/tmp/limits-tmpfs-XXXXXX");
+	if (!mkdtemp(dir))
+		return -1;
+	return mount("tmpfs", dir, "tmpfs", 0, NULL);
+}
+
+/* exec works (a new mm, a file opened): /bin/true's status. */
+static int run_true(void)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		execl("/bin/true", "true", (char *)NULL);
+		_exit(127);
+	}
+	return pid < 0 ? -1 : child_status(pid);
+}
+
+/*
+ * A tmpfs mounted without size= or nr_inodes= gets half of RAM in pages
+ * and in inodes (Linux's defaults). A fallocate past that, KEEP_SIZE far
+ * beyond EOF as in a hostile call, is ENOSPC at once and takes nothing:
+ * statfs is unchanged and creating, unlinking, fork and exec still work.
+ * A fallocate that fits is charged and unlink gives it back.
+ */
+TEST(tmpfs_default_size_is_half_of_ram_and_fallocate_past_it_takes_nothing)
+{
+	struct statfs before, after;
+	struct sysinfo si;
+	char dir[64], path[96];
+	int fd;
+
+	if (getuid() != 0)
+		return;
+	ASSERT_EQ(sysinfo(&si), 0);
+	ASSERT_EQ(mount_default_tmpfs(dir, sizeof(dir)), 0);
+	ASSERT_EQ(statfs(dir, &before), 0);
+	EXPECT_EQ(before.f_type, TMPFS_MAGIC);
+	EXPECT_EQ(before.f_blocks, (unsigned long long)si.totalram * si.mem_unit / 4096 / 2);
+	EXPECT_EQ(before.f_files, (unsigned long long)si.totalram * si.mem_unit / 4096 / 2);
+	snprintf(path, sizeof(path), "%s/f", dir);
+	fd = open(path, O_CREAT | O_RDWR, 0600);
+	ASSERT(fd >= 0);
+	EXPECT_ERRNO(fallocate(fd, FALLOC_FL_KEEP_SIZE, 1LL << 62,
+			       (off_t)(before.f_blocks + 1) * 4096), ENOSPC);
+	ASSERT_EQ(statfs(dir, &after), 0);
+	EXPECT_EQ(after.f_bfree, before.f_bfree);
+	/* What fits is charged, beyond EOF too, and comes back with the file. */
+	EXPECT_EQ(fallocate(fd, FALLOC_FL_KEEP_SIZE, 1LL << 40, 8 * 4096), 0);
+	struct stat st;
+	EXPECT_EQ(fstat(fd, &st), 0);
+	EXPECT_EQ(st.st_size, 0);
+	EXPECT_EQ(st.st_blocks, 64);
+	ASSERT_EQ(statfs(dir, &after), 0);
+	EXPECT_EQ(after.f_bfree, before.f_bfree - 8);
+	close(fd);
+	EXPECT_EQ(unlink(path), 0);
+	ASSERT_EQ(statfs(dir, &after), 0);
+	EXPECT_EQ(after.f_bfree, before.f_bfree);
+	EXPECT_EQ(run_true(), 0);
+	EXPECT_EQ(umount(dir), 0);
+	EXPECT_EQ(rmdir(dir), 0);
+}
+
+/*
+ * The call that used to leave the machine without memory for good: as
+ * root, on the root file system when it is a tmpfs (Kestrel's; an
+ * initramfs root on Linux), fallocate(KEEP_SIZE, 1 << 62, 4 GiB). With the
+ * root's default size (half of RAM, under 8 GiB) it is ENOSPC; either way
+ * open, unlink, fork and exec work afterwards.
+ */
+TEST(fallocate_4g_far_past_eof_on_the_root_tmpfs_leaves_the_system_usable)
+{
+	struct statfs sfs;
+	int fd;
+
+	if (getuid() != 0 || statfs("/", &sfs) || sfs.f_type != TMPFS_MAGIC)
+		return;		/* the root is not a tmpfs (a host's disk) */
+	fd = open("/limits-falloc", O_CREAT | O_RDWR, 0600);
+	ASSERT(fd >= 0);
+	if (sfs.f_blocks && sfs.f_blocks * (unsigned long long)sfs.f_bsize < (4ULL << 30))
+		EXPECT_ERRNO(fallocate(fd, FALLOC_FL_KEEP_SIZE, 1LL << 62, 4LL << 30), ENOSPC);
+	close(fd);
+	EXPECT_EQ(unlink("/limits-falloc"), 0);
+	fd = open("/limits-falloc2", O_CREAT | O_RDWR, 0600);
+	EXPECT(fd >= 0);
+	if (fd >= 0)
+		close(fd);
+	EXPECT_EQ(unlink("/limits-falloc2"), 0);
+	EXPECT_EQ(run_true(), 0);
 }

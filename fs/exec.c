@@ -4,7 +4,8 @@
  * with the format loaders; docs/process.md the whole story.
  *
  *   1. copy the file name, argv and envp in (limits: MAX_ARG_STRLEN per
- *      string, ARG_MAX_BYTES for strings and pointers together: -E2BIG);
+ *      string, a quarter of RLIMIT_STACK, at most ARG_MAX_BYTES, for
+ *      strings and pointers together: -E2BIG);
  *   2. open the file for execution: a regular file (-EACCES otherwise),
  *      exec permission, not on a noexec mount;
  *   3. a fresh mm (mm_alloc) and an FPU area, while failing is still cheap;
@@ -100,12 +101,22 @@ static int strings_reserve(struct linux_binprm *bprm, unsigned long len)
 	return 0;
 }
 
-/* Would len more string bytes (and one more pointer) exceed ARG_MAX_BYTES? */
+/*
+ * Room for argv and envp, strings and pointers: a quarter of RLIMIT_STACK
+ * (they live on the new stack), at least 32 pages, as Linux's
+ * bprm_stack_limits; at most ARG_MAX_BYTES.
+ */
+static unsigned long arg_limit(void)
+{
+	return clamp(rlimit(RLIMIT_STACK) / 4, 32 * 4096UL, ARG_MAX_BYTES);
+}
+
+/* Would len more string bytes (and one more pointer) exceed the limit? */
 static bool over_arg_limit(const struct linux_binprm *bprm, unsigned long len)
 {
 	unsigned long pointers = ((unsigned long)bprm->argc + bprm->envc + 3) * sizeof(void *);
 
-	return bprm->size - bprm->p + len + pointers > ARG_MAX_BYTES;
+	return bprm->size - bprm->p + len + pointers > arg_limit();
 }
 
 int copy_string_kernel(const char *s, struct linux_binprm *bprm)

@@ -51,6 +51,7 @@
 #include <kestrel/rcupdate.h>
 #include <kestrel/sched.h>
 #include <kestrel/sched_signal.h>
+#include <kestrel/sched_user.h>
 #include <kestrel/signal.h>
 #include <kestrel/slab.h>
 #include <kestrel/smp.h>
@@ -124,13 +125,40 @@ void init_sigpending(struct sigpending *p)
 	sigemptyset(&p->signal);
 }
 
-static struct sigqueue *sigqueue_alloc(void)
+/*
+ * A queue entry for a signal to t. RLIMIT_SIGPENDING counts the entries
+ * queued to the tasks of t's user (its real uid), against t's limit; past
+ * it there is no entry (Linux's __sigqueue_alloc) unless override_rlimit:
+ * a standard signal from the kernel or kill() always gets one.
+ */
+static struct sigqueue *sigqueue_alloc(struct task_struct *t, bool override_rlimit)
 {
-	struct sigqueue *q = kzalloc(sizeof(*q), GFP_ATOMIC);
+	struct user_struct *u;
+	unsigned long pending;
+	struct sigqueue *q = NULL;
 
-	if (q)
-		INIT_LIST_HEAD(&q->list);
+	rcu_read_lock();	/* t's cred may be replaced meanwhile */
+	u = get_uid(t->cred ? t->cred->user : INIT_USER);
+	rcu_read_unlock();
+	pending = atomic_inc_return(&u->sigpending);
+
+	if (override_rlimit || pending <= task_rlimit(t, RLIMIT_SIGPENDING))
+		q = kzalloc(sizeof(*q), GFP_ATOMIC);
+	if (!q) {
+		atomic_dec(&u->sigpending);
+		free_uid(u);
+		return NULL;
+	}
+	INIT_LIST_HEAD(&q->list);
+	q->user = u;	/* our reference */
 	return q;
+}
+
+static void sigqueue_free(struct sigqueue *q)
+{
+	atomic_dec(&q->user->sigpending);
+	free_uid(q->user);
+	kfree(q);
 }
 
 /* Drop every queued signal of pending whose number is in mask. siglock held. */
@@ -144,7 +172,7 @@ void flush_sigqueue_mask(const sigset_t *mask, struct sigpending *pending)
 	list_for_each_entry_safe(q, n, &pending->list, list) {
 		if (sigismember(mask, q->info.si_signo)) {
 			list_del(&q->list);
-			kfree(q);
+			sigqueue_free(q);
 		}
 	}
 }
@@ -181,7 +209,7 @@ static void collect_signal(int sig, struct sigpending *pending, kernel_siginfo_t
 	if (first) {
 		list_del(&first->list);
 		*info = first->info;
-		kfree(first);
+		sigqueue_free(first);
 	} else {
 		memset(info, 0, sizeof(*info));
 		info->si_signo = sig;
@@ -478,13 +506,15 @@ int send_signal_locked(int sig, const kernel_siginfo_t *info, struct task_struct
 	/* Standard signals are not counted: one pending instance at most. */
 	if (sig < SIGRTMIN && sigismember(&pending->signal, sig))
 		return 0;
-	q = sigqueue_alloc();
+	/* Standard signals from the kernel or kill() are never refused an entry. */
+	q = sigqueue_alloc(t, sig < SIGRTMIN && info->si_code >= 0);
 	if (q) {
 		q->info = *info;
 		list_add_tail(&q->list, &pending->list);
 	} else if (sig >= SIGRTMIN && info->si_code != SI_KERNEL && info->si_code != SI_USER) {
 		return -EAGAIN;		/* sigqueue(3) reports it */
 	}
+	/* Else the signal is still pending, without its information (Linux's rule). */
 	sigaddset(&pending->signal, sig);
 	complete_signal(sig, t, group);
 	return 0;

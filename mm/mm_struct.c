@@ -223,6 +223,7 @@ struct mm_struct *dup_mm(struct mm_struct *oldmm)
 			break;
 		}
 		new->vm_mm = mm;
+		new->vm_flags &= ~(VM_LOCKED | VM_LOCKONFAULT);	/* locks are not inherited */
 		err = vma_link(mm, new);
 		if (err) {
 			vm_area_free(new);

@@ -391,6 +391,12 @@ static long shmem_fallocate(struct file *file, int mode, loff_t offset, loff_t l
 		inode->i_mtime = inode->i_ctime = current_time(inode);
 		goto out;
 	}
+	/* Growing the file: RLIMIT_FSIZE (SIGXFSZ) and the largest size. */
+	if (!(mode & FALLOC_FL_KEEP_SIZE) && offset + len > i_size_read(inode)) {
+		err = inode_newsize_ok(inode, offset + len);
+		if (err)
+			goto out;
+	}
 	/* More pages than size= allows at all: no need to count (as Linux). */
 	if (SHMEM_SB(inode->i_sb)->max_blocks && last - first >= SHMEM_SB(inode->i_sb)->max_blocks) {
 		err = -ENOSPC;

@@ -71,6 +71,10 @@ struct mm_struct {
 	struct rb_root mm_rb;		/* VMAs by vm_start (mm/mmap.c); mmap_lock */
 	unsigned long map_count;	/* VMAs; mmap_lock */
 	unsigned long total_vm;		/* pages mapped; mmap_lock */
+	unsigned long data_vm;		/* of which private writable, not stack (RLIMIT_DATA) */
+	unsigned long stack_vm;		/* of which stack (VM_GROWSDOWN) */
+	unsigned long locked_vm;	/* of which VM_LOCKED (RLIMIT_MEMLOCK) */
+	unsigned long def_flags;	/* added to every new VMA: VM_LOCKED after mlockall(MCL_FUTURE) */
 	/*
 	 * CPUs that may hold TLB entries of this mm: set by switch_mm before
 	 * the CPU loads the tables, cleared when it loads others (atomic bit
@@ -94,6 +98,7 @@ struct mm_struct {
 #define VM_IO 0x00004000UL
 #define VM_DONTCOPY 0x00020000UL	/* not inherited by fork (MADV_DONTFORK) */
 #define VM_DONTEXPAND 0x00040000UL	/* mremap may not grow it */
+#define VM_LOCKONFAULT 0x00080000UL	/* VM_LOCKED, pages faulted in on use (mm/mlock.c) */
 #define VM_NORESERVE 0x00200000UL
 #define VM_WIPEONFORK 0x02000000UL	/* fork gives the child zeros here (MADV_WIPEONFORK) */
 #define VM_MIXEDMAP 0x10000000UL

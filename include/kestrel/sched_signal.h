@@ -56,9 +56,12 @@ typedef struct kernel_siginfo {
 } kernel_siginfo_t;
 
 /* One queued signal. */
+struct user_struct;
+
 struct sigqueue {
 	struct list_head list;
 	kernel_siginfo_t info;
+	struct user_struct *user;	/* whose RLIMIT_SIGPENDING count it is in (a reference) */
 };
 
 struct sighand_struct {

@@ -184,6 +184,13 @@ static void uncopy_resources(struct task_struct *p)
 	exit_files(p);
 }
 
+/* May current's user have n tasks? (RLIMIT_NPROC, with Linux's exemptions.) */
+static bool nproc_ok(struct user_struct *u, unsigned long n)
+{
+	return n <= rlimit(RLIMIT_NPROC) || u == INIT_USER || capable(CAP_SYS_RESOURCE) ||
+	       capable(CAP_SYS_ADMIN);
+}
+
 /*
  * RLIMIT_NPROC: the child counts against the user of its real uid. Over
  * the limit fork fails with EAGAIN, unless that user is root or the
@@ -195,8 +202,7 @@ static int charge_nproc(struct task_struct *p)
 	struct user_struct *u = p->cred->user;
 	unsigned long n = atomic_inc_return(&u->processes);
 
-	if (n > rlimit(RLIMIT_NPROC) && u != INIT_USER && !capable(CAP_SYS_RESOURCE) &&
-	    !capable(CAP_SYS_ADMIN)) {
+	if (!nproc_ok(u, n)) {
 		atomic_dec(&u->processes);
 		return -EAGAIN;
 	}
@@ -253,6 +259,13 @@ static struct task_struct *copy_process(struct kernel_clone_args *args)
 	err = clone_flags_valid(flags);
 	if (err)
 		return ERR_PTR(err);
+	/*
+	 * A user already at the limit fails before anything is allocated: a
+	 * fork bomb held at its limit retries forever, and each try should
+	 * cost little (charge_nproc below is the exact check).
+	 */
+	if (!nproc_ok(current_cred()->user, atomic_read(&current_cred()->user->processes) + 1))
+		return ERR_PTR(-EAGAIN);
 	p = task_alloc(args->name ? args->name : me->comm, args->fn, args->fn_arg);
 	if (!p)
 		return ERR_PTR(-ENOMEM);

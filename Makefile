@@ -1,6 +1,8 @@
 # Kestrel: build, run and test.
 #
-#   make            build build/kernel.elf
+#   make            build build/kernel.elf, the kernel (and the initramfs)
+#   make kernel-test build/kernel-test.elf: the same kernel plus the in-kernel
+#                   tests (tests/kernel) and the test hooks (ktest=, crashtest=, locktest=)
 #   make run        install missing packages, build, boot the ISO in QEMU
 #                   (serial on this terminal, a window if there is a display)
 #   make run-kernel boot build/kernel.elf directly (APPEND="..." adds to the command line)
@@ -8,6 +10,7 @@
 #   make iso        build/kestrel.iso (GRUB, BIOS and UEFI); test-iso: the test variant
 #   make user       the user programs (user/, musl-gcc -static) in build/user/
 #   make initramfs  build/initramfs.cpio: /init, /bin, /tests (+ busybox if installed)
+#   make compat-initramfs  build/compat.cpio: that plus Debian's programs (tests/compat)
 #   make user-tests-native  run the user-space tests on this Linux host
 #   make debug      QEMU paused with its gdb stub, and gdb attached (docs/debugging.md)
 #   make host-tests build the host unit tests (tests/host)
@@ -15,7 +18,8 @@
 #   make clean      remove build/
 #
 # Options: V=1 shows commands; CROSS_COMPILE=prefix- picks a toolchain;
-# CC=clang builds with clang (linking is always done by ld directly).
+# CC=clang builds with clang (linking is always done by ld directly);
+# KTEST=y makes the test kernel the one `make`, run-kernel and debug use.
 # Changing the compiler or flags rebuilds everything (build/flags).
 
 VERSION := 0.1.0
@@ -48,7 +52,7 @@ CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	-fno-omit-frame-pointer -fno-optimize-sibling-calls \
 	-fno-asynchronous-unwind-tables -fno-unwind-tables \
 	-mno-red-zone -mcmodel=kernel -mgeneral-regs-only -mno-sse -mno-mmx \
-	-Iinclude -Iarch/x86/include -I$(BUILD)/include -MMD -MP
+	-Iinclude -Iarch/x86/include -I$(BUILD)/include -I$(BUILD)/include/generated -MMD -MP
 # LOCKDEP=n builds without the lock validator (benchmarks; lockdep=off at boot does it too).
 LOCKDEP ?= y
 ifeq ($(LOCKDEP),y)
@@ -61,18 +65,37 @@ ASFLAGS := $(filter-out -std=gnu11,$(CFLAGS)) -D__ASSEMBLER__
 LDFLAGS := -m elf_x86_64 -nostdlib -static -z max-page-size=0x1000 --build-id=none \
 	--no-warn-rwx-segments -z noexecstack -T linker.ld
 
-# Every .c and .S under these folders is part of the kernel: adding a file
-# needs no Makefile change.
-SRC_DIRS := arch/x86 kernel mm lib drivers fs tests/kernel
-SRCS := $(sort $(shell find $(SRC_DIRS) -name '*.c' -o -name '*.S' 2>/dev/null))
-OBJS := $(patsubst %,$(OBJDIR)/%.o,$(basename $(SRCS)))
+# Two kernels from one tree. build/kernel.elf is the kernel: every .c and
+# .S under SRC_DIRS except the test-only files of KTEST_SRCS (adding a file
+# needs no Makefile change). build/kernel-test.elf is the same objects plus
+# KTEST_SRCS: the ktest runner, the crashtest= and locktest= triggers and
+# every in-kernel test. Test code hooks itself into boot through initcalls
+# and linker tables (include/kestrel/init.h, ktest.h), never through an
+# #ifdef, so a shared object is the same in both kernels and is built once.
+SRC_DIRS := arch/x86 kernel mm lib drivers fs
+KTEST_SRCS := kernel/crashtest.c kernel/locking/locktest.c kernel/ktest.c \
+	$(sort $(shell find tests/kernel -name '*.c' -o -name '*.S' 2>/dev/null))
+# The vDSO's own code is user code, linked into a shared object (below), not into the kernel.
+VDSO_SRCS := arch/x86/entry/vdso/vclock_gettime.c arch/x86/entry/vdso/vgetcpu.c
+SRCS := $(filter-out $(KTEST_SRCS) $(VDSO_SRCS),$(sort $(shell find $(SRC_DIRS) -name '*.c' -o -name '*.S' 2>/dev/null)))
+objs_of = $(patsubst %,$(OBJDIR)/%.o,$(basename $(1)))
+OBJS := $(call objs_of,$(SRCS))
+KTEST_OBJS := $(call objs_of,$(KTEST_SRCS))
 
 KERNEL := $(BUILD)/kernel.elf
+TEST_KERNEL := $(BUILD)/kernel-test.elf
 INITRAMFS := $(BUILD)/initramfs.cpio	# user space: see "user space" below
+# The kernel run-kernel and debug boot (KTEST=y: the test kernel).
+ifeq ($(KTEST),y)
+RUN_KERNEL := $(TEST_KERNEL)
+else
+RUN_KERNEL := $(KERNEL)
+endif
 
-.PHONY: all run run-kernel test iso test-iso debug clean deps host-tests bench user initramfs \
-	user-tests-native
-all: $(KERNEL) $(INITRAMFS)
+.PHONY: all kernel-test run run-kernel test iso test-iso debug clean deps host-tests bench user \
+	initramfs compat-initramfs user-tests-native
+all: $(RUN_KERNEL) $(INITRAMFS)
+kernel-test: $(TEST_KERNEL)
 
 $(BUILD)/include/generated/version.h: FORCE
 	@mkdir -p $(dir $@)
@@ -86,21 +109,48 @@ $(BUILD)/flags: FORCE
 	@echo '$(CC) $(CFLAGS) | $(ASFLAGS) | $(LD) $(LDFLAGS)' > $@.tmp
 	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
 
-$(OBJDIR)/%.o: %.c $(BUILD)/include/generated/version.h $(BUILD)/flags
+# The system calls: arch/x86/entry/syscalls/syscall_64.tbl is their one
+# list. tools/syscalltbl makes asm/unistd_64.h (the __NR_* numbers) and
+# asm/syscalls_64.h (the rows, which arch/x86/entry/syscall_64.c turns
+# into the dispatch and name tables) in build/include/generated/, and
+# before each link checks that every row's entry point has its
+# SYSCALL_DEFINE and every SYSCALL_DEFINE its row (docs/process.md).
+SYSCALL_TBL := arch/x86/entry/syscalls/syscall_64.tbl
+SYSCALLTBL := $(PYTHON) tools/syscalltbl
+GEN_SYSCALL_HEADERS := $(BUILD)/include/generated/asm/unistd_64.h \
+	$(BUILD)/include/generated/asm/syscalls_64.h
+
+$(BUILD)/include/generated/asm/%_64.h: $(SYSCALL_TBL) tools/syscalltbl
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  SYSTBL  $@")
+	$(Q)$(SYSCALLTBL) $* $(SYSCALL_TBL) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/syscalltbl.checked: $(OBJS) $(SYSCALL_TBL) tools/syscalltbl
+	@$(if $(Q),echo "  SYSCHK  $(SYSCALL_TBL)")
+	$(Q)$(SYSCALLTBL) check --nm $(NM) $(SYSCALL_TBL) $(OBJS)
+	@touch $@
+
+# Generated headers come first (order-only); after that each object's .d
+# file lists the ones it includes, so a change rebuilds only those objects.
+GEN_HEADERS := $(BUILD)/include/generated/version.h $(GEN_SYSCALL_HEADERS)
+
+$(OBJDIR)/%.o: %.c $(BUILD)/flags | $(GEN_HEADERS)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
-$(OBJDIR)/%.o: %.S $(BUILD)/flags
+$(OBJDIR)/%.o: %.S $(BUILD)/flags | $(GEN_HEADERS)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  AS      $<")
 	$(Q)$(CC) $(ASFLAGS) -c $< -o $@
 
-# The kernel is linked twice so it can carry its own symbol table (for
+# Each kernel is linked twice so it can carry its own symbol table (for
 # backtraces): pass 1 with an empty table, then nm's list of its text
 # symbols becomes the table (tools/kallsyms) that pass 2 links in. The
 # table sits last in .rodata, after all code, so no code moves between the
 # passes; tools/kallsyms --compare fails the build if any text symbol did.
+# Beside build/NAME.elf: NAME.pass1.elf, NAME.pass1.nm, NAME.kallsyms.S,
+# and NAME.nm (the final symbol list).
 KALLSYMS := $(PYTHON) tools/kallsyms
 
 $(BUILD)/kallsyms0.o: tools/kallsyms $(BUILD)/flags
@@ -108,18 +158,54 @@ $(BUILD)/kallsyms0.o: tools/kallsyms $(BUILD)/flags
 	$(Q)$(KALLSYMS) --empty > $(BUILD)/kallsyms0.S
 	$(Q)$(CC) $(ASFLAGS) -c $(BUILD)/kallsyms0.S -o $@
 
-$(KERNEL): $(OBJS) $(BUILD)/kallsyms0.o linker.ld tools/check-layout.sh tools/kallsyms $(BUILD)/flags
-	@$(if $(Q),echo "  LD      $@ (pass 1)")
-	$(Q)$(LD) $(LDFLAGS) -o $(BUILD)/kernel.pass1.elf $(OBJS) $(BUILD)/kallsyms0.o
-	$(Q)$(NM) -n -S --defined-only $(BUILD)/kernel.pass1.elf > $(BUILD)/kernel.pass1.nm
-	@$(if $(Q),echo "  KSYM    $(BUILD)/kallsyms.S")
-	$(Q)$(KALLSYMS) < $(BUILD)/kernel.pass1.nm > $(BUILD)/kallsyms.S
-	$(Q)$(CC) $(ASFLAGS) -c $(BUILD)/kallsyms.S -o $(BUILD)/kallsyms.o
-	@$(if $(Q),echo "  LD      $@ (pass 2)")
-	$(Q)$(LD) $(LDFLAGS) -o $@ $(OBJS) $(BUILD)/kallsyms.o
-	$(Q)$(NM) -n -S --defined-only $@ > $(BUILD)/kernel.nm
-	$(Q)$(KALLSYMS) --compare $(BUILD)/kernel.pass1.nm $(BUILD)/kernel.nm || { rm -f $@; exit 1; }
-	$(Q)sh tools/check-layout.sh $@
+# kernel_rule ELF, OBJECTS: link ELF from OBJECTS in two passes.
+define kernel_rule
+$(1): $(2) $(BUILD)/kallsyms0.o linker.ld tools/check-layout.sh tools/kallsyms $(BUILD)/flags \
+		$(BUILD)/syscalltbl.checked
+	@$$(if $$(Q),echo "  LD      $$@ (pass 1)")
+	$$(Q)$$(LD) $$(LDFLAGS) -o $(1:.elf=.pass1.elf) $(2) $(BUILD)/kallsyms0.o
+	$$(Q)$$(NM) -n -S --defined-only $(1:.elf=.pass1.elf) > $(1:.elf=.pass1.nm)
+	@$$(if $$(Q),echo "  KSYM    $(1:.elf=.kallsyms.S)")
+	$$(Q)$$(KALLSYMS) < $(1:.elf=.pass1.nm) > $(1:.elf=.kallsyms.S)
+	$$(Q)$$(CC) $$(ASFLAGS) -c $(1:.elf=.kallsyms.S) -o $(1:.elf=.kallsyms.o)
+	@$$(if $$(Q),echo "  LD      $$@ (pass 2)")
+	$$(Q)$$(LD) $$(LDFLAGS) -o $$@ $(2) $(1:.elf=.kallsyms.o)
+	$$(Q)$$(NM) -n -S --defined-only $$@ > $(1:.elf=.nm)
+	$$(Q)$$(KALLSYMS) --compare $(1:.elf=.pass1.nm) $(1:.elf=.nm) || { rm -f $$@; exit 1; }
+	$$(Q)sh tools/check-layout.sh $$@
+endef
+$(eval $(call kernel_rule,$(KERNEL),$(OBJS)))
+$(eval $(call kernel_rule,$(TEST_KERNEL),$(OBJS) $(KTEST_OBJS)))
+
+# ---------------------------------------------------------------- the vDSO
+# linux-vdso.so.1 (arch/x86/entry/vdso/): the time functions and getcpu,
+# compiled as position-independent user code and linked with vdso.lds into
+# a real shared object, which vdso-image.S embeds in the kernel. A
+# relocation in it would be a bug (nobody relocates the vDSO): checked.
+VDSO := $(BUILD)/vdso
+VDSO_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
+	-ffreestanding -fno-builtin -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
+	-fPIC -fno-stack-protector -fno-common -fno-jump-tables -fno-omit-frame-pointer \
+	-fasynchronous-unwind-tables -mcmodel=small -mgeneral-regs-only -mno-sse -mno-mmx \
+	-Iinclude -Iarch/x86/include $(if $(filter y,$(CC_IS_CLANG)),--target=x86_64-unknown-linux-gnu)
+VDSO_OBJS := $(patsubst arch/x86/entry/vdso/%.c,$(VDSO)/%.o,$(VDSO_SRCS))
+
+$(VDSO)/%.o: arch/x86/entry/vdso/%.c $(BUILD)/flags
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  VDSOCC  $<")
+	$(Q)$(CC) $(VDSO_CFLAGS) -MMD -MP -c $< -o $@
+
+$(VDSO)/vdso.so: $(VDSO_OBJS) arch/x86/entry/vdso/vdso.lds
+	@$(if $(Q),echo "  VDSO    $@")
+	$(Q)$(LD) -m elf_x86_64 -shared -soname=linux-vdso.so.1 --hash-style=both --eh-frame-hdr \
+		-Bsymbolic --no-undefined -z max-page-size=4096 -z noexecstack --build-id=none \
+		-T arch/x86/entry/vdso/vdso.lds -o $@.dbg $(VDSO_OBJS)
+	$(Q)if readelf -rW $@.dbg | grep -q '^Relocation section'; then \
+		echo "vdso: $@.dbg has relocations" >&2; readelf -rW $@.dbg >&2; exit 1; fi
+	$(Q)$(OBJCOPY) -S $@.dbg $@
+
+$(OBJDIR)/arch/x86/entry/vdso/vdso-image.o: $(VDSO)/vdso.so
+$(OBJDIR)/arch/x86/entry/vdso/vdso-image.o: ASFLAGS += -DVDSO_IMAGE='"$(VDSO)/vdso.so"'
 
 deps:
 	$(Q)sh tools/deps.sh
@@ -159,26 +245,36 @@ $(INITRAMFS): $(USER_PROGS) $(ROOTFS_FILES) tools/mkinitramfs.sh $(wildcard $(BU
 
 initramfs: $(INITRAMFS)
 
+# The compat tests' initramfs (tests/compat, tests/integration/compat.sh):
+# the one above plus Debian's dash, coreutils, grep and sed from this host
+# with the libraries ldd lists, and tests/compat/*.c built against glibc.
+COMPAT_INITRAMFS := $(BUILD)/compat.cpio
+COMPAT_FILES := $(wildcard tests/compat/*)
+$(COMPAT_INITRAMFS): $(INITRAMFS) $(COMPAT_FILES) tools/mkcompat.sh
+	@$(if $(Q),echo "  CPIO    $@")
+	$(Q)sh tools/mkcompat.sh $@ $(INITRAMFS:.cpio=.d)
+
+compat-initramfs: $(COMPAT_INITRAMFS)
+
 # The tests' expectations are Linux's: every one must pass here too.
 user-tests-native: $(USER_PROGS)
 	$(Q)$(USER_BUILD)/init kestrel.test='$(or $(GLOB),*)' kestrel.testdir=$(USER_BUILD)/tests
 
 # ---------------------------------------------------------------- ISO images
 # build/kestrel.iso boots the kernel through GRUB under BIOS and UEFI.
-# build/kestrel-test.iso is the same with a grub.cfg that runs a few ktests
-# and powers off, for tests/integration/iso_*.sh.
+# build/kestrel-test.iso holds the test kernel with a grub.cfg that runs a
+# few ktests and powers off, for tests/integration/iso_*.sh.
 ISO := $(BUILD)/kestrel.iso
 TEST_ISO := $(BUILD)/kestrel-test.iso
 GRUB_MKRESCUE ?= grub-mkrescue
 
-$(BUILD)/%.iso: $(KERNEL) tools/mkiso.sh
+$(ISO): $(KERNEL) iso/grub.cfg $(INITRAMFS) tools/mkiso.sh
 	@$(if $(Q),echo "  ISO     $@")
-	$(Q)sh tools/mkiso.sh $@ $(KERNEL) $(GRUB_CFG_$*) $(GRUB_MKRESCUE) $(INITRD_$*)
-GRUB_CFG_kestrel := iso/grub.cfg
-GRUB_CFG_kestrel-test := iso/grub-test.cfg
-$(ISO): iso/grub.cfg $(INITRAMFS)
-INITRD_kestrel := $(INITRAMFS)
-$(TEST_ISO): iso/grub-test.cfg
+	$(Q)sh tools/mkiso.sh $@ $(KERNEL) iso/grub.cfg $(GRUB_MKRESCUE) $(INITRAMFS)
+
+$(TEST_ISO): $(TEST_KERNEL) iso/grub-test.cfg tools/mkiso.sh
+	@$(if $(Q),echo "  ISO     $@")
+	$(Q)sh tools/mkiso.sh $@ $(TEST_KERNEL) iso/grub-test.cfg $(GRUB_MKRESCUE)
 
 iso: $(ISO)
 test-iso: $(TEST_ISO)
@@ -187,7 +283,8 @@ test-iso: $(TEST_ISO)
 # `make run` boots the ISO: serial on this terminal (Ctrl-A X quits), and a
 # window showing the framebuffer console when there is a display.
 # `make run-kernel APPEND="..."` boots build/kernel.elf directly (faster,
-# any command line). ACCEL=kvm uses KVM; QEMU_EXTRA adds QEMU options.
+# any command line; KTEST=y boots build/kernel-test.elf, for ktest=GLOB).
+# ACCEL=kvm uses KVM; QEMU_EXTRA adds QEMU options.
 QEMU := qemu-system-x86_64
 ACCEL ?= tcg
 MEM ?= 512M
@@ -205,21 +302,21 @@ run: deps $(ISO)
 	@echo "Booting $(ISO) (Ctrl-A X quits QEMU)"
 	-$(QEMU) $(QEMU_RUN_FLAGS) $(QEMU_CONSOLE) -cdrom $(ISO)
 
-run-kernel: deps $(KERNEL) $(INITRAMFS)
-	@echo "Booting $(KERNEL) (Ctrl-A X quits QEMU)"
-	-$(QEMU) $(QEMU_RUN_FLAGS) $(QEMU_CONSOLE) -kernel $(KERNEL) -initrd $(INITRAMFS) \
+run-kernel: deps $(RUN_KERNEL) $(INITRAMFS)
+	@echo "Booting $(RUN_KERNEL) (Ctrl-A X quits QEMU)"
+	-$(QEMU) $(QEMU_RUN_FLAGS) $(QEMU_CONSOLE) -kernel $(RUN_KERNEL) -initrd $(INITRAMFS) \
 		-append "console=ttyS0 $(APPEND)"
 
 # ---------------------------------------------------------------- debugging
 # QEMU paused at the first instruction with its gdb stub on :1234, serial
 # output in build/debug-serial.log, and gdb with tools/gdb/kestrel.gdb.
-# Quitting gdb ends QEMU. See docs/debugging.md.
+# Quitting gdb ends QEMU. KTEST=y debugs the test kernel. See docs/debugging.md.
 GDB ?= gdb
-debug: deps $(KERNEL)
+debug: deps $(RUN_KERNEL)
 	@echo "QEMU serial output: $(BUILD)/debug-serial.log (tail -f it in another terminal)"
 	$(Q)tools/qemu-run -t 86400 -o $(BUILD)/debug-serial.log -- -m $(MEM) -smp $(SMP) -s -S \
-		-kernel $(KERNEL) -append "console=ttyS0 $(APPEND)" & qpid=$$!; \
-	$(GDB) -q -x tools/gdb/kestrel.gdb $(KERNEL); \
+		-kernel $(RUN_KERNEL) -append "console=ttyS0 $(APPEND)" & qpid=$$!; \
+	$(GDB) -q -x tools/gdb/kestrel.gdb $(RUN_KERNEL); \
 	kill $$qpid 2>/dev/null; wait $$qpid 2>/dev/null; true
 
 # ---------------------------------------------------------------- benchmarks
@@ -265,7 +362,9 @@ $(foreach t,$(HOST_TESTS),$(eval $(call host_test_rule,$(notdir $(t)))))
 host-tests: $(HOST_TESTS)
 
 # Everything `make test` needs built, then every test (tools/run-tests).
-test: deps $(KERNEL) $(INITRAMFS) $(ISO) $(TEST_ISO) host-tests
+# The ktests and the integration tests that use test hooks boot the test
+# kernel; the user-space, ISO and boot-to-init tests boot the kernel itself.
+test: deps $(KERNEL) $(TEST_KERNEL) $(INITRAMFS) $(COMPAT_INITRAMFS) $(ISO) $(TEST_ISO) host-tests
 	$(Q)tools/run-tests
 
 # ---------------------------------------------------------------- editors
@@ -279,4 +378,4 @@ clean:
 .PHONY: FORCE
 FORCE:
 
--include $(OBJS:.o=.d) $(shell find $(BUILD)/host -name "*.d" 2>/dev/null)
+-include $(OBJS:.o=.d) $(KTEST_OBJS:.o=.d) $(VDSO_OBJS:.o=.d) $(shell find $(BUILD)/host -name "*.d" 2>/dev/null)

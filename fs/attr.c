@@ -4,10 +4,10 @@
  * entry to ->setattr. The caller holds the inode's i_rwsem exclusive
  * (asserted here and again by vfs_call_setattr).
  */
+#include <kestrel/contract/inode.h>
 #include <kestrel/dcache.h>
 #include <kestrel/sched_signal.h>
 #include <kestrel/signal.h>
-#include "contract.h"
 #include "internal.h"
 
 /*

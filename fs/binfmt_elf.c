@@ -15,9 +15,10 @@
  *      agree modulo the page size; memsz > filesz gets the rest of the
  *      last file page zeroed and anonymous zero pages beyond;
  *   5. the same for the interpreter, then brk after the program's end;
- *   6. the initial stack: strings, 16 random bytes, argc, argv, envp and
- *      the auxiliary vector (create_elf_tables), then start_thread at the
- *      interpreter's entry (or the program's).
+ *   6. the vDSO ([vvar] and [vdso], arch/x86/entry/vdso/vma.c);
+ *   7. the initial stack: strings, the platform name, 16 random bytes,
+ *      argc, argv, envp and the auxiliary vector (create_elf_tables), then
+ *      start_thread at the interpreter's entry (or the program's).
  *
  * PT_GNU_STACK asking for an executable stack is not honoured: the stack
  * is never executable (mm/'s setup_stack_vma). Locking: mapping goes
@@ -39,7 +40,9 @@
 #include <kestrel/uaccess.h>
 #include <asm/page.h>
 #include <asm/processor.h>
+#include <asm/sighandling.h>
 #include <asm/syscall.h>
+#include <asm/vdso.h>
 
 #define ELF_PAGEOFFSET(x) ((x) & (PAGE_SIZE - 1))
 #define ELF_PAGESTART(x) ((x) & ~(PAGE_SIZE - 1))
@@ -241,8 +244,14 @@ static int elf_map_bss(const Elf64_Phdr *p, unsigned long addr, unsigned long pr
 		return 0;
 	anon = ELF_PAGEALIGN(zero);
 	if (ELF_PAGESTART(zero) < mapped_end) {
-		/* The page holding the file's last bytes: zero the rest of it (COW on write). */
-		unsigned long n = (anon < end ? anon : end) - zero;
+		/*
+		 * The page holding the file's last bytes: zero the rest of it,
+		 * to the page's end and not only to p_memsz (COW on write).
+		 * glibc's ld.so carves its first allocations out of the space
+		 * between its .bss end and the page end and counts on zeros
+		 * there, as Linux's padzero gives.
+		 */
+		unsigned long n = anon - zero;
 
 		if (n && (prot & PROT_WRITE) && clear_user((void __user *)zero, n))
 			return -EFAULT;
@@ -329,7 +338,10 @@ static unsigned long cpu_hwcap(void)
 
 struct elf_tables {
 	unsigned long phdr, phnum, entry, base;	/* base: the interpreter's load address (0: none) */
+	unsigned long vdso;			/* the vDSO's ELF header (0: none) */
 };
+
+#define ELF_PLATFORM "x86_64"	/* AT_PLATFORM, as Linux's uname machine */
 
 static int put_user_long(unsigned long v, unsigned long addr)
 {
@@ -346,7 +358,7 @@ static long create_elf_tables(struct linux_binprm *bprm, const struct elf_tables
 {
 	struct mm_struct *mm = current->mm;
 	const struct cred *cred = current_cred();
-	unsigned long len = bprm->size - bprm->p, str, rnd, sp, auxv[2 * AUXV_MAX_PAIRS];
+	unsigned long len = bprm->size - bprm->p, str, platform, rnd, sp, auxv[2 * AUXV_MAX_PAIRS];
 	unsigned long ptr, items, off = 0, arg_start, arg_end;
 	const char *kstr = bprm->strings + bprm->p;
 	unsigned char random[16];
@@ -355,12 +367,19 @@ static long create_elf_tables(struct linux_binprm *bprm, const struct elf_tables
 	str = stack_top - len;
 	if (copy_to_user((void __user *)str, bprm->strings + bprm->p, len))
 		return -EFAULT;
-	rnd = (str - sizeof(random)) & ~15UL;
+	platform = str - sizeof(ELF_PLATFORM);
+	if (copy_to_user((void __user *)platform, ELF_PLATFORM, sizeof(ELF_PLATFORM)))
+		return -EFAULT;
+	rnd = (platform - sizeof(random)) & ~15UL;
 	get_random_bytes(random, sizeof(random));
 	if (copy_to_user((void __user *)rnd, random, sizeof(random)))
 		return -EFAULT;
 
+	/* Linux's order: the architecture's entries (ARCH_DLINFO) first. */
 #define NEW_AUX_ENT(id, val) do { auxv[n++] = (id); auxv[n++] = (val); } while (0)
+	if (t->vdso)
+		NEW_AUX_ENT(AT_SYSINFO_EHDR, t->vdso);
+	NEW_AUX_ENT(AT_MINSIGSTKSZ, get_sigframe_size());
 	NEW_AUX_ENT(AT_HWCAP, cpu_hwcap());
 	NEW_AUX_ENT(AT_PAGESZ, PAGE_SIZE);
 	NEW_AUX_ENT(AT_CLKTCK, USER_HZ);
@@ -376,8 +395,10 @@ static long create_elf_tables(struct linux_binprm *bprm, const struct elf_tables
 	NEW_AUX_ENT(AT_EGID, cred->egid);
 	NEW_AUX_ENT(AT_SECURE, bprm->secureexec);
 	NEW_AUX_ENT(AT_RANDOM, rnd);
+	NEW_AUX_ENT(AT_HWCAP2, 0);	/* no ring-3 MWAIT, FSGSBASE off */
 	/* The exec name is the last (highest) string. */
 	NEW_AUX_ENT(AT_EXECFN, stack_top - (strlen(bprm->filename) + 1));
+	NEW_AUX_ENT(AT_PLATFORM, platform);
 	NEW_AUX_ENT(AT_NULL, 0);
 #undef NEW_AUX_ENT
 
@@ -425,7 +446,8 @@ static unsigned long elf_stack_size(const struct linux_binprm *bprm)
 {
 	unsigned long words = 1 + bprm->argc + 1 + bprm->envc + 1 + 2 * AUXV_MAX_PAIRS;
 
-	return ELF_PAGEALIGN(bprm->size - bprm->p + 32 + words * sizeof(unsigned long) + 16) +
+	return ELF_PAGEALIGN(bprm->size - bprm->p + sizeof(ELF_PLATFORM) + 32 +
+			     words * sizeof(unsigned long) + 16) +
 	       STACK_EXPAND;
 }
 
@@ -487,6 +509,11 @@ static int elf_load_new_image(struct linux_binprm *bprm, struct elf_image *img,
 		t.base = interp->lo + ibias;
 	}
 	elf_set_mm_layout(mm, &info, true);
+	/* The vDSO, in the mmap area like a library: AT_SYSINFO_EHDR. */
+	r = arch_setup_additional_pages(mm);
+	if (IS_ERR_VALUE(r))
+		return r;
+	t.vdso = r;
 
 	sp = create_elf_tables(bprm, &t, stack_top);
 	if (sp < 0)

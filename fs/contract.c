@@ -1,14 +1,15 @@
 /*
- * Support for fs/contract.h: the "inside an RCU callback" marker that
- * ->free_inode's wrapper checks, and the report for a broken contract
- * that the lock validator cannot express itself.
+ * Support for the contract headers (include/kestrel/contract.h): the
+ * "inside an RCU callback" marker that ->free_inode's wrapper checks, and
+ * the report for a broken contract that the lock validator cannot
+ * express itself.
  */
+#include <kestrel/contract.h>
 #include <kestrel/kallsyms.h>
 #include <kestrel/lockdep.h>
 #include <kestrel/percpu.h>
 #include <kestrel/printk.h>
 #include <kestrel/sched.h>
-#include "contract.h"
 
 /*
  * Per CPU: the task running an inode RCU callback right now, or NULL.

@@ -18,12 +18,11 @@
  *   prune        memory pressure: unused dentries from the LRU head
  *                (least recently used, second chance for DCACHE_REFERENCED)
  *
- * Lock order: rename_lock > inode->i_lock > parent's d_lock > child's d_lock
- * > hash bucket lock > sb->s_dentry_lru_lock. d_lock nesting levels: 0 the
- * (first) parent, 1 the second parent or a child, 2 and 3 the two dentries
- * of d_move.
+ * Lock order (rename_lock, i_lock, the d_lock nesting levels, the bucket
+ * and LRU locks): docs/locking.md, "Lock order".
  */
 #include <kestrel/atomic.h>
+#include <kestrel/contract/dentry.h>
 #include <kestrel/dcache.h>
 #include <kestrel/fs_struct.h>
 #include <kestrel/mount.h>
@@ -32,7 +31,6 @@
 #include <kestrel/slab.h>
 #include <kestrel/string.h>
 #include <kestrel/vsprintf.h>
-#include "contract.h"
 #include "internal.h"
 
 /* Writers: d_move/d_exchange (any dentry changing parent or name); readers: rcu-walk and d_path retry on it. */
@@ -240,7 +238,7 @@ static struct dentry *__d_alloc(struct super_block *sb, const struct qstr *name)
  * readdir that remembers "next position" neither skips nor repeats
  * entries that stay while others come and go. Atomic builtin: no lock.
  */
-static u64 next_rdpos;
+static atomic64_t next_rdpos = ATOMIC64_INIT(0);
 
 struct dentry *d_alloc(struct dentry *parent, const struct qstr *name)
 {
@@ -250,7 +248,7 @@ struct dentry *d_alloc(struct dentry *parent, const struct qstr *name)
 		return NULL;
 	spin_lock(&parent->d_lock);
 	dentry->d_parent = dget_dlock(parent);	/* a child pins its parent */
-	dentry->d_rdpos = __atomic_add_fetch(&next_rdpos, 1, __ATOMIC_RELAXED);
+	dentry->d_rdpos = atomic64_inc_return_relaxed(&next_rdpos);
 	list_add(&dentry->d_child, &parent->d_subdirs);
 	spin_unlock(&parent->d_lock);
 	return dentry;

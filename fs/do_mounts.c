@@ -7,7 +7,9 @@
 #include <kestrel/device.h>
 #include <kestrel/mount.h>
 #include <kestrel/printk.h>
+#include <kestrel/ramfs.h>
 #include <kestrel/shmem_fs.h>
+#include <kestrel/syscalls.h>
 
 int proc_root_init(void);	/* fs/proc/root.c */
 
@@ -25,13 +27,15 @@ void fs_root_init(void)
 {
 	int err;
 
-	err = tmpfs_init();
+	err = shmem_init();
+	if (!err)
+		err = ramfs_init();
 	if (!err)
 		err = proc_root_init();
 	if (!err)
 		err = devtmpfs_init();
 	if (err)
-		panic("VFS: cannot register tmpfs/proc/devtmpfs: error %d", err);
+		panic("VFS: cannot register tmpfs/ramfs/proc/devtmpfs: error %d", err);
 	err = init_mount_tree("tmpfs");
 	if (err)
 		panic("VFS: cannot mount the root tmpfs: error %d", err);

@@ -2,17 +2,18 @@
  * Open files (struct file): allocation and the last reference.
  *
  * f_count counts descriptors and in-flight users (fget/get_file). The
- * last fput runs ->release (through fs/contract.h) and drops the path.
+ * last fput runs ->release (through <kestrel/contract/file.h>) and drops
+ * the path.
  * fput may sleep: never call it holding a spinlock. fget takes its
  * reference under the descriptor table's lock, so a file is freed
  * directly (no RCU needed).
  */
+#include <kestrel/contract/file.h>
 #include <kestrel/dcache.h>
 #include <kestrel/filelock.h>
 #include <kestrel/mount.h>
 #include <kestrel/slab.h>
 #include <kestrel/string.h>
-#include "contract.h"
 #include "internal.h"
 
 static struct kmem_cache *filp_cachep;

@@ -33,6 +33,7 @@
 #include <kestrel/printk.h>
 #include <kestrel/slab.h>
 #include <kestrel/string.h>
+#include <kestrel/syscalls.h>
 
 #define LINK_HASH_SIZE 32
 #define MAX_REPORTED_FAILURES 8
@@ -342,7 +343,7 @@ static unsigned long free_initrd_mem(phys_addr_t start, phys_addr_t end)
 		if (!(page->flags & PG_reserved))
 			continue;
 		page->flags &= ~PG_reserved;
-		page->_refcount = 1;
+		set_page_count(page, 1);
 		page->order = 0;
 		__free_page(page);
 		freed++;

@@ -16,10 +16,12 @@
  *   inode->i_lock          i_state, and i_count's moves to/from 0
  *   sb->s_inode_list_lock  sb->s_inodes
  *   sb->s_inode_wblist_lock sb->s_dirty (writeback list)
- * Order: inode_hash_lock > i_lock; i_lock > s_inode_wblist_lock.
+ * Lock order: docs/locking.md, "Lock order".
  * Anyone waiting for I_NEW or I_FREEING to clear sleeps on inode_wq.
  */
 #include <kestrel/atomic.h>
+#include <kestrel/contract.h>
+#include <kestrel/contract/super.h>
 #include <kestrel/dcache.h>
 #include <kestrel/filelock.h>
 #include <kestrel/pipe_fs_i.h>
@@ -30,7 +32,6 @@
 #include <kestrel/string.h>
 #include <kestrel/time.h>
 #include <kestrel/wait.h>
-#include "contract.h"
 #include "internal.h"
 
 #define I_HASH_BITS 10
@@ -87,7 +88,6 @@ static void inode_init_always(struct super_block *sb, struct inode *inode)
 	__init_rwsem(&inode->i_rwsem, "&sb->s_type->i_mutex_key", &type->i_mutex_key);
 	INIT_HLIST_NODE(&inode->i_hash);
 	INIT_LIST_HEAD(&inode->i_io_list);
-	INIT_LIST_HEAD(&inode->i_lru);
 	INIT_LIST_HEAD(&inode->i_sb_list);
 	INIT_LIST_HEAD(&inode->i_dentry);
 

@@ -16,7 +16,6 @@ void files_init(void);
 void mnt_init(void);
 
 /* fs/super.c */
-extern spinlock_t sb_lock;
 void put_super(struct super_block *sb);
 void iterate_supers_trylock(void (*f)(struct super_block *, void *), void *arg);
 struct super_block *alloc_super(struct file_system_type *type, int flags);

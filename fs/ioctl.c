@@ -1,6 +1,6 @@
 /*
  * ioctl(2): the commands every file understands, then the file's own
- * ->unlocked_ioctl (through fs/contract.h), else ENOTTY.
+ * ->unlocked_ioctl (through <kestrel/contract/file.h>), else ENOTTY.
  *
  * Generic commands, as Linux's do_vfs_ioctl: FIOCLEX/FIONCLEX set and
  * clear close-on-exec on the descriptor; FIONBIO takes an int flag from
@@ -9,10 +9,10 @@
  * arg is handed to ->unlocked_ioctl untouched: a pointer in it is a user
  * pointer, which the driver reads with copy_from_user/get_user.
  */
+#include <kestrel/contract/file.h>
 #include <kestrel/fdtable.h>
 #include <kestrel/syscalls.h>
 #include <kestrel/uaccess.h>
-#include "contract.h"
 #include "internal.h"
 
 #define FIONREAD 0x541B

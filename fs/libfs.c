@@ -15,7 +15,6 @@
 #include <kestrel/namei.h>
 #include <kestrel/pagemap.h>
 #include <kestrel/string.h>
-#include "contract.h"
 #include "internal.h"
 
 int always_delete_dentry(const struct dentry *dentry)
@@ -302,7 +301,7 @@ int dcache_readdir(struct file *file, struct dir_context *ctx)
 	return 0;
 }
 
-ssize_t generic_read_dir(struct file *filp, char *buf, size_t siz, loff_t *ppos)
+ssize_t generic_read_dir(struct file *filp, char __user *buf, size_t siz, loff_t *ppos)
 {
 	return -EISDIR;
 }

@@ -22,7 +22,7 @@
  *   caller says which) and go away when that owner closes *any*
  *   descriptor of the file (locks_remove_posix, from filp_close).
  *
- * Locks (outermost first)
+ * Locks (their order: docs/locking.md, "Lock order")
  *   ctx->flc_lock        the three lists of one inode and the fields of
  *                        the locks on them; never sleep under it
  *   blocked_lock_lock    every flc_blocker / flc_blocked_requests /
@@ -44,6 +44,10 @@
  * freed after the spinlock is dropped, because ->fl_release_private may
  * sleep for flock and POSIX locks (the spec).
  */
+#include <kestrel/atomic.h>
+#include <kestrel/contract/file.h>
+#include <kestrel/contract/file_lock.h>
+#include <kestrel/contract/lock_manager.h>
 #include <kestrel/fdtable.h>
 #include <kestrel/filelock.h>
 #include <kestrel/sched.h>
@@ -55,7 +59,6 @@
 #include <kestrel/time.h>
 #include <kestrel/timer.h>
 
-#include "contract.h"
 
 int lease_break_time = 45;	/* seconds; Linux's default */
 
@@ -171,7 +174,7 @@ static void locks_copy_lock(struct file_lock_context *ctx, struct file_lock *new
 
 static struct file_lock_context *locks_inode_context(struct inode *inode)
 {
-	return __atomic_load_n(&inode->i_flctx, __ATOMIC_ACQUIRE);
+	return smp_load_acquire(&inode->i_flctx);
 }
 
 /*
@@ -192,8 +195,7 @@ static struct file_lock_context *locks_get_lock_context(struct inode *inode, int
 	INIT_LIST_HEAD(&new->flc_posix);
 	INIT_LIST_HEAD(&new->flc_lease);
 	INIT_LIST_HEAD(&new->flc_wake);
-	if (!__atomic_compare_exchange_n(&inode->i_flctx, &ctx, new, false, __ATOMIC_ACQ_REL,
-					 __ATOMIC_ACQUIRE)) {
+	if (!try_cmpxchg(&inode->i_flctx, &ctx, new)) {
 		kfree(new);
 		return ctx;
 	}
@@ -1360,7 +1362,7 @@ size_t locks_proc_show(char *buf, size_t size)
  * The same for a seq_file (procfs: single_open(file, locks_seq_show, NULL)).
  * Each line is formatted on the stack and copied with seq_write, which
  * does not sleep, so the spinlocks can stay held; if the text overflows
- * the buffer, seq_read calls again with a bigger one.
+ * the buffer, seq_read_iter calls again with a bigger one.
  */
 int locks_seq_show(struct seq_file *m, void *v)
 {
@@ -1380,6 +1382,77 @@ int locks_seq_show(struct seq_file *m, void *v)
 	spin_unlock(&file_lock_list_lock);
 	spin_unlock(&blocked_lock_lock);
 	return 0;
+}
+
+/*
+ * fcntl's F_GETLK/F_SETLK/F_SETLKW (fs/fcntl.c) on l, a kernel copy of
+ * the caller's struct flock. The owner is the descriptor table (the
+ * process), so every descriptor of it shares the locks, as POSIX says.
+ */
+long fcntl_posix_lock(unsigned int fd, struct file *f, unsigned int cmd, struct flock *l)
+{
+	struct file_lock *fl;
+	long err;
+
+	if (!l)
+		return -EFAULT;
+	fl = locks_alloc_lock();
+	if (!fl)
+		return -ENOMEM;
+	err = flock_to_posix_lock(f, fl, l);
+	if (err)
+		goto out;
+	fl->c.flc_owner = current_files();
+	if (cmd == F_GETLK) {
+		if (l->l_type != F_RDLCK && l->l_type != F_WRLCK) {
+			err = -EINVAL;
+			goto out;
+		}
+		err = vfs_test_lock(f, fl);
+		if (!err) {
+			if (fl->c.flc_type == F_UNLCK)
+				l->l_type = F_UNLCK;
+			else
+				posix_lock_to_flock(l, fl);
+		}
+		goto out;
+	}
+	switch (l->l_type) {
+	case F_RDLCK:
+		err = (f->f_mode & FMODE_READ) ? 0 : -EBADF;
+		break;
+	case F_WRLCK:
+		err = (f->f_mode & FMODE_WRITE) ? 0 : -EBADF;
+		break;
+	case F_UNLCK:
+		break;
+	default:
+		err = -EINVAL;
+	}
+	if (err)
+		goto out;
+	if (cmd == F_SETLKW)
+		fl->c.flc_flags |= FL_SLEEP;
+	err = locks_lock_file_wait(f, fl);
+	/*
+	 * A close of fd may have run meanwhile: it removed the owner's locks
+	 * before ours was added, and nobody would remove ours. Undo it.
+	 */
+	if (!err && fl->c.flc_type != F_UNLCK) {
+		struct file *now = fget(fd);
+
+		if (now != f) {
+			fl->c.flc_type = F_UNLCK;
+			fl->c.flc_flags &= ~FL_SLEEP;
+			locks_lock_file_wait(f, fl);
+			err = -EBADF;
+		}
+		if (now)
+			fput(now);
+	}
+out:
+	locks_free_lock(fl);
+	return err;
 }
 
 /* ============================== system calls ============================== */

@@ -21,9 +21,12 @@
  * may sleep. The start and root paths are referenced in both modes.
  *
  * The operations below lock exactly as Documentation/filesystems/
- * directory-locking.rst says; each op call goes through fs/contract.h,
+ * directory-locking.rst says; each op call goes through its checked
+ * wrapper (<kestrel/contract/inode.h>, <kestrel/contract/dentry.h>),
  * which asserts it.
  */
+#include <kestrel/contract/dentry.h>
+#include <kestrel/contract/inode.h>
 #include <kestrel/dcache.h>
 #include <kestrel/fdtable.h>
 #include <kestrel/fs_struct.h>
@@ -35,7 +38,6 @@
 #include <kestrel/syscalls.h>
 #include <kestrel/uaccess.h>
 #include <kestrel/wait.h>
-#include "contract.h"
 #include "internal.h"
 
 /* ---------------------------------------------------------------- permission */

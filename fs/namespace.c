@@ -20,15 +20,18 @@
  * written around every change of the hash or of mnt_parent/mnt_mountpoint
  * so rcu-walk can read them locklessly and retry.
  */
+#include <kestrel/contract/fs_type.h>
+#include <kestrel/contract/super.h>
 #include <kestrel/dcache.h>
 #include <kestrel/fs_struct.h>
 #include <kestrel/mount.h>
+#include <kestrel/namei.h>
 #include <kestrel/rculist.h>
 #include <kestrel/slab.h>
 #include <kestrel/string.h>
 #include <kestrel/syscalls.h>
 #include <kestrel/uaccess.h>
-#include "contract.h"
+#include <asm/page.h>
 #include "internal.h"
 
 /* The mount hash and every mount's tree links and mnt_flags; rcu-walk retries on its count. */

@@ -9,6 +9,7 @@
  * path: the file system's ->setattr takes invalidate_lock exclusive
  * around truncate_setsize (simple_setattr does).
  */
+#include <kestrel/contract/file.h>
 #include <kestrel/dcache.h>
 #include <kestrel/fdtable.h>
 #include <kestrel/mount.h>
@@ -17,7 +18,6 @@
 #include <kestrel/pagemap.h>
 #include <kestrel/syscalls.h>
 #include <kestrel/uaccess.h>
-#include "contract.h"
 #include "internal.h"
 
 #define OPEN_FMODE(flag) ((fmode_t)(((flag) + 1) & O_ACCMODE))

@@ -36,6 +36,7 @@
 #include <kestrel/string.h>
 #include <kestrel/syscalls.h>
 #include <kestrel/uaccess.h>
+#include <kestrel/uio.h>
 
 static atomic_long_t nr_pipes = ATOMIC_LONG_INIT(0);
 
@@ -121,9 +122,11 @@ static bool pipe_writable(const struct pipe_inode_info *pipe)
 	       !READ_ONCE(pipe->readers);
 }
 
-static ssize_t pipe_read(struct file *filp, char *ubuf, size_t total, loff_t *ppos)
+static ssize_t pipe_read(struct kiocb *iocb, struct iov_iter *to)
 {
+	struct file *filp = iocb->ki_filp;
 	struct pipe_inode_info *pipe = filp->private_data;
+	size_t total = iov_iter_count(to);
 	bool woke_writer = false;	/* a slot of a full pipe was emptied */
 	ssize_t ret = 0;
 
@@ -134,23 +137,24 @@ static ssize_t pipe_read(struct file *filp, char *ubuf, size_t total, loff_t *pp
 		if (!pipe_empty(pipe->head, pipe->tail)) {
 			struct pipe_buffer *buf = pipe_slot(pipe, pipe->tail);
 			size_t chars = buf->len < total ? buf->len : total;
+			/* Straight into the reader's buffer; a fault there may sleep under pipe->mutex, as Linux. */
+			size_t written = copy_page_to_iter(buf->page, buf->offset, chars, to);
 
-			/*
-			 * ubuf is a kernel buffer by design: read(2) bounces user
-			 * bytes through one (fs/read_write.c), so file ops never
-			 * touch user memory and no page fault happens under pipe->mutex.
-			 */
-			memcpy(ubuf + ret, (char *)page_address(buf->page) + buf->offset, chars);
-			ret += chars;
-			total -= chars;
-			buf->offset += chars;
-			buf->len -= chars;
+			ret += written;
+			total -= written;
+			buf->offset += written;
+			buf->len -= written;
 			if (!buf->len) {
 				bool was_full = pipe_full(pipe->head, pipe->tail, pipe->ring_size);
 
 				pipe_buf_release(pipe, buf);
 				pipe->tail++;
 				woke_writer |= was_full;
+			}
+			if (written < chars) {
+				if (!ret)
+					ret = -EFAULT;	/* the bytes stay in the pipe */
+				break;
 			}
 			if (!total)
 				break;
@@ -186,8 +190,12 @@ static void pipe_send_sigpipe(void)
 	send_sig(SIGPIPE, current, 0);
 }
 
-/* Copy len bytes into a fresh slot at head; the caller checked there is room. */
-static int pipe_fill_slot(struct pipe_inode_info *pipe, const char *from, size_t len)
+/*
+ * Copy len bytes from the writer into a fresh slot at head; the caller
+ * checked there is room. A fault on the writer's buffer fills no slot
+ * (the page waits in tmp_page): -EFAULT, nothing of this piece written.
+ */
+static int pipe_fill_slot(struct pipe_inode_info *pipe, struct iov_iter *from, size_t len)
 {
 	struct pipe_buffer *buf = pipe_slot(pipe, pipe->head);
 	struct page *page = pipe->tmp_page;
@@ -198,8 +206,10 @@ static int pipe_fill_slot(struct pipe_inode_info *pipe, const char *from, size_t
 			return -ENOMEM;
 	}
 	pipe->tmp_page = NULL;
-	/* from is a kernel buffer by design: write(2) bounced the user bytes (fs/read_write.c). */
-	memcpy(page_address(page), from, len);
+	if (copy_page_from_iter(page, 0, len, from) != len) {
+		pipe->tmp_page = page;
+		return -EFAULT;
+	}
 	buf->page = page;
 	buf->offset = 0;
 	buf->len = len;
@@ -207,9 +217,11 @@ static int pipe_fill_slot(struct pipe_inode_info *pipe, const char *from, size_t
 	return 0;
 }
 
-static ssize_t pipe_write(struct file *filp, const char *ubuf, size_t total, loff_t *ppos)
+static ssize_t pipe_write(struct kiocb *iocb, struct iov_iter *from)
 {
+	struct file *filp = iocb->ki_filp;
 	struct pipe_inode_info *pipe = filp->private_data;
+	size_t total = iov_iter_count(from);
 	size_t chars;
 	ssize_t ret = 0;
 	int err;
@@ -227,7 +239,8 @@ static ssize_t pipe_write(struct file *filp, const char *ubuf, size_t total, lof
 	 * The part that does not fill a whole page first: append it to the
 	 * last slot if it fits there entirely. A write of at most PIPE_BUF
 	 * bytes is thus either appended here or given one new slot below,
-	 * in one step each time: atomic.
+	 * in one step each time: atomic. The bytes become visible (buf->len)
+	 * only once they are all copied: a fault mid-way appends nothing.
 	 */
 	chars = total & (PAGE_SIZE - 1);
 	if (chars && !pipe_empty(pipe->head, pipe->tail)) {
@@ -235,7 +248,10 @@ static ssize_t pipe_write(struct file *filp, const char *ubuf, size_t total, lof
 		unsigned int offset = buf->offset + buf->len;
 
 		if (offset + chars <= PAGE_SIZE) {
-			memcpy((char *)page_address(buf->page) + offset, ubuf, chars);
+			if (copy_page_from_iter(buf->page, offset, chars, from) != chars) {
+				ret = -EFAULT;
+				goto out;
+			}
 			buf->len += chars;
 			ret = chars;
 			total -= chars;
@@ -254,7 +270,7 @@ static ssize_t pipe_write(struct file *filp, const char *ubuf, size_t total, lof
 		if (!pipe_full(pipe->head, pipe->tail, pipe->ring_size)) {
 			size_t len = total < PAGE_SIZE ? total : PAGE_SIZE;
 
-			err = pipe_fill_slot(pipe, ubuf + ret, len);
+			err = pipe_fill_slot(pipe, from, len);
 			if (err) {
 				if (!ret)
 					ret = err;
@@ -495,8 +511,8 @@ static loff_t pipe_llseek(struct file *filp, loff_t offset, int whence)
 const struct file_operations pipefifo_fops = {
 	.open = fifo_open,
 	.llseek = pipe_llseek,
-	.read = pipe_read,
-	.write = pipe_write,
+	.read_iter = pipe_read,
+	.write_iter = pipe_write,
 	.poll = pipe_poll,
 	.release = pipe_release,
 };

@@ -1,23 +1,40 @@
 /*
- * read, write, pread, pwrite, readv, writev, lseek, fsync, fdatasync,
- * syncfs.
+ * read, write, pread, pwrite, readv, writev, preadv, pwritev, lseek,
+ * fsync, fdatasync, syncfs, sendfile.
+ *
+ * The bytes go straight between the caller's memory and the file: the
+ * system calls wrap the user buffer (or iovec array) in an iov_iter
+ * (ITER_UBUF, ITER_IOVEC; include/kestrel/uio.h) and hand it to the
+ * file's ->read_iter/->write_iter, which copy from the page cache or the
+ * driver with copy_to_iter/copy_from_iter, a page fault on the user
+ * buffer being handled on the way. A read of a regular file therefore
+ * returns everything up to EOF in one call, and a write of a regular file
+ * is one step under the inode's i_rwsem whatever its size
+ * (generic_file_write_iter). A file with only ->read/->write (Linux's
+ * older interface, user pointers) gets the user segments one by one.
+ * In-kernel callers (exec, the initramfs, the ksys_* calls the ktests
+ * use) pass kernel buffers as ITER_KVEC; they need ->read_iter/
+ * ->write_iter, as Linux's kernel_read.
  *
  * The file position of a shared regular file or directory is updated
  * under f_pos_lock (FMODE_ATOMIC_POS): two tasks reading one descriptor
- * get different bytes. pread/pwrite never touch f_pos. The byte moving
- * is ->read_iter/->write_iter (or ->read/->write) of the file, called
- * through fs/contract.h; page-cache files use the page-cache helper's
- * generic_file_read_iter/generic_file_write_iter.
+ * get different bytes. pread/pwrite never touch f_pos. Every op is called
+ * through <kestrel/contract/file.h>.
  */
+#include <kestrel/contract/file.h>
+#include <kestrel/dcache.h>
 #include <kestrel/fdtable.h>
+#include <kestrel/sched.h>
+#include <kestrel/signal.h>
 #include <kestrel/slab.h>
 #include <kestrel/string.h>
 #include <kestrel/syscalls.h>
 #include <kestrel/uaccess.h>
-#include "contract.h"
+#include <asm/page.h>
 #include "internal.h"
 
 #define MAX_RW_COUNT (0x7ffff000L)	/* as Linux: INT_MAX rounded down to a page */
+#define UIO_FASTIOV 8			/* iovec arrays this short stay on the stack */
 
 void init_sync_kiocb(struct kiocb *kiocb, struct file *filp)
 {
@@ -31,26 +48,33 @@ void init_sync_kiocb(struct kiocb *kiocb, struct file *filp)
 	kiocb->private = NULL;
 }
 
-/* Through ->read_iter/->write_iter, or ->read/->write per segment. */
-static ssize_t do_iter_rw(struct file *file, struct iov_iter *iter, loff_t *pos, bool write)
+/* ->read_iter/->write_iter at *pos (NULL: a stream), which moves on by what was done. */
+static ssize_t call_iter(struct file *file, struct iov_iter *iter, loff_t *pos, bool write)
+{
+	struct kiocb kiocb;
+	ssize_t ret;
+
+	init_sync_kiocb(&kiocb, file);
+	kiocb.ki_pos = pos ? *pos : 0;
+	ret = write ? vfs_call_write_iter(file, &kiocb, iter) : vfs_call_read_iter(file, &kiocb, iter);
+	if (ret > 0 && pos)
+		*pos = kiocb.ki_pos;
+	return ret;
+}
+
+/*
+ * A file with only ->read/->write: one call per user segment, stopping
+ * at a short one (Linux's do_loop_readv_writev).
+ */
+static ssize_t call_loop(struct file *file, struct iov_iter *iter, loff_t *pos, bool write)
 {
 	ssize_t ret = 0;
 
-	if (write ? file->f_op->write_iter : file->f_op->read_iter) {
-		struct kiocb kiocb;
-
-		init_sync_kiocb(&kiocb, file);
-		kiocb.ki_pos = pos ? *pos : 0;
-		ret = write ? vfs_call_write_iter(file, &kiocb, iter)
-			    : vfs_call_read_iter(file, &kiocb, iter);
-		if (ret > 0 && pos)
-			*pos = kiocb.ki_pos;
-		return ret;
-	}
-	while (iov_iter_count(iter)) {
-		const struct kvec *seg = iter->kvec;
-		char *base = (char *)seg->iov_base + iter->iov_offset;
-		size_t len = seg->iov_len - iter->iov_offset;
+	for (iov_iter_advance(iter, 0); iov_iter_count(iter); iov_iter_advance(iter, 0)) {
+		bool ubuf = iter->iter_type == ITER_UBUF;
+		char __user *base = (char __user *)(ubuf ? iter->ubuf : iter->iov->iov_base) +
+				    iter->iov_offset;
+		size_t len = ubuf ? iov_iter_count(iter) : iter->iov->iov_len - iter->iov_offset;
 		ssize_t n;
 
 		if (len > iov_iter_count(iter))
@@ -69,7 +93,7 @@ static ssize_t do_iter_rw(struct file *file, struct iov_iter *iter, loff_t *pos,
 	return ret;
 }
 
-static int rw_verify(struct file *file, bool write, loff_t *pos, size_t count)
+static int rw_verify(struct file *file, bool write, loff_t *pos)
 {
 	if (!(file->f_mode & (write ? FMODE_WRITE : FMODE_READ)))
 		return -EBADF;
@@ -80,60 +104,88 @@ static int rw_verify(struct file *file, bool write, loff_t *pos, size_t count)
 	return 0;
 }
 
-ssize_t vfs_read(struct file *file, char *buf, size_t count, loff_t *pos)
+/*
+ * The one way bytes move: the file's iterator op, or ->read/->write for
+ * user memory, else EINVAL (a kernel caller and a file without
+ * ->read_iter, as Linux's __kernel_read). At most MAX_RW_COUNT bytes.
+ */
+static ssize_t do_iter_rw(struct file *file, struct iov_iter *iter, loff_t *pos, bool write)
 {
-	struct kvec kv = { .iov_base = buf, .iov_len = count };
-	struct iov_iter iter;
-	int err = rw_verify(file, false, pos, count);
+	int err = rw_verify(file, write, pos);
 
 	if (err)
 		return err;
+	/* read(2)'s buffer, whole, before clamping, as Linux (readv's: import_iovec). */
+	if (iter->iter_type == ITER_UBUF && !access_ok(iter->ubuf, iov_iter_count(iter)))
+		return -EFAULT;
+	iov_iter_truncate(iter, MAX_RW_COUNT);
+	if (write ? file->f_op->write_iter : file->f_op->read_iter)
+		return call_iter(file, iter, pos, write);
+	if ((write ? !!file->f_op->write : !!file->f_op->read) && user_backed_iter(iter))
+		return call_loop(file, iter, pos, write);
+	return -EINVAL;
+}
+
+ssize_t vfs_read(struct file *file, char __user *buf, size_t count, loff_t *pos)
+{
+	struct iov_iter iter;
+	int err = rw_verify(file, false, pos);
+
+	if (err)
+		return err;
+	if (!access_ok(buf, count))	/* the whole request, before clamping, as Linux */
+		return -EFAULT;
 	if (count > MAX_RW_COUNT)
-		count = kv.iov_len = MAX_RW_COUNT;
+		count = MAX_RW_COUNT;
 	if (file->f_op->read)
 		return vfs_call_read(file, buf, count, pos);
-	iov_iter_kvec(&iter, ITER_DEST, &kv, 1, count);
+	iov_iter_ubuf(&iter, ITER_DEST, buf, count);
 	return do_iter_rw(file, &iter, pos, false);
 }
 
-ssize_t vfs_write(struct file *file, const char *buf, size_t count, loff_t *pos)
+ssize_t vfs_write(struct file *file, const char __user *buf, size_t count, loff_t *pos)
 {
-	struct kvec kv = { .iov_base = (void *)buf, .iov_len = count };
 	struct iov_iter iter;
-	int err = rw_verify(file, true, pos, count);
+	int err = rw_verify(file, true, pos);
 
 	if (err)
 		return err;
+	if (!access_ok(buf, count))
+		return -EFAULT;
 	if (count > MAX_RW_COUNT)
-		count = kv.iov_len = MAX_RW_COUNT;
+		count = MAX_RW_COUNT;
 	if (file->f_op->write)
 		return vfs_call_write(file, buf, count, pos);
-	iov_iter_kvec(&iter, ITER_SOURCE, &kv, 1, count);
+	iov_iter_ubuf(&iter, ITER_SOURCE, (void __user *)buf, count);
 	return do_iter_rw(file, &iter, pos, true);
 }
 
 ssize_t vfs_iter_read(struct file *file, struct iov_iter *iter, loff_t *ppos, int flags)
 {
-	int err = rw_verify(file, false, ppos, iov_iter_count(iter));
-
-	return err ? err : do_iter_rw(file, iter, ppos, false);
+	return do_iter_rw(file, iter, ppos, false);
 }
 
 ssize_t vfs_iter_write(struct file *file, struct iov_iter *iter, loff_t *ppos, int flags)
 {
-	int err = rw_verify(file, true, ppos, iov_iter_count(iter));
-
-	return err ? err : do_iter_rw(file, iter, ppos, true);
+	return do_iter_rw(file, iter, ppos, true);
 }
 
 ssize_t kernel_read(struct file *file, void *buf, size_t count, loff_t *pos)
 {
-	return vfs_read(file, buf, count, pos);
+	struct kvec kv = { .iov_base = buf, .iov_len = count };
+	struct iov_iter iter;
+
+	iov_iter_kvec(&iter, ITER_DEST, &kv, 1, count);
+	return do_iter_rw(file, &iter, pos, false);
 }
 
 ssize_t kernel_write(struct file *file, const void *buf, size_t count, loff_t *pos)
 {
-	return vfs_write(file, buf, count, pos);
+	struct kvec kv = { .iov_base = (void *)buf, .iov_len = count };
+	struct iov_iter iter;
+
+	iov_iter_kvec(&iter, ITER_SOURCE, &kv, 1, count);
+	return do_iter_rw(file, &iter, pos, true);
 }
 
 /* fdget_pos(): the file of fd with f_pos_lock held if its position is shared. */
@@ -160,7 +212,8 @@ static loff_t *file_ppos(struct file *f, loff_t *pos)
 	return (f->f_mode & FMODE_LSEEK) ? pos : NULL;
 }
 
-ssize_t ksys_read(unsigned int fd, char *buf, size_t count)
+/* read/write/readv/writev on fd at its position (or on the stream). */
+static ssize_t rw_fd_pos(unsigned int fd, struct iov_iter *iter, bool write)
 {
 	struct file *f = fdget_pos(fd);
 	loff_t pos, *ppos;
@@ -169,107 +222,90 @@ ssize_t ksys_read(unsigned int fd, char *buf, size_t count)
 	if (!f)
 		return -EBADF;
 	ppos = file_ppos(f, &pos);
-	ret = vfs_read(f, buf, count, ppos);
+	ret = do_iter_rw(f, iter, ppos, write);
 	if (ret >= 0 && ppos)
 		f->f_pos = pos;
 	fdput_pos(f);
 	return ret;
+}
+
+/* pread/pwrite/preadv/pwritev at an explicit position; f_pos untouched. */
+static ssize_t rw_fd_at(unsigned int fd, struct iov_iter *iter, loff_t pos, bool write)
+{
+	struct file *f;
+	ssize_t ret;
+
+	if (pos < 0)
+		return -EINVAL;
+	f = fget(fd);
+	if (!f)
+		return -EBADF;
+	if (!(f->f_mode & (write ? FMODE_PWRITE : FMODE_PREAD)))
+		ret = -ESPIPE;
+	else
+		ret = do_iter_rw(f, iter, &pos, write);
+	fput(f);
+	return ret;
+}
+
+/*
+ * The ksys_ forms take kernel buffers (the initramfs and the ktests call
+ * them): the same paths as the system calls, with ITER_KVEC.
+ */
+static ssize_t ksys_rw(unsigned int fd, void *buf, size_t count, loff_t *pos, bool write)
+{
+	struct kvec kv = { .iov_base = buf, .iov_len = count };
+	struct iov_iter iter;
+
+	iov_iter_kvec(&iter, write ? ITER_SOURCE : ITER_DEST, &kv, 1, count);
+	return pos ? rw_fd_at(fd, &iter, *pos, write) : rw_fd_pos(fd, &iter, write);
+}
+
+ssize_t ksys_read(unsigned int fd, char *buf, size_t count)
+{
+	return ksys_rw(fd, buf, count, NULL, false);
 }
 
 ssize_t ksys_write(unsigned int fd, const char *buf, size_t count)
 {
-	struct file *f = fdget_pos(fd);
-	loff_t pos, *ppos;
-	ssize_t ret;
-
-	if (!f)
-		return -EBADF;
-	ppos = file_ppos(f, &pos);
-	ret = vfs_write(f, buf, count, ppos);
-	if (ret >= 0 && ppos)
-		f->f_pos = pos;
-	fdput_pos(f);
-	return ret;
+	return ksys_rw(fd, (char *)buf, count, NULL, true);
 }
 
 ssize_t ksys_pread64(unsigned int fd, char *buf, size_t count, loff_t pos)
 {
-	struct file *f;
-	ssize_t ret;
-
-	if (pos < 0)
-		return -EINVAL;
-	f = fget(fd);
-	if (!f)
-		return -EBADF;
-	ret = (f->f_mode & FMODE_PREAD) ? vfs_read(f, buf, count, &pos) : -ESPIPE;
-	fput(f);
-	return ret;
+	return ksys_rw(fd, buf, count, &pos, false);
 }
 
 ssize_t ksys_pwrite64(unsigned int fd, const char *buf, size_t count, loff_t pos)
 {
-	struct file *f;
-	ssize_t ret;
-
-	if (pos < 0)
-		return -EINVAL;
-	f = fget(fd);
-	if (!f)
-		return -EBADF;
-	ret = (f->f_mode & FMODE_PWRITE) ? vfs_write(f, buf, count, &pos) : -ESPIPE;
-	fput(f);
-	return ret;
+	return ksys_rw(fd, (char *)buf, count, &pos, true);
 }
 
-static ssize_t do_readv_writev(unsigned long fd, const struct iovec *vec, unsigned long vlen,
-			       bool write)
+/* readv/writev with an array of kernel segments. */
+static ssize_t ksys_rwv(unsigned long fd, const struct kvec *vec, unsigned long vlen, bool write)
 {
-	struct kvec *kv;
 	struct iov_iter iter;
-	struct file *f;
 	size_t total = 0;
-	unsigned long i;
-	loff_t pos, *ppos;
-	ssize_t ret;
 
 	if (vlen > UIO_MAXIOV)
 		return -EINVAL;
-	kv = kmalloc((vlen ? vlen : 1) * sizeof(*kv), GFP_KERNEL);
-	if (!kv)
-		return -ENOMEM;
-	for (i = 0; i < vlen; i++) {
-		if (vec[i].iov_len > (size_t)MAX_RW_COUNT - total) {
-			kfree(kv);
+	for (unsigned long i = 0; i < vlen; i++) {
+		if (vec[i].iov_len > (size_t)MAX_RW_COUNT - total)
 			return -EINVAL;
-		}
-		kv[i].iov_base = vec[i].iov_base;
-		kv[i].iov_len = vec[i].iov_len;
 		total += vec[i].iov_len;
 	}
-	f = fdget_pos(fd);
-	if (!f) {
-		kfree(kv);
-		return -EBADF;
-	}
-	iov_iter_kvec(&iter, write ? ITER_SOURCE : ITER_DEST, kv, vlen, total);
-	ppos = file_ppos(f, &pos);
-	ret = write ? vfs_iter_write(f, &iter, ppos, 0) : vfs_iter_read(f, &iter, ppos, 0);
-	if (ret >= 0 && ppos)
-		f->f_pos = pos;
-	fdput_pos(f);
-	kfree(kv);
-	return ret;
+	iov_iter_kvec(&iter, write ? ITER_SOURCE : ITER_DEST, vec, vlen, total);
+	return rw_fd_pos(fd, &iter, write);
 }
 
-ssize_t ksys_readv(unsigned long fd, const struct iovec *vec, unsigned long vlen)
+ssize_t ksys_readv(unsigned long fd, const struct kvec *vec, unsigned long vlen)
 {
-	return do_readv_writev(fd, vec, vlen, false);
+	return ksys_rwv(fd, vec, vlen, false);
 }
 
-ssize_t ksys_writev(unsigned long fd, const struct iovec *vec, unsigned long vlen)
+ssize_t ksys_writev(unsigned long fd, const struct kvec *vec, unsigned long vlen)
 {
-	return do_readv_writev(fd, vec, vlen, true);
+	return ksys_rwv(fd, vec, vlen, true);
 }
 
 /* ---------------------------------------------------------------- lseek */
@@ -413,238 +449,56 @@ long ksys_syncfs(int fd)
 /* ================================================================ system calls */
 
 /*
- * User bytes travel through a kernel bounce buffer: the syscall copies
- * the user's data in (write) or out (read) with no file-system lock held,
- * and the file's ->read/->write/->read_iter/->write_iter only ever see
- * kernel memory. So a user buffer that is itself a mapping of the file
- * (a page fault taking mmap_lock, then the folio lock) can never nest
- * inside the folio lock or i_rwsem the write path holds, and every
- * driver's ->read/->write keeps taking kernel pointers. A request larger
- * than one buffer is moved in RW_BOUNCE_MAX pieces: on a regular file
- * piece after piece; on a pipe, tty or device a read stops after the
- * first piece (a short read is a normal answer there) while a write goes
- * on until a piece comes back short (a write that blocks may return the
- * bytes written so far).
- */
-#define RW_BOUNCE_MAX (64 * 1024)
-
-/*
- * A bounce buffer for a request of total bytes: up to RW_BOUNCE_MAX, or
- * one page when memory is too fragmented for more (the request then just
- * moves in smaller pieces). NULL only if not even a page is free.
- */
-static void *rw_bounce_alloc(size_t total, size_t *size)
-{
-	size_t want = total < RW_BOUNCE_MAX ? total : RW_BOUNCE_MAX;
-	void *buf;
-
-	if (want > PAGE_SIZE) {
-		buf = kmalloc(want, GFP_KERNEL | __GFP_NOWARN);
-		if (buf) {
-			*size = want;
-			return buf;
-		}
-		want = PAGE_SIZE;
-	}
-	*size = want;
-	return kmalloc(want ? want : 1, GFP_KERNEL);
-}
-
-/* Where the next user byte comes from / goes to, in an array of user segments. */
-struct uvec_cursor {
-	const struct iovec *iov;	/* kernel copy of the user's iovec array */
-	unsigned long nr;		/* segments left */
-	size_t off;			/* into iov[0] */
-};
-
-/* Copy len bytes between kbuf and the cursor's user segments; returns bytes moved (short on a fault). */
-static size_t uvec_copy(struct uvec_cursor *c, char *kbuf, size_t len, bool to_user)
-{
-	size_t done = 0;
-
-	while (done < len && c->nr) {
-		size_t seg = c->iov->iov_len - c->off;
-		size_t n = len - done < seg ? len - done : seg;
-		char __user *u = (char __user *)c->iov->iov_base + c->off;
-		size_t left = to_user ? copy_to_user(u, kbuf + done, n)
-				      : copy_from_user(kbuf + done, u, n);
-
-		done += n - left;
-		c->off += n - left;
-		if (left)
-			break;
-		if (c->off == c->iov->iov_len) {
-			c->iov++;
-			c->nr--;
-			c->off = 0;
-		}
-	}
-	return done;
-}
-
-static bool rw_whole_pieces(struct file *f)
-{
-	umode_t mode = file_inode(f)->i_mode;
-
-	return S_ISREG(mode) || S_ISBLK(mode);
-}
-
-/*
- * Read or write total bytes between f (at *ppos, or the stream) and the
- * user segments. Returns the bytes moved, or an errno when none were.
- */
-static ssize_t rw_user(struct file *f, const struct iovec *iov, unsigned long nr, size_t total,
-		       loff_t *ppos, bool write)
-{
-	struct uvec_cursor c = { .iov = iov, .nr = nr, .off = 0 };
-	size_t chunk;
-	char *kbuf = rw_bounce_alloc(total, &chunk);
-	size_t done = 0;
-	ssize_t ret = 0;
-
-	if (!kbuf)
-		return -ENOMEM;
-	if (total == 0)	/* still checks the file: EBADF, EISDIR, EINVAL */
-		ret = write ? vfs_write(f, kbuf, 0, ppos) : vfs_read(f, kbuf, 0, ppos);
-	while (done < total) {
-		size_t len = total - done < chunk ? total - done : chunk;
-		size_t moved;
-
-		if (write) {
-			moved = uvec_copy(&c, kbuf, len, false);
-			if (!moved) {
-				ret = -EFAULT;
-				break;
-			}
-			ret = vfs_write(f, kbuf, moved, ppos);
-			if (ret <= 0)
-				break;
-			done += ret;
-			if ((size_t)ret < len)	/* a short write, or the user's bytes faulted */
-				break;
-		} else {
-			ret = vfs_read(f, kbuf, len, ppos);
-			if (ret <= 0)
-				break;
-			moved = uvec_copy(&c, kbuf, ret, true);
-			if (ppos)	/* bytes that never reached the user were not read */
-				*ppos -= ret - moved;
-			if (!moved) {
-				ret = -EFAULT;
-				break;
-			}
-			done += moved;
-			if (moved < len || !rw_whole_pieces(f))
-				break;
-		}
-	}
-	kfree(kbuf);
-	return done ? (ssize_t)done : ret;
-}
-
-/*
  * Copy in and check a user iovec array, as Linux's import_iovec: more
- * than UIO_MAXIOV segments or a negative length is EINVAL; the total is
- * clamped to MAX_RW_COUNT. (Segments outside user space are EFAULT once
- * the descriptor is known good: iov_ok().)
- * Returns the kernel copy (kfree it) or ERR_PTR; *total gets the byte count.
+ * than UIO_MAXIOV segments or a negative length is EINVAL, a segment
+ * outside user space EFAULT; the total is clamped to MAX_RW_COUNT. Short
+ * arrays use the caller's fast[UIO_FASTIOV]. Returns the array (kfree it
+ * when it is not fast) or ERR_PTR; *total gets the byte count.
  */
 static struct iovec *import_iovec(const struct iovec __user *uvec, unsigned long nr,
-				  size_t *total)
+				  struct iovec *fast, size_t *total)
 {
-	struct iovec *iov;
+	struct iovec *iov = fast;
 	size_t sum = 0;
-	unsigned long i;
+	int err = -EFAULT;
 
 	if (nr > UIO_MAXIOV)
 		return ERR_PTR(-EINVAL);
-	iov = kmalloc((nr ? nr : 1) * sizeof(*iov), GFP_KERNEL);
-	if (!iov)
-		return ERR_PTR(-ENOMEM);
-	if (copy_from_user(iov, uvec, nr * sizeof(*iov))) {
-		kfree(iov);
-		return ERR_PTR(-EFAULT);
+	if (nr > UIO_FASTIOV) {
+		iov = kmalloc(nr * sizeof(*iov), GFP_KERNEL);
+		if (!iov)
+			return ERR_PTR(-ENOMEM);
 	}
-	for (i = 0; i < nr; i++) {
+	if (copy_from_user(iov, uvec, nr * sizeof(*iov)))
+		goto fail;
+	for (unsigned long i = 0; i < nr; i++) {
 		size_t len = iov[i].iov_len;
 
-		if ((ssize_t)len < 0) {
-			kfree(iov);
-			return ERR_PTR(-EINVAL);
-		}
+		err = -EINVAL;
+		if ((ssize_t)len < 0)
+			goto fail;
+		err = -EFAULT;
+		if (!access_ok(iov[i].iov_base, len))
+			goto fail;
 		if (len > MAX_RW_COUNT - sum)
 			iov[i].iov_len = len = MAX_RW_COUNT - sum;
 		sum += len;
 	}
 	*total = sum;
 	return iov;
+fail:
+	if (iov != fast)
+		kfree(iov);
+	return ERR_PTR(err);
 }
 
-static int iov_ok(const struct iovec *iov, unsigned long nr)
-{
-	unsigned long i;
-
-	for (i = 0; i < nr; i++)
-		if (!access_ok((void __user *)iov[i].iov_base, iov[i].iov_len))
-			return -EFAULT;
-	return 0;
-}
-
-/* read/write/readv/writev at the file position (or on a stream). */
-static ssize_t rw_fd_pos(unsigned int fd, const struct iovec *iov, unsigned long nr, size_t total,
-			 bool write)
-{
-	struct file *f = fdget_pos(fd);
-	loff_t pos, *ppos;
-	ssize_t ret;
-
-	if (!f)
-		return -EBADF;
-	ppos = file_ppos(f, &pos);
-	ret = rw_verify(f, write, ppos, total);
-	if (!ret)
-		ret = iov_ok(iov, nr);
-	if (!ret)
-		ret = rw_user(f, iov, nr, total, ppos, write);
-	if (ret >= 0 && ppos)
-		f->f_pos = pos;
-	fdput_pos(f);
-	return ret;
-}
-
-/* pread/pwrite/preadv/pwritev at an explicit position; f_pos untouched. */
-static ssize_t rw_fd_at(unsigned int fd, const struct iovec *iov, unsigned long nr, size_t total,
-			loff_t pos, bool write)
-{
-	struct file *f;
-	ssize_t ret;
-
-	if (pos < 0)
-		return -EINVAL;
-	f = fget(fd);
-	if (!f)
-		return -EBADF;
-	if (!(f->f_mode & (write ? FMODE_PWRITE : FMODE_PREAD)))
-		ret = -ESPIPE;
-	else
-		ret = rw_verify(f, write, &pos, total);
-	if (!ret)
-		ret = iov_ok(iov, nr);
-	if (!ret)
-		ret = rw_user(f, iov, nr, total, &pos, write);
-	fput(f);
-	return ret;
-}
-
+/* read/write/pread/pwrite: one user buffer. pos == NULL: at the file position. */
 static ssize_t rw_fd_buf(unsigned int fd, void __user *buf, size_t count, loff_t *pos, bool write)
 {
-	struct iovec iov = { .iov_base = (void *)buf, .iov_len = count };
+	struct iov_iter iter;
 
-	if (!access_ok(buf, count))	/* the whole request, before clamping, as Linux */
-		return -EFAULT;
-	if (count > MAX_RW_COUNT)
-		iov.iov_len = count = MAX_RW_COUNT;
-	return pos ? rw_fd_at(fd, &iov, 1, count, *pos, write) : rw_fd_pos(fd, &iov, 1, count, write);
+	iov_iter_ubuf(&iter, write ? ITER_SOURCE : ITER_DEST, buf, count);
+	return pos ? rw_fd_at(fd, &iter, *pos, write) : rw_fd_pos(fd, &iter, write);
 }
 
 SYSCALL_DEFINE3(read, unsigned int, fd, char __user *, buf, size_t, count)
@@ -667,19 +521,31 @@ SYSCALL_DEFINE4(pwrite64, unsigned int, fd, const char __user *, buf, size_t, co
 	return rw_fd_buf(fd, (void __user *)buf, count, &pos, true);
 }
 
-/* pos == NULL: at the file position (readv/writev; preadv2 with offset -1). */
+/*
+ * readv/writev and the positioned forms. pos == NULL: at the file
+ * position (preadv2 with offset -1 too). As Linux: EBADF first, then the
+ * iovec array (EINVAL, EFAULT), then the file's mode.
+ */
 static ssize_t rw_fd_vec(unsigned long fd, const struct iovec __user *vec, unsigned long vlen,
 			 loff_t *pos, bool write)
 {
+	struct iovec fast[UIO_FASTIOV], *iov;
+	struct iov_iter iter;
 	size_t total = 0;
-	struct iovec *iov = import_iovec(vec, vlen, &total);
+	struct file *f;
 	ssize_t ret;
 
+	f = fget(fd);
+	if (!f)
+		return -EBADF;
+	fput(f);
+	iov = import_iovec(vec, vlen, fast, &total);
 	if (IS_ERR(iov))
 		return PTR_ERR(iov);
-	ret = pos ? rw_fd_at(fd, iov, vlen, total, *pos, write)
-		  : rw_fd_pos(fd, iov, vlen, total, write);
-	kfree(iov);
+	iov_iter_init(&iter, write ? ITER_SOURCE : ITER_DEST, iov, vlen, total);
+	ret = pos ? rw_fd_at(fd, &iter, *pos, write) : rw_fd_pos(fd, &iter, write);
+	if (iov != fast)
+		kfree(iov);
 	return ret;
 }
 
@@ -756,12 +622,33 @@ SYSCALL_DEFINE1(syncfs, int, fd)
 }
 
 /*
- * sendfile: in_fd's bytes to out_fd through one kernel buffer, piece by
- * piece until a short read or write. As Linux: the in position is
+ * sendfile: in_fd's bytes to out_fd through one kernel buffer (the
+ * pages Linux's splice would pass through a pipe), SENDFILE_CHUNK at a
+ * time, until a short read or write. As Linux: the in position is
  * *offset (written back, f_pos untouched) or in's f_pos; out is written
  * at its f_pos; an O_APPEND out is EINVAL. Like Linux, neither
  * f_pos_lock is held (in and out may be the same file).
  */
+#define SENDFILE_CHUNK (64 * 1024)
+
+/* The buffer: SENDFILE_CHUNK, or one page when memory is too fragmented for more. */
+static void *sendfile_buf_alloc(size_t count, size_t *size)
+{
+	size_t want = count < SENDFILE_CHUNK ? count : SENDFILE_CHUNK;
+	void *buf;
+
+	if (want > PAGE_SIZE) {
+		buf = kmalloc(want, GFP_KERNEL | __GFP_NOWARN);
+		if (buf) {
+			*size = want;
+			return buf;
+		}
+		want = PAGE_SIZE;
+	}
+	*size = want;
+	return kmalloc(want ? want : 1, GFP_KERNEL);
+}
+
 SYSCALL_DEFINE4(sendfile, int, out_fd, int, in_fd, loff_t __user *, offset, size_t, count)
 {
 	struct file *in, *out;
@@ -799,7 +686,7 @@ SYSCALL_DEFINE4(sendfile, int, out_fd, int, in_fd, loff_t __user *, offset, size
 	if (count > MAX_RW_COUNT)
 		count = MAX_RW_COUNT;
 	ret = -ENOMEM;
-	kbuf = rw_bounce_alloc(count, &chunk);
+	kbuf = sendfile_buf_alloc(count, &chunk);
 	if (!kbuf)
 		goto out_out;
 	ret = 0;
@@ -807,13 +694,13 @@ SYSCALL_DEFINE4(sendfile, int, out_fd, int, in_fd, loff_t __user *, offset, size
 		size_t len = count - done < chunk ? count - done : chunk;
 		loff_t *ip = (in->f_mode & FMODE_LSEEK) || offset ? &pos : NULL;
 		loff_t *op = (out->f_mode & FMODE_LSEEK) ? &out_pos : NULL;
-		ssize_t n = vfs_read(in, kbuf, len, ip), w;
+		ssize_t n = kernel_read(in, kbuf, len, ip), w;
 
 		if (n <= 0) {
 			ret = n;
 			break;
 		}
-		w = vfs_write(out, kbuf, n, op);
+		w = kernel_write(out, kbuf, n, op);
 		if (w < 0) {
 			if (ip)
 				pos -= n;

@@ -3,13 +3,14 @@
  * filldir64, with the directory's i_rwsem shared and the file's
  * f_pos_lock held (the spec's rule for ->iterate_shared).
  */
+#include <kestrel/contract/file.h>
 #include <kestrel/dcache.h>
 #include <kestrel/fdtable.h>
 #include <kestrel/slab.h>
 #include <kestrel/string.h>
 #include <kestrel/syscalls.h>
 #include <kestrel/uaccess.h>
-#include "contract.h"
+#include <asm/page.h>
 #include "internal.h"
 
 int iterate_dir(struct file *file, struct dir_context *ctx)

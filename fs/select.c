@@ -31,6 +31,8 @@
  * Locking: none of its own. A table belongs to one poller thread; the
  * wait queues' own locks cover the entries hung on them.
  */
+#include <kestrel/atomic.h>
+#include <kestrel/contract/file.h>
 #include <kestrel/errno.h>
 #include <kestrel/fdtable.h>
 #include <kestrel/poll.h>
@@ -42,7 +44,6 @@
 #include <kestrel/syscalls.h>
 #include <kestrel/time.h>
 #include <kestrel/uaccess.h>
-#include "contract.h"
 
 
 /* time.h's NSEC_PER_* are unsigned; timeouts here are signed. */
@@ -119,7 +120,7 @@ static int pollwake(wait_queue_entry_t *wait, unsigned int mode, void *key)
 	struct poll_table_entry *entry = container_of(wait, struct poll_table_entry, wait);
 
 	/* Publish before waking: the poller tests triggered after setting its state. */
-	__atomic_store_n(&entry->pwq->triggered, true, __ATOMIC_SEQ_CST);
+	smp_store_mb(entry->pwq->triggered, true);
 	return default_wake_function(wait, mode, key);
 }
 
@@ -196,10 +197,10 @@ static bool poll_schedule(struct poll_wqueues *pwq, u64 end_ns)
 		timeout = (long)j;
 	}
 	set_current_state(TASK_INTERRUPTIBLE);
-	if (!__atomic_load_n(&pwq->triggered, __ATOMIC_SEQ_CST))
+	if (!READ_ONCE(pwq->triggered))
 		schedule_timeout(timeout);
 	__set_current_state(TASK_RUNNING);
-	__atomic_store_n(&pwq->triggered, false, __ATOMIC_SEQ_CST);
+	smp_store_mb(pwq->triggered, false);
 	if (end_ns && !time_left(end_ns))
 		more_time = false;
 	return more_time;

@@ -1,7 +1,7 @@
 /*
  * seq_file: text files generated record by record (see seq_file.h).
  *
- * seq_read(): if buf still holds text, copy it out first. Otherwise fill
+ * seq_read_iter(): if buf still holds text, copy it out first. Otherwise fill
  * it: ->start at m->index, ->show each record into buf, ->next, until the
  * reader's count is covered or buf is full. A record whose text does not
  * fit (seq_has_overflowed) is dropped from buf; if it was the first one,
@@ -11,12 +11,18 @@
  * Reading from a position other than where the last read ended (pread,
  * lseek) restarts the text from the beginning and skips bytes: simple and
  * correct for the small files of /proc.
+ *
+ * The text goes to the reader's iterator (user memory for read(2)) with
+ * m->lock held, as Linux: a fault there may take mmap_lock, so a ->show
+ * that takes mmap_lock (maps) runs in the same order, m->lock first.
  */
 #include <kestrel/errno.h>
 #include <kestrel/printk.h>
 #include <kestrel/seq_file.h>
 #include <kestrel/slab.h>
 #include <kestrel/string.h>
+#include <kestrel/fs.h>
+#include <kestrel/uio.h>
 
 #define SEQ_BUF_START 4096
 #define SEQ_BUF_MAX (1 << 20)
@@ -148,19 +154,19 @@ static void seq_rewind(struct seq_file *m)
 	m->count = 0;
 }
 
-ssize_t seq_read(struct file *file, char *buf, size_t size, loff_t *ppos)
+ssize_t seq_read_iter(struct kiocb *iocb, struct iov_iter *iter)
 {
-	struct seq_file *m = file->private_data;
-	size_t copied = 0;
+	struct seq_file *m = iocb->ki_filp->private_data;
+	size_t size = iov_iter_count(iter), copied = 0;
 	loff_t skip;
 	int err = 0;
 
 	mutex_lock(&m->lock);
-	if (*ppos != m->read_pos + (loff_t)m->from || *ppos < m->read_pos)
+	if (iocb->ki_pos != m->read_pos + (loff_t)m->from || iocb->ki_pos < m->read_pos)
 		seq_rewind(m);
-	skip = *ppos - (m->read_pos + (loff_t)m->from);
+	skip = iocb->ki_pos - (m->read_pos + (loff_t)m->from);
 	while (copied < size) {
-		size_t n;
+		size_t n, done;
 
 		if (m->from == m->count) {
 			m->read_pos += m->count;
@@ -175,11 +181,15 @@ ssize_t seq_read(struct file *file, char *buf, size_t size, loff_t *ppos)
 			continue;
 		}
 		n = min(size - copied, m->count - m->from);
-		memcpy(buf + copied, m->buf + m->from, n);
-		m->from += n;
-		copied += n;
+		done = copy_to_iter(m->buf + m->from, n, iter);
+		m->from += done;
+		copied += done;
+		if (done < n) {
+			err = -EFAULT;	/* the reader's buffer ends in a hole */
+			break;
+		}
 	}
-	*ppos = m->read_pos + (loff_t)m->from;
+	iocb->ki_pos = m->read_pos + (loff_t)m->from;
 	mutex_unlock(&m->lock);
 	return copied ? (ssize_t)copied : err;
 }

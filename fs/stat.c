@@ -4,6 +4,7 @@
  * (the spec: getattr without i_rwsem); a size or time read may race a
  * change and see either value.
  */
+#include <kestrel/contract/inode.h>
 #include <kestrel/dcache.h>
 #include <kestrel/fdtable.h>
 #include <kestrel/mount.h>
@@ -12,7 +13,6 @@
 #include <kestrel/string.h>
 #include <kestrel/syscalls.h>
 #include <kestrel/uaccess.h>
-#include "contract.h"
 #include "internal.h"
 
 void generic_fillattr(u32 request_mask, struct inode *inode, struct kstat *stat)

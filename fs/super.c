@@ -18,13 +18,14 @@
  * sb->s_umount orders the instance's life (write: mount, umount,
  * remount; read: sync, iterate_supers).
  */
+#include <kestrel/contract/fs_type.h>
+#include <kestrel/contract/super.h>
 #include <kestrel/dcache.h>
 #include <kestrel/mount.h>
 #include <kestrel/pagemap.h>
 #include <kestrel/slab.h>
 #include <kestrel/string.h>
 #include <kestrel/syscalls.h>
-#include "contract.h"
 #include "internal.h"
 
 static LIST_HEAD(super_blocks);

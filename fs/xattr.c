@@ -5,6 +5,8 @@
  * and ->list without it. Also simple_xattrs, the in-memory store that
  * tmpfs's user.* handler uses.
  */
+#include <kestrel/contract/inode.h>
+#include <kestrel/contract/xattr.h>
 #include <kestrel/dcache.h>
 #include <kestrel/fdtable.h>
 #include <kestrel/namei.h>
@@ -13,7 +15,6 @@
 #include <kestrel/syscalls.h>
 #include <kestrel/uaccess.h>
 #include <kestrel/xattr.h>
-#include "contract.h"
 #include "internal.h"
 
 static const struct xattr_handler *xattr_resolve_name(struct inode *inode, const char **name)

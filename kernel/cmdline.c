@@ -154,7 +154,6 @@ char *const *cmdline_init_envp(void)
 
 /* Parameters that later subsystems read with cmdline_get(). */
 KERNEL_PARAM_QUERY("console", console, "console=ttyS0[,115200] or console=tty0; may repeat");
-KERNEL_PARAM_QUERY("ktest", ktest, "run the in-kernel tests whose suite.name matches the glob");
 KERNEL_PARAM_QUERY("root", root, "root device (later issues)");
 KERNEL_PARAM_QUERY("rootfstype", rootfstype, "root file system type (later issues)");
 KERNEL_PARAM_QUERY("ro", ro, "mount the root read-only");

@@ -1,11 +1,31 @@
 /*
- * crashtest=: deliberate crashes for the oops tests (see
- * include/kestrel/crashtest.h). Each crash is its own non-inlined function
- * so the tests can check that the backtrace names it and its callers.
+ * crashtest=: a test hook that crashes the kernel on purpose after boot, so
+ * tests/integration/oops_*.sh and smp_panic.sh can check the oops and panic
+ * reports from the host. Part of the test kernel only (build/kernel-test.elf):
+ * it runs as a late initcall, before the ktests.
+ *
+ *	crashtest=pagefault	read an unmapped kernel address (#PF)
+ *	crashtest=ud2		execute an invalid opcode (#UD)
+ *	crashtest=divzero	divide by zero (#DE)
+ *	crashtest=gpf		read a non-canonical address (#GP)
+ *	crashtest=stackoverflow	recurse without end on a kernel stack with a
+ *				guard page (#PF that cannot be delivered: #DF)
+ *	crashtest=nx		call into a data page (#PF: NX violation)
+ *	crashtest=warn		WARN_ON(1), then carry on
+ *	crashtest=refcount	a refcount_t put below 0 and incremented past
+ *				INT_MAX: saturates and warns, then carry on
+ *	crashtest=panic		panic()
+ *	crashtest=panic_all	every CPU panics at once
+ *	crashtest=panic_irqsoff	panic while the other CPUs spin with interrupts off
+ *
+ * Each crash is its own non-inlined function so the tests can check that
+ * the backtrace names it and its callers.
  */
 #include <kestrel/cmdline.h>
-#include <kestrel/crashtest.h>
+#include <kestrel/init.h>
 #include <kestrel/printk.h>
+#include <kestrel/reboot.h>
+#include <kestrel/refcount.h>
 #include <kestrel/smp.h>
 #include <kestrel/string.h>
 #include <kestrel/time.h>
@@ -19,10 +39,11 @@ static int crashtest_param(const char *val)
 	if (!val || !*val)
 		return -1;
 	crash_mode = val;
+	test_run_active = true;	/* an oops or a panic ends the run (include/kestrel/reboot.h) */
 	return 0;
 }
 KERNEL_PARAM("crashtest", crashtest_param,
-	     "test hook: crash on purpose after init (pagefault, ud2, divzero, gpf, stackoverflow, nx, warn, panic, panic_all, panic_irqsoff)");
+	     "test hook: crash on purpose after init (pagefault, ud2, divzero, gpf, stackoverflow, nx, warn, refcount, panic, panic_all, panic_irqsoff)");
 
 /* volatile: the compiler must really do the access, not prove it undefined. */
 static __noinline void crash_pagefault(void)
@@ -72,6 +93,21 @@ static __noinline void crash_warn(void)
 	pr_info("crashtest: WARN_ON(1)\n");
 	WARN_ON(1);
 	pr_info("crashtest: survived the warning\n");
+}
+
+/* One put too many, then one get too many: each saturates the count and warns. */
+static __noinline void crash_refcount(void)
+{
+	refcount_t r = REFCOUNT_INIT(1);
+
+	pr_info("crashtest: refcount_t: the last put, then one more\n");
+	if (refcount_dec_and_test(&r))
+		pr_info("crashtest: refcount_t reached 0\n");
+	refcount_dec_and_test(&r);
+	pr_info("crashtest: refcount_t is %#x after the underflow\n", refcount_read(&r));
+	refcount_set(&r, REFCOUNT_MAX);
+	refcount_inc(&r);
+	pr_info("crashtest: refcount_t is %#x after the overflow\n", refcount_read(&r));
 }
 
 /* Never reached in practice: it only keeps the compiler from calling the recursion infinite. */
@@ -169,20 +205,24 @@ static const struct {
 	{ "stackoverflow", crash_stackoverflow },
 	{ "nx", crash_nx },
 	{ "warn", crash_warn },
+	{ "refcount", crash_refcount },
 	{ "panic", crash_panic },
 	{ "panic_all", crash_panic_all },
 	{ "panic_irqsoff", crash_panic_irqsoff },
 };
 
-__noinline void crashtest_run(void)
+/* Crash as crashtest= asks; returns for "warn", without crashtest=, or if the crash did not happen. */
+static __noinline int crashtest_run(void)
 {
 	if (!crash_mode)
-		return;
+		return 0;
 	for (size_t i = 0; i < ARRAY_SIZE(crashes); i++) {
 		if (!strcmp(crash_mode, crashes[i].name)) {
 			crashes[i].fn();
-			return;
+			return 0;
 		}
 	}
 	pr_err("crashtest: unknown mode '%s', not crashing\n", crash_mode);
+	return 0;
 }
+late_initcall(crashtest_run);

@@ -17,7 +17,7 @@
 #include <kestrel/slab.h>
 
 struct cred init_cred = {
-	.usage = 1,
+	.usage = REFCOUNT_INIT(1),
 	.uid = 0, .euid = 0, .suid = 0, .fsuid = 0,
 	.gid = 0, .egid = 0, .sgid = 0, .fsgid = 0,
 	.ngroups = 0,
@@ -53,7 +53,7 @@ void put_cred(const struct cred *c)
 {
 	struct cred *cred = (struct cred *)c;
 
-	if (__atomic_sub_fetch(&cred->usage, 1, __ATOMIC_ACQ_REL) != 0)
+	if (!refcount_dec_and_test(&cred->usage))
 		return;
 	if (WARN_ON(cred == &init_cred))
 		return;
@@ -69,7 +69,7 @@ struct cred *prepare_creds(void)
 	if (!new)
 		return NULL;
 	*new = *old;
-	new->usage = 1;
+	refcount_set(&new->usage, 1);
 	get_uid(new->user);
 	return new;
 }
@@ -98,7 +98,7 @@ int commit_creds(struct cred *new)
 	move_nproc_count(me, new->user);
 
 	/* Readers of another task's cred (get_task_cred) see the old or the new one whole. */
-	__atomic_store_n(&me->cred, (const struct cred *)new, __ATOMIC_RELEASE);
+	rcu_assign_pointer(me->cred, (const struct cred *)new);
 	if (old)
 		put_cred(old);
 	return 0;

@@ -56,6 +56,7 @@
 #include <kestrel/tty.h>
 #include <kestrel/uaccess.h>
 #include <kestrel/wait.h>
+#include <kestrel/workqueue.h>
 
 /* Threads of p's process not yet released (the leader included). tasklist_lock held. */
 static bool thread_group_empty(struct task_struct *p)
@@ -112,6 +113,60 @@ void release_task(struct task_struct *p)
 	put_task_struct(p);
 	if (leader)
 		release_task(leader);
+}
+
+/*
+ * The reaper: a task that exited cannot free its own stack (it runs on
+ * it until its last switch). finish_task_switch() hands it to
+ * task_dead_reap(), which puts it on dead_tasks; reap_work, on system_wq,
+ * drops the task's own reference (Linux's put_task_struct_rcu_user, which
+ * defers the same put past the final switch). dead_lock protects
+ * dead_tasks; a task on it is off every run queue, so its run_node is free.
+ */
+static LIST_HEAD(dead_tasks);		/* exited tasks to free, linked by run_node */
+static DEFINE_SPINLOCK(dead_lock);	/* protects dead_tasks */
+
+static void reap_fn(struct work_struct *w)
+{
+	unsigned long flags;
+
+	(void)w;
+	for (;;) {
+		struct task_struct *p = NULL;
+
+		spin_lock_irqsave(&dead_lock, flags);
+		if (!list_empty(&dead_tasks)) {
+			p = list_first_entry(&dead_tasks, struct task_struct, run_node);
+			list_del_init(&p->run_node);
+		}
+		spin_unlock_irqrestore(&dead_lock, flags);
+		if (!p)
+			return;
+		put_task_struct(p);
+	}
+}
+
+static DECLARE_WORK(reap_work, reap_fn);
+
+void sched_reap_wait(void)
+{
+	flush_work(&reap_work);
+}
+
+void task_dead_reap(struct task_struct *p)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&dead_lock, flags);
+	list_add_tail(&p->run_node, &dead_tasks);
+	spin_unlock_irqrestore(&dead_lock, flags);
+	if (READ_ONCE(system_wq))
+		queue_work(system_wq, &reap_work);
+}
+
+void task_reaper_init(void)
+{
+	queue_work(system_wq, &reap_work);	/* anything that died before system_wq existed */
 }
 
 /* ---- exit ---- */

@@ -28,7 +28,6 @@
 #include <kestrel/syscalls.h>
 #include <kestrel/time.h>
 #include <kestrel/uaccess.h>
-#include "sched/sched.h"
 
 /* Fields every task of the process tree starts with, for a task that is its own leader. */
 static void identity_self(struct task_struct *p)

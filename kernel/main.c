@@ -10,16 +10,15 @@
 #include <kestrel/chrdev.h>
 #include <kestrel/cmdline.h>
 #include <kestrel/console.h>
-#include <kestrel/crashtest.h>
 #include <kestrel/fb.h>
 #include <kestrel/kallsyms.h>
 #include <kestrel/fs.h>
+#include <kestrel/init.h>
 #include <kestrel/initramfs.h>
-#include <kestrel/ktest.h>
 #include <kestrel/pagemap.h>
 #include <kestrel/pipe_fs_i.h>
 #include <kestrel/lockdep.h>
-#include <kestrel/locktest.h>
+#include <kestrel/syscalls.h>
 #include <kestrel/watchdog.h>
 #include <kestrel/mm.h>
 #include <kestrel/percpu.h>
@@ -41,6 +40,7 @@
 #include <asm/processor.h>
 #include <asm/rtc.h>
 #include <asm/syscall.h>
+#include <asm/vdso.h>
 
 void start_kernel(u32 magic, u32 info_phys);
 static __noreturn void run_init(void);
@@ -96,6 +96,8 @@ void start_kernel(u32 magic, u32 info_phys)
 	rtc_init();
 	/* The random generator: seeded from RDSEED/RDRAND, TSC jitter and the RTC (above). */
 	random_init();
+	/* The vDSO's pages and its clock data (needs the TSC and the RTC). */
+	vdso_init();
 
 	/* The boot thread becomes the init task; needs kmalloc and guarded stacks (mm). */
 	sched_init();
@@ -129,17 +131,25 @@ void start_kernel(u32 magic, u32 info_phys)
 	/* The initramfs into that root (needs tmpfs and /dev mounted): /init must exist before it runs. */
 	populate_rootfs();
 
-	/* Test hook: crash on purpose now that everything is up (crashtest=). */
-	crashtest_run();
-	/* Test hook: a lock validator report on purpose (locktest=). */
-	locktest_run();
-
-	ktest_run_requested();
+	/* What registered itself to run once everything is up (include/kestrel/init.h). */
+	do_initcalls();
 	/* `poweroff` or `restart` on the command line: tests of those paths. */
 	boot_end_action();
 
 	/* User space: this thread, pid 1, becomes the init program (never returns). */
 	run_init();
+}
+
+extern const initcall_t __initcall_start[], __initcall_end[];
+
+void do_initcalls(void)
+{
+	for (const initcall_t *call = __initcall_start; call < __initcall_end; call++) {
+		int ret = (*call)();
+
+		if (ret)
+			pr_warn("initcall %ps returned %d\n", (void *)*call, ret);
+	}
 }
 
 /*
@@ -207,7 +217,7 @@ static __noreturn void run_init(void)
 	const char *rdinit = cmdline_get("rdinit"), *init = cmdline_get("init");
 	int ret;
 
-	/* ktests kept pid 1 on the boot CPU; the init program may run anywhere. */
+	/* The boot thread stayed on the boot CPU (sched_init); the init program may run anywhere. */
 	set_cpus_allowed(current, sched_cpus_active());
 	console_on_rootfs();
 

@@ -2,10 +2,10 @@
  * panic() and warnings: the end of the line for a kernel that cannot go on.
  */
 #include <stdarg.h>
-#include <kestrel/cmdline.h>
 #include <kestrel/kallsyms.h>
 #include <kestrel/printk.h>
 #include <kestrel/panic.h>
+#include <kestrel/percpu.h>
 #include <kestrel/reboot.h>
 #include <kestrel/smp.h>
 #include <asm/io.h>
@@ -18,8 +18,13 @@ __noreturn void panic(const char *fmt, ...)
 	bool after_oops;
 
 	local_irq_disable();
-	after_oops = READ_ONCE(oops_in_progress);	/* the oops already printed a trace */
-	oops_in_progress = 1;
+	/*
+	 * An oops on this CPU already printed the trace. Per CPU, not the
+	 * global oops_in_progress: when every CPU panics at once, another
+	 * CPU's flag says nothing about the one that wins the stop below.
+	 */
+	after_oops = this_cpu_read(oops_nesting) > 0;
+	WRITE_ONCE(oops_in_progress, 1);
 	/* Halt the other CPUs (or be halted, if one of them panics already): one report only. */
 	smp_send_stop();
 	va_start(ap, fmt);
@@ -29,8 +34,8 @@ __noreturn void panic(const char *fmt, ...)
 	if (!after_oops)
 		dump_stack_lvl(KERN_EMERG);
 	printk(KERN_EMERG "---[ end Kernel panic - not syncing: %s ]---\n", buf);
-	/* A test run (ktest=, crashtest=) must end, not hang: tell QEMU (status 37). */
-	if (cmdline_has("ktest") || cmdline_has("crashtest"))
+	/* A test run must end, not hang: tell QEMU (status 37). */
+	if (test_run_active)
 		outb(TEST_EXIT_PORT, TEST_EXIT_PANIC);
 	for (;;) {
 		local_irq_disable();

@@ -21,7 +21,7 @@
 #define PIDHASH_BITS 8
 #define PIDHASH_SIZE (1U << PIDHASH_BITS)
 
-/* pidmap_lock protects pid_users[] and last_pid. Taken inside tasklist_lock, irq-safe. */
+/* pidmap_lock protects pid_users[] and last_pid; irq-safe (its order: docs/locking.md). */
 static DEFINE_SPINLOCK(pidmap_lock);
 static u32 pid_users[PID_MAX_DEFAULT] = { [0] = 1, [1] = 1 };	/* idle, init: held forever */
 static int last_pid = 1;

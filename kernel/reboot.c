@@ -17,6 +17,8 @@
 KERNEL_PARAM_QUERY("poweroff", poweroff, "power the machine off at the end of boot");
 KERNEL_PARAM_QUERY("restart", restart, "reset the machine at the end of boot");
 
+bool test_run_active;	/* written while the command line is parsed, read-only after */
+
 __noreturn void test_exit(bool pass)
 {
 	printk(KERN_INFO "ktest: %s, powering off\n", pass ? "PASS" : "FAIL");

@@ -35,8 +35,8 @@
  *   signal->thread_head (see sched_signal.h). p->sighand can change under
  *   a sender (exec's unshare_sighand) and is freed through RCU:
  *   lock_task_sighand() rechecks it under the lock.
- *   Order: the task list lock (kill_pgrp, kill -1 walk tasks) before
- *   siglock; run-queue locks (wake-ups) inside siglock. signal_pending()
+ *   Its order with the task list lock and the run-queue locks:
+ *   docs/locking.md, "Lock order". signal_pending()
  *   reads the bits without the lock: a sender sets them and then wakes
  *   (try_to_wake_up has a full barrier before reading p->state), a sleeper
  *   sets its state (full barrier) and then schedule() tests them, so one
@@ -615,13 +615,32 @@ void force_sig(int sig)
 /* ---- finding targets ---- */
 
 /* May current signal t? (Linux's kill_ok_by_cred plus the SIGCONT-in-session rule.) */
+/* p's real uid (0 for a task without creds), under a lock or RCU: the cred is read once. */
+static unsigned int task_uid_or_root(struct task_struct *p)
+{
+	const struct cred *c = __task_cred(p);
+
+	return c ? c->uid : 0;
+}
+
+static bool same_owner(const struct cred *me, struct task_struct *t)
+{
+	const struct cred *tc;
+	bool same;
+
+	rcu_read_lock();	/* t may commit new creds and free these meanwhile */
+	tc = __task_cred(t) ?: &init_cred;
+	same = me->euid == tc->suid || me->euid == tc->uid || me->uid == tc->suid ||
+	       me->uid == tc->uid;
+	rcu_read_unlock();
+	return same;
+}
+
 static bool kill_permitted(int sig, struct task_struct *t)
 {
 	const struct cred *me = current_cred();
-	const struct cred *tc = t->cred ? t->cred : &init_cred;
 
-	if (me->euid == tc->suid || me->euid == tc->uid || me->uid == tc->suid ||
-	    me->uid == tc->uid)
+	if (same_owner(me, t))
 		return true;
 	if (me->cap_effective & (1ULL << SIG_CAP_KILL))
 		return true;
@@ -1293,7 +1312,7 @@ bool do_notify_parent(struct task_struct *tsk, int sig)
 	memset(&info, 0, sizeof(info));
 	info.si_signo = sig;
 	info.chld.pid = tsk->tgid ? tsk->tgid : tsk->pid;
-	info.chld.uid = tsk->cred ? tsk->cred->uid : 0;
+	info.chld.uid = task_uid_or_root(tsk);
 	info.chld.utime = (long)(tsk->sum_exec_runtime / NSEC_PER_MSEC / 10);	/* clock ticks */
 	if (status & 0x7f) {
 		info.si_code = (status & 0x80) ? CLD_DUMPED : CLD_KILLED;
@@ -1347,7 +1366,7 @@ void do_notify_parent_cldstop(struct task_struct *tsk, int why)
 	info.si_signo = SIGCHLD;
 	info.si_code = why;
 	info.chld.pid = leader->tgid ? leader->tgid : leader->pid;
-	info.chld.uid = leader->cred ? leader->cred->uid : 0;
+	info.chld.uid = task_uid_or_root(leader);
 	info.chld.status = why == CLD_CONTINUED ? SIGCONT : tsk->signal->group_exit_code & 0x7f;
 	psh = lock_task_sighand(parent, &flags);
 	if (psh) {

@@ -2,7 +2,8 @@
  * Process attributes as system calls (docs/process.md "Process lifecycle"):
  * ids (getpid, gettid, getppid), credentials (the setuid family, groups),
  * process groups and sessions, resource limits and usage, priorities,
- * umask, uname, sethostname, sysinfo, times and reboot.
+ * umask, uname, sethostname, sysinfo, times, reboot and prctl's thread
+ * name.
  *
  * Credentials follow Linux's rules (kernel/sys.c there): an unprivileged
  * process may only set each id to one of its current real, effective or
@@ -897,6 +898,58 @@ static long set_uts_field(char *field, const char __user *name, int len)
 	memcpy(field, buf, len + 1);
 	spin_unlock(&uts_lock);
 	return 0;
+}
+
+/* ---- prctl ---- */
+
+#define PR_SET_NAME 15
+#define PR_GET_NAME 16
+
+/*
+ * The thread's name (comm): exec sets it to the base name of the path it
+ * was given ("exe" for /proc/self/exe); PR_SET_NAME renames the thread
+ * (busybox re-execs itself through /proc/self/exe and then names itself
+ * after the applet, so `ps` shows "cat"). At most TASK_COMM_LEN - 1 bytes,
+ * cut silently, as Linux. comm is written in one copy by its own task:
+ * a reader may see a torn name, as on Linux without task_lock.
+ */
+static long prctl_set_name(const char __user *uname)
+{
+	char comm[TASK_COMM_LEN];
+	long n = strncpy_from_user(comm, uname, sizeof(comm) - 1);
+
+	if (n < 0)
+		return n;
+	comm[n] = '\0';
+	strlcpy(current->comm, comm, sizeof(current->comm));
+	return 0;
+}
+
+static long prctl_get_name(char __user *uname)
+{
+	char comm[TASK_COMM_LEN];
+
+	memcpy(comm, current->comm, sizeof(comm));
+	comm[sizeof(comm) - 1] = '\0';
+	return copy_to_user(uname, comm, sizeof(comm)) ? -EFAULT : 0;
+}
+
+/*
+ * prctl: the name options. Every other option is EINVAL, which is
+ * Linux's answer to an option it does not know (docs/process.md lists
+ * what Kestrel lacks).
+ */
+SYSCALL_DEFINE5(prctl, int, option, unsigned long, arg2, unsigned long, arg3, unsigned long,
+		arg4, unsigned long, arg5)
+{
+	switch (option) {
+	case PR_SET_NAME:
+		return prctl_set_name((const char __user *)arg2);
+	case PR_GET_NAME:
+		return prctl_get_name((char __user *)arg2);
+	default:
+		return -EINVAL;
+	}
 }
 
 SYSCALL_DEFINE2(sethostname, const char __user *, name, int, len)

@@ -8,7 +8,7 @@
  * the folio's references. The cache holds one reference for as long as
  * the folio is in mapping->i_pages; every lookup takes another.
  *
- * Locks, outermost first:
+ * Locks (their order: docs/locking.md, "Lock order"):
  *   inode->i_rwsem             writes (generic_file_write_iter) and truncation
  *   mapping->invalidate_lock   shared: filling the cache from the backing
  *                              store (->read_folio, ->readahead);
@@ -27,6 +27,10 @@
  * that never stops being one; our folio descriptor is a slab object that
  * would be gone). A lookup holds xa_lock for a few pointer loads only.
  */
+#include <kestrel/bitops.h>
+#include <kestrel/contract/aops.h>
+#include <kestrel/contract/file.h>
+#include <kestrel/contract/inode.h>
 #include <kestrel/fs.h>
 #include <kestrel/kthread.h>
 #include <kestrel/pagemap.h>
@@ -36,7 +40,6 @@
 #include <kestrel/slab.h>
 #include <kestrel/string.h>
 #include <kestrel/wait.h>
-#include "../fs/contract.h"
 #include "pagecache_internal.h"
 
 atomic_long_t nr_file_pages;
@@ -80,12 +83,12 @@ void folio_put(struct folio *folio)
 {
 	struct page *page = folio->page;
 
-	if (__atomic_sub_fetch(&page->_refcount, 1, __ATOMIC_ACQ_REL) > 0)
+	if (page_ref_dec_return(page) > 0)
 		return;
 	/* The last reference: nothing can reach the folio any more. */
 	WARN_ON(folio->mapping || folio_test_lru(folio) || folio_test_locked(folio) ||
 		folio_test_writeback(folio));
-	page->_refcount = 1;	/* __free_pages drops the allocation's reference */
+	set_page_count(page, 1);	/* __free_pages drops the allocation's reference */
 	page->folio = NULL;
 	__free_pages(page, 0);
 	kmem_cache_free(folio_cachep, folio);
@@ -198,7 +201,7 @@ void folio_wake_bit(struct folio *folio, int bit_nr)
 	struct wait_folio_key key = { .folio = folio, .bit_nr = bit_nr };
 
 	/*
-	 * The bit was cleared by an atomic RMW (a full barrier) before this;
+	 * The bit was cleared and a full barrier passed before this;
 	 * __wake_up takes the queue lock, which a sleeper held while queueing
 	 * itself before testing the bit: no wake-up is lost.
 	 */
@@ -225,7 +228,7 @@ static void folio_wait_bit_common(struct folio *folio, int bit_nr, bool lock)
 	for (;;) {
 		prepare_to_wait(q, &wait.wait, TASK_UNINTERRUPTIBLE);
 		if (lock) {
-			if (!folio_test_set_flag(folio, PG_locked))
+			if (!test_and_set_bit_lock(PG_locked, &folio->flags))
 				break;
 		} else if (!(READ_ONCE(folio->flags) & (1UL << bit_nr))) {
 			break;
@@ -237,7 +240,7 @@ static void folio_wait_bit_common(struct folio *folio, int bit_nr, bool lock)
 
 bool folio_trylock(struct folio *folio)
 {
-	return !folio_test_set_flag(folio, PG_locked);
+	return !test_and_set_bit_lock(PG_locked, &folio->flags);
 }
 
 void folio_lock(struct folio *folio)
@@ -250,7 +253,8 @@ void folio_lock(struct folio *folio)
 void folio_unlock(struct folio *folio)
 {
 	WARN_ON(!folio_test_locked(folio));
-	folio_clear_flag(folio, PG_locked);
+	clear_bit_unlock(PG_locked, &folio->flags);
+	smp_mb__after_atomic();	/* the clear before folio_wake_bit looks for sleepers */
 	folio_wake_bit(folio, PG_locked);
 }
 
@@ -414,12 +418,12 @@ repeat:
 
 void mapping_set_unevictable(struct address_space *mapping)
 {
-	__atomic_fetch_or(&mapping->flags, 1UL << AS_UNEVICTABLE, __ATOMIC_SEQ_CST);
+	set_bit(AS_UNEVICTABLE, &mapping->flags);
 }
 
 void mapping_set_shmem(struct address_space *mapping)
 {
-	__atomic_fetch_or(&mapping->flags, 1UL << AS_SHMEM, __ATOMIC_SEQ_CST);
+	set_bit(AS_SHMEM, &mapping->flags);
 }
 
 void address_space_init_once(struct address_space *mapping)
@@ -700,7 +704,17 @@ static void file_update_time(struct file *file)
  * Copy the iterator into the cache one folio at a time: ->write_begin
  * finds (or makes) and locks the folio, we copy, ->write_end marks it
  * dirty, moves i_size and unlocks it. The caller holds i_rwsem exclusive
- * (asserted here and by the wrappers).
+ * (asserted here and by the wrappers) for the whole write, so a write is
+ * one step for every other writer, whatever its size.
+ *
+ * The source may be user memory, even a mapping of this very file: a
+ * fault on it while we hold the folio lock would need that lock (the
+ * fault path locks the file's folio) or mmap_lock under it. So, as
+ * Linux: the source bytes are faulted in first, with no folio locked
+ * (i_rwsem -> mmap_lock, the order the lock validator learns here); the
+ * copy itself runs with page faults off; if a page went away in between,
+ * the copy comes back short, write_end takes what arrived (or nothing,
+ * for a folio that is not uptodate), and we fault in and try again.
  */
 ssize_t generic_perform_write(struct kiocb *iocb, struct iov_iter *i)
 {
@@ -708,7 +722,7 @@ ssize_t generic_perform_write(struct kiocb *iocb, struct iov_iter *i)
 	struct address_space *mapping = file->f_mapping;
 	loff_t pos = iocb->ki_pos;
 	ssize_t written = 0;
-	int status = 0;
+	long status = 0;
 
 	lockdep_assert_held_write(&mapping->host->i_rwsem);
 	while (iov_iter_count(i)) {
@@ -718,21 +732,41 @@ ssize_t generic_perform_write(struct kiocb *iocb, struct iov_iter *i)
 		void *fsdata = NULL;
 		size_t copied;
 
+again:
+		if (fault_in_iov_iter_readable(i, bytes) == bytes) {
+			status = -EFAULT;
+			break;
+		}
+		if (fatal_signal_pending(current)) {
+			status = -EINTR;
+			break;
+		}
 		status = vfs_call_write_begin(file, mapping, pos, bytes, &folio, &fsdata);
 		if (status < 0)
 			break;
-		copied = copy_folio_from_iter(folio, offset, bytes, i);
+		copied = copy_page_from_iter_atomic(folio_page(folio, 0), offset, bytes, i);
 		status = vfs_call_write_end(file, mapping, pos, bytes, copied, folio, fsdata);
-		if (status < 0)
-			break;
+		if ((size_t)status != copied) {
+			/* Bytes write_end did not take go back to the source. */
+			iov_iter_revert(i, copied - (status > 0 ? status : 0));
+			if (status < 0)
+				break;
+		}
+		cond_resched();
+		if (status == 0) {
+			/*
+			 * Nothing went in: a source page vanished between the
+			 * fault-in and the copy (another thread unmapped it, or
+			 * reclaim). Fault in again, the bytes that did arrive
+			 * at most, so a page that stays unreadable ends with
+			 * EFAULT above rather than looping.
+			 */
+			if (copied)
+				bytes = copied;
+			goto again;
+		}
 		pos += status;
 		written += status;
-		if ((size_t)status < bytes) {
-			/* A short copy from the source: report what was written. */
-			if (!written)
-				status = -EFAULT;
-			break;
-		}
 		balance_dirty_pages_ratelimited(mapping);
 	}
 	return written ? written : status;

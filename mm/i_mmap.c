@@ -13,9 +13,8 @@
  * change the range of one that is in the tree, read to walk it. A VMA's
  * vm_start/vm_end/vm_pgoff change only under both its mm's mmap_lock
  * (write) and this lock (write), so a walker holding only this lock
- * (truncation does not take any mm's lock) sees them consistent. Order:
- * mmap_lock > i_mmap_rwsem > page_table_lock; i_rwsem > invalidate_lock >
- * i_mmap_rwsem.
+ * (truncation does not take any mm's lock) sees them consistent. Lock
+ * order: docs/locking.md, "Lock order".
  */
 #include <kestrel/fs.h>
 #include <kestrel/mm.h>
@@ -131,7 +130,7 @@ static void mkclean_one(struct vm_area_struct *v, struct mkclean *mc)
 	unsigned long addr = v->vm_start + ((mc->folio->index - v->vm_pgoff) << PAGE_SHIFT);
 	unsigned long pfn = page_to_pfn(folio_page(mc->folio, 0));
 	struct mm_struct *mm = v->vm_mm;
-	pteval_t *pte, e;
+	pte_t *pte, e;
 	bool changed = false;
 
 	if (!(v->vm_flags & VM_SHARED))
@@ -140,10 +139,11 @@ static void mkclean_one(struct vm_area_struct *v, struct mkclean *mc)
 	if (!pte)
 		return;
 	spin_lock(&mm->page_table_lock);
-	e = READ_ONCE(*pte);
-	if ((e & _PAGE_PRESENT) && upte_pfn(e) == pfn && (e & (_PAGE_RW | _PAGE_DIRTY))) {
-		mc->dirty |= !!(e & _PAGE_DIRTY);
-		WRITE_ONCE(*pte, e & ~(_PAGE_RW | _PAGE_DIRTY));
+	e = ptep_get(pte);
+	if (pte_present(e) && !pte_protnone(e) && pte_pfn(e) == pfn &&
+	    (pte_write(e) || pte_dirty(e))) {
+		mc->dirty |= pte_dirty(e);
+		set_pte(pte, pte_mkclean(pte_wrprotect(e)));
 		changed = true;
 	}
 	spin_unlock(&mm->page_table_lock);

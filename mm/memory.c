@@ -12,7 +12,7 @@
  *   page cache  page->folio is the file's folio; each PTE holds a folio
  *               reference (folio_get/folio_put). A private mapping maps it
  *               read-only and copies it on the first write.
- *   VM_PFNMAP   _PAGE_SPECIAL entries: device frames, no reference.
+ *   VM_PFNMAP   special entries (pte_special): device frames, no reference.
  *
  * Every entry that gains a page adds one to the mm's RSS counter of its
  * kind (anonymous, file, or tmpfs: mm_counter), every entry that loses
@@ -27,6 +27,7 @@
  * whenever a present entry loses a right or its page, before that page
  * can be freed or reused.
  */
+#include <kestrel/contract/vm.h>
 #include <kestrel/errno.h>
 #include <kestrel/fs.h>
 #include <kestrel/mm.h>
@@ -35,7 +36,6 @@
 #include <kestrel/sched.h>
 #include <kestrel/string.h>
 #include <kestrel/vm.h>
-#include "../fs/contract.h"
 
 void put_user_page(struct page *page)
 {
@@ -71,37 +71,32 @@ static struct page *alloc_anon_page(void)
 	return page;
 }
 
-static pteval_t mk_pte(struct page *page, unsigned long prot)
-{
-	return page_to_phys(page) | prot;
-}
-
 /* Install entry at an empty slot; false if someone else filled it meanwhile. */
-static bool set_pte_if_none(struct mm_struct *mm, pteval_t *pte, pteval_t entry)
+static bool set_pte_if_none(struct mm_struct *mm, pte_t *pte, pte_t entry)
 {
 	bool ok;
 
 	spin_lock(&mm->page_table_lock);
-	ok = !READ_ONCE(*pte);
+	ok = pte_none(ptep_get(pte));
 	if (ok)
-		WRITE_ONCE(*pte, entry);
+		set_pte(pte, entry);
 	spin_unlock(&mm->page_table_lock);
 	return ok;
 }
 
 /* A missing page of an anonymous mapping: a new zeroed one. */
-static vm_fault_t do_anonymous_page(struct vm_fault *vmf, pteval_t *pte)
+static vm_fault_t do_anonymous_page(struct vm_fault *vmf, pte_t *pte)
 {
 	struct vm_area_struct *vma = vmf->vma;
 	struct page *page = alloc_anon_page();
-	pteval_t entry;
+	pte_t entry;
 
 	if (!page)
 		return VM_FAULT_OOM;
 	entry = mk_pte(page, vma->vm_page_prot);
 	/* Ours alone: writable at once if the VMA allows writing. */
 	if (vma->vm_flags & VM_WRITE)
-		entry |= _PAGE_RW | _PAGE_DIRTY;
+		entry = pte_mkdirty(pte_mkwrite(entry));
 	if (!set_pte_if_none(vma->vm_mm, pte, entry))
 		put_page(page);	/* another thread faulted it in first */
 	else
@@ -113,23 +108,23 @@ static vm_fault_t do_anonymous_page(struct vm_fault *vmf, pteval_t *pte)
  * Make a private page writable: copy it into a new anonymous page, or
  * keep it if this PTE holds the only reference to an anonymous page.
  */
-static vm_fault_t wp_private(struct vm_fault *vmf, pteval_t *pte, pteval_t orig)
+static vm_fault_t wp_private(struct vm_fault *vmf, pte_t *pte, pte_t orig)
 {
 	struct vm_area_struct *vma = vmf->vma;
 	struct mm_struct *mm = vma->vm_mm;
 	struct page *old, *new;
-	pteval_t entry;
+	pte_t entry;
 
-	if (orig & _PAGE_SPECIAL)
+	if (pte_special(orig))
 		return VM_FAULT_SIGSEGV;	/* no page to copy: VM_PFNMAP mappings are shared only */
-	old = pfn_to_page(upte_pfn(orig));
+	old = pfn_to_page(pte_pfn(orig));
 	spin_lock(&mm->page_table_lock);
-	if (READ_ONCE(*pte) != orig) {
+	if (!pte_same(ptep_get(pte), orig)) {
 		spin_unlock(&mm->page_table_lock);
 		return 0;	/* changed meanwhile: let the access retry */
 	}
 	if (!page_folio(old) && page_count(old) == 1) {
-		WRITE_ONCE(*pte, orig | _PAGE_RW | _PAGE_DIRTY | _PAGE_ACCESSED);
+		set_pte(pte, pte_mkyoung(pte_mkdirty(pte_mkwrite(orig))));
 		spin_unlock(&mm->page_table_lock);
 		/* Adding a right needs no shootdown: a stale read-only entry just faults again. */
 		return 0;
@@ -143,19 +138,19 @@ static vm_fault_t wp_private(struct vm_fault *vmf, pteval_t *pte, pteval_t orig)
 		return VM_FAULT_OOM;
 	}
 	memcpy(page_address(new), page_address(old), PAGE_SIZE);
-	entry = mk_pte(new, vma->vm_page_prot) | _PAGE_RW | _PAGE_DIRTY;
+	entry = pte_mkdirty(pte_mkwrite(mk_pte(new, vma->vm_page_prot)));
 
 	spin_lock(&mm->page_table_lock);
-	if (READ_ONCE(*pte) != orig) {
+	if (!pte_same(ptep_get(pte), orig)) {
 		spin_unlock(&mm->page_table_lock);
 		put_page(new);
 		put_user_page(old);
 		return 0;
 	}
 	/* Other threads may cache the old read-only entry: gone before the new one appears. */
-	WRITE_ONCE(*pte, 0);
+	pte_clear(mm, vmf->address, pte);
 	flush_tlb_mm_range(mm, vmf->address, vmf->address + PAGE_SIZE);
-	WRITE_ONCE(*pte, entry);
+	set_pte(pte, entry);
 	dec_mm_counter(mm, mm_counter(old));
 	inc_mm_counter(mm, MM_ANONPAGES);
 	spin_unlock(&mm->page_table_lock);
@@ -175,11 +170,11 @@ static vm_fault_t wp_private(struct vm_fault *vmf, pteval_t *pte, pteval_t orig)
 bool set_pte_range(struct vm_fault *vmf, struct folio *folio, unsigned long addr, bool write)
 {
 	struct vm_area_struct *vma = vmf->vma;
-	pteval_t *pte = vmf->pte + (long)(addr - vmf->address) / (long)PAGE_SIZE;
-	pteval_t entry = mk_pte(folio_page(folio, 0), vma->vm_page_prot);
+	pte_t *pte = vmf->pte + (long)(addr - vmf->address) / (long)PAGE_SIZE;
+	pte_t entry = mk_pte(folio_page(folio, 0), vma->vm_page_prot);
 
 	if (write)
-		entry |= _PAGE_RW | _PAGE_DIRTY;
+		entry = pte_mkdirty(pte_mkwrite(entry));
 	folio_get(folio);
 	if (set_pte_if_none(vma->vm_mm, pte, entry)) {
 		inc_mm_counter(vma->vm_mm, mm_counter(folio_page(folio, 0)));
@@ -254,14 +249,14 @@ static vm_fault_t do_page_mkwrite(struct vm_fault *vmf, struct folio *folio)
 }
 
 /* A read fault: map the file's page read-only (after fault-around). */
-static vm_fault_t do_read_fault(struct vm_fault *vmf, pteval_t *pte)
+static vm_fault_t do_read_fault(struct vm_fault *vmf, pte_t *pte)
 {
 	struct folio *folio;
 	vm_fault_t ret;
 
 	if (vmf->vma->vm_ops->map_pages) {
 		do_fault_around(vmf);
-		if (READ_ONCE(*pte))
+		if (!pte_none(ptep_get(pte)))
 			return 0;
 	}
 	ret = __do_fault(vmf);
@@ -275,7 +270,7 @@ static vm_fault_t do_read_fault(struct vm_fault *vmf, pteval_t *pte)
 }
 
 /* A write fault on a private file mapping: a private copy of the file's page. */
-static vm_fault_t do_cow_fault(struct vm_fault *vmf, pteval_t *pte)
+static vm_fault_t do_cow_fault(struct vm_fault *vmf, pte_t *pte)
 {
 	struct vm_area_struct *vma = vmf->vma;
 	struct page *new = alloc_anon_page();
@@ -293,7 +288,7 @@ static vm_fault_t do_cow_fault(struct vm_fault *vmf, pteval_t *pte)
 	memcpy(page_address(new), folio_address(folio), PAGE_SIZE);
 	folio_unlock(folio);
 	folio_put(folio);
-	if (!set_pte_if_none(vma->vm_mm, pte, mk_pte(new, vma->vm_page_prot) | _PAGE_RW | _PAGE_DIRTY))
+	if (!set_pte_if_none(vma->vm_mm, pte, pte_mkdirty(pte_mkwrite(mk_pte(new, vma->vm_page_prot)))))
 		put_page(new);
 	else
 		inc_mm_counter(vma->vm_mm, MM_ANONPAGES);
@@ -301,7 +296,7 @@ static vm_fault_t do_cow_fault(struct vm_fault *vmf, pteval_t *pte)
 }
 
 /* A write fault on a shared file mapping: the file's page, writable after ->page_mkwrite. */
-static vm_fault_t do_shared_fault(struct vm_fault *vmf, pteval_t *pte)
+static vm_fault_t do_shared_fault(struct vm_fault *vmf, pte_t *pte)
 {
 	struct folio *folio;
 	vm_fault_t ret, tmp;
@@ -326,7 +321,7 @@ static vm_fault_t do_shared_fault(struct vm_fault *vmf, pteval_t *pte)
 	return ret & VM_FAULT_MAJOR;
 }
 
-static vm_fault_t do_file_fault(struct vm_fault *vmf, pteval_t *pte)
+static vm_fault_t do_file_fault(struct vm_fault *vmf, pte_t *pte)
 {
 	if (!vmf->vma->vm_ops->fault)
 		return VM_FAULT_SIGBUS;	/* a VM_PFNMAP mapping installs everything at mmap time */
@@ -342,7 +337,7 @@ static vm_fault_t do_file_fault(struct vm_fault *vmf, pteval_t *pte)
  * the device, for a page-less VM_PFNMAP frame) is told first, then the
  * entry becomes writable.
  */
-static vm_fault_t wp_shared(struct vm_fault *vmf, pteval_t *pte, pteval_t orig)
+static vm_fault_t wp_shared(struct vm_fault *vmf, pte_t *pte, pte_t orig)
 {
 	struct vm_area_struct *vma = vmf->vma;
 	struct mm_struct *mm = vma->vm_mm;
@@ -350,14 +345,14 @@ static vm_fault_t wp_shared(struct vm_fault *vmf, pteval_t *pte, pteval_t orig)
 	struct folio *folio = NULL;
 	vm_fault_t ret = 0;
 
-	if (orig & _PAGE_SPECIAL) {
+	if (pte_special(orig)) {
 		if (ops && ops->pfn_mkwrite) {
 			ret = vfs_call_pfn_mkwrite(vma, vmf);
 			if (ret & VM_FAULT_ERROR)
 				return ret;
 		}
 	} else {
-		folio = page_folio(pfn_to_page(upte_pfn(orig)));
+		folio = page_folio(pfn_to_page(pte_pfn(orig)));
 		if (!folio)
 			return wp_private(vmf, pte, orig);	/* cannot happen: shared memory is a file */
 		folio_get(folio);
@@ -372,8 +367,8 @@ static vm_fault_t wp_shared(struct vm_fault *vmf, pteval_t *pte, pteval_t orig)
 		}
 	}
 	spin_lock(&mm->page_table_lock);
-	if (READ_ONCE(*pte) == orig)
-		WRITE_ONCE(*pte, orig | _PAGE_RW | _PAGE_DIRTY | _PAGE_ACCESSED);
+	if (pte_same(ptep_get(pte), orig))
+		set_pte(pte, pte_mkyoung(pte_mkdirty(pte_mkwrite(orig))));
 	spin_unlock(&mm->page_table_lock);
 	if (folio) {
 		if (ret & VM_FAULT_LOCKED)
@@ -384,7 +379,7 @@ static vm_fault_t wp_shared(struct vm_fault *vmf, pteval_t *pte, pteval_t orig)
 }
 
 /* A write to a present read-only page. */
-static vm_fault_t do_wp_page(struct vm_fault *vmf, pteval_t *pte, pteval_t orig)
+static vm_fault_t do_wp_page(struct vm_fault *vmf, pte_t *pte, pte_t orig)
 {
 	if (vmf->vma->vm_flags & VM_SHARED)
 		return wp_shared(vmf, pte, orig);
@@ -401,7 +396,7 @@ vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long addr, unsig
 		.real_address = addr,
 		.pgoff = vma->vm_pgoff + ((PAGE_ALIGN_DOWN(addr) - vma->vm_start) >> PAGE_SHIFT),
 	};
-	pteval_t *pte, entry;
+	pte_t *pte, entry;
 
 	lockdep_assert_held(&mm->mmap_lock);
 	might_sleep();
@@ -409,15 +404,15 @@ vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long addr, unsig
 	if (!pte)
 		return VM_FAULT_OOM;
 	vmf.pte = pte;
-	entry = READ_ONCE(*pte);
-	if (!upte_mapped(entry)) {
+	entry = ptep_get(pte);
+	if (!pte_present(entry)) {
 		if (vma->vm_ops)
 			return do_file_fault(&vmf, pte);
 		return do_anonymous_page(&vmf, pte);
 	}
-	if (!(entry & _PAGE_PRESENT))
+	if (pte_protnone(entry))
 		return VM_FAULT_SIGSEGV;	/* PROT_NONE entry: the VMA check should have refused */
-	if ((flags & FAULT_FLAG_WRITE) && !(entry & _PAGE_RW)) {
+	if ((flags & FAULT_FLAG_WRITE) && !pte_write(entry)) {
 		vmf.flags |= FAULT_FLAG_MKWRITE;
 		return do_wp_page(&vmf, pte, entry);
 	}
@@ -428,11 +423,11 @@ vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long addr, unsig
 
 /*
  * Map frames [pfn, pfn + size/PAGE_SIZE) at addr in a VM_PFNMAP vma (a
- * device's ->mmap): page-less _PAGE_SPECIAL entries, with prot (read-only:
+ * device's ->mmap): page-less special entries (pte_mkspecial), with prot (read-only:
  * the first write of a shared mapping goes through ->pfn_mkwrite).
  */
 int remap_pfn_range(struct vm_area_struct *vma, unsigned long addr, unsigned long pfn,
-		    unsigned long size, unsigned long prot)
+		    unsigned long size, pgprot_t prot)
 {
 	struct mm_struct *mm = vma->vm_mm;
 
@@ -440,11 +435,11 @@ int remap_pfn_range(struct vm_area_struct *vma, unsigned long addr, unsigned lon
 	if (WARN_ON(!(vma->vm_flags & VM_PFNMAP)))
 		return -EINVAL;
 	for (unsigned long off = 0; off < size; off += PAGE_SIZE) {
-		pteval_t *pte = upte_alloc(mm, addr + off);
+		pte_t *pte = upte_alloc(mm, addr + off);
 
 		if (!pte)
 			return -ENOMEM;
-		if (!set_pte_if_none(mm, pte, PFN_PHYS(pfn + (off >> PAGE_SHIFT)) | prot | _PAGE_SPECIAL))
+		if (!set_pte_if_none(mm, pte, pte_mkspecial(pfn_pte(pfn + (off >> PAGE_SHIFT), prot))))
 			return -EBUSY;
 	}
 	return 0;
@@ -474,27 +469,27 @@ static void tlb_flush_free(struct mmu_gather *tlb)
 }
 
 /* Clear one entry (page_table_lock held); true if the gather is full. */
-static bool zap_pte(struct mmu_gather *tlb, struct vm_area_struct *vma, pteval_t *pte,
+static bool zap_pte(struct mmu_gather *tlb, struct vm_area_struct *vma, pte_t *pte,
 		    unsigned long addr)
 {
-	pteval_t e = READ_ONCE(*pte);
+	pte_t e = ptep_get(pte);
 	struct page *page;
 
-	if (!e)
+	if (pte_none(e))
 		return false;
-	if (tlb->keep_anon && upte_mapped(e) && !(e & _PAGE_SPECIAL) &&
-	    !page_folio(pfn_to_page(upte_pfn(e))))
+	if (tlb->keep_anon && pte_present(e) && !pte_special(e) &&
+	    !page_folio(pfn_to_page(pte_pfn(e))))
 		return false;
-	WRITE_ONCE(*pte, 0);
+	pte_clear(vma->vm_mm, addr, pte);
 	if (!tlb->end)
 		tlb->start = addr;
 	tlb->end = addr + PAGE_SIZE;
-	if (!upte_mapped(e) || (e & _PAGE_SPECIAL))
+	if (!pte_present(e) || pte_special(e))
 		return false;
-	page = pfn_to_page(upte_pfn(e));
+	page = pfn_to_page(pte_pfn(e));
 	dec_mm_counter(tlb->mm, mm_counter(page));
 	/* A write through a shared mapping the CPU recorded: the file must see the dirt. */
-	if ((e & _PAGE_DIRTY) && (vma->vm_flags & VM_SHARED) && page_folio(page))
+	if (pte_dirty(e) && (vma->vm_flags & VM_SHARED) && page_folio(page))
 		folio_mark_dirty(page_folio(page));
 	tlb->pages[tlb->nr++] = page;
 	return tlb->nr == GATHER_MAX;
@@ -508,7 +503,7 @@ void zap_page_range_cows(struct vm_area_struct *vma, unsigned long start, unsign
 	unsigned long addr = start;
 
 	while (addr < end) {
-		pteval_t *pte = upte_lookup(mm, addr);
+		pte_t *pte = upte_lookup(mm, addr);
 		unsigned long table_end = (addr | (PMD_SIZE - 1)) + 1;
 
 		if (table_end > end || table_end < addr)
@@ -543,31 +538,31 @@ int copy_page_range(struct mm_struct *dst, struct mm_struct *src, struct vm_area
 	bool cow = !(vma->vm_flags & VM_SHARED) && (vma->vm_flags & VM_MAYWRITE);
 
 	for (unsigned long addr = vma->vm_start; addr < vma->vm_end; addr += PAGE_SIZE) {
-		pteval_t *spte = upte_lookup(src, addr), *dpte, e;
+		pte_t *spte = upte_lookup(src, addr), *dpte, e;
 
 		if (!spte) {
 			/* Skip to the next page table. */
 			addr = ((addr | (PMD_SIZE - 1)) + 1) - PAGE_SIZE;
 			continue;
 		}
-		if (!READ_ONCE(*spte))
+		if (pte_none(ptep_get(spte)))
 			continue;
 		/* The child's tables: nobody else knows the new mm, no lock needed to fill them. */
 		dpte = upte_alloc(dst, addr);
 		if (!dpte)
 			return -ENOMEM;
 		spin_lock(&src->page_table_lock);
-		e = READ_ONCE(*spte);
-		if (upte_mapped(e)) {
-			if (!(e & _PAGE_SPECIAL)) {
-				get_user_page_ref(pfn_to_page(upte_pfn(e)));
-				inc_mm_counter(dst, mm_counter(pfn_to_page(upte_pfn(e))));
+		e = ptep_get(spte);
+		if (pte_present(e)) {
+			if (!pte_special(e)) {
+				get_user_page_ref(pfn_to_page(pte_pfn(e)));
+				inc_mm_counter(dst, mm_counter(pfn_to_page(pte_pfn(e))));
 			}
-			if (cow && (e & _PAGE_RW)) {
-				e &= ~_PAGE_RW;
-				WRITE_ONCE(*spte, e);	/* the caller flushes src's TLB once */
+			if (cow && pte_write(e)) {
+				e = pte_wrprotect(e);
+				set_pte(spte, e);	/* the caller flushes src's TLB once */
 			}
-			WRITE_ONCE(*dpte, e);
+			set_pte(dpte, e);
 		}
 		spin_unlock(&src->page_table_lock);
 	}
@@ -582,14 +577,15 @@ struct page *follow_page_ref(struct vm_area_struct *vma, unsigned long addr, boo
 	unsigned int flags = FAULT_FLAG_REMOTE | (write ? FAULT_FLAG_WRITE : 0);
 
 	for (int tries = 0; tries < 3; tries++) {
-		pteval_t *pte = upte_lookup(mm, addr), e;
+		pte_t *pte = upte_lookup(mm, addr), e;
 		struct page *page = NULL;
 
 		if (pte) {
 			spin_lock(&mm->page_table_lock);
-			e = READ_ONCE(*pte);
-			if ((e & _PAGE_PRESENT) && !(e & _PAGE_SPECIAL) && (!write || (e & _PAGE_RW))) {
-				page = pfn_to_page(upte_pfn(e));
+			e = ptep_get(pte);
+			if (pte_present(e) && !pte_protnone(e) && !pte_special(e) &&
+			    (!write || pte_write(e))) {
+				page = pfn_to_page(pte_pfn(e));
 				get_user_page_ref(page);
 			}
 			spin_unlock(&mm->page_table_lock);

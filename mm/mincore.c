@@ -20,11 +20,11 @@
 
 static bool page_resident(struct vm_area_struct *vma, unsigned long addr)
 {
-	pteval_t *pte = upte_lookup(vma->vm_mm, addr);
+	pte_t *pte = upte_lookup(vma->vm_mm, addr);
 	struct folio *folio;
 	unsigned long index;
 
-	if (pte && upte_mapped(READ_ONCE(*pte)))
+	if (pte && pte_present(ptep_get(pte)))
 		return true;
 	if (!vma->vm_file)
 		return false;	/* anonymous and not mapped: never touched (no swap) */

@@ -12,6 +12,8 @@
  * as Linux's default layout), keeping STACK_GUARD_GAP free below any
  * VM_GROWSDOWN mapping so a stack can never grow into its neighbour.
  */
+#include <kestrel/contract/file.h>
+#include <kestrel/contract/vm.h>
 #include <kestrel/errno.h>
 #include <kestrel/fs.h>
 #include <kestrel/fdtable.h>
@@ -29,7 +31,6 @@
 #include <kestrel/syscalls.h>
 #include <kestrel/vm.h>
 #include <kestrel/shmem_fs.h>
-#include "../fs/contract.h"
 
 static struct kmem_cache *vm_area_cachep;
 
@@ -648,6 +649,32 @@ unsigned long do_mmap(struct file *file, unsigned long addr, unsigned long len,
 	    (vm_flags & (VM_LOCKED | VM_LOCKONFAULT)) == VM_LOCKED)
 		*populate = len;
 	return addr;
+}
+
+int install_special_mapping(struct mm_struct *mm, unsigned long addr, unsigned long len,
+			    unsigned long vm_flags, const struct vm_operations_struct *ops,
+			    unsigned long pfn)
+{
+	struct vm_area_struct *vma;
+	int err;
+
+	lockdep_assert_held_write(&mm->mmap_lock);
+	if (!range_is_free(mm, addr, addr + len))
+		return -EEXIST;
+	vma = vm_area_alloc(mm);
+	if (!vma)
+		return -ENOMEM;
+	vma->vm_start = addr;
+	vma->vm_end = addr + len;
+	vma->vm_flags = vm_flags | VM_PFNMAP | VM_DONTEXPAND;
+	vma->vm_page_prot = vm_get_page_prot(vma->vm_flags);
+	vma->vm_ops = ops;
+	vma->vm_pgoff = pfn;
+	vma_link(mm, vma);
+	err = remap_pfn_range(vma, addr, pfn, len, vma->vm_page_prot);
+	if (err)
+		do_munmap(mm, addr, len);
+	return err;
 }
 
 unsigned long vm_mmap(struct file *file, unsigned long addr, unsigned long len,

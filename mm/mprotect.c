@@ -6,7 +6,7 @@
  * shared mapping of a file opened read-only can never become writable:
  * EACCES). The VMAs are split at the ends of the range and get the new
  * flags; their present PTEs are rewritten: PROT_NONE makes them
- * not-present but still holding the page (_PAGE_PROTNONE), and a PTE
+ * not-present but still holding the page (pte_protnone), and a PTE
  * stays writable only if it was and the VMA still allows writing, so
  * copy-on-write and ->page_mkwrite keep seeing first writes. Then the
  * TLB is flushed. Neighbouring anonymous VMAs that end up with equal
@@ -24,24 +24,24 @@
 static void change_protection(struct vm_area_struct *vma, unsigned long start, unsigned long end)
 {
 	struct mm_struct *mm = vma->vm_mm;
-	pteval_t prot = vm_get_page_prot(vma->vm_flags);
+	pgprot_t prot = vm_get_page_prot(vma->vm_flags);
 	bool may_write = vma->vm_flags & VM_WRITE;
-	const pteval_t keep = PTE_PFN_MASK | _PAGE_DIRTY | _PAGE_ACCESSED | _PAGE_SPECIAL;
 
 	for (unsigned long addr = start; addr < end; addr += PAGE_SIZE) {
-		pteval_t *pte = upte_lookup(mm, addr), e, n;
+		pte_t *pte = upte_lookup(mm, addr), e, n;
 
 		if (!pte) {
 			addr = ((addr | (PMD_SIZE - 1)) + 1) - PAGE_SIZE;	/* no table: skip it */
 			continue;
 		}
 		spin_lock(&mm->page_table_lock);
-		e = READ_ONCE(*pte);
-		if (upte_mapped(e)) {
-			n = (e & keep) | prot;
-			if (may_write && (e & _PAGE_RW) && (prot & _PAGE_PRESENT))
-				n |= _PAGE_RW;
-			WRITE_ONCE(*pte, n);
+		e = ptep_get(pte);
+		if (pte_present(e)) {
+			n = pte_modify(e, prot);
+			/* A writable page stays writable, unless the new protection is PROT_NONE. */
+			if (may_write && pte_write(e) && !pte_protnone(n))
+				n = pte_mkwrite(n);
+			set_pte(pte, n);
 		}
 		spin_unlock(&mm->page_table_lock);
 	}

@@ -30,17 +30,17 @@ static int move_page_tables(struct mm_struct *mm, unsigned long old, unsigned lo
 			    unsigned long len)
 {
 	for (unsigned long off = 0; off < len; off += PAGE_SIZE) {
-		pteval_t *src = upte_lookup(mm, old + off), *dst, e;
+		pte_t *src = upte_lookup(mm, old + off), *dst, e;
 
-		if (!src || !READ_ONCE(*src))
+		if (!src || pte_none(ptep_get(src)))
 			continue;
 		dst = upte_alloc(mm, new + off);
 		if (!dst)
 			return -ENOMEM;
 		spin_lock(&mm->page_table_lock);
-		e = READ_ONCE(*src);
-		WRITE_ONCE(*src, 0);
-		WRITE_ONCE(*dst, e);
+		e = ptep_get(src);
+		pte_clear(mm, old + off, src);
+		set_pte(dst, e);
 		spin_unlock(&mm->page_table_lock);
 	}
 	flush_tlb_mm_range(mm, old, old + len);

@@ -37,6 +37,7 @@
  * first one's victim) serializes choices; the task list is walked under
  * tasklist_lock read, and each task's mm read under its task_lock.
  */
+#include <kestrel/bitops.h>
 #include <kestrel/cred.h>
 #include <kestrel/mm.h>
 #include <kestrel/mm_types.h>
@@ -61,22 +62,6 @@ static atomic_t oom_victims;		/* victims whose mm has not been torn down yet */
 static u64 oom_victim_deadline;		/* jiffies; under oom_lock */
 static DECLARE_WAIT_QUEUE_HEAD(oom_victims_wait);
 atomic_long_t oom_kill_count;		/* victims so far (tests, /proc/vmstat's oom_kill) */
-
-static bool mm_flag_test(struct mm_struct *mm, int bit)
-{
-	return READ_ONCE(mm->flags) & (1UL << bit);
-}
-
-static void mm_flag_set(struct mm_struct *mm, int bit)
-{
-	__atomic_fetch_or(&mm->flags, 1UL << bit, __ATOMIC_SEQ_CST);
-}
-
-/* Clear bit; was it set? */
-static bool mm_flag_test_and_clear(struct mm_struct *mm, int bit)
-{
-	return __atomic_fetch_and(&mm->flags, ~(1UL << bit), __ATOMIC_SEQ_CST) & (1UL << bit);
-}
 
 unsigned long oom_badness(struct mm_struct *mm)
 {
@@ -113,15 +98,15 @@ static void oom_evaluate_task(struct task_struct *p, struct oom_choice *oc)
 		task_unlock(p);
 		return;
 	}
-	if (mm_flag_test(mm, MMF_OOM_VICTIM) && !mm_flag_test(mm, MMF_OOM_SKIP)) {
+	if (test_bit(MMF_OOM_VICTIM, &mm->flags) && !test_bit(MMF_OOM_SKIP, &mm->flags)) {
 		if ((s64)(get_jiffies_64() - oom_victim_deadline) < 0)
 			oc->wait = true;
 		else
-			mm_flag_set(mm, MMF_OOM_SKIP);	/* stuck: choose another */
+			set_bit(MMF_OOM_SKIP, &mm->flags);	/* stuck: choose another */
 		task_unlock(p);
 		return;
 	}
-	if (mm_flag_test(mm, MMF_OOM_SKIP)) {
+	if (test_bit(MMF_OOM_SKIP, &mm->flags)) {
 		task_unlock(p);
 		return;
 	}
@@ -235,7 +220,7 @@ static void oom_kill_process(struct task_struct *victim)
 		return;
 	}
 	mmgrab(mm);
-	mm_flag_set(mm, MMF_OOM_VICTIM);
+	set_bit(MMF_OOM_VICTIM, &mm->flags);
 	atomic_inc(&oom_victims);
 	oom_victim_deadline = get_jiffies_64() + OOM_VICTIM_GRACE;
 	vm = mm->total_vm;
@@ -286,7 +271,7 @@ bool out_of_memory(gfp_t gfp, unsigned int order)
 
 void oom_victim_freed(struct mm_struct *mm)
 {
-	if (!mm_flag_test_and_clear(mm, MMF_OOM_VICTIM))
+	if (!test_and_clear_bit(MMF_OOM_VICTIM, &mm->flags))
 		return;
 	atomic_dec(&oom_victims);
 	wake_up_all(&oom_victims_wait);

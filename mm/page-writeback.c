@@ -31,12 +31,16 @@
  * ->write_inode. sync(2) and syncfs use sync_inodes_sb (WBC_SYNC_ALL).
  *
  * Locks: sb->s_inode_wblist_lock protects sb->s_dirty and is taken inside
- * inode->i_lock (fs/inode.c's order); to pick an inode off the list we
+ * inode->i_lock (docs/locking.md, "Lock order"); to pick an inode off the list we
  * hold the list lock and only trylock i_lock. I_SYNC (under i_lock) marks
  * an inode being written back, so two passes do not write it at once;
  * wb_pass_mutex runs one pass at a time, so sync waits for the flusher's.
  */
+#include <kestrel/atomic.h>
+#include <kestrel/bitops.h>
 #include <kestrel/cmdline.h>
+#include <kestrel/contract/aops.h>
+#include <kestrel/contract/super.h>
 #include <kestrel/fs.h>
 #include <kestrel/kthread.h>
 #include <kestrel/pagemap.h>
@@ -46,7 +50,6 @@
 #include <kestrel/time.h>
 #include <kestrel/timer.h>
 #include <kestrel/wait.h>
-#include "../fs/contract.h"
 #include "pagecache_internal.h"
 
 unsigned int dirty_writeback_interval_ms = 5000;
@@ -58,22 +61,20 @@ void mapping_set_error(struct address_space *mapping, int error)
 {
 	if (!error)
 		return;
-	__atomic_fetch_or(&mapping->flags, 1UL << (error == -ENOSPC ? AS_ENOSPC : AS_EIO),
-			  __ATOMIC_SEQ_CST);
+	set_bit(error == -ENOSPC ? AS_ENOSPC : AS_EIO, &mapping->flags);
 	WRITE_ONCE(mapping->wb_err, error);
 }
 
 int filemap_check_errors(struct address_space *mapping)
 {
-	unsigned long old = __atomic_fetch_and(&mapping->flags,
-					       ~((1UL << AS_EIO) | (1UL << AS_ENOSPC)),
-					       __ATOMIC_SEQ_CST);
+	int ret = 0;
 
-	if (old & (1UL << AS_ENOSPC))
-		return -ENOSPC;
-	if (old & (1UL << AS_EIO))
-		return -EIO;
-	return 0;
+	/* Both are cleared; ENOSPC is the more telling one if both happened. */
+	if (test_and_clear_bit(AS_EIO, &mapping->flags))
+		ret = -EIO;
+	if (test_and_clear_bit(AS_ENOSPC, &mapping->flags))
+		ret = -ENOSPC;
+	return ret;
 }
 
 void __folio_clear_dirty_tag(struct address_space *mapping, struct folio *folio)
@@ -409,7 +410,7 @@ int file_write_and_wait_range(struct file *file, loff_t start, loff_t end)
 /* ============================== throttling ============================== */
 
 static DECLARE_WAIT_QUEUE_HEAD(flusher_wq);	/* the flusher sleeps here between passes */
-static bool flusher_kick;			/* wake-up request; read/written with atomics */
+static bool flusher_kick;			/* wake-up request: set with a barrier, taken by xchg */
 
 /*
  * A writer that has made more than a quarter of memory dirty starts the
@@ -426,7 +427,7 @@ void balance_dirty_pages_ratelimited(struct address_space *mapping)
 
 void wakeup_flusher_threads(void)
 {
-	__atomic_store_n(&flusher_kick, true, __ATOMIC_SEQ_CST);
+	smp_store_mb(flusher_kick, true);
 	wake_up(&flusher_wq);
 }
 
@@ -637,10 +638,10 @@ static int flusher_thread(void *unused)
 
 		/* An idle sleep (interruptible), not "stuck in D state" for the hung-task check. */
 		prepare_to_wait(&flusher_wq, &wait, TASK_INTERRUPTIBLE);
-		if (!__atomic_load_n(&flusher_kick, __ATOMIC_SEQ_CST))
+		if (!READ_ONCE(flusher_kick))
 			schedule_timeout(msecs_to_jiffies(dirty_writeback_interval_ms));
 		finish_wait(&flusher_wq, &wait);
-		kupdate = !__atomic_exchange_n(&flusher_kick, false, __ATOMIC_SEQ_CST);
+		kupdate = !xchg(&flusher_kick, false);
 		iterate_supers(flush_sb, &kupdate);
 	}
 	return 0;

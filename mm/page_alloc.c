@@ -184,7 +184,7 @@ struct page *alloc_pages(gfp_t gfp, unsigned int order)
 				gfp, nr_free_pages());
 		return NULL;
 	}
-	page->_refcount = 1;
+	set_page_count(page, 1);
 	page->order = order;
 	if (gfp & __GFP_ZERO)
 		zero_qwords(page_address(page), PAGE_SIZE << order);
@@ -233,11 +233,11 @@ void __free_pages(struct page *page, unsigned int order)
 		bad_page(page, order, "order differs from the allocation's");
 		return;
 	}
-	count = __atomic_sub_fetch(&page->_refcount, 1, __ATOMIC_ACQ_REL);
+	count = page_ref_dec_return(page);
 	if (count > 0)
 		return;		/* someone else still holds a reference */
 	if (count < 0) {
-		page->_refcount = 0;
+		set_page_count(page, 0);
 		bad_page(page, order, "reference count below zero");
 		return;
 	}

@@ -24,10 +24,10 @@
  * f_ra belongs to one open file and is updated without a lock: racing
  * readers of one file can only make the window a worse guess.
  */
+#include <kestrel/contract/aops.h>
 #include <kestrel/fs.h>
 #include <kestrel/pagemap.h>
 #include <kestrel/sched.h>
-#include "../fs/contract.h"
 #include "pagecache_internal.h"
 
 #define RA_INIT_PAGES 4		/* first window of a sequential read */

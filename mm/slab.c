@@ -18,11 +18,16 @@
  * mm_report_error, then ignores the free): double free, freeing into the wrong cache, pointers into the
  * middle of an object, pointers that are not from a slab at all.
  *
- * Locking: each cache's lock (irqsave: kmalloc is allowed in interrupt
- * handlers) protects its slab lists, counters and the freelist/inuse of
- * its slabs. cache_list_lock protects the list of all caches. Order:
- * cache lock, then the zone lock inside the page allocator.
+ * Locks used to protect struct members here (the order in which they
+ * nest: docs/locking.md, "Lock order"):
+ *	[c] constant after creation (cache_setup, before cache_publish)
+ *	[a] atomic
+ *	[S] a lock itself
+ *	[s] the cache's lock (irqsave: kmalloc is allowed in interrupt
+ *	    handlers); it also guards the freelist and inuse of its slabs
+ *	[C] cache_list_lock: the list of all caches
  */
+#include <kestrel/atomic.h>
 #include <kestrel/mm.h>
 #include <kestrel/printk.h>
 #include <kestrel/slab.h>
@@ -35,19 +40,19 @@
 #define NR_KMALLOC_CACHES 10		/* 8, 16, ..., 4096 */
 
 struct kmem_cache {
-	spinlock_t lock;		/* see the header comment */
-	char name[32];
-	unsigned int object_size;	/* size asked for */
-	unsigned int size;		/* object stride: object_size rounded to align */
-	unsigned int align;
-	unsigned int order;		/* each slab is 2^order pages */
-	unsigned int objects;		/* objects per slab */
-	struct list_head partial;	/* slabs with free objects (their first pages) */
-	struct list_head full;		/* slabs with none */
-	unsigned long nr_slabs;
-	unsigned long active_objs;
-	unsigned long errors;
-	struct list_head list;		/* in cache_list */
+	spinlock_t lock;		/* [S] irqsave */
+	char name[32];			/* [c] */
+	unsigned int object_size;	/* [c] size asked for */
+	unsigned int size;		/* [c] object stride: object_size rounded to align */
+	unsigned int align;		/* [c] */
+	unsigned int order;		/* [c] each slab is 2^order pages */
+	unsigned int objects;		/* [c] objects per slab */
+	struct list_head partial;	/* [s] slabs with free objects (their first pages) */
+	struct list_head full;		/* [s] slabs with none */
+	unsigned long nr_slabs;		/* [s] */
+	unsigned long active_objs;	/* [s] */
+	atomic_long_t errors;		/* [a] checks that failed (slab_error) */
+	struct list_head list;		/* [C] in cache_list */
 };
 
 static LIST_HEAD(cache_list);
@@ -57,16 +62,16 @@ static struct kmem_cache cache_cache;		/* where struct kmem_cache come from */
 static struct kmem_cache kmalloc_caches[NR_KMALLOC_CACHES];
 static char kmalloc_names[NR_KMALLOC_CACHES][16];
 
-unsigned long slab_error_count;
+atomic_long_t slab_error_count = ATOMIC_LONG_INIT(0);
 
 static void slab_error(struct kmem_cache *c, const void *caller, const char *fmt, const void *p)
 {
 	char msg[128];
 
 	snprintf(msg, sizeof(msg), fmt, p);
-	__atomic_add_fetch(&slab_error_count, 1, __ATOMIC_RELAXED);
+	atomic_long_inc(&slab_error_count);
 	if (c)
-		__atomic_add_fetch(&c->errors, 1, __ATOMIC_RELAXED);
+		atomic_long_inc(&c->errors);
 	mm_report_error("slab: %s (cache %s), called from %pS", msg, c ? c->name : "?", caller);
 }
 
@@ -320,7 +325,7 @@ void kmem_cache_get_stats(struct kmem_cache *c, struct kmem_cache_stats *st)
 	st->nr_slabs = c->nr_slabs;
 	st->total_objs = c->nr_slabs * c->objects;
 	st->nr_pages = c->nr_slabs << c->order;
-	st->errors = c->errors;
+	st->errors = atomic_long_read(&c->errors);
 	st->object_size = c->object_size;
 	st->size = c->size;
 	spin_unlock_irqrestore(&c->lock, flags);

@@ -23,10 +23,10 @@
  * Zeroing the tail of the last folio matters: if the file grows again,
  * the bytes beyond the old EOF must read as zeros, not as old data.
  */
+#include <kestrel/contract/aops.h>
 #include <kestrel/fs.h>
 #include <kestrel/pagemap.h>
 #include <kestrel/sched.h>
-#include "../fs/contract.h"
 #include "pagecache_internal.h"
 
 /* Lock a folio we hold a reference on and check it is still in mapping. */

@@ -25,6 +25,7 @@
  * take its own reference under lru_lock. lru_lock is never held with
  * xa_lock or a folio lock being taken.
  */
+#include <kestrel/contract/aops.h>
 #include <kestrel/might_sleep.h>
 #include <kestrel/mutex.h>
 #include <kestrel/pagemap.h>
@@ -32,7 +33,6 @@
 #include <kestrel/printk.h>
 #include <kestrel/sched.h>
 #include <kestrel/shrinker.h>
-#include "../fs/contract.h"
 #include "pagecache_internal.h"
 
 static DEFINE_SPINLOCK(lru_lock);	/* lru_list, PG_lru, nr_lru_pages */

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Keep docs/locking.md and fs/contract.h in step (tests/integration/locking_doc.sh).
+"""Keep docs/locking.md and the contract headers in step (tests/integration/locking_doc.sh).
 
-fs/contract.h has one line per checked op:
+The contract headers (include/kestrel/contract.h and one per ops table in
+include/kestrel/contract/) have one line per checked op:
     CONTRACT <table>.<op> | <locks> | <may block> | <wrapper>
 docs/locking.md has one table row per op the spec names:
     | <table>.<op> | <locks> | <may block> | <checked by> | <status> |
@@ -12,8 +13,8 @@ Fails (exit 1, one line per problem) if
   - a row names an op the spec does not have;
   - a CONTRACT line has no row, or its locks, may-block or wrapper differ;
   - a row says it is checked by a wrapper that has no CONTRACT line;
-  - a CONTRACT wrapper is not defined in fs/contract.h;
-  - a row's status is "implemented" but nothing outside fs/contract.h calls
+  - a CONTRACT wrapper is not defined in its contract header;
+  - a row's status is "implemented" but nothing outside the contract headers calls
     the wrapper, or "wrapper ready" but something does (say "implemented");
   - a row's status is none of: implemented, wrapper ready, not applicable,
     later.
@@ -56,6 +57,14 @@ SPEC_OPS = {
 }
 STATUSES = ("implemented", "wrapper ready", "not applicable", "later")
 SOURCE_DIRS = ("arch", "kernel", "mm", "lib", "drivers", "fs")
+CONTRACT_DIR = os.path.join("include", "kestrel", "contract")
+
+
+def contract_headers(root):
+    """include/kestrel/contract.h and include/kestrel/contract/*.h, as paths from root."""
+    names = sorted(f for f in os.listdir(os.path.join(root, CONTRACT_DIR)) if f.endswith(".h"))
+    return [os.path.join("include", "kestrel", "contract.h")] + \
+        [os.path.join(CONTRACT_DIR, f) for f in names]
 
 
 def norm(s):
@@ -64,20 +73,20 @@ def norm(s):
 
 def main(root):
     problems = []
-    contract_path = os.path.join(root, "fs", "contract.h")
     doc_path = os.path.join(root, "docs", "locking.md")
-    contract = open(contract_path).read()
     doc = open(doc_path).read()
 
     contracts = {}
-    for m in re.finditer(r"CONTRACT\s+(\w+\.\w+)\s*\|([^|]*)\|([^|]*)\|\s*(\w+)", contract):
-        op, locks, block, wrapper = m.group(1), norm(m.group(2)), norm(m.group(3)), m.group(4)
-        if op in contracts:
-            problems.append("fs/contract.h: two CONTRACT lines for %s" % op)
-        contracts[op] = (locks, block, wrapper)
-        if not re.search(r"\b%s\s*\(" % re.escape(wrapper),
-                         contract[m.end():] + contract[:m.start()]):
-            problems.append("fs/contract.h: wrapper %s of %s is not defined" % (wrapper, op))
+    for path in contract_headers(root):
+        contract = open(os.path.join(root, path)).read()
+        for m in re.finditer(r"CONTRACT\s+(\w+\.\w+)\s*\|([^|]*)\|([^|]*)\|\s*(\w+)", contract):
+            op, locks, block, wrapper = m.group(1), norm(m.group(2)), norm(m.group(3)), m.group(4)
+            if op in contracts:
+                problems.append("%s: two CONTRACT lines for %s" % (path, op))
+            contracts[op] = (locks, block, wrapper)
+            if not re.search(r"\b%s\s*\(" % re.escape(wrapper),
+                             contract[m.end():] + contract[:m.start()]):
+                problems.append("%s: wrapper %s of %s is not defined" % (path, wrapper, op))
 
     rows = {}
     for line in doc.splitlines():
@@ -96,17 +105,18 @@ def main(root):
         problems.append("docs/locking.md: %s is not an op of the spec" % op)
 
     callers = {}
+    # The contract headers define the wrappers; only other files count as callers.
     for d in SOURCE_DIRS:
         for dirpath, _, files in os.walk(os.path.join(root, d)):
             for f in files:
-                if f.endswith(".c") or (f.endswith(".h") and f != "contract.h"):
+                if f.endswith(".c") or f.endswith(".h"):
                     text = open(os.path.join(dirpath, f), errors="replace").read()
                     for w in re.findall(r"\b(vfs_call_\w+)\s*\(", text):
                         callers.setdefault(w, set()).add(os.path.join(dirpath, f))
 
     for op, (locks, block, wrapper) in sorted(contracts.items()):
         if op not in rows:
-            problems.append("docs/locking.md: no row for %s (fs/contract.h checks it)" % op)
+            problems.append("docs/locking.md: no row for %s (a contract header checks it)" % op)
             continue
         dlocks, dblock, dcheck, dstatus = rows[op]
         if dlocks != locks:
@@ -114,7 +124,7 @@ def main(root):
         if dblock != block:
             problems.append("%s: may block differs: doc '%s' vs contract '%s'" % (op, dblock, block))
         if norm(dcheck).strip("`") != wrapper:
-            problems.append("%s: checked by '%s' in the doc, '%s' in fs/contract.h" % (op, dcheck, wrapper))
+            problems.append("%s: checked by '%s' in the doc, '%s' in the contract header" % (op, dcheck, wrapper))
     for op, (dlocks, dblock, dcheck, dstatus) in sorted(rows.items()):
         wrapper = dcheck.strip("`")
         if not dstatus.startswith(STATUSES):
@@ -122,9 +132,9 @@ def main(root):
         if wrapper.startswith("vfs_call_") and op not in contracts:
             problems.append("%s: the doc names %s, which has no CONTRACT line" % (op, wrapper))
         if dstatus.startswith(("implemented", "wrapper ready")) and op not in contracts:
-            problems.append("%s: status '%s' but no CONTRACT line in fs/contract.h" % (op, dstatus))
+            problems.append("%s: status '%s' but no CONTRACT line in the contract headers" % (op, dstatus))
         if op in contracts and not dstatus.startswith(("implemented", "wrapper ready")):
-            problems.append("%s: fs/contract.h checks it but the doc says '%s'" % (op, dstatus))
+            problems.append("%s: a contract header checks it but the doc says '%s'" % (op, dstatus))
         if dstatus.startswith("implemented") and op in contracts and not callers.get(wrapper):
             problems.append("%s: 'implemented' but nothing calls %s" % (op, wrapper))
         if dstatus.startswith("wrapper ready") and callers.get(wrapper):

@@ -6,8 +6,11 @@
 set -eu
 
 # busybox-static: its /bin/busybox goes into the initramfs (tools/mkinitramfs.sh).
+# dash, coreutils, grep, sed, libc6-dev: Debian's programs the compat tests
+# run under Kestrel, and glibc to build their C programs (tools/mkcompat.sh).
 PKGS="make gcc binutils python3 qemu-system-x86 grub-pc-bin grub-efi-amd64-bin
-grub-common xorriso mtools ovmf gdb musl-tools e2fsprogs cpio clang busybox-static"
+grub-common xorriso mtools ovmf gdb musl-tools e2fsprogs cpio clang busybox-static
+dash coreutils grep sed libc6-dev"
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
 	echo "deps.sh: not a Debian/Ubuntu system; install the equivalents of:" >&2

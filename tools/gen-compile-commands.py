@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """tools/gen-compile-commands.py MAKE: print compile_commands.json.
 
-Runs `MAKE -n -B V=1 all host-tests` (print every command without running
+Runs `MAKE -n -B V=1 all kernel-test host-tests` (print every command without running
 it) and keeps each compiler invocation with `-c SOURCE`, so the database
-holds the exact flags of the real build (kernel and host tests) for clangd
+holds the exact flags of the real build (both kernels and the host tests) for clangd
 and other editors. `make compile_commands.json` calls this.
 """
 import json
@@ -15,7 +15,7 @@ import sys
 
 def main():
     make = sys.argv[1] if len(sys.argv) > 1 else "make"
-    out = subprocess.run([make, "-n", "-B", "V=1", "all", "host-tests"],
+    out = subprocess.run([make, "-n", "-B", "V=1", "all", "kernel-test", "host-tests"],
                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                          text=True, check=False).stdout
     root = os.getcwd()

@@ -11,38 +11,92 @@
  *            "<level>,<seq>,<usec>,-;text\n" (Linux's format); a write
  *            logs its text (an optional "<N>" prefix gives the level)
  *
- * Read/write take kernel pointers: the system calls copy user bytes
- * through a kernel buffer (fs/read_write.c). Each open /dev/kmsg file has its own cursor under
- * its own mutex; the other devices keep no state.
+ * Each reads into or writes from the caller's iov_iter (user memory for
+ * read(2)) directly: a read of /dev/zero or /dev/urandom fills the whole
+ * buffer, a page at a time, stopping early only at a signal (with the
+ * bytes so far) or an unwritable page (EFAULT if none were written), as
+ * Linux. Each open /dev/kmsg file has its own cursor under its own mutex;
+ * the other devices keep no state.
  */
 #include <kestrel/chrdev.h>
 #include <kestrel/errno.h>
 #include <kestrel/fb.h>
 #include <kestrel/printk.h>
 #include <kestrel/random.h>
+#include <kestrel/sched.h>
+#include <kestrel/signal.h>
 #include <kestrel/slab.h>
 #include <kestrel/string.h>
 #include <kestrel/timer.h>
+#include <kestrel/uio.h>
+#include <asm/page.h>
 
 /* ---------------- null, zero, full ---------------- */
 
-static ssize_t read_null(struct file *file, char *buf, size_t count, loff_t *ppos)
+static ssize_t read_iter_null(struct kiocb *iocb, struct iov_iter *to)
 {
 	return 0;
 }
 
-static ssize_t write_null(struct file *file, const char *buf, size_t count, loff_t *ppos)
+static ssize_t write_iter_null(struct kiocb *iocb, struct iov_iter *from)
 {
+	size_t count = iov_iter_count(from);
+
+	iov_iter_advance(from, count);
 	return count;
 }
 
-static ssize_t read_zero(struct file *file, char *buf, size_t count, loff_t *ppos)
+/*
+ * Fill the reader's buffer a page at a time with fill(buf, n, arg) (NULL
+ * fill: zeros, written straight into the iterator). Between pages a
+ * pending signal ends the read (ERESTARTSYS if nothing was read yet), as
+ * Linux's read_iter_zero, so a gigabyte read can be interrupted.
+ */
+static ssize_t fill_iter(struct iov_iter *to, void (*fill)(void *buf, size_t n))
 {
-	memset(buf, 0, count);
-	return count;
+	char *buf = NULL;
+	ssize_t done = 0;
+
+	if (fill) {
+		buf = kmalloc(PAGE_SIZE, GFP_KERNEL);
+		if (!buf)
+			return -ENOMEM;
+	}
+	while (iov_iter_count(to)) {
+		size_t chunk = min(iov_iter_count(to), (size_t)PAGE_SIZE), n;
+
+		if (fill) {
+			fill(buf, chunk);
+			n = copy_to_iter(buf, chunk, to);
+		} else {
+			n = iov_iter_zero(chunk, to);
+		}
+		done += n;
+		if (n < chunk) {
+			if (!done)
+				done = -EFAULT;
+			break;
+		}
+		if (signal_pending(current)) {
+			if (!done)
+				done = -ERESTARTSYS;
+			break;
+		}
+		cond_resched();
+	}
+	if (buf) {
+		memset(buf, 0, PAGE_SIZE);	/* random bytes given out stay nowhere else */
+		kfree(buf);
+	}
+	return done;
 }
 
-static ssize_t write_full(struct file *file, const char *buf, size_t count, loff_t *ppos)
+static ssize_t read_iter_zero(struct kiocb *iocb, struct iov_iter *to)
+{
+	return fill_iter(to, NULL);
+}
+
+static ssize_t write_iter_full(struct kiocb *iocb, struct iov_iter *from)
 {
 	return -ENOSPC;
 }
@@ -56,40 +110,61 @@ static loff_t null_lseek(struct file *file, loff_t offset, int whence)
 
 static const struct file_operations null_fops = {
 	.llseek = null_lseek,
-	.read = read_null,
-	.write = write_null,
+	.read_iter = read_iter_null,
+	.write_iter = write_iter_null,
 };
 
 static const struct file_operations zero_fops = {
 	.llseek = null_lseek,
-	.read = read_zero,
-	.write = write_null,
+	.read_iter = read_iter_zero,
+	.write_iter = write_iter_null,
 };
 
 static const struct file_operations full_fops = {
 	.llseek = null_lseek,
-	.read = read_zero,
-	.write = write_full,
+	.read_iter = read_iter_zero,
+	.write_iter = write_iter_full,
 };
 
 /* ---------------- random, urandom ---------------- */
 
-static ssize_t random_read(struct file *file, char *buf, size_t count, loff_t *ppos)
+static void random_fill(void *buf, size_t n)
 {
-	get_random_bytes(buf, count);
-	return count;
+	get_random_bytes(buf, n);
 }
 
-static ssize_t random_write(struct file *file, const char *buf, size_t count, loff_t *ppos)
+static ssize_t random_read_iter(struct kiocb *iocb, struct iov_iter *to)
 {
-	add_device_randomness(buf, count);
-	return count;
+	return fill_iter(to, random_fill);
+}
+
+/* What is written is stirred into the generator (it never counts as entropy). */
+static ssize_t random_write_iter(struct kiocb *iocb, struct iov_iter *from)
+{
+	char buf[256];
+	ssize_t done = 0;
+
+	while (iov_iter_count(from)) {
+		size_t want = min(iov_iter_count(from), sizeof(buf));
+		size_t n = copy_from_iter(buf, want, from);
+
+		add_device_randomness(buf, n);
+		done += n;
+		if (n < want) {
+			if (!done)
+				done = -EFAULT;
+			break;
+		}
+		cond_resched();
+	}
+	memset(buf, 0, sizeof(buf));
+	return done;
 }
 
 static const struct file_operations random_fops = {
 	.llseek = null_lseek,
-	.read = random_read,
-	.write = random_write,
+	.read_iter = random_read_iter,
+	.write_iter = random_write_iter,
 };
 
 /* ---------------- kmsg ---------------- */
@@ -120,15 +195,25 @@ static int kmsg_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
-/* One record per read, as Linux: the buffer must hold the whole line or it is EINVAL. */
-static ssize_t kmsg_read(struct file *file, char *buf, size_t count, loff_t *ppos)
+/*
+ * One record per read, as Linux: the buffer must hold the whole line or
+ * it is EINVAL. The line is built under the cursor's mutex and copied to
+ * the reader after it (a fault on the reader's buffer then loses the
+ * record, as on Linux, which also moves on before copying).
+ */
+static ssize_t kmsg_read_iter(struct kiocb *iocb, struct iov_iter *to)
 {
+	struct file *file = iocb->ki_filp;
 	struct kmsg_user *u = file->private_data;
 	struct printk_record_info info;
-	char head[64];
+	size_t count = iov_iter_count(to);
+	char *line;
 	ssize_t ret;
 	int n, hn;
 
+	line = kmalloc(KMSG_LINE_MAX + 64, GFP_KERNEL);
+	if (!line)
+		return -ENOMEM;
 	mutex_lock(&u->lock);
 	while ((n = printk_get_record(u->seq, &info, u->text, sizeof(u->text))) == -EAGAIN) {
 		if (file->f_flags & O_NONBLOCK) {
@@ -146,30 +231,35 @@ static ssize_t kmsg_read(struct file *file, char *buf, size_t count, loff_t *ppo
 		ret = -EPIPE;
 		goto out;
 	}
-	hn = scnprintf(head, sizeof(head), "%d,%llu,%llu,-;", info.level,
-		       (unsigned long long)info.seq, (unsigned long long)(info.ts_ns / 1000));
+	hn = scnprintf(line, 64, "%d,%llu,%llu,-;", info.level, (unsigned long long)info.seq,
+		       (unsigned long long)(info.ts_ns / 1000));
 	if ((size_t)hn + n + 1 > count) {
 		ret = -EINVAL;
 		goto out;
 	}
-	memcpy(buf, head, hn);
-	memcpy(buf + hn, u->text, n);
-	buf[hn + n] = '\n';
+	memcpy(line + hn, u->text, n);
+	line[hn + n] = '\n';
 	u->seq++;
 	ret = hn + n + 1;
 out:
 	mutex_unlock(&u->lock);
+	if (ret > 0 && copy_to_iter(line, ret, to) != (size_t)ret)
+		ret = -EFAULT;
+	kfree(line);
 	return ret;
 }
 
-static ssize_t kmsg_write(struct file *file, const char *buf, size_t count, loff_t *ppos)
+static ssize_t kmsg_write_iter(struct kiocb *iocb, struct iov_iter *from)
 {
 	char line[KMSG_LINE_MAX];
-	size_t n = min(count, sizeof(line) - 1);
+	size_t count = iov_iter_count(from);
+	size_t want = min(count, sizeof(line) - 1);
+	size_t n = copy_from_iter(line, want, from);
 	int level = LOGLEVEL_DEFAULT;
 	const char *text = line;
 
-	memcpy(line, buf, n);
+	if (n < want)
+		return -EFAULT;
 	line[n] = 0;
 	if (line[0] == '<' && line[1] >= '0' && line[1] <= '7' && line[2] == '>') {
 		level = line[1] - '0';
@@ -177,6 +267,7 @@ static ssize_t kmsg_write(struct file *file, const char *buf, size_t count, loff
 	}
 	printk("\001%c%s%s", '0' + level, text,
 	       n && line[n - 1] == '\n' ? "" : "\n");
+	iov_iter_advance(from, count - n);
 	return count;
 }
 
@@ -206,8 +297,8 @@ static loff_t kmsg_llseek(struct file *file, loff_t offset, int whence)
 static const struct file_operations kmsg_fops = {
 	.open = kmsg_open,
 	.release = kmsg_release,
-	.read = kmsg_read,
-	.write = kmsg_write,
+	.read_iter = kmsg_read_iter,
+	.write_iter = kmsg_write_iter,
 	.llseek = kmsg_llseek,
 };
 

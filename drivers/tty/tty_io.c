@@ -41,6 +41,7 @@
 #include <kestrel/string.h>
 #include <kestrel/tty.h>
 #include <kestrel/uaccess.h>
+#include <kestrel/uio.h>
 
 #define TTY_NO_HANGUP (~0ULL)	/* f_version of a /dev/console file */
 #define TTY_WRITE_STEP 512	/* output between two looks at flow control and hangup */
@@ -234,18 +235,35 @@ static int tty_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
-/* buf is a kernel buffer: the read syscall copies it out (docs/vfs.md, bounce buffers). */
-static ssize_t tty_read(struct file *file, char *buf, size_t count, loff_t *ppos)
+/*
+ * The line discipline reads into a kernel buffer (it holds ldisc_lock and
+ * must not fault), which then goes to the reader, as Linux's tty_read.
+ * One read returns at most what the ring holds plus a VMIN's worth, so a
+ * buffer of TTY_READ_MAX loses nothing.
+ */
+#define TTY_READ_MAX (2 * N_TTY_BUF_SIZE)
+
+static ssize_t tty_read(struct kiocb *iocb, struct iov_iter *to)
 {
+	struct file *file = iocb->ki_filp;
 	struct tty_struct *tty = file->private_data;
+	size_t count = min(iov_iter_count(to), (size_t)TTY_READ_MAX);
 	ssize_t ret;
+	u8 *kbuf;
 
 	if (tty_file_hung_up(tty, file))
 		return 0;
 	ret = tty_check_read(tty);
 	if (ret)
 		return ret;
-	return n_tty_read(tty, file, (u8 *)buf, count);
+	kbuf = kmalloc(count ? count : 1, GFP_KERNEL);
+	if (!kbuf)
+		return -ENOMEM;
+	ret = n_tty_read(tty, file, kbuf, count);
+	if (ret > 0 && copy_to_iter(kbuf, ret, to) != (size_t)ret)
+		ret = -EFAULT;	/* the input is consumed, as on Linux */
+	kfree(kbuf);
+	return ret;
 }
 
 /* Output stopped by ^S or TCOOFF: wait for ^Q / TCOON or a hangup. */
@@ -272,11 +290,13 @@ static int wait_flow(struct tty_struct *tty, struct file *file)
 	return ret;
 }
 
-/* buf is a kernel buffer (the write syscall copied it in); written in steps so ^S can stop us. */
-static ssize_t tty_write(struct file *file, const char *buf, size_t count, loff_t *ppos)
+/* Written in steps, each copied in from the writer first, so ^S can stop us between two. */
+static ssize_t tty_write(struct kiocb *iocb, struct iov_iter *from)
 {
+	struct file *file = iocb->ki_filp;
 	struct tty_struct *tty = file->private_data;
-	size_t done = 0;
+	size_t count = iov_iter_count(from), done = 0;
+	u8 step[TTY_WRITE_STEP];
 	ssize_t ret;
 
 	if (tty_file_hung_up(tty, file))
@@ -286,7 +306,8 @@ static ssize_t tty_write(struct file *file, const char *buf, size_t count, loff_
 		return ret;
 	mutex_lock(&tty->atomic_write_lock);
 	while (done < count) {
-		size_t n = min(count - done, (size_t)TTY_WRITE_STEP);
+		size_t want = min(count - done, (size_t)TTY_WRITE_STEP);
+		size_t n;
 
 		ret = wait_flow(tty, file);
 		if (ret)
@@ -295,10 +316,17 @@ static ssize_t tty_write(struct file *file, const char *buf, size_t count, loff_
 			ret = -EIO;
 			break;
 		}
-		down_read(&tty->termios_rwsem);
-		n_tty_write(tty, file, (const u8 *)buf + done, n);
-		up_read(&tty->termios_rwsem);
-		done += n;
+		n = copy_from_iter(step, want, from);
+		if (n) {
+			down_read(&tty->termios_rwsem);
+			n_tty_write(tty, file, step, n);
+			up_read(&tty->termios_rwsem);
+			done += n;
+		}
+		if (n < want) {
+			ret = -EFAULT;
+			break;
+		}
 	}
 	mutex_unlock(&tty->atomic_write_lock);
 	return done ? (ssize_t)done : ret;
@@ -454,8 +482,8 @@ static long tty_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 const struct file_operations tty_fops = {
 	.open = tty_open,
 	.release = tty_release,
-	.read = tty_read,
-	.write = tty_write,
+	.read_iter = tty_read,
+	.write_iter = tty_write,
 	.poll = tty_poll,
 	.unlocked_ioctl = tty_ioctl,
 	.llseek = tty_llseek,

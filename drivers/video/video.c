@@ -1,6 +1,6 @@
 /*
  * The screen console: pick what the boot loader left on the screen, make
- * it the screen the tty tty1 writes to (drivers/tty/vt_tty.c), and
+ * it the screen the tty tty1 writes to (drivers/tty/vt/vt_tty.c), and
  * register it with printk as console "tty0" if console= asks for it.
  *
  *  - boot_info.fb type 1 (RGB linear framebuffer; GRUB with our header's
@@ -93,7 +93,7 @@ static struct console screen_console = {
 /*
  * Map video memory with ioremap(): the framebuffer can sit anywhere,
  * above 4 GiB included, and is not RAM. The mapping is uncached, which
- * makes reads slow; the consoles never read it (see drivers/video/vt.c).
+ * makes reads slow; the consoles never read it (see drivers/tty/vt/vt.c).
  */
 static void *video_map(phys_addr_t phys, size_t size)
 {

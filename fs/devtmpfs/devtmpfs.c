@@ -12,7 +12,7 @@
  * device list and devtmpfs_mnt, and serializes node creation and removal;
  * the VFS locks (the root directory's i_rwsem, taken here as a parent
  * takes it) protect the tree itself.
- * Order: devices_lock > the root's i_rwsem.
+ * devices_lock comes before the root's i_rwsem (docs/locking.md, "Lock order").
  */
 #include <kestrel/chrdev.h>
 #include <kestrel/dcache.h>

@@ -232,19 +232,14 @@ int proc_pid_status_show(struct seq_file *m, void *v)
 	seq_printf(m, "State:\t%s\n", task_state_name(task_state_char(p)));
 	seq_printf(m, "Tgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\nTracerPid:\t0\n",
 		   proc_task_tgid(p), p->pid, task_ppid(p));
-	cred = READ_ONCE(p->cred);
-	if (cred) {
-		seq_printf(m, "Uid:\t%u\t%u\t%u\t%u\n", cred->uid, cred->euid, cred->suid,
-			   cred->fsuid);
-		seq_printf(m, "Gid:\t%u\t%u\t%u\t%u\n", cred->gid, cred->egid, cred->sgid,
-			   cred->fsgid);
-		seq_puts(m, "Groups:\t");
-		for (unsigned int i = 0; i < cred->ngroups && i < NGROUPS_SMALL; i++)
-			seq_printf(m, "%u ", cred->groups[i]);
-		seq_putc(m, '\n');
-	} else {
-		seq_puts(m, "Uid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nGroups:\t\n");
-	}
+	cred = get_task_cred(p);	/* a reference: p may commit new creds meanwhile */
+	seq_printf(m, "Uid:\t%u\t%u\t%u\t%u\n", cred->uid, cred->euid, cred->suid, cred->fsuid);
+	seq_printf(m, "Gid:\t%u\t%u\t%u\t%u\n", cred->gid, cred->egid, cred->sgid, cred->fsgid);
+	seq_puts(m, "Groups:\t");
+	for (unsigned int i = 0; i < cred->ngroups && i < NGROUPS_SMALL; i++)
+		seq_printf(m, "%u ", cred->groups[i]);
+	seq_putc(m, '\n');
+	put_cred(cred);
 	mm = proc_task_mm(p);
 	if (mm) {
 		unsigned long kb = READ_ONCE(mm->total_vm) << (PAGE_SHIFT - 10);

@@ -28,6 +28,7 @@
 #include <kestrel/string.h>
 #include <kestrel/time.h>
 #include <kestrel/uaccess.h>
+#include <kestrel/uio.h>
 #include <asm/page.h>
 #include "internal.h"
 
@@ -50,10 +51,13 @@ struct mm_struct *proc_task_mm(struct task_struct *p)
 
 void proc_task_owner(struct task_struct *p, struct inode *inode)
 {
-	const struct cred *cred = READ_ONCE(p->cred);
+	const struct cred *cred;
 
+	rcu_read_lock();	/* p may commit new creds and free these meanwhile */
+	cred = __task_cred(p);
 	inode->i_uid = cred ? cred->euid : 0;
 	inode->i_gid = cred ? cred->egid : 0;
+	rcu_read_unlock();
 }
 
 char *proc_path_name(const struct path *path)
@@ -85,6 +89,25 @@ static int pid_comm_show(struct seq_file *m, void *v)
 	comm[TASK_COMM_LEN - 1] = 0;
 	put_task_struct(p);
 	seq_printf(m, "%s\n", comm);
+	return 0;
+}
+
+/*
+ * Kestrel's own: how many system calls the thread has made. Not in Linux;
+ * it lets a test see that a call never entered the kernel (the vDSO's
+ * clock_gettime: user/tests/vdso.c).
+ */
+static int pid_syscalls_show(struct seq_file *m, void *v)
+{
+	struct proc_inode *pi = m->private;
+	struct task_struct *p = proc_get_task(pi->pid);
+	unsigned long n;
+
+	if (!p)
+		return -ESRCH;
+	n = READ_ONCE(p->nr_syscalls);
+	put_task_struct(p);
+	seq_printf(m, "%lu\n", n);
 	return 0;
 }
 
@@ -186,11 +209,17 @@ static int mem_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
-/* Read or write at the file position taken as an address; -EIO if nothing is mapped there. */
-static ssize_t mem_rw(struct file *file, char *ubuf, size_t count, loff_t *ppos, bool write)
+/*
+ * Read or write at the file position taken as an address; -EIO if nothing
+ * is mapped there. A page at a time through a kernel buffer, as Linux's
+ * mem_rw: the other mm is reached with its mmap_lock held
+ * (access_remote_vm), the caller's buffer with none.
+ */
+static ssize_t mem_rw(struct kiocb *iocb, struct iov_iter *iter, bool write)
 {
-	struct mm_struct *mm = file->private_data;
-	unsigned long addr = (unsigned long)*ppos;
+	struct mm_struct *mm = iocb->ki_filp->private_data;
+	unsigned long addr = (unsigned long)iocb->ki_pos;
+	size_t count = iov_iter_count(iter);
 	ssize_t done = 0;
 	char *page;
 
@@ -204,35 +233,43 @@ static ssize_t mem_rw(struct file *file, char *ubuf, size_t count, loff_t *ppos,
 	while (count) {
 		int n = count < PAGE_SIZE ? (int)count : (int)PAGE_SIZE, got;
 
-		if (write)
-			memcpy(page, ubuf + done, n);
+		if (write && copy_from_iter(page, n, iter) != (size_t)n) {
+			if (!done)
+				done = -EFAULT;
+			break;
+		}
 		got = access_remote_vm(mm, addr, page, n, write);
 		if (got <= 0) {
 			if (!done)
 				done = -EIO;
 			break;
 		}
-		if (!write)
-			memcpy(ubuf + done, page, got);
+		if (!write && copy_to_iter(page, got, iter) != (size_t)got) {
+			if (!done)
+				done = -EFAULT;
+			break;
+		}
 		done += got;
 		addr += got;
 		count -= got;
+		if (got < n)
+			break;
 	}
 	if (done > 0)
-		*ppos = (loff_t)addr;
+		iocb->ki_pos = (loff_t)addr;
 	kfree(page);
 	mmput(mm);
 	return done;
 }
 
-static ssize_t mem_read(struct file *file, char *buf, size_t count, loff_t *ppos)
+static ssize_t mem_read(struct kiocb *iocb, struct iov_iter *to)
 {
-	return mem_rw(file, buf, count, ppos, false);
+	return mem_rw(iocb, to, false);
 }
 
-static ssize_t mem_write(struct file *file, const char *buf, size_t count, loff_t *ppos)
+static ssize_t mem_write(struct kiocb *iocb, struct iov_iter *from)
 {
-	return mem_rw(file, (char *)buf, count, ppos, true);
+	return mem_rw(iocb, from, true);
 }
 
 /* Any position is an address (as Linux's mem_lseek: no EOF, no negative check). */
@@ -253,8 +290,8 @@ static loff_t mem_lseek(struct file *file, loff_t offset, int whence)
 
 static const struct file_operations proc_mem_operations = {
 	.open = mem_open,
-	.read = mem_read,
-	.write = mem_write,
+	.read_iter = mem_read,
+	.write_iter = mem_write,
 	.llseek = mem_lseek,
 	.release = mem_release,
 };
@@ -362,6 +399,7 @@ static const struct pid_entry pid_entries[] = {
 	OPS("root", S_IFLNK | 0777, &proc_pid_link_inode_operations, NULL),
 	SHOW("stat", S_IFREG | 0444, proc_pid_stat_show),
 	SHOW("status", S_IFREG | 0444, proc_pid_status_show),
+	SHOW("syscalls", S_IFREG | 0444, pid_syscalls_show),
 	OPS("task", S_IFDIR | 0555, &proc_task_inode_operations, &proc_task_operations),
 };
 #define NR_PID_ENTRIES ARRAY_SIZE(pid_entries)

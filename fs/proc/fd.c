@@ -5,13 +5,14 @@
  * deleted file or a pipe cannot be reopened through it); fdinfo/<n> is
  * "pos:", "flags:" (octal, O_CLOEXEC included as Linux), "mnt_id:", "ino:".
  *
- * The descriptor table is read under its file_lock (fs/fdtable.c), which
+ * The descriptor table is read under its file_lock (fs/file.c), which
  * is never held across anything that sleeps: listing copies a batch of
  * numbers out first, lookups take a file reference (get_file).
  * The table of another process is referenced as proc_task_mm does the mm
  * (base.c): a count taken only while it is not yet zero (base.c says what
  * that leaves open).
  */
+#include <kestrel/bitops.h>
 #include <kestrel/dcache.h>
 #include <kestrel/errno.h>
 #include <kestrel/fdtable.h>
@@ -22,7 +23,6 @@
 #include "internal.h"
 
 #define FD_BATCH 64
-#define BITS_PER_LONG (8 * sizeof(long))
 
 /* The descriptor table of task pid (a reference: put_files_struct), or NULL. */
 static struct files_struct *proc_files_get(int pid)
@@ -61,8 +61,7 @@ static struct file *proc_fget(int pid, int fd, bool *cloexec)
 		if (f)
 			get_file(f);
 		if (cloexec)
-			*cloexec = files->fdt->close_on_exec[fd / BITS_PER_LONG] &
-				   (1UL << (fd % BITS_PER_LONG));
+			*cloexec = test_bit(fd, files->fdt->close_on_exec);
 	}
 	spin_unlock(&files->file_lock);
 	put_files_struct(files);

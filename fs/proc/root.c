@@ -52,7 +52,7 @@ static int proc_single_open(struct inode *inode, struct file *file)
 
 const struct file_operations proc_seq_file_operations = {
 	.open = proc_single_open,
-	.read = seq_read,
+	.read_iter = seq_read_iter,
 	.llseek = seq_lseek,
 	.release = single_release,
 };

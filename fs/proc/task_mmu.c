@@ -5,7 +5,7 @@
  *   00400000-00401000 r-xp 00000000 00:0e 12     /tests/futex
  *
  * perms are r/w/x and p (private) or s (shared); the name (a file's path,
- * [heap] or [stack]) starts at column 74 as on a 64-bit Linux, and a line
+ * [heap], [stack], or what the VMA's ->name says: [vdso], [vvar]) starts at column 74 as on a 64-bit Linux, and a line
  * without one ends with the space after the inode number, as there. The walk holds the mm's mmap_lock for read (mm/'s VMA iterator,
  * include/kestrel/mm_types.h) and an mm_users reference.
  */
@@ -22,20 +22,6 @@
 #include "internal.h"
 
 #define MAPS_NAME_COLUMN 73	/* 25 + sizeof(void *) * 6 - 1, Linux's seq_setwidth */
-
-/* Linux's labels for anonymous memory: the brk heap and the initial stack. */
-static const char *maps_special_name(struct vm_area_struct *vma)
-{
-	struct mm_struct *mm = vma->vm_mm;
-
-	if (vma->vm_file)
-		return NULL;
-	if (vma->vm_start <= mm->brk && vma->vm_end >= mm->start_brk)
-		return "[heap]";
-	if (vma->vm_start <= mm->start_stack && vma->vm_end >= mm->start_stack)
-		return "[stack]";
-	return NULL;
-}
 
 static void show_vma(struct seq_file *m, struct vm_area_struct *vma, char *pathbuf)
 {
@@ -59,7 +45,7 @@ static void show_vma(struct seq_file *m, struct vm_area_struct *vma, char *pathb
 		   flags & VM_READ ? 'r' : '-', flags & VM_WRITE ? 'w' : '-',
 		   flags & VM_EXEC ? 'x' : '-', flags & (VM_SHARED | VM_MAYSHARE) ? 's' : 'p', pgoff, major,
 		   minor, ino);
-	name = maps_special_name(vma);
+	name = vma_special_name(vma);
 	if (!name && file) {
 		name = d_path(&file->f_path, pathbuf, PAGE_SIZE);
 		if (IS_ERR(name))
@@ -73,7 +59,7 @@ static void show_vma(struct seq_file *m, struct vm_area_struct *vma, char *pathb
 			seq_printf(m, "%*s", (int)(MAPS_NAME_COLUMN - used), "");
 		seq_putc(m, ' ');
 		seq_puts(m, name);
-		if (file && !maps_special_name(vma) && d_unlinked(file->f_path.dentry))
+		if (file && !vma_special_name(vma) && d_unlinked(file->f_path.dentry))
 			seq_puts(m, " (deleted)");
 	}
 	seq_putc(m, '\n');
@@ -126,13 +112,13 @@ unsigned long proc_mm_rss_pages(struct mm_struct *mm)
 		if (vma->vm_flags & VM_PFNMAP)
 			continue;
 		while (addr < vma->vm_end) {
-			pteval_t *pte = upte_lookup(mm, addr);
+			pte_t *pte = upte_lookup(mm, addr);
 
 			if (!pte) {	/* no page table here: skip to the next one */
 				addr = (addr | (pte_table_span - 1)) + 1;
 				continue;
 			}
-			pages += upte_mapped(READ_ONCE(*pte));
+			pages += pte_present(ptep_get(pte));
 			addr += PAGE_SIZE;
 		}
 		cond_resched();

@@ -21,7 +21,6 @@
 #include <kestrel/mm.h>
 #include <kestrel/pagemap.h>
 #include <kestrel/pipe_fs_i.h>
-#include <kestrel/shmem_fs.h>
 #include <kestrel/slab.h>
 #include <kestrel/string.h>
 #include <kestrel/ramfs.h>
@@ -206,14 +205,52 @@ static const struct super_operations ramfs_ops = {
 	.drop_inode = generic_delete_inode,
 };
 
+/* The value of mode=OCTAL (at most 07777) in a word of the option string. */
+static int ramfs_parse_mode(const char *val, size_t len, umode_t *mode)
+{
+	char num[8];
+	unsigned long long v;
+
+	if (len >= sizeof(num))
+		return -EINVAL;
+	memcpy(num, val, len);
+	num[len] = 0;
+	if (kstrtoull(num, 8, &v) || v > 07777)
+		return -EINVAL;
+	*mode = (umode_t)v;
+	return 0;
+}
+
+/*
+ * Linux's ramfs takes mode= and ignores every other option (so a mount
+ * line written for tmpfs works on ramfs). data may be NULL.
+ */
+static int ramfs_parse_options(const char *data, umode_t *mode)
+{
+	const char *p = data;
+
+	while (p && *p) {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+
+		if (len >= 5 && !strncmp(p, "mode=", 5)) {
+			int err = ramfs_parse_mode(p + 5, len - 5, mode);
+
+			if (err)
+				return err;
+		}
+		p = end ? end + 1 : NULL;
+	}
+	return 0;
+}
+
 static int ramfs_fill_super(struct super_block *sb, void *data, int silent)
 {
-	struct tmpfs_options opts = { .mode = 0755 };
+	umode_t mode = 0755;
 	struct inode *inode;
 	int err;
 
-	/* Linux's ramfs takes mode= and ignores anything else. */
-	err = tmpfs_parse_options(data, &opts, 0, true);
+	err = ramfs_parse_options(data, &mode);
 	if (err)
 		return err;
 	sb->s_maxbytes = MAX_LFS_FILESIZE;
@@ -222,7 +259,7 @@ static int ramfs_fill_super(struct super_block *sb, void *data, int silent)
 	sb->s_magic = RAMFS_MAGIC;
 	sb->s_op = &ramfs_ops;
 	sb->s_time_gran = 1;
-	inode = ramfs_get_inode(sb, NULL, S_IFDIR | opts.mode, 0);
+	inode = ramfs_get_inode(sb, NULL, S_IFDIR | mode, 0);
 	if (!inode)
 		return -ENOMEM;
 	sb->s_root = d_make_root(inode);
@@ -235,9 +272,14 @@ static struct dentry *ramfs_mount(struct file_system_type *fs_type, int flags,
 	return mount_nodev(fs_type, flags, data, ramfs_fill_super);
 }
 
-struct file_system_type ramfs_fs_type = {
+static struct file_system_type ramfs_fs_type = {
 	.name = "ramfs",
 	.mount = ramfs_mount,
 	.kill_sb = kill_litter_super,
 	.fs_flags = FS_USERNS_MOUNT,
 };
+
+int ramfs_init(void)
+{
+	return register_filesystem(&ramfs_fs_type);
+}

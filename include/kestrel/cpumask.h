@@ -1,11 +1,15 @@
 /*
  * CPU masks: one bit per CPU number (NR_CPUS <= 64, so one word).
  * Passed by value; the scheduler uses them for affinity
- * (set_cpus_allowed) and for the CPUs it runs on.
+ * (set_cpus_allowed) and for the CPUs it runs on. As in Linux,
+ * cpumask_set_cpu/cpumask_clear_cpu are atomic (set_bit: a mask shared
+ * between CPUs, like mm->cpu_vm_mask); __cpumask_set_cpu and
+ * __cpumask_clear_cpu are the plain ones for a mask of one's own.
  */
 #ifndef KESTREL_CPUMASK_H
 #define KESTREL_CPUMASK_H
 
+#include <kestrel/bitops.h>
 #include <kestrel/compiler.h>
 #include <kestrel/percpu.h>
 
@@ -30,12 +34,22 @@ static inline bool cpumask_test_cpu(unsigned int cpu, cpumask_t m)
 
 static inline void cpumask_set_cpu(unsigned int cpu, cpumask_t *m)
 {
-	m->bits |= 1ULL << cpu;
+	set_bit(cpu, &m->bits);
 }
 
 static inline void cpumask_clear_cpu(unsigned int cpu, cpumask_t *m)
 {
-	m->bits &= ~(1ULL << cpu);
+	clear_bit(cpu, &m->bits);
+}
+
+static inline void __cpumask_set_cpu(unsigned int cpu, cpumask_t *m)
+{
+	__set_bit(cpu, &m->bits);
+}
+
+static inline void __cpumask_clear_cpu(unsigned int cpu, cpumask_t *m)
+{
+	__clear_bit(cpu, &m->bits);
 }
 
 static inline cpumask_t cpumask_and(cpumask_t a, cpumask_t b)

@@ -23,6 +23,7 @@
 
 #include <kestrel/fs_types.h>
 #include <kestrel/rcupdate.h>
+#include <kestrel/refcount.h>
 
 #define CAP_CHOWN 0
 #define CAP_DAC_OVERRIDE 1
@@ -45,7 +46,7 @@
 struct user_struct;
 
 struct cred {
-	int usage;			/* references (atomic); init_cred's never drops to 0 */
+	refcount_t usage;		/* references; init_cred's never drops to 0 */
 	struct rcu_head rcu;		/* freed after a grace period (get_task_cred readers) */
 	kuid_t uid, euid, suid, fsuid;	/* fsuid: the one file access checks use */
 	kgid_t gid, egid, sgid, fsgid;
@@ -64,9 +65,17 @@ const struct cred *current_cred(void);
 struct task_struct;
 /* A new reference to p's cred (put_cred it). */
 const struct cred *get_task_cred(struct task_struct *p);
+/*
+ * Another task's cred, for use inside rcu_read_lock() only: the task may
+ * commit new creds meanwhile, and the old ones are freed a grace period
+ * after its last reference goes (put_cred). Outside a reader section the
+ * lock validator reports it. NULL for a task that has none (init_cred
+ * stands in).
+ */
+#define __task_cred(task) rcu_dereference((task)->cred)
 static inline const struct cred *get_cred(const struct cred *c)
 {
-	__atomic_fetch_add(&((struct cred *)c)->usage, 1, __ATOMIC_RELAXED);
+	refcount_inc(&((struct cred *)c)->usage);
 	return c;
 }
 void put_cred(const struct cred *c);

@@ -7,19 +7,27 @@
  * hashed dentry sits in dentry_hashtable under hash(parent, name), so a
  * path walk finds a component without asking the file system.
  *
- * Locks:
- *   d_lock (d_lockref.lock)  d_flags, d_count, d_inode changes, d_name and
- *                            d_parent changes (with rename_lock), d_subdirs
- *                            of this dentry, d_lru membership
- *   d_seq                    bumped around every change a rcu-walk reader
- *                            must notice (d_inode, d_name, d_parent); written
- *                            under d_lock
- *   rename_lock (seqlock)    any d_move: a rcu-walk (or d_path) that saw it
- *                            change retries or falls back to ref-walk
- *   hash bucket lock         the bucket's chain (readers walk it under RCU)
- * Order: rename_lock > parent's d_lock > child's d_lock > bucket lock >
- * sb->s_dentry_lru_lock. A dentry is freed only after an RCU grace period
- * (d_rcu), so rcu-walk may touch any dentry it reached under rcu_read_lock.
+ * d_seq is bumped around every change a rcu-walk reader must notice
+ * (d_inode, d_name, d_parent); rename_lock (a seqlock) around any d_move,
+ * so a rcu-walk or d_path that saw it change retries or falls back to
+ * ref-walk. A dentry is freed only after an RCU grace period (d_rcu), so
+ * rcu-walk may read any field of a dentry it reached under rcu_read_lock,
+ * then validates what it read with d_seq.
+ *
+ * Locks used to protect struct members in this file (the order in which
+ * they nest: docs/locking.md, "Lock order"):
+ *	[c] constant after creation (d_alloc), before the dentry is hashed
+ *	[a] atomic
+ *	[S] a lock or seqcount itself
+ *	[R] used once, to free the dentry after an RCU grace period
+ *	[x] the file system's own rule
+ *	[d] the dentry's d_lock
+ *	[D] the parent's d_lock
+ *	[i] d_inode->i_lock
+ *	[s] d_seq written around the change (inside d_lock): rcu-walk readers
+ *	[n] rename_lock written around the change
+ *	[b] the dentry's hash bucket lock (fs/dcache.c d_hash_locks); readers: RCU
+ *	[L] d_sb->s_dentry_lru_lock
  */
 #ifndef KESTREL_DCACHE_H
 #define KESTREL_DCACHE_H
@@ -34,31 +42,31 @@
 
 /* A spinlock and the count it protects (Linux's lockref, without the cmpxchg fast path). */
 struct lockref {
-	spinlock_t lock;
-	int count;	/* < 0: dead (being killed), never revived */
+	spinlock_t lock;	/* [S] */
+	int count;		/* [d] < 0: dead (being killed), never revived; d_count() peeks */
 };
 
 struct dentry {
-	unsigned int d_flags;			/* DCACHE_*, under d_lock */
-	seqcount_t d_seq;			/* rcu-walk validation, written under d_lock */
-	struct hlist_node d_hash;		/* in dentry_hashtable; unhashed: pprev NULL */
-	struct dentry *d_parent;		/* parent directory (itself for a root) */
-	struct qstr d_name;			/* points at d_iname or a kmalloc'ed name */
-	struct inode *d_inode;			/* NULL: negative */
-	unsigned char d_iname[DNAME_INLINE_LEN]; /* short names live here */
+	unsigned int d_flags;			/* [d] DCACHE_*; d_mountpoint() peeks */
+	seqcount_t d_seq;			/* [S] rcu-walk validation */
+	struct hlist_node d_hash;		/* [b] in dentry_hashtable; unhashed: pprev NULL */
+	struct dentry *d_parent;		/* [d,D,n,s] parent directory (itself for a root) */
+	struct qstr d_name;			/* [d,n,s] points at d_iname or a kmalloc'ed name */
+	struct inode *d_inode;			/* [i,d,s] NULL: negative */
+	unsigned char d_iname[DNAME_INLINE_LEN]; /* [d,n,s] short names live here */
 
-	struct lockref d_lockref;		/* d_lock and the reference count */
-	const struct dentry_operations *d_op;
-	struct super_block *d_sb;
-	unsigned long d_time;			/* for ->d_revalidate */
-	void *d_fsdata;				/* the file system's */
-	u64 d_rdpos;				/* readdir position: set once by d_alloc, unique, grows */
+	struct lockref d_lockref;		/* [S] d_lock and the reference count */
+	const struct dentry_operations *d_op;	/* [c] */
+	struct super_block *d_sb;		/* [c] */
+	unsigned long d_time;			/* [x] for ->d_revalidate */
+	void *d_fsdata;				/* [x] the file system's */
+	u64 d_rdpos;				/* [c] readdir position: set by d_alloc, unique, grows */
 
-	struct list_head d_lru;			/* in sb->s_dentry_lru while unused */
-	struct list_head d_child;		/* in parent's d_subdirs, under parent's d_lock */
-	struct list_head d_subdirs;		/* our children */
-	struct list_head d_alias;		/* in d_inode->i_dentry, under i_lock */
-	struct rcu_head d_rcu;			/* freed after a grace period */
+	struct list_head d_lru;			/* [L] in sb->s_dentry_lru while unused (DCACHE_LRU_LIST: [d]) */
+	struct list_head d_child;		/* [D] in the parent's d_subdirs */
+	struct list_head d_subdirs;		/* [d] our children */
+	struct list_head d_alias;		/* [i,d] in d_inode->i_dentry */
+	struct rcu_head d_rcu;			/* [R] freed after a grace period */
 };
 
 #define d_lock d_lockref.lock

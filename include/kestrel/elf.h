@@ -85,6 +85,7 @@ typedef struct {
 #define AT_HWCAP2 26
 #define AT_EXECFN 31
 #define AT_SYSINFO_EHDR 33
+#define AT_MINSIGSTKSZ 51
 
 /*
  * The loader's checks (fs/binfmt_elf.c), -ENOEXEC when malformed:

@@ -32,6 +32,15 @@ void release_task(struct task_struct *p);
 /* The scheduler's last step of do_exit (kernel/sched/core.c). */
 __noreturn void do_task_dead(int code);
 
+/*
+ * finish_task_switch, after a TASK_DEAD task's last switch (interrupts
+ * on, preemption off): queue p for the reaper, which drops p's own
+ * reference from a kworker. task_reaper_init starts it once system_wq
+ * exists.
+ */
+void task_dead_reap(struct task_struct *p);
+void task_reaper_init(void);
+
 /* kernel/sched/core.c, tasklist_lock held for write: (un)list a task (+ pid hash, reference). */
 void __tasklist_add(struct task_struct *p);
 void __tasklist_del(struct task_struct *p);

@@ -4,13 +4,13 @@
  * struct fb_info describes a block of pixels in memory: where it is, how
  * many bytes one pixel row takes (the pitch, often more than width * bytes
  * per pixel), the pixel size, and where red, green and blue sit inside a
- * pixel. The drawing functions (drivers/video/fbdraw.c) only use this
+ * pixel. The drawing functions (drivers/video/fbdev/fbdraw.c) only use this
  * description, so they work the same on the real framebuffer and on an
  * ordinary buffer in RAM (which is how tests/kernel/fbcon_test.c checks
  * them).
  *
- * fbcon (drivers/video/fbcon.c) is a struct vt drawn with the built-in
- * font on such a framebuffer; vgacon (drivers/video/vgacon.c) is a struct
+ * fbcon (drivers/video/fbdev/fbcon.c) is a struct vt drawn with the built-in
+ * font on such a framebuffer; vgacon (drivers/video/console/vgacon.c) is a struct
  * vt shown in VGA/EGA text-mode memory (80x25 cells at 0xb8000).
  */
 #ifndef KESTREL_FB_H
@@ -98,7 +98,7 @@ bool video_screen_size(unsigned int *cols, unsigned int *rows);
 void video_screen_write(const char *s, size_t n);
 
 /*
- * /dev/fb0 (drivers/video/fbmem.c): fbmem_setup records the framebuffer
+ * /dev/fb0 (drivers/video/fbdev/fbmem.c): fbmem_setup records the framebuffer
  * at phys (page aligned), mapped at virt in the kernel, size bytes (the
  * screen console does, early); fbmem_init (with the other character
  * devices) makes it the device 29:0 with read, write and mmap.

@@ -3,17 +3,25 @@
  * The "locks" helper implements them in fs/locks.c; the types are here
  * so struct inode (i_flctx) and the contract wrappers can name them.
  *
- * Locks:
- *   ctx->flc_lock       the lists of one inode's locks (the spec's
- *                       "inode->i_lock" for ->fl_copy_lock and the
- *                       lm_break/lm_change column: Linux moved them to
- *                       flc_lock); never sleep under it
- *   blocked_lock_lock   (fs/locks.c) the blocked-waiter graph used for
- *                       EDEADLK detection; ->lm_notify runs under it
+ * Locks used to protect struct members in this file (the order in which
+ * they nest: docs/locking.md, "Lock order"):
+ *	[c] constant after creation: set while the lock is a private request
+ *	    or copy, before it is applied (on a context's list) or blocked
+ *	[S] a lock or wait queue itself
+ *	[x] the lock manager's or file system's own rule
+ *	[e] an embedded struct whose own members carry the tags
+ *	[F] ctx->flc_lock: the lists of one inode's locks and the fields of
+ *	    the locks on them (the spec's "inode->i_lock" for ->fl_copy_lock
+ *	    and the lm_break/lm_change column: Linux moved them to flc_lock);
+ *	    never sleep under it
+ *	[B] blocked_lock_lock (fs/locks.c): the blocked-waiter graph used for
+ *	    EDEADLK detection; ->lm_notify runs under it
+ *	[G] file_lock_list_lock (fs/locks.c): every applied lock (/proc/locks)
  */
 #ifndef KESTREL_FILELOCK_H
 #define KESTREL_FILELOCK_H
 
+#include <kestrel/atomic.h>
 #include <kestrel/fs.h>
 
 #define FL_POSIX 1
@@ -59,18 +67,17 @@ struct flock {
 };
 
 struct file_lock_core {
-	struct file_lock_core *flc_blocker;	/* the lock we wait for */
-	struct list_head flc_list;		/* in ctx->flc_{flock,posix,lease} */
-	struct list_head flc_link;		/* global list (for /proc/locks) */
-	struct list_head flc_blocked_requests;	/* locks waiting on this one */
-	struct list_head flc_blocked_member;	/* in the blocker's flc_blocked_requests */
-	fl_owner_t flc_owner;
-	unsigned int flc_flags;			/* FL_* */
-	unsigned char flc_type;			/* F_RDLCK, F_WRLCK, F_UNLCK */
-	int flc_pid;
-	int flc_link_cpu;
-	wait_queue_head_t flc_wait;
-	struct file *flc_file;
+	struct file_lock_core *flc_blocker;	/* [B] the lock we wait for */
+	struct list_head flc_list;		/* [F] in ctx->flc_{flock,posix,lease} */
+	struct list_head flc_link;		/* [B,G] blocked: on blocked_list [B]; applied: on file_lock_list [G] */
+	struct list_head flc_blocked_requests;	/* [B] locks waiting on this one */
+	struct list_head flc_blocked_member;	/* [B] in the blocker's flc_blocked_requests */
+	fl_owner_t flc_owner;			/* [c] */
+	unsigned int flc_flags;			/* [c] FL_* */
+	unsigned char flc_type;			/* [F] F_RDLCK, F_WRLCK, F_UNLCK */
+	int flc_pid;				/* [c] */
+	wait_queue_head_t flc_wait;		/* [S] */
+	struct file *flc_file;			/* [c] */
 };
 
 struct file_lock_operations {
@@ -89,35 +96,35 @@ struct lock_manager_operations {
 };
 
 struct file_lock {
-	struct file_lock_core c;
-	loff_t fl_start;
-	loff_t fl_end;
-	const struct file_lock_operations *fl_ops;	/* the file system's callbacks */
-	const struct lock_manager_operations *fl_lmops;	/* the lock manager's */
-	unsigned long fl_break_time;	/* leases */
-	unsigned long fl_downgrade_time;
-	void *fl_private;		/* the lock manager's / file system's */
+	struct file_lock_core c;			/* [e] */
+	loff_t fl_start;				/* [F] */
+	loff_t fl_end;					/* [F] */
+	const struct file_lock_operations *fl_ops;	/* [c] the file system's callbacks */
+	const struct lock_manager_operations *fl_lmops;	/* [c] the lock manager's */
+	unsigned long fl_break_time;	/* [F] leases */
+	unsigned long fl_downgrade_time;		/* [F] */
+	void *fl_private;		/* [x] the lock manager's / file system's */
 	/*
 	 * A sleeping request (locks_sleeper_lmops): FILE_LOCK_DEFERRED while
 	 * asleep, LOCK_RETRY once ->lm_notify said its blocker went away,
 	 * the final result once ->lm_grant gave it. Written under
 	 * blocked_lock_lock (lm_notify) or by lm_grant; read by the sleeper.
 	 */
-	int fl_wait_result;
+	int fl_wait_result;				/* [B] */
 };
 
 #define LOCK_RETRY 2	/* fl_wait_result: woken by ->lm_notify, try again */
 
 struct file_lock_context {
-	spinlock_t flc_lock;		/* the three lists */
-	struct list_head flc_flock;
-	struct list_head flc_posix;
-	struct list_head flc_lease;
+	spinlock_t flc_lock;		/* [S] the three lists */
+	struct list_head flc_flock;	/* [F] */
+	struct list_head flc_posix;	/* [F] */
+	struct list_head flc_lease;	/* [F] */
 	/*
 	 * Waiters of locks that went away or shrank, to be woken (->lm_notify)
 	 * once flc_lock is dropped; under blocked_lock_lock (fs/locks.c).
 	 */
-	struct list_head flc_wake;
+	struct list_head flc_wake;	/* [B] */
 };
 
 /* fs/locks.c: the waiter graph's lock (exported for the contract check of ->lm_notify). */
@@ -146,6 +153,8 @@ extern const struct lock_manager_operations locks_sleeper_lmops;
 /* struct flock (l_whence relative to filp) to a lock range; -EINVAL / -EOVERFLOW. */
 int flock_to_posix_lock(struct file *filp, struct file_lock *fl, const struct flock *l);
 void posix_lock_to_flock(struct flock *l, const struct file_lock *fl);
+/* fcntl F_GETLK/F_SETLK/F_SETLKW on fd (file f) with the kernel copy l. 0 or -errno. */
+long fcntl_posix_lock(unsigned int fd, struct file *f, unsigned int cmd, struct flock *l);
 /* F_GETLK on the lock table: fl becomes the first conflicting lock, or F_UNLCK. */
 void posix_test_lock(struct file *filp, struct file_lock *fl);
 /* Apply (or unlock) fl; with FL_SLEEP a conflict queues it: FILE_LOCK_DEFERRED. */
@@ -183,7 +192,7 @@ int fcntl_getlease(struct file *filp);
 int __break_lease(struct inode *inode, unsigned int mode);
 static inline int break_lease(struct inode *inode, unsigned int mode)
 {
-	struct file_lock_context *ctx = __atomic_load_n(&inode->i_flctx, __ATOMIC_ACQUIRE);
+	struct file_lock_context *ctx = smp_load_acquire(&inode->i_flctx);
 
 	if (ctx && !list_empty(&ctx->flc_lease))
 		return __break_lease(inode, mode);

@@ -77,7 +77,16 @@ long kernel_process(int (*fn)(void *), void *arg, const char *name, unsigned lon
  */
 void exec_mm_release(struct task_struct *tsk);
 
-/* kernel/sched/core.c and kthread.c call these to fill a task's identity. */
+/*
+ * kernel/sched/core.c: a task struct with a guarded kernel stack that
+ * starts in fn(data), in TASK_NEW (kthread_create, fork), its undoing
+ * before it ran, and putting it on the task list.
+ */
+struct task_struct *task_alloc(const char *comm, int (*fn)(void *), void *data);
+void task_free(struct task_struct *p);
+void tasklist_add(struct task_struct *p);
+
+/* kernel/sched/core.c and kernel/kthread.c call these to fill a task's identity. */
 void init_task_identity(void);
 void idle_task_identity(struct task_struct *idle);
 int kthread_identity_init(struct task_struct *p);

@@ -6,26 +6,46 @@
  * (Documentation/filesystems/locking.rst, see docs/locking.md), with two
  * deviations recorded there:
  *   - no `struct mnt_idmap *` argument (Kestrel has no idmapped mounts);
- *   - the buffers of ->read/->write/->read_iter/->write_iter/->readlink/
- *     ->listxattr are kernel memory: the system calls copy user bytes
- *     through a kernel buffer (fs/read_write.c says why). ->unlocked_ioctl's
- *     arg is the caller's, untouched: a pointer in it is a user pointer.
+ *   - the buffers of ->readlink and ->listxattr are kernel memory (the
+ *     system calls copy them out). ->read/->write take user pointers and
+ *     ->read_iter/->write_iter an iov_iter that may be user memory, as
+ *     Linux (fs/read_write.c). ->unlocked_ioctl's arg is the caller's,
+ *     untouched: a pointer in it is a user pointer.
  *
- * Each op is called by the VFS only through its wrapper in fs/contract.h,
- * which asserts the locks the spec promises the op.
+ * Each op is called by the VFS only through its wrapper in
+ * include/kestrel/contract/ (one header per ops table, the rules in
+ * include/kestrel/contract.h), which asserts the locks the spec promises
+ * the op.
  *
- * Lock summary (what each protects is also said at the member):
- *   sb_lock (fs/super.c)        the list of super blocks, s_count
- *   sb->s_umount (rwsem)        the super block's life: mount/umount, remount
- *   sb->s_vfs_rename_sem (mutex) cross-directory renames of one sb
- *   sb->s_inode_list_lock       sb->s_inodes
- *   inode_hash_lock (fs/inode.c) the inode hash
- *   inode->i_lock               i_state, i_count changes to/from 0, i_hash
- *   inode->i_rwsem              the directory's entries / the file's size and data writes
- *   mapping->invalidate_lock    page cache filling vs truncation
- *   file->f_pos_lock (mutex)    f_pos of a shared file
- * Order: s_umount > s_vfs_rename_sem > i_rwsem (parent before child, or
- * by address for unrelated ones) > invalidate_lock > folio lock > i_lock.
+ * Locks used to protect struct members in this file (the order in which
+ * they nest: docs/locking.md, "Lock order"):
+ *	[c] constant after creation: set before the object is visible to
+ *	    other CPUs (an inode while I_NEW, a super block before SB_BORN,
+ *	    a file before fd_install)
+ *	[a] atomic: an atomic_t, atomic bitops, or one word read with
+ *	    READ_ONCE and written with WRITE_ONCE
+ *	[S] a lock or other synchronization object itself
+ *	[R] used once, to free the object after an RCU grace period
+ *	[g] sb_lock (fs/super.c)
+ *	[u] sb->s_umount, held for write to change
+ *	[l] sb->s_inode_list_lock
+ *	[w] sb->s_inode_wblist_lock
+ *	[d] sb->s_dentry_lru_lock
+ *	[k] mount_lock (fs/namespace.c), held for write to change
+ *	[F] file_systems_lock (fs/filesystems.c)
+ *	[h] inode_hash_lock (fs/inode.c)
+ *	[i] inode->i_lock
+ *	[r] inode->i_rwsem, held for write to change; a lockless reader
+ *	    (stat, i_size_read) sees the old or the new value
+ *	[m] mapping->i_pages.xa_lock
+ *	[M] mapping->i_mmap_rwsem, held for write to change
+ *	[p] mapping->private_lock
+ *	[f] file->f_lock
+ *	[P] file->f_pos_lock, for FMODE_ATOMIC_POS files
+ *	[o] a hint: changed without a lock, a racing update only makes it a
+ *	    worse guess (never a wrong result)
+ *	[x] the file system's or driver's own rule
+ *	[e] an embedded struct whose own members carry the tags
  */
 #ifndef KESTREL_FS_H
 #define KESTREL_FS_H
@@ -118,7 +138,7 @@ struct writeback_control {
 
 #define WRITEPAGE_ACTIVATE 0x80000	/* ->writepage: cannot write now, keep the page */
 
-/* Per open file sequential-read state (mm/readahead.c); under the file's f_lock-free caller. */
+/* Per open file sequential-read state (mm/readahead.c); file->f_ra, a hint ([o]). */
 struct file_ra_state {
 	pgoff_t start;		/* where the current window starts */
 	unsigned int size;	/* pages in the window */
@@ -146,24 +166,24 @@ enum mapping_flags {
  * cannot bring back data that truncation just removed.
  */
 struct address_space {
-	struct inode *host;
-	struct xarray i_pages;			/* folios by index; its xa_lock guards it */
-	struct rw_semaphore invalidate_lock;	/* fills (shared) vs truncation (exclusive) */
-	gfp_t gfp_mask;				/* for new folios */
-	unsigned long nrpages;			/* folios in i_pages, under xa_lock */
-	pgoff_t writeback_index;		/* range_cyclic writeback continues here */
-	const struct address_space_operations *a_ops;
-	unsigned long flags;			/* AS_* bits, atomic bitops */
-	int wb_err;				/* last writeback error, reported by fsync */
-	spinlock_t private_lock;		/* protects private_list (buffers of the block issue) */
-	struct list_head private_list;
-	void *private_data;
+	struct inode *host;			/* [c] */
+	struct xarray i_pages;			/* [S] folios by index; its xa_lock guards it */
+	struct rw_semaphore invalidate_lock;	/* [S] fills (shared) vs truncation (exclusive) */
+	gfp_t gfp_mask;				/* [c] for new folios */
+	unsigned long nrpages;			/* [m] folios in i_pages */
+	pgoff_t writeback_index;		/* [o] range_cyclic writeback continues here */
+	const struct address_space_operations *a_ops;	/* [c] */
+	unsigned long flags;			/* [a] AS_* bits */
+	int wb_err;				/* [a] last writeback error (AS_EIO/AS_ENOSPC report it) */
+	spinlock_t private_lock;		/* [S] */
+	struct list_head private_list;		/* [p] the file system's buffers */
+	void *private_data;			/* [x] */
 	/*
 	 * The VMAs mapping this file (mm/i_mmap.c): an interval tree by file
 	 * page, so truncation can unmap the pages it removes.
 	 */
-	struct rw_semaphore i_mmap_rwsem;	/* i_mmap: write to change, read to walk */
-	struct rb_root i_mmap;
+	struct rw_semaphore i_mmap_rwsem;	/* [S] i_mmap: write to change, read to walk */
+	struct rb_root i_mmap;			/* [M] */
 };
 
 /* ================================== inode ================================== */
@@ -193,53 +213,57 @@ struct address_space {
 #define IS_DEADDIR(inode) ((inode)->i_flags & S_DEAD)
 
 struct inode {
-	umode_t i_mode;
-	unsigned short i_opflags;
-	kuid_t i_uid;
-	kgid_t i_gid;
-	unsigned int i_flags;			/* S_* */
+	umode_t i_mode;				/* [r] type [c], permission bits [r] */
+	unsigned short i_opflags;		/* [c] */
+	kuid_t i_uid;				/* [r] */
+	kgid_t i_gid;				/* [r] */
+	unsigned int i_flags;			/* [r] S_* */
 
-	const struct inode_operations *i_op;
-	struct super_block *i_sb;
-	struct address_space *i_mapping;	/* normally &i_data */
+	const struct inode_operations *i_op;	/* [c] */
+	struct super_block *i_sb;		/* [c] */
+	struct address_space *i_mapping;	/* [c] normally &i_data */
 
-	unsigned long i_ino;
-	unsigned int i_nlink;			/* set_nlink/inc_nlink/drop_nlink, under i_rwsem */
-	dev_t i_rdev;
-	loff_t i_size;				/* i_size_read/i_size_write */
-	struct timespec64 i_atime;
-	struct timespec64 i_mtime;
-	struct timespec64 i_ctime;
-	spinlock_t i_lock;			/* i_state, i_count 0<->1, i_hash, i_dentry */
-	unsigned short i_bytes;
-	u8 i_blkbits;
-	blkcnt_t i_blocks;
+	unsigned long i_ino;			/* [c] */
+	unsigned int i_nlink;			/* [r] set_nlink/inc_nlink/drop_nlink */
+	dev_t i_rdev;				/* [c] */
+	loff_t i_size;				/* [r] i_size_read/i_size_write */
+	struct timespec64 i_atime;		/* [r] */
+	struct timespec64 i_mtime;		/* [r] */
+	struct timespec64 i_ctime;		/* [r] */
+	spinlock_t i_lock;			/* [S] */
+	unsigned short i_bytes;			/* [c] (no block file system changes it) */
+	u8 i_blkbits;				/* [c] */
+	blkcnt_t i_blocks;			/* [c] (no block file system changes it) */
 
-	unsigned long i_state;			/* I_* under i_lock */
-	struct rw_semaphore i_rwsem;		/* directory: its entries; file: size and writes */
+	unsigned long i_state;			/* [i] I_*; a lockless READ_ONCE may skip a no-op */
+	struct rw_semaphore i_rwsem;		/* [S] directory: its entries; file: size and writes */
 
-	unsigned long dirtied_when;		/* jiffies when first dirtied */
+	/*
+	 * [i] jiffies when first dirtied, written as the inode goes onto
+	 * s_dirty; writeback reads it under [w] (a racing redirty makes the
+	 * list's order a little less than oldest first).
+	 */
+	unsigned long dirtied_when;
 
-	struct hlist_node i_hash;		/* in inode_hashtable, under inode_hash_lock */
-	struct list_head i_io_list;		/* in sb->s_dirty, under sb->s_inode_wblist_lock */
-	struct list_head i_lru;			/* unused inodes of the sb (s_inode_lru) */
-	struct list_head i_sb_list;		/* in sb->s_inodes, under s_inode_list_lock */
-	struct list_head i_dentry;		/* aliases (dentry d_alias), under i_lock */
-	struct rcu_head i_rcu;			/* ->free_inode/->destroy_inode after a grace period */
-	void (*free_inode)(struct inode *);	/* s_op->free_inode, saved: the sb may be gone by then */
-	atomic64_t i_version;
-	atomic_t i_count;			/* references: ihold/iput */
-	atomic_t i_writecount;			/* open for write */
-	const struct file_operations *i_fop;	/* copied into file->f_op by open */
-	struct file_lock_context *i_flctx;	/* fs/locks.c: locks on this inode */
-	struct address_space i_data;
+	struct hlist_node i_hash;		/* [h] in inode_hashtable (readers: RCU) */
+	struct list_head i_io_list;		/* [w] in sb->s_dirty or a writeback pass's list */
+	struct list_head i_sb_list;		/* [l] in sb->s_inodes */
+	struct list_head i_dentry;		/* [i] aliases (dentry d_alias) */
+	struct rcu_head i_rcu;			/* [R] ->free_inode/->destroy_inode */
+	void (*free_inode)(struct inode *);	/* [c] s_op->free_inode, saved: the sb may be gone by then */
+	atomic64_t i_version;			/* [a] */
+	atomic_t i_count;			/* [a] references (ihold/iput); 0 <-> 1 under [i] */
+	atomic_t i_writecount;			/* [a] open for write */
+	const struct file_operations *i_fop;	/* [c] copied into file->f_op by open */
+	struct file_lock_context *i_flctx;	/* [a] fs/locks.c: set once (cmpxchg), freed with the inode */
+	struct address_space i_data;		/* [e] */
 	union {
-		struct pipe_inode_info *i_pipe;	/* FIFO (fs/pipe.c) */
-		char *i_link;			/* fast symlink body (simple_get_link) */
-		void *i_cdev;			/* character device (devtmpfs) */
+		struct pipe_inode_info *i_pipe;	/* [i] FIFO (fs/pipe.c): the first opener sets it */
+		char *i_link;			/* [c] fast symlink body (simple_get_link) */
+		void *i_cdev;			/* [c] character device (devtmpfs) */
 	};
-	u32 i_generation;
-	void *i_private;			/* the file system's */
+	u32 i_generation;			/* [c] */
+	void *i_private;			/* [x] */
 };
 
 /*
@@ -316,21 +340,21 @@ struct path {
  * directory (FMODE_ATOMIC_POS), as POSIX requires of them.
  */
 struct file {
-	struct path f_path;
-	struct inode *f_inode;			/* cached f_path.dentry->d_inode */
-	const struct file_operations *f_op;
-	spinlock_t f_lock;			/* f_flags changes (fcntl F_SETFL) */
-	atomic_long_t f_count;
-	unsigned int f_flags;			/* O_* as opened (minus the creation flags) */
-	fmode_t f_mode;				/* FMODE_* */
-	struct mutex f_pos_lock;		/* f_pos, for FMODE_ATOMIC_POS files */
-	loff_t f_pos;
-	const struct cred *f_cred;		/* the opener's credentials */
-	struct file_ra_state f_ra;
-	struct address_space *f_mapping;
-	u64 f_version;				/* directories: cursor validity */
-	void *private_data;			/* the driver's / file system's */
-	struct rcu_head f_rcuhead;
+	struct path f_path;			/* [c] */
+	struct inode *f_inode;			/* [c] cached f_path.dentry->d_inode */
+	const struct file_operations *f_op;	/* [c] (->open may replace it, before fd_install) */
+	spinlock_t f_lock;			/* [S] */
+	atomic_long_t f_count;			/* [a] fget/fput */
+	unsigned int f_flags;			/* [f] O_* as opened (minus the creation flags) */
+	fmode_t f_mode;				/* [c] FMODE_* */
+	struct mutex f_pos_lock;		/* [S] */
+	loff_t f_pos;				/* [P] (other files: the file's own rule, [x]) */
+	const struct cred *f_cred;		/* [c] the opener's credentials */
+	struct file_ra_state f_ra;		/* [o] */
+	struct address_space *f_mapping;	/* [c] */
+	u64 f_version;				/* [P] directories: cursor validity; FIFOs: [c] */
+	void *private_data;			/* [x] the driver's / file system's */
+	struct rcu_head f_rcuhead;		/* [R] */
 };
 
 static inline struct inode *file_inode(const struct file *f)
@@ -454,8 +478,8 @@ struct address_space_operations {
 
 struct file_operations {
 	loff_t (*llseek)(struct file *, loff_t, int);
-	ssize_t (*read)(struct file *, char *, size_t, loff_t *);
-	ssize_t (*write)(struct file *, const char *, size_t, loff_t *);
+	ssize_t (*read)(struct file *, char __user *, size_t, loff_t *);
+	ssize_t (*write)(struct file *, const char __user *, size_t, loff_t *);
 	ssize_t (*read_iter)(struct kiocb *, struct iov_iter *);
 	ssize_t (*write_iter)(struct kiocb *, struct iov_iter *);
 	int (*iopoll)(struct kiocb *kiocb, bool spin);
@@ -505,36 +529,43 @@ struct file_operations {
 
 #define MAX_LFS_FILESIZE ((loff_t)0x7fffffffffffffffLL)
 
-struct super_block {
-	struct list_head s_list;		/* in super_blocks, under sb_lock */
-	dev_t s_dev;				/* anonymous (get_anon_bdev) or a block device's */
-	unsigned char s_blocksize_bits;
-	unsigned long s_blocksize;
-	loff_t s_maxbytes;
-	struct file_system_type *s_type;
-	const struct super_operations *s_op;
-	const struct xattr_handler *const *s_xattr;
-	unsigned long s_flags;			/* SB_*, changed under s_umount (write) */
-	unsigned long s_magic;
-	struct dentry *s_root;
-	struct rw_semaphore s_umount;		/* mount/umount/remount (write) vs users (read) */
-	int s_count;				/* passive references, under sb_lock */
-	atomic_t s_active;			/* active references (mounts): 0 -> ->kill_sb */
-	struct list_head s_instances;		/* in s_type->fs_supers, under sb_lock */
-	struct list_head s_mounts;		/* struct mount mnt_instance, under mount_lock */
-	struct mutex s_vfs_rename_sem;		/* cross-directory renames (a mutex, as in Linux) */
-	const struct dentry_operations *s_d_op;	/* default d_op for new dentries */
-	u32 s_time_gran;			/* timestamp granularity in ns */
-	char s_id[32];				/* name for messages */
-	void *s_fs_info;			/* the file system's */
+extern spinlock_t sb_lock;	/* fs/super.c: [g] in the legend above */
 
-	spinlock_t s_inode_list_lock;		/* s_inodes */
-	struct list_head s_inodes;		/* all inodes of this sb (i_sb_list) */
-	spinlock_t s_inode_wblist_lock;		/* s_dirty */
-	struct list_head s_dirty;		/* dirty inodes (i_io_list), oldest first */
-	spinlock_t s_dentry_lru_lock;		/* s_dentry_lru, s_nr_dentry_unused */
-	struct list_head s_dentry_lru;		/* unused dentries (d_lru), LRU at the head */
-	long s_nr_dentry_unused;
+struct super_block {
+	struct list_head s_list;		/* [g] in super_blocks */
+	dev_t s_dev;				/* [c] anonymous (set_anon_super) or a block device's */
+	unsigned char s_blocksize_bits;		/* [c] */
+	unsigned long s_blocksize;		/* [c] */
+	loff_t s_maxbytes;			/* [c] */
+	struct file_system_type *s_type;	/* [c] */
+	const struct super_operations *s_op;	/* [c] */
+	const struct xattr_handler *const *s_xattr;	/* [c] */
+	/*
+	 * [u] SB_*; SB_DYING is set with sb_lock held too, so sget (under
+	 * [g] only) sees it. Lockless readers (SB_RDONLY checks) see the old
+	 * or the new flags.
+	 */
+	unsigned long s_flags;
+	unsigned long s_magic;			/* [c] */
+	struct dentry *s_root;			/* [u] set by fill_super, cleared at umount */
+	struct rw_semaphore s_umount;		/* [S] mount/umount/remount (write) vs users (read) */
+	int s_count;				/* [g] passive references */
+	atomic_t s_active;			/* [a] active references (mounts): 0 -> ->kill_sb */
+	struct list_head s_instances;		/* [g] in s_type->fs_supers */
+	struct list_head s_mounts;		/* [k] struct mount mnt_instance */
+	struct mutex s_vfs_rename_sem;		/* [S] cross-directory renames (a mutex, as in Linux) */
+	const struct dentry_operations *s_d_op;	/* [c] default d_op for new dentries */
+	u32 s_time_gran;			/* [c] timestamp granularity in ns */
+	char s_id[32];				/* [c] name for messages */
+	void *s_fs_info;			/* [x] the file system's */
+
+	spinlock_t s_inode_list_lock;		/* [S] */
+	struct list_head s_inodes;		/* [l] all inodes of this sb (i_sb_list) */
+	spinlock_t s_inode_wblist_lock;		/* [S] */
+	struct list_head s_dirty;		/* [w] dirty inodes (i_io_list), oldest first */
+	spinlock_t s_dentry_lru_lock;		/* [S] */
+	struct list_head s_dentry_lru;		/* [d] unused dentries (d_lru), LRU at the head */
+	long s_nr_dentry_unused;		/* [d] (statistics read it with READ_ONCE) */
 };
 
 /* ============================ file_system_type ============================ */
@@ -546,19 +577,19 @@ struct super_block {
 #define FS_RENAME_DOES_D_MOVE 32768	/* ->rename does d_move itself */
 
 struct file_system_type {
-	const char *name;
-	int fs_flags;
-	struct dentry *(*mount)(struct file_system_type *, int, const char *, void *);
-	void (*kill_sb)(struct super_block *);
-	struct file_system_type *next;		/* in file_systems, under file_systems_lock */
-	struct list_head fs_supers;		/* super blocks of this type, under sb_lock */
-	/* Validator classes per file-system type, as Linux: nesting across types is fine. */
+	const char *name;			/* [c] */
+	int fs_flags;				/* [c] */
+	struct dentry *(*mount)(struct file_system_type *, int, const char *, void *);	/* [c] */
+	void (*kill_sb)(struct super_block *);	/* [c] */
+	struct file_system_type *next;		/* [F] in file_systems */
+	struct list_head fs_supers;		/* [g] super blocks of this type */
+	/* [c] Validator classes per file-system type, as Linux: nesting across types is fine. */
 	struct lock_class_key s_umount_key;
-	struct lock_class_key s_vfs_rename_key;
-	struct lock_class_key i_lock_key;
-	struct lock_class_key i_mutex_key;
-	struct lock_class_key i_mutex_dir_key;
-	struct lock_class_key invalidate_lock_key;
+	struct lock_class_key s_vfs_rename_key;	/* [c] */
+	struct lock_class_key i_lock_key;	/* [c] */
+	struct lock_class_key i_mutex_key;	/* [c] */
+	struct lock_class_key i_mutex_dir_key;	/* [c] */
+	struct lock_class_key invalidate_lock_key;	/* [c] */
 };
 
 int register_filesystem(struct file_system_type *);
@@ -661,8 +692,8 @@ int nonseekable_open(struct inode *inode, struct file *filp);
 
 ssize_t kernel_read(struct file *, void *, size_t, loff_t *);
 ssize_t kernel_write(struct file *, const void *, size_t, loff_t *);
-ssize_t vfs_read(struct file *, char *, size_t, loff_t *);
-ssize_t vfs_write(struct file *, const char *, size_t, loff_t *);
+ssize_t vfs_read(struct file *, char __user *, size_t, loff_t *);
+ssize_t vfs_write(struct file *, const char __user *, size_t, loff_t *);
 ssize_t vfs_iter_read(struct file *file, struct iov_iter *iter, loff_t *ppos, int flags);
 ssize_t vfs_iter_write(struct file *file, struct iov_iter *iter, loff_t *ppos, int flags);
 loff_t vfs_llseek(struct file *file, loff_t offset, int whence);
@@ -673,7 +704,7 @@ loff_t noop_llseek(struct file *file, loff_t offset, int whence);
 loff_t default_llseek(struct file *file, loff_t offset, int whence);
 int vfs_fsync_range(struct file *file, loff_t start, loff_t end, int datasync);
 int vfs_fsync(struct file *file, int datasync);
-ssize_t generic_read_dir(struct file *, char *, size_t, loff_t *);
+ssize_t generic_read_dir(struct file *, char __user *, size_t, loff_t *);
 int iterate_dir(struct file *, struct dir_context *);
 int generic_check_addressable(unsigned blocksize_bits, u64 num_blocks);
 
@@ -717,94 +748,10 @@ int vfs_caches_init(void);	/* fs/dcache.c: caches, hashes, the mount hash */
 struct kmem_cache *dentry_kmem_cache(void);
 struct kmem_cache *filp_kmem_cache(void);
 
-/* ============================== system calls (item 7) ============================== */
-/*
- * Kernel functions with the system calls' semantics: negative errno or
- * the result. Path and buffer arguments are kernel pointers: each
- * SYSCALL_DEFINE next to its ksys_ function copies the user's in
- * (getname, copy_from_user) and out (copy_to_user). Owners: vfs (fs/open.c, read_write.c,
- * stat.c, readdir.c, namei.c, namespace.c, fdtable.c, xattr.c, fs_struct.c,
- * sync in super.c); flock: fs/locks.c; pipe2: fs/pipe.c.
- */
-long ksys_open(const char *filename, int flags, umode_t mode);
-long ksys_openat(int dfd, const char *filename, int flags, umode_t mode);
-long ksys_creat(const char *filename, umode_t mode);
-long ksys_close(unsigned int fd);
-ssize_t ksys_read(unsigned int fd, char *buf, size_t count);
-ssize_t ksys_write(unsigned int fd, const char *buf, size_t count);
-ssize_t ksys_pread64(unsigned int fd, char *buf, size_t count, loff_t pos);
-ssize_t ksys_pwrite64(unsigned int fd, const char *buf, size_t count, loff_t pos);
-ssize_t ksys_readv(unsigned long fd, const struct iovec *vec, unsigned long vlen);
-ssize_t ksys_writev(unsigned long fd, const struct iovec *vec, unsigned long vlen);
-loff_t ksys_lseek(unsigned int fd, loff_t offset, unsigned int whence);
-long ksys_dup(unsigned int fildes);
-long ksys_dup2(unsigned int oldfd, unsigned int newfd);
-long ksys_dup3(unsigned int oldfd, unsigned int newfd, int flags);
-long ksys_fcntl(unsigned int fd, unsigned int cmd, unsigned long arg);
-long ksys_stat(const char *filename, struct stat *statbuf);
-long ksys_lstat(const char *filename, struct stat *statbuf);
-long ksys_fstat(unsigned int fd, struct stat *statbuf);
-long ksys_newfstatat(int dfd, const char *filename, struct stat *statbuf, int flag);
-long ksys_statx(int dfd, const char *filename, unsigned flags, unsigned int mask,
-		struct statx *buffer);
-long ksys_getdents64(unsigned int fd, struct linux_dirent64 *dirent, unsigned int count);
-long ksys_mkdir(const char *pathname, umode_t mode);
-long ksys_mkdirat(int dfd, const char *pathname, umode_t mode);
-long ksys_mknodat(int dfd, const char *filename, umode_t mode, unsigned int dev);
-long ksys_rmdir(const char *pathname);
-long ksys_unlink(const char *pathname);
-long ksys_unlinkat(int dfd, const char *pathname, int flag);
-long ksys_rename(const char *oldname, const char *newname);
-long ksys_renameat2(int olddfd, const char *oldname, int newdfd, const char *newname,
-		    unsigned int flags);
-long ksys_link(const char *oldname, const char *newname);
-long ksys_linkat(int olddfd, const char *oldname, int newdfd, const char *newname, int flags);
-long ksys_symlink(const char *oldname, const char *newname);
-long ksys_symlinkat(const char *oldname, int newdfd, const char *newname);
-long ksys_readlink(const char *path, char *buf, int bufsiz);
-long ksys_readlinkat(int dfd, const char *path, char *buf, int bufsiz);
-long ksys_chmod(const char *filename, umode_t mode);
-long ksys_fchmod(unsigned int fd, umode_t mode);
-long ksys_fchmodat(int dfd, const char *filename, umode_t mode);
-long ksys_chown(const char *filename, uid_t user, gid_t group);
-long ksys_lchown(const char *filename, uid_t user, gid_t group);
-long ksys_fchown(unsigned int fd, uid_t user, gid_t group);
-long ksys_fchownat(int dfd, const char *filename, uid_t user, gid_t group, int flag);
-long ksys_utimensat(int dfd, const char *filename, const struct timespec64 *times, int flags);
-long ksys_access(const char *filename, int mode);
-long ksys_faccessat(int dfd, const char *filename, int mode);
-long ksys_truncate(const char *path, loff_t length);
-long ksys_ftruncate(unsigned int fd, loff_t length);
-long ksys_fsync(unsigned int fd);
-long ksys_fdatasync(unsigned int fd);
-void ksys_sync(void);
-long ksys_syncfs(int fd);
-long ksys_statfs(const char *path, struct kstatfs *buf);
-long ksys_fstatfs(unsigned int fd, struct kstatfs *buf);
-long ksys_mount(const char *dev_name, const char *dir_name, const char *type,
-		unsigned long flags, void *data);
-long ksys_umount(const char *name, int flags);
-long ksys_chdir(const char *filename);
-long ksys_fchdir(unsigned int fd);
-long ksys_chroot(const char *filename);
-long ksys_getcwd(char *buf, unsigned long size);
-long ksys_setxattr(const char *path, const char *name, const void *value, size_t size, int flags);
-long ksys_lsetxattr(const char *path, const char *name, const void *value, size_t size,
-		    int flags);
-long ksys_fsetxattr(int fd, const char *name, const void *value, size_t size, int flags);
-ssize_t ksys_getxattr(const char *path, const char *name, void *value, size_t size);
-ssize_t ksys_lgetxattr(const char *path, const char *name, void *value, size_t size);
-ssize_t ksys_fgetxattr(int fd, const char *name, void *value, size_t size);
-ssize_t ksys_listxattr(const char *path, char *list, size_t size);
-ssize_t ksys_llistxattr(const char *path, char *list, size_t size);
-ssize_t ksys_flistxattr(int fd, char *list, size_t size);
-long ksys_removexattr(const char *path, const char *name);
-long ksys_lremovexattr(const char *path, const char *name);
-long ksys_fremovexattr(int fd, const char *name);
-long ksys_flock(unsigned int fd, unsigned int cmd);	/* fs/locks.c */
 /* Device numbers in user space's encoding (stat's st_dev/st_rdev, mknod's dev): fs/stat.c. */
 u32 new_encode_dev(dev_t dev);
 dev_t new_decode_dev(u32 dev);
-long ksys_pipe2(int *fildes, int flags);		/* fs/pipe.c */
+
+/* The file system calls as kernel functions (ksys_open, ...): include/kestrel/syscalls.h. */
 
 #endif

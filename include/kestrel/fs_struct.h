@@ -8,6 +8,13 @@
  * users under lock). Kernel threads have task->fs NULL and use init_fs.
  * fork copies it with copy_fs_struct(); exit drops it with exit_fs().
  * The umask lives here, as in Linux (current_umask()).
+ *
+ * Locks used to protect struct fs_struct's members:
+ *	[a] atomic (umask(2) swaps it with xchg)
+ *	[S] a lock or seqcount itself
+ *	[l] fs->lock
+ *	[s] fs->seq, written around the change (inside fs->lock): rcu-walk
+ *	    copies root and pwd under it without the lock
  */
 #ifndef KESTREL_FS_STRUCT_H
 #define KESTREL_FS_STRUCT_H
@@ -16,11 +23,11 @@
 #include <kestrel/seqlock.h>
 
 struct fs_struct {
-	int users;		/* tasks sharing it, under lock */
-	spinlock_t lock;	/* root and pwd changes (with seq bumped) */
-	seqcount_t seq;		/* lets rcu-walk read root/pwd without lock */
-	int umask;
-	struct path root, pwd;	/* each holds a reference */
+	int users;		/* [l] tasks sharing it */
+	spinlock_t lock;	/* [S] root and pwd changes (with seq bumped) */
+	seqcount_t seq;		/* [S] lets rcu-walk read root/pwd without lock */
+	int umask;		/* [a] */
+	struct path root, pwd;	/* [l,s] each holds a reference */
 };
 
 extern struct fs_struct init_fs;

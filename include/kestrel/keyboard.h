@@ -1,6 +1,7 @@
 /*
- * The PS/2 keyboard (drivers/input/): scancodes to the bytes a terminal
- * sends.
+ * The PS/2 keyboard (drivers/input/serio/i8042.c, the controller;
+ * drivers/tty/vt/keyboard.c, the translation): scancodes to the bytes a
+ * terminal sends.
  *
  * The i8042 controller hands us scancode set 1 (it translates the
  * keyboard's set 2; the firmware leaves translation on and we keep it).

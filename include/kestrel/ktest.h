@@ -9,10 +9,12 @@
  *		__free_pages(p, 0);
  *	}
  *
- * Booting with ktest=GLOB runs every test whose "suite.name" matches GLOB
- * (ktest=* runs all), prints TAP-style `ok N - suite.name` or
- * `not ok N - suite.name`, then `N passed, N failed`, and powers off with
- * the verdict as QEMU's exit status (tools/ turn it into a test result).
+ * Booting the test kernel (build/kernel-test.elf: the kernel plus
+ * tests/kernel and the runner, kernel/ktest.c) with ktest=GLOB runs every
+ * test whose "suite.name" matches GLOB (ktest=* runs all), prints TAP-style
+ * `ok N - suite.name` or `not ok N - suite.name`, then `N passed, N failed`,
+ * and powers off with the verdict as QEMU's exit status (tools/ turn it
+ * into a test result).
  *
  * KEXPECT_* record a failure and go on; KASSERT* record it and end the
  * test at once (return from the test function, so only use them in the
@@ -117,10 +119,5 @@ void ktest_fail(struct ktest_ctx *t, const char *file, int line, const char *fmt
 		if (!KEXPECT_EQ(a, b)) \
 			return;      \
 	} while (0)
-
-#ifndef KTEST_HOST
-/* Run the tests selected by ktest= (if any); does not return when it ran tests. */
-void ktest_run_requested(void);
-#endif
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * Kernel threads (kernel/sched/kthread.c).
+ * Kernel threads (kernel/kthread.c).
  *
  *	struct task_struct *k = kthread_run(fn, data, "worker/%d", n);
  *	...
@@ -44,5 +44,8 @@ void kthread_bind(struct task_struct *k, unsigned int cpu);
 int kthread_stop(struct task_struct *k);
 /* In a kthread: has kthread_stop() been called on it? */
 bool kthread_should_stop(void);
+
+/* do_task_dead (kernel/sched/core.c): p exits; wake its kthread_stop() caller. */
+void kthread_exit_notify(struct task_struct *p);
 
 #endif

@@ -192,6 +192,17 @@ static inline bool lockdep_expect_captured(void) { return false; }
 #define lockdep_set_class(lock, key) lockdep_init_map(&(lock)->dep_map, #key, key)
 #define lockdep_set_class_and_name(lock, key, name) lockdep_init_map(&(lock)->dep_map, name, key)
 
+/*
+ * "This code could take lock l (for reading) here": record the order
+ * edges from the locks held now, as an acquisition would, without taking
+ * it (might_fault() and mmap_lock).
+ */
+#define might_lock_read(l)                                                 \
+	do {                                                               \
+		lock_acquire(&(l)->dep_map, 0, 0, 1, _THIS_IP_);           \
+		lock_release(&(l)->dep_map, _THIS_IP_);                    \
+	} while (0)
+
 /* Shorthands used by the primitives. */
 #define lock_acquire_exclusive(m, s, t, ip) lock_acquire(m, s, t, 0, ip)
 #define lock_acquire_shared(m, s, t, ip) lock_acquire(m, s, t, 1, ip)

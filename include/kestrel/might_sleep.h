@@ -21,8 +21,9 @@ void __might_sleep(const char *file, int line);
 /*
  * A must-not-block section of the running task, for code that must not
  * sleep although preemption is on: e.g. a file system's ->d_compare or
- * ->drop_inode, which the spec says may not block (fs/contract.h wraps
- * such calls). might_sleep() inside reports like in atomic context.
+ * ->drop_inode, which the spec says may not block (the wrappers of
+ * include/kestrel/contract/ make such calls inside one). might_sleep()
+ * inside reports like in atomic context.
  * Sections nest; the count is per task.
  */
 void nosleep_begin(void);

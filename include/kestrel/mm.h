@@ -13,6 +13,7 @@
 #define KESTREL_MM_H
 
 #include <kestrel/types.h>
+#include <kestrel/atomic.h>
 #include <kestrel/list.h>
 #include <kestrel/spinlock.h>
 #include <kestrel/gfp.h>
@@ -38,17 +39,30 @@ struct folio;
  *   PG_reserved  never given to the allocator (kernel image, firmware, ...)
  *   (page cache) folio points back at the struct folio describing the page
  * An allocated page has _refcount >= 1; a free or reserved page has 0.
+ *
+ * Locks used to protect struct members here (the order in which they
+ * nest: docs/locking.md, "Lock order"):
+ *	[c] constant after boot (page_alloc_init, before other CPUs run)
+ *	[a] atomic
+ *	[S] a lock itself
+ *	[z] the zone's lock (page_zone(page)->lock): a free block's first page
+ *	[s] the slab cache's lock (mm/slab.c): a slab's first page
+ *	[O] the owner: whoever allocated the page (slab, page cache, vmalloc,
+ *	    a driver) sets it while the page is allocated, before anyone else
+ *	    can reach it through the owner's structures
+ * A field with two keys belongs to whichever of them fits the page's state
+ * (free: [z], allocated: the other).
  */
 struct page {
-	unsigned long flags;
-	struct list_head lru;
-	int _refcount;
-	u16 inuse;
-	u8 order;			/* free block / allocation order */
-	struct kmem_cache *slab_cache;
+	unsigned long flags;		/* [z,O] PG_buddy under [z]; the rest by the owner */
+	struct list_head lru;		/* [z,s] on its zone's free list / its cache's slab list */
+	atomic_t _refcount;			/* [a] */
+	u16 inuse;			/* [s] objects of the slab in use */
+	u8 order;			/* [z,O] free block / allocation order */
+	struct kmem_cache *slab_cache;	/* [O] set by the slab while it owns the page */
 	union {
-		void *freelist;		/* PG_slab */
-		struct folio *folio;	/* page-cache page: its folio (mm/filemap.c) */
+		void *freelist;		/* [s] PG_slab */
+		struct folio *folio;	/* [O] page-cache page: its folio (mm/filemap.c) */
 	};
 };
 
@@ -75,8 +89,12 @@ static inline bool virt_addr_valid(const void *addr)
 	return v >= PAGE_OFFSET && v < PAGE_OFFSET + PFN_PHYS(max_pfn);
 }
 
-static inline int page_count(const struct page *p) { return __atomic_load_n(&p->_refcount, __ATOMIC_RELAXED); }
-static inline void get_page(struct page *p) { __atomic_add_fetch(&p->_refcount, 1, __ATOMIC_RELAXED); }
+/* The reference count itself (Linux's page_ref.h): only the allocator and the page cache set it. */
+static inline int page_count(const struct page *p) { return atomic_read(&p->_refcount); }
+static inline void set_page_count(struct page *p, int v) { atomic_set(&p->_refcount, v); }
+/* Fully ordered: the last dropper sees every other holder's use of the page. */
+static inline int page_ref_dec_return(struct page *p) { return atomic_dec_return(&p->_refcount); }
+static inline void get_page(struct page *p) { atomic_inc(&p->_refcount); }
 /* Drop a reference; the last one frees the block (of the order it was allocated with). */
 void put_page(struct page *p);
 
@@ -84,22 +102,27 @@ void put_page(struct page *p);
 enum zone_type { ZONE_DMA32, ZONE_NORMAL, MAX_NR_ZONES };
 #define ZONE_DMA32_END_PFN (1UL << (32 - PAGE_SHIFT))	/* 4 GiB */
 
+/* Locks: [z] the zone's lock (the zone holding this free_area). */
 struct free_area {
-	struct list_head free_list;	/* first pages of free blocks of this order */
-	unsigned long nr_free;		/* blocks on free_list */
+	struct list_head free_list;	/* [z] first pages of free blocks of this order */
+	unsigned long nr_free;		/* [z] blocks on free_list */
 };
 
+/*
+ * A zone's free memory.
+ *
+ * Locks used to protect struct members here:
+ *	[c] constant after boot (page_alloc_init, before other CPUs run)
+ *	[S] a lock itself
+ *	[z] the zone's lock
+ */
 struct zone {
-	/*
-	 * lock protects free_area[], free_pages and the PG_buddy/order fields
-	 * of the zone's free pages. irqsave: interrupt handlers allocate.
-	 */
-	spinlock_t lock;
-	const char *name;
-	unsigned long start_pfn, end_pfn;	/* span [start, end), may contain holes */
-	unsigned long managed_pages;		/* pages given to the allocator at boot */
-	unsigned long free_pages;
-	struct free_area free_area[MAX_ORDER];
+	spinlock_t lock;			/* [S] irqsave: interrupt handlers allocate */
+	const char *name;			/* [c] */
+	unsigned long start_pfn, end_pfn;	/* [c] span [start, end), may contain holes */
+	unsigned long managed_pages;		/* [c] pages given to the allocator at boot */
+	unsigned long free_pages;		/* [z] (nr_free_pages() peeks with READ_ONCE) */
+	struct free_area free_area[MAX_ORDER];	/* [z] */
 };
 
 extern struct zone zones[MAX_NR_ZONES];

@@ -1,16 +1,31 @@
 /*
  * User address spaces: struct mm_struct and struct vm_area_struct
- * (mm/mmap.c, mm/memory.c, docs/mm.md).
+ * (mm/mmap.c, mm/memory.c, docs/address-spaces.md).
  *
  * An mm_struct is one process's user address space: its page tables
  * (pgd; the kernel half is shared by every mm) and its VMAs, each a
  * range [vm_start, vm_end) with one set of permissions and one backing
  * (anonymous memory or a file at vm_pgoff). Threads share an mm.
  *
- * Locking: mmap_lock (an rw-semaphore) guards the VMA tree and every
- * VMA's fields: read to look up or fault, write to change the layout
- * (mmap, munmap, mprotect, brk, ...). page_table_lock guards the page
- * tables' contents (installing or clearing entries).
+ * mmap_lock (an rw-semaphore) guards the VMA tree and every VMA's
+ * fields: read to look up or fault, write to change the layout (mmap,
+ * munmap, mprotect, brk, ...). page_table_lock guards the page tables'
+ * contents (installing or clearing entries). A file VMA's range also
+ * changes under its mapping's i_mmap_rwsem (mm/i_mmap.c), so truncation,
+ * which walks the file's VMAs without any mm's lock, sees it consistent.
+ *
+ * Locks used to protect struct members in this file (the order in which
+ * they nest: docs/locking.md, "Lock order"):
+ *	[c] constant after creation: set before the mm or VMA is visible
+ *	[a] atomic
+ *	[S] a lock itself
+ *	[x] the owner's (the driver's or file system's ->mmap) own rule
+ *	[m] mm->mmap_lock, held for write to change, for read to read
+ *	[M] vm_file->f_mapping->i_mmap_rwsem, held for write to change (file
+ *	    VMAs only); truncation reads under it alone
+ *	[E] exec: set by the task itself after the point of no return, while
+ *	    it is the mm's only user; /proc reads these words without a lock
+ *	    (a stale value at worst)
  *
  * This header is the contract between mm/ and the rest (exec, fork,
  * /proc); mm/ adds its private fields below the marked line.
@@ -24,6 +39,7 @@
 #include <kestrel/rwsem.h>
 #include <kestrel/spinlock.h>
 #include <kestrel/types.h>
+#include <asm/pgtable_types.h>
 
 struct file;
 struct task_struct;
@@ -41,21 +57,22 @@ enum {
 #define MMF_OOM_SKIP 1		/* an OOM victim that took too long: not chosen again */
 
 struct mm_struct {
-	atomic_t mm_users;		/* tasks using the address space (mmget/mmput) */
-	atomic_t mm_count;		/* references to the struct itself (mmgrab/mmdrop) */
-	unsigned long *pgd;		/* top page table (direct-map address) */
+	atomic_t mm_users;		/* [a] tasks using the address space (mmget/mmput) */
+	atomic_t mm_count;		/* [a] references to the struct itself (mmgrab/mmdrop) */
+	unsigned long *pgd;		/* [c] top page table (direct-map address) */
 
-	struct rw_semaphore mmap_lock;	/* the VMA tree and VMA fields; see above */
-	spinlock_t page_table_lock;	/* page-table entries */
+	struct rw_semaphore mmap_lock;	/* [S] the VMA tree and VMA fields; see above */
+	spinlock_t page_table_lock;	/* [S] page-table entries */
 
-	/* Layout, set by exec (fs/binfmt_elf.c) and brk(); under mmap_lock. */
-	unsigned long mmap_base;	/* top of the mmap area (randomized), grows down */
-	unsigned long start_code, end_code, start_data, end_data;
-	unsigned long start_brk, brk;	/* heap: [start_brk, brk) */
-	unsigned long start_stack;	/* initial user stack pointer's page */
-	unsigned long arg_start, arg_end, env_start, env_end;	/* argv/envp strings */
-	unsigned long saved_auxv[2 * 24];	/* auxv of the exec, for /proc/<pid>/auxv */
-	struct file *exe_file;		/* the executable (/proc/<pid>/exe); a reference */
+	/* Layout, set by exec (fs/binfmt_elf.c) and brk(). */
+	unsigned long mmap_base;	/* [E] top of the mmap area (randomized), grows down */
+	unsigned long start_code, end_code, start_data, end_data; /* [E] */
+	/* [m] heap: [start_brk, brk); exec sets both first ([E]), then brk() moves brk */
+	unsigned long start_brk, brk;
+	unsigned long start_stack;	/* [E] initial user stack pointer's page */
+	unsigned long arg_start, arg_end, env_start, env_end;	/* [E] argv/envp strings */
+	unsigned long saved_auxv[2 * 24];	/* [E] auxv of the exec, for /proc/<pid>/auxv */
+	struct file *exe_file;		/* [E] the executable (/proc/<pid>/exe); a reference */
 
 	/*
 	 * Resident pages by kind and the bytes of user page tables, as
@@ -63,24 +80,24 @@ struct mm_struct {
 	 * (mm/memory.c) or a table is added (arch/x86/mm/user_pgtable.c).
 	 * What the OOM killer weighs (mm/oom_kill.c) and /proc reports.
 	 */
-	atomic_long_t rss_stat[NR_MM_COUNTERS];
-	atomic_long_t pgtables_bytes;
-	unsigned long flags;		/* MMF_* (atomic bit operations) */
+	atomic_long_t rss_stat[NR_MM_COUNTERS];	/* [a] */
+	atomic_long_t pgtables_bytes;	/* [a] */
+	unsigned long flags;		/* [a] MMF_* (atomic bit operations) */
 
 	/* ---- mm/ private below ---- */
-	struct rb_root mm_rb;		/* VMAs by vm_start (mm/mmap.c); mmap_lock */
-	unsigned long map_count;	/* VMAs; mmap_lock */
-	unsigned long total_vm;		/* pages mapped; mmap_lock */
-	unsigned long data_vm;		/* of which private writable, not stack (RLIMIT_DATA) */
-	unsigned long stack_vm;		/* of which stack (VM_GROWSDOWN) */
-	unsigned long locked_vm;	/* of which VM_LOCKED (RLIMIT_MEMLOCK) */
-	unsigned long def_flags;	/* added to every new VMA: VM_LOCKED after mlockall(MCL_FUTURE) */
+	struct rb_root mm_rb;		/* [m] VMAs by vm_start (mm/mmap.c) */
+	unsigned long map_count;	/* [m] VMAs */
+	unsigned long total_vm;		/* [m] pages mapped (/proc peeks with READ_ONCE) */
+	unsigned long data_vm;		/* [m] of which private writable, not stack (RLIMIT_DATA) */
+	unsigned long stack_vm;		/* [m] of which stack (VM_GROWSDOWN) */
+	unsigned long locked_vm;	/* [m] of which VM_LOCKED (RLIMIT_MEMLOCK) */
+	unsigned long def_flags;	/* [m] added to every new VMA: VM_LOCKED after mlockall(MCL_FUTURE) */
 	/*
 	 * CPUs that may hold TLB entries of this mm: set by switch_mm before
 	 * the CPU loads the tables, cleared when it loads others (atomic bit
 	 * operations on .bits; arch/x86/mm/mmu_context.c).
 	 */
-	cpumask_t cpu_vm_mask;
+	cpumask_t cpu_vm_mask;		/* [a] */
 };
 
 /* vm_flags: permissions (VM_READ..VM_EXEC mirror PROT_*), what may be changed, and kind. */
@@ -106,25 +123,25 @@ struct mm_struct {
 struct vm_operations_struct;
 
 /*
- * One mapped range of an mm. All fields are under mm->mmap_lock (read to
- * use, write to change); vm_rb and shared (i_mmap) link it into the mm's
- * tree and its file's i_mmap tree (under the mapping's i_mmap_rwsem).
+ * One mapped range of an mm. vm_rb and shared link it into the mm's tree
+ * and its file's i_mmap tree; the tags say which lock guards each field.
  */
 struct vm_area_struct {
-	unsigned long vm_start, vm_end;	/* [vm_start, vm_end), page aligned */
-	struct mm_struct *vm_mm;
-	unsigned long vm_flags;		/* VM_* */
-	unsigned long vm_page_prot;	/* page-table bits for present pages */
-	unsigned long vm_pgoff;		/* file offset of vm_start, in pages */
-	struct file *vm_file;		/* a reference; NULL for anonymous memory */
-	const struct vm_operations_struct *vm_ops;	/* set by the file's ->mmap */
-	void *vm_private_data;
+	unsigned long vm_start, vm_end;	/* [m,M] [vm_start, vm_end), page aligned */
+	struct mm_struct *vm_mm;	/* [c] */
+	/* [m] VM_*; VM_SHARED never changes: the i_mmap walk reads it under [M] */
+	unsigned long vm_flags;
+	pgprot_t vm_page_prot;	/* [m] page-table bits for present pages */
+	unsigned long vm_pgoff;		/* [m,M] file offset of vm_start, in pages */
+	struct file *vm_file;		/* [c] a reference; NULL for anonymous memory */
+	const struct vm_operations_struct *vm_ops;	/* [c] set by the file's ->mmap */
+	void *vm_private_data;		/* [x] */
 
 	/* ---- mm/ private below (tree links, anon data, i_mmap links) ---- */
-	struct rb_node vm_rb;		/* in vm_mm->mm_rb, by vm_start (mmap_lock) */
+	struct rb_node vm_rb;		/* [m] in vm_mm->mm_rb, by vm_start */
 	struct {
-		struct rb_node rb;	/* in vm_file's mapping->i_mmap (i_mmap_rwsem) */
-		unsigned long subtree_last;	/* largest last pgoff below (interval tree) */
+		struct rb_node rb;	/* [M] in vm_file's mapping->i_mmap */
+		unsigned long subtree_last;	/* [M] largest last pgoff below (interval tree) */
 	} shared;
 };
 
@@ -161,12 +178,12 @@ struct vm_fault {
 	unsigned long pgoff;		/* file page of address */
 	struct page *page;		/* ->fault's result (locked if VM_FAULT_LOCKED) */
 	struct page *cow_page;		/* private mapping: the copy to install */
-	unsigned long *pte;		/* ->map_pages: entry of vmf->address (direct-map address) */
+	pte_t *pte;			/* ->map_pages: entry of vmf->address (direct-map address) */
 };
 
 /*
  * The spec's vm_operations_struct (../shared/seeds/001, docs/locking.md):
- * called only through the checking wrappers in fs/contract.h.
+ * called only through the checking wrappers in <kestrel/contract/vm.h>.
  */
 struct vm_operations_struct {
 	void (*open)(struct vm_area_struct *);		/* mmap_lock write */
@@ -288,7 +305,7 @@ bool set_pte_range(struct vm_fault *vmf, struct folio *folio, unsigned long addr
 
 /* A device's ->mmap: page-less entries for frames pfn.. at addr of a VM_PFNMAP vma. */
 int remap_pfn_range(struct vm_area_struct *vma, unsigned long addr, unsigned long pfn,
-		    unsigned long size, unsigned long prot);
+		    unsigned long size, pgprot_t prot);
 
 /* exec: a randomized stack top below top, and a randomized brk start after end. */
 unsigned long randomize_stack_top(unsigned long top);

@@ -1,7 +1,7 @@
 /*
  * mmap(2) and friends: the Linux x86_64 values of PROT_*, MAP_*, MREMAP_*,
  * MADV_*, MS_* (user-visible ABI), and the kernel entry points of mm/
- * that work on the current task's address space. docs/mm.md.
+ * that work on the current task's address space. docs/address-spaces.md.
  */
 #ifndef KESTREL_MMAN_H
 #define KESTREL_MMAN_H

@@ -5,13 +5,20 @@
  * dentry of another mount (mnt_mountpoint in mnt_parent). Path walk
  * crosses into a mount with lookup_mnt(path) and back up with follow_up().
  *
- * Locks:
- *   namespace_sem (rwsem)   the shape of the tree: mount/umount take it for
- *                           write, /proc/mounts and getcwd for read
- *   mount_lock (seqlock)    the mount hash and mnt_parent/mnt_mountpoint:
- *                           written under namespace_sem, read locklessly
- *                           (rcu-walk) with retry, or with its spinlock
- *   mnt_count               references (mntget/mntput), atomic
+ * namespace_sem (an rwsem) is the shape of the tree: mount and umount
+ * take it for write, /proc/mounts and getcwd for read. mount_lock (a
+ * seqlock) is written around every change of the mount hash and the tree
+ * links, so rcu-walk reads them locklessly and retries if it changed.
+ *
+ * Locks used to protect struct members in this file (the order in which
+ * they nest: docs/locking.md, "Lock order"):
+ *	[c] constant after creation: set before the mount is attached
+ *	[a] atomic
+ *	[e] an embedded struct whose own members carry the tags
+ *	[R] used once, to free the mount after an RCU grace period
+ *	[N] namespace_sem, held for write to change
+ *	[k] mount_lock, written to change; read with its seqcount (rcu-walk)
+ *	    or read_seqlock_excl
  * A struct mount is freed after an RCU grace period (rcu-walk looks at it).
  */
 #ifndef KESTREL_MOUNT_H
@@ -36,25 +43,25 @@
 #define MS_SILENT 32768
 
 struct vfsmount {
-	struct dentry *mnt_root;	/* root of the mounted tree */
-	struct super_block *mnt_sb;
-	int mnt_flags;			/* MNT_*, under mount_lock */
+	struct dentry *mnt_root;	/* [c] root of the mounted tree */
+	struct super_block *mnt_sb;	/* [c] */
+	int mnt_flags;			/* [c] MNT_* */
 };
 
 struct mount {
-	struct hlist_node mnt_hash;	/* in mount_hashtable by (parent, mountpoint), under mount_lock */
-	struct mount *mnt_parent;	/* itself for the root of the tree */
-	struct dentry *mnt_mountpoint;	/* where we are mounted in mnt_parent */
-	struct vfsmount mnt;
-	atomic_t mnt_count;		/* references */
-	struct list_head mnt_mounts;	/* children, under namespace_sem + mount_lock */
-	struct list_head mnt_child;	/* in parent's mnt_mounts */
-	struct list_head mnt_instance;	/* in sb->s_mounts */
-	struct list_head mnt_list;	/* in the namespace's list, mount order */
-	const char *mnt_devname;	/* "tmpfs", "/dev/sda1", ... */
-	int mnt_id;
-	int mnt_expiry_mark;		/* umount(MNT_EXPIRE) marked it; any mntput clears */
-	struct rcu_head mnt_rcu;
+	struct hlist_node mnt_hash;	/* [k] in mount_hashtable by (parent, mountpoint) */
+	struct mount *mnt_parent;	/* [N,k] itself for the root of the tree */
+	struct dentry *mnt_mountpoint;	/* [N,k] where we are mounted in mnt_parent */
+	struct vfsmount mnt;		/* [e] */
+	atomic_t mnt_count;		/* [a] references */
+	struct list_head mnt_mounts;	/* [N,k] children */
+	struct list_head mnt_child;	/* [N,k] in the parent's mnt_mounts */
+	struct list_head mnt_instance;	/* [k] in sb->s_mounts */
+	struct list_head mnt_list;	/* [N] in the namespace's list, mount order */
+	const char *mnt_devname;	/* [c] "tmpfs", "/dev/sda1", ... */
+	int mnt_id;			/* [c] */
+	int mnt_expiry_mark;		/* [a] umount(MNT_EXPIRE) marks it (xchg); any mntput clears */
+	struct rcu_head mnt_rcu;	/* [R] */
 };
 
 static inline struct mount *real_mount(struct vfsmount *mnt)

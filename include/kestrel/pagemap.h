@@ -24,6 +24,14 @@
  * mapping and index are stable while the folio is locked (truncation
  * clears mapping under the folio lock).
  *
+ * Locks used to protect struct folio's members:
+ *	[a] atomic bitops
+ *	[c] constant after creation
+ *	[l] the folio lock (PG_locked)
+ *	[m] mapping->i_pages.xa_lock
+ *	[U] lru_lock (mm/vmscan.c)
+ * ([l,m]: changed with both held, stable under either.)
+ *
  * Tags in mapping->i_pages (xarray marks): PAGECACHE_TAG_DIRTY follows
  * PG_dirty for file systems that write back (filemap_dirty_folio),
  * PAGECACHE_TAG_WRITEBACK follows PG_writeback, PAGECACHE_TAG_TOWRITE
@@ -36,6 +44,7 @@
 #ifndef KESTREL_PAGEMAP_H
 #define KESTREL_PAGEMAP_H
 
+#include <kestrel/bitops.h>
 #include <kestrel/fs.h>
 #include <kestrel/mm.h>
 #include <kestrel/mm_types.h>
@@ -58,12 +67,12 @@ enum folio_flag_bits {
 #define PAGECACHE_TAG_TOWRITE XA_MARK_2
 
 struct folio {
-	unsigned long flags;		/* PG_* bits above */
-	struct page *page;		/* the one page; its _refcount counts folio references */
-	struct address_space *mapping;	/* NULL once truncated */
-	pgoff_t index;			/* page offset in the file */
-	void *private;			/* PG_private: the file system's */
-	struct list_head lru;		/* reclaim LRU, under the LRU lock */
+	unsigned long flags;		/* [a] PG_* bits above */
+	struct page *page;		/* [c] the one page; its _refcount counts folio references */
+	struct address_space *mapping;	/* [l,m] NULL once truncated */
+	pgoff_t index;			/* [l,m] page offset in the file */
+	void *private;			/* [l] PG_private: the file system's */
+	struct list_head lru;		/* [U] reclaim LRU */
 };
 
 /* ---- readahead ---- */
@@ -111,17 +120,16 @@ static inline bool folio_test_lru(const struct folio *f) { return READ_ONCE(f->f
 static inline bool folio_test_referenced(const struct folio *f) { return READ_ONCE(f->flags) & (1UL << PG_referenced); }
 static inline bool folio_test_swapbacked(const struct folio *f) { return READ_ONCE(f->flags) & (1UL << PG_swapbacked); }
 static inline bool folio_test_error(const struct folio *f) { return READ_ONCE(f->flags) & (1UL << PG_error); }
-/* Atomic flag updates (other CPUs change other bits of the same word). */
-static inline void folio_set_flag(struct folio *f, int bit) { __atomic_fetch_or(&f->flags, 1UL << bit, __ATOMIC_SEQ_CST); }
-static inline void folio_clear_flag(struct folio *f, int bit) { __atomic_fetch_and(&f->flags, ~(1UL << bit), __ATOMIC_SEQ_CST); }
-static inline bool folio_test_set_flag(struct folio *f, int bit)
-{
-	return __atomic_fetch_or(&f->flags, 1UL << bit, __ATOMIC_SEQ_CST) & (1UL << bit);
-}
-static inline bool folio_test_clear_flag(struct folio *f, int bit)
-{
-	return __atomic_fetch_and(&f->flags, ~(1UL << bit), __ATOMIC_SEQ_CST) & (1UL << bit);
-}
+/*
+ * Atomic flag updates (other CPUs change other bits of the same word),
+ * ordered as bitops.h says: set/clear are unordered (the caller holds the
+ * lock that matters, or orders by hand as folio_mark_uptodate does); the
+ * test-and-change ones are full barriers.
+ */
+static inline void folio_set_flag(struct folio *f, int bit) { set_bit(bit, &f->flags); }
+static inline void folio_clear_flag(struct folio *f, int bit) { clear_bit(bit, &f->flags); }
+static inline bool folio_test_set_flag(struct folio *f, int bit) { return test_and_set_bit(bit, &f->flags); }
+static inline bool folio_test_clear_flag(struct folio *f, int bit) { return test_and_clear_bit(bit, &f->flags); }
 /* File-system data hung on a locked folio (buffers): PG_private plus a reference. */
 void folio_attach_private(struct folio *folio, void *data);
 void *folio_detach_private(struct folio *folio);
@@ -254,7 +262,7 @@ void sync_inodes_sb(struct super_block *sb);
 void writeback_inodes_sb(struct super_block *sb);
 void wakeup_flusher_threads(void);
 
-/* ---- mmap (mm/filemap.c, mm/i_mmap.c; docs/mm.md) ---- */
+/* ---- mmap (mm/filemap.c, mm/i_mmap.c; docs/address-spaces.md) ---- */
 extern const struct vm_operations_struct generic_file_vm_ops;
 /* ->mmap of page-cache files: vm_ops = generic_file_vm_ops. */
 int generic_file_mmap(struct file *file, struct vm_area_struct *vma);

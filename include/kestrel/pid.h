@@ -18,7 +18,7 @@
  *   - job-control identity: signal->pgrp, session, leader.
  * Readers take read_lock(&tasklist_lock) (allowed in any context, readers
  * may nest); writers take write_lock_irq(&tasklist_lock). Lock order:
- * tasklist_lock, then a sighand's siglock, then the pid map's lock.
+ * docs/locking.md, "Lock order".
  *
  * find_task_by_vpid() must be called with tasklist_lock held (read or
  * write): task structs are freed when their last reference goes, not

@@ -6,16 +6,16 @@
  * at tail; head and tail run freely and are masked with (ring_size - 1),
  * so head - tail is the number of used slots.
  *
- * Locks:
- *   pipe->mutex      everything in struct pipe_inode_info except `files`:
- *                    the ring, head/tail, readers/writers, the open
- *                    counters. A sleeping lock: copying to and from user
- *                    memory (later) may fault and sleep. Readers and
- *                    writers drop it to sleep on rd_wait / wr_wait.
- *   inode->i_lock    inode->i_pipe and pipe->files (how many struct files
- *                    point at the pipe: the last one frees it).
- * Order: pipe->mutex, then wait-queue locks; i_lock is never held with
- * the mutex.
+ * Readers and writers drop pipe->mutex to sleep on rd_wait / wr_wait.
+ *
+ * Locks used to protect struct members in this file (the order in which
+ * they nest: docs/locking.md, "Lock order"):
+ *	[c] constant after creation
+ *	[S] a lock or wait queue itself
+ *	[m] pipe->mutex (a sleeping lock: copying to and from user memory may
+ *	    fault); the wake-up conditions and poll peek at head, tail,
+ *	    readers, writers and w_counter with READ_ONCE
+ *	[i] the FIFO inode's i_lock (never held with the mutex)
  */
 #ifndef KESTREL_PIPE_FS_I_H
 #define KESTREL_PIPE_FS_I_H
@@ -33,25 +33,25 @@
 struct page;
 
 struct pipe_buffer {
-	struct page *page;	/* NULL: the slot is free */
-	unsigned int offset;	/* first unread byte in the page */
-	unsigned int len;	/* unread bytes */
+	struct page *page;	/* [m] NULL: the slot is free */
+	unsigned int offset;	/* [m] first unread byte in the page */
+	unsigned int len;	/* [m] unread bytes */
 };
 
 struct pipe_inode_info {
-	struct mutex mutex;		/* all fields but files (see above) */
-	wait_queue_head_t rd_wait;	/* readers wait for data / writers; FIFO opens too */
-	wait_queue_head_t wr_wait;	/* writers wait for room / readers */
-	unsigned int head;		/* next slot to fill */
-	unsigned int tail;		/* next slot to read */
-	unsigned int ring_size;		/* slots, a power of two */
-	unsigned int readers;		/* open files that read */
-	unsigned int writers;		/* open files that write */
-	unsigned int files;		/* struct files pointing here; under inode->i_lock */
-	unsigned int r_counter;		/* opens for reading ever (FIFO open waits on it) */
-	unsigned int w_counter;		/* opens for writing ever */
-	struct page *tmp_page;		/* a spare page kept from the last emptied slot */
-	struct pipe_buffer *bufs;	/* ring_size slots */
+	struct mutex mutex;		/* [S] all fields but files (see above) */
+	wait_queue_head_t rd_wait;	/* [S] readers wait for data / writers; FIFO opens too */
+	wait_queue_head_t wr_wait;	/* [S] writers wait for room / readers */
+	unsigned int head;		/* [m] next slot to fill */
+	unsigned int tail;		/* [m] next slot to read */
+	unsigned int ring_size;		/* [c] slots, a power of two */
+	unsigned int readers;		/* [m] open files that read */
+	unsigned int writers;		/* [m] open files that write */
+	unsigned int files;		/* [i] struct files pointing here */
+	unsigned int r_counter;		/* [m] opens for reading ever (FIFO open waits on it) */
+	unsigned int w_counter;		/* [m] opens for writing ever */
+	struct page *tmp_page;		/* [m] a spare page kept from the last emptied slot */
+	struct pipe_buffer *bufs;	/* [c] ring_size slots (their contents: [m]) */
 };
 
 static inline bool pipe_empty(unsigned int head, unsigned int tail)

@@ -61,27 +61,22 @@ static __always_inline unsigned int preempt_count(void)
 	return this_cpu_read(preempt_count);
 }
 
-/* One instruction each: an interrupt sees either the old or the new count. */
+/* One instruction each (asm/percpu.h): an interrupt sees either the old or the new count. */
 static __always_inline void __preempt_count_add(unsigned int v)
 {
-	__asm__ volatile("addl %0, %%gs:%c1" ::"ri"(v), "i"(__PREEMPT_COUNT_OFF) : "memory");
+	BUILD_BUG_ON(sizeof(((struct percpu *)0)->preempt_count) != 4);
+	__percpu_add_4(__PREEMPT_COUNT_OFF, v);
 }
 
 static __always_inline void __preempt_count_sub(unsigned int v)
 {
-	__asm__ volatile("subl %0, %%gs:%c1" ::"ri"(v), "i"(__PREEMPT_COUNT_OFF) : "memory");
+	__percpu_sub_4(__PREEMPT_COUNT_OFF, v);
 }
 
 /* Subtract v; true if the count became 0. */
 static __always_inline bool __preempt_count_sub_and_test(unsigned int v)
 {
-	bool zero;
-
-	__asm__ volatile("subl %1, %%gs:%c2\n\tsete %0"
-			 : "=qm"(zero)
-			 : "ri"(v), "i"(__PREEMPT_COUNT_OFF)
-			 : "memory", "cc");
-	return zero;
+	return __percpu_sub_and_test_4(__PREEMPT_COUNT_OFF, v);
 }
 
 #define hardirq_count() (preempt_count() & HARDIRQ_MASK)

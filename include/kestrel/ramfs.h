@@ -1,11 +1,20 @@
 /*
- * ramfs (fs/ramfs/inode.c) and the pieces tmpfs and devtmpfs share with
- * it: how a device node or FIFO inode gets its file operations.
+ * ramfs (fs/ramfs/inode.c) and the pieces tmpfs (mm/shmem.c) and
+ * devtmpfs share with it: how a device node or FIFO inode gets its file
+ * operations.
+ *
+ * Mount options: mode=OCTAL (of the root directory); as Linux's ramfs,
+ * every other option is ignored.
  */
 #ifndef KESTREL_RAMFS_H
 #define KESTREL_RAMFS_H
 
 #include <kestrel/fs.h>
+
+#define RAMFS_MAGIC 0x858458f6
+
+/* Register ramfs (boot: fs_root_init). */
+int ramfs_init(void);
 
 struct inode *ramfs_get_inode(struct super_block *sb, const struct inode *dir, umode_t mode,
 			      dev_t dev);

@@ -14,6 +14,15 @@
 #define TEST_EXIT_FAIL 0x11	/* QEMU exit status 35 */
 #define TEST_EXIT_PANIC 0x12	/* QEMU exit status 37 */
 
+/*
+ * A run a test harness watches: set while the command line is parsed by the
+ * test kernel's ktest= and crashtest= parameters (kernel/ktest.c,
+ * kernel/crashtest.c), never by the plain kernel. An oops or a panic then
+ * ends QEMU with a failure status (TEST_EXIT_FAIL, TEST_EXIT_PANIC) instead
+ * of halting, so a broken test run never waits for the harness's timeout.
+ */
+extern bool test_run_active;
+
 /* End a test run with a verdict; powers off if no debug-exit device is there. */
 __noreturn void test_exit(bool pass);
 

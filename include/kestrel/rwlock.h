@@ -18,12 +18,13 @@
 #ifndef KESTREL_RWLOCK_H
 #define KESTREL_RWLOCK_H
 
+#include <kestrel/atomic.h>
 #include <kestrel/spinlock.h>
 
-#define RW_WRITER_BIT (1U << 31)	/* a writer holds the lock */
+#define RW_WRITER_BIT ((int)(1U << 31))	/* a writer holds the lock (the sign bit) */
 
 typedef struct {
-	u32 cnt;	/* RW_WRITER_BIT | number of readers */
+	atomic_t cnt;	/* RW_WRITER_BIT | number of readers */
 } arch_rwlock_t;
 
 typedef struct rwlock {
@@ -32,7 +33,7 @@ typedef struct rwlock {
 } rwlock_t;
 
 #define __RW_LOCK_UNLOCKED(name) \
-	((rwlock_t){ .raw = { 0 }, .dep_map = STATIC_LOCKDEP_MAP_INIT(#name) })
+	((rwlock_t){ .raw = { ATOMIC_INIT(0) }, .dep_map = STATIC_LOCKDEP_MAP_INIT(#name) })
 #define DEFINE_RWLOCK(name) rwlock_t name = __RW_LOCK_UNLOCKED(name)
 
 void __rwlock_init(rwlock_t *l, const char *name, struct lock_class_key *key);

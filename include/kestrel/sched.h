@@ -24,16 +24,33 @@
  * put_task_struct); a running task holds one reference on itself, which
  * is dropped (and its stack freed) by someone else after it has switched
  * away for the last time.
+ *
+ * Locks used to protect struct task_struct's members (the order in which
+ * they nest: docs/locking.md, "Lock order"):
+ *	[c] constant after creation: set before the task is first woken or
+ *	    listed (kernel/fork.c, task_alloc)
+ *	[a] atomic, or one word written with WRITE_ONCE and read with READ_ONCE
+ *	[p] the task itself only (current); another task reads it, if at
+ *	    all, racily (a stale value at worst)
+ *	[q] the lock of the run queue the task belongs to (task_rq_lock)
+ *	[t] tasklist_lock (include/kestrel/pid.h), written to change
+ *	[g] sighand->siglock
+ *	[k] task_lock(p) (p->alloc_lock): the task holds it to change the
+ *	    field, another task to read it (get_task_mm)
+ *	[S] a lock itself
+ *	[e] an embedded struct whose own members carry the tags
  */
 #ifndef KESTREL_SCHED_H
 #define KESTREL_SCHED_H
 
+#include <kestrel/atomic.h>
 #include <kestrel/compiler.h>
 #include <kestrel/cpumask.h>
 #include <kestrel/list.h>
 #include <kestrel/lockdep.h>
 #include <kestrel/percpu.h>
 #include <kestrel/preempt.h>
+#include <kestrel/refcount.h>
 #include <kestrel/restart_block.h>
 #include <kestrel/spinlock.h>
 #include <kestrel/signal.h>
@@ -87,117 +104,114 @@ struct signal_struct;
 struct sighand_struct;
 
 struct task_struct {
-	struct thread_struct thread;	/* offset 0: switch_to.S relies on it */
-	volatile long state;		/* TASK_*: see set_current_state() */
-	unsigned int flags;		/* PF_* */
-	int pid;
-	char comm[TASK_COMM_LEN];
-	int refcount;			/* get_task_struct/put_task_struct, atomic */
+	struct thread_struct thread;	/* [p] offset 0: switch_to.S relies on it */
+	volatile long state;		/* [q,p] TASK_*: the task sets its own (set_current_state); a waker sets TASK_RUNNING under [q] */
+	unsigned int flags;		/* [p] PF_* (PF_EXITING also under [g]) */
+	int pid;				/* [c] */
+	char comm[TASK_COMM_LEN];		/* [p] set_task_comm at exec; /proc copies it racily */
+	refcount_t usage;		/* [a] get_task_struct/put_task_struct */
 
 	/* Scheduling: fields below are protected by the lock of the rq the task is on. */
-	unsigned int cpu;		/* run queue the task belongs to (or last ran on) */
-	int on_rq;			/* runnable and owned by rq cpu (queued or running) */
-	int on_cpu;			/* running right now (until the switch away completes) */
-	int nice;			/* -20..19 */
-	unsigned int weight;		/* from nice: 1024 at nice 0, x1.25 per step */
-	u64 vruntime;			/* virtual runtime: ns run * 1024 / weight */
-	u64 exec_start;			/* ktime when it last started running or was accounted */
-	u64 sum_exec_runtime;		/* ns run in total */
-	u64 slice_start;		/* sum_exec_runtime when last switched in */
-	u64 sleep_start;		/* ktime when it last went to sleep (hung-task checks) */
-	unsigned long nr_switches;	/* times switched in */
-	struct list_head run_node;	/* in rq->queue, sorted by vruntime, while queued */
-	cpumask_t cpus_allowed;		/* affinity: set_cpus_allowed() */
+	unsigned int cpu;		/* [q] run queue the task belongs to (or last ran on); task_cpu() peeks */
+	int on_rq;			/* [q] runnable and owned by rq cpu (queued or running) */
+	int on_cpu;			/* [q] running right now (until the switch away completes) */
+	int nice;			/* [q] -20..19 */
+	unsigned int weight;		/* [q] from nice: 1024 at nice 0, x1.25 per step */
+	u64 vruntime;			/* [q] virtual runtime: ns run * 1024 / weight */
+	u64 exec_start;			/* [q] ktime when it last started running or was accounted */
+	u64 sum_exec_runtime;		/* [q] ns run in total */
+	u64 slice_start;		/* [q] sum_exec_runtime when last switched in */
+	u64 sleep_start;		/* [q] ktime when it last went to sleep (the hung-task check peeks) */
+	unsigned long nr_switches;	/* [q] times switched in */
+	struct list_head run_node;	/* [q] in rq->queue, sorted by vruntime, while queued */
+	cpumask_t cpus_allowed;		/* [q] affinity: set_cpus_allowed() */
 
 	/* Kernel stack: [stack, stack + THREAD_SIZE), guard page below. */
-	void *stack;
-	unsigned long stack_top;	/* loaded into TSS.rsp0 when switched in */
+	void *stack;				/* [c] */
+	unsigned long stack_top;	/* [c] loaded into TSS.rsp0 when switched in */
 
-	/* kthreads (kernel/sched/kthread.c) */
-	int (*threadfn)(void *data);
-	void *thread_data;
-	bool should_stop;		/* kthread_stop() asked it to return */
-	bool exited;			/* do_exit() ran: exit_code is valid */
-	int exit_code;
+	/* kthreads (kernel/kthread.c) */
+	int (*threadfn)(void *data);		/* [c] */
+	void *thread_data;			/* [c] */
+	bool should_stop;		/* [a] kthread_stop() asked it to return */
+	bool exited;			/* [a] do_exit() ran: exit_code is valid */
+	int exit_code;				/* [p] written before exited (kthread_stop reads it after) */
 
-	void *worker;			/* workqueue worker state, if PF_WQ_WORKER */
+	void *worker;			/* [p] workqueue worker state, if PF_WQ_WORKER */
 
 	/* Locks this task holds (kernel/locking/lockdep.c); only the task itself changes it. */
-	struct held_locks held_locks;
-	/* Must-not-block sections (nosleep_begin/end, fs/contract.h): might_sleep() reports inside. */
-	unsigned int nosleep_depth;
+	struct held_locks held_locks;		/* [p] */
+	/* Must-not-block sections (nosleep_begin/end, kestrel/contract.h): might_sleep() reports inside. */
+	unsigned int nosleep_depth;		/* [p] */
+	unsigned int pagefault_disabled;	/* [p] pagefault_disable() nesting (include/kestrel/uaccess.h) */
 
-	struct list_head tasks;		/* in the list of all tasks, under tasklist_lock */
+	struct list_head tasks;		/* [t] in the list of all tasks */
 
 	/*
 	 * User address space (include/kestrel/mm_types.h). mm is NULL for a
 	 * kernel thread, which borrows the previous task's page tables:
 	 * active_mm is the mm whose tables are loaded while it runs. Only the
-	 * task itself changes them (exec, exit), with interrupts off around
-	 * the switch.
+	 * task itself changes them (exec, exit), under task_lock and with
+	 * interrupts off around the switch.
 	 */
-	struct mm_struct *mm;
-	struct mm_struct *active_mm;
-	/*
-	 * task_lock(p): held while p->mm changes (exit_mm, exec's
-	 * exec_mm_install, kthread_use_mm), so another task can look at p's
-	 * mm and take a reference safely (get_task_mm; the OOM killer).
-	 */
-	spinlock_t alloc_lock;
+	struct mm_struct *mm;			/* [p,k] */
+	struct mm_struct *active_mm;		/* [p,k] */
+	spinlock_t alloc_lock;			/* [S] task_lock(): see [k] */
 
 	/*
 	 * Process identity (kernel/fork.c, kernel/exit.c; docs/process.md).
 	 * pid is the thread id; tgid the process id (the group leader's pid).
 	 * The family links are under tasklist_lock.
 	 */
-	int tgid;
-	struct task_struct *group_leader;	/* the thread whose pid is tgid */
-	struct list_head thread_node;		/* in signal->thread_head */
-	struct task_struct *real_parent;	/* who forked us (or init after reparenting) */
-	struct task_struct *parent;		/* who gets SIGCHLD and wait()s for us */
-	struct list_head children;		/* our children's ->sibling */
-	struct list_head sibling;		/* in parent->children */
-	int exit_state;				/* EXIT_ZOMBIE, EXIT_DEAD, or 0 while alive */
-	int exit_signal;			/* sent to the parent at exit (SIGCHLD; -1 for threads) */
-	int __user *set_child_tid;		/* CLONE_CHILD_SETTID */
-	int __user *clear_child_tid;		/* CLONE_CHILD_CLEARTID / set_tid_address */
-	void __user *robust_list;		/* set_robust_list */
-	size_t robust_list_len;
-	struct completion *vfork_done;		/* vfork parent waits for exec or exit */
-	u64 start_time;				/* ns since boot, for /proc/<pid>/stat */
-	unsigned long min_flt, maj_flt;		/* page faults, for getrusage and /proc */
+	int tgid;				/* [c] */
+	struct task_struct *group_leader;	/* [c] the thread whose pid is tgid */
+	struct list_head thread_node;		/* [g] in signal->thread_head */
+	struct task_struct *real_parent;	/* [t] who forked us (or init after reparenting) */
+	struct task_struct *parent;		/* [t] who gets SIGCHLD and wait()s for us */
+	struct list_head children;		/* [t] our children's ->sibling */
+	struct list_head sibling;		/* [t] in parent->children */
+	int exit_state;				/* [t] EXIT_ZOMBIE, EXIT_DEAD, or 0 while alive */
+	int exit_signal;			/* [c] sent to the parent at exit (SIGCHLD; -1 for threads) */
+	int __user *set_child_tid;		/* [p] CLONE_CHILD_SETTID */
+	int __user *clear_child_tid;		/* [p] CLONE_CHILD_CLEARTID / set_tid_address */
+	void __user *robust_list;		/* [p] set_robust_list */
+	size_t robust_list_len;			/* [p] */
+	struct completion *vfork_done;		/* [c] vfork parent waits for exec or exit */
+	u64 start_time;				/* [c] ns since boot, for /proc/<pid>/stat */
+	unsigned long min_flt, maj_flt;		/* [p] page faults (getrusage and /proc peek) */
+	unsigned long nr_syscalls;		/* [p] system calls made (/proc/<pid>/syscalls peeks) */
 
 	/* Per-task pointers to shareable state, each reference counted (CLONE_FILES, CLONE_FS). */
-	const struct cred *cred;		/* current_cred(); replaced whole (commit_creds) */
-	struct files_struct *files;
-	struct fs_struct *fs;
+	const struct cred *cred;		/* [p] replaced whole (commit_creds); others: __task_cred() under RCU */
+	struct files_struct *files;		/* [p] cleared at exit under task_files_lock (fs/file.c) */
+	struct fs_struct *fs;			/* [p] */
 
 	/* Signals (kernel/signal.c, include/kestrel/sched_signal.h); under sighand->siglock. */
-	struct signal_struct *signal;
-	struct sighand_struct *sighand;
-	sigset_t blocked;			/* signals not delivered now */
-	sigset_t real_blocked;			/* saved by rt_sigtimedwait */
-	sigset_t saved_sigmask;			/* restored after rt_sigsuspend / ppoll */
-	bool restore_sigmask;
-	struct sigpending pending;		/* thread-directed signals */
-	unsigned long sas_ss_sp;		/* sigaltstack */
-	size_t sas_ss_size;
-	unsigned int sas_ss_flags;
-	unsigned int jobctl;			/* JOBCTL_*: pending stop or trap work */
+	struct signal_struct *signal;		/* [c] */
+	struct sighand_struct *sighand;		/* [g] replaced by exec (unshare_sighand) */
+	sigset_t blocked;			/* [g] signals not delivered now; only the task changes it */
+	sigset_t real_blocked;			/* [g] saved by rt_sigtimedwait */
+	sigset_t saved_sigmask;			/* [p] restored after rt_sigsuspend / ppoll */
+	bool restore_sigmask;			/* [p] */
+	struct sigpending pending;		/* [g] thread-directed signals */
+	unsigned long sas_ss_sp;		/* [p] sigaltstack */
+	size_t sas_ss_size;			/* [p] */
+	unsigned int sas_ss_flags;		/* [p] */
+	unsigned int jobctl;			/* [g] JOBCTL_*: pending stop or trap work */
 
 	/* Proc helper (kernel/pid.c, kernel/exit.c; include/kestrel/pid.h): */
-	struct hlist_node pid_node;		/* in the pid hash, under tasklist_lock */
-	bool exit_notified;			/* parent told (or autoreaped), under tasklist_lock */
+	struct hlist_node pid_node;		/* [t] in the pid hash */
+	bool exit_notified;			/* [t] parent told (or autoreaped) */
 	/*
-	 * The user this task counts against for RLIMIT_NPROC (a reference;
-	 * kernel/user.c): its real uid's at fork, moved by commit_creds,
-	 * dropped at release. NULL for kernel threads, which are not counted.
-	 * Only the task itself changes it while it runs.
+	 * [p] The user this task counts against for RLIMIT_NPROC (a
+	 * reference; kernel/user.c): its real uid's at fork, moved by
+	 * commit_creds, dropped at release. NULL for kernel threads, which are
+	 * not counted.
 	 */
 	struct user_struct *nproc_user;
 
 	/* misc helper (kernel/time/, kernel/futex/): only the task itself uses it. */
-	struct restart_block restart_block;	/* how restart_syscall(2) goes on */
+	struct restart_block restart_block;	/* [p] how restart_syscall(2) goes on */
 };
 
 /* p->mm (and p->active_mm) do not change while it is held; a leaf lock. */
@@ -227,11 +241,7 @@ static __always_inline struct task_struct *get_current(void)
  * we see its condition.
  */
 #define __set_current_state(s) WRITE_ONCE(current->state, (s))
-#define set_current_state(s)                                      \
-	do {                                                      \
-		WRITE_ONCE(current->state, (s));                  \
-		__atomic_thread_fence(__ATOMIC_SEQ_CST);          \
-	} while (0)
+#define set_current_state(s) smp_store_mb(current->state, (s))
 
 /* Give up the CPU; if current->state is not TASK_RUNNING, sleep until woken. */
 void schedule(void);
@@ -327,7 +337,7 @@ void sched_late_init(void);
 int sched_prepare_cpu(unsigned int cpu);
 __noreturn void sched_start_secondary(void);
 
-/* The tick (kernel/time.c timer_tick, irqs off): time slices, balancing. */
+/* The tick (kernel/time/time.c timer_tick, irqs off): time slices, balancing. */
 void sched_tick(void);
 /*
  * End of an interrupt (do_interrupt, hardirq count already dropped):

@@ -8,7 +8,17 @@
  *
  * Owners: kernel/signal.c (signal helper) for the signal fields;
  * kernel/fork.c, kernel/exit.c, kernel/sys.c (proc helper) for the
- * process-identity fields. Locks are named per field group.
+ * process-identity fields.
+ *
+ * Locks used to protect struct members in this file (the order in which
+ * they nest: docs/locking.md, "Lock order"):
+ *	[c] constant after creation
+ *	[a] atomic, or one word written with WRITE_ONCE and read with READ_ONCE
+ *	[S] a lock or wait queue itself
+ *	[R] used once, to free the struct after an RCU grace period
+ *	[g] sighand->siglock (irqsave: signals are sent from interrupts)
+ *	[t] tasklist_lock (include/kestrel/pid.h), written to change
+ *	[l] rlimit_lock (kernel/sys.c); readers use READ_ONCE per word
  */
 #ifndef KESTREL_SCHED_SIGNAL_H
 #define KESTREL_SCHED_SIGNAL_H
@@ -55,9 +65,9 @@ typedef struct kernel_siginfo {
 	};
 } kernel_siginfo_t;
 
-/* One queued signal. */
 struct user_struct;
 
+/* One queued signal. */
 struct sigqueue {
 	struct list_head list;
 	kernel_siginfo_t info;
@@ -65,17 +75,16 @@ struct sigqueue {
 };
 
 struct sighand_struct {
-	atomic_t count;		/* tasks sharing it (CLONE_SIGHAND) */
+	atomic_t count;		/* [a] tasks sharing it (CLONE_SIGHAND) */
 	/*
 	 * siglock protects action[], and the signal state of every task using
 	 * this sighand: their pending, blocked, and the signal_struct's
 	 * shared_pending and stop/exit state. irqsave (sent from interrupts).
 	 */
-	spinlock_t siglock;
-	struct k_sigaction action[_NSIG];
-	wait_queue_head_t signalfd_wqh;
-	/* Signal helper: lock_task_sighand() may lock a sighand being freed: kfree_rcu. */
-	struct rcu_head rcu;
+	spinlock_t siglock;	/* [S] see [g] */
+	struct k_sigaction action[_NSIG]; /* [g] the signal actions */
+	wait_queue_head_t signalfd_wqh; /* [S] */
+	struct rcu_head rcu;	/* [R] lock_task_sighand() may lock a sighand being freed */
 };
 
 #define RLIMIT_CPU 0
@@ -120,35 +129,34 @@ struct rlimit {
 struct tty_struct;
 
 struct signal_struct {
-	atomic_t sigcnt;			/* references to the struct */
-	atomic_t live;			/* threads not yet exited */
-	int nr_threads;			/* threads in the group, under tasklist_lock */
-	struct list_head thread_head;	/* task->thread_node of every thread, under tasklist_lock */
-	wait_queue_head_t wait_chldexit;	/* wait4/waitid sleep here (children of any thread) */
+	atomic_t sigcnt;			/* [a] references to the struct */
+	atomic_t live;			/* [a] threads not yet exited */
+	int nr_threads;			/* [t] threads in the group */
+	struct list_head thread_head;	/* [g] task->thread_node of every thread */
+	wait_queue_head_t wait_chldexit;	/* [S] wait4/waitid sleep here (children of any thread) */
 
-	/* Under sighand->siglock: */
-	struct sigpending shared_pending;	/* process-directed signals */
-	unsigned int flags;		/* SIGNAL_* */
-	int group_exit_code;		/* exit status when SIGNAL_GROUP_EXIT */
-	struct task_struct *group_exec_task;	/* exec killing the other threads */
-	int group_stop_count;		/* threads still to stop for a group stop */
-	int group_stop_sig;		/* signal that caused the stop (for wait) */
+	struct sigpending shared_pending;	/* [g] process-directed signals */
+	unsigned int flags;		/* [g] SIGNAL_* */
+	int group_exit_code;		/* [g] exit status when SIGNAL_GROUP_EXIT */
+	struct task_struct *group_exec_task;	/* [g] exec killing the other threads */
+	int group_stop_count;		/* [g] threads still to stop for a group stop */
+	int group_stop_sig;		/* [g] signal that caused the stop (for wait) */
 
-	/* Job control identity, under tasklist_lock (proc helper, kernel/sys.c): */
-	int pgrp;			/* process group id */
-	int session;			/* session id */
-	bool leader;			/* session leader */
-	struct tty_struct *tty;		/* controlling terminal, or NULL (tty helper sets it) */
+	/* Job control identity (kernel/sys.c): */
+	int pgrp;			/* [t] process group id */
+	int session;			/* [t] session id */
+	bool leader;			/* [t] session leader */
+	struct tty_struct *tty;		/* [t] controlling terminal, or NULL; /proc peeks with READ_ONCE */
 
-	/* Resource limits, under task_lock-free single writer (the process itself) + READ_ONCE: */
-	struct rlimit rlim[RLIM_NLIMITS];
+	/* Resource limits (getrlimit, setrlimit, prlimit64: kernel/sys.c). */
+	struct rlimit rlim[RLIM_NLIMITS]; /* [l] */
 
 	/* Accounting of reaped children, for getrusage(RUSAGE_CHILDREN) and times(). */
-	u64 cutime, cstime;		/* ns */
+	u64 cutime, cstime;		/* [t] ns */
 
-	/* Proc helper (kernel/exit.c), under tasklist_lock: */
-	u64 sum_sched_runtime;		/* ns run by the group's threads already reaped */
-	unsigned long cmin_flt, cmaj_flt;	/* faults of reaped children */
+	/* kernel/exit.c: */
+	u64 sum_sched_runtime;		/* [t] ns run by the group's threads already reaped */
+	unsigned long cmin_flt, cmaj_flt;	/* [t] faults of reaped children */
 };
 
 /*

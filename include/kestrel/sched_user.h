@@ -12,6 +12,11 @@
  * (cred->user); a task holds one more on the user it is counted against
  * (task->nproc_user, Linux's real_cred->user): commit_creds moves the
  * count when the real uid changes. root_user (uid 0) is static.
+ *
+ * Locks used to protect struct user_struct's members:
+ *	[c] constant after creation
+ *	[a] atomic
+ *	[u] uidhash_lock (kernel/user.c; irqsave)
  */
 #ifndef KESTREL_SCHED_USER_H
 #define KESTREL_SCHED_USER_H
@@ -21,11 +26,11 @@
 #include <kestrel/list.h>
 
 struct user_struct {
-	atomic_t __count;		/* references: creds, tasks counted, lookups */
-	atomic_t processes;		/* tasks counted against RLIMIT_NPROC */
-	atomic_t sigpending;		/* queued sigqueue entries (RLIMIT_SIGPENDING) */
+	atomic_t __count;		/* [a] references: creds, tasks counted, lookups */
+	atomic_t processes;		/* [a] tasks counted against RLIMIT_NPROC */
+	atomic_t sigpending;		/* [a] queued sigqueue entries (RLIMIT_SIGPENDING) */
 	kuid_t uid;			/* [c] */
-	struct hlist_node uidhash_node;	/* in the uid hash, under uidhash_lock */
+	struct hlist_node uidhash_node;	/* [u] in the uid hash */
 };
 
 extern struct user_struct root_user;

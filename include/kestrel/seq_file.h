@@ -43,7 +43,10 @@ struct seq_file {
 #define SEQ_START_TOKEN ((void *)1)
 
 int seq_open(struct file *file, const struct seq_operations *op);
-ssize_t seq_read(struct file *file, char *buf, size_t size, loff_t *ppos);
+/* ->read_iter of a seq_file: the text from iocb->ki_pos on, generated as needed. */
+struct kiocb;
+struct iov_iter;
+ssize_t seq_read_iter(struct kiocb *iocb, struct iov_iter *iter);
 loff_t seq_lseek(struct file *file, loff_t offset, int whence);
 int seq_release(struct inode *inode, struct file *file);
 
@@ -55,7 +58,7 @@ void seq_vprintf(struct seq_file *m, const char *fmt, va_list args);
 void seq_puts(struct seq_file *m, const char *s);
 void seq_putc(struct seq_file *m, char c);
 void seq_write(struct seq_file *m, const void *data, size_t len);
-/* Whether the text of the current record did not fit (seq_read retries with a bigger buffer). */
+/* Whether the text of the current record did not fit (seq_read_iter retries with a bigger buffer). */
 static inline bool seq_has_overflowed(const struct seq_file *m)
 {
 	return m->count == m->size;

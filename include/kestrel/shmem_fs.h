@@ -1,13 +1,15 @@
 /*
- * tmpfs (fs/tmpfs/): ramfs with limits, xattrs and accounting. Also the
- * base of devtmpfs (a tmpfs instance the kernel fills with device nodes).
+ * tmpfs (mm/shmem.c, Linux's shmem): ramfs with limits, xattrs and
+ * accounting, and the memory behind MAP_SHARED|MAP_ANONYMOUS mappings.
+ * Also the base of devtmpfs (a tmpfs instance the kernel fills with
+ * device nodes).
  *
  * Mount options (comma separated, as Linux's tmpfs):
  *   size=N[k|m|g|%]   byte limit, rounded up to pages (% of RAM); 0: none
  *   nr_blocks=N       the same in pages
  *   nr_inodes=N[k|m|g]  inode limit; 0: none
  *   mode=OCTAL, uid=N, gid=N   of the root directory
- * ramfs understands mode= only (and, as Linux's, ignores the others).
+ * ramfs has its own parser (mode= only; include/kestrel/ramfs.h).
  */
 #ifndef KESTREL_SHMEM_FS_H
 #define KESTREL_SHMEM_FS_H
@@ -15,9 +17,8 @@
 #include <kestrel/fs.h>
 
 #define TMPFS_MAGIC 0x01021994
-#define RAMFS_MAGIC 0x858458f6
 
-struct tmpfs_options {
+struct shmem_options {
 	unsigned long long max_blocks;	/* pages; 0: unlimited */
 	unsigned long long max_inodes;	/* 0: unlimited */
 	umode_t mode;			/* root directory permission bits */
@@ -26,19 +27,19 @@ struct tmpfs_options {
 	unsigned int seen;		/* TMPFS_OPT_* given explicitly */
 };
 
-#define TMPFS_OPT_SIZE 0x1
-#define TMPFS_OPT_INODES 0x2
-#define TMPFS_OPT_MODE 0x4
-#define TMPFS_OPT_UID 0x8
-#define TMPFS_OPT_GID 0x10
+#define SHMEM_SEEN_BLOCKS 0x1
+#define SHMEM_SEEN_INODES 0x2
+#define SHMEM_SEEN_MODE 0x4
+#define SHMEM_SEEN_UID 0x8
+#define SHMEM_SEEN_GID 0x10
 
 /*
- * Parse a mount-option string (pure: fs/tmpfs/options.c, host-tested).
+ * Parse a mount-option string (tests/kernel/shmem_options_test.c).
  * data may be NULL. total_pages is RAM in pages, for size=N%. Unknown
  * options are -EINVAL unless ignore_unknown. opts is filled in over its
  * current values (the caller sets defaults first).
  */
-int tmpfs_parse_options(const char *data, struct tmpfs_options *opts,
+int shmem_parse_options(const char *data, struct shmem_options *opts,
 			unsigned long long total_pages, bool ignore_unknown);
 
 /* fill_super of tmpfs (devtmpfs uses it too); data: the option string. */
@@ -59,8 +60,8 @@ unsigned long shmem_total_pages(void);
  */
 struct file *shmem_file_setup(const char *name, loff_t size);
 
-/* Register tmpfs and ramfs (boot), and mount the internal tmpfs. */
-int tmpfs_init(void);
+/* Register tmpfs (boot) and mount the internal tmpfs. */
+int shmem_init(void);
 /* Slab statistics of tmpfs inodes (leak tests). */
 struct kmem_cache_stats;
 void shmem_inode_cache_stats(struct kmem_cache_stats *st);
@@ -71,8 +72,5 @@ void shmem_inode_cache_stats(struct kmem_cache_stats *st);
  * the VFS and page cache are initialized).
  */
 void fs_root_init(void);
-
-extern struct file_system_type tmpfs_fs_type;
-extern struct file_system_type ramfs_fs_type;
 
 #endif

@@ -20,6 +20,7 @@
 #define KESTREL_SLAB_H
 
 #include <kestrel/types.h>
+#include <kestrel/atomic.h>
 #include <kestrel/gfp.h>
 
 struct kmem_cache;
@@ -62,6 +63,6 @@ size_t ksize(const void *p);
 struct kmem_cache *kmalloc_cache(size_t size);
 
 /* Problems found by the slab checks since boot (double free, foreign pointer, corruption). */
-extern unsigned long slab_error_count;
+extern atomic_long_t slab_error_count;
 
 #endif

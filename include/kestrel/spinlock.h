@@ -24,6 +24,7 @@
 #ifndef KESTREL_SPINLOCK_H
 #define KESTREL_SPINLOCK_H
 
+#include <kestrel/atomic.h>
 #include <kestrel/compiler.h>
 #include <kestrel/lockdep.h>
 #include <kestrel/printk.h>
@@ -45,26 +46,25 @@ static inline void arch_spin_lock_init(arch_spinlock_t *l)
 
 static inline void arch_spin_lock(arch_spinlock_t *l)
 {
-	u16 me = __atomic_fetch_add(&l->next, 1, __ATOMIC_RELAXED);
+	u16 me = xadd(&l->next, 1);
 
-	while (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != me)
+	while (smp_load_acquire(&l->owner) != me)
 		cpu_relax();
 }
 
 static inline bool arch_spin_trylock(arch_spinlock_t *l)
 {
-	u16 owner = __atomic_load_n(&l->owner, __ATOMIC_RELAXED);
+	u16 owner = READ_ONCE(l->owner);
 	u16 expected = owner;
 
 	/* Free only if nobody holds or waits: next == owner. */
-	return __atomic_compare_exchange_n(&l->next, &expected, (u16)(owner + 1), false,
-					   __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
+	return try_cmpxchg_acquire(&l->next, &expected, (u16)(owner + 1));
 }
 
 static inline void arch_spin_unlock(arch_spinlock_t *l)
 {
 	/* Only the holder writes owner: a plain read of it is exact. */
-	__atomic_store_n(&l->owner, (u16)(l->owner + 1), __ATOMIC_RELEASE);
+	smp_store_release(&l->owner, (u16)(l->owner + 1));
 }
 
 static inline bool arch_spin_is_locked(arch_spinlock_t *l)

@@ -1,5 +1,5 @@
 /*
- * SysRq-style debugging keys on the serial console (kernel/locking/sysrq.c).
+ * SysRq-style debugging keys on the serial console (drivers/tty/sysrq.c).
  *
  * Type Ctrl-O (0x0f) then a key on the serial line:
  *	t	every thread: pid, name, state, CPU, and the locks it holds

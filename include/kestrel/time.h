@@ -8,7 +8,7 @@
  *                    started, HZ per second; each CPU also counts its own
  *                    ticks (lapic_timer_ticks(cpu))
  *
- * time_init() (kernel/time.c) picks the reference clock (HPET if ACPI has
+ * time_init() (kernel/time/time.c) picks the reference clock (HPET if ACPI has
  * one, else PIT channel 2) and calibrates the TSC against it; the local
  * APIC timer is calibrated against the same reference (arch/x86/kernel/apic.c).
  */
@@ -32,6 +32,8 @@ static inline u64 get_jiffies_64(void)
 }
 
 u64 ktime_get_ns(void);
+/* The TSC value ktime_get_ns() counts from (for the vDSO's copy of the arithmetic). */
+u64 ktime_tsc_base(void);
 void udelay(unsigned long us);
 void mdelay(unsigned long ms);
 

@@ -1,6 +1,6 @@
 /*
  * Sleeping timers: run a function once, from the tick, after a number of
- * jiffies (kernel/sched/timer.c).
+ * jiffies (kernel/time/timer.c).
  *
  *	struct timer_list t;
  *	timer_setup(&t, my_fn, 0);
@@ -25,12 +25,19 @@
 
 struct timer_base;
 
+/*
+ * Locks used to protect struct members here:
+ *	[c] constant after timer_setup
+ *	[a] atomic: set once, by a compare-and-swap at the first queueing
+ *	[b] the lock of the timer's base (kernel/time/timer.c, irqsave);
+ *	    the caller of add_timer sets expires while the timer is idle
+ */
 struct timer_list {
-	struct list_head entry;		/* in base->list while pending (empty: not pending) */
-	u64 expires;			/* jiffies value at which it fires */
-	void (*function)(struct timer_list *t);
-	struct timer_base *base;	/* list it is (or was last) on */
-	unsigned int flags;
+	struct list_head entry;		/* [b] in base->list while pending (empty: not pending) */
+	u64 expires;			/* [b] jiffies value at which it fires */
+	void (*function)(struct timer_list *t); /* [c] */
+	struct timer_base *base;	/* [a] list it is (or was last) on */
+	unsigned int flags;		/* [c] */
 };
 
 #define from_timer(var, timer, field) container_of(timer, __typeof__(*var), field)

@@ -13,24 +13,26 @@
  * ttys once at boot (tty_register_driver), so signal->tty and the
  * driver's table may point at them without reference counts.
  *
- * Locks of a tty (order: top to bottom):
- *   buf.flush_lock     a mutex: one flip-buffer flusher at a time.
- *   atomic_write_lock  a mutex: serializes writers, so one write(2) of a
- *                      process is not interleaved with another's.
- *   termios_rwsem      an rw-semaphore: termios and winsize. Readers,
- *                      writers and the line discipline take it for
- *                      reading, TCSETS* for writing.
- *   ldisc_lock         a mutex: the line discipline's state (struct
- *                      n_tty_data) and tty->column. Held while input is
- *                      processed and echoed and while read() takes bytes.
- *   ctrl_lock          a spinlock (irqsave): flow_stopped, hangup_gen.
- *   tasklist_lock      (proc's, include/kestrel/pid.h) also protects
- *                      tty->session, tty->pgrp and every signal->tty
- *                      (drivers/tty/tty_jobctrl.c). Readers of one value
- *                      use READ_ONCE.
- *   buf.lock           a spinlock (irqsave): the flip buffer the driver's
- *                      interrupt fills.
  * Signals (kill_pgrp) are sent with no tty lock held but ldisc_lock.
+ *
+ * Locks used to protect struct members in this file (the order in which
+ * they nest: docs/locking.md, "Lock order"):
+ *	[c] constant after creation (the driver makes its ttys at boot)
+ *	[a] atomic
+ *	[S] a lock, wait queue or work item itself
+ *	[e] an embedded struct whose own members carry the tags
+ *	[T] tty->termios_rwsem: TCSETS* write; readers, writers and the
+ *	    line discipline read
+ *	[L] tty->ldisc_lock (a mutex): the line discipline's state; held
+ *	    while input is processed and echoed and while read() takes bytes
+ *	[C] tty->ctrl_lock (irqsave)
+ *	[t] tasklist_lock (include/kestrel/pid.h), written to change;
+ *	    readers of one value use READ_ONCE (drivers/tty/tty_jobctrl.c)
+ *	[b] tty->buf.lock (irqsave): the flip buffer the driver's
+ *	    interrupt fills
+ * tty->atomic_write_lock (a mutex) guards no field: it serializes
+ * writers, so one write(2) is not interleaved with another's.
+ * buf.flush_lock: one flip-buffer flusher at a time.
  */
 #ifndef KESTREL_TTY_H
 #define KESTREL_TTY_H
@@ -209,50 +211,50 @@ struct n_tty_data {
 	 * just input (raw mode: canon_head follows read_head); bytes in
 	 * [canon_head, read_head) are the line being edited.
 	 */
-	u8 read_buf[N_TTY_BUF_SIZE];
+	u8 read_buf[N_TTY_BUF_SIZE];	/* [L] */
 	/* Bit i set: read_buf[i] ends a line (a '\n', EOL, or EOF which read() drops). */
-	unsigned long read_flags[N_TTY_BUF_SIZE / (8 * sizeof(unsigned long))];
-	size_t read_head, read_tail, canon_head;
-	unsigned int canon_column;	/* output column where the edited line started */
-	bool lnext;			/* the last byte was VLNEXT: take the next literally */
-	bool erasing;			/* ECHOPRT: inside a \...\ erase echo */
-	bool pushing;			/* an EOF at line start: read returns 0 */
+	unsigned long read_flags[N_TTY_BUF_SIZE / (8 * sizeof(unsigned long))]; /* [L] */
+	size_t read_head, read_tail, canon_head; /* [L] */
+	unsigned int canon_column;	/* [L] output column where the edited line started */
+	bool lnext;			/* [L] the last byte was VLNEXT: take the next literally */
+	bool erasing;			/* [L] ECHOPRT: inside a \...\ erase echo */
+	bool pushing;			/* [L] an EOF at line start: read returns 0 */
 };
 
 /* Bytes from the driver (any context) waiting for the line discipline (process context). */
 struct tty_bufhead {
-	spinlock_t lock;		/* data, head, count; irqsave: drivers push from interrupts */
-	u8 data[TTY_FLIPBUF_SIZE];
-	unsigned int head, count;	/* oldest byte, bytes waiting */
-	unsigned long dropped;		/* bytes lost because the buffer was full */
-	struct work_struct work;	/* flush_to_ldisc */
-	struct mutex flush_lock;	/* one flusher at a time, so bytes keep their order */
+	spinlock_t lock;		/* [S] irqsave: drivers push from interrupts */
+	u8 data[TTY_FLIPBUF_SIZE];	/* [b] */
+	unsigned int head, count;	/* [b] oldest byte, bytes waiting */
+	unsigned long dropped;		/* [b] bytes lost because the buffer was full */
+	struct work_struct work;	/* [S] flush_to_ldisc */
+	struct mutex flush_lock;	/* [S] one flusher at a time, so bytes keep their order */
 };
 
 struct tty_struct {
-	struct tty_driver *driver;
-	unsigned int index;
-	char name[16];			/* "ttyS0", "tty1" */
+	struct tty_driver *driver;	/* [c] */
+	unsigned int index;		/* [c] */
+	char name[16];			/* [c] "ttyS0", "tty1" */
 
-	struct mutex atomic_write_lock;	/* writers (see the top of this file) */
-	struct rw_semaphore termios_rwsem;	/* termios, winsize */
-	struct termios termios;
-	struct winsize winsize;
+	struct mutex atomic_write_lock;	/* [S] writers (see the top of this file) */
+	struct rw_semaphore termios_rwsem;	/* [S] termios, winsize */
+	struct termios termios;		/* [T] */
+	struct winsize winsize;		/* [T] */
 
-	struct mutex ldisc_lock;	/* ldata, column */
-	struct n_tty_data ldata;
-	unsigned int column;		/* output column (for tab and erase echo) */
+	struct mutex ldisc_lock;	/* [S] ldata, column */
+	struct n_tty_data ldata;	/* [e] its members: [L] */
+	unsigned int column;		/* [L] output column (for tab and erase echo) */
 
-	int pgrp;			/* foreground process group, 0: none; tasklist_lock */
-	int session;			/* session whose controlling tty this is, 0: none; tasklist_lock */
-	spinlock_t ctrl_lock;		/* the two fields below */
-	bool flow_stopped;		/* ^S / TCOOFF: output waits */
-	unsigned int hangup_gen;	/* bumped by a hangup: older files are hung up */
+	int pgrp;			/* [t] foreground process group, 0: none */
+	int session;			/* [t] session whose controlling tty this is, 0: none */
+	spinlock_t ctrl_lock;		/* [S] the two fields below */
+	bool flow_stopped;		/* [C] ^S / TCOOFF: output waits */
+	unsigned int hangup_gen;	/* [C] bumped by a hangup: older files are hung up */
 
-	atomic_t open_count;		/* open files of this tty */
-	wait_queue_head_t read_wait;	/* readers, pollers: input arrived, hangup */
-	wait_queue_head_t write_wait;	/* writers, pollers: output restarted, hangup */
-	struct tty_bufhead buf;
+	atomic_t open_count;		/* [a] open files of this tty */
+	wait_queue_head_t read_wait;	/* [S] readers, pollers: input arrived, hangup */
+	wait_queue_head_t write_wait;	/* [S] writers, pollers: output restarted, hangup */
+	struct tty_bufhead buf;		/* [e] */
 };
 
 /* Linux's default termios: cooked, echo, signals, ^C ^\ DEL ^U ^D ... */
@@ -339,7 +341,7 @@ bool tty_file_hung_up(struct tty_struct *tty, struct file *file);
 void tty_device(const char *name, dev_t devt, umode_t perm);
 /* Boot: tty core, /dev/tty, /dev/console, ttyS0 (with receive interrupts) and the screen tty. */
 int tty_init(void);
-/* The screen tty driver (drivers/tty/vt_tty.c): tty1, which tty0 names too. */
+/* The screen tty driver (drivers/tty/vt/vt_tty.c): tty1, which tty0 names too. */
 int vt_tty_init(void);
 /* The screen's tty (keyboard input goes there), or NULL without a screen. */
 struct tty_struct *vt_tty_get(void);

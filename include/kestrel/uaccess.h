@@ -26,10 +26,41 @@ static inline bool access_ok(const void __user *addr, unsigned long size)
 	return size <= TASK_SIZE_MAX && a <= TASK_SIZE_MAX - size;
 }
 
-/* Return the number of bytes NOT copied: 0 on success. The tail of a short copy_from_user is zeroed. */
+/*
+ * Return the number of bytes NOT copied: 0 on success. The tail of a short
+ * copy_from_user is zeroed. Each may fault and so sleep and take the
+ * caller's mmap_lock: might_fault() tells might_sleep() and the lock
+ * validator so at every call, whether or not a fault happens this time.
+ */
 unsigned long copy_to_user(void __user *to, const void *from, unsigned long n);
 unsigned long copy_from_user(void *to, const void __user *from, unsigned long n);
 unsigned long clear_user(void __user *to, unsigned long n);
+
+/*
+ * Page faults on user memory can be switched off (per task, nesting)
+ * around a copy made where a fault must not be handled: with a folio
+ * locked, a fault on a user buffer that maps that very folio would wait
+ * for the lock forever (generic_perform_write). A fault then ends the copy
+ * at once through its fixup, as if the page were absent: the copy comes
+ * back short and the caller faults the pages in (fault_in_readable) with
+ * its lock dropped, and tries again. The __*_inatomic copies are for
+ * these sections (no might_fault(): they cannot sleep).
+ */
+void pagefault_disable(void);
+void pagefault_enable(void);
+bool pagefault_disabled(void);
+unsigned long __copy_from_user_inatomic(void *to, const void __user *from, unsigned long n);
+unsigned long __copy_to_user_inatomic(void __user *to, const void *from, unsigned long n);
+
+/*
+ * Make [uaddr, uaddr + size) present for reading by touching a byte of
+ * each page (the fault handler does the rest). Returns the bytes NOT
+ * faulted in (0: all of them), as Linux's fault_in_readable.
+ */
+size_t fault_in_readable(const char __user *uaddr, size_t size);
+
+/* The caller may fault on user memory here: may sleep, may take mmap_lock (read). */
+void might_fault(void);
 
 /*
  * Copy a NUL-terminated string of at most count bytes (NUL included if it

@@ -3,8 +3,7 @@
  * mm/mprotect.c ... and arch/x86/mm (page tables, fault.c, mmu_context.c)
  * share. Other subsystems use include/kestrel/mm_types.h and mman.h.
  *
- * Locking (docs/mm.md): mm->mmap_lock (rw-semaphore) > mapping->
- * invalidate_lock > folio lock > mapping->i_mmap_rwsem > mm->page_table_lock.
+ * Lock order: docs/locking.md, "Lock order".
  * Page-table pages below the PML4 are allocated with mmap_lock held (read
  * is enough: an empty entry becomes present under page_table_lock, and is
  * never cleared while anybody could walk it) and freed only when the mm
@@ -29,36 +28,21 @@ struct address_space;
 #define DEFAULT_STACK_LIMIT (8UL << 20)		/* RLIMIT_STACK without a signal_struct */
 
 /*
- * Software bits in user PTEs. _PAGE_PROTNONE (bit 8, GLOBAL's place,
- * which user entries never use) marks a not-present entry that still
- * holds a page: PROT_NONE after mprotect. _PAGE_SPECIAL: a frame without
- * a struct page reference (VM_PFNMAP).
+ * User PTEs are read and changed only through the pte_* helpers of
+ * asm/pgtable.h (pte_present, pte_write, pte_mkdirty, pfn_pte ...).
  */
-#define _PAGE_PROTNONE (1ULL << 8)
-#define _PAGE_SPECIAL (1ULL << 9)
-#define _PAGE_USER_TABLE (_PAGE_TABLE | _PAGE_USER)
-
-/* Does the entry hold a frame (present, or present but PROT_NONE)? */
-static inline bool upte_mapped(pteval_t e)
-{
-	return e & (_PAGE_PRESENT | _PAGE_PROTNONE);
-}
-static inline unsigned long upte_pfn(pteval_t e)
-{
-	return (e & PTE_PFN_MASK) >> PAGE_SHIFT;
-}
 
 /* Page-table bits for present pages of a VMA with these flags (never writable: faults add RW). */
-unsigned long vm_get_page_prot(unsigned long vm_flags);
+pgprot_t vm_get_page_prot(unsigned long vm_flags);
 /* The RW bit: may a present page of this VMA be writable right away? (write faults decide) */
 
 /* arch/x86/mm/user_pgtable.c: a PML4 with the kernel half, walks, teardown. */
 int pgd_alloc(struct mm_struct *mm);
 void pgd_free(struct mm_struct *mm);
 /* The PTE slot of addr, or NULL if a table on the way is missing (no allocation). */
-pteval_t *upte_lookup(struct mm_struct *mm, unsigned long addr);
+pte_t *upte_lookup(struct mm_struct *mm, unsigned long addr);
 /* The same, allocating missing tables; NULL if out of memory. mmap_lock held. */
-pteval_t *upte_alloc(struct mm_struct *mm, unsigned long addr);
+pte_t *upte_alloc(struct mm_struct *mm, unsigned long addr);
 /* Free every page table of the user half (exit, no PTE may still map a page). */
 void free_user_pgtables(struct mm_struct *mm);
 
@@ -94,6 +78,14 @@ int do_munmap(struct mm_struct *mm, unsigned long start, unsigned long len);
 int expand_stack(struct vm_area_struct *vma, unsigned long addr);
 /* Fault in [start, end) of current->mm (MAP_POPULATE); mmap_lock read held. */
 void populate_range(struct mm_struct *mm, unsigned long start, unsigned long end);
+/*
+ * A mapping of kernel frames [pfn, pfn + len/PAGE_SIZE) at addr with
+ * vm_flags (VM_PFNMAP is added): the vDSO and its data page. ops names it
+ * in /proc/<pid>/maps. mmap_lock write. 0 or -errno (nothing left mapped).
+ */
+int install_special_mapping(struct mm_struct *mm, unsigned long addr, unsigned long len,
+			    unsigned long vm_flags, const struct vm_operations_struct *ops,
+			    unsigned long pfn);
 /* Close and free every VMA of a dying mm. */
 void exit_mmap(struct mm_struct *mm);
 /* Account npages (negative: fewer) of a mapping with flags in mm's totals (mmap_lock write). */

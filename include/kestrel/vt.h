@@ -1,6 +1,6 @@
 /*
  * A text screen ("virtual terminal"): a grid of character cells, a
- * cursor, and the rules for writing text into it (drivers/video/vt.c).
+ * cursor, and the rules for writing text into it (drivers/tty/vt/vt.c).
  * It knows nothing about pixels or VGA memory: a driver (fbcon, vgacon)
  * supplies struct vt_ops to show cells on its hardware.
  *
@@ -58,7 +58,7 @@ struct vt {
 	unsigned int cur_x, cur_y;	/* where the driver last showed the cursor */
 	const struct vt_ops *ops;
 
-	/* Escape sequences (ECMA-48 / VT100 subset, drivers/video/vt.c). */
+	/* Escape sequences (ECMA-48 / VT100 subset, drivers/tty/vt/vt.c). */
 	u8 esc;				/* VT_ESC_*: where in a sequence we are */
 	bool csi_private;		/* the CSI began with '?' */
 	u8 nparams;			/* parameters seen so far */

@@ -40,17 +40,24 @@ typedef int (*wait_queue_func_t)(struct wait_queue_entry *wq_entry, unsigned int
 
 #define WQ_FLAG_EXCLUSIVE 0x01
 
+/*
+ * Locks used to protect struct members here:
+ *	[c] constant after initialization (before the entry is queued)
+ *	[S] a lock itself
+ *	[w] wq_head->lock (irqsave: wake_up is allowed from interrupts)
+ */
 struct wait_queue_entry {
-	unsigned int flags;		/* WQ_FLAG_* */
-	struct task_struct *private;	/* the sleeper */
-	wait_queue_func_t func;		/* what a wake-up does with this entry */
-	struct list_head entry;		/* in wait_queue_head.head */
+	unsigned int flags;		/* [c] WQ_FLAG_* */
+	struct task_struct *private;	/* [c] the sleeper */
+	wait_queue_func_t func;		/* [c] what a wake-up does with this entry */
+	struct list_head entry;		/* [w] in wait_queue_head.head */
 };
 typedef struct wait_queue_entry wait_queue_entry_t;
 
+/* Locks: [S] a lock itself, [w] the head's own lock (irqsave). */
 struct wait_queue_head {
-	spinlock_t lock;		/* protects head */
-	struct list_head head;		/* waiters, in queueing order */
+	spinlock_t lock;		/* [S] protects head */
+	struct list_head head;		/* [w] waiters, in queueing order */
 };
 typedef struct wait_queue_head wait_queue_head_t;
 

@@ -1,5 +1,5 @@
 /*
- * Hang detectors (kernel/locking/watchdog.c, kernel/locking/hung_task.c).
+ * Hang detectors (kernel/watchdog.c, kernel/hung_task.c).
  *
  * Hard lockup: a CPU stuck with interrupts off stops taking its tick.
  * Every CPU's tick checks its "buddy" (the next online CPU): if the

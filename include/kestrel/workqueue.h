@@ -1,5 +1,5 @@
 /*
- * Workqueues: run a function later in a kernel thread (kernel/sched/workqueue.c).
+ * Workqueues: run a function later in a kernel thread (kernel/workqueue.c).
  *
  *	static void my_fn(struct work_struct *w) { ... may sleep ... }
  *	static DECLARE_WORK(my_work, my_fn);
@@ -18,6 +18,7 @@
 #ifndef KESTREL_WORKQUEUE_H
 #define KESTREL_WORKQUEUE_H
 
+#include <kestrel/atomic.h>
 #include <kestrel/compiler.h>
 #include <kestrel/list.h>
 
@@ -26,11 +27,18 @@ typedef void (*work_func_t)(struct work_struct *work);
 
 struct workqueue_struct;
 
+/*
+ * Locks used to protect struct members here:
+ *	[c] constant after INIT_WORK / DECLARE_WORK
+ *	[q] the lock of the workqueue the item is queued on (wq->lock,
+ *	    kernel/workqueue.c); flush_work and work_pending peek with
+ *	    READ_ONCE / an acquire load
+ */
 struct work_struct {
-	struct list_head entry;			/* in wq->worklist while pending */
-	work_func_t func;
-	unsigned long pending;			/* 1 from queueing until a worker takes it */
-	struct workqueue_struct *wq;		/* last queued on */
+	struct list_head entry;			/* [q] in wq->worklist while pending */
+	work_func_t func;			/* [c] */
+	unsigned long pending;			/* [q] 1 from queueing until a worker takes it */
+	struct workqueue_struct *wq;		/* [q] last queued on */
 };
 
 #define __WORK_INITIALIZER(n, f) { .entry = LIST_HEAD_INIT((n).entry), .func = (f) }
@@ -60,7 +68,7 @@ bool cancel_work_sync(struct work_struct *w);
 
 static inline bool work_pending(const struct work_struct *w)
 {
-	return __atomic_load_n(&w->pending, __ATOMIC_ACQUIRE) != 0;
+	return smp_load_acquire(&w->pending) != 0;
 }
 
 /* The shared workqueue (sched_late_init creates it). */

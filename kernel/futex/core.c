@@ -32,6 +32,7 @@
  * its lock_ptr there: a waiter unqueueing itself (timeout, signal) locks
  * *lock_ptr and retries if lock_ptr changed meanwhile (unqueue_me).
  */
+#include <kestrel/atomic.h>
 #include <kestrel/errno.h>
 #include <kestrel/futex.h>
 #include <kestrel/list.h>
@@ -66,7 +67,7 @@ static DEFINE_SPINLOCK(futex_init_lock);	/* protects the one-time initialisation
 
 static void futex_hash_init_once(void)
 {
-	if (__atomic_load_n(&futex_queues_ready, __ATOMIC_ACQUIRE))
+	if (smp_load_acquire(&futex_queues_ready))
 		return;
 	spin_lock(&futex_init_lock);
 	if (!futex_queues_ready) {
@@ -74,7 +75,7 @@ static void futex_hash_init_once(void)
 			spin_lock_init(&futex_queues[i].lock);
 			INIT_LIST_HEAD(&futex_queues[i].chain);
 		}
-		__atomic_store_n(&futex_queues_ready, true, __ATOMIC_RELEASE);
+		smp_store_release(&futex_queues_ready, true);
 	}
 	spin_unlock(&futex_init_lock);
 }
@@ -112,7 +113,7 @@ static int unqueue_me(struct futex_q *q)
 	spinlock_t *lock_ptr;
 
 	for (;;) {
-		lock_ptr = __atomic_load_n(&q->lock_ptr, __ATOMIC_ACQUIRE);
+		lock_ptr = smp_load_acquire(&q->lock_ptr);
 		if (!lock_ptr)
 			return 0;
 		spin_lock(lock_ptr);
@@ -139,7 +140,7 @@ static void mark_woken(struct wake_batch *wb, struct futex_q *q)
 
 	get_task_struct(p);
 	list_del_init(&q->list);
-	__atomic_store_n(&q->lock_ptr, NULL, __ATOMIC_RELEASE);
+	smp_store_release(&q->lock_ptr, NULL);
 	wb->tasks[wb->n++] = p;
 }
 
@@ -165,7 +166,7 @@ static int futex_sleep(struct futex_q *q, u64 deadline_ns)
 
 	for (;;) {
 		set_current_state(TASK_INTERRUPTIBLE);
-		if (!__atomic_load_n(&q->lock_ptr, __ATOMIC_ACQUIRE))
+		if (!smp_load_acquire(&q->lock_ptr))
 			break;
 		if (signal_pending(current)) {
 			__set_current_state(TASK_RUNNING);
@@ -276,7 +277,7 @@ static void requeue_q(struct futex_q *q, struct futex_hash_bucket *hb2,
 	list_del(&q->list);
 	list_add_tail(&q->list, &hb2->chain);
 	q->key = *key2;
-	__atomic_store_n(&q->lock_ptr, &hb2->lock, __ATOMIC_RELEASE);
+	smp_store_release(&q->lock_ptr, &hb2->lock);
 }
 
 int futex_requeue_key(const struct futex_key *key1, const struct futex_key *key2, int nr_wake,

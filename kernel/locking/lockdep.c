@@ -54,6 +54,7 @@
 #include <kestrel/cmdline.h>
 #include <kestrel/kallsyms.h>
 #include <kestrel/lockdep.h>
+#include <kestrel/lockdep_graph.h>
 #include <kestrel/percpu.h>
 #include <kestrel/preempt.h>
 #include <kestrel/printk.h>
@@ -63,7 +64,6 @@
 #include <kestrel/time.h>
 #include <asm/extable.h>
 #include <asm/processor.h>
-#include "lockdep_graph.h"
 
 #ifdef CONFIG_LOCKDEP
 

@@ -1,7 +1,7 @@
 /*
- * The lock validator's class table and order graph (see lockdep_graph.h
- * for the data and its locking rules; kernel/locking/lockdep.c for how
- * they are used).
+ * The lock validator's class table and order graph (see
+ * include/kestrel/lockdep_graph.h for the data and its locking rules;
+ * kernel/locking/lockdep.c for how they are used).
  *
  * Classes live in a hash table chained through indexes; edges in two
  * singly linked lists through indexes: the edges out of a class and the
@@ -9,7 +9,8 @@
  * added, never removed: a class or an edge, once seen, stays valid, which
  * is what lets lookups run without the graph lock.
  */
-#include "lockdep_graph.h"
+#include <kestrel/atomic.h>
+#include <kestrel/lockdep_graph.h>
 
 static unsigned int key_hash(const void *key)
 {
@@ -36,7 +37,7 @@ int lg_class_index(const struct lock_graph *g, const struct lock_class *c)
 
 struct lock_class *lg_class_find(struct lock_graph *g, const void *key)
 {
-	int i = __atomic_load_n(&g->hash[key_hash(key)], __ATOMIC_ACQUIRE);
+	int i = smp_load_acquire(&g->hash[key_hash(key)]);
 
 	while (i != NO_ENTRY) {
 		struct lock_class *c = &g->classes[i];
@@ -66,7 +67,7 @@ struct lock_class *lg_class_get(struct lock_graph *g, const void *key, const cha
 		.deps_after = NO_ENTRY,
 		.deps_before = NO_ENTRY,
 	};
-	__atomic_store_n(&g->hash[h], lg_class_index(g, c), __ATOMIC_RELEASE);
+	smp_store_release(&g->hash[h], lg_class_index(g, c));
 	return c;
 }
 
@@ -74,7 +75,7 @@ struct lock_dep *lg_dep_find(struct lock_graph *g, const struct lock_class *from
 			     const struct lock_class *to)
 {
 	int to_idx = lg_class_index(g, to);
-	int i = __atomic_load_n(&from->deps_after, __ATOMIC_ACQUIRE);
+	int i = smp_load_acquire(&from->deps_after);
 
 	while (i != NO_ENTRY) {
 		struct lock_dep *d = &g->deps[i];
@@ -101,8 +102,8 @@ struct lock_dep *lg_dep_add(struct lock_graph *g, struct lock_class *from, struc
 	d->next_before = to->deps_before;
 	d->from_ip = from_ip;
 	d->trace = *trace;
-	__atomic_store_n(&from->deps_after, idx, __ATOMIC_RELEASE);
-	__atomic_store_n(&to->deps_before, idx, __ATOMIC_RELEASE);
+	smp_store_release(&from->deps_after, idx);
+	smp_store_release(&to->deps_before, idx);
 	return d;
 }
 

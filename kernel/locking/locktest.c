@@ -2,7 +2,8 @@
  * locktest=: provoke a real (not expected) validator report after boot,
  * so tests/integration/lockdep_report.sh can check from the host what a
  * report looks like in the log, that the harness calls that log dirty,
- * and that lockdep=off silences it. Like crashtest=, for tests only.
+ * and that lockdep=off silences it. Like crashtest=, part of the test
+ * kernel only (build/kernel-test.elf), run as a late initcall.
  *
  *	locktest=abba	take A then B, then B then A, in one thread
  *	locktest=sleep	mutex_lock() with a spinlock held
@@ -10,7 +11,7 @@
  * Prints "locktest: <name> done" when it returns.
  */
 #include <kestrel/cmdline.h>
-#include <kestrel/locktest.h>
+#include <kestrel/init.h>
 #include <kestrel/mutex.h>
 #include <kestrel/printk.h>
 #include <kestrel/spinlock.h>
@@ -30,10 +31,11 @@ static int locktest_param(const char *val)
 }
 KERNEL_PARAM("locktest", locktest_param, "abba|sleep: provoke a lock validator report (tests)");
 
-void locktest_run(void)
+/* After boot: do what locktest= asks (nothing without it). */
+static int locktest_run(void)
 {
 	if (!which)
-		return;
+		return 0;
 	if (!strcmp(which, "abba")) {
 		spin_lock(&locktest_a);
 		spin_lock(&locktest_b);
@@ -50,4 +52,6 @@ void locktest_run(void)
 		spin_unlock(&locktest_a);
 	}
 	printk(KERN_INFO "locktest: %s done\n", which);
+	return 0;
 }
+late_initcall(locktest_run);

@@ -7,6 +7,7 @@
  * whose run-queue locks are not spinlock_t). Waiters live on their own
  * stack; a waiter removes itself, under wait_lock, before returning.
  */
+#include <kestrel/atomic.h>
 #include <kestrel/errno.h>
 #include <kestrel/might_sleep.h>
 #include <kestrel/mutex.h>
@@ -33,8 +34,7 @@ static bool mutex_try_acquire(struct mutex *m)
 {
 	struct task_struct *none = NULL;
 
-	return __atomic_compare_exchange_n(&m->owner, &none, current, false, __ATOMIC_ACQUIRE,
-					   __ATOMIC_RELAXED);
+	return try_cmpxchg_acquire(&m->owner, &none, current);
 }
 
 /*
@@ -121,7 +121,7 @@ void mutex_unlock(struct mutex *m)
 		lockdep_report_context("WARNING", "mutex_unlock() by a task that does not own it",
 				       m->dep_map.name, _RET_IP_);
 	lock_release(&m->dep_map, _RET_IP_);
-	__atomic_store_n(&m->owner, NULL, __ATOMIC_RELEASE);
+	smp_store_release(&m->owner, NULL);
 	spin_lock(&m->wait_lock);
 	if (!list_empty(&m->wait_list)) {
 		w = list_first_entry(&m->wait_list, struct mutex_waiter, list);

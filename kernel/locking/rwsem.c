@@ -10,6 +10,7 @@
  * get_task_struct() across the wake-up, as the waiter may run, return and
  * exit as soon as granted is set.
  */
+#include <kestrel/atomic.h>
 #include <kestrel/might_sleep.h>
 #include <kestrel/rwsem.h>
 #include <kestrel/sched.h>
@@ -41,7 +42,7 @@ static void grant(struct rwsem_waiter *w)
 
 	list_del(&w->list);
 	get_task_struct(task);
-	__atomic_store_n(&w->granted, 1, __ATOMIC_RELEASE);
+	smp_store_release(&w->granted, 1);
 	wake_up_process(task);
 	put_task_struct(task);
 }
@@ -81,7 +82,7 @@ static void rwsem_wait(struct rw_semaphore *s, enum rwsem_waiter_type type)
 	for (;;) {
 		/* State first: a grant after this check also wakes us. */
 		set_current_state(TASK_UNINTERRUPTIBLE);
-		if (__atomic_load_n(&w.granted, __ATOMIC_ACQUIRE))
+		if (smp_load_acquire(&w.granted))
 			break;
 		schedule();
 	}

@@ -13,6 +13,7 @@
  * spin_lock_irqsave() disables interrupts before the validator sees the
  * acquisition, so the lock is not recorded as taken with interrupts on.
  */
+#include <kestrel/atomic.h>
 #include <kestrel/preempt.h>
 #include <kestrel/rwlock.h>
 #include <kestrel/spinlock.h>
@@ -117,17 +118,16 @@ void spin_unlock_irqrestore(spinlock_t *l, unsigned long flags)
 
 void __rwlock_init(rwlock_t *l, const char *name, struct lock_class_key *key)
 {
-	l->raw.cnt = 0;
+	atomic_set(&l->raw.cnt, 0);
 	lockdep_init_map(&l->dep_map, name, key);
 }
 
 static bool arch_read_trylock(arch_rwlock_t *l)
 {
-	u32 v = __atomic_load_n(&l->cnt, __ATOMIC_RELAXED);
+	int v = atomic_read(&l->cnt);
 
 	while (!(v & RW_WRITER_BIT)) {
-		if (__atomic_compare_exchange_n(&l->cnt, &v, v + 1, true, __ATOMIC_ACQUIRE,
-						__ATOMIC_RELAXED))
+		if (atomic_try_cmpxchg_acquire(&l->cnt, &v, v + 1))
 			return true;
 	}
 	return false;
@@ -136,33 +136,32 @@ static bool arch_read_trylock(arch_rwlock_t *l)
 static void arch_read_lock(arch_rwlock_t *l)
 {
 	while (!arch_read_trylock(l))
-		while (__atomic_load_n(&l->cnt, __ATOMIC_RELAXED) & RW_WRITER_BIT)
+		while (atomic_read(&l->cnt) & RW_WRITER_BIT)
 			cpu_relax();
 }
 
 static void arch_read_unlock(arch_rwlock_t *l)
 {
-	__atomic_fetch_sub(&l->cnt, 1, __ATOMIC_RELEASE);
+	atomic_dec_return_release(&l->cnt);
 }
 
 static bool arch_write_trylock(arch_rwlock_t *l)
 {
-	u32 free = 0;
+	int free = 0;
 
-	return __atomic_compare_exchange_n(&l->cnt, &free, RW_WRITER_BIT, false, __ATOMIC_ACQUIRE,
-					   __ATOMIC_RELAXED);
+	return atomic_try_cmpxchg_acquire(&l->cnt, &free, RW_WRITER_BIT);
 }
 
 static void arch_write_lock(arch_rwlock_t *l)
 {
 	while (!arch_write_trylock(l))
-		while (__atomic_load_n(&l->cnt, __ATOMIC_RELAXED))
+		while (atomic_read(&l->cnt))
 			cpu_relax();
 }
 
 static void arch_write_unlock(arch_rwlock_t *l)
 {
-	__atomic_store_n(&l->cnt, 0, __ATOMIC_RELEASE);
+	atomic_set_release(&l->cnt, 0);
 }
 
 static __always_inline void do_read_lock(rwlock_t *l, unsigned long ip)

@@ -29,10 +29,12 @@
  * its rq lock is released (the switch happens with it held), so a waker
  * that gets the lock and sees on_rq == 0 may run it anywhere.
  */
+#include <kestrel/atomic.h>
 #include <kestrel/errno.h>
 #include <kestrel/exit.h>
 #include <kestrel/fork.h>
 #include <kestrel/kallsyms.h>
+#include <kestrel/kthread.h>
 #include <kestrel/mm.h>
 #include <kestrel/mm_types.h>
 #include <kestrel/panic.h>
@@ -62,7 +64,7 @@
 struct rq runqueues[NR_CPUS];
 bool sched_running;			/* sched_init() done: set once, then read-only */
 
-static cpumask_t active_mask;		/* CPUs whose rq is active; only bits get set (atomic or) */
+static cpumask_t active_mask;		/* CPUs whose rq is active; only bits get set (cpumask_set_cpu) */
 
 static unsigned int nice_to_weight[MAX_NICE - MIN_NICE + 1];	/* filled by sched_init */
 
@@ -82,7 +84,7 @@ struct task_struct init_task = {
 	.state = TASK_RUNNING,
 	.pid = 1,
 	.comm = "init",
-	.refcount = 1,
+	.usage = REFCOUNT_INIT(1),
 	.nice = 0,
 	.weight = NICE_0_WEIGHT,
 	.on_rq = 1,
@@ -261,7 +263,7 @@ static void check_preempt(struct rq *rq, struct task_struct *p)
 
 cpumask_t sched_cpus_active(void)
 {
-	return (cpumask_t){ __atomic_load_n(&active_mask.bits, __ATOMIC_ACQUIRE) };
+	return (cpumask_t){ smp_load_acquire(&active_mask.bits) };
 }
 
 unsigned int sched_nr_cpus_active(void)
@@ -331,7 +333,7 @@ static int try_to_wake_up(struct task_struct *p, unsigned int state)
 	int ret = 0;
 
 	/* Order the caller's condition store before our load of p->state. */
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	smp_mb();
 	for (;;) {
 		struct rq *rq = task_rq_lock(p), *dst;
 		unsigned int target;
@@ -415,7 +417,7 @@ static void finish_task_switch(struct task_struct *prev)
 	/* A kernel task's borrowed mm it gave up (mm_context_switch), dropped with interrupts on. */
 	struct mm_struct *drop_mm = mm_finish_switch_take();
 
-	__atomic_store_n(&prev->on_cpu, 0, __ATOMIC_RELEASE);
+	smp_store_release(&prev->on_cpu, 0);
 	arch_spin_unlock(&rq->lock);
 	local_irq_enable();
 	if (drop_mm)
@@ -798,12 +800,12 @@ int set_cpus_allowed(struct task_struct *p, cpumask_t mask)
 
 void get_task_struct(struct task_struct *p)
 {
-	__atomic_fetch_add(&p->refcount, 1, __ATOMIC_RELAXED);
+	refcount_inc(&p->usage);
 }
 
 void put_task_struct(struct task_struct *p)
 {
-	if (__atomic_sub_fetch(&p->refcount, 1, __ATOMIC_ACQ_REL) == 0)
+	if (refcount_dec_and_test(&p->usage))
 		task_free(p);
 }
 
@@ -902,7 +904,7 @@ struct task_struct *task_alloc(const char *comm, int (*fn)(void *), void *data)
 	p->flags = PF_KTHREAD;
 	p->pid = 0;	/* kernel/fork.c gives it a pid and the rest of its identity */
 	strlcpy(p->comm, comm, sizeof(p->comm));
-	p->refcount = 1;	/* the task's own: dropped by the reaper */
+	refcount_set(&p->usage, 1);	/* the task's own: dropped by the reaper */
 	p->nice = 0;
 	p->weight = NICE_0_WEIGHT;
 	p->cpus_allowed = CPU_MASK_ALL;
@@ -940,17 +942,6 @@ __noreturn void do_task_dead(int code)
 	WRITE_ONCE(me->state, TASK_DEAD);
 	__schedule(false);
 	BUG();
-}
-
-/*
- * Called by the reaper once p is off its CPU for good: drop p's own
- * reference. (It left the task list in do_exit, or stays there as a
- * zombie until wait reaps it: kernel/exit.c.)
- */
-void task_release(struct task_struct *p);
-void task_release(struct task_struct *p)
-{
-	put_task_struct(p);
 }
 
 /* ---- idle ---- */
@@ -993,7 +984,8 @@ static void rq_init(unsigned int cpu)
 static void rq_activate(struct rq *rq)
 {
 	WRITE_ONCE(rq->active, true);
-	__atomic_fetch_or(&active_mask.bits, 1ULL << rq->cpu, __ATOMIC_RELEASE);
+	smp_mb__before_atomic();	/* rq->active and the rq set up before the bit */
+	cpumask_set_cpu(rq->cpu, &active_mask);
 }
 
 static void init_weights(void)
@@ -1068,7 +1060,7 @@ int sched_prepare_cpu(unsigned int cpu)
 	snprintf(idle->comm, sizeof(idle->comm), "idle/%u", cpu);
 	idle->state = TASK_RUNNING;
 	idle->flags = PF_KTHREAD | PF_IDLE;
-	idle->refcount = 1;
+	refcount_set(&idle->usage, 1);
 	idle->nice = MAX_NICE;
 	idle->weight = nice_to_weight[MAX_NICE - MIN_NICE];
 	idle->cpu = cpu;
@@ -1162,4 +1154,5 @@ void show_tasks(void)
 void sched_late_init(void)
 {
 	workqueue_init();
+	task_reaper_init();
 }

@@ -18,21 +18,29 @@
  * interrupt handlers take it, and it is held across the context switch
  * (taken by the task switching out, released by the one switching in),
  * which the lock validator would not understand. Two run-queue locks are
- * always taken in CPU-number order (double_rq_lock). No other lock is
+ * always taken in CPU-number order (double_rq_lock; docs/locking.md,
+ * "Lock order"). No other lock is
  * taken while holding one, except another run-queue lock.
+ *
+ * Locks used to protect struct rq's members:
+ *	[c] constant after sched_init / sched_prepare_cpu
+ *	[S] the lock itself
+ *	[a] one word written with WRITE_ONCE, read with READ_ONCE
+ *	[q] rq->lock; nr_running_on(), idle_cpu() and the balancer peek at
+ *	    nr_running with READ_ONCE
  */
 struct rq {
-	arch_spinlock_t lock;
-	unsigned int cpu;
-	bool active;			/* this CPU runs the scheduler */
-	struct list_head queue;		/* runnable tasks but curr, by vruntime (smallest first) */
-	unsigned int nr_running;	/* queued + curr (unless curr is idle) */
-	u64 min_vruntime;		/* only grows; new and woken tasks are placed near it */
-	struct task_struct *curr;	/* running now */
-	struct task_struct *idle;	/* runs when nothing else can */
-	unsigned long nr_switches;
-	unsigned int balance_ticks;	/* ticks since the last periodic balance */
-	unsigned long nr_migrations_in;	/* tasks pulled here by balancing */
+	arch_spinlock_t lock;		/* [S] */
+	unsigned int cpu;		/* [c] */
+	bool active;			/* [a] this CPU runs the scheduler (set once) */
+	struct list_head queue;		/* [q] runnable tasks but curr, by vruntime (smallest first) */
+	unsigned int nr_running;	/* [q] queued + curr (unless curr is idle) */
+	u64 min_vruntime;		/* [q] only grows; new and woken tasks are placed near it */
+	struct task_struct *curr;	/* [q] running now */
+	struct task_struct *idle;	/* [c] runs when nothing else can */
+	unsigned long nr_switches;	/* [q] */
+	unsigned int balance_ticks;	/* [q] ticks since the last periodic balance */
+	unsigned long nr_migrations_in;	/* [q] tasks pulled here by balancing */
 } __aligned(64);
 
 extern struct rq runqueues[NR_CPUS];
@@ -42,16 +50,7 @@ extern struct rq runqueues[NR_CPUS];
 extern bool sched_running;
 
 /* core.c */
-struct task_struct *task_alloc(const char *comm, int (*fn)(void *), void *data);
-void task_free(struct task_struct *p);
-void tasklist_add(struct task_struct *p);
 __noreturn void cpu_idle_loop(void);
 int idle_balance(struct rq *rq);
-
-/* kthread.c */
-void kthread_exit_notify(struct task_struct *p);
-
-/* workqueue.c: free dead tasks (called from finish_task_switch, preemption off). */
-void task_dead_reap(struct task_struct *p);
 
 #endif

@@ -55,9 +55,22 @@ SYSCALL_DEFINE3(sched_getaffinity, int, pid, unsigned int, len, unsigned long __
 	return sizeof(bits);
 }
 
+/* Is p's uid or euid our euid? p may commit new creds meanwhile: read them under RCU. */
+static bool same_owner_as(const struct cred *cred, struct task_struct *p)
+{
+	const struct cred *tcred;
+	bool same;
+
+	rcu_read_lock();
+	tcred = __task_cred(p);
+	same = !tcred || cred->euid == tcred->euid || cred->euid == tcred->uid;
+	rcu_read_unlock();
+	return same;
+}
+
 SYSCALL_DEFINE3(sched_setaffinity, int, pid, unsigned int, len, unsigned long __user *, user_mask)
 {
-	const struct cred *cred = current_cred(), *tcred;
+	const struct cred *cred = current_cred();
 	struct task_struct *p;
 	cpumask_t mask = CPU_MASK_NONE;
 	int ret;
@@ -72,15 +85,31 @@ SYSCALL_DEFINE3(sched_setaffinity, int, pid, unsigned int, len, unsigned long __
 	ret = -EINVAL;
 	if (p->flags & (PF_KTHREAD | PF_IDLE))
 		goto out;	/* as Linux's PF_NO_SETAFFINITY kernel threads */
-	tcred = READ_ONCE(p->cred);
 	ret = -EPERM;
 	/* As Linux's check_same_owner: our euid is the target's uid or euid, or CAP_SYS_NICE. */
-	if (p != current && tcred && cred->euid != tcred->euid && cred->euid != tcred->uid &&
-	    !capable(CAP_SYS_NICE))
+	if (p != current && !same_owner_as(cred, p) && !capable(CAP_SYS_NICE))
 		goto out;
 	mask.bits &= sched_cpus_active().bits;
 	ret = mask.bits ? set_cpus_allowed(p, mask) : -EINVAL;
 out:
 	put_task_struct(p);
 	return ret;
+}
+
+/*
+ * getcpu: the CPU the caller runs on (already possibly stale when it
+ * returns, as everywhere) and its NUMA node, always 0. The third argument
+ * is ignored since Linux 2.6.24. The vDSO answers the same without a
+ * system call (arch/x86/entry/vdso/vgetcpu.c).
+ */
+SYSCALL_DEFINE3(getcpu, unsigned int __user *, cpup, unsigned int __user *, nodep, void __user *,
+		unused)
+{
+	unsigned int cpu = smp_processor_id();
+
+	if (cpup && put_user(cpu, cpup))
+		return -EFAULT;
+	if (nodep && put_user(0U, nodep))
+		return -EFAULT;
+	return 0;
 }

@@ -20,6 +20,7 @@
  * 64-bit word, read with READ_ONCE and set with a compare-and-swap, so it
  * needs no lock.
  */
+#include <kestrel/atomic.h>
 #include <kestrel/cred.h>
 #include <kestrel/errno.h>
 #include <kestrel/sched.h>
@@ -27,6 +28,7 @@
 #include <kestrel/time.h>
 #include <kestrel/uaccess.h>
 #include <asm/processor.h>
+#include <asm/vdso.h>
 
 #define REAL_OFFSET_UNSET ((s64)1 << 63)
 #define TICK_NSEC (NSEC_PER_SEC / HZ)
@@ -42,8 +44,7 @@ s64 ktime_get_real_offset(void)
 	rtc = rtc_get_seconds();
 	off = (rtc > 0 ? rtc * (s64)NSEC_PER_SEC : 0) - (s64)ktime_get_ns();
 	/* A racing first reader (or clock_settime) may have set it first: keep theirs. */
-	if (!__atomic_compare_exchange_n(&real_offset, &expected, off, false, __ATOMIC_RELAXED,
-					 __ATOMIC_RELAXED))
+	if (!try_cmpxchg_relaxed(&real_offset, &expected, off))
 		off = expected;
 	return off;
 }
@@ -260,6 +261,7 @@ static int set_realtime_ns(u64 ns)
 	if (!capable(CAP_SYS_TIME))
 		return -EPERM;
 	WRITE_ONCE(real_offset, (s64)ns - (s64)ktime_get_ns());
+	vdso_update_realtime();
 	return 0;
 }
 

@@ -8,11 +8,11 @@
  *
  * HOST_SOURCES: lib/cpio.c lib/string.c
  */
+#include <kestrel/cpio_build.h>
 #include <kestrel/ktest.h>
 #include <kestrel/cpio.h>
 #include <kestrel/errno.h>
 #include <kestrel/string.h>
-#include "../kernel/cpio_build.h"
 
 void *malloc(size_t size);
 void free(void *p);

@@ -1,7 +1,7 @@
 /*
- * Host tests of drivers/input/keymap.c: scancode set 1 to characters.
+ * Host tests of drivers/tty/vt/keyboard.c: scancode set 1 to characters.
  *
- * HOST_SOURCES: drivers/input/keymap.c lib/string.c
+ * HOST_SOURCES: drivers/tty/vt/keyboard.c lib/string.c
  */
 #include <kestrel/keyboard.h>
 #include <kestrel/ktest.h>

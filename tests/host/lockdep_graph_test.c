@@ -7,7 +7,7 @@
  * HOST_SOURCES: kernel/locking/lockdep_graph.c
  */
 #include <kestrel/ktest.h>
-#include "../../kernel/locking/lockdep_graph.h"
+#include <kestrel/lockdep_graph.h>
 
 static struct lock_graph g;
 static char keys[MAX_LOCK_CLASSES + 1];	/* their addresses are the keys */

@@ -11,7 +11,7 @@ run_ktests() {
 	for glob in "$@"; do
 		log=build/test-logs/$name-${glob%%.*}.log
 		# shellcheck disable=SC2086
-		tools/qemu-run -t 120 -o "$log" -- -m 256M $qargs -kernel build/kernel.elf \
+		tools/qemu-run -t 120 -o "$log" -- -m 256M $qargs -kernel build/kernel-test.elf \
 			-append "console=ttyS0 ktest=$glob $kargs"
 		st=$?
 		if [ "$st" -ne 33 ]; then

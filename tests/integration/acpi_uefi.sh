@@ -19,7 +19,7 @@ menuentry "Kestrel acpi ktests" {
 	boot
 }
 CFG
-sh tools/mkiso.sh "$iso" build/kernel.elf "$cfg" > /dev/null || { echo "acpi_uefi: mkiso failed"; exit 1; }
+sh tools/mkiso.sh "$iso" build/kernel-test.elf "$cfg" > /dev/null || { echo "acpi_uefi: mkiso failed"; exit 1; }
 log=$dir/acpi_uefi.log
 tools/qemu-run -t 120 -o "$log" -- -M q35 -smp 2 -m 256M -bios "$ovmf" -cdrom "$iso"
 st=$?

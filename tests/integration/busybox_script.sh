@@ -17,6 +17,7 @@
 here=$(dirname "$0")
 [ -f "$here/lib.bash" ] || here=$here/..
 . "$here/lib.bash"
+KERNEL=$PLAIN_KERNEL	# the kernel users boot: no test hook needed
 
 INITRAMFS=build/initramfs.cpio
 BUSYBOX=build/initramfs.d/bin/busybox

@@ -7,6 +7,7 @@
 # base across context switches; a process with four threads execs and
 # the new program runs alone (tests/exec/faults.c as /init).
 . "$(dirname "$0")/lib.bash"
+KERNEL=$PLAIN_KERNEL	# the kernel users boot: no test hook needed
 
 command -v musl-gcc > /dev/null || fail "musl-gcc missing (make deps)"
 OUT=build/exec-test/faults

@@ -10,6 +10,7 @@
 #      5-deep script (ELOOP), and /bin/sh runs;
 #   5. nothing runnable: "No working init found" and a panic.
 . "$(dirname "$0")/lib.bash"
+KERNEL=$PLAIN_KERNEL	# the kernel users boot: no test hook needed
 
 command -v musl-gcc > /dev/null || fail "musl-gcc missing (make deps)"
 OUT=build/exec-test/formats

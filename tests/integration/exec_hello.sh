@@ -6,6 +6,7 @@
 # words) and the auxiliary vector (AT_PAGESZ, AT_PHENT, AT_RANDOM bytes,
 # AT_EXECFN, ids, AT_CLKTCK; AT_BASE 0 for a static program).
 . "$(dirname "$0")/lib.bash"
+KERNEL=$PLAIN_KERNEL	# the kernel users boot: no test hook needed
 
 command -v musl-gcc > /dev/null || fail "musl-gcc missing (make deps)"
 OUT=build/exec-test/hello

@@ -5,6 +5,7 @@
 # and kestrel.forkstress=full). All finish, free memory comes back (the
 # test checks it), and the kernel log has no lock report, BUG or WARNING.
 . "$(dirname "$0")/lib.bash"
+KERNEL=$PLAIN_KERNEL	# the kernel users boot: no test hook needed
 
 INITRAMFS=build/initramfs.cpio
 [ -f "$INITRAMFS" ] || fail "$INITRAMFS missing: run make"

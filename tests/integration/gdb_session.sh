@@ -5,6 +5,7 @@
 # file:line ending cleanly at the entry code, print kernel structures, finish and step through C, read the
 # log with the script's dmesg command, then kill the target.
 . "$(dirname "$0")/lib.bash"
+KERNEL=$PLAIN_KERNEL	# the kernel `make debug` debugs
 
 command -v gdb > /dev/null || fail "gdb is not installed (tools/deps.sh)"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
@@ -35,7 +36,7 @@ KESTREL_GDB_NO_CONNECT=1 timeout 60 gdb -q -batch -nx \
 	-ex 'step' \
 	-ex 'info source' \
 	-ex 'delete' \
-	-ex 'hbreak ktest_run_requested' \
+	-ex 'hbreak do_initcalls' \
 	-ex 'continue' \
 	-ex 'dmesg' \
 	-ex 'kcmdline' \
@@ -61,7 +62,7 @@ grep -qE '^\$2 = \{' "$out" && grep -qE 'name = 0x[0-9a-f]+ "ttyS"' "$out" ||
 grep -qE '^Value returned is \$[0-9]+ = [0-9]+' "$out" || fail "finish did not return from printk with its value (see $out)"
 grep -qE '^Current source file is [a-z0-9_/]+\.c' "$out" ||
 	fail "step did not land in C source (see $out)"
-grep -qE '^Breakpoint 2, ktest_run_requested \(\) at kernel/ktest\.c:[0-9]+' "$out" ||
+grep -qE '^Breakpoint 2, do_initcalls \(\) at kernel/main\.c:[0-9]+' "$out" ||
 	fail "second breakpoint not reached (see $out)"
 grep -qE '^<6>Command line: console=ttyS0 gdbtest=hello' "$out" ||
 	fail "the dmesg command did not print the log (see $out)"

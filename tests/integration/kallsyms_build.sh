@@ -1,17 +1,14 @@
 #!/usr/bin/env bash
 # The two-pass link's symbol table (tools/kallsyms): the table built into
-# build/kernel.elf lists start_kernel at its final address, and the check
+# each kernel (build/kernel.elf, and build/kernel-test.elf with a ktest
+# function too) lists start_kernel at its final address, and the check
 # that fails the build when a text symbol moved between the passes really
 # does fail on a moved symbol (and passes on identical lists).
 . "$(dirname "$0")/lib.bash"
 
-nm_final=build/kernel.nm
-[ -s "$nm_final" ] || fail "no $nm_final: run make first"
-addr=$(awk '$NF == "start_kernel" { print $1 }' "$nm_final")
-[ -n "$addr" ] || fail "start_kernel missing from $nm_final"
-
-# The table's address list, in order, pairs with its name list.
-table=$(python3 - build/kallsyms.S <<'PY'
+# The (address, name) pairs of a kallsyms.S table, one "%016x name" a line.
+table_of() {
+	python3 - "$1" <<'PY'
 import sys
 addrs, names, section = [], [], None
 for line in open(sys.argv[1]):
@@ -25,9 +22,23 @@ for line in open(sys.argv[1]):
 for a, n in zip(addrs, names):
     print("%016x %s" % (a, n))
 PY
-)
-grep -qx "$addr start_kernel" <<< "$table" || fail "the embedded table does not list start_kernel at $addr"
+}
 
+# expect_in_table NAME SYMBOL: the table of build/NAME.elf lists SYMBOL at its final address.
+expect_in_table() {
+	local nm=build/$1.nm table addr
+	[ -s "$nm" ] || fail "no $nm: run make and make kernel-test first"
+	addr=$(awk -v s="$2" '$NF == s { print $1 }' "$nm")
+	[ -n "$addr" ] || fail "$2 missing from $nm"
+	table=$(table_of "build/$1.kallsyms.S")
+	grep -qx "$addr $2" <<< "$table" || fail "the table embedded in build/$1.elf does not list $2 at $addr"
+}
+
+expect_in_table kernel start_kernel
+expect_in_table kernel-test start_kernel
+expect_in_table kernel-test ktest_fail
+
+nm_final=build/kernel.nm
 python3 tools/kallsyms --compare "$nm_final" "$nm_final" || fail "--compare fails on identical symbol lists"
 moved=$LOG_DIR/kallsyms_build-moved.nm
 python3 -c '

@@ -16,7 +16,11 @@ cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 2
 
 TEST_NAME=$(basename "$0" .sh)
 LOG_DIR=build/test-logs
-KERNEL=build/kernel.elf
+# boot_kernel boots $KERNEL: the test kernel, which has ktest=, crashtest=
+# and locktest=. A test that needs none of them and checks what users run
+# sets KERNEL=$PLAIN_KERNEL (the kernel of `make run`) after sourcing this.
+KERNEL=build/kernel-test.elf
+PLAIN_KERNEL=build/kernel.elf
 mkdir -p "$LOG_DIR"
 LOG=$LOG_DIR/$TEST_NAME.log	# the serial log of the last boot
 STATUS=				# QEMU's exit status of the last boot
@@ -46,7 +50,7 @@ boot() {
 }
 QEMU_RUN_OPTS=()
 
-# boot_kernel SECONDS "CMDLINE" [QEMU-ARGS...]: boot build/kernel.elf directly.
+# boot_kernel SECONDS "CMDLINE" [QEMU-ARGS...]: boot $KERNEL directly.
 boot_kernel() {
 	local secs=$1 cmdline=$2
 	shift 2

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# docs/locking.md and fs/contract.h agree: every op the spec names has a
-# row; every op fs/contract.h checks has a row with the same locks,
+# docs/locking.md and the contract headers (include/kestrel/contract.h,
+# include/kestrel/contract/*.h) agree: every op the spec names has a
+# row; every op a contract header checks has a row with the same locks,
 # may-block and wrapper; statuses match what the tree calls
 # (tools/check-locking-doc.py says what exactly is compared).
 cd "$(dirname "$0")/../.." || exit 1

@@ -12,6 +12,7 @@
 #
 # Screenshots and serial logs: build/test-logs/screen_banner-<case>.{ppm,log}.
 . "$(dirname "$0")/lib.bash"
+KERNEL=$PLAIN_KERNEL	# the kernel users boot: no test hook needed
 
 ISO=build/screen-test.iso
 OVMF=/usr/share/ovmf/OVMF.fd

@@ -11,7 +11,7 @@ the log when it registers).
 1. Wait until the serial log shows the screen console started ("video: "),
    then until the log stops growing (boot finished), and pause the VM.
 2. Work out what the screen must show: feed the serial log through a model
-   of the console's rules (drivers/video/vt.c: CR LF on '\\n', deferred wrap,
+   of the console's rules (drivers/tty/vt/vt.c: CR LF on '\\n', deferred wrap,
    tabs, scrolling, one replacement cell per UTF-8 character).
 3. Compare with the screen:
    - fb: QMP screendump; every 8x16 cell of the picture must be exactly the
@@ -108,7 +108,7 @@ def wait_for_boot(qmp, log, timeout):
 
 
 def model(text, cols, rows):
-    """The console's rules (drivers/video/vt.c), applied to the log bytes."""
+    """The console's rules (drivers/tty/vt/vt.c), applied to the log bytes."""
     grid = [[" "] * cols for _ in range(rows)]
     x = y = utf8_left = 0
 

@@ -3,6 +3,7 @@
 # reach the shell on tty1 and its answer shows in VGA text memory.
 # tests/integration/tty_screen.py does the typing and reading.
 . "$(dirname "$0")/lib.bash"
+KERNEL=$PLAIN_KERNEL	# the kernel users boot: no test hook needed
 
 INITRD=build/initramfs.cpio
 [ -f "$KERNEL" ] || fail "$KERNEL missing: run make first"

@@ -1,5 +1,6 @@
 /*
- * ktests for fs/contract.h (suite contract): the VFS calls each op with
+ * ktests for the contract headers (include/kestrel/contract.h and
+ * include/kestrel/contract/, suite contract): the VFS calls each op with
  * the spec's locks (positive tests count the calls a file system sees),
  * and a breach is reported (negative tests): an op wrapper called
  * without its lock, a lock held the wrong way, ->d_compare or ->d_hash
@@ -10,13 +11,17 @@
  * expected report is captured
  * (lockdep_expect_report), so it does not dirty the log.
  */
+#include <kestrel/contract.h>
+#include <kestrel/contract/inode.h>
+#include <kestrel/contract/super.h>
+#include <kestrel/contract/vm.h>
 #include <kestrel/lockdep.h>
 #include <kestrel/might_sleep.h>
 #include <kestrel/mm_types.h>
 #include <kestrel/pagemap.h>
 #include <kestrel/rcupdate.h>
 #include <kestrel/string.h>
-#include "../../fs/contract.h"
+#include <kestrel/syscalls.h>
 #include "vfs_testfs.h"
 
 #ifdef CONFIG_LOCKDEP	/* without the validator there is nothing to report */

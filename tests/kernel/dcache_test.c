@@ -6,6 +6,7 @@
  */
 #include <kestrel/shrinker.h>
 #include <kestrel/string.h>
+#include <kestrel/syscalls.h>
 #include "vfs_testfs.h"
 
 static struct dentry *root_dentry(void)

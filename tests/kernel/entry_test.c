@@ -15,6 +15,7 @@
 #include <asm/processor.h>
 #include <asm/segment.h>
 #include <asm/syscall.h>
+#include <asm/unistd_64.h>
 
 long syscall_dispatch(const struct pt_regs *regs);	/* arch/x86/kernel/syscall.c */
 
@@ -50,6 +51,24 @@ KTEST(entry, unknown_syscall_enosys)
 	syscall_frame(&regs, (unsigned long)-1L, 0, 0);
 	KEXPECT_EQ(syscall_dispatch(&regs), -ENOSYS);
 	KEXPECT(syscall_name(400) == NULL);
+	KEXPECT(syscall_name(NR_syscalls) == NULL);
+}
+
+/* A syscall_64.tbl row without entry point: Linux's name, -ENOSYS, the ni stub in the table. */
+KTEST(entry, unimplemented_row_enosys)
+{
+	struct pt_regs regs;
+
+	KEXPECT_STREQ(syscall_name(__NR_shmget), "shmget");
+	KEXPECT(sys_call_table[__NR_shmget] == sys_ni_syscall);
+	syscall_frame(&regs, __NR_shmget, 0, 0);
+	KEXPECT_EQ(syscall_dispatch(&regs), -ENOSYS);
+	/* Holes (335 to 423) are not calls either. */
+	KEXPECT(sys_call_table[400] == sys_ni_syscall);
+	/* The first and last rows are where the .tbl puts them. */
+	KEXPECT_STREQ(syscall_name(0), "read");
+	KEXPECT(sys_call_table[__NR_read] != sys_ni_syscall);
+	KEXPECT_STREQ(syscall_name(NR_syscalls - 1), "set_mempolicy_home_node");
 }
 
 KTEST(entry, registered_syscall_dispatched)

@@ -14,13 +14,13 @@
 #include <kestrel/filelock.h>
 #include <kestrel/kthread.h>
 #include <kestrel/ktest.h>
+#include <kestrel/might_sleep.h>
 #include <kestrel/sched_signal.h>
 #include <kestrel/seq_file.h>
 #include <kestrel/slab.h>
 #include <kestrel/string.h>
 #include <kestrel/timer.h>
 
-#include "../../fs/contract.h"
 
 #define WAIT_SECONDS 20		/* only a hang comes near it */
 

@@ -8,11 +8,13 @@
  * as the condition holds, so a lost wake-up fails a test instead of
  * hanging the run. No upper timing bound is asserted.
  */
+#include <kestrel/atomic.h>
 #include <kestrel/errno.h>
 #include <kestrel/futex.h>
 #include <kestrel/kthread.h>
 #include <kestrel/ktest.h>
 #include <kestrel/sched.h>
+#include <kestrel/syscalls.h>
 #include <kestrel/time.h>
 #include <kestrel/timer.h>
 #include <kestrel/fs.h>
@@ -25,7 +27,7 @@
 
 static int read_kernel_word(const void *addr, u32 *val)
 {
-	*val = __atomic_load_n((const u32 *)addr, __ATOMIC_SEQ_CST);
+	*val = READ_ONCE(*(const u32 *)addr);
 	return 0;
 }
 
@@ -51,7 +53,7 @@ static int waiter_fn(void *arg)
 
 	w->ret = futex_wait_key(&w->key, read_kernel_word, w->word, w->val, w->bitset,
 				w->deadline);
-	__atomic_store_n(&w->done, 1, __ATOMIC_RELEASE);
+	smp_store_release(&w->done, 1);
 	while (!kthread_should_stop())
 		msleep(1);
 	return 0;
@@ -94,7 +96,7 @@ static int count_done(struct waiter *w, int n)
 	int d = 0;
 
 	for (int i = 0; i < n; i++)
-		d += __atomic_load_n(&w[i].done, __ATOMIC_ACQUIRE);
+		d += smp_load_acquire(&w[i].done);
 	return d;
 }
 
@@ -259,7 +261,7 @@ struct pingpong {
 	struct futex_key key;
 	int rounds;
 	int done[2];
-	int errors;
+	atomic_t errors;
 };
 
 static void pingpong_side(struct pingpong *pp, u32 me)
@@ -267,16 +269,16 @@ static void pingpong_side(struct pingpong *pp, u32 me)
 	for (int i = 0; i < pp->rounds; i++) {
 		u32 cur;
 
-		while ((cur = __atomic_load_n(&pp->word, __ATOMIC_SEQ_CST)) != me) {
+		while ((cur = READ_ONCE(pp->word)) != me) {
 			int r = futex_wait_key(&pp->key, read_kernel_word, &pp->word, cur,
 					       FUTEX_BITSET_MATCH_ANY, 0);
 			if (r && r != -EAGAIN)
-				__atomic_fetch_add(&pp->errors, 1, __ATOMIC_RELAXED);
+				atomic_inc(&pp->errors);
 		}
-		__atomic_store_n(&pp->word, !me, __ATOMIC_SEQ_CST);
+		smp_store_mb(pp->word, !me);	/* the new turn before looking for sleepers */
 		futex_wake_key(&pp->key, 1, FUTEX_BITSET_MATCH_ANY);
 	}
-	__atomic_store_n(&pp->done[me], 1, __ATOMIC_RELEASE);
+	smp_store_release(&pp->done[me], 1);
 }
 
 static int pingpong_fn(void *arg)
@@ -296,16 +298,16 @@ KTEST(futex, pingpong_no_lost_wakeups)
 	pp.key = (struct futex_key){ &pp.word, 0 };
 	pp.rounds = 500;
 	pp.done[0] = pp.done[1] = 0;
-	pp.errors = 0;
+	atomic_set(&pp.errors, 0);
 	k = kthread_create(pingpong_fn, &pp, "futex-pp");
 	KASSERT(!IS_ERR(k));
 	get_task_struct(k);
 	wake_up_process(k);
 	pingpong_side(&pp, 0);
-	for (int i = 0; i < POLL_ROUNDS && !__atomic_load_n(&pp.done[1], __ATOMIC_ACQUIRE); i++)
+	for (int i = 0; i < POLL_ROUNDS && !smp_load_acquire(&pp.done[1]); i++)
 		msleep(5);
-	KEXPECT(__atomic_load_n(&pp.done[1], __ATOMIC_ACQUIRE));
-	KEXPECT_EQ(pp.errors, 0);
+	KEXPECT(smp_load_acquire(&pp.done[1]));
+	KEXPECT_EQ(atomic_read(&pp.errors), 0);
 	KEXPECT_EQ(futex_waiters_key(&pp.key), 0);
 	kthread_stop(k);
 	put_task_struct(k);
@@ -339,13 +341,13 @@ static int shared_waiter_fn(void *arg)
 	if (IS_ERR_VALUE(a)) {
 		w->ret = (long)a;
 	} else {
-		__atomic_store_n(&w->addr, a, __ATOMIC_RELEASE);
+		smp_store_release(&w->addr, a);
 		w->ret = sys_futex((u32 __user *)(a + 8), FUTEX_WAIT, 0, NULL, NULL, 0);
 	}
 	kthread_unuse_mm(mm);
 	mmput(mm);
 out:
-	__atomic_store_n(&w->done, 1, __ATOMIC_RELEASE);
+	smp_store_release(&w->done, 1);
 	while (!kthread_should_stop())
 		msleep(1);
 	return 0;
@@ -374,7 +376,7 @@ KTEST(futex, shared_file_mapping_meets_across_mms)
 	/* Another mm (and address space layout): the same word of the file. */
 	a = vm_mmap(f, 0, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, 0);
 	KEXPECT(!IS_ERR_VALUE(a));
-	for (int i = 0; i < POLL_ROUNDS && !woken && !__atomic_load_n(&w.done, __ATOMIC_ACQUIRE); i++) {
+	for (int i = 0; i < POLL_ROUNDS && !woken && !smp_load_acquire(&w.done); i++) {
 		/* The private form keys by (our mm, address): never the other mm's waiter. */
 		KEXPECT_EQ(sys_futex((u32 __user *)(a + 8), FUTEX_WAKE | FUTEX_PRIVATE_FLAG, 1,
 				     NULL, NULL, 0), 0);
@@ -383,7 +385,7 @@ KTEST(futex, shared_file_mapping_meets_across_mms)
 			msleep(5);
 	}
 	KEXPECT_EQ(woken, 1);
-	for (int i = 0; i < POLL_ROUNDS && !__atomic_load_n(&w.done, __ATOMIC_ACQUIRE); i++)
+	for (int i = 0; i < POLL_ROUNDS && !smp_load_acquire(&w.done); i++)
 		msleep(5);
 	KEXPECT_EQ(w.ret, 0);
 	KEXPECT(w.addr != 0);

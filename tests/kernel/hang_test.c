@@ -1,6 +1,6 @@
 /*
- * The hung-task detector and the SysRq thread list (kernel/locking/
- * hung_task.c, sysrq.c). A thread holding a mutex sleeps uninterruptibly
+ * The hung-task detector and the SysRq thread list (kernel/hung_task.c,
+ * drivers/tty/sysrq.c). A thread holding a mutex sleeps uninterruptibly
  * on a completion nobody completes; with the timeout shortened to one
  * second khungtaskd must report it, naming the mutex, and SysRq t must
  * list the thread with that lock. The report is expected (captured), so

@@ -6,11 +6,12 @@
  * GNU cpio writes it), concatenated archives, an entry replacing one of
  * another type, and a corrupt archive refused with -EINVAL.
  */
+#include <kestrel/cpio_build.h>
 #include <kestrel/fs.h>
 #include <kestrel/initramfs.h>
 #include <kestrel/ktest.h>
 #include <kestrel/slab.h>
-#include "cpio_build.h"
+#include <kestrel/syscalls.h>
 
 #define ARCHIVE_CAP 4096
 

@@ -38,6 +38,37 @@ KTEST(lock, atomic_ops)
 	KEXPECT_EQ(atomic_long_fetch_or(0x10, &c), -1);
 }
 
+KTEST(lock, atomic_bit_ops_and_variants)
+{
+	atomic_t a = ATOMIC_INIT(0x0f);
+	atomic_long_t l = ATOMIC_LONG_INIT(10);
+	int old = 0x0f;
+
+	atomic_or(0x30, &a);
+	atomic_andnot(0x01, &a);
+	atomic_xor(0x100, &a);
+	KEXPECT_EQ(atomic_read(&a), 0x13e);
+	KEXPECT_EQ(atomic_fetch_and_acquire(0xff, &a), 0x13e);
+	KEXPECT_EQ(atomic_fetch_andnot_release(0x0e, &a), 0x3e);
+	KEXPECT_EQ(atomic_fetch_xor_relaxed(0x01, &a), 0x30);
+	KEXPECT_EQ(atomic_read_acquire(&a), 0x31);
+	atomic_set_release(&a, 0x0f);
+	KEXPECT(atomic_try_cmpxchg_acquire(&a, &old, 3));
+	KEXPECT(!atomic_try_cmpxchg_release(&a, &old, 4));
+	KEXPECT_EQ(old, 3);				/* updated on failure */
+	KEXPECT_EQ(atomic_cmpxchg_relaxed(&a, 3, 5), 3);
+	KEXPECT_EQ(atomic_xchg_acquire(&a, 1), 5);
+	KEXPECT_EQ(atomic_dec_if_positive(&a), 0);
+	KEXPECT_EQ(atomic_dec_if_positive(&a), -1);	/* was 0: left alone */
+	KEXPECT_EQ(atomic_read(&a), 0);
+	KEXPECT(atomic_add_negative(-1, &a));
+	KEXPECT(atomic_inc_and_test(&a));
+	KEXPECT_EQ(atomic_fetch_inc(&a), 0);
+	KEXPECT(atomic_sub_and_test(1, &a));
+	KEXPECT_EQ(atomic_long_sub_return_release(4, &l), 6);
+	KEXPECT_EQ(atomic_long_inc_return_relaxed(&l), 7);
+}
+
 KTEST(lock, cmpxchg_xchg)
 {
 	u16 s = 3;
@@ -51,6 +82,12 @@ KTEST(lock, cmpxchg_xchg)
 	KEXPECT_EQ(q, 1ULL << 63);
 	smp_store_release(&q, 7);
 	KEXPECT_EQ(smp_load_acquire(&q), 7);
+	KEXPECT(try_cmpxchg(&s, &(u16){ 4 }, 6));
+	KEXPECT_EQ(cmpxchg_acquire(&s, 6, 7), 6);
+	KEXPECT_EQ(cmpxchg_release(&s, 6, 8), 7);	/* failed */
+	KEXPECT_EQ(xchg_release(&q, 2), 7);
+	KEXPECT_EQ(xadd(&q, 3), 2);
+	KEXPECT_EQ(q, 5);
 }
 
 KTEST(lock, spin_trylock)

@@ -7,14 +7,15 @@
  * leaked.
  */
 #include <kestrel/completion.h>
+#include <kestrel/contract/file.h>
 #include <kestrel/filelock.h>
 #include <kestrel/kthread.h>
 #include <kestrel/ktest.h>
 #include <kestrel/pipe_fs_i.h>
 #include <kestrel/string.h>
+#include <kestrel/syscalls.h>
 #include <kestrel/timer.h>
 
-#include "../../fs/contract.h"
 #include "vfs_testfs.h"
 
 static char lv_buf[2048];

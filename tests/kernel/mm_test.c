@@ -5,12 +5,18 @@
  *
  * Many tests compare free-page counts before and after: tests run one at
  * a time with nothing else allocating, so the counts must match exactly.
+ * Frees that earlier tests left pending (the reaper freeing the stacks of
+ * their exited threads, RCU callbacks) are let finish first where a test
+ * runs long enough to see one (settle_deferred_frees).
  * Page tables for the vmalloc area are kept once allocated, so tests that
  * map there first warm up (one vmalloc/vfree) before taking the count.
  */
+#include <kestrel/atomic.h>
 #include <kestrel/errno.h>
 #include <kestrel/ktest.h>
 #include <kestrel/mm.h>
+#include <kestrel/rcupdate.h>
+#include <kestrel/sched.h>
 #include <kestrel/string.h>
 #include <asm/ioremap.h>
 #include <asm/pgtable.h>
@@ -21,8 +27,22 @@ struct free_snapshot {
 	unsigned long free_pages;
 };
 
+static void settle_deferred_frees(void)
+{
+	sched_reap_wait();
+	rcu_barrier();
+}
+
+/* The free-page count to compare against, once pending frees are done. */
+static unsigned long settled_free_pages(void)
+{
+	settle_deferred_frees();
+	return nr_free_pages();
+}
+
 static void snapshot(struct free_snapshot *s)
 {
+	settle_deferred_frees();
 	for (int z = 0; z < MAX_NR_ZONES; z++)
 		for (int o = 0; o < MAX_ORDER; o++)
 			s->nr_free[z][o] = zones[z].free_area[o].nr_free;
@@ -45,7 +65,7 @@ KTEST(buddy, alloc_free_every_order)
 
 	snapshot(&before);
 	for (unsigned int order = 0; order < MAX_ORDER; order++) {
-		unsigned long free0 = nr_free_pages();
+		unsigned long free0 = settled_free_pages();
 		struct page *p = alloc_pages(GFP_KERNEL, order);
 		char *va;
 
@@ -168,7 +188,7 @@ KTEST(buddy, bad_frees_detected)
 
 	KASSERT(p != NULL);
 	__free_pages(p, 1);
-	free0 = nr_free_pages();
+	free0 = settled_free_pages();
 	mm_errors_expected = true;
 	__free_pages(p, 1);			/* double free */
 	KEXPECT_EQ(nr_free_pages(), free0);
@@ -203,7 +223,7 @@ KTEST(slab, cache_many_objects_and_stats)
 	bool pattern_ok = true;
 
 	KASSERT(objs != NULL);
-	free0 = nr_free_pages();
+	free0 = settled_free_pages();
 	c = kmem_cache_create("ktest-72", 72, 0, 0);
 	KASSERT(c != NULL);
 	for (int i = 0; i < NOBJ; i++) {
@@ -267,7 +287,7 @@ KTEST(slab, alignment)
 
 KTEST(slab, kmalloc_every_size_class)
 {
-	unsigned long free0 = nr_free_pages();
+	unsigned long free0 = settled_free_pages();
 
 	for (size_t size = 8; size <= KMALLOC_MAX_CACHE_SIZE; size *= 2) {
 		size_t sizes[] = { size / 2 + 1, size };
@@ -332,7 +352,7 @@ KTEST(slab, double_and_foreign_free_detected)
 	struct kmem_cache *c = kmem_cache_create("ktest-df", 64, 0, 0);
 	struct kmem_cache *other = kmem_cache_create("ktest-other", 64, 0, 0);
 	struct kmem_cache_stats st;
-	unsigned long errs0 = slab_error_count;
+	long errs0 = atomic_long_read(&slab_error_count);
 	static char not_heap[64];
 	char on_page[1] = { 0 };
 	void *a, *b, *x;
@@ -348,7 +368,7 @@ KTEST(slab, double_and_foreign_free_detected)
 
 	kmem_cache_free(c, a);
 	kmem_cache_free(c, a);				/* double free */
-	KEXPECT_EQ(slab_error_count, errs0 + 1);
+	KEXPECT_EQ(atomic_long_read(&slab_error_count), errs0 + 1);
 	kmem_cache_get_stats(c, &st);
 	KEXPECT_EQ(st.active_objs, 1);
 	KEXPECT_EQ(st.errors, 1);
@@ -358,7 +378,7 @@ KTEST(slab, double_and_foreign_free_detected)
 	kfree(not_heap);				/* kernel image, not the heap */
 	kfree(on_page);					/* a stack address */
 	kfree(page_address(pg));			/* a page kmalloc never returned */
-	KEXPECT_EQ(slab_error_count, errs0 + 6);
+	KEXPECT_EQ(atomic_long_read(&slab_error_count), errs0 + 6);
 	kmem_cache_get_stats(c, &st);
 	KEXPECT_EQ(st.active_objs, 1);
 	kmem_cache_destroy(c);				/* refused: b is in use */
@@ -369,13 +389,13 @@ KTEST(slab, double_and_foreign_free_detected)
 	__free_page(pg);
 	kmem_cache_destroy(c);
 	kmem_cache_destroy(other);
-	KEXPECT_EQ(slab_error_count, errs0 + 6);
+	KEXPECT_EQ(atomic_long_read(&slab_error_count), errs0 + 6);
 }
 
 KTEST(slab, write_after_free_detected)
 {
 	struct kmem_cache *c = kmem_cache_create("ktest-uaf", 128, 0, 0);
-	unsigned long errs0 = slab_error_count;
+	long errs0 = atomic_long_read(&slab_error_count);
 	char *a, *b, *again;
 
 	KASSERT(c != NULL);
@@ -389,7 +409,7 @@ KTEST(slab, write_after_free_detected)
 	again = kmem_cache_alloc(c, GFP_KERNEL);	/* hands out a again, checks poison */
 	mm_errors_expected = false;
 	KEXPECT(again == a);
-	KEXPECT_EQ(slab_error_count, errs0 + 1);
+	KEXPECT_EQ(atomic_long_read(&slab_error_count), errs0 + 1);
 	kmem_cache_free(c, again);
 	kmem_cache_free(c, b);
 	kmem_cache_destroy(c);
@@ -402,7 +422,7 @@ KTEST(vmalloc, write_read_and_free)
 	bool ok = true;
 
 	warm_up_vmalloc();
-	free0 = nr_free_pages();
+	free0 = settled_free_pages();
 	v = vmalloc(n * sizeof(u32));
 	KASSERT(v != NULL);
 	KEXPECT(is_vmalloc_addr(v));
@@ -451,7 +471,7 @@ KTEST(vmalloc, kernel_stack_guard_below)
 	char *s;
 
 	warm_up_vmalloc();
-	free0 = nr_free_pages();
+	free0 = settled_free_pages();
 	s = alloc_kernel_stack(size);
 	KASSERT(s != NULL);
 	KEXPECT(lookup_kernel_pte((unsigned long)s - PAGE_SIZE, NULL) == NULL);
@@ -482,7 +502,7 @@ KTEST(vmalloc, double_free_refused)
 	KASSERT(v && io);
 	vfree(v);
 	iounmap(io);
-	free0 = nr_free_pages();
+	free0 = settled_free_pages();
 	mm_errors_expected = true;
 	vfree(v);				/* each refused, nothing freed twice */
 	iounmap(io);
@@ -497,7 +517,7 @@ KTEST(vmalloc, large_area)
 	char *v;
 
 	warm_up_vmalloc();
-	free0 = nr_free_pages();
+	free0 = settled_free_pages();
 	v = vzalloc(size);
 	KASSERT(v != NULL);
 	KEXPECT_EQ(v[0] + v[size / 2] + v[size - 1], 0);

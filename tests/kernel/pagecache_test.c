@@ -286,7 +286,6 @@ static struct tfs *tfs_create(const struct address_space_operations *aops,
 	spin_lock_init(&inode->i_lock);
 	init_rwsem(&inode->i_rwsem);
 	INIT_LIST_HEAD(&inode->i_io_list);
-	INIT_LIST_HEAD(&inode->i_lru);
 	INIT_LIST_HEAD(&inode->i_sb_list);
 	list_add(&inode->i_sb_list, &fs->sb.s_inodes);	/* sync waits on the sb's inodes */
 	INIT_LIST_HEAD(&inode->i_dentry);

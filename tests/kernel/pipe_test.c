@@ -7,6 +7,7 @@
  * test ends with no pipe_inode_info left and the inode's i_pipe cleared.
  */
 #include <kestrel/completion.h>
+#include <kestrel/contract/file.h>
 #include <kestrel/kthread.h>
 #include <kestrel/ktest.h>
 #include <kestrel/pipe_fs_i.h>
@@ -14,8 +15,8 @@
 #include <kestrel/slab.h>
 #include <kestrel/string.h>
 #include <kestrel/timer.h>
+#include <kestrel/uio.h>
 
-#include "../../fs/contract.h"
 
 #define WAIT_SECONDS 30		/* only a hang comes near it */
 
@@ -57,14 +58,26 @@ static void pt_close(struct file *f)
 	kfree(f);
 }
 
+/* ->read_iter/->write_iter with a kernel buffer, as read(2)/write(2) would call them. */
+static ssize_t pt_rw(struct file *f, void *buf, size_t n, bool write)
+{
+	struct kvec kv = { .iov_base = buf, .iov_len = n };
+	struct iov_iter iter;
+	struct kiocb kiocb;
+
+	init_sync_kiocb(&kiocb, f);
+	iov_iter_kvec(&iter, write ? ITER_SOURCE : ITER_DEST, &kv, 1, n);
+	return write ? vfs_call_write_iter(f, &kiocb, &iter) : vfs_call_read_iter(f, &kiocb, &iter);
+}
+
 static ssize_t pt_read(struct file *f, void *buf, size_t n)
 {
-	return vfs_call_read(f, buf, n, &f->f_pos);
+	return pt_rw(f, buf, n, false);
 }
 
 static ssize_t pt_write(struct file *f, const void *buf, size_t n)
 {
-	return vfs_call_write(f, buf, n, &f->f_pos);
+	return pt_rw(f, (void *)buf, n, true);
 }
 
 /* A pipe: read end (blocking) and write end (blocking). */

@@ -5,6 +5,7 @@
  * invalid descriptors, and more entries than the inline table holds.
  */
 #include <kestrel/completion.h>
+#include <kestrel/contract/file.h>
 #include <kestrel/errno.h>
 #include <kestrel/fdtable.h>
 #include <kestrel/kthread.h>
@@ -13,7 +14,6 @@
 #include <kestrel/poll.h>
 #include <kestrel/sched_signal.h>
 #include <kestrel/timer.h>
-#include "../../fs/contract.h"
 
 static void close_pipe(int fd[2])
 {
@@ -52,10 +52,9 @@ KTEST(poll, timeout_expires)
 static int write_later(void *data)
 {
 	struct file *f = data;
-	loff_t pos = 0;
 
 	msleep(30);
-	vfs_call_write(f, "x", 1, &pos);
+	kernel_write(f, "x", 1, NULL);
 	fput(f);
 	return 0;
 }

@@ -12,6 +12,7 @@
 #include <kestrel/mm.h>
 #include <kestrel/mman.h>
 #include <kestrel/mm_types.h>
+#include <kestrel/syscalls.h>
 #include <kestrel/uaccess.h>
 #include <kestrel/vm.h>
 

@@ -9,6 +9,7 @@
  * because TCG vCPUs share busy host cores. No upper timing bound is
  * asserted, only lower bounds and generous ratios.
  */
+#include <kestrel/atomic.h>
 #include <kestrel/kthread.h>
 #include <kestrel/ktest.h>
 #include <kestrel/preempt.h>
@@ -59,26 +60,26 @@ static void wait_reaped(struct ktest_ctx *t, unsigned int before)
 /* ---- a tiny "all done" counter for the tests ---- */
 
 struct done {
-	int count;
+	atomic_t count;
 	wait_queue_head_t wq;
 };
 
 static void done_init(struct done *d)
 {
-	d->count = 0;
+	atomic_set(&d->count, 0);
 	init_waitqueue_head(&d->wq);
 }
 
 static void done_signal(struct done *d)
 {
-	__atomic_fetch_add(&d->count, 1, __ATOMIC_SEQ_CST);
+	atomic_inc_return(&d->count);	/* fully ordered: the signaller's work before the count */
 	wake_up_all(&d->wq);
 }
 
 /* Wait until n signals; false if it took longer than TEST_TIMEOUT. */
 static bool done_wait(struct done *d, int n)
 {
-	return wait_event_timeout(d->wq, __atomic_load_n(&d->count, __ATOMIC_SEQ_CST) >= n,
+	return wait_event_timeout(d->wq, atomic_read(&d->count) >= n,
 				  TEST_TIMEOUT) != 0;
 }
 
@@ -140,9 +141,9 @@ SCHED_KTEST(thread_runs_and_exits)
 	KEXPECT_EQ(READ_ONCE(flag), 1);
 	KEXPECT_EQ(kthread_stop(k), 42);	/* already exited: just its exit code */
 	/* The reaper drops the task's own reference and unlists it; ours is left. */
-	for (int i = 0; i < 4000 && __atomic_load_n(&k->refcount, __ATOMIC_SEQ_CST) != 1; i++)
+	for (int i = 0; i < 4000 && refcount_read(&k->usage) != 1; i++)
 		msleep(5);
-	KEXPECT_EQ(__atomic_load_n(&k->refcount, __ATOMIC_SEQ_CST), 1);
+	KEXPECT_EQ(refcount_read(&k->usage), 1);
 	KEXPECT_EQ(k->state, TASK_DEAD);
 	KEXPECT(list_empty(&k->tasks));
 	stack = k->stack;
@@ -725,7 +726,7 @@ SCHED_KTEST(affinity_moves_running_thread)
 
 struct spread_arg {
 	int stop;
-	u64 seen[NR_CPUS];	/* per CPU: iterations seen there by any thread, atomic adds */
+	atomic_long_t seen[NR_CPUS];	/* per CPU: iterations seen there by any thread */
 	struct done done;
 };
 
@@ -736,7 +737,7 @@ static int busy_fn(void *arg)
 
 	while (!READ_ONCE(s->stop)) {
 		if (++n % 1024 == 0)
-			__atomic_fetch_add(&s->seen[smp_processor_id()], 1, __ATOMIC_RELAXED);
+			atomic_long_inc(&s->seen[smp_processor_id()]);
 		cpu_relax();
 	}
 	done_signal(&s->done);
@@ -769,7 +770,7 @@ SCHED_KTEST(load_balance_spreads_busy_threads)
 	WRITE_ONCE(s.stop, 1);
 	KEXPECT(done_wait(&s.done, nthreads));
 	for_each_cpu(cpu, active)
-		used += s.seen[cpu] != 0;
+		used += atomic_long_read(&s.seen[cpu]) != 0;
 	printk(KERN_INFO "    # %u busy threads ran on %u of %u CPUs\n", nthreads, used, ncpus);
 	KEXPECT_EQ(used, ncpus);
 }
@@ -778,7 +779,7 @@ SCHED_KTEST(load_balance_spreads_busy_threads)
 
 struct counted_work {
 	struct work_struct work;
-	int runs;
+	atomic_t runs;
 	int sleep_ms;
 };
 
@@ -788,7 +789,7 @@ static void counted_fn(struct work_struct *w)
 
 	if (cw->sleep_ms)
 		msleep(cw->sleep_ms);
-	__atomic_fetch_add(&cw->runs, 1, __ATOMIC_SEQ_CST);
+	atomic_inc_return(&cw->runs);	/* fully ordered, as the flush relies on */
 }
 
 SCHED_KTEST(workqueue_runs_once_and_flush_waits)
@@ -798,20 +799,20 @@ SCHED_KTEST(workqueue_runs_once_and_flush_waits)
 
 	for (int i = 0; i < N; i++) {
 		INIT_WORK(&cw[i].work, counted_fn);
-		cw[i].runs = 0;
+		atomic_set(&cw[i].runs, 0);
 		cw[i].sleep_ms = i % 8 == 0 ? 20 : 0;
 		KEXPECT(queue_work(system_wq, &cw[i].work));
 	}
 	for (int i = 0; i < N; i++) {
 		flush_work(&cw[i].work);
 		/* flush_work returned: it ran, and only once. */
-		KEXPECT_EQ(__atomic_load_n(&cw[i].runs, __ATOMIC_SEQ_CST), 1);
+		KEXPECT_EQ(atomic_read(&cw[i].runs), 1);
 		KEXPECT(!work_pending(&cw[i].work));
 	}
 	/* Queued again after it ran: runs again, once. */
 	KEXPECT(schedule_work(&cw[0].work));
 	flush_work(&cw[0].work);
-	KEXPECT_EQ(cw[0].runs, 2);
+	KEXPECT_EQ(atomic_read(&cw[0].runs), 2);
 }
 
 struct gate_work {
@@ -840,7 +841,7 @@ SCHED_KTEST(workqueue_pending_and_cancel)
 	gate.open = gate.ran = 0;
 	init_waitqueue_head(&gate.wq);
 	INIT_WORK(&cw.work, counted_fn);
-	cw.runs = 0;
+	atomic_set(&cw.runs, 0);
 	cw.sleep_ms = 0;
 
 	KEXPECT(queue_work(wq, &gate.work));	/* the only worker blocks in it */
@@ -855,7 +856,7 @@ SCHED_KTEST(workqueue_pending_and_cancel)
 	flush_work(&gate.work);
 	KEXPECT_EQ(READ_ONCE(gate.ran), 1);
 	flush_workqueue(wq);
-	KEXPECT_EQ(cw.runs, 0);		/* cancelled before it ran */
+	KEXPECT_EQ(atomic_read(&cw.runs), 0);		/* cancelled before it ran */
 	destroy_workqueue(wq);
 }
 

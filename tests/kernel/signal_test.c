@@ -12,6 +12,7 @@
 #include <kestrel/errno.h>
 #include <kestrel/kthread.h>
 #include <kestrel/ktest.h>
+#include <kestrel/lockdep.h>
 #include <kestrel/mutex.h>
 #include <kestrel/pid.h>
 #include <kestrel/sched.h>
@@ -429,6 +430,20 @@ KTEST(signal, kill_pid_finds_and_checks)
 	KEXPECT_EQ(kill_pid(1, 0, 0), 0);	/* signal 0: only "does it exist" */
 	KEXPECT_EQ(kill_pid(1, 65, 0), -EINVAL);
 	KEXPECT_EQ(kill_pgrp(0x7ffffff0, SIGUSR1, 1), -ESRCH);
+}
+
+/*
+ * kill(2)'s permission check reads the target's cred, which the target
+ * may replace (setuid) and free after a grace period: it must read it
+ * inside rcu_read_lock(), or the validator reports the __task_cred().
+ */
+KTEST(signal, kill_permission_reads_cred_under_rcu)
+{
+	KASSERT(debug_locks);
+	KASSERT(preempt_count() == 0);	/* preemptible: no implicit reader section */
+	lockdep_expect_report();
+	KEXPECT_EQ(kill_pid(1, 0, 0), 0);
+	KEXPECT(lockdep_expect_end() == NULL);
 }
 
 KTEST(signal, group_stop_and_continue)

@@ -11,6 +11,7 @@
  * call-function rules want.
  */
 #include <kestrel/acpi.h>
+#include <kestrel/atomic.h>
 #include <kestrel/cmdline.h>
 #include <kestrel/errno.h>
 #include <kestrel/ktest.h>
@@ -57,7 +58,7 @@ struct whoami {
 	unsigned long gs_base;
 	unsigned int cpu;
 	u32 apic_id;
-	unsigned int calls;
+	atomic_t calls;
 };
 
 static struct whoami who[NR_CPUS];
@@ -70,7 +71,7 @@ static void record_whoami(void *info)
 	w->gs_base = rdmsr(MSR_GS_BASE);
 	w->cpu = smp_processor_id();
 	w->apic_id = apic_available() ? apic_id() : 0;
-	__atomic_fetch_add(&w->calls, 1, __ATOMIC_RELAXED);
+	atomic_inc(&w->calls);
 }
 
 KTEST(smp, percpu_areas_and_apic_ids_distinct)
@@ -80,7 +81,7 @@ KTEST(smp, percpu_areas_and_apic_ids_distinct)
 	memset(who, 0, sizeof(who));
 	on_each_cpu(record_whoami, NULL, true);
 	for_each_online_cpu(cpu) {
-		KEXPECT_EQ(who[cpu].calls, 1);
+		KEXPECT_EQ(atomic_read(&who[cpu].calls), 1);
 		KEXPECT(who[cpu].self == per_cpu(cpu));
 		KEXPECT_EQ(who[cpu].gs_base, (unsigned long)per_cpu(cpu));
 		KEXPECT_EQ(who[cpu].cpu, cpu);
@@ -97,27 +98,27 @@ KTEST(smp, percpu_areas_and_apic_ids_distinct)
 }
 
 /* Call counting: ran[cpu] is incremented by the call on cpu. */
-static unsigned int ran[NR_CPUS];
-static unsigned int wrong_cpu;
+static atomic_t ran[NR_CPUS];
+static atomic_t wrong_cpu;
 
 static void count_call(void *info)
 {
 	unsigned int cpu = smp_processor_id();
 
 	if (info && (unsigned long)info - 1 != cpu)
-		__atomic_fetch_add(&wrong_cpu, 1, __ATOMIC_RELAXED);
-	__atomic_fetch_add(&ran[cpu], 1, __ATOMIC_RELAXED);
+		atomic_inc(&wrong_cpu);
+	atomic_inc(&ran[cpu]);
 }
 
 static void reset_counts(void)
 {
 	memset(ran, 0, sizeof(ran));
-	wrong_cpu = 0;
+	atomic_set(&wrong_cpu, 0);
 }
 
 static unsigned int ran_count(unsigned int cpu)
 {
-	return __atomic_load_n(&ran[cpu], __ATOMIC_ACQUIRE);
+	return atomic_read_acquire(&ran[cpu]);
 }
 
 /* Without wait: give the calls time, then check each count (and that it stays put). */
@@ -146,7 +147,7 @@ KTEST(smp, call_single_wait_runs_once_on_target)
 		KEXPECT_EQ(smp_call_function_single(cpu, count_call, (void *)(cpu + 1UL), true), 0);
 		/* wait: done by the time it returns, with no waiting on our side */
 		KEXPECT_EQ(ran_count(cpu), 1);
-		KEXPECT_EQ(wrong_cpu, 0);
+		KEXPECT_EQ(atomic_read(&wrong_cpu), 0);
 	}
 }
 
@@ -163,7 +164,7 @@ KTEST(smp, call_single_nowait_runs_once_on_target)
 	wait_for_counts(want);
 	for_each_online_cpu(cpu)
 		KEXPECT_EQ(ran_count(cpu), 1);
-	KEXPECT_EQ(wrong_cpu, 0);
+	KEXPECT_EQ(atomic_read(&wrong_cpu), 0);
 }
 
 KTEST(smp, call_single_offline_cpu_refused)

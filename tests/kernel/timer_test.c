@@ -1,5 +1,5 @@
 /*
- * ktests for kernel/time.c and the timers behind it. The rate checks
+ * ktests for kernel/time/time.c and the timers behind it. The rate checks
  * compare two clocks over the same ~150 ms and allow 20%: they catch a
  * wrong calibration (a factor of 2, 10, 1000), not jitter.
  */

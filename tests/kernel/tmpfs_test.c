@@ -1,6 +1,6 @@
 /*
- * ktests of tmpfs (fs/tmpfs/) through the VFS's system-call functions:
- * each test mounts its own tmpfs on a fresh directory, checks Linux's
+ * ktests of tmpfs (mm/shmem.c) and ramfs through the VFS's system-call
+ * functions: each test mounts its own tmpfs on a fresh directory, checks Linux's
  * results and errnos, and unmounts it. tmpfs.no_leaks checks that a
  * whole cycle gives back every inode, dentry, file and page.
  */
@@ -13,10 +13,12 @@
 #include <kestrel/ktest.h>
 #include <kestrel/mm.h>
 #include <kestrel/pagemap.h>
+#include <kestrel/ramfs.h>
 #include <kestrel/rcupdate.h>
 #include <kestrel/shmem_fs.h>
 #include <kestrel/slab.h>
 #include <kestrel/string.h>
+#include <kestrel/syscalls.h>
 #include <kestrel/xattr.h>
 
 /* Mount a tmpfs with opts on dir (made here). 0 or -errno. */
@@ -637,6 +639,22 @@ KTEST(ramfs, basic)
 	KEXPECT_EQ(ksys_rmdir("/kramfs/d"), -ENOTEMPTY);
 	KEXPECT_EQ(ksys_setxattr("/kramfs/d/g", "user.a", "x", 1, 0), -EOPNOTSUPP);
 	/* Left for umount to drop (kill_litter_super). */
+	KEXPECT_EQ(ksys_umount("/kramfs", 0), 0);
+	KEXPECT_EQ(ksys_rmdir("/kramfs"), 0);
+}
+
+/* ramfs's own parser: a mode= that is not octal or too big fails the mount, nothing else does. */
+KTEST(ramfs, mode_option)
+{
+	struct stat st;
+
+	KASSERT_EQ(ksys_mkdir("/kramfs", 0755), 0);
+	KEXPECT_EQ(ksys_mount("ramfs", "/kramfs", "ramfs", 0, "mode=9"), -EINVAL);
+	KEXPECT_EQ(ksys_mount("ramfs", "/kramfs", "ramfs", 0, "mode=17777"), -EINVAL);
+	KEXPECT_EQ(ksys_mount("ramfs", "/kramfs", "ramfs", 0, "mode="), -EINVAL);
+	KASSERT_EQ(ksys_mount("ramfs", "/kramfs", "ramfs", 0, ",nr_inodes=x,mode,mode=1750,"), 0);
+	KEXPECT_EQ(ksys_stat("/kramfs", &st), 0);
+	KEXPECT_EQ(st.st_mode, S_IFDIR | 01750);
 	KEXPECT_EQ(ksys_umount("/kramfs", 0), 0);
 	KEXPECT_EQ(ksys_rmdir("/kramfs"), 0);
 }

@@ -1,4 +1,5 @@
 /* ktests for the CPU tables and exception handling (arch/x86/kernel/{gdt,idt,traps,extable}.c). */
+#include <kestrel/atomic.h>
 #include <kestrel/errno.h>
 #include <kestrel/ktest.h>
 #include <kestrel/percpu.h>
@@ -16,14 +17,14 @@
 
 KTEST(traps, int3_returns)
 {
-	unsigned long before = __atomic_load_n(&breakpoint_count, __ATOMIC_RELAXED);
+	long before = atomic_long_read(&breakpoint_count);
 	unsigned long exc_before = this_cpu_read(nr_exceptions);
 	volatile int after = 0;
 
 	__asm__ volatile("int3" ::: "memory");
 	after = 1;
 	KEXPECT_EQ(after, 1);
-	KEXPECT_EQ(__atomic_load_n(&breakpoint_count, __ATOMIC_RELAXED), before + 1);
+	KEXPECT_EQ(atomic_long_read(&breakpoint_count), before + 1);
 	KEXPECT_EQ(this_cpu_read(nr_exceptions), exc_before + 1);
 }
 

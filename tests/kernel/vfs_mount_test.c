@@ -7,8 +7,8 @@
 #include <kestrel/kthread.h>
 #include <kestrel/sched.h>
 #include <kestrel/string.h>
+#include <kestrel/syscalls.h>
 #include <kestrel/timer.h>
-#include "../../fs/internal.h"
 #include "vfs_testfs.h"
 
 #define RACE_ROUNDS 3

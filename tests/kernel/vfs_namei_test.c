@@ -7,6 +7,7 @@
 #include <kestrel/errno.h>
 #include <kestrel/kthread.h>
 #include <kestrel/sched.h>
+#include <kestrel/syscalls.h>
 #include <kestrel/timer.h>
 #include "vfs_testfs.h"
 

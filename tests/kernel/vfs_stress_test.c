@@ -11,6 +11,7 @@
 #include <kestrel/sched.h>
 #include <kestrel/slab.h>
 #include <kestrel/string.h>
+#include <kestrel/syscalls.h>
 #include <kestrel/timer.h>
 #include "vfs_testfs.h"
 

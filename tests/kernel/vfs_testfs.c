@@ -7,6 +7,7 @@
 #include <kestrel/pagemap.h>
 #include <kestrel/slab.h>
 #include <kestrel/string.h>
+#include <kestrel/syscalls.h>
 #include <kestrel/time.h>
 #include <kestrel/rcupdate.h>
 #include <kestrel/xattr.h>

@@ -1,6 +1,6 @@
 /*
  * vfssys.*: the VFS system-call layer (SYSCALL_DEFINE wrappers) and the
- * per-process descriptor tables and fs_struct (fs/fdtable.c,
+ * per-process descriptor tables and fs_struct (fs/file.c,
  * fs/fs_struct.c).
  *
  * A ktest runs in a kernel thread with no user address space, so it can

@@ -44,11 +44,11 @@ static void leave_mm(struct mm_struct *mm)
 }
 
 /* The PTE of addr in mm, 0 if none. */
-static pteval_t pte_of(struct mm_struct *mm, unsigned long addr)
+static pte_t pte_of(struct mm_struct *mm, unsigned long addr)
 {
-	pteval_t *pte = upte_lookup(mm, addr);
+	pte_t *pte = upte_lookup(mm, addr);
 
-	return pte ? *pte : 0;
+	return pte ? ptep_get(pte) : __pte(0);
 }
 
 static unsigned long map_count(struct mm_struct *mm)
@@ -93,12 +93,12 @@ KTEST(vm, demand_zero_and_short_copies)
 	KEXPECT(IS_ALIGNED(a, PAGE_SIZE));
 	KEXPECT(a >= MMAP_MIN_ADDR && a + 16 * PAGE_SIZE <= mm->mmap_base);
 	/* Mapped but never touched: no PTE yet; the first read brings zeros. */
-	KEXPECT_EQ(pte_of(mm, a + 5 * PAGE_SIZE), 0);
+	KEXPECT(pte_none(pte_of(mm, a + 5 * PAGE_SIZE)));
 	memset(buf, 0x55, sizeof(buf));
 	KEXPECT_EQ(copy_from_user(buf, (void __user *)(a + 5 * PAGE_SIZE), sizeof(buf)), 0);
 	KEXPECT(!memcmp(buf, zero, sizeof(buf)));
-	KEXPECT(pte_of(mm, a + 5 * PAGE_SIZE) & _PAGE_PRESENT);
-	KEXPECT(pte_of(mm, a + 5 * PAGE_SIZE) & _PAGE_USER);
+	KEXPECT(pte_present(pte_of(mm, a + 5 * PAGE_SIZE)));
+	KEXPECT(pte_flags(pte_of(mm, a + 5 * PAGE_SIZE)) & _PAGE_USER);
 	/* Write across a page boundary and read it back. */
 	memset(buf, 'x', sizeof(buf));
 	KEXPECT_EQ(copy_to_user((void __user *)(a + 2 * PAGE_SIZE - 10), buf, sizeof(buf)), 0);
@@ -133,7 +133,7 @@ KTEST(vm, munmap_splits_and_unmaps)
 	KEXPECT_EQ(map_count(mm), 1);
 	KEXPECT_EQ(vm_munmap(a + 4 * PAGE_SIZE, 2 * PAGE_SIZE), 0);
 	KEXPECT_EQ(map_count(mm), 2);
-	KEXPECT_EQ(pte_of(mm, a + 4 * PAGE_SIZE), 0);
+	KEXPECT(pte_none(pte_of(mm, a + 4 * PAGE_SIZE)));
 	KEXPECT_EQ(copy_to_user((void __user *)(a + 5 * PAGE_SIZE), &c, 1), 1);
 	KEXPECT_EQ(copy_from_user(&c, (void __user *)(a + 6 * PAGE_SIZE), 1), 0);
 	KEXPECT_EQ(c, 'q');
@@ -182,10 +182,10 @@ KTEST(vm, nx_follows_prot_exec)
 	KEXPECT_EQ(copy_from_user(&c, (void __user *)a, 1), 0);
 	KEXPECT_EQ(copy_from_user(&c, (void __user *)b, 1), 0);
 	if (cpu_has_nx) {
-		KEXPECT(pte_of(mm, a) & _PAGE_NX);
-		KEXPECT(!(pte_of(mm, b) & _PAGE_NX));
+		KEXPECT(!pte_exec(pte_of(mm, a)));
+		KEXPECT(pte_exec(pte_of(mm, b)));
 	}
-	KEXPECT(!(pte_of(mm, b) & _PAGE_RW));
+	KEXPECT(!pte_write(pte_of(mm, b)));
 	leave_mm(mm);
 }
 
@@ -203,14 +203,14 @@ KTEST(vm, cow_after_dup_mm)
 	KASSERT(!IS_ERR_VALUE(a));
 	KEXPECT_EQ(copy_to_user((void __user *)a, "parent", 7), 0);
 	KEXPECT_EQ(copy_to_user((void __user *)(a + PAGE_SIZE), "second", 7), 0);
-	pfn_parent = upte_pfn(pte_of(mm, a));
+	pfn_parent = pte_pfn(pte_of(mm, a));
 
 	child = dup_mm(mm);
 	KASSERT(child != NULL);
 	/* Both map the same page, read-only now. */
-	KEXPECT_EQ(upte_pfn(pte_of(child, a)), pfn_parent);
-	KEXPECT(!(pte_of(mm, a) & _PAGE_RW));
-	KEXPECT(!(pte_of(child, a) & _PAGE_RW));
+	KEXPECT_EQ(pte_pfn(pte_of(child, a)), pfn_parent);
+	KEXPECT(!pte_write(pte_of(mm, a)));
+	KEXPECT(!pte_write(pte_of(child, a)));
 	KEXPECT_EQ(page_count(pfn_to_page(pfn_parent)), 2);
 	kthread_unuse_mm(mm);
 
@@ -218,9 +218,9 @@ KTEST(vm, cow_after_dup_mm)
 	KEXPECT_EQ(copy_from_user(buf, (void __user *)a, 7), 0);
 	KEXPECT(!memcmp(buf, "parent", 7));
 	KEXPECT_EQ(copy_to_user((void __user *)a, "child", 6), 0);	/* copies the page */
-	pfn_child = upte_pfn(pte_of(child, a));
+	pfn_child = pte_pfn(pte_of(child, a));
 	KEXPECT_NE(pfn_child, pfn_parent);
-	KEXPECT(pte_of(child, a) & _PAGE_RW);
+	KEXPECT(pte_write(pte_of(child, a)));
 	KEXPECT_EQ(page_count(pfn_to_page(pfn_parent)), 1);
 	kthread_unuse_mm(child);
 
@@ -229,7 +229,7 @@ KTEST(vm, cow_after_dup_mm)
 	KEXPECT(!memcmp(buf, "parent", 7));	/* the child's write is not seen */
 	/* The parent's page has one reference left: a write reuses it, no copy. */
 	KEXPECT_EQ(copy_to_user((void __user *)a, "again", 6), 0);
-	KEXPECT_EQ(upte_pfn(pte_of(mm, a)), pfn_parent);
+	KEXPECT_EQ(pte_pfn(pte_of(mm, a)), pfn_parent);
 	kthread_unuse_mm(mm);
 	mmput(child);	/* the child's pages go; the parent still reads its second page */
 	kthread_use_mm(mm);
@@ -332,7 +332,7 @@ KTEST(vm, populate_and_remote_access)
 	a = vm_mmap(NULL, 0, 3 * PAGE_SIZE, RW, ANON | MAP_POPULATE, 0);
 	KASSERT(!IS_ERR_VALUE(a));
 	for (int i = 0; i < 3; i++)
-		KEXPECT(pte_of(mm, a + i * PAGE_SIZE) & _PAGE_PRESENT);
+		KEXPECT(pte_present(pte_of(mm, a + i * PAGE_SIZE)));
 	KEXPECT_EQ(copy_to_user((void __user *)(a + PAGE_SIZE - 2), "remote", 7), 0);
 	kthread_unuse_mm(mm);
 
@@ -452,7 +452,7 @@ KTEST(vm, file_shared_mapping_agrees_with_read_write)
 	/* The PTE maps the page cache's own folio. */
 	folio = filemap_get_folio(f->f_mapping, 1);
 	KASSERT(!IS_ERR(folio));
-	KEXPECT_EQ(upte_pfn(pte_of(mm, a + PAGE_SIZE)), page_to_pfn(folio_page(folio, 0)));
+	KEXPECT_EQ(pte_pfn(pte_of(mm, a + PAGE_SIZE)), page_to_pfn(folio_page(folio, 0)));
 	folio_put(folio);
 	/* Through the mapping, then read(). */
 	KEXPECT_EQ(copy_to_user((void __user *)(a + 5000), "HELLO", 5), 0);
@@ -485,9 +485,9 @@ KTEST(vm, file_private_mapping_copies_on_write)
 	KASSERT(!IS_ERR_VALUE(a));
 	KEXPECT_EQ(copy_from_user(buf, (void __user *)(a + 3), 1), 0);
 	KEXPECT_EQ(buf[0], file_byte(3));
-	KEXPECT(!(pte_of(mm, a) & _PAGE_RW));	/* the cache's page, read-only */
+	KEXPECT(!pte_write(pte_of(mm, a)));	/* the cache's page, read-only */
 	KEXPECT_EQ(copy_to_user((void __user *)(a + 3), "private", 7), 0);
-	KEXPECT(pte_of(mm, a) & _PAGE_RW);	/* our copy now */
+	KEXPECT(pte_write(pte_of(mm, a)));	/* our copy now */
 	pos = 3;
 	KEXPECT_EQ(kernel_read(f, buf, 7, &pos), 7);
 	KEXPECT_EQ(buf[0], file_byte(3));	/* the file did not change */
@@ -524,10 +524,10 @@ KTEST(vm, file_truncate_unmaps_and_faults_sigbus)
 	}
 	KEXPECT_EQ(vfs_truncate(&f->f_path, PAGE_SIZE + 1), 0);
 	/* Pages wholly beyond the new end left both mappings, private copies included. */
-	KEXPECT(pte_of(mm, a + PAGE_SIZE) & _PAGE_PRESENT);
-	KEXPECT_EQ(pte_of(mm, a + 2 * PAGE_SIZE), 0);
-	KEXPECT_EQ(pte_of(mm, a + 3 * PAGE_SIZE), 0);
-	KEXPECT_EQ(pte_of(mm, p + 3 * PAGE_SIZE), 0);
+	KEXPECT(pte_present(pte_of(mm, a + PAGE_SIZE)));
+	KEXPECT(pte_none(pte_of(mm, a + 2 * PAGE_SIZE)));
+	KEXPECT(pte_none(pte_of(mm, a + 3 * PAGE_SIZE)));
+	KEXPECT(pte_none(pte_of(mm, p + 3 * PAGE_SIZE)));
 	/* An access there now: the fault says SIGBUS; a user copy comes back short. */
 	down_read(&mm->mmap_lock);
 	vma = find_vma(mm, a + 2 * PAGE_SIZE);
@@ -566,11 +566,11 @@ KTEST(vm, file_fault_around_maps_cached_pages_without_blocking)
 	KEXPECT_EQ(c, file_byte(2 * PAGE_SIZE));
 	for (int i = 0; i < 16; i++) {
 		if (i == 5)
-			KEXPECT_EQ(pte_of(mm, a + i * PAGE_SIZE), 0);
+			KEXPECT(pte_none(pte_of(mm, a + i * PAGE_SIZE)));
 		else
-			KEXPECT(pte_of(mm, a + i * PAGE_SIZE) & _PAGE_PRESENT);
+			KEXPECT(pte_present(pte_of(mm, a + i * PAGE_SIZE)));
 	}
-	KEXPECT_EQ(pte_of(mm, a + 16 * PAGE_SIZE), 0);	/* outside the window */
+	KEXPECT(pte_none(pte_of(mm, a + 16 * PAGE_SIZE)));	/* outside the window */
 	folio_unlock(locked);
 	folio_put(locked);
 	KEXPECT_EQ(copy_from_user(&c, (void __user *)(a + 5 * PAGE_SIZE), 1), 0);
@@ -595,10 +595,10 @@ KTEST(vm, file_first_write_calls_page_mkwrite_and_dirties)
 	folio = filemap_get_folio(f->f_mapping, 0);
 	KASSERT(!IS_ERR(folio));
 	KEXPECT(!folio_test_dirty(folio));
-	KEXPECT(!(pte_of(mm, a) & _PAGE_RW));
+	KEXPECT(!pte_write(pte_of(mm, a)));
 	KEXPECT_EQ(copy_to_user((void __user *)a, "x", 1), 0);	/* the first write: ->page_mkwrite */
 	KEXPECT(folio_test_dirty(folio));
-	KEXPECT(pte_of(mm, a) & _PAGE_RW);
+	KEXPECT(pte_write(pte_of(mm, a)));
 	folio_put(folio);
 	/* A first access that writes gets the page writable at once, dirty too. */
 	KEXPECT_EQ(copy_to_user((void __user *)(a + PAGE_SIZE), "y", 1), 0);
@@ -746,18 +746,18 @@ KTEST(vm, mprotect_changes_rights_and_merges_back)
 		KEXPECT_EQ(copy_to_user((void __user *)(a + i * PAGE_SIZE), &c, 1), 0);
 	KEXPECT_EQ(do_mprotect(a + PAGE_SIZE, 2 * PAGE_SIZE, PROT_READ), 0);
 	KEXPECT_EQ(map_count(mm), 3);
-	KEXPECT(!(pte_of(mm, a + PAGE_SIZE) & _PAGE_RW));
+	KEXPECT(!pte_write(pte_of(mm, a + PAGE_SIZE)));
 	KEXPECT_EQ(copy_to_user((void __user *)(a + PAGE_SIZE), &c, 1), 1);	/* read-only now */
 	KEXPECT_EQ(copy_from_user(&c, (void __user *)(a + PAGE_SIZE), 1), 0);
 	KEXPECT_EQ(copy_to_user((void __user *)a, &c, 1), 0);	/* outside: unchanged */
 	/* PROT_NONE keeps the page, the CPU just cannot reach it. */
-	pfn = upte_pfn(pte_of(mm, a + 2 * PAGE_SIZE));
+	pfn = pte_pfn(pte_of(mm, a + 2 * PAGE_SIZE));
 	KEXPECT_EQ(do_mprotect(a + 2 * PAGE_SIZE, PAGE_SIZE, PROT_NONE), 0);
-	KEXPECT(!(pte_of(mm, a + 2 * PAGE_SIZE) & _PAGE_PRESENT));
+	KEXPECT(pte_protnone(pte_of(mm, a + 2 * PAGE_SIZE)));
 	KEXPECT_EQ(copy_from_user(&c, (void __user *)(a + 2 * PAGE_SIZE), 1), 1);
 	KEXPECT_EQ(do_mprotect(a, 4 * PAGE_SIZE, RW), 0);
 	KEXPECT_EQ(map_count(mm), 1);	/* equal neighbours merged again */
-	KEXPECT_EQ(upte_pfn(pte_of(mm, a + 2 * PAGE_SIZE)), pfn);
+	KEXPECT_EQ(pte_pfn(pte_of(mm, a + 2 * PAGE_SIZE)), pfn);
 	c = 0;
 	KEXPECT_EQ(copy_from_user(&c, (void __user *)(a + 2 * PAGE_SIZE), 1), 0);
 	KEXPECT_EQ(c, 'm');
@@ -782,9 +782,9 @@ KTEST(vm, mprotect_keeps_copy_on_write)
 	KASSERT(child != NULL);
 	KEXPECT_EQ(do_mprotect(a, PAGE_SIZE, PROT_READ), 0);
 	KEXPECT_EQ(do_mprotect(a, PAGE_SIZE, RW), 0);
-	KEXPECT(!(pte_of(mm, a) & _PAGE_RW));	/* still shared with the child */
+	KEXPECT(!pte_write(pte_of(mm, a)));	/* still shared with the child */
 	KEXPECT_EQ(copy_to_user((void __user *)a, "xyz", 4), 0);
-	KEXPECT_NE(upte_pfn(pte_of(mm, a)), upte_pfn(pte_of(child, a)));
+	KEXPECT_NE(pte_pfn(pte_of(mm, a)), pte_pfn(pte_of(child, a)));
 	kthread_unuse_mm(mm);
 	kthread_use_mm(child);
 	KEXPECT_EQ(copy_from_user(buf, (void __user *)a, 4), 0);
@@ -828,7 +828,7 @@ KTEST(vm, mremap_grows_shrinks_and_moves)
 	KASSERT(mm != NULL);
 	KASSERT(vm_mmap(NULL, a, 2 * PAGE_SIZE, RW, ANON | MAP_FIXED, 0) == a);
 	KEXPECT_EQ(copy_to_user((void __user *)(a + PAGE_SIZE), "moved", 6), 0);
-	pfn = upte_pfn(pte_of(mm, a + PAGE_SIZE));
+	pfn = pte_pfn(pte_of(mm, a + PAGE_SIZE));
 	/* Room after it: grows in place. */
 	KEXPECT_EQ(do_mremap(a, 2 * PAGE_SIZE, 4 * PAGE_SIZE, 0, 0), a);
 	KEXPECT_EQ(copy_to_user((void __user *)(a + 3 * PAGE_SIZE), "x", 1), 0);
@@ -839,8 +839,8 @@ KTEST(vm, mremap_grows_shrinks_and_moves)
 	b = do_mremap(a, 4 * PAGE_SIZE, 8 * PAGE_SIZE, MREMAP_MAYMOVE, 0);
 	KASSERT(!IS_ERR_VALUE(b));
 	KEXPECT_NE(b, a);
-	KEXPECT_EQ(upte_pfn(pte_of(mm, b + PAGE_SIZE)), pfn);	/* the page itself moved */
-	KEXPECT_EQ(pte_of(mm, a + PAGE_SIZE), 0);
+	KEXPECT_EQ(pte_pfn(pte_of(mm, b + PAGE_SIZE)), pfn);	/* the page itself moved */
+	KEXPECT(pte_none(pte_of(mm, a + PAGE_SIZE)));
 	KEXPECT_EQ(copy_from_user(buf, (void __user *)(b + PAGE_SIZE), 6), 0);
 	KEXPECT(!memcmp(buf, "moved", 6));
 	KEXPECT_EQ(copy_from_user(buf, (void __user *)a, 1), 1);	/* the old place is gone */
@@ -879,7 +879,7 @@ KTEST(vm, madvise_dontneed_and_fork_advice)
 	KEXPECT_EQ(do_madvise(a, 2 * PAGE_SIZE, MADV_DONTNEED), 0);
 	KEXPECT_EQ(do_madvise(p, PAGE_SIZE, MADV_DONTNEED), 0);
 	KEXPECT_EQ(do_madvise(s, PAGE_SIZE, MADV_DONTNEED), 0);
-	KEXPECT_EQ(pte_of(mm, a), 0);
+	KEXPECT(pte_none(pte_of(mm, a)));
 	KEXPECT_EQ(copy_from_user(&c, (void __user *)a, 1), 0);
 	KEXPECT_EQ(c, 0);	/* anonymous: zeros again */
 	KEXPECT_EQ(copy_from_user(&c, (void __user *)p, 1), 0);
@@ -997,7 +997,7 @@ KTEST(vm, msync_writes_back_what_the_mapping_dirtied)
 	folio = filemap_get_folio(mapping, 0);
 	KASSERT(!IS_ERR(folio));
 	KEXPECT(!folio_test_dirty(folio));
-	KEXPECT(!(pte_of(mm, a) & _PAGE_RW));	/* writeback write-protected it again */
+	KEXPECT(!pte_write(pte_of(mm, a)));	/* writeback write-protected it again */
 	KEXPECT_EQ(copy_to_user((void __user *)a, "e", 1), 0);	/* so this write is seen */
 	KEXPECT(folio_test_dirty(folio));
 	folio_put(folio);
@@ -1071,12 +1071,12 @@ KTEST(vm, fb0_mmap_is_pfnmap_with_pfn_mkwrite)
 	KASSERT(!IS_ERR_VALUE(a));
 	KEXPECT(find_vma(mm, a)->vm_flags & VM_PFNMAP);
 	/* Every entry is there from the start, page-less and read-only. */
-	KEXPECT(pte_of(mm, a + PAGE_SIZE) & _PAGE_SPECIAL);
-	KEXPECT(!(pte_of(mm, a + PAGE_SIZE) & _PAGE_RW));
+	KEXPECT(pte_special(pte_of(mm, a + PAGE_SIZE)));
+	KEXPECT(!pte_write(pte_of(mm, a + PAGE_SIZE)));
 	writes0 = fbmem_mmap_writes();
 	KEXPECT_EQ(copy_to_user((void __user *)(a + PAGE_SIZE + 8), "pixels", 7), 0);
 	KEXPECT_EQ(fbmem_mmap_writes(), writes0 + 1);	/* ->pfn_mkwrite saw the first write */
-	KEXPECT(pte_of(mm, a + PAGE_SIZE) & _PAGE_RW);
+	KEXPECT(pte_write(pte_of(mm, a + PAGE_SIZE)));
 	KEXPECT_EQ(copy_to_user((void __user *)(a + PAGE_SIZE), "more", 4), 0);
 	KEXPECT_EQ(fbmem_mmap_writes(), writes0 + 1);	/* only the first write of a page */
 	KEXPECT_EQ(copy_from_user(buf, (void __user *)(a + PAGE_SIZE + 8), 7), 0);
@@ -1110,7 +1110,7 @@ KTEST(vm, madvise_remove_punches_a_hole_in_the_file)
 	for (int i = 0; i < 3; i++)
 		KEXPECT_EQ(copy_to_user((void __user *)(s + i * PAGE_SIZE), "hole", 4), 0);
 	KEXPECT_EQ(do_madvise(s + PAGE_SIZE, PAGE_SIZE, MADV_REMOVE), 0);
-	KEXPECT_EQ(pte_of(mm, s + PAGE_SIZE), 0);
+	KEXPECT(pte_none(pte_of(mm, s + PAGE_SIZE)));
 	KEXPECT_EQ(copy_from_user(&c, (void __user *)(s + PAGE_SIZE), 1), 0);
 	KEXPECT_EQ(c, 0);	/* the file's hole reads as zeros, through the mapping... */
 	pos = PAGE_SIZE;

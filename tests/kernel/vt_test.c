@@ -1,5 +1,5 @@
 /*
- * ktests of the text grid's escape sequences (drivers/video/vt.c) on a
+ * ktests of the text grid's escape sequences (drivers/tty/vt/vt.c) on a
  * vt whose driver draws nothing: the assertions read the cells.
  */
 #include <kestrel/ktest.h>

@@ -1,5 +1,5 @@
 /*
- * The hard-lockup watchdog (kernel/locking/watchdog.c): CPU 1 spins with
+ * The hard-lockup watchdog (kernel/watchdog.c): CPU 1 spins with
  * interrupts off (in a call-function IPI) for longer than a shortened
  * threshold; CPU 0's tick must report it. The report is expected and
  * captured (lockdep_expect_report), so the log stays clean.

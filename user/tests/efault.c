@@ -1,7 +1,8 @@
 /*
  * A bad pointer to every pointer-taking system call that vfs_efault.c
- * does not cover (signals, wait, process/resource info, time, poll and
- * select, futex, execve, affinity, tty ioctls) returns -1/EFAULT, never a
+ * does not cover (signals, wait, process/resource info, time, getcpu,
+ * prctl's names, poll and select, futex, execve, affinity, tty ioctls)
+ * returns -1/EFAULT, never a
  * crash and never success. Each call goes through the raw syscall() so
  * libc cannot check or copy first, once with (void *)1 (a user address
  * nothing maps) and once with a kernel address (refused before any copy);
@@ -209,6 +210,17 @@ TEST(time_calls)
 		EFAULT_OK(syscall(SYS_nanosleep, bad[i], NULL));
 		EFAULT_OK(syscall(SYS_gettimeofday, bad[i], NULL));
 		EFAULT_OK(syscall(SYS_gettimeofday, &tv, bad[i]));
+		EFAULT_OK(syscall(SYS_time, bad[i]));
+		EFAULT_OK(syscall(SYS_getcpu, bad[i], NULL, NULL));
+		EFAULT_OK(syscall(SYS_getcpu, NULL, bad[i], NULL));
+	}
+}
+
+TEST(prctl_name)
+{
+	for (int i = 0; i < NBAD; i++) {
+		EFAULT_OK(syscall(SYS_prctl, 15 /* PR_SET_NAME */, bad[i], 0, 0, 0));
+		EFAULT_OK(syscall(SYS_prctl, 16 /* PR_GET_NAME */, bad[i], 0, 0, 0));
 	}
 }
 

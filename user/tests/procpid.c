@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <sys/auxv.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
 
 /* Read a whole file (up to len - 1 bytes, NUL added); bytes read or -1. */
 static long read_file(const char *path, char *buf, size_t len)
@@ -80,6 +82,49 @@ TEST(status_names_the_process)
 	EXPECT(strstr(buf, "\nThreads:\t1\n") != NULL);
 	snprintf(want, sizeof(want), "\nUid:\t%d\t%d\t", getuid(), geteuid());
 	EXPECT(strstr(buf, want) != NULL);
+}
+
+/*
+ * comm (/proc/<pid>/comm and status's Name:) is the base name of the path
+ * exec was given, even through a symlink, and prctl(PR_SET_NAME) changes
+ * it, cut to 15 bytes (busybox re-execs /proc/self/exe, whose name is
+ * "exe", and then names itself after the applet this way).
+ */
+TEST(comm_is_the_exec_basename_and_prctl_renames)
+{
+	char buf[256], link[64], name[16];
+	int p[2], status;
+	long n;
+	pid_t pid;
+
+	ASSERT_EQ(prctl(PR_SET_NAME, "a-very-long-thread-name"), 0);
+	ASSERT(read_file("/proc/self/comm", buf, sizeof(buf)) > 0);
+	EXPECT_STREQ(buf, "a-very-long-thr\n");
+	ASSERT(read_file("/proc/self/status", buf, sizeof(buf)) > 0);
+	EXPECT(!strncmp(buf, "Name:\ta-very-long-thr\n", 22));
+	memset(name, 'x', sizeof(name));
+	ASSERT_EQ(prctl(PR_GET_NAME, name), 0);
+	EXPECT_STREQ(name, "a-very-long-thr");
+
+	snprintf(link, sizeof(link), "/tmp/procpid-%d-renamed-cat", getpid());
+	ASSERT_EQ(symlink("/bin/cat", link), 0);
+	ASSERT_EQ(pipe(p), 0);
+	pid = fork();
+	ASSERT(pid >= 0);
+	if (!pid) {
+		dup2(p[1], 1);
+		execl(link, "whatever", "/proc/self/comm", (char *)NULL);
+		_exit(127);
+	}
+	close(p[1]);
+	n = read(p[0], buf, sizeof(buf) - 1);
+	close(p[0]);
+	ASSERT_EQ(waitpid(pid, &status, 0), pid);
+	EXPECT(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	buf[n > 0 ? n : 0] = 0;
+	/* The link's base name, cut to 15 bytes. */
+	EXPECT(!strncmp(buf, strrchr(link, '/') + 1, 15) && buf[15] == '\n');
+	unlink(link);
 }
 
 static int maps_has(const char *maps, unsigned long addr, const char *perms, const char *name)

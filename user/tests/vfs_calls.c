@@ -1004,3 +1004,21 @@ TEST(access_uses_real_ids)
 	EXPECT(WIFEXITED(st));
 	EXPECT_EQ(WEXITSTATUS(st), 0);
 }
+
+/* read(2) of a directory, on /proc's and on tmpfs: EISDIR, for readv too. */
+TEST(read_of_a_directory_is_eisdir)
+{
+	const char *dirs[] = { "/proc", "/proc/self", "/tmp" };
+	char buf[16];
+	struct iovec iov = { buf, sizeof(buf) };
+
+	for (unsigned int i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		int fd = open(dirs[i], O_RDONLY | O_DIRECTORY);
+
+		ASSERT(fd >= 0);
+		EXPECT_ERRNO(read(fd, buf, sizeof(buf)), EISDIR);
+		EXPECT_ERRNO(readv(fd, &iov, 1), EISDIR);
+		EXPECT_ERRNO(pread(fd, buf, sizeof(buf), 0), EISDIR);
+		close(fd);
+	}
+}

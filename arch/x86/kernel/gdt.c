@@ -18,6 +18,22 @@
 #define DESC_USER_DS 0x00cff2000000ffffULL	/* data, DPL 3 */
 #define DESC_USER_CS 0x00affa000000ffffULL	/* 64-bit code, DPL 3 */
 #define DESC_TSS_AVAILABLE 0x89ULL		/* present, 64-bit TSS (available) */
+/* Present, DPL 3, read-only data (accessed), 32-bit: only its limit is ever used. */
+#define DESC_CPUNODE_ACCESS 0xf5ULL
+#define DESC_CPUNODE_FLAGS 0x4ULL
+
+/*
+ * The CPU number, for the vDSO's getcpu: user code reads this CPU's GDT
+ * entry's limit with `lsl` (Linux's GDT_ENTRY_CPUNODE: node << 12 | cpu;
+ * Kestrel has one node).
+ */
+static u64 cpunode_desc(unsigned int cpu)
+{
+	u64 limit = cpu & 0xfff;
+
+	return (limit & 0xffff) | (DESC_CPUNODE_ACCESS << 40) | (((limit >> 16) & 0xf) << 48) |
+	       (DESC_CPUNODE_FLAGS << 52);
+}
 
 static void set_tss_desc(u64 *gdt, const struct tss *tss)
 {
@@ -60,6 +76,7 @@ void gdt_setup(struct percpu *pc)
 	gdt[GDT_ENTRY_USER_DS] = DESC_USER_DS;
 	gdt[GDT_ENTRY_USER_CS] = DESC_USER_CS;
 	set_tss_desc(gdt, &pc->arch.tss);
+	gdt[GDT_ENTRY_CPUNODE] = cpunode_desc(pc->cpu);
 
 	load_gdt(&p);
 	reload_segments();

@@ -21,6 +21,7 @@
  * on another CPU to finish; a caller that frees the handler's data must
  * first make sure the device no longer interrupts.
  */
+#include <kestrel/atomic.h>
 #include <kestrel/errno.h>
 #include <kestrel/percpu.h>
 #include <kestrel/preempt.h>
@@ -110,7 +111,7 @@ int irq_set_handler(unsigned int vector, irq_handler_t fn, void *data)
 		ret = -EBUSY;
 	} else {
 		irq_descs[vector].data = data;
-		__atomic_store_n(&irq_descs[vector].fn, fn, __ATOMIC_RELEASE);
+		smp_store_release(&irq_descs[vector].fn, fn);	/* data first */
 	}
 	spin_unlock_irqrestore(&irq_desc_lock, flags);
 	return ret;
@@ -123,7 +124,7 @@ void irq_free_handler(unsigned int vector)
 	if (vector < FIRST_EXTERNAL_VECTOR || vector >= NR_VECTORS)
 		return;
 	spin_lock_irqsave(&irq_desc_lock, flags);
-	__atomic_store_n(&irq_descs[vector].fn, NULL, __ATOMIC_RELEASE);
+	smp_store_release(&irq_descs[vector].fn, NULL);
 	irq_descs[vector].data = NULL;
 	spin_unlock_irqrestore(&irq_desc_lock, flags);
 }
@@ -177,7 +178,7 @@ void do_interrupt(struct pt_regs *regs)
 	this_cpu_inc(nr_irqs);
 	irq_enter();	/* in_irq(), in_interrupt() from here: no sleeping */
 	rcu_irq_enter();	/* an idle CPU becomes visible to RCU: the handler may read */
-	fn = __atomic_load_n(&irq_descs[vector].fn, __ATOMIC_ACQUIRE);
+	fn = smp_load_acquire(&irq_descs[vector].fn);	/* pairs with irq_set_handler */
 	if (fn)
 		fn(regs, irq_descs[vector].data);
 	else

@@ -88,6 +88,5 @@ void trap_init(void)
 	for (int i = 0; i < IST_NR; i++)
 		tops[i] = (unsigned long)boot_ist_stacks[i] + IST_STACK_SIZE;
 	idt_init();
-	syscall_table_init();
 	cpu_init(0, tops);
 }

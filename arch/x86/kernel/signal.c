@@ -51,6 +51,7 @@
 #include <asm/processor.h>
 #include <asm/ptrace.h>
 #include <asm/segment.h>
+#include <asm/sighandling.h>
 #include <asm/syscall.h>
 #include <asm/unistd_64.h>
 
@@ -293,6 +294,19 @@ SYSCALL_DEFINE2(sigaltstack, const struct uapi_stack __user *, uss, struct uapi_
 }
 
 /* ---- the frame ---- */
+
+/*
+ * The most stack one handler frame takes (get_sigframe's worst case on a
+ * fresh alternate stack): what exec passes as AT_MINSIGSTKSZ, as Linux,
+ * so sysconf(_SC_MINSIGSTKSZ) knows this CPU's FPU state size.
+ */
+unsigned long get_sigframe_size(void)
+{
+	/* The FPU image's 64-byte alignment loses up to 63 bytes, the frame's (16n - 8) up to 23. */
+	unsigned long worst = fpu_frame_size() + 63 + sizeof(struct rt_sigframe) + 23;
+
+	return (worst + 15) & ~15UL;
+}
 
 /*
  * Where the frame goes: the FPU image (64-aligned) at the top, the

@@ -29,6 +29,8 @@
  * spinlock the target's function needs would still hang). Functions run
  * with interrupts off and must not sleep or call these functions.
  */
+#include <kestrel/atomic.h>
+#include <kestrel/bitops.h>
 #include <kestrel/errno.h>
 #include <kestrel/panic.h>
 #include <kestrel/percpu.h>
@@ -69,7 +71,7 @@ static u32 cpu_to_apic(unsigned int cpu)
 
 static bool csd_locked(struct call_single_data *c)
 {
-	return __atomic_load_n(&c->flags, __ATOMIC_ACQUIRE) & CSD_LOCKED;
+	return smp_load_acquire(&c->flags) & CSD_LOCKED;
 }
 
 /* Run every call queued on this CPU (interrupts off). */
@@ -91,7 +93,7 @@ static void flush_call_queue(void)
 	for (; rev; rev = next) {
 		next = rev->next;	/* before the unlock: the sender may reuse it at once */
 		rev->fn(rev->info);
-		__atomic_store_n(&rev->flags, 0, __ATOMIC_RELEASE);
+		smp_store_release(&rev->flags, 0);	/* fn's effects before the unlock */
 	}
 }
 
@@ -249,13 +251,14 @@ unsigned long smp_ipi_count(unsigned int cpu, unsigned int vector)
 
 #define STOP_WAIT_MS 100	/* for the IPI, then again for the NMI */
 
-static int stop_owner = -1;	/* the CPU that stops the others (cmpxchg from -1) */
-static u64 stopped_bits;	/* CPUs halted for good (atomic OR) */
+static atomic_t stop_owner = ATOMIC_INIT(-1);	/* the CPU that stops the others (cmpxchg from -1) */
+static unsigned long stopped_bits;	/* CPUs halted for good (set_bit) */
 
 static __noreturn void stop_this_cpu(void)
 {
 	local_irq_disable();
-	__atomic_or_fetch(&stopped_bits, 1ULL << smp_processor_id(), __ATOMIC_RELEASE);
+	smp_mb__before_atomic();	/* whatever this CPU did is visible before it counts as stopped */
+	set_bit(smp_processor_id(), &stopped_bits);
 	for (;;)
 		halt();	/* an NMI may wake us: halt again */
 }
@@ -267,7 +270,7 @@ static void stop_interrupt(struct pt_regs *regs, void *data)
 
 bool smp_stop_nmi(void)
 {
-	int owner = __atomic_load_n(&stop_owner, __ATOMIC_ACQUIRE);
+	int owner = atomic_read_acquire(&stop_owner);
 
 	if (owner < 0 || owner == (int)smp_processor_id())
 		return false;
@@ -292,7 +295,7 @@ static u64 cpus_running(void)
 	for_each_online_cpu(cpu)
 		if (cpu != smp_processor_id())
 			want |= 1ULL << cpu;
-	return want & ~__atomic_load_n(&stopped_bits, __ATOMIC_ACQUIRE);
+	return want & ~smp_load_acquire(&stopped_bits);
 }
 
 static bool wait_stopped(void)
@@ -322,8 +325,7 @@ void smp_send_stop(void)
 	local_irq_disable();
 	if (!apic_available() || num_online_cpus() <= 1)
 		return;
-	if (!__atomic_compare_exchange_n(&stop_owner, &owner, me, false, __ATOMIC_ACQ_REL,
-					 __ATOMIC_ACQUIRE) && owner != me)
+	if (!atomic_try_cmpxchg(&stop_owner, &owner, me) && owner != me)
 		stop_this_cpu();	/* another CPU is stopping everyone: we are one of them */
 
 	send_to_running(APIC_DM_FIXED | STOP_VECTOR);
@@ -343,7 +345,7 @@ void smp_send_stop(void)
 
 bool smp_stopping(void)
 {
-	return __atomic_load_n(&stop_owner, __ATOMIC_ACQUIRE) >= 0;
+	return atomic_read_acquire(&stop_owner) >= 0;
 }
 
 void smp_ipi_init(void)

@@ -27,9 +27,11 @@
  * trampoline copy have a single writer (the boot CPU, before the SIPI) and
  * a single reader (the AP being started). The handshake is ap_boot.done,
  * written by the AP with release order and read by the boot CPU with
- * acquire order. cpu_online_bits is changed with atomic ORs.
+ * acquire order. cpu_online_bits is changed with set_bit.
  */
 #include <kestrel/acpi.h>
+#include <kestrel/atomic.h>
+#include <kestrel/bitops.h>
 #include <kestrel/bootinfo.h>
 #include <kestrel/errno.h>
 #include <kestrel/percpu.h>
@@ -86,16 +88,16 @@ static struct {
 } ap_boot;
 
 static phys_addr_t trampoline_phys;	/* 0: none found, no APs */
-static u64 cpu_online_bits;		/* bit n: CPU n online (atomic OR) */
+static unsigned long cpu_online_bits;	/* bit n: CPU n online (set_bit) */
 
 bool cpu_online(unsigned int cpu)
 {
-	return cpu < NR_CPUS && (__atomic_load_n(&cpu_online_bits, __ATOMIC_ACQUIRE) >> cpu & 1);
+	return cpu < NR_CPUS && test_bit_acquire(cpu, &cpu_online_bits);
 }
 
 unsigned int num_online_cpus(void)
 {
-	u64 bits = __atomic_load_n(&cpu_online_bits, __ATOMIC_ACQUIRE);
+	unsigned long bits = smp_load_acquire(&cpu_online_bits);
 	unsigned int n = 0;
 
 	for (; bits; bits &= bits - 1)	/* no libgcc, so no __builtin_popcountll */
@@ -105,7 +107,8 @@ unsigned int num_online_cpus(void)
 
 static void set_cpu_online(unsigned int cpu)
 {
-	__atomic_or_fetch(&cpu_online_bits, 1ULL << cpu, __ATOMIC_RELEASE);
+	smp_mb__before_atomic();	/* the CPU's setup is visible before it counts as online */
+	set_bit(cpu, &cpu_online_bits);
 }
 
 static bool overlaps(phys_addr_t a, phys_addr_t a_end, phys_addr_t b, phys_addr_t b_end)
@@ -230,7 +233,7 @@ void start_secondary(void)
 	/* The boot CPU's calibration holds here too: the APIC timers share one clock. */
 	time_start_tick();
 	set_cpu_online(cpu);
-	__atomic_store_n(&ap_boot.done, true, __ATOMIC_RELEASE);
+	smp_store_release(&ap_boot.done, true);
 
 	sched_start_secondary();	/* this CPU's idle task from here on: never returns */
 }
@@ -245,7 +248,7 @@ static void send_init(u32 apic_id)
 
 static bool ap_answered(void)
 {
-	return __atomic_load_n(&ap_boot.done, __ATOMIC_ACQUIRE);
+	return smp_load_acquire(&ap_boot.done);
 }
 
 static bool wait_for_ap(void)
@@ -287,7 +290,7 @@ static int do_boot_cpu(unsigned int cpu, u32 apic_id)
 	ap_boot.apic_id = apic_id;
 	ap_boot.done = false;
 	td->stack = (u64)ap_boot.stack + AP_STACK_SIZE;
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);	/* all of it visible before the IPIs */
+	mb();	/* all of it visible before the IPIs (an x2APIC MSR write is no barrier) */
 
 	send_init(apic_id);
 	mdelay(10);

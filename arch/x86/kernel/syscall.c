@@ -3,21 +3,23 @@
  * per-CPU SYSCALL setup, and the return-to-user work loop every way back
  * to user mode runs (syscall, interrupt, exception, fork, exec of init).
  *
- * The table: each SYSCALL_DEFINEn (include/kestrel/syscalls.h) puts a
- * struct syscall_desc into the syscall_table section; syscall_table_init()
- * indexes them by number once at boot (two registrations of one number
- * are a bug and panic). A number with no registration returns -ENOSYS and
- * is logged once per number: "syscall N (name) not implemented".
+ * The table: sys_call_table (arch/x86/entry/syscall_64.c), generated at
+ * build time from arch/x86/entry/syscalls/syscall_64.tbl, holds for each
+ * number the stub a SYSCALL_DEFINEn emits (include/kestrel/syscalls.h), or
+ * sys_ni_syscall for a number Kestrel does not implement: -ENOSYS, logged
+ * once per number as "syscall N (name) not implemented". A number beyond
+ * the table gets the same, logged once for all.
  *
  * The frame: asm/syscall.h (vector SYSCALL_FRAME_VECTOR, orig_rax in
  * error_code, rax preset to -ENOSYS). Syscalls run with interrupts on and
  * are preemptible; the return path turns interrupts off before the last
  * checks so no wake-up or signal slips in between the check and sysret.
  *
- * Locking: sys_call_table is written once before any CPU can make a
- * syscall (user mode starts after boot), then only read. The log-once
- * bitmap is updated with atomic ors.
+ * Locking: sys_call_table is const. The log-once bitmap is updated with
+ * atomic ors.
  */
+#include <kestrel/atomic.h>
+#include <kestrel/bitops.h>
 #include <kestrel/errno.h>
 #include <kestrel/kallsyms.h>
 #include <kestrel/lockdep.h>
@@ -33,7 +35,7 @@
 #include <asm/processor.h>
 #include <asm/segment.h>
 #include <asm/syscall.h>
-#include "syscall_names.h"
+#include <asm/unistd_64.h>
 
 #define MSR_STAR 0xc0000081
 #define MSR_LSTAR 0xc0000082
@@ -46,37 +48,18 @@
 #define X86_EFLAGS_AC (1UL << 18)
 #define X86_EFLAGS_IOPL (3UL << 12)
 
-extern const struct syscall_desc __start_syscall_table[], __stop_syscall_table[];
 void entry_SYSCALL_64(void);
 
-static const struct syscall_desc *sys_call_table[NR_syscalls];	/* boot, then read-only */
-static unsigned long enosys_logged[(NR_syscalls + 63) / 64];	/* atomic or: logged once */
+static unsigned long enosys_logged[BITS_TO_LONGS(NR_syscalls)];	/* test_and_set_bit: logged once */
 static bool enosys_out_of_range_logged;
 
 /* entry.S reads these with fixed %gs offsets. */
 #define CHECK_PERCPU(field, off) BUILD_BUG_ON(offsetof(struct percpu, field) != (off))
 
-void syscall_table_init(void)
-{
-	const struct syscall_desc *d;
-	unsigned int n = 0;
-
-	CHECK_PERCPU(entry_user_rsp, 8);
-	CHECK_PERCPU(entry_stack_top, 16);
-	for (d = __start_syscall_table; d < __stop_syscall_table; d++) {
-		if (d->nr >= NR_syscalls)
-			panic("syscall %s: number %lu out of range", d->call_name, d->nr);
-		if (sys_call_table[d->nr])
-			panic("syscall %lu registered twice (%s, %s)", d->nr,
-			      sys_call_table[d->nr]->call_name, d->call_name);
-		sys_call_table[d->nr] = d;
-		n++;
-	}
-	pr_info("syscall: %u of %u system calls implemented\n", n, NR_syscalls);
-}
-
 void syscall_cpu_init(void)
 {
+	CHECK_PERCPU(entry_user_rsp, 8);
+	CHECK_PERCPU(entry_stack_top, 16);
 	/* SYSCALL: CS = STAR[47:32], SS = +8. SYSRET (64-bit): CS = STAR[63:48] + 16, SS = +8. */
 	wrmsr(MSR_STAR, ((u64)__USER32_CS << 48) | ((u64)__KERNEL_CS << 32));
 	wrmsr(MSR_LSTAR, (u64)entry_SYSCALL_64);
@@ -84,11 +67,6 @@ void syscall_cpu_init(void)
 	wrmsr(MSR_SYSCALL_MASK, X86_EFLAGS_IF | X86_EFLAGS_DF | X86_EFLAGS_TF | X86_EFLAGS_AC |
 				       X86_EFLAGS_NT | X86_EFLAGS_IOPL);
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
-}
-
-const char *syscall_name(unsigned long nr)
-{
-	return nr < NR_syscalls && sys_call_table[nr] ? sys_call_table[nr]->call_name : NULL;
 }
 
 struct pt_regs *current_pt_regs(void)
@@ -109,30 +87,31 @@ void syscall_get_arguments(const struct pt_regs *regs, unsigned long args[6])
 static void syscall_log_enosys(unsigned long nr)
 {
 	if (nr >= NR_syscalls) {
-		if (!__atomic_exchange_n(&enosys_out_of_range_logged, true, __ATOMIC_RELAXED))
+		if (!xchg(&enosys_out_of_range_logged, true))
 			pr_info("syscall %lu (out of range) not implemented (%s/%d); further ones not reported\n",
 				nr, current->comm, current->pid);
 		return;
 	}
-	if (__atomic_fetch_or(&enosys_logged[nr / 64], 1UL << (nr % 64), __ATOMIC_RELAXED) &
-	    (1UL << (nr % 64)))
+	if (test_and_set_bit(nr, enosys_logged))
 		return;
 	pr_info("syscall %lu (%s) not implemented (%s/%d)\n", nr,
-		linux_syscall_names[nr] ? linux_syscall_names[nr] : "unknown", current->comm,
-		current->pid);
+		syscall_name(nr) ? syscall_name(nr) : "unknown", current->comm, current->pid);
+}
+
+long sys_ni_syscall(const struct pt_regs *regs)
+{
+	syscall_log_enosys(regs->error_code);	/* orig_rax */
+	return -ENOSYS;
 }
 
 long syscall_dispatch(const struct pt_regs *regs);
 long syscall_dispatch(const struct pt_regs *regs)
 {
 	unsigned long nr = regs->error_code;	/* orig_rax */
-	const struct syscall_desc *d = nr < NR_syscalls ? sys_call_table[nr] : NULL;
 
-	if (!d) {
-		syscall_log_enosys(nr);
-		return -ENOSYS;
-	}
-	return d->fn(regs);
+	if (nr >= NR_syscalls)
+		return sys_ni_syscall(regs);
+	return sys_call_table[nr](regs);
 }
 
 /* Can SYSRET restore regs exactly? Else iretq (asm/syscall.h). */
@@ -146,6 +125,7 @@ static bool sysret_allowed(const struct pt_regs *regs)
 bool do_syscall_64(struct pt_regs *regs)
 {
 	local_irq_enable();
+	current->nr_syscalls++;
 	regs->rax = (unsigned long)-ENOSYS;
 	regs->rax = (unsigned long)syscall_dispatch(regs);
 	exit_to_user_mode(regs);

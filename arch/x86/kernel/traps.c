@@ -5,7 +5,7 @@
  * named handler for the vector. A handler either deals with the exception
  * and returns (int3, an NMI, a fault at an instruction listed in the
  * exception table) or calls die(), which prints an oops and stops: in a
- * test run (ktest= or crashtest= on the command line) QEMU exits with a
+ * test run (test_run_active, include/kestrel/reboot.h) QEMU exits with a
  * failure so no test hangs; otherwise the CPU panics with "Fatal exception".
  *
  * An exception in user mode is the program's, not the kernel's: it becomes
@@ -21,7 +21,7 @@
  * a CPU that faults again while printing its own oops does not wait for
  * it (percpu oops_nesting) but stops at once.
  */
-#include <kestrel/cmdline.h>
+#include <kestrel/atomic.h>
 #include <kestrel/panic.h>
 #include <kestrel/percpu.h>
 #include <kestrel/printk.h>
@@ -39,7 +39,7 @@
 
 static DEFINE_SPINLOCK(die_lock);	/* one oops report at a time */
 static int die_counter;			/* oopses so far, under die_lock */
-unsigned long breakpoint_count;
+atomic_long_t breakpoint_count = ATOMIC_LONG_INIT(0);
 
 static const char *const exception_names[32] = {
 	[X86_TRAP_DE] = "divide error",
@@ -73,12 +73,6 @@ const char *exception_name(unsigned int vector)
 	return "reserved exception";
 }
 
-/* A run that a test harness watches: end it rather than hang. */
-static bool in_test_run(void)
-{
-	return cmdline_has("ktest") || cmdline_has("crashtest");
-}
-
 static void oops_begin(void)
 {
 	local_irq_disable();
@@ -87,7 +81,7 @@ static void oops_begin(void)
 		this_cpu_inc(oops_nesting);
 		printk(KERN_EMERG "Oops: recursive fault while printing an oops, stopping CPU %u\n",
 		       smp_processor_id());
-		if (in_test_run())
+		if (test_run_active)
 			test_exit(false);
 		for (;;)
 			halt();
@@ -102,7 +96,7 @@ static __noreturn void oops_end(void)
 {
 	printk(KERN_EMERG "---[ end trace %016x ]---\n", 0);
 	spin_unlock(&die_lock);
-	if (in_test_run())
+	if (test_run_active)
 		test_exit(false);
 	panic("Fatal exception");
 }
@@ -248,7 +242,7 @@ static void do_int3(struct pt_regs *regs)
 		force_sig_fault(SIGTRAP, SI_KERNEL, NULL);	/* a debugger's breakpoint, or a crash */
 		return;
 	}
-	__atomic_fetch_add(&breakpoint_count, 1, __ATOMIC_RELAXED);
+	atomic_long_inc(&breakpoint_count);
 	/* RIP already points after the int3 byte: returning resumes there. */
 	pr_info("int3: breakpoint at %pS, continuing\n", (void *)(regs->rip - 1));
 }

@@ -16,7 +16,6 @@
 u64 tsc_khz;
 /* ns = cycles * tsc_mult >> TSC_SHIFT (a fixed-point 1e6 / tsc_khz). */
 static u64 tsc_mult;
-#define TSC_SHIFT 32
 
 #define CALIBRATE_MS 50
 #define CALIBRATE_TRIES 3
@@ -30,6 +29,11 @@ bool tsc_invariant(void)
 		return false;
 	cpuid(0x80000007, &a, &b, &c, &d);
 	return d & (1 << 8);
+}
+
+u64 tsc_ns_mult(void)
+{
+	return tsc_mult;
 }
 
 u64 tsc_cycles_to_ns(u64 cycles)

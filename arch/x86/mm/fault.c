@@ -21,13 +21,17 @@
  * kernel fault keeps the oops path of traps.c.
  *
  * The handler runs with interrupts as the faulting code had them (it
- * sleeps on mmap_lock and allocations). A fault with interrupts off or in
- * atomic context cannot sleep: it goes straight to the fixup (or, from
- * user mode, to the signal).
+ * sleeps on mmap_lock and allocations). A fault with interrupts off, in
+ * atomic context or with page faults disabled (pagefault_disable, around
+ * a copy made with a folio locked) cannot be handled: it goes straight to
+ * the fixup (or, from user mode, to the signal).
  *
  * Locking: mmap_lock read around the VMA lookup and the fault; write only
  * to grow a stack (then downgraded).
  */
+#include <kestrel/atomic.h>
+#include <kestrel/dcache.h>
+#include <kestrel/fs.h>
 #include <kestrel/mm.h>
 #include <kestrel/oom.h>
 #include <kestrel/preempt.h>
@@ -35,6 +39,7 @@
 #include <kestrel/sched.h>
 #include <kestrel/signal.h>
 #include <kestrel/time.h>
+#include <kestrel/vsprintf.h>
 #include <kestrel/vm.h>
 #include <asm/extable.h>
 #include <asm/processor.h>
@@ -48,7 +53,7 @@
 #define PF_INSTR (1UL << 4)
 
 /* Faults that only a signal or a fixup can end (counted for the tests). */
-unsigned long nr_user_fault_signals;
+atomic_long_t nr_user_fault_signals = ATOMIC_LONG_INIT(0);
 
 /* Does the VMA forbid this access? */
 static bool access_error(unsigned long error_code, const struct vm_area_struct *vma)
@@ -62,14 +67,42 @@ static bool access_error(unsigned long error_code, const struct vm_area_struct *
 	return !(vma->vm_flags & (VM_READ | VM_WRITE | VM_EXEC));
 }
 
+/*
+ * " in NAME[START+LEN]": the file mapping holding ip, as Linux's
+ * print_vma_addr, so a crash in a shared library names it. Empty when
+ * the lock is busy or ip is in no file mapping.
+ */
+static void describe_vma_of(unsigned long ip, char *buf, size_t size)
+{
+	struct mm_struct *mm = current->mm;
+	struct vm_area_struct *vma;
+
+	buf[0] = '\0';
+	if (!mm || !down_read_trylock(&mm->mmap_lock))
+		return;
+	vma = find_vma(mm, ip);
+	if (vma && vma->vm_start <= ip && vma->vm_file) {
+		struct dentry *d = vma->vm_file->f_path.dentry;
+
+		spin_lock(&d->d_lock);
+		snprintf(buf, size, " in %s[%lx+%lx]", d->d_name.name, vma->vm_start,
+			 vma->vm_end - vma->vm_start);
+		spin_unlock(&d->d_lock);
+	}
+	up_read(&mm->mmap_lock);
+}
+
 /* A user access that cannot be satisfied: the task gets the signal. */
 static void user_fault_signal(struct pt_regs *regs, unsigned long error_code, int sig,
 			      int code, unsigned long address)
 {
-	__atomic_fetch_add(&nr_user_fault_signals, 1, __ATOMIC_RELAXED);
-	pr_info("%s[%d]: %s at %lx ip %lx sp %lx error %lx\n", current->comm, current->pid,
+	char where[96];
+
+	atomic_long_inc(&nr_user_fault_signals);
+	describe_vma_of(regs->rip, where, sizeof(where));
+	pr_info("%s[%d]: %s at %lx ip %lx sp %lx error %lx%s\n", current->comm, current->pid,
 		sig == SIGBUS ? "bus error" : sig == SIGKILL ? "out of memory" : "segfault",
-		address, regs->rip, regs->rsp, error_code);
+		address, regs->rip, regs->rsp, error_code, where);
 	if (sig == SIGKILL)
 		force_sig(SIGKILL);
 	else
@@ -179,8 +212,11 @@ void do_page_fault(struct pt_regs *regs, unsigned long error_code, unsigned long
 		page_fault_oops(regs, address);	/* the kernel touched user memory directly: a bug */
 		return;
 	}
-	if (!mm || in_atomic() || !(regs->rflags & X86_EFLAGS_IF)) {
-		/* Cannot sleep, or no user address space: nothing to resolve through. */
+	if (!mm || in_atomic() || !(regs->rflags & X86_EFLAGS_IF) || pagefault_disabled()) {
+		/*
+		 * Cannot sleep, no user address space, or the copy asked not to
+		 * be resolved (pagefault_disable): nothing to resolve through.
+		 */
 		if (user) {
 			user_fault_signal(regs, error_code, SIGSEGV, SEGV_MAPERR, address);
 			return;

@@ -19,10 +19,12 @@
  * flush_tlb_mm_range() afterwards; it flushes here if this CPU has the mm
  * loaded and sends a call-function IPI to the other CPUs in
  * mm->cpu_vm_mask, which flush if they still have it loaded. A CPU sets
- * its bit before it loads the tables (atomic, a full barrier), so a CPU
- * that the flusher missed loads the tables after the change and cannot
- * cache the old entry. User entries are never global: a CR3 load drops them.
+ * its bit, then a full barrier, then loads the tables; the flusher changes
+ * the PTE, then a full barrier, then reads the mask. So either the
+ * flusher sees the bit, or that CPU's table walk sees the new entry. User entries are never global: a CR3 load drops them.
  */
+#include <kestrel/atomic.h>
+#include <kestrel/cpumask.h>
 #include <kestrel/mm.h>
 #include <kestrel/mm_types.h>
 #include <kestrel/percpu.h>
@@ -40,12 +42,13 @@ static struct mm_struct *mm_to_drop[NR_CPUS];
 
 static void mask_set(struct mm_struct *mm, unsigned int cpu)
 {
-	__atomic_fetch_or(&mm->cpu_vm_mask.bits, 1ULL << cpu, __ATOMIC_SEQ_CST);
+	cpumask_set_cpu(cpu, &mm->cpu_vm_mask);
+	smp_mb__after_atomic();	/* the bit before the table walks: see above */
 }
 
 static void mask_clear(struct mm_struct *mm, unsigned int cpu)
 {
-	__atomic_fetch_and(&mm->cpu_vm_mask.bits, ~(1ULL << cpu), __ATOMIC_SEQ_CST);
+	cpumask_clear_cpu(cpu, &mm->cpu_vm_mask);
 }
 
 /* Interrupts off (or this CPU otherwise pinned). */
@@ -162,7 +165,9 @@ void flush_tlb_mm_range(struct mm_struct *mm, unsigned long start, unsigned long
 	cpu = smp_processor_id();
 	if (loaded_mm[cpu] == mm)
 		flush_local(start, end);
-	others.bits = __atomic_load_n(&mm->cpu_vm_mask.bits, __ATOMIC_SEQ_CST) & ~(1ULL << cpu);
+	smp_mb();	/* the caller's PTE change before the mask: see above */
+	others = READ_ONCE(mm->cpu_vm_mask);
+	__cpumask_clear_cpu(cpu, &others);
 	if (!cpumask_empty(others) && !smp_stopping())
 		smp_call_function_many(others, flush_ipi, &f, true);
 	preempt_enable();

@@ -6,7 +6,15 @@
  * present; if it cannot, the exception-table entry resumes right after
  * the instruction, with rcx still holding the bytes left: that is the
  * "not copied" count the callers return.
+ *
+ * With page faults disabled (pagefault_disable) the handler goes straight
+ * to the fixup: the copy stops at the first page that is not present
+ * with the needed right, and nothing sleeps.
  */
+#include <kestrel/lockdep.h>
+#include <kestrel/might_sleep.h>
+#include <kestrel/mm_types.h>
+#include <kestrel/sched.h>
 #include <kestrel/string.h>
 #include <kestrel/uaccess.h>
 #include <asm/extable.h>
@@ -26,28 +34,88 @@ static unsigned long raw_copy(void *to, const void *from, unsigned long n)
 	return n;
 }
 
-unsigned long copy_to_user(void __user *to, const void *from, unsigned long n)
+void pagefault_disable(void)
+{
+	current->pagefault_disabled++;
+	barrier();	/* the counter is set before any access it covers */
+}
+
+void pagefault_enable(void)
+{
+	barrier();
+	current->pagefault_disabled--;
+}
+
+bool pagefault_disabled(void)
+{
+	return current->pagefault_disabled != 0;
+}
+
+void might_fault(void)
+{
+	struct mm_struct *mm = current->mm;
+
+	if (pagefault_disabled())
+		return;
+	might_sleep();
+	if (mm)
+		might_lock_read(&mm->mmap_lock);
+}
+
+unsigned long __copy_to_user_inatomic(void __user *to, const void *from, unsigned long n)
 {
 	if (!access_ok(to, n))
 		return n;
 	return raw_copy((void __force_kernel *)to, from, n);
 }
 
+unsigned long __copy_from_user_inatomic(void *to, const void __user *from, unsigned long n)
+{
+	if (!access_ok(from, n))
+		return n;
+	return raw_copy(to, (const void __force_kernel *)from, n);
+}
+
+unsigned long copy_to_user(void __user *to, const void *from, unsigned long n)
+{
+	might_fault();
+	return __copy_to_user_inatomic(to, from, n);
+}
+
 unsigned long copy_from_user(void *to, const void __user *from, unsigned long n)
 {
-	unsigned long left = n;
+	unsigned long left;
 
-	if (access_ok(from, n))
-		left = raw_copy(to, (const void __force_kernel *)from, n);
+	might_fault();
+	left = __copy_from_user_inatomic(to, from, n);
 	if (left)
 		memset((char *)to + (n - left), 0, left);
 	return left;
+}
+
+size_t fault_in_readable(const char __user *uaddr, size_t size)
+{
+	unsigned long start = (unsigned long)uaddr, end, p;
+	char c;
+
+	if (!size)
+		return 0;
+	if (!access_ok(uaddr, size))
+		return size;
+	end = start + size;
+	/* One byte of each page: the first, then every page start after it. */
+	for (p = start; p < end; p = (p & PAGE_MASK) + PAGE_SIZE) {
+		if (copy_from_user(&c, (const char __user *)p, 1))
+			return end - p;
+	}
+	return 0;
 }
 
 unsigned long clear_user(void __user *to, unsigned long n)
 {
 	void *dst = (void __force_kernel *)to;
 
+	might_fault();
 	if (!access_ok(to, n))
 		return n;
 	stac();

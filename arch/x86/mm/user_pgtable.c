@@ -42,7 +42,7 @@ static pteval_t *table_of(pteval_t e)
 	return __va(e & PTE_PFN_MASK);
 }
 
-pteval_t *upte_lookup(struct mm_struct *mm, unsigned long addr)
+pte_t *upte_lookup(struct mm_struct *mm, unsigned long addr)
 {
 	pteval_t *table = (pteval_t *)mm->pgd;
 	static const int shifts[] = { PGDIR_SHIFT, PUD_SHIFT, PMD_SHIFT };
@@ -54,10 +54,10 @@ pteval_t *upte_lookup(struct mm_struct *mm, unsigned long addr)
 			return NULL;
 		table = table_of(e);
 	}
-	return &table[pte_index(addr)];
+	return (pte_t *)&table[pte_index(addr)];
 }
 
-pteval_t *upte_alloc(struct mm_struct *mm, unsigned long addr)
+pte_t *upte_alloc(struct mm_struct *mm, unsigned long addr)
 {
 	pteval_t *table = (pteval_t *)mm->pgd;
 	static const int shifts[] = { PGDIR_SHIFT, PUD_SHIFT, PMD_SHIFT };
@@ -83,7 +83,7 @@ pteval_t *upte_alloc(struct mm_struct *mm, unsigned long addr)
 		}
 		table = table_of(READ_ONCE(*entry));
 	}
-	return &table[pte_index(addr)];
+	return (pte_t *)&table[pte_index(addr)];
 }
 
 /* Free the tables below a table at level (3: PDPT, 2: PD, 1: PT) and the table itself. */
@@ -110,15 +110,15 @@ void free_user_pgtables(struct mm_struct *mm)
 	atomic_long_set(&mm->pgtables_bytes, 0);
 }
 
-unsigned long vm_get_page_prot(unsigned long vm_flags)
+pgprot_t vm_get_page_prot(unsigned long vm_flags)
 {
-	pteval_t prot = _PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED;
+	pgprotval_t prot = _PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED;
 
 	if (!(vm_flags & (VM_READ | VM_WRITE | VM_EXEC)))
-		return _PAGE_PROTNONE | _PAGE_USER;	/* PROT_NONE: held, not present */
+		return __pgprot(_PAGE_PROTNONE | _PAGE_USER);	/* PROT_NONE: held, not present */
 	if (!(vm_flags & VM_EXEC))
 		prot |= _PAGE_NX;
 	if (vm_flags & VM_IO)
 		prot |= _PAGE_PCD | _PAGE_PWT;
-	return prot & __supported_pte_mask;
+	return __pgprot(prot & __supported_pte_mask);
 }

@@ -12,24 +12,10 @@
 #ifndef ASM_PGTABLE_H
 #define ASM_PGTABLE_H
 
+#include <kestrel/compiler.h>
 #include <kestrel/types.h>
 #include <asm/page.h>
-
-typedef u64 pteval_t;
-
-#define _PAGE_PRESENT (1ULL << 0)
-#define _PAGE_RW (1ULL << 1)
-#define _PAGE_USER (1ULL << 2)
-#define _PAGE_PWT (1ULL << 3)		/* write-through */
-#define _PAGE_PCD (1ULL << 4)		/* cache disable */
-#define _PAGE_ACCESSED (1ULL << 5)
-#define _PAGE_DIRTY (1ULL << 6)
-#define _PAGE_PSE (1ULL << 7)		/* large page (in a PDPT or PD entry) */
-#define _PAGE_GLOBAL (1ULL << 8)	/* survives CR3 reloads (with CR4.PGE) */
-#define _PAGE_NX (1ULL << 63)		/* no execute (with EFER.NXE) */
-
-#define PTE_PFN_MASK 0x000ffffffffff000ULL
-#define PTE_LARGE_PFN_MASK(level_size) (PTE_PFN_MASK & ~((u64)(level_size) - 1))
+#include <asm/pgtable_types.h>
 
 #define PTRS_PER_TABLE 512
 #define PGDIR_SHIFT 39
@@ -43,13 +29,66 @@ typedef u64 pteval_t;
 #define pmd_index(va) (((va) >> PMD_SHIFT) & 511)
 #define pte_index(va) (((va) >> PAGE_SHIFT) & 511)
 
-#define __PAGE_KERNEL_BASE (_PAGE_PRESENT | _PAGE_ACCESSED | _PAGE_GLOBAL)
-#define PAGE_KERNEL (__PAGE_KERNEL_BASE | _PAGE_RW | _PAGE_DIRTY | _PAGE_NX)
-#define PAGE_KERNEL_RO (__PAGE_KERNEL_BASE | _PAGE_NX)
-#define PAGE_KERNEL_RX (__PAGE_KERNEL_BASE)
-#define PAGE_KERNEL_NOCACHE (PAGE_KERNEL | _PAGE_PCD | _PAGE_PWT)
-/* Intermediate entries allow everything; the leaf decides. */
-#define _PAGE_TABLE (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED)
+/*
+ * Leaf entries of user page tables, with Linux's names. Tests:
+ *	pte_none	empty slot
+ *	pte_present	holds a frame: present, or PROT_NONE (not present
+ *			to the CPU, but the page is still mapped here)
+ *	pte_protnone	the PROT_NONE kind: any access faults
+ *	pte_write, pte_dirty, pte_young, pte_exec, pte_special
+ *	pte_pfn		the frame number; pte_same compares two entries
+ * Changes (each returns the new entry, the table is not touched):
+ *	pte_mkwrite/pte_wrprotect, pte_mkdirty/pte_mkclean,
+ *	pte_mkyoung/pte_mkold, pte_mkspecial, pte_modify (new protection)
+ * Making and storing:
+ *	pfn_pte(pfn, prot), mk_pte(page, prot)
+ *	ptep_get(ptep)		one load of the slot
+ *	set_pte(ptep, pte)	one store to the slot
+ *	pte_clear(mm, addr, ptep)
+ * Stores to user PTEs happen under mm->page_table_lock (include/kestrel/
+ * vm.h); a single load or store keeps lockless walkers from seeing half
+ * an entry. Taking a right away also needs a TLB flush (flush_tlb_mm_range).
+ */
+static inline pteval_t pte_flags(pte_t pte) { return pte_val(pte) & ~PTE_PFN_MASK; }
+static inline bool pte_none(pte_t pte) { return !pte_val(pte); }
+static inline bool pte_present(pte_t pte) { return pte_flags(pte) & (_PAGE_PRESENT | _PAGE_PROTNONE); }
+static inline bool pte_protnone(pte_t pte)
+{
+	return (pte_flags(pte) & (_PAGE_PRESENT | _PAGE_PROTNONE)) == _PAGE_PROTNONE;
+}
+static inline bool pte_write(pte_t pte) { return pte_flags(pte) & _PAGE_RW; }
+static inline bool pte_dirty(pte_t pte) { return pte_flags(pte) & _PAGE_DIRTY; }
+static inline bool pte_young(pte_t pte) { return pte_flags(pte) & _PAGE_ACCESSED; }
+static inline bool pte_exec(pte_t pte) { return !(pte_flags(pte) & _PAGE_NX); }
+static inline bool pte_special(pte_t pte) { return pte_flags(pte) & _PAGE_SPECIAL; }
+static inline unsigned long pte_pfn(pte_t pte) { return (pte_val(pte) & PTE_PFN_MASK) >> PAGE_SHIFT; }
+static inline bool pte_same(pte_t a, pte_t b) { return pte_val(a) == pte_val(b); }
+
+static inline pte_t pte_set_flags(pte_t pte, pteval_t set) { return __pte(pte_val(pte) | set); }
+static inline pte_t pte_clear_flags(pte_t pte, pteval_t clear) { return __pte(pte_val(pte) & ~clear); }
+static inline pte_t pte_mkwrite(pte_t pte) { return pte_set_flags(pte, _PAGE_RW); }
+static inline pte_t pte_wrprotect(pte_t pte) { return pte_clear_flags(pte, _PAGE_RW); }
+static inline pte_t pte_mkdirty(pte_t pte) { return pte_set_flags(pte, _PAGE_DIRTY); }
+static inline pte_t pte_mkclean(pte_t pte) { return pte_clear_flags(pte, _PAGE_DIRTY); }
+static inline pte_t pte_mkyoung(pte_t pte) { return pte_set_flags(pte, _PAGE_ACCESSED); }
+static inline pte_t pte_mkold(pte_t pte) { return pte_clear_flags(pte, _PAGE_ACCESSED); }
+static inline pte_t pte_mkspecial(pte_t pte) { return pte_set_flags(pte, _PAGE_SPECIAL); }
+/* The entry with newprot's rights and caching; frame, accessed, dirty and special stay. */
+static inline pte_t pte_modify(pte_t pte, pgprot_t newprot)
+{
+	return __pte((pte_val(pte) & _PAGE_CHG_MASK) | pgprot_val(newprot));
+}
+
+static inline pte_t pfn_pte(unsigned long pfn, pgprot_t prot)
+{
+	return __pte(((pteval_t)pfn << PAGE_SHIFT) | pgprot_val(prot));
+}
+/* A macro: struct page and page_to_pfn live in kestrel/mm.h, which includes this file. */
+#define mk_pte(page, prot) pfn_pte(page_to_pfn(page), (prot))
+
+static inline pte_t ptep_get(pte_t *ptep) { return __pte(READ_ONCE(ptep->pte)); }
+static inline void set_pte(pte_t *ptep, pte_t pte) { WRITE_ONCE(ptep->pte, pte_val(pte)); }
+#define pte_clear(mm, addr, ptep) set_pte((ptep), __pte(0))
 
 /* _PAGE_NX when the CPU has NX, else 0: every protection is masked with it. */
 extern pteval_t __supported_pte_mask;

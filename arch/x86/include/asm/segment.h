@@ -17,7 +17,8 @@
 #define GDT_ENTRY_USER_DS 4
 #define GDT_ENTRY_USER_CS 5
 #define GDT_ENTRY_TSS 6		/* a 64-bit TSS descriptor takes two slots */
-#define GDT_ENTRIES 8
+#define GDT_ENTRY_CPUNODE 8	/* a user-readable limit holding the CPU number (vDSO getcpu) */
+#define GDT_ENTRIES 9
 
 #define __KERNEL_CS (GDT_ENTRY_KERNEL_CS * 8)		/* 0x08 */
 #define __KERNEL_DS (GDT_ENTRY_KERNEL_DS * 8)		/* 0x10 */
@@ -25,6 +26,7 @@
 #define __USER_DS (GDT_ENTRY_USER_DS * 8 + 3)		/* 0x23 */
 #define __USER_CS (GDT_ENTRY_USER_CS * 8 + 3)		/* 0x2b */
 #define GDT_TSS_SEL (GDT_ENTRY_TSS * 8)			/* 0x30 */
+#define __CPUNODE_SEG (GDT_ENTRY_CPUNODE * 8 + 3)	/* 0x43: `lsl` from ring 3 */
 
 /* Interrupt stack table slots in the TSS (1-based, as the IDT gate wants). */
 #define IST_NMI 1

@@ -27,6 +27,8 @@
 
 #ifndef __ASSEMBLER__
 
+#include <kestrel/syscalls.h>
+
 /* Is regs a syscall frame whose syscall may still be restarted? */
 static inline bool in_syscall(const struct pt_regs *regs)
 {
@@ -78,8 +80,14 @@ void exit_to_user_mode(struct pt_regs *regs);
 /* The dispatcher (C half of entry_SYSCALL_64). True: regs allow sysret. */
 bool do_syscall_64(struct pt_regs *regs);
 
-/* Build the dispatch table from the syscall_table section (boot CPU, once). */
-void syscall_table_init(void);
+/*
+ * The dispatch table, indexed by syscall number (arch/x86/entry/syscall_64.c,
+ * from syscall_64.tbl); numbers without an entry point hold sys_ni_syscall.
+ * NR_syscalls is in the generated asm/unistd_64.h.
+ */
+extern const syscall_fn_t sys_call_table[];
+/* A number Kestrel does not implement: -ENOSYS, logged once per number. */
+long sys_ni_syscall(const struct pt_regs *regs);
 /* Program STAR/LSTAR/FMASK and EFER.SCE on this CPU (every CPU, from cpu_init). */
 void syscall_cpu_init(void);
 

@@ -5,6 +5,7 @@
 #ifndef ASM_TRAPS_H
 #define ASM_TRAPS_H
 
+#include <kestrel/atomic.h>
 #include <kestrel/compiler.h>
 #include <asm/ptrace.h>
 
@@ -31,6 +32,6 @@ void do_page_fault(struct pt_regs *regs, unsigned long error_code, unsigned long
 __noreturn void page_fault_oops(struct pt_regs *regs, unsigned long addr);
 
 /* Number of int3 breakpoints handled since boot (all CPUs). */
-extern unsigned long breakpoint_count;
+extern atomic_long_t breakpoint_count;
 
 #endif

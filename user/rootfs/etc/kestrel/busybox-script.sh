@@ -84,6 +84,12 @@ echo "after the trap"
 false | true
 echo "pipeline status $?"
 
+echo "== applet names"
+# busybox runs an applet by re-exec'ing /proc/self/exe (comm "exe"), then
+# names the process after the applet with prctl(PR_SET_NAME).
+busybox head -n 1 /proc/self/status
+head -n 1 /proc/self/status
+
 echo "== mount -t proc"
 mkdir p
 mount -t proc proc p && echo "proc mounted"

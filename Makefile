@@ -48,7 +48,8 @@ CC_IS_CLANG := $(shell $(CC) --version 2>/dev/null | grep -q clang && echo y)
 
 CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	-ffreestanding -fno-builtin-printf -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
-	-fno-pic -fno-pie -fno-stack-protector -fno-strict-aliasing -fno-strict-overflow -fno-common \
+	-fno-pic -fno-pie -fno-strict-aliasing -fno-strict-overflow -fno-common \
+	-fstack-protector-strong -mstack-protector-guard=global \
 	-fno-omit-frame-pointer -fno-optimize-sibling-calls \
 	-fno-asynchronous-unwind-tables -fno-unwind-tables \
 	-mno-red-zone -mcmodel=kernel -mgeneral-regs-only -mno-sse -mno-mmx \

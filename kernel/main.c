@@ -39,6 +39,7 @@
 #include <asm/ioapic.h>
 #include <asm/processor.h>
 #include <asm/rtc.h>
+#include <asm/stackprotector.h>
 #include <asm/syscall.h>
 #include <asm/vdso.h>
 
@@ -49,6 +50,8 @@ void start_kernel(u32 magic, u32 info_phys)
 {
 	bool booted_ok;
 
+	/* The stack protector's canary, before any frame that returns could store the old one. */
+	boot_init_stack_canary();
 	/* Per-CPU data and `current` (init_task) first: every spinlock counts preemption there. */
 	percpu_boot_early();
 

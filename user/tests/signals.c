@@ -875,3 +875,44 @@ TEST(orphan_with_exit_signal_sigstop_leaves_init_running)
 {
 	orphan_exits_with_signal(SIGSTOP);
 }
+
+/*
+ * kill(2) on init: an unprivileged user may not signal it at all (EPERM,
+ * init is root's), nor root's other processes; root's SIGKILL and SIGSTOP
+ * are accepted and dropped (init has no handler: SIGNAL_UNKILLABLE), so
+ * init is neither gone nor stopped afterwards.
+ */
+TEST(nobody_kills_or_stops_init)
+{
+	pid_t pid;
+	int st;
+
+	pid = fork();
+	ASSERT(pid >= 0);
+	if (pid == 0) {
+		pid_t root_parent = getppid();
+
+		if (getuid() == 0 && (setgid(1000) || setuid(1000)))
+			_exit(10);
+		if (kill(1, SIGKILL) != -1 || errno != EPERM)
+			_exit(11);
+		if (kill(1, SIGSTOP) != -1 || errno != EPERM)
+			_exit(12);
+		if (kill(root_parent, SIGTERM) != -1 || errno != EPERM)
+			_exit(13);
+		_exit(0);
+	}
+	st = reap(pid);
+	EXPECT(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	if (getuid() != 0)
+		return;
+	EXPECT_EQ(kill(1, SIGKILL), 0);
+	EXPECT_EQ(kill(1, SIGSTOP), 0);
+	usleep(100000);		/* a stop, were it taken, happens as init next runs */
+	EXPECT_EQ(kill(1, 0), 0);
+	char state = (char)proc_stat_field(1, 3);
+	EXPECT(state != 'T' && state != 'Z');
+	EXPECT_EQ(proc_pending(1) & ((1UL << (SIGKILL - 1)) | (1UL << (SIGSTOP - 1))), 0);
+	if (state == 'T')
+		kill(1, SIGCONT);
+}

@@ -12,7 +12,8 @@
 #   make initramfs  build/initramfs.cpio: /init, /bin, /tests (+ busybox if installed)
 #   make compat-initramfs  build/compat.cpio: that plus Debian's programs (tests/compat)
 #   make user-tests-native  run the user-space tests on this Linux host
-#   make debug      QEMU paused with its gdb stub, and gdb attached (docs/debugging.md)
+#   make debug      the kernel built -Og (build/debug/), paused in QEMU with gdb attached
+#                   (ISO=1: through GRUB; docs/debugging.md)
 #   make host-tests build the host unit tests (tests/host)
 #   make compile_commands.json   the compile database for editors
 #   make clean      remove build/
@@ -46,7 +47,14 @@ OBJDIR := $(BUILD)/obj
 
 CC_IS_CLANG := $(shell $(CC) --version 2>/dev/null | grep -q clang && echo y)
 
-CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
+# Warnings are errors, for the kernel and the host tests alike. With
+# -Wmissing-prototypes a function another file calls has its prototype in
+# a header and any other is static; -Wshadow: no local hides another name.
+WARNINGS := -Wall -Wextra -Werror -Wmissing-prototypes -Wshadow
+
+# make debug builds with -Og in its own folder (OPTFLAGS=-Og).
+OPTFLAGS ?= -O2
+CFLAGS := -std=gnu11 $(OPTFLAGS) -g $(WARNINGS) -Wno-unused-parameter \
 	-ffreestanding -fno-builtin-printf -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
 	-fno-pic -fno-pie -fno-strict-aliasing -fno-strict-overflow -fno-common \
 	-fstack-protector-strong -mstack-protector-guard=global \
@@ -61,6 +69,9 @@ CFLAGS += -DCONFIG_LOCKDEP
 endif
 ifeq ($(CC_IS_CLANG),y)
 CFLAGS += --target=x86_64-unknown-none-elf
+# The same rule for variables (gcc 12 lacks the option): a global another
+# file uses is declared in a header, any other is static.
+CFLAGS += -Wmissing-variable-declarations
 endif
 ASFLAGS := $(filter-out -std=gnu11,$(CFLAGS)) -D__ASSEMBLER__
 LDFLAGS := -m elf_x86_64 -nostdlib -static -z max-page-size=0x1000 --build-id=none \
@@ -73,8 +84,8 @@ LDFLAGS := -m elf_x86_64 -nostdlib -static -z max-page-size=0x1000 --build-id=no
 # every in-kernel test. Test code hooks itself into boot through initcalls
 # and linker tables (include/kestrel/init.h, ktest.h), never through an
 # #ifdef, so a shared object is the same in both kernels and is built once.
-SRC_DIRS := arch/x86 kernel mm lib drivers fs
-KTEST_SRCS := kernel/crashtest.c kernel/locking/locktest.c kernel/ktest.c \
+SRC_DIRS := arch/x86 kernel mm lib drivers fs block
+KTEST_SRCS := kernel/crashtest.c kernel/locking/locktest.c kernel/debug/debugtest.c kernel/ktest.c \
 	$(sort $(shell find tests/kernel -name '*.c' -o -name '*.S' 2>/dev/null))
 # The vDSO's own code is user code, linked into a shared object (below), not into the kernel.
 VDSO_SRCS := arch/x86/entry/vdso/vclock_gettime.c arch/x86/entry/vdso/vgetcpu.c
@@ -93,7 +104,7 @@ else
 RUN_KERNEL := $(KERNEL)
 endif
 
-.PHONY: all kernel-test run run-kernel test iso test-iso debug clean deps host-tests bench user \
+.PHONY: all kernel-test run run-kernel test iso test-iso debug debug-kernels clean deps host-tests bench user \
 	initramfs compat-initramfs user-tests-native
 all: $(RUN_KERNEL) $(INITRAMFS)
 kernel-test: $(TEST_KERNEL)
@@ -265,20 +276,20 @@ user-tests-native: $(USER_PROGS)
 # build/kestrel.iso boots the kernel through GRUB under BIOS and UEFI.
 # build/kestrel-test.iso holds the test kernel with a grub.cfg that runs a
 # few ktests and powers off, for tests/integration/iso_*.sh.
-ISO := $(BUILD)/kestrel.iso
-TEST_ISO := $(BUILD)/kestrel-test.iso
+ISO_IMAGE := $(BUILD)/kestrel.iso
+TEST_ISO_IMAGE := $(BUILD)/kestrel-test.iso
 GRUB_MKRESCUE ?= grub-mkrescue
 
-$(ISO): $(KERNEL) iso/grub.cfg $(INITRAMFS) tools/mkiso.sh
+$(ISO_IMAGE): $(KERNEL) iso/grub.cfg $(INITRAMFS) tools/mkiso.sh
 	@$(if $(Q),echo "  ISO     $@")
 	$(Q)sh tools/mkiso.sh $@ $(KERNEL) iso/grub.cfg $(GRUB_MKRESCUE) $(INITRAMFS)
 
-$(TEST_ISO): $(TEST_KERNEL) iso/grub-test.cfg tools/mkiso.sh
+$(TEST_ISO_IMAGE): $(TEST_KERNEL) iso/grub-test.cfg tools/mkiso.sh
 	@$(if $(Q),echo "  ISO     $@")
 	$(Q)sh tools/mkiso.sh $@ $(TEST_KERNEL) iso/grub-test.cfg $(GRUB_MKRESCUE)
 
-iso: $(ISO)
-test-iso: $(TEST_ISO)
+iso: $(ISO_IMAGE)
+test-iso: $(TEST_ISO_IMAGE)
 
 # ---------------------------------------------------------------- running
 # `make run` boots the ISO: serial on this terminal (Ctrl-A X quits), and a
@@ -299,9 +310,9 @@ else
 QEMU_CONSOLE := -nographic
 endif
 
-run: deps $(ISO)
-	@echo "Booting $(ISO) (Ctrl-A X quits QEMU)"
-	-$(QEMU) $(QEMU_RUN_FLAGS) $(QEMU_CONSOLE) -cdrom $(ISO)
+run: deps $(ISO_IMAGE)
+	@echo "Booting $(ISO_IMAGE) (Ctrl-A X quits QEMU)"
+	-$(QEMU) $(QEMU_RUN_FLAGS) $(QEMU_CONSOLE) -cdrom $(ISO_IMAGE)
 
 run-kernel: deps $(RUN_KERNEL) $(INITRAMFS)
 	@echo "Booting $(RUN_KERNEL) (Ctrl-A X quits QEMU)"
@@ -309,16 +320,55 @@ run-kernel: deps $(RUN_KERNEL) $(INITRAMFS)
 		-append "console=ttyS0 $(APPEND)"
 
 # ---------------------------------------------------------------- debugging
-# QEMU paused at the first instruction with its gdb stub on :1234, serial
-# output in build/debug-serial.log, and gdb with tools/gdb/kestrel.gdb.
-# Quitting gdb ends QEMU. KTEST=y debugs the test kernel. See docs/debugging.md.
+# `make debug` builds the kernel a second time with -Og in build/debug/
+# (the normal build stays -O2), so gdb shows locals and arguments, boots
+# it as run-kernel does (the initramfs, APPEND, QEMU_EXTRA, MEM, SMP)
+# paused at the first instruction with QEMU's gdb stub on a free port,
+# and runs gdb with tools/gdb/kestrel.gdb attached (tools/qemu-debug).
+# ISO=1 boots build/debug/kernel.iso through GRUB instead (APPEND goes
+# into its grub.cfg). KTEST=y debugs the test kernel. GDBFLAGS adds gdb
+# options (GDBFLAGS="-x my.gdb"). Quitting gdb ends QEMU, and a QEMU an
+# earlier session left behind is ended first. See docs/debugging.md.
 GDB ?= gdb
-debug: deps $(RUN_KERNEL)
-	@echo "QEMU serial output: $(BUILD)/debug-serial.log (tail -f it in another terminal)"
-	$(Q)tools/qemu-run -t 86400 -o $(BUILD)/debug-serial.log -- -m $(MEM) -smp $(SMP) -s -S \
-		-kernel $(RUN_KERNEL) -append "console=ttyS0 $(APPEND)" & qpid=$$!; \
-	$(GDB) -q -x tools/gdb/kestrel.gdb $(RUN_KERNEL); \
-	kill $$qpid 2>/dev/null; wait $$qpid 2>/dev/null; true
+GDBFLAGS ?=
+DEBUG_BUILD := $(BUILD)/debug
+DEBUG_MAKE = $(MAKE) --no-print-directory BUILD=$(DEBUG_BUILD) OPTFLAGS=-Og
+DEBUG_KERNEL := $(DEBUG_BUILD)/kernel.elf
+DEBUG_TEST_KERNEL := $(DEBUG_BUILD)/kernel-test.elf
+DEBUG_RUN_KERNEL := $(DEBUG_BUILD)/$(notdir $(RUN_KERNEL))
+DEBUG_ISO_IMAGE := $(DEBUG_RUN_KERNEL:.elf=.iso)
+DEBUG_SERIAL ?= $(DEBUG_BUILD)/serial.log
+
+# The -Og kernels are built by a make of their own (BUILD=build/debug);
+# it decides whether anything changed.
+$(DEBUG_KERNEL) $(DEBUG_TEST_KERNEL): FORCE
+	+$(Q)$(DEBUG_MAKE) $@
+
+# Both in one make (two at once would race on build/debug/obj).
+debug-kernels:
+	+$(Q)$(DEBUG_MAKE) $(DEBUG_KERNEL) $(DEBUG_TEST_KERNEL)
+
+# The ISO's grub.cfg with APPEND added to the kernel's command line.
+$(DEBUG_BUILD)/grub.cfg: iso/grub.cfg FORCE
+	@mkdir -p $(dir $@)
+	@sed 's|console=ttyS0 console=tty0|& $(APPEND)|' iso/grub.cfg > $@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+
+$(DEBUG_ISO_IMAGE): $(DEBUG_RUN_KERNEL) $(DEBUG_BUILD)/grub.cfg $(INITRAMFS) tools/mkiso.sh
+	@$(if $(Q),echo "  ISO     $@")
+	$(Q)sh tools/mkiso.sh $@ $(DEBUG_RUN_KERNEL) $(DEBUG_BUILD)/grub.cfg $(GRUB_MKRESCUE) $(INITRAMFS)
+
+ifeq ($(ISO),1)
+debug: deps $(DEBUG_ISO_IMAGE)
+	$(Q)tools/qemu-debug -k $(DEBUG_RUN_KERNEL) -c $(DEBUG_ISO_IMAGE) \
+		-o $(DEBUG_SERIAL) -p $(DEBUG_BUILD)/qemu.pid -g '$(GDBFLAGS)' -- \
+		-accel $(ACCEL) -m $(MEM) -smp $(SMP) $(QEMU_EXTRA)
+else
+debug: deps $(DEBUG_RUN_KERNEL) $(INITRAMFS)
+	$(Q)tools/qemu-debug -k $(DEBUG_RUN_KERNEL) -i $(INITRAMFS) -a '$(APPEND)' \
+		-o $(DEBUG_SERIAL) -p $(DEBUG_BUILD)/qemu.pid -g '$(GDBFLAGS)' -- \
+		-accel $(ACCEL) -m $(MEM) -smp $(SMP) $(QEMU_EXTRA)
+endif
 
 # ---------------------------------------------------------------- benchmarks
 # bench/bench.c as /init under Kestrel and under Debian's Linux in the same
@@ -331,7 +381,7 @@ bench: deps $(KERNEL)
 # on its "HOST_SOURCES:" line, built with the host compiler and the
 # sanitizers into build/host/<name>_test (see docs/testing.md).
 HOSTCC ?= gcc
-HOST_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter \
+HOST_CFLAGS := -std=gnu11 -g -O1 $(WARNINGS) -Wno-unused-parameter \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
 	-ffreestanding -fno-builtin \
 	-Itests/host/include -Iinclude -Iarch/x86/include -I$(BUILD)/include \
@@ -349,7 +399,7 @@ $(BUILD)/host/obj/%.o: %.c $(BUILD)/include/generated/version.h tests/host/renam
 $(BUILD)/host/obj/tests/host/htest.o: tests/host/htest.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  HOSTCC  $<")
-	$(Q)$(HOSTCC) -std=gnu11 -g -O1 -Wall -Wextra -Werror \
+	$(Q)$(HOSTCC) -std=gnu11 -g -O1 $(WARNINGS) \
 		-fsanitize=address,undefined -fno-sanitize-recover=all -c $< -o $@
 
 define host_test_rule
@@ -365,7 +415,8 @@ host-tests: $(HOST_TESTS)
 # Everything `make test` needs built, then every test (tools/run-tests).
 # The ktests and the integration tests that use test hooks boot the test
 # kernel; the user-space, ISO and boot-to-init tests boot the kernel itself.
-test: deps $(KERNEL) $(TEST_KERNEL) $(INITRAMFS) $(COMPAT_INITRAMFS) $(ISO) $(TEST_ISO) host-tests
+test: deps $(KERNEL) $(TEST_KERNEL) $(INITRAMFS) $(COMPAT_INITRAMFS) $(ISO_IMAGE) $(TEST_ISO_IMAGE) host-tests \
+		debug-kernels
 	$(Q)tools/run-tests
 
 # ---------------------------------------------------------------- editors

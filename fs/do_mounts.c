@@ -1,17 +1,17 @@
 /*
  * The root file system at boot: a tmpfs as "/", with devtmpfs on /dev
  * and procfs on /proc (Linux's rootfs + devtmpfs + the init scripts'
- * mount of /proc, done by the kernel since Kestrel has no init yet).
- * ext2 through root= comes with the block issue.
+ * mount of /proc, done by the kernel so that any /init finds them).
+ * The root is always this tmpfs, filled from the initramfs: Kestrel has
+ * no block devices to mount a root= from.
  */
 #include <kestrel/device.h>
 #include <kestrel/mount.h>
 #include <kestrel/printk.h>
+#include <kestrel/proc_fs.h>
 #include <kestrel/ramfs.h>
 #include <kestrel/shmem_fs.h>
 #include <kestrel/syscalls.h>
-
-int proc_root_init(void);	/* fs/proc/root.c */
 
 static void mount_or_warn(const char *dev, const char *dir, const char *type, umode_t mode)
 {

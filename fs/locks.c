@@ -1131,7 +1131,7 @@ out:
 /*
  * Can filp take a lease of type arg? A read lease: nobody has the file
  * open for writing. A write lease: nobody but filp itself. (Linux also
- * counts readers; Kestrel's inode has no i_readcount yet, so a write
+ * counts readers; Kestrel's inode has no i_readcount, so a write
  * lease only excludes other writers.)
  */
 static int check_conflicting_open(struct file *filp, int arg)

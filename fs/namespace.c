@@ -364,7 +364,7 @@ int path_mount(const char *dev_name, struct path *path, const char *type_page,
 	if (flags & MS_REMOUNT)
 		return do_remount(path, flags, data_page);
 	if (flags & MS_BIND)
-		return -ENOSYS;	/* bind mounts: not in Kestrel yet */
+		return -ENOSYS;	/* Kestrel has no bind mounts */
 	if (!type_page)
 		return -EINVAL;
 	type = get_fs_type(type_page);

@@ -152,12 +152,12 @@ char *const *cmdline_init_envp(void)
 	return init_envp;
 }
 
-/* Parameters that later subsystems read with cmdline_get(). */
+/* Parameters that subsystems read with cmdline_get() when they start. */
 KERNEL_PARAM_QUERY("console", console, "console=ttyS0[,115200] or console=tty0; may repeat");
-KERNEL_PARAM_QUERY("root", root, "root device (later issues)");
-KERNEL_PARAM_QUERY("rootfstype", rootfstype, "root file system type (later issues)");
-KERNEL_PARAM_QUERY("ro", ro, "mount the root read-only");
-KERNEL_PARAM_QUERY("rw", rw, "mount the root read-write");
+KERNEL_PARAM_QUERY("root", root, "root device (ignored: the root is the initramfs)");
+KERNEL_PARAM_QUERY("rootfstype", rootfstype, "root file system type (ignored, as root=)");
+KERNEL_PARAM_QUERY("ro", ro, "mount the root read-only (ignored, as root=)");
+KERNEL_PARAM_QUERY("rw", rw, "mount the root read-write (ignored, as root=)");
 KERNEL_PARAM_QUERY("init", init, "program to run as init from the root");
 KERNEL_PARAM_QUERY("rdinit", rdinit, "program to run as init from the initramfs");
 

@@ -122,9 +122,13 @@ void release_task(struct task_struct *p)
  * drops the task's own reference (Linux's put_task_struct_rcu_user, which
  * defers the same put past the final switch). dead_lock protects
  * dead_tasks; a task on it is off every run queue, so its run_node is free.
+ * nr_dying counts the tasks from do_task_dead until the reaper's put, so
+ * sched_reap_wait can wait for a task that has not switched away yet.
  */
 static LIST_HEAD(dead_tasks);		/* exited tasks to free, linked by run_node */
 static DEFINE_SPINLOCK(dead_lock);	/* protects dead_tasks */
+static atomic_t nr_dying = ATOMIC_INIT(0);
+static DECLARE_WAIT_QUEUE_HEAD(reaped_wq);	/* sched_reap_wait: nr_dying reached 0 */
 
 static void reap_fn(struct work_struct *w)
 {
@@ -143,6 +147,8 @@ static void reap_fn(struct work_struct *w)
 		if (!p)
 			return;
 		put_task_struct(p);
+		if (atomic_dec_and_test(&nr_dying))
+			wake_up_all(&reaped_wq);
 	}
 }
 
@@ -151,6 +157,12 @@ static DECLARE_WORK(reap_work, reap_fn);
 void sched_reap_wait(void)
 {
 	flush_work(&reap_work);
+	wait_event(reaped_wq, atomic_read(&nr_dying) == 0);
+}
+
+void task_dead_prepare(void)
+{
+	atomic_inc(&nr_dying);
 }
 
 void task_dead_reap(struct task_struct *p)

@@ -131,6 +131,13 @@ static bool idle_worker(struct task_struct *p)
 	return false;
 }
 
+static u64 touched_ns;	/* [a] hung_task_touch_all(): sleeps before count from here */
+
+void hung_task_touch_all(void)
+{
+	WRITE_ONCE(touched_ns, ktime_get_ns());
+}
+
 static void check_task(struct task_struct *p, void *arg)
 {
 	u64 now = *(u64 *)arg, limit = (u64)READ_ONCE(timeout_ms) * 1000000;
@@ -142,6 +149,8 @@ static void check_task(struct task_struct *p, void *arg)
 	/* Never switched out asleep: a kthread created but not started yet. */
 	if (!slept)
 		return;
+	if ((s64)(READ_ONCE(touched_ns) - slept) > 0)
+		slept = READ_ONCE(touched_ns);	/* the machine was stopped meanwhile */
 	if ((s64)(now - slept) < (s64)limit || nr_reports == MAX_HUNG_REPORTS)
 		return;
 	if (!already_reported(p) && !idle_worker(p))

@@ -59,8 +59,6 @@ bool kthread_should_stop(void)
 	return READ_ONCE(current->should_stop);
 }
 
-/* First C function of every new task (switch_to.S: ret_from_kernel_thread). */
-__noreturn void kthread_main(void);
 __noreturn void kthread_main(void)
 {
 	struct task_struct *me = current;

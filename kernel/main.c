@@ -6,16 +6,20 @@
  */
 #include <kestrel/acpi.h>
 #include <kestrel/binfmts.h>
+#include <kestrel/blkdev.h>
+#include <kestrel/buffer_head.h>
 #include <kestrel/bootinfo.h>
 #include <kestrel/chrdev.h>
 #include <kestrel/cmdline.h>
 #include <kestrel/console.h>
+#include <kestrel/device.h>
 #include <kestrel/fb.h>
 #include <kestrel/kallsyms.h>
 #include <kestrel/fs.h>
 #include <kestrel/init.h>
 #include <kestrel/initramfs.h>
 #include <kestrel/pagemap.h>
+#include <kestrel/pci.h>
 #include <kestrel/pipe_fs_i.h>
 #include <kestrel/lockdep.h>
 #include <kestrel/syscalls.h>
@@ -26,6 +30,7 @@
 #include <kestrel/random.h>
 #include <kestrel/rcupdate.h>
 #include <kestrel/reboot.h>
+#include <kestrel/start_kernel.h>
 #include <kestrel/sched.h>
 #include <kestrel/serial.h>
 #include <kestrel/tty.h>
@@ -43,7 +48,6 @@
 #include <asm/syscall.h>
 #include <asm/vdso.h>
 
-void start_kernel(u32 magic, u32 info_phys);
 static __noreturn void run_init(void);
 
 void start_kernel(u32 magic, u32 info_phys)
@@ -129,6 +133,13 @@ void start_kernel(u32 magic, u32 info_phys)
 	chr_dev_init();
 	/* Terminals: /dev/tty, /dev/console, ttyS0 (receive interrupts), the screen's tty1. */
 	tty_init();
+	/* PCI: every bus and function (ECAM or ports 0xcf8), their BARs and interrupt lines. */
+	pci_init();
+	/* Block devices: bios, request queues, the bdev page cache and its buffer heads. */
+	blk_dev_init();
+	buffer_init();
+	/* The drivers: they take the PCI devices found above (virtio-blk disks: /dev/vda...). */
+	drivers_init();
 	/* The root: tmpfs on /, devtmpfs on /dev, procfs on /proc (needs the VFS and page cache). */
 	fs_root_init();
 	/* The initramfs into that root (needs tmpfs and /dev mounted): /init must exist before it runs. */

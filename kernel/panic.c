@@ -3,6 +3,7 @@
  */
 #include <stdarg.h>
 #include <kestrel/kallsyms.h>
+#include <kestrel/kgdb.h>
 #include <kestrel/printk.h>
 #include <kestrel/panic.h>
 #include <kestrel/percpu.h>
@@ -18,6 +19,11 @@ __noreturn void panic(const char *fmt, ...)
 	bool after_oops;
 
 	local_irq_disable();
+	va_start(ap, fmt);
+	vscnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	/* The kernel's debugger, if enabled, sees the machine before it is halted. */
+	kgdb_panic(buf);
 	/*
 	 * An oops on this CPU already printed the trace. Per CPU, not the
 	 * global oops_in_progress: when every CPU panics at once, another
@@ -27,9 +33,6 @@ __noreturn void panic(const char *fmt, ...)
 	WRITE_ONCE(oops_in_progress, 1);
 	/* Halt the other CPUs (or be halted, if one of them panics already): one report only. */
 	smp_send_stop();
-	va_start(ap, fmt);
-	vscnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
 	printk(KERN_EMERG "Kernel panic - not syncing: %s\n", buf);
 	if (!after_oops)
 		dump_stack_lvl(KERN_EMERG);

@@ -648,7 +648,7 @@ static bool kill_permitted(int sig, struct task_struct *t)
 	       current->signal->session == t->signal->session;
 }
 
-int check_kill_permission(int sig, struct task_struct *t, int priv)
+static int check_kill_permission(int sig, struct task_struct *t, int priv)
 {
 	if (priv || !sig)
 		return priv || kill_permitted(sig, t) ? 0 : -EPERM;

@@ -1,19 +1,25 @@
 /*
- * Hard-lockup detector: a CPU stuck with interrupts off (see
- * include/kestrel/watchdog.h).
+ * Lockup detectors (see include/kestrel/watchdog.h).
  *
- * There is no NMI watchdog timer; instead the CPUs watch each other from
- * their ticks: CPU c checks buddy(c), the next online CPU after c. State
- * about a CPU is written only by the one CPU watching it (from its tick,
- * interrupts off), so it needs no lock; backtrace_wanted[] is set by the
- * watcher and cleared by the stuck CPU's NMI handler (atomic exchange).
+ * Hard lockup, a CPU stuck with interrupts off: there is no NMI watchdog
+ * timer; instead the CPUs watch each other from their ticks: CPU c checks
+ * buddy(c), the next online CPU after c. State about a CPU is written
+ * only by the one CPU watching it (from its tick, interrupts off), so it
+ * needs no lock; backtrace_wanted[] is set by the watcher and cleared by
+ * the stuck CPU's NMI handler (atomic exchange).
+ *
+ * Soft lockup, a CPU that takes its ticks but never lets the scheduler
+ * in: each CPU checks itself from its tick; soft[] is per CPU, written by
+ * that CPU's tick only.
  */
 #include <kestrel/atomic.h>
 #include <kestrel/cmdline.h>
 #include <kestrel/kallsyms.h>
 #include <kestrel/lockdep.h>
 #include <kestrel/percpu.h>
+#include <kestrel/preempt.h>
 #include <kestrel/printk.h>
+#include <kestrel/sched.h>
 #include <kestrel/smp.h>
 #include <kestrel/string.h>
 #include <kestrel/time.h>
@@ -32,6 +38,22 @@ static u64 seen_ticks[NR_CPUS];		/* the watched CPU's tick count when last looke
 static u64 seen_at_ns[NR_CPUS];		/* ktime when seen_ticks last changed (0: never seen) */
 static bool reported[NR_CPUS];		/* this stall was reported already */
 static int backtrace_wanted[NR_CPUS];	/* set by the watcher, taken by the NMI handler */
+
+/*
+ * A host that stops running a virtual CPU for a while makes its clock
+ * jump; a CPU stuck for real keeps taking ticks, and none finds it
+ * schedulable. So a soft lockup also needs this many such ticks.
+ */
+#define SOFTLOCKUP_MIN_TICKS HZ
+
+/* Per CPU, written by its own tick: since when it has not been schedulable. */
+static struct {
+	u64 since_ns;			/* last tick that found it schedulable (0: none yet) */
+	struct task_struct *task;	/* current then, and its nr_switches */
+	unsigned long switches;
+	unsigned int ticks;		/* ticks since, none schedulable */
+	bool reported;
+} soft[NR_CPUS];
 
 static int watchdog_thresh_param(const char *val)
 {
@@ -78,14 +100,65 @@ static void report_lockup(unsigned int stuck, u64 stalled_ns)
 	apic_icr_write(APIC_DM_NMI, (u32)apic_cpu_to_id(stuck));
 }
 
-void watchdog_tick(void)
+static void report_softlockup(u64 stuck_ns)
+{
+	char title[128], detail[96];
+
+	snprintf(title, sizeof(title), "soft lockup - CPU#%u stuck for %llus! [%s:%d]",
+		 smp_processor_id(), (unsigned long long)(stuck_ns / NSEC_PER_SEC), current->comm,
+		 current->pid);
+	snprintf(detail, sizeof(detail),
+		 "its ticks find it unpreemptible (preempt_count %#x) and it switches no task",
+		 preempt_count() - HARDIRQ_OFFSET);
+	if (debug_locks) {
+		lockdep_report_context("BUG", title, detail, _RET_IP_);
+	} else {
+		printk(KERN_EMERG "BUG: %s\n", title);
+		printk(KERN_EMERG "%s\n", detail);
+		dump_stack();
+	}
+}
+
+/*
+ * The tick interrupted user mode, code that preemption could have
+ * switched away from, or the idle task: the CPU can schedule. Else it
+ * is stuck unless it switched tasks since the last tick. Reported after
+ * twice the hard-lockup threshold (as Linux's soft lockups).
+ */
+static void softlockup_tick(bool user_tick, unsigned int thresh)
+{
+	unsigned int cpu = smp_processor_id();
+	struct task_struct *curr = current;
+	u64 now = ktime_get_ns();
+
+	if (user_tick || preempt_count() == HARDIRQ_OFFSET || (curr->flags & PF_IDLE) ||
+	    curr != soft[cpu].task || curr->nr_switches != soft[cpu].switches ||
+	    !soft[cpu].since_ns) {
+		soft[cpu].since_ns = now;
+		soft[cpu].task = curr;
+		soft[cpu].switches = curr->nr_switches;
+		soft[cpu].ticks = 0;
+		soft[cpu].reported = false;
+		return;
+	}
+	if (++soft[cpu].ticks < SOFTLOCKUP_MIN_TICKS || soft[cpu].reported ||
+	    now - soft[cpu].since_ns < 2ULL * thresh * NSEC_PER_MSEC)
+		return;
+	soft[cpu].reported = true;
+	report_softlockup(now - soft[cpu].since_ns);
+}
+
+void watchdog_tick(bool user_tick)
 {
 	unsigned int thresh = READ_ONCE(thresh_ms);
 	int b = buddy_of(smp_processor_id());
 	u64 now, ticks;
 
 	/* Stopped CPUs (panic, oops) have interrupts off for good: not a lockup. */
-	if (b < 0 || !thresh || smp_stopping())
+	if (!thresh || smp_stopping())
+		return;
+	softlockup_tick(user_tick, thresh);
+	if (b < 0)
 		return;
 	ticks = timer_ticks(b);
 	now = ktime_get_ns();
@@ -99,6 +172,17 @@ void watchdog_tick(void)
 		return;
 	reported[b] = true;
 	report_lockup(b, now - seen_at_ns[b]);
+}
+
+/*
+ * Forget what every watcher saw: the next tick of each starts afresh. For
+ * a kernel that was stopped as a whole (kgdb holds every CPU, with
+ * interrupts off): not a lockup. Called with every CPU stopped.
+ */
+void watchdog_touch_all(void)
+{
+	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
+		WRITE_ONCE(seen_at_ns[cpu], 0);
 }
 
 bool watchdog_nmi_backtrace(struct pt_regs *regs)

@@ -10,6 +10,7 @@
  * fault, and a fault takes mmap_lock itself).
  */
 #include <kestrel/errno.h>
+#include <kestrel/mman.h>
 #include <kestrel/pagemap.h>
 #include <kestrel/sched.h>
 #include <kestrel/syscalls.h>

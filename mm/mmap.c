@@ -34,8 +34,6 @@
 
 static struct kmem_cache *vm_area_cachep;
 
-void mm_struct_init(void);
-
 void vm_init(void)
 {
 	vm_area_cachep = kmem_cache_create("vm_area_struct", sizeof(struct vm_area_struct), 0, 0);

@@ -11,7 +11,7 @@
  *   - random: anything else. The window is reset to just the request.
  * Kestrel's readahead is synchronous: the window is read when a miss
  * happens (Linux also starts the next window early, "async readahead",
- * when a reader reaches a marked folio; not done here).
+ * when a reader reaches a marked folio; Kestrel does not).
  *
  * The window's missing folios are allocated, locked and added to the
  * cache, then handed to ->readahead in runs of consecutive folios (a

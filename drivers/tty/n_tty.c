@@ -356,17 +356,6 @@ static void isig(struct tty_struct *tty, struct out_buf *ob, int sig, u8 c)
 	tty_signal_fg(tty, sig);
 }
 
-static void set_flow(struct tty_struct *tty, bool stopped)
-{
-	unsigned long flags;
-
-	spin_lock_irqsave(&tty->ctrl_lock, flags);
-	tty->flow_stopped = stopped;
-	spin_unlock_irqrestore(&tty->ctrl_lock, flags);
-	if (!stopped)
-		wake_up_all(&tty->write_wait);
-}
-
 /* Room for the byte: canonical mode keeps one slot for the line's end. */
 static bool room_for(struct tty_struct *tty, bool ends_line)
 {
@@ -486,11 +475,11 @@ static void receive_char(struct tty_struct *tty, struct out_buf *ob, u8 c)
 	}
 	if (I_FLAG(tty, IXON)) {
 		if (is_char(tty, VSTART, c)) {
-			set_flow(tty, false);
+			start_tty(tty);
 			return;
 		}
 		if (is_char(tty, VSTOP, c)) {
-			set_flow(tty, true);
+			stop_tty(tty);
 			return;
 		}
 	}

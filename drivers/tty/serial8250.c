@@ -33,6 +33,7 @@
 #define UART_SCR 7
 #define LSR_DR 0x01	/* data ready */
 #define LSR_THRE 0x20	/* transmit holding register empty */
+#define LSR_TEMT 0x40	/* transmitter empty: the last byte is on the wire */
 
 static u16 uart_base;	/* 0 until a UART was found; set once at boot */
 
@@ -137,19 +138,53 @@ static struct console serial_console = {
 	.write = serial_console_write,
 };
 
+bool serial8250_setup_port(u16 base)
+{
+	if (!uart_present(base))
+		return false;
+	outb(base + UART_IER, 0x00);	/* no interrupts until somebody wants them */
+	outb(base + UART_LCR, 0x80);	/* DLAB on */
+	outb(base + UART_DLL, 1);	/* 115200 / 1 */
+	outb(base + UART_DLM, 0);
+	outb(base + UART_LCR, 0x03);	/* 8N1, DLAB off */
+	outb(base + UART_FCR, 0x07);	/* FIFO on, cleared, interrupt at every byte */
+	outb(base + UART_MCR, 0x0b);	/* DTR, RTS, OUT2 */
+	return true;
+}
+
 bool serial_init(void)
 {
-	if (!uart_present(COM1))
+	if (!serial8250_setup_port(COM1))
 		return false;
-	outb(COM1 + UART_IER, 0x00);	/* no interrupts until the tty exists */
-	outb(COM1 + UART_LCR, 0x80);	/* DLAB on */
-	outb(COM1 + UART_DLL, 1);	/* 115200 / 1 */
-	outb(COM1 + UART_DLM, 0);
-	outb(COM1 + UART_LCR, 0x03);	/* 8N1, DLAB off */
-	outb(COM1 + UART_FCR, 0x07);	/* FIFO on, cleared, interrupt at every byte */
-	outb(COM1 + UART_MCR, 0x0b);	/* DTR, RTS, OUT2 */
 	uart_base = COM1;
 	return true;
+}
+
+/* ---------------- polled access to any port (kgdboc) ---------------- */
+
+int serial8250_poll_get_char(u16 base)
+{
+	if (!(inb(base + UART_LSR) & LSR_DR))
+		return -1;
+	return inb(base + UART_RBR);
+}
+
+void serial8250_poll_put_char(u16 base, u8 c)
+{
+	for (int i = 0; i < 100000 && !(inb(base + UART_LSR) & LSR_THRE); i++)
+		cpu_relax();
+	outb(base + UART_THR, c);
+}
+
+void serial8250_poll_flush(u16 base)
+{
+	for (int i = 0; i < 1000000 && !(inb(base + UART_LSR) & LSR_TEMT); i++)
+		cpu_relax();
+}
+
+void serial8250_set_rx_irq(u16 base, bool on)
+{
+	outb(base + UART_IER, on ? 0x01 : 0x00);
 }
 
 struct console *serial_console_get(void)

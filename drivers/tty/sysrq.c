@@ -9,6 +9,7 @@
  * print.
  */
 #include <kestrel/atomic.h>
+#include <kestrel/kgdb.h>
 #include <kestrel/lockdep.h>
 #include <kestrel/printk.h>
 #include <kestrel/sched.h>
@@ -48,8 +49,16 @@ bool handle_sysrq(char key)
 		printk(KERN_INFO "sysrq: show blocked threads\n");
 		sched_for_each_task(show_blocked_one, NULL);
 		return true;
+	case 'g':
+		if (!kgdb_enabled()) {
+			printk(KERN_INFO "sysrq: no debugger: boot with kgdboc=ttyS0 or kgdboc=ttyS1\n");
+			return false;
+		}
+		printk(KERN_INFO "sysrq: entering the debugger (kgdb)\n");
+		kgdb_breakpoint();
+		return true;
 	case 'h':
-		printk(KERN_INFO "sysrq: Ctrl-O then: t (threads and held locks), w (blocked threads), h (help)\n");
+		printk(KERN_INFO "sysrq: Ctrl-O then: t (threads and held locks), w (blocked threads), g (the debugger), h (help)\n");
 		return true;
 	default:
 		printk(KERN_INFO "sysrq: unknown key %#x (Ctrl-O h for help)\n", (unsigned char)key);
@@ -59,6 +68,10 @@ bool handle_sysrq(char key)
 
 bool sysrq_input(u8 c)
 {
+	if (c == 0x03 && kgdboc_ctrl_c_breaks()) {	/* gdb's Ctrl-C on the shared line */
+		WRITE_ONCE(pending_key, 'g');
+		return true;
+	}
 	if (armed) {
 		armed = false;
 		WRITE_ONCE(pending_key, c);

@@ -266,6 +266,25 @@ static ssize_t tty_read(struct kiocb *iocb, struct iov_iter *to)
 	return ret;
 }
 
+void stop_tty(struct tty_struct *tty)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&tty->ctrl_lock, flags);
+	tty->flow_stopped = true;
+	spin_unlock_irqrestore(&tty->ctrl_lock, flags);
+}
+
+void start_tty(struct tty_struct *tty)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&tty->ctrl_lock, flags);
+	tty->flow_stopped = false;
+	spin_unlock_irqrestore(&tty->ctrl_lock, flags);
+	wake_up_all(&tty->write_wait);	/* writers in wait_flow, pollers waiting for EPOLLOUT */
+}
+
 /* Output stopped by ^S or TCOOFF: wait for ^Q / TCOON or a hangup. */
 static int wait_flow(struct tty_struct *tty, struct file *file)
 {
@@ -391,17 +410,6 @@ static int set_winsize(struct tty_struct *tty, const void __user *arg)
 	return 0;
 }
 
-static void set_flow_stopped(struct tty_struct *tty, bool stopped)
-{
-	unsigned long flags;
-
-	spin_lock_irqsave(&tty->ctrl_lock, flags);
-	tty->flow_stopped = stopped;
-	spin_unlock_irqrestore(&tty->ctrl_lock, flags);
-	if (!stopped)
-		wake_up_all(&tty->write_wait);
-}
-
 static int tty_flow_ioctl(struct tty_struct *tty, unsigned int cmd, unsigned long arg)
 {
 	int ret = tty_check_change(tty);
@@ -418,10 +426,10 @@ static int tty_flow_ioctl(struct tty_struct *tty, unsigned int cmd, unsigned lon
 	}
 	switch (arg) {	/* TCXONC */
 	case TCOOFF:
-		set_flow_stopped(tty, true);
+		stop_tty(tty);
 		return 0;
 	case TCOON:
-		set_flow_stopped(tty, false);
+		start_tty(tty);
 		return 0;
 	case TCIOFF:
 	case TCION:

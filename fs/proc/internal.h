@@ -70,6 +70,15 @@ extern const struct file_operations proc_fdinfo_operations;
 /* A kmalloc'd d_path of path (free with kfree), or an ERR_PTR. */
 char *proc_path_name(const struct path *path);
 
+/*
+ * fs/proc/generic.c: entries registered at boot (proc_fs.h). In /proc
+ * they come after the fixed table, at most PROC_ROOT_DYN_MAX of them.
+ */
+#define PROC_ROOT_DYN_MAX 32
+int proc_root_dyn_lookup(struct inode *dir, struct dentry *dentry);	/* 1 found, 0 not, -errno */
+bool proc_root_dyn_readdir(struct dir_context *ctx, loff_t first);	/* false: buffer full */
+bool proc_root_name_taken(const char *name);	/* root.c: a fixed entry or "self" */
+
 /* The root's files (fs/proc/{meminfo,cpuinfo,misc}.c) */
 int meminfo_proc_show(struct seq_file *m, void *v);
 int cpuinfo_proc_show(struct seq_file *m, void *v);

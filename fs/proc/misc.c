@@ -4,6 +4,7 @@
  */
 #include <kestrel/cmdline.h>
 #include <kestrel/dcache.h>
+#include <kestrel/irq.h>
 #include <kestrel/mount.h>
 #include <kestrel/percpu.h>
 #include <kestrel/sched.h>
@@ -35,7 +36,7 @@ int mounts_proc_show(struct seq_file *m, void *v)
 	return 0;
 }
 
-/* Seconds since boot, and the idle time summed over CPUs (not measured yet: 0, as "0.00"). */
+/* Seconds since boot, and the idle time summed over CPUs (Kestrel does not measure it: "0.00"). */
 int uptime_proc_show(struct seq_file *m, void *v)
 {
 	u64 ns = ktime_get_ns();
@@ -78,10 +79,12 @@ int interrupts_proc_show(struct seq_file *m, void *v)
 	seq_puts(m, "     ");
 	for_each_online_cpu(cpu)
 		seq_printf(m, "       CPU%-3u", cpu);
-	seq_puts(m, "\nLOC: ");
+	seq_putc(m, '\n');
+	irq_proc_show(m);
+	seq_puts(m, " LOC:");
 	for_each_online_cpu(cpu)
 		seq_printf(m, " %13llu", (unsigned long long)timer_ticks(cpu));
-	seq_puts(m, "   Local timer interrupts\nALL: ");
+	seq_puts(m, "   Local timer interrupts\n ALL:");
 	for_each_online_cpu(cpu)
 		seq_printf(m, " %13lu", READ_ONCE(percpu_areas[cpu].nr_irqs));
 	seq_puts(m, "   Interrupts of any vector\n");

@@ -19,6 +19,7 @@
 #include <kestrel/filelock.h>
 #include <kestrel/mm.h>
 #include <kestrel/mount.h>
+#include <kestrel/proc_fs.h>
 #include <kestrel/slab.h>
 #include <kestrel/string.h>
 #include "internal.h"
@@ -35,8 +36,12 @@ static const struct proc_entry proc_root_entries[] = {
 	{ "version", S_IFREG | 0444, version_proc_show },
 };
 #define NR_ROOT_ENTRIES (sizeof(proc_root_entries) / sizeof(proc_root_entries[0]))
-/* Directory positions: 0 ".", 1 "..", 2.. the table, then self, then pids. */
-#define ROOT_POS_SELF (2 + NR_ROOT_ENTRIES)
+/*
+ * Directory positions: 0 ".", 1 "..", 2.. the table, then the registered
+ * entries (generic.c), then self, then pids.
+ */
+#define ROOT_POS_DYN (2 + NR_ROOT_ENTRIES)
+#define ROOT_POS_SELF (ROOT_POS_DYN + PROC_ROOT_DYN_MAX)
 #define ROOT_POS_PIDS (ROOT_POS_SELF + 1)
 
 static struct kmem_cache *proc_inode_cachep;
@@ -113,6 +118,7 @@ static struct dentry *proc_root_lookup(struct inode *dir, struct dentry *dentry,
 	const char *name = (const char *)dentry->d_name.name;
 	int len = dentry->d_name.len;
 	struct inode *inode = NULL;
+	int err;
 
 	for (size_t i = 0; i < NR_ROOT_ENTRIES; i++) {
 		const struct proc_entry *e = &proc_root_entries[i];
@@ -126,6 +132,9 @@ static struct dentry *proc_root_lookup(struct inode *dir, struct dentry *dentry,
 			return NULL;
 		}
 	}
+	err = proc_root_dyn_lookup(dir, dentry);
+	if (err)
+		return err < 0 ? ERR_PTR(err) : NULL;
 	if (len == 4 && !memcmp(name, "self", 4)) {
 		inode = proc_self_inode(dir->i_sb);
 		if (!inode)
@@ -136,16 +145,29 @@ static struct dentry *proc_root_lookup(struct inode *dir, struct dentry *dentry,
 	return proc_pid_lookup(dentry, name, len);
 }
 
+bool proc_root_name_taken(const char *name)
+{
+	for (size_t i = 0; i < NR_ROOT_ENTRIES; i++)
+		if (!strcmp(proc_root_entries[i].name, name))
+			return true;
+	return !strcmp(name, "self") || (name[0] >= '0' && name[0] <= '9');
+}
+
 static int proc_root_readdir(struct file *file, struct dir_context *ctx)
 {
 	if (!dir_emit_dots(file, ctx))
 		return 0;
-	while (ctx->pos < (loff_t)ROOT_POS_SELF) {
+	while (ctx->pos < (loff_t)ROOT_POS_DYN) {
 		const struct proc_entry *e = &proc_root_entries[ctx->pos - 2];
 
 		if (!dir_emit(ctx, e->name, strlen(e->name), 2 + (ctx->pos - 2), DT_REG))
 			return 0;
 		ctx->pos++;
+	}
+	if (ctx->pos < (loff_t)ROOT_POS_SELF) {
+		if (!proc_root_dyn_readdir(ctx, ROOT_POS_DYN))
+			return 0;
+		ctx->pos = ROOT_POS_SELF;
 	}
 	if (ctx->pos == ROOT_POS_SELF) {
 		if (!dir_emit(ctx, "self", 4, ROOT_POS_SELF, DT_LNK))
@@ -191,7 +213,7 @@ static struct dentry *proc_mount(struct file_system_type *fs_type, int flags,
 	return mount_single(fs_type, flags, data, proc_fill_super);
 }
 
-struct file_system_type proc_fs_type = {
+static struct file_system_type proc_fs_type = {
 	.name = "proc",
 	.mount = proc_mount,
 	.kill_sb = kill_anon_super,

@@ -15,6 +15,7 @@
  * i_rwsem exclusive around ->mknod/->mkdir/..., see docs/locking.md);
  * ramfs itself adds no lock.
  */
+#include <kestrel/blkdev.h>
 #include <kestrel/chrdev.h>
 #include <kestrel/dcache.h>
 #include <kestrel/errno.h>
@@ -28,7 +29,7 @@
 static const struct super_operations ramfs_ops;
 static const struct inode_operations ramfs_dir_inode_operations;
 
-/* A device with no driver yet (block devices until the block issue): open fails. */
+/* A socket node: opening one is not how sockets are reached (ENXIO, as Linux). */
 static int no_device_open(struct inode *inode, struct file *file)
 {
 	return -ENXIO;
@@ -59,10 +60,12 @@ void ramfs_init_special_inode(struct inode *inode, umode_t mode, dev_t dev)
 	init_special_inode(inode, mode, dev);
 	if (S_ISCHR(mode))
 		inode->i_fop = &def_chr_fops;
+	else if (S_ISBLK(mode))
+		inode->i_fop = &def_blk_fops;	/* block/fops.c: opens the block_device */
 	else if (S_ISFIFO(mode))
 		inode->i_fop = &pipefifo_fops;
 	else
-		inode->i_fop = &no_device_fops;	/* block devices, sockets */
+		inode->i_fop = &no_device_fops;	/* sockets */
 }
 
 /* ramfs inodes are plain struct inodes; ours (not the VFS's cache) so ->free_inode can free them. */

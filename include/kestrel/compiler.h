@@ -38,8 +38,19 @@
 #define IS_ALIGNED(x, a) (((x) & ((__typeof__(x))(a) - 1)) == 0)
 #define DIV_ROUND_UP(n, d) (((n) + (d) - 1) / (d))
 
-#define min(a, b) ({ __typeof__(a) _a = (a); __typeof__(b) _b = (b); _a < _b ? _a : _b; })
-#define max(a, b) ({ __typeof__(a) _a = (a); __typeof__(b) _b = (b); _a > _b ? _a : _b; })
+#define ___PASTE(a, b) a##b
+#define __PASTE(a, b) ___PASTE(a, b)
+/*
+ * A name no other expansion uses: macros that declare locals (min, max)
+ * nest inside each other without one shadowing the other (-Wshadow).
+ */
+#define __UNIQUE_ID(prefix) __PASTE(__PASTE(__UNIQUE_ID_, prefix), __COUNTER__)
+
+/* Evaluate x and y once each; ux, uy are __UNIQUE_ID names. */
+#define __cmp_once(op, x, y, ux, uy) \
+	({ __typeof__(x) ux = (x); __typeof__(y) uy = (y); ux op uy ? ux : uy; })
+#define min(a, b) __cmp_once(<, a, b, __UNIQUE_ID(min_x_), __UNIQUE_ID(min_y_))
+#define max(a, b) __cmp_once(>, a, b, __UNIQUE_ID(max_x_), __UNIQUE_ID(max_y_))
 #define clamp(v, lo, hi) min(max(v, lo), hi)
 
 #define __stringify_1(x) #x

@@ -2,7 +2,8 @@
  * The caller's side of the spec (Documentation/filesystems/locking.rst):
  * one wrapper per operation, in one header per ops table under
  * include/kestrel/contract/ (dentry.h, inode.h, xattr.h, super.h,
- * fs_type.h, aops.h, file.h, file_lock.h, lock_manager.h, vm.h); a caller
+ * fs_type.h, aops.h, file.h, file_lock.h, lock_manager.h, vm.h, and the
+ * block layer's blkdev.h and buffer_head.h); a caller
  * includes the ones it calls. The VFS, the page cache and fs/locks.c never
  * call a file system's op directly: they call vfs_call_<op>(), which
  * asserts the locks the spec says are held when the op runs and whether

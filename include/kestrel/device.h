@@ -3,9 +3,10 @@
  *
  * A driver announces each device it can serve with device_create(): a
  * name, a type and permission (S_IFCHR or S_IFBLK | 0666...) and a device
- * number whose driver is registered (chrdev.h; the block issue adds block
- * drivers). devtmpfs makes the node /dev/<name> at once if it is already
- * mounted, or when it is first mounted. device_destroy() removes it.
+ * number whose driver is registered (chrdev.h, blkdev.h; a node whose
+ * number no driver serves opens with ENXIO). devtmpfs makes the node
+ * /dev/<name> at once if it is already mounted, or when it is first
+ * mounted. device_destroy() removes it.
  */
 #ifndef KESTREL_DEVICE_H
 #define KESTREL_DEVICE_H
@@ -25,6 +26,9 @@ struct device {
 /* ERR_PTR(-EINVAL) for a bad name or type, -EEXIST if the name is taken, -ENOMEM. */
 struct device *device_create(const char *name, umode_t mode, dev_t devt);
 void device_destroy(struct device *dev);
+
+/* Register every built-in device driver, probing the devices found so far (drivers/base/init.c). */
+void drivers_init(void);
 
 /* Register devtmpfs and make its internal mount with every device so far (boot). */
 int devtmpfs_init(void);

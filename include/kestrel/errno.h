@@ -45,6 +45,7 @@
 #define ELOOP 40
 #define ENOMSG 42
 #define ENODATA 61
+#define ENOLINK 67
 #define ETIME 62
 #define EOVERFLOW 75
 #define EBADFD 77
@@ -57,6 +58,7 @@
 #define EALREADY 114
 #define EINPROGRESS 115
 #define EUCLEAN 117
+#define EREMOTEIO 121
 #define EDQUOT 122
 #define ECANCELED 125
 

@@ -33,6 +33,11 @@ void release_task(struct task_struct *p);
 __noreturn void do_task_dead(int code);
 
 /*
+ * do_task_dead, before anyone can see the task exited: one more task is
+ * on its way to the reaper (sched_reap_wait waits for it).
+ */
+void task_dead_prepare(void);
+/*
  * finish_task_switch, after a TASK_DEAD task's last switch (interrupts
  * on, preemption off): queue p for the reaper, which drops p's own
  * reference from a kworker. task_reaper_init starts it once system_wq

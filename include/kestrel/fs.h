@@ -67,6 +67,7 @@
 #include <kestrel/wait.h>
 #include <kestrel/xarray.h>
 
+struct block_device;
 struct dentry;
 struct file;
 struct file_lock;
@@ -85,7 +86,7 @@ struct vfsmount;
 struct vm_area_struct;
 struct writeback_control;
 struct xattr_handler;
-/* Types of ops Kestrel does not call yet (docs/locking.md says which and why). */
+/* Types of ops Kestrel never calls (docs/locking.md says which and why). */
 struct fiemap_extent_info;
 struct fileattr;
 struct offset_ctx;
@@ -534,6 +535,7 @@ extern spinlock_t sb_lock;	/* fs/super.c: [g] in the legend above */
 struct super_block {
 	struct list_head s_list;		/* [g] in super_blocks */
 	dev_t s_dev;				/* [c] anonymous (set_anon_super) or a block device's */
+	struct block_device *s_bdev;		/* [c] the device a disk file system lives on, else NULL */
 	unsigned char s_blocksize_bits;		/* [c] */
 	unsigned long s_blocksize;		/* [c] */
 	loff_t s_maxbytes;			/* [c] */

@@ -5,8 +5,8 @@
  * kstat, kstatfs, iattr, timespec64). No locks live here: the objects
  * that have locks are in fs.h, dcache.h and mount.h.
  *
- * Values are Linux's x86_64 ABI values, so the user-space issue can pass
- * them through unchanged.
+ * Values are Linux's x86_64 ABI values, so the system calls pass them
+ * through unchanged.
  */
 #ifndef KESTREL_FS_TYPES_H
 #define KESTREL_FS_TYPES_H

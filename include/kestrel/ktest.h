@@ -30,6 +30,7 @@
 #include <kestrel/compiler.h>
 #ifndef KTEST_HOST
 #include <kestrel/printk.h>
+#include <kestrel/string.h>	/* strcmp, for KEXPECT_STREQ */
 #endif
 
 struct ktest;

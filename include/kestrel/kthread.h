@@ -45,6 +45,12 @@ int kthread_stop(struct task_struct *k);
 /* In a kthread: has kthread_stop() been called on it? */
 bool kthread_should_stop(void);
 
+/*
+ * First C function of every new kernel thread, after schedule_tail
+ * (switch_to.S: ret_from_kernel_thread): runs the thread's fn, then exits.
+ */
+__noreturn void kthread_main(void);
+
 /* do_task_dead (kernel/sched/core.c): p exits; wake its kthread_stop() caller. */
 void kthread_exit_notify(struct task_struct *p);
 

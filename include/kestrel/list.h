@@ -88,6 +88,24 @@ static inline bool list_empty(const struct list_head *h)
 #define list_prev_entry(pos, member) \
 	list_entry((pos)->member.prev, __typeof__(*(pos)), member)
 
+#define list_for_each_entry_reverse(pos, head, member)               \
+	for (pos = list_last_entry(head, __typeof__(*pos), member);  \
+	     &pos->member != (head); pos = list_prev_entry(pos, member))
+
+/* Move every entry of list to the front of head; list becomes empty. */
+static inline void list_splice_init(struct list_head *list, struct list_head *head)
+{
+	struct list_head *first = list->next, *last = list->prev;
+
+	if (list_empty(list))
+		return;
+	first->prev = head;
+	last->next = head->next;
+	head->next->prev = last;
+	WRITE_ONCE(head->next, first);
+	INIT_LIST_HEAD(list);
+}
+
 #define list_for_each_entry_safe_reverse(pos, n, head, member)        \
 	for (pos = list_last_entry(head, __typeof__(*pos), member),   \
 	    n = list_prev_entry(pos, member);                         \

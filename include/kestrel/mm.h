@@ -175,8 +175,11 @@ void mm_init(void);
 void memblock_setup(void);
 void paging_init(void);
 void page_alloc_init(void);
+/* Set by page_alloc_init() once the buddy allocator owns free memory. */
+extern bool page_alloc_ready;
 void kmem_cache_init(void);
 void vmalloc_init(void);
 void vm_init(void);		/* user address spaces: VMA and mm_struct caches (mm/mmap.c) */
+void mm_struct_init(void);	/* the mm_struct cache (mm/mm_struct.c), from vm_init */
 
 #endif

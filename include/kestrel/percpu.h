@@ -61,21 +61,22 @@ extern struct percpu percpu_areas[NR_CPUS];
 
 #define per_cpu(n) (&percpu_areas[(n)])
 
+/* __ret and __val differ: a read nests inside a write (this_cpu_inc). */
 #define this_cpu_read(field)                                                      \
 	({                                                                        \
-		__typeof__(((struct percpu *)0)->field) __v;                      \
-		BUILD_BUG_ON(sizeof(__v) != 1 && sizeof(__v) != 2 &&              \
-			     sizeof(__v) != 4 && sizeof(__v) != 8);               \
-		__percpu_read(offsetof(struct percpu, field), __v);               \
-		__v;                                                              \
+		__typeof__(((struct percpu *)0)->field) __ret;                    \
+		BUILD_BUG_ON(sizeof(__ret) != 1 && sizeof(__ret) != 2 &&          \
+			     sizeof(__ret) != 4 && sizeof(__ret) != 8);           \
+		__percpu_read(offsetof(struct percpu, field), __ret);             \
+		__ret;                                                            \
 	})
 
 #define this_cpu_write(field, val)                                                \
 	do {                                                                      \
-		__typeof__(((struct percpu *)0)->field) __v = (val);              \
-		BUILD_BUG_ON(sizeof(__v) != 1 && sizeof(__v) != 2 &&              \
-			     sizeof(__v) != 4 && sizeof(__v) != 8);               \
-		__percpu_write(offsetof(struct percpu, field), __v);              \
+		__typeof__(((struct percpu *)0)->field) __val = (val);            \
+		BUILD_BUG_ON(sizeof(__val) != 1 && sizeof(__val) != 2 &&          \
+			     sizeof(__val) != 4 && sizeof(__val) != 8);           \
+		__percpu_write(offsetof(struct percpu, field), __val);            \
 	} while (0)
 
 /* Not atomic against an interrupt handler on this CPU that changes the same field. */

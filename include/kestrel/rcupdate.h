@@ -238,6 +238,8 @@ void rcu_init_late(void);
  * reader, or with preemption or interrupts off, for that long).
  */
 void rcu_set_stall_timeout_ms(unsigned int ms);
+/* The whole machine was stopped (the debugger): the grace period's clock restarts. */
+void rcu_cpu_stall_reset(void);
 unsigned int rcu_get_stall_timeout_ms(void);
 
 /* For tests and introspection: grace periods completed since boot. */

@@ -95,6 +95,7 @@ struct thread_struct {
 };
 
 struct pt_regs;
+struct blk_plug;
 struct completion;
 struct cred;
 struct files_struct;
@@ -144,6 +145,7 @@ struct task_struct {
 	/* Must-not-block sections (nosleep_begin/end, kestrel/contract.h): might_sleep() reports inside. */
 	unsigned int nosleep_depth;		/* [p] */
 	unsigned int pagefault_disabled;	/* [p] pagefault_disable() nesting (include/kestrel/uaccess.h) */
+	struct blk_plug *plug;			/* [p] block requests held back to batch them (blkdev.h) */
 
 	struct list_head tasks;		/* [t] in the list of all tasks */
 
@@ -245,6 +247,12 @@ static __always_inline struct task_struct *get_current(void)
 
 /* Give up the CPU; if current->state is not TASK_RUNNING, sleep until woken. */
 void schedule(void);
+/*
+ * First call of a new task on its first switch-in (ret_from_kernel_thread,
+ * ret_from_fork): finish the switch away from prev (run-queue lock,
+ * interrupts, preemption).
+ */
+void schedule_tail(struct task_struct *prev);
 /* Let other runnable tasks of the same or better claim run first. */
 void yield(void);
 /* A preemption point in long loops (useless with preemption on, harmless). */
@@ -287,8 +295,10 @@ void get_task_struct(struct task_struct *p);
 void put_task_struct(struct task_struct *p);
 
 /*
- * Wait until every task that the reaper has started on is freed (stack
- * and struct): tests call it after their threads are unlisted.
+ * Wait until every task that has begun its last switch (do_task_dead)
+ * has been through the reaper, so its stack is freed unless someone else
+ * still holds a reference: tests that count free pages call it after
+ * their threads exited (kthread_stop, wait4).
  */
 void sched_reap_wait(void);
 
@@ -301,6 +311,8 @@ unsigned int sched_nr_cpus_active(void);
 /* Runnable tasks (queued or running, idle excluded) on cpu. */
 unsigned int nr_running_on(unsigned int cpu);
 bool idle_cpu(unsigned int cpu);
+/* Times another CPU's load balancing locked cpu's run queue and pulled nothing. */
+unsigned long sched_balance_futile(unsigned int cpu);
 
 /* Print every task: pid, name, state, CPU, nice, runtime (SysRq, oops). */
 void show_tasks(void);

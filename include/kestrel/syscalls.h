@@ -185,4 +185,35 @@ long ksys_fremovexattr(int fd, const char *name);
 long ksys_flock(unsigned int fd, unsigned int cmd);	/* fs/locks.c */
 long ksys_pipe2(int *fildes, int flags);		/* fs/pipe.c */
 
+/* ---------------------------------------------------------------- sys_* */
+
+struct __kernel_timespec;
+
+/*
+ * The system calls that other files call by name: the ktests, with kernel
+ * and unmapped user pointers (Linux declares every sys_* in
+ * include/linux/syscalls.h). Each SYSCALL_DEFINE declares its sys_<name>
+ * again, so the compiler checks these against the definitions.
+ */
+long sys_read(unsigned int fd, char __user *buf, size_t count);
+long sys_write(unsigned int fd, const char __user *buf, size_t count);
+long sys_openat(int dfd, const char __user *filename, int flags, umode_t mode);
+long sys_newfstatat(int dfd, const char __user *filename, struct stat __user *statbuf, int flag);
+long sys_fstat(unsigned int fd, struct stat __user *statbuf);
+long sys_getdents64(unsigned int fd, struct linux_dirent64 __user *dirent, unsigned int count);
+long sys_getcwd(char __user *buf, unsigned long size);
+long sys_mkdirat(int dfd, const char __user *pathname, umode_t mode);
+long sys_pipe2(int __user *fildes, int flags);
+long sys_getpid(void);
+long sys_gettid(void);
+long sys_getuid(void);
+long sys_geteuid(void);
+long sys_setuid(u32 uid);
+long sys_setgid(u32 gid);
+long sys_setreuid(u32 ruid, u32 euid);
+long sys_setresuid(u32 ruid, u32 euid, u32 suid);
+long sys_setfsuid(u32 uid);
+long sys_futex(u32 __user *uaddr, int op, u32 val, const struct __kernel_timespec __user *utime,
+	       u32 __user *uaddr2, u32 val3);
+
 #endif

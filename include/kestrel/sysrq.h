@@ -4,6 +4,7 @@
  * Type Ctrl-O (0x0f) then a key on the serial line:
  *	t	every thread: pid, name, state, CPU, and the locks it holds
  *	w	only the blocked (TASK_UNINTERRUPTIBLE) threads, with their stacks
+ *	g	stop in the kernel's debugger (kgdb, with kgdboc=; docs/debugging.md)
  *	h	this help
  * The serial driver filters every received byte through sysrq_input(),
  * both in its receive interrupt and when the boot CPU's tick drains the

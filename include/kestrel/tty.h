@@ -270,6 +270,13 @@ struct tty_struct *tty_lookup(dev_t dev);
 extern const struct file_operations tty_fops;
 /* The tty behind an open tty file, or NULL for another file. */
 struct tty_struct *file_tty(struct file *file);
+/*
+ * Output flow control (^S/^Q with IXON, TCXONC's TCOOFF/TCOON): stop_tty
+ * makes writers wait, start_tty lets them go on. Any context but hard
+ * interrupts; takes ctrl_lock.
+ */
+void stop_tty(struct tty_struct *tty);
+void start_tty(struct tty_struct *tty);
 
 /* ---- input: drivers ---- */
 

@@ -9,6 +9,15 @@
  * and sends the stuck CPU an NMI, which gets through with interrupts off
  * and prints that CPU's registers and backtrace.
  *
+ * Soft lockup: a CPU that keeps taking its tick but never lets the
+ * scheduler in (a loop with preemption off, or interrupt handlers that
+ * keep it from ever returning to its task) starves every other task on
+ * it. Every tick checks its own CPU: if for twice watchdog_thresh no tick
+ * found it in user mode, in preemptible code or idle, and it switched no
+ * task, it reports
+ *	BUG: soft lockup - CPU#n stuck for s! [comm:pid]
+ * with the backtrace of that tick (the interrupted code below it).
+ *
  * Hung task: a thread that sleeps in TASK_UNINTERRUPTIBLE without being
  * woken for hung_task_timeout_secs (boot option, default 120, 0 off) is
  * reported with its held locks and stack by the khungtaskd thread. A
@@ -23,12 +32,14 @@
 
 struct pt_regs;
 
-/* From every CPU's tick, interrupts off. */
-void watchdog_tick(void);
+/* From every CPU's tick, interrupts off; user_tick: it interrupted user mode. */
+void watchdog_tick(bool user_tick);
 /* From the NMI handler: prints a backtrace if one was asked of this CPU; true if so. */
 bool watchdog_nmi_backtrace(struct pt_regs *regs);
 /* The hard-lockup threshold in milliseconds (tests shorten it); 0 turns it off. */
 void watchdog_set_thresh_ms(unsigned int ms);
+/* The whole machine was stopped (the debugger): no CPU's silence so far counts. */
+void watchdog_touch_all(void);
 unsigned int watchdog_get_thresh_ms(void);
 
 /*
@@ -43,6 +54,8 @@ unsigned int task_stack_trace(struct task_struct *p, unsigned long *out, unsigne
 void hung_task_init(void);
 /* The hung-task timeout in milliseconds (tests shorten it); 0 turns it off. */
 void hung_task_set_timeout_ms(unsigned int ms);
+/* The whole machine was stopped (the debugger): sleeps count from now. */
+void hung_task_touch_all(void);
 unsigned int hung_task_get_timeout_ms(void);
 
 #endif

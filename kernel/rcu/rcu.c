@@ -446,6 +446,15 @@ unsigned int rcu_get_stall_timeout_ms(void)
 	return READ_ONCE(stall_timeout_ms);
 }
 
+/*
+ * The whole machine was stopped (the debugger held every CPU): the
+ * running grace period's time counts from now. Linux's name.
+ */
+void rcu_cpu_stall_reset(void)
+{
+	WRITE_ONCE(rcu_state.gp_start_ns, ktime_get_ns());
+}
+
 /* From the tick: report the running GP once if it has run too long. */
 static void rcu_check_stall(void)
 {

@@ -30,6 +30,7 @@
  * that gets the lock and sees on_rq == 0 may run it anywhere.
  */
 #include <kestrel/atomic.h>
+#include <kestrel/blkdev.h>
 #include <kestrel/errno.h>
 #include <kestrel/exit.h>
 #include <kestrel/fork.h>
@@ -53,6 +54,7 @@
 #include <kestrel/workqueue.h>
 #include <asm/processor.h>
 #include <asm/ptrace.h>
+#include <asm/switch_to.h>
 #include "sched.h"
 
 #define NICE_0_WEIGHT 1024
@@ -183,11 +185,19 @@ static void enqueue_task(struct rq *rq, struct task_struct *p)
 			break;
 	}
 	list_add_tail(&p->run_node, pos);
+	WRITE_ONCE(rq->queued_cpus.bits, rq->queued_cpus.bits | p->cpus_allowed.bits);
 }
 
-static void dequeue_task(struct task_struct *p)
+static void dequeue_task(struct rq *rq, struct task_struct *p)
 {
+	struct task_struct *t;
+	u64 cpus = 0;
+
 	list_del_init(&p->run_node);
+	/* Recomputed: another queued task may allow some of p's CPUs too. */
+	list_for_each_entry(t, &rq->queue, run_node)
+		cpus |= t->cpus_allowed.bits;
+	WRITE_ONCE(rq->queued_cpus.bits, cpus);
 }
 
 /* p becomes runnable on rq (queued; not the running task). */
@@ -274,6 +284,11 @@ unsigned int sched_nr_cpus_active(void)
 unsigned int nr_running_on(unsigned int cpu)
 {
 	return cpu < NR_CPUS ? READ_ONCE(cpu_rq(cpu)->nr_running) : 0;
+}
+
+unsigned long sched_balance_futile(unsigned int cpu)
+{
+	return cpu < NR_CPUS ? READ_ONCE(cpu_rq(cpu)->nr_balance_futile) : 0;
 }
 
 bool idle_cpu(unsigned int cpu)
@@ -383,10 +398,6 @@ int wake_up_state(struct task_struct *p, unsigned int state)
 
 /* ---- the switch ---- */
 
-struct task_struct *__switch_to_asm(struct task_struct *prev, struct task_struct *next);
-void ret_from_kernel_thread(void);
-void schedule_tail(struct task_struct *prev);
-
 /* Move p, left runnable but unqueued by __schedule, to a CPU it may run on. */
 static void move_task_away(struct task_struct *p)
 {
@@ -457,7 +468,7 @@ static struct task_struct *pick_next_task(struct rq *rq)
 	if (list_empty(&rq->queue))
 		return rq->idle;
 	next = list_first_entry(&rq->queue, struct task_struct, run_node);
-	dequeue_task(next);
+	dequeue_task(rq, next);
 	return next;
 }
 
@@ -537,6 +548,9 @@ void schedule(void)
 {
 	if (schedule_debug())
 		return;
+	/* A task going to sleep first sends the block requests it plugged: it may wait on them. */
+	if (current->plug && current->state != TASK_RUNNING)
+		blk_flush_plug(current->plug, true);
 	do {
 		preempt_disable();
 		__schedule(false);
@@ -602,7 +616,25 @@ void cond_resched(void)
 
 /* ---- the tick and load balancing ---- */
 
-/* Pull tasks from the busiest CPU to rq's; interrupts off, no rq lock held. Returns how many. */
+/* Does busiest have a waiting task that may run on cpu? Exact with its lock held. */
+static bool may_pull_from(struct rq *busiest, unsigned int cpu)
+{
+	return cpumask_test_cpu(cpu, (cpumask_t){ READ_ONCE(busiest->queued_cpus.bits) });
+}
+
+/*
+ * Pull tasks from the busiest CPU to rq's; interrupts off, no rq lock held.
+ * Returns how many.
+ *
+ * Only a queue with a waiting task allowed on rq's CPU (queued_cpus)
+ * counts as busiest: one holding only tasks bound elsewhere (init,
+ * rcuc/N, a kthread_bind()ed thread, a user task's affinity) has nothing
+ * to give, and locking it anyway would put every idle CPU on that one
+ * lock at every tick and every wake from halt. Its owner needs the lock
+ * for each switch and wake-up, and with more virtual CPUs than host
+ * cores the ticket lock's waiters then queue faster than the host runs
+ * them, until that CPU no longer gets the lock at all.
+ */
 static int load_balance(struct rq *rq)
 {
 	cpumask_t active = sched_cpus_active();
@@ -612,7 +644,7 @@ static int load_balance(struct rq *rq)
 
 	for_each_cpu(cpu, active) {
 		unsigned int nr = nr_running_on(cpu);
-		if (cpu != rq->cpu && nr > max_nr) {
+		if (cpu != rq->cpu && nr > max_nr && may_pull_from(cpu_rq(cpu), rq->cpu)) {
 			max_nr = nr;
 			busiest = cpu_rq(cpu);
 		}
@@ -620,14 +652,14 @@ static int load_balance(struct rq *rq)
 	if (!busiest || max_nr < READ_ONCE(rq->nr_running) + 2)
 		return 0;
 	double_rq_lock(rq, busiest);
-	if (busiest->nr_running < rq->nr_running + 2)
+	if (busiest->nr_running < rq->nr_running + 2 || !may_pull_from(busiest, rq->cpu))
 		goto out;
 	want = (busiest->nr_running - rq->nr_running) / 2;
 	/* From the back: the tasks that would wait longest there. */
 	list_for_each_entry_safe_reverse(p, n, &busiest->queue, run_node) {
 		if (!cpumask_test_cpu(rq->cpu, p->cpus_allowed))
 			continue;
-		dequeue_task(p);
+		dequeue_task(busiest, p);
 		busiest->nr_running--;
 		set_task_cpu(p, rq);
 		rq->nr_running++;
@@ -639,6 +671,8 @@ static int load_balance(struct rq *rq)
 	if (moved)
 		check_preempt(rq, list_first_entry(&rq->queue, struct task_struct, run_node));
 out:
+	if (!moved)
+		WRITE_ONCE(busiest->nr_balance_futile, busiest->nr_balance_futile + 1);
 	double_rq_unlock(rq, busiest);
 	return moved;
 }
@@ -747,6 +781,18 @@ void set_user_nice(struct task_struct *p, long nice)
 	local_irq_restore(flags);
 }
 
+/* p's rq locked: a queued task's CPUs in rq->queued_cpus follow its new mask. */
+static void set_task_cpus_allowed(struct rq *rq, struct task_struct *p, cpumask_t mask)
+{
+	bool queued = task_queued(p);
+
+	if (queued)
+		dequeue_task(rq, p);
+	p->cpus_allowed = mask;
+	if (queued)
+		enqueue_task(rq, p);
+}
+
 int set_cpus_allowed(struct task_struct *p, cpumask_t mask)
 {
 	unsigned long flags;
@@ -758,7 +804,7 @@ int set_cpus_allowed(struct task_struct *p, cpumask_t mask)
 	flags = local_irq_save();
 	for (;;) {
 		rq = task_rq_lock(p);
-		p->cpus_allowed = mask;
+		set_task_cpus_allowed(rq, p, mask);
 		if (cpumask_test_cpu(rq->cpu, mask) || !p->on_rq) {
 			/* Fine where it is, or asleep: the wake-up will respect the mask. */
 			arch_spin_unlock(&rq->lock);
@@ -780,7 +826,7 @@ int set_cpus_allowed(struct task_struct *p, cpumask_t mask)
 		dst = cpu_rq(select_task_rq(p, rq->cpu));
 		double_rq_lock(rq, dst);
 		if (READ_ONCE(p->cpu) == rq->cpu && task_queued(p) && rq->curr != p) {
-			dequeue_task(p);
+			dequeue_task(rq, p);
 			rq->nr_running--;
 			set_task_cpu(p, dst);
 			activate_task(dst, p);
@@ -936,6 +982,7 @@ __noreturn void do_task_dead(int code)
 	}
 	exit_signals(me);	/* PF_EXITING: signals go to other threads */
 	me->exit_code = code;
+	task_dead_prepare();	/* before kthread_stop can return: sched_reap_wait covers us */
 	kthread_exit_notify(me);
 	preempt_disable();
 	/* After this nobody wakes us; finish_task_switch hands us to the reaper. */

@@ -27,7 +27,7 @@
  *	[S] the lock itself
  *	[a] one word written with WRITE_ONCE, read with READ_ONCE
  *	[q] rq->lock; nr_running_on(), idle_cpu() and the balancer peek at
- *	    nr_running with READ_ONCE
+ *	    nr_running and queued_cpus with READ_ONCE
  */
 struct rq {
 	arch_spinlock_t lock;		/* [S] */
@@ -41,6 +41,8 @@ struct rq {
 	unsigned long nr_switches;	/* [q] */
 	unsigned int balance_ticks;	/* [q] ticks since the last periodic balance */
 	unsigned long nr_migrations_in;	/* [q] tasks pulled here by balancing */
+	cpumask_t queued_cpus;		/* [q] CPUs some queued task may run on: they may pull from here */
+	unsigned long nr_balance_futile;	/* [q] another CPU's balancing locked this queue, took nothing */
 } __aligned(64);
 
 extern struct rq runqueues[NR_CPUS];

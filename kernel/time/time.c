@@ -126,9 +126,9 @@ void timer_tick(bool user_tick)
 	WRITE_ONCE(cpu_ticks[cpu], cpu_ticks[cpu] + 1);
 	if (cpu == 0)
 		WRITE_ONCE(jiffies, jiffies + 1);
-	watchdog_tick();	/* look at another CPU's tick count: hard lockups */
+	watchdog_tick(user_tick);	/* this CPU: soft lockups; another's tick count: hard ones */
 	if (cpu == 0)
-		sysrq_poll();	/* SysRq keys on the serial console (polled: no rx interrupt) */
+		sysrq_poll();	/* drain the UART (no receive interrupt without an IOAPIC), run SysRq */
 	/* Sleeping timers and the scheduler's time slices (kernel/sched/). */
 	run_local_timers();
 	sched_tick();

@@ -101,7 +101,7 @@ static void madt_lapic(struct builder *b, u8 uid, u8 apic_id, u32 flags)
 	tb_u32(b, flags);
 }
 
-KTEST(acpi_madt, qemu_like)
+KTEST(acpi, madt_qemu_like)
 {
 	struct builder b;
 	struct acpi_table_header *tbl;
@@ -150,7 +150,7 @@ KTEST(acpi_madt, qemu_like)
 	free(tbl);
 }
 
-KTEST(acpi_madt, zero_length_entry_stops)
+KTEST(acpi, madt_zero_length_entry_stops)
 {
 	struct builder b;
 	struct acpi_table_header *tbl;
@@ -167,7 +167,7 @@ KTEST(acpi_madt, zero_length_entry_stops)
 	free(tbl);
 }
 
-KTEST(acpi_madt, entry_past_end)
+KTEST(acpi, madt_entry_past_end)
 {
 	struct builder b;
 	struct acpi_table_header *tbl;
@@ -195,7 +195,7 @@ KTEST(acpi_madt, entry_past_end)
 	free(tbl);
 }
 
-KTEST(acpi_madt, short_entries_ignored)
+KTEST(acpi, madt_short_entries_ignored)
 {
 	struct builder b;
 	struct acpi_table_header *tbl;
@@ -213,7 +213,7 @@ KTEST(acpi_madt, short_entries_ignored)
 	free(tbl);
 }
 
-KTEST(acpi_madt, too_short_table)
+KTEST(acpi, madt_too_short_table)
 {
 	struct builder b;
 	struct acpi_table_header *tbl;
@@ -228,7 +228,7 @@ KTEST(acpi_madt, too_short_table)
 	free(tbl);
 }
 
-KTEST(acpi_madt, x2apic_duplicates_and_override)
+KTEST(acpi, madt_x2apic_duplicates_and_override)
 {
 	struct builder b;
 	struct acpi_table_header *tbl;
@@ -252,7 +252,7 @@ KTEST(acpi_madt, x2apic_duplicates_and_override)
 	free(tbl);
 }
 
-KTEST(acpi_madt, too_many_cpus)
+KTEST(acpi, madt_too_many_cpus)
 {
 	struct builder b;
 	struct acpi_table_header *tbl;
@@ -281,7 +281,7 @@ static struct acpi_table_header *dsdt_with(const u8 *aml, size_t n)
 	return tb_finish(&b);
 }
 
-KTEST(acpi_s5, encodings)
+KTEST(acpi, s5_encodings)
 {
 	static const u8 plain[] = { 0x10, 0x08, '_', 'S', '5', '_', 0x12, 0x06, 0x04,
 				    0x0a, 0x05, 0x0a, 0x05, 0x00, 0x00 };
@@ -315,7 +315,7 @@ KTEST(acpi_s5, encodings)
 	free(tbl);
 }
 
-KTEST(acpi_s5, not_found_and_truncated)
+KTEST(acpi, s5_not_found_and_truncated)
 {
 	/* A reference to _S5_ (no NameOp before it) is not its definition. */
 	static const u8 reference[] = { 0x70, '_', 'S', '5', '_', 0x12, 0x04, 0x02, 0x00, 0x01 };
@@ -361,7 +361,7 @@ static struct acpi_table_header *fadt(u8 revision, size_t len, u32 flags)
 	return tb_finish(&b);
 }
 
-KTEST(acpi_fadt, fields_and_s5)
+KTEST(acpi, fadt_fields_and_s5)
 {
 	static const u8 aml[] = { 0x08, '_', 'S', '5', '_', 0x12, 0x04, 0x02, 0x0a, 0x05, 0x00 };
 	struct acpi_table_header *tbl = fadt(5, 276, 1 << 10), *d = dsdt_with(aml, sizeof(aml));
@@ -385,7 +385,7 @@ KTEST(acpi_fadt, fields_and_s5)
 	free(d);
 }
 
-KTEST(acpi_fadt, old_short_and_broken)
+KTEST(acpi, fadt_old_short_and_broken)
 {
 	struct acpi_table_header *tbl;
 
@@ -409,7 +409,7 @@ KTEST(acpi_fadt, old_short_and_broken)
 	free(tbl);
 }
 
-KTEST(acpi_mcfg, ranges)
+KTEST(acpi, mcfg_ranges)
 {
 	struct builder b;
 	struct acpi_table_header *tbl;
@@ -450,7 +450,7 @@ KTEST(acpi_mcfg, ranges)
 	free(tbl);
 }
 
-KTEST(acpi_hpet, parse)
+KTEST(acpi, hpet_parse)
 {
 	struct builder b;
 	struct acpi_table_header *tbl;

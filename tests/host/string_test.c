@@ -119,7 +119,7 @@ KTEST(string, strlcpy)
 	KEXPECT_EQ(buf[0], '\0');
 }
 
-KTEST(kstrto, ull_bases)
+KTEST(string, kstrto_ull_bases)
 {
 	unsigned long long v = 1;
 
@@ -145,7 +145,7 @@ KTEST(kstrto, ull_bases)
 	KEXPECT_EQ(v, 36 * 35 + 35);
 }
 
-KTEST(kstrto, ull_errors)
+KTEST(string, kstrto_ull_errors)
 {
 	unsigned long long v = 42;
 
@@ -164,7 +164,7 @@ KTEST(kstrto, ull_errors)
 	KEXPECT_EQ(v, 42);				/* untouched on error */
 }
 
-KTEST(kstrto, ull_overflow)
+KTEST(string, kstrto_ull_overflow)
 {
 	unsigned long long v = 0;
 
@@ -180,7 +180,7 @@ KTEST(kstrto, ull_overflow)
 	KEXPECT_EQ(kstrtoull("000000000000000000000000018446744073709551615", 10, &v), 0);
 }
 
-KTEST(kstrto, ll_signed)
+KTEST(string, kstrto_ll_signed)
 {
 	long long v = 0;
 
@@ -204,7 +204,7 @@ KTEST(kstrto, ll_signed)
 	KEXPECT_EQ(kstrtoll("+-5", 10, &v), -EINVAL);
 }
 
-KTEST(glob, match)
+KTEST(string, glob_match)
 {
 	KEXPECT(glob_match("*", ""));
 	KEXPECT(glob_match("*", "printk.format"));

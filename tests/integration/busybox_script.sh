@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Debian's busybox-static, from the initramfs, runs the shell script
+# Debian's busybox-static, from the initramfs, runs a shell script
 # (user/rootfs/etc/kestrel/busybox-script.sh: pipes, redirection, background
 # jobs, wait, trap, ls, cat, cp, mv, rm, ln -s, mkdir, find, sort, sed, awk,
 # grep, tar, sha256sum, dd, ps, kill, mount -t proc, poweroff -f), and its

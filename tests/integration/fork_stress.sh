@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 5's fork stress at full size under -smp 4: 8 processes each fork
+# The fork stress at full size under -smp 4: 8 processes each fork
 # and reap 1000 children while 8 threads hammer futexes
 # (user/tests/forkstress.c, run by /init with kestrel.test=forkstress.*
 # and kestrel.forkstress=full). All finish, free memory comes back (the

@@ -17,8 +17,6 @@
 #include <asm/syscall.h>
 #include <asm/unistd_64.h>
 
-long syscall_dispatch(const struct pt_regs *regs);	/* arch/x86/kernel/syscall.c */
-
 #define ARCH_SET_GS 0x1001
 #define ARCH_SET_FS 0x1002
 #define ARCH_GET_FS 0x1003

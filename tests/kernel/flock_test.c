@@ -9,6 +9,11 @@
  * the way a program would, through F_GETLK probes by a third owner, and
  * through /proc/locks. Every test ends with no struct file_lock left
  * (locks_nr_allocated) and no lock-validator report (debug_locks still on).
+ *
+ * The flock.syscalls_* tests go through the system calls (ksys_*) on
+ * vfstestfs (tests/kernel/vfs_testfs.h) instead: the close and last-fput
+ * hooks, fcntl's lock and lease commands, the lease break in open;
+ * vfs_env_end checks that no dentry, inode, file or descriptor leaked.
  */
 #include <kestrel/completion.h>
 #include <kestrel/filelock.h>
@@ -19,8 +24,10 @@
 #include <kestrel/seq_file.h>
 #include <kestrel/slab.h>
 #include <kestrel/string.h>
+#include <kestrel/syscalls.h>
 #include <kestrel/timer.h>
 
+#include "vfs_testfs.h"
 
 #define WAIT_SECONDS 20		/* only a hang comes near it */
 
@@ -871,5 +878,123 @@ KTEST(flock, blocked_flock_interrupted_by_signal)
 	lt_close(f1);
 	lt_close(f2);
 	lt_inode_free(inode);
+	KEXPECT(debug_locks);
+}
+
+/* ---------------------------------------------------------------- through the system calls */
+
+KTEST(flock, syscalls_flock_fcntl_and_close)
+{
+	struct vfs_env env;
+	struct flock l;
+	long fd1, fd2, fd3, fd4;
+	int saved;
+
+	KASSERT(vfs_env_begin(t, &env));
+	KASSERT_EQ(testfs_write_file("/f", "0123456789", 10), 10);
+	fd1 = ksys_open("/f", O_RDWR, 0);
+	fd2 = ksys_open("/f", O_RDWR, 0);
+	KASSERT(fd1 >= 0 && fd2 >= 0);
+	fd3 = ksys_dup(fd1);
+	KASSERT(fd3 >= 0);
+
+	/* flock: per open file; a dup shares it; only the last close drops it. */
+	KEXPECT_EQ(ksys_flock(fd1, LOCK_EX), 0);
+	KEXPECT_EQ(ksys_flock(fd2, LOCK_EX | LOCK_NB), -EWOULDBLOCK);
+	KEXPECT_EQ(ksys_flock(fd3, LOCK_EX | LOCK_NB), 0);
+	KEXPECT_EQ(ksys_close(fd1), 0);
+	KEXPECT_EQ(ksys_flock(fd2, LOCK_SH | LOCK_NB), -EAGAIN);
+	KEXPECT_EQ(ksys_close(fd3), 0);
+	KEXPECT_EQ(ksys_flock(fd2, LOCK_EX | LOCK_NB), 0);
+	KEXPECT_EQ(ksys_flock(fd2, LOCK_UN), 0);
+	KEXPECT_EQ(ksys_flock(99, LOCK_SH), -EBADF);
+
+	/* fcntl record locks: the process is the owner; any close drops them. */
+	l = (struct flock){ .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 2, .l_len = 3 };
+	KEXPECT_EQ(ksys_fcntl(fd2, F_SETLK, (unsigned long)&l), 0);
+	KEXPECT(strstr(lt_proc_locks(), "POSIX  ADVISORY  WRITE ") != NULL);
+	KEXPECT(strstr(lt_buf, " 2 4\n") != NULL);
+	l = (struct flock){ .l_type = F_WRLCK, .l_whence = SEEK_SET };
+	KEXPECT_EQ(ksys_fcntl(fd2, F_GETLK, (unsigned long)&l), 0);
+	KEXPECT_EQ(l.l_type, F_UNLCK);		/* our own lock does not conflict */
+	l.l_type = 7;
+	KEXPECT_EQ(ksys_fcntl(fd2, F_SETLK, (unsigned long)&l), -EINVAL);
+	fd4 = ksys_open("/f", O_RDONLY, 0);
+	KASSERT(fd4 >= 0);
+	l = (struct flock){ .l_type = F_WRLCK, .l_whence = SEEK_SET };
+	KEXPECT_EQ(ksys_fcntl(fd4, F_SETLK, (unsigned long)&l), -EBADF);	/* not writable */
+	KEXPECT_EQ(ksys_close(fd4), 0);		/* another fd of the file: the lock goes */
+	KEXPECT_EQ(strstr(lt_proc_locks(), "POSIX") == NULL, true);
+	KEXPECT_EQ(ksys_close(fd2), 0);
+
+	/* Leases: an open for writing breaks a read lease. */
+	fd1 = ksys_open("/f", O_RDONLY, 0);
+	KASSERT(fd1 >= 0);
+	KEXPECT_EQ(ksys_fcntl(fd1, F_SETLEASE, F_RDLCK), 0);
+	KEXPECT_EQ(ksys_fcntl(fd1, F_GETLEASE, 0), F_RDLCK);
+	fd2 = ksys_open("/f", O_RDONLY | O_NONBLOCK, 0);	/* readers are fine */
+	KEXPECT(fd2 >= 0);
+	KEXPECT_EQ(ksys_close(fd2), 0);
+	KEXPECT_EQ(ksys_open("/f", O_WRONLY | O_NONBLOCK, 0), -EWOULDBLOCK);
+	KEXPECT_EQ(ksys_fcntl(fd1, F_GETLEASE, 0), F_UNLCK);	/* being broken */
+	KEXPECT_EQ(ksys_fcntl(fd1, F_SETLEASE, F_UNLCK), 0);
+	fd2 = ksys_open("/f", O_WRONLY, 0);
+	KEXPECT(fd2 >= 0);
+	KEXPECT_EQ(ksys_close(fd2), 0);
+	/* A truncate breaks leases too; a holder that never answers loses it in time. */
+	saved = lease_break_time;
+	lease_break_time = 1;
+	KEXPECT_EQ(ksys_fcntl(fd1, F_SETLEASE, F_RDLCK), 0);
+	KEXPECT_EQ(ksys_truncate("/f", 0), 0);
+	KEXPECT_EQ(ksys_fcntl(fd1, F_GETLEASE, 0), F_UNLCK);
+	lease_break_time = saved;
+	KEXPECT_EQ(ksys_close(fd1), 0);
+	KEXPECT(vfs_env_end(t, &env));
+	KEXPECT(debug_locks);
+}
+
+struct lt_opener {
+	long fd;
+	struct completion done;
+};
+
+static int lt_open_for_write(void *data)
+{
+	struct lt_opener *o = data;
+
+	o->fd = ksys_open("/leased", O_WRONLY, 0);
+	complete(&o->done);
+	return 0;
+}
+
+KTEST(flock, syscalls_open_waits_for_lease_holder)
+{
+	static struct lt_opener o;
+	struct vfs_env env;
+	struct task_struct *k;
+	long fd;
+
+	KASSERT(vfs_env_begin(t, &env));
+	KASSERT_EQ(testfs_write_file("/leased", "x", 1), 1);
+	fd = ksys_open("/leased", O_RDONLY, 0);
+	KASSERT(fd >= 0);
+	KASSERT_EQ(ksys_fcntl(fd, F_SETLEASE, F_RDLCK), 0);
+	/* A writer opens: it waits while the holder is told (F_GETLEASE: give it up). */
+	o = (struct lt_opener){ .fd = -1 };
+	init_completion(&o.done);
+	k = kthread_run(lt_open_for_write, &o, "leaseopen");
+	KASSERT(!IS_ERR(k));
+	for (int i = 0; i < 2000 && ksys_fcntl(fd, F_GETLEASE, 0) != F_UNLCK; i++)
+		msleep(10);
+	KEXPECT_EQ(ksys_fcntl(fd, F_GETLEASE, 0), F_UNLCK);
+	KEXPECT(strstr(lt_proc_locks(), "LEASE  BREAKING  UNLCK") != NULL);
+	msleep(50);
+	KEXPECT(!completion_done(&o.done));
+	KEXPECT_EQ(ksys_fcntl(fd, F_SETLEASE, F_UNLCK), 0);	/* the holder gives way */
+	KASSERT(wait_for_completion_timeout(&o.done, msecs_to_jiffies(20 * 1000)));
+	KEXPECT(o.fd >= 0);
+	KEXPECT_EQ(ksys_close(o.fd), 0);
+	KEXPECT_EQ(ksys_close(fd), 0);
+	KEXPECT(vfs_env_end(t, &env));
 	KEXPECT(debug_locks);
 }

@@ -315,9 +315,6 @@ KTEST(futex, pingpong_no_lost_wakeups)
 
 /* ---- futex(2) on user memory: test threads borrow fresh mms (kthread_use_mm) ---- */
 
-long sys_futex(u32 __user *uaddr, int op, u32 val, const struct __kernel_timespec __user *utime,
-	       u32 __user *uaddr2, u32 val3);
-
 struct shared_waiter {
 	struct file *file;
 	unsigned long addr;	/* where it mapped the file (0 until then) */

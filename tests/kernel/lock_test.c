@@ -1,6 +1,7 @@
 /*
  * Tests of the lock primitives themselves: atomics, spinlocks, rwlocks,
- * seqlocks. (The lock validator has its own suite, lockdep_test.c.)
+ * seqlocks, in one thread. The same primitives under contention from
+ * several threads: lock_threads_test.c; the lock validator: lockdep_test.c.
  */
 #include <kestrel/atomic.h>
 #include <kestrel/ktest.h>

@@ -1,8 +1,9 @@
 /*
- * Stress tests of the sleeping primitives and of the spinlock across CPUs:
- * several kernel threads (spread over the CPUs by the scheduler) hammer a
- * shared counter under a spinlock, a mutex, an rwsem; readers and writers
- * mix on an rwsem; seqlock readers race a writer. Totals must be exact, no
+ * lock_threads.*: stress tests of the sleeping primitives and of the
+ * spinlock across CPUs: several kernel threads (spread over the CPUs by
+ * the scheduler) hammer a shared counter under a spinlock, a mutex, an
+ * rwsem; readers and writers mix on an rwsem; seqlock readers race a
+ * writer. Totals must be exact, no
  * reader may see a torn update, and every thread must finish: a lost
  * wake-up shows up as a timeout (the test fails instead of hanging).
  *
@@ -73,7 +74,7 @@ static int spin_worker(void *data)
 	return 0;
 }
 
-KTEST(lock, spin_counter_threads)
+KTEST(lock_threads, spin_counter_threads)
 {
 	static struct stress s;
 
@@ -105,7 +106,7 @@ static int mutex_worker(void *data)
 	return 0;
 }
 
-KTEST(lock, mutex_counter_threads)
+KTEST(lock_threads, mutex_counter_threads)
 {
 	static struct stress s;
 
@@ -151,7 +152,7 @@ static int rwsem_worker(void *data)
 	return 0;
 }
 
-KTEST(lock, rwsem_readers_writers_threads)
+KTEST(lock_threads, rwsem_readers_writers_threads)
 {
 	static struct stress s;
 
@@ -165,7 +166,7 @@ KTEST(lock, rwsem_readers_writers_threads)
 	KEXPECT(!rwsem_is_locked(&stress_rwsem));
 }
 
-KTEST(lock, rwsem_modes)
+KTEST(lock_threads, rwsem_modes)
 {
 	static DECLARE_RWSEM(sem);	/* test lock: protects nothing */
 
@@ -198,7 +199,7 @@ static int fair_writer(void *unused)
 	return 0;
 }
 
-KTEST(lock, rwsem_writer_fair)
+KTEST(lock_threads, rwsem_writer_fair)
 {
 	struct task_struct *k;
 	int waited = 0;
@@ -277,7 +278,7 @@ static int seq_worker(void *data)
 	return atomic_fetch_add(1, &ids) == 0 ? seq_writer(data) : seq_reader(data);
 }
 
-KTEST(lock, seqlock_readers_threads)
+KTEST(lock_threads, seqlock_readers_threads)
 {
 	static struct stress s;
 
@@ -297,7 +298,7 @@ static int completer(void *data)
 	return 0;
 }
 
-KTEST(lock, completion_semantics)
+KTEST(lock_threads, completion_semantics)
 {
 	static DECLARE_COMPLETION(c);
 	struct task_struct *k;

@@ -10,10 +10,12 @@
  */
 #include <kestrel/ktest.h>
 #include <kestrel/lockdep.h>
+#include <kestrel/mutex.h>
 #include <kestrel/preempt.h>
 #include <kestrel/printk.h>
 #include <kestrel/smp.h>
 #include <kestrel/rwlock.h>
+#include <kestrel/rwsem.h>
 #include <kestrel/seqlock.h>
 #include <kestrel/spinlock.h>
 #include <kestrel/string.h>
@@ -453,6 +455,87 @@ KTEST(lockdep, depth_and_held)
 	KEXPECT(lock_is_held(&d1.dep_map));
 	spin_unlock(&d1);
 	KEXPECT_EQ(lockdep_depth(), base);
+}
+
+/* ---------------------------------------------------------------- sleeping locks */
+
+static DEFINE_MUTEX(mutex_a);	/* test locks: protect nothing */
+static DEFINE_MUTEX(mutex_b);
+
+KTEST(lockdep, mutex_abba)
+{
+	const char *r;
+
+	mutex_lock(&mutex_a);
+	mutex_lock(&mutex_b);
+	mutex_unlock(&mutex_b);
+	mutex_unlock(&mutex_a);
+	lockdep_expect_report();
+	mutex_lock(&mutex_b);
+	mutex_lock(&mutex_a);
+	mutex_unlock(&mutex_a);
+	mutex_unlock(&mutex_b);
+	r = lockdep_expect_end();
+	KEXPECT(has(r, "possible circular locking dependency detected"));
+	KEXPECT(has(r, "(mutex_a)"));
+	KEXPECT(has(r, "(mutex_b)"));
+}
+
+static DECLARE_RWSEM(rwsem_rec);	/* test lock: protects nothing */
+static DECLARE_RWSEM(rwsem_x);		/* test lock: protects nothing */
+
+KTEST(lockdep, rwsem_read_recursion)
+{
+	const char *r;
+
+	/* A writer queued between two down_read()s would deadlock both: reported. */
+	lockdep_expect_report();
+	down_read(&rwsem_rec);
+	down_read(&rwsem_rec);
+	up_read(&rwsem_rec);
+	up_read(&rwsem_rec);
+	r = lockdep_expect_end();
+	KEXPECT(has(r, "possible recursive locking detected"));
+	KEXPECT(has(r, "(rwsem_rec)"));
+}
+
+KTEST(lockdep, rwsem_read_write_order)
+{
+	const char *r;
+
+	/* Read A then write X, then X then read A: a cycle even with readers. */
+	down_read(&rwsem_rec);
+	down_write(&rwsem_x);
+	up_write(&rwsem_x);
+	up_read(&rwsem_rec);
+	lockdep_expect_report();
+	down_write(&rwsem_x);
+	down_read(&rwsem_rec);
+	up_read(&rwsem_rec);
+	up_write(&rwsem_x);
+	r = lockdep_expect_end();
+	KEXPECT(has(r, "possible circular locking dependency detected"));
+}
+
+KTEST(lockdep, rwsem_asserts)
+{
+	const char *r;
+
+	lockdep_expect_report();
+	down_write(&rwsem_x);
+	lockdep_assert_held_write(&rwsem_x);
+	downgrade_write(&rwsem_x);
+	lockdep_assert_held_read(&rwsem_x);
+	up_read(&rwsem_x);
+	lockdep_assert_not_held(&rwsem_x);
+	KEXPECT(lockdep_expect_end() == NULL);
+
+	lockdep_expect_report();
+	down_read(&rwsem_x);
+	lockdep_assert_held_write(&rwsem_x);
+	up_read(&rwsem_x);
+	r = lockdep_expect_end();
+	KEXPECT(has(r, "(rwsem_x) must be held for write"));
 }
 
 #endif /* CONFIG_LOCKDEP */

@@ -5,6 +5,8 @@
  * closed through the contract wrappers the VFS uses (->open, ->read,
  * ->write, ->release), so the tests need no mounted file system. Each
  * test ends with no pipe_inode_info left and the inode's i_pipe cleared.
+ * pipe.syscalls_pipe2_and_fifo goes through the system calls instead
+ * (pipe2, the descriptor table, a FIFO made by mknod on vfstestfs).
  */
 #include <kestrel/completion.h>
 #include <kestrel/contract/file.h>
@@ -14,9 +16,11 @@
 #include <kestrel/signal.h>
 #include <kestrel/slab.h>
 #include <kestrel/string.h>
+#include <kestrel/syscalls.h>
 #include <kestrel/timer.h>
 #include <kestrel/uio.h>
 
+#include "vfs_testfs.h"
 
 #define WAIT_SECONDS 30		/* only a hang comes near it */
 
@@ -447,4 +451,63 @@ KTEST(pipe, blocking_read_and_write_interrupted_by_signal)
 	KEXPECT_EQ(pt_write(w, "x", 1), -EPIPE);
 	pt_close(w);
 	pt_done(t, inode, before);
+}
+
+/* ---------------------------------------------------------------- through the system calls */
+
+KTEST(pipe, syscalls_pipe2_and_fifo)
+{
+	long pipes = pipe_nr_allocated(), r, w;
+	struct file *f;
+	struct vfs_env env;
+	struct stat st;
+	char buf[16];
+	int fds[2];
+
+	KASSERT(vfs_env_begin(t, &env));
+	KASSERT_EQ(ksys_pipe2(fds, O_CLOEXEC), 0);
+	KEXPECT(get_close_on_exec(fds[0]));
+	KEXPECT(get_close_on_exec(fds[1]));
+	KEXPECT_EQ(ksys_write(fds[1], "ping", 4), 4);
+	KEXPECT_EQ(ksys_read(fds[0], buf, sizeof(buf)), 4);
+	KEXPECT_EQ(memcmp(buf, "ping", 4), 0);
+	KEXPECT_EQ(ksys_read(fds[1], buf, 1), -EBADF);	/* the write end */
+	KEXPECT_EQ(ksys_lseek(fds[0], 0, SEEK_SET), -ESPIPE);
+	KEXPECT_EQ(ksys_fstat(fds[0], &st), 0);
+	KEXPECT(S_ISFIFO(st.st_mode));
+	f = fget(fds[0]);
+	KASSERT(f != NULL);
+	KEXPECT_EQ(vfs_call_poll(f, NULL) & (EPOLLIN | EPOLLHUP), 0);
+	KEXPECT_EQ(ksys_close(fds[1]), 0);
+	KEXPECT_EQ(vfs_call_poll(f, NULL) & EPOLLHUP, EPOLLHUP);	/* no writer left */
+	fput(f);
+	KEXPECT_EQ(ksys_read(fds[0], buf, sizeof(buf)), 0);	/* EOF */
+	KEXPECT_EQ(ksys_close(fds[0]), 0);
+	KEXPECT_EQ(pipe_nr_allocated(), pipes);
+
+	KASSERT_EQ(ksys_pipe2(fds, O_NONBLOCK), 0);
+	KEXPECT(!get_close_on_exec(fds[0]));
+	KEXPECT_EQ(ksys_read(fds[0], buf, 1), -EAGAIN);
+	KEXPECT(ksys_fcntl(fds[1], F_GETFL, 0) & O_NONBLOCK);
+	KEXPECT_EQ(ksys_close(fds[0]), 0);
+	KEXPECT_EQ(ksys_write(fds[1], "x", 1), -EPIPE);
+	KEXPECT_EQ(ksys_close(fds[1]), 0);
+	KEXPECT_EQ(ksys_pipe2(fds, O_APPEND), -EINVAL);
+
+	/* A FIFO made by mknod, opened through the VFS. */
+	KASSERT_EQ(ksys_mknodat(AT_FDCWD, "/fifo", S_IFIFO | 0600, 0), 0);
+	KEXPECT_EQ(ksys_open("/fifo", O_WRONLY | O_NONBLOCK, 0), -ENXIO);
+	r = ksys_open("/fifo", O_RDONLY | O_NONBLOCK, 0);
+	KASSERT(r >= 0);
+	w = ksys_open("/fifo", O_WRONLY | O_NONBLOCK, 0);
+	KASSERT(w >= 0);
+	KEXPECT_EQ(ksys_write(w, "fifo", 4), 4);
+	KEXPECT_EQ(ksys_read(r, buf, sizeof(buf)), 4);
+	KEXPECT_EQ(ksys_close(w), 0);
+	KEXPECT_EQ(ksys_read(r, buf, sizeof(buf)), 0);
+	KEXPECT_EQ(ksys_close(r), 0);
+	KEXPECT_EQ(ksys_unlink("/fifo"), 0);
+	KEXPECT_EQ(pipe_nr_allocated(), pipes);
+	KEXPECT(vfs_env_end(t, &env));
+	KEXPECT(debug_locks);
 }

@@ -15,6 +15,7 @@
 #include <kestrel/rcupdate.h>
 #include <kestrel/sched.h>
 #include <kestrel/string.h>
+#include <kestrel/syscalls.h>
 #include <kestrel/time.h>
 #include <kestrel/timer.h>
 #include <kestrel/wait.h>
@@ -138,16 +139,6 @@ KTEST(proc, cred_copy_on_change)
 }
 
 /* ---- the setuid family (Linux's rules), run in a kernel thread so init keeps root ---- */
-
-long sys_setuid(u32 uid);
-long sys_setgid(u32 gid);
-long sys_setreuid(u32 ruid, u32 euid);
-long sys_setresuid(u32 ruid, u32 euid, u32 suid);
-long sys_setfsuid(u32 uid);
-long sys_getuid(void);
-long sys_geteuid(void);
-long sys_getpid(void);
-long sys_gettid(void);
 
 struct uid_result {
 	long r[16];

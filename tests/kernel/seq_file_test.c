@@ -1,5 +1,5 @@
 /*
- * ktests of seq_file (fs/seq_file.c) on a hand-made file: records larger
+ * seq_file.*: seq_file (fs/seq_file.c) on a hand-made file: records larger
  * than the first buffer (it must grow), reads in odd-sized pieces that
  * end mid-record, and a read at an earlier position (regenerated text).
  */
@@ -64,7 +64,7 @@ static ssize_t seq_read_k(struct file *f, char *buf, size_t size)
 	return n;
 }
 
-KTEST(seqfile, big_records_small_reads)
+KTEST(seq_file, big_records_small_reads)
 {
 	static struct file f;
 	ssize_t n, total = 0;

@@ -93,12 +93,18 @@ static struct task_struct *start_sleeper(struct sleeper *s, int how)
 	return k;
 }
 
+/* Wake the sleeper, and wait until it has exited and its stack is freed. */
 static void stop_sleeper(struct sleeper *s, struct task_struct *k)
 {
 	WRITE_ONCE(s->cond, 1);
 	wake_up_all(&s->wq);
-	wait_for_completion_timeout(&s->done, WAIT_JIFFIES);
+	if (!wait_for_completion_timeout(&s->done, WAIT_JIFFIES)) {
+		put_task_struct(k);	/* stuck: the test has failed already */
+		return;
+	}
+	kthread_stop(k);	/* it returns by itself: this waits for its exit */
 	put_task_struct(k);
+	sched_reap_wait();	/* no stack comes back during a later test that counts pages */
 }
 
 KTEST(signal, wakes_interruptible_kthread)

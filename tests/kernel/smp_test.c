@@ -1,8 +1,9 @@
 /*
  * ktests for SMP (arch/x86/kernel/smpboot.c, smp.c, tlb.c): the CPUs
  * that came up, their per-CPU areas, the call-function IPIs, the
- * reschedule IPI, every CPU's tick, and the TLB shootdown. They pass on
- * one CPU too (then the cross-CPU parts have nobody else to check).
+ * reschedule IPI, every CPU's tick, the TLB shootdown, and idle CPUs'
+ * load balancing against a busy CPU. They pass on one CPU too (then the
+ * cross-CPU parts have nobody else to check).
  *
  *   ktest.expect_cpus=N   the number of CPUs that must be online (-smp N);
  *                         without it, the MADT's enabled count
@@ -14,11 +15,14 @@
 #include <kestrel/atomic.h>
 #include <kestrel/cmdline.h>
 #include <kestrel/errno.h>
+#include <kestrel/kthread.h>
 #include <kestrel/ktest.h>
 #include <kestrel/mm.h>
+#include <kestrel/sched.h>
 #include <kestrel/smp.h>
 #include <kestrel/string.h>
 #include <kestrel/time.h>
+#include <kestrel/timer.h>
 #include <kestrel/vmalloc.h>
 #include <asm/apic.h>
 #include <asm/extable.h>
@@ -341,4 +345,101 @@ KTEST(smp, tlb_shootdown_unmapped_page_faults_on_every_cpu)
 
 	free_vm_area(area);
 	__free_page(page);
+}
+
+/*
+ * Load balancing with many idle CPUs: some CPUs' queues are long (threads
+ * that spin), but no waiting task may run on the other CPUs, which idle.
+ * Those must see that without taking the busy CPUs' run-queue locks:
+ * they wake from halt at every tick, and when each of them locked CPU 0's
+ * queue at every wake, CPU 0 could wait for its own lock behind all of
+ * them (with 16 virtual CPUs on 2 host cores the boot then stood still
+ * for minutes). Without that check the count of such locks is about the
+ * count of the idle CPUs' ticks.
+ */
+static int spin_until_stopped_fn(void *arg)
+{
+	atomic_t *started = arg;
+
+	atomic_inc(started);
+	while (!kthread_should_stop())
+		cpu_relax();
+	return 0;
+}
+
+static u64 ticks_outside(cpumask_t busy)
+{
+	unsigned int cpu;
+	u64 n = 0;
+
+	for_each_online_cpu(cpu)
+		if (!cpumask_test_cpu(cpu, busy))
+			n += timer_ticks(cpu);
+	return n;
+}
+
+static unsigned long futile_balancing_of(cpumask_t busy)
+{
+	unsigned int cpu;
+	unsigned long n = 0;
+
+	for_each_cpu(cpu, busy)
+		n += sched_balance_futile(cpu);
+	return n;
+}
+
+/* n threads allowed on busy spin while the other CPUs take some 50 ticks each. */
+static void check_idle_cpus_leave_alone(struct ktest_ctx *t, cpumask_t busy, int n)
+{
+	struct task_struct *k[8];
+	unsigned int idle = num_online_cpus() - cpumask_weight(busy);
+	unsigned long futile;
+	atomic_t started = ATOMIC_INIT(0);
+	u64 ticks;
+
+	KASSERT(n <= (int)ARRAY_SIZE(k));
+	for (int i = 0; i < n; i++) {
+		k[i] = kthread_create(spin_until_stopped_fn, &started, "t-spin%d", i);
+		KASSERT(!IS_ERR(k[i]));
+		KASSERT_EQ(set_cpus_allowed(k[i], busy), 0);	/* not started: just the mask */
+		wake_up_process(k[i]);
+	}
+	for (int i = 0; i < 400 && atomic_read(&started) < n; i++)
+		msleep(50);
+	KEXPECT_EQ(atomic_read(&started), n);
+
+	/* Bounded at about 20 s of waiting. */
+	futile = futile_balancing_of(busy);
+	ticks = ticks_outside(busy);
+	for (int i = 0; i < 400 && ticks_outside(busy) - ticks < 50ULL * idle; i++)
+		msleep(50);
+	futile = futile_balancing_of(busy) - futile;
+	ticks = ticks_outside(busy) - ticks;
+
+	for (int i = 0; i < n; i++)
+		kthread_stop(k[i]);
+	printk(KERN_INFO "    # busy CPUs' queues locked in vain %lu times in %llu ticks of %u idle CPUs\n",
+	       futile, (unsigned long long)ticks, idle);
+	/* Not exactly 0: a task the idle CPUs may take can pass through. */
+	KEXPECT(futile * 10 <= ticks);
+}
+
+/* Two threads bound to CPU 0 (with init, also bound there). */
+KTEST(smp, idle_cpus_leave_pinned_queue_alone)
+{
+	KASSERT(smp_processor_id() == 0);
+	check_idle_cpus_leave_alone(t, cpumask_of(0), 2);
+}
+
+/* Four threads allowed on CPUs 0 and 1 (as sched_setaffinity can ask). */
+KTEST(smp, idle_cpus_leave_queues_of_other_cpus_tasks_alone)
+{
+	cpumask_t busy = cpumask_of(0);
+
+	if (num_online_cpus() < 3) {
+		printk(KERN_INFO "    # fewer than 3 CPUs: no idle CPU outside 0 and 1: skipped\n");
+		return;
+	}
+	cpumask_set_cpu(1, &busy);
+	check_idle_cpus_leave_alone(t, busy, 4);
 }

@@ -1,6 +1,6 @@
 /*
- * ktests of tmpfs (mm/shmem.c) and ramfs through the VFS's system-call
- * functions: each test mounts its own tmpfs on a fresh directory, checks Linux's
+ * tmpfs.*: tmpfs (mm/shmem.c) through the VFS's system-call functions:
+ * each test mounts its own tmpfs on a fresh directory, checks Linux's
  * results and errnos, and unmounts it. tmpfs.no_leaks checks that a
  * whole cycle gives back every inode, dentry, file and page.
  */
@@ -13,13 +13,14 @@
 #include <kestrel/ktest.h>
 #include <kestrel/mm.h>
 #include <kestrel/pagemap.h>
-#include <kestrel/ramfs.h>
 #include <kestrel/rcupdate.h>
 #include <kestrel/shmem_fs.h>
 #include <kestrel/slab.h>
 #include <kestrel/string.h>
 #include <kestrel/syscalls.h>
 #include <kestrel/xattr.h>
+
+#include "vfs_testfs.h"
 
 /* Mount a tmpfs with opts on dir (made here). 0 or -errno. */
 static long tmount(const char *dir, const char *opts)
@@ -35,28 +36,6 @@ static void tumount(const char *dir)
 {
 	ksys_umount(dir, 0);
 	ksys_rmdir(dir);
-}
-
-static long write_file(const char *path, const void *buf, size_t len)
-{
-	long fd = ksys_open(path, O_CREAT | O_WRONLY | O_TRUNC, 0644), n;
-
-	if (fd < 0)
-		return fd;
-	n = ksys_write(fd, buf, len);
-	ksys_close(fd);
-	return n;
-}
-
-static long read_file(const char *path, void *buf, size_t len)
-{
-	long fd = ksys_open(path, O_RDONLY, 0), n;
-
-	if (fd < 0)
-		return fd;
-	n = ksys_read(fd, buf, len);
-	ksys_close(fd);
-	return n;
 }
 
 static char page_buf[3 * 4096];
@@ -93,7 +72,7 @@ KTEST(tmpfs, create_read_write)
 	KEXPECT_EQ(st.st_mode, S_IFREG | 0640);
 	KEXPECT_EQ(st.st_nlink, 1);
 	KEXPECT_EQ(ksys_close(fd), 0);
-	KEXPECT_EQ(read_file("/ktmp-crw/f", buf, sizeof(buf)), 5);
+	KEXPECT_EQ(testfs_read_file("/ktmp-crw/f", buf, sizeof(buf)), 5);
 	KEXPECT(!memcmp(buf, "Jello", 5));
 	KEXPECT_EQ(ksys_open("/ktmp-crw/f", O_CREAT | O_EXCL | O_RDWR, 0644), -EEXIST);
 	KEXPECT_EQ(ksys_open("/ktmp-crw/none", O_RDONLY, 0), -ENOENT);
@@ -120,7 +99,7 @@ KTEST(tmpfs, truncate)
 
 	KASSERT_EQ(tmount("/ktmp-tr", NULL), 0);
 	memset(page_buf, 'a', sizeof(page_buf));
-	KASSERT_EQ(write_file("/ktmp-tr/f", page_buf, sizeof(page_buf)), sizeof(page_buf));
+	KASSERT_EQ(testfs_write_file("/ktmp-tr/f", page_buf, sizeof(page_buf)), sizeof(page_buf));
 	KEXPECT_EQ(ksys_stat("/ktmp-tr/f", &st), 0);
 	KEXPECT_EQ(st.st_size, 3 * 4096);
 	KEXPECT_EQ(st.st_blocks, 3 * 8);
@@ -150,7 +129,7 @@ KTEST(tmpfs, dirs_and_errnos)
 	KASSERT_EQ(tmount("/ktmp-dir", NULL), 0);
 	KEXPECT_EQ(ksys_mkdir("/ktmp-dir/d", 0755), 0);
 	KEXPECT_EQ(ksys_mkdir("/ktmp-dir/d", 0755), -EEXIST);
-	KEXPECT_EQ(write_file("/ktmp-dir/d/f", "x", 1), 1);
+	KEXPECT_EQ(testfs_write_file("/ktmp-dir/d/f", "x", 1), 1);
 	KEXPECT_EQ(ksys_rmdir("/ktmp-dir/d"), -ENOTEMPTY);
 	KEXPECT_EQ(ksys_unlink("/ktmp-dir/d"), -EISDIR);
 	KEXPECT_EQ(ksys_rmdir("/ktmp-dir/d/f"), -ENOTDIR);
@@ -178,21 +157,21 @@ KTEST(tmpfs, rename)
 	char buf[8] = { 0 };
 
 	KASSERT_EQ(tmount("/ktmp-ren", NULL), 0);
-	KEXPECT_EQ(write_file("/ktmp-ren/a", "AA", 2), 2);
-	KEXPECT_EQ(write_file("/ktmp-ren/b", "BB", 2), 2);
+	KEXPECT_EQ(testfs_write_file("/ktmp-ren/a", "AA", 2), 2);
+	KEXPECT_EQ(testfs_write_file("/ktmp-ren/b", "BB", 2), 2);
 	KEXPECT_EQ(ksys_mkdir("/ktmp-ren/d", 0755), 0);
 	KEXPECT_EQ(ksys_mkdir("/ktmp-ren/d/sub", 0755), 0);
 	KEXPECT_EQ(ksys_renameat2(AT_FDCWD, "/ktmp-ren/a", AT_FDCWD, "/ktmp-ren/b",
 				  RENAME_NOREPLACE), -EEXIST);
 	KEXPECT_EQ(ksys_renameat2(AT_FDCWD, "/ktmp-ren/a", AT_FDCWD, "/ktmp-ren/b",
 				  RENAME_EXCHANGE), 0);
-	KEXPECT_EQ(read_file("/ktmp-ren/a", buf, sizeof(buf)), 2);
+	KEXPECT_EQ(testfs_read_file("/ktmp-ren/a", buf, sizeof(buf)), 2);
 	KEXPECT(!memcmp(buf, "BB", 2));
 	KEXPECT_EQ(ksys_renameat2(AT_FDCWD, "/ktmp-ren/a", AT_FDCWD, "/ktmp-ren/none",
 				  RENAME_EXCHANGE), -ENOENT);
 	KEXPECT_EQ(ksys_rename("/ktmp-ren/a", "/ktmp-ren/b"), 0);	/* replaces */
 	KEXPECT_EQ(ksys_open("/ktmp-ren/a", O_RDONLY, 0), -ENOENT);
-	KEXPECT_EQ(read_file("/ktmp-ren/b", buf, sizeof(buf)), 2);
+	KEXPECT_EQ(testfs_read_file("/ktmp-ren/b", buf, sizeof(buf)), 2);
 	KEXPECT(!memcmp(buf, "BB", 2));
 	KEXPECT_EQ(ksys_rename("/ktmp-ren/d", "/ktmp-ren/d/sub/x"), -EINVAL);
 	KEXPECT_EQ(ksys_rename("/ktmp-ren/b", "/ktmp-ren/d"), -EISDIR);
@@ -210,7 +189,7 @@ KTEST(tmpfs, links_and_symlinks)
 	char buf[32] = { 0 };
 
 	KASSERT_EQ(tmount("/ktmp-lnk", NULL), 0);
-	KEXPECT_EQ(write_file("/ktmp-lnk/a", "data", 4), 4);
+	KEXPECT_EQ(testfs_write_file("/ktmp-lnk/a", "data", 4), 4);
 	KEXPECT_EQ(ksys_link("/ktmp-lnk/a", "/ktmp-lnk/b"), 0);
 	KEXPECT_EQ(ksys_stat("/ktmp-lnk/b", &st), 0);
 	KEXPECT_EQ(st.st_nlink, 2);
@@ -218,7 +197,7 @@ KTEST(tmpfs, links_and_symlinks)
 	KEXPECT_EQ(ksys_symlink("a", "/ktmp-lnk/s"), 0);
 	KEXPECT_EQ(ksys_readlink("/ktmp-lnk/s", buf, sizeof(buf)), 1);
 	KEXPECT_EQ(buf[0], 'a');
-	KEXPECT_EQ(read_file("/ktmp-lnk/s", buf, sizeof(buf)), 4);
+	KEXPECT_EQ(testfs_read_file("/ktmp-lnk/s", buf, sizeof(buf)), 4);
 	KEXPECT(!memcmp(buf, "data", 4));
 	KEXPECT_EQ(ksys_lstat("/ktmp-lnk/s", &st), 0);
 	KEXPECT_EQ(st.st_mode & S_IFMT, S_IFLNK);
@@ -261,19 +240,19 @@ KTEST(tmpfs, full_gives_enospc_and_unlink_frees)
 	KEXPECT_EQ(ksys_statfs("/ktmp-full", &sfs), 0);
 	KEXPECT_EQ(sfs.f_bfree, 0);
 	/* Small writes into already charged pages still work. */
-	KEXPECT_EQ(write_file("/ktmp-full/big", "x", 1), 1);	/* O_TRUNC: pages freed, one used */
+	KEXPECT_EQ(testfs_write_file("/ktmp-full/big", "x", 1), 1);	/* O_TRUNC: pages freed, one used */
 	KEXPECT_EQ(ksys_statfs("/ktmp-full", &sfs), 0);
 	KEXPECT_EQ(sfs.f_bfree, 3);
 	/* Inodes: root + 3 files = 4. */
-	KEXPECT_EQ(write_file("/ktmp-full/i2", "", 0), 0);
+	KEXPECT_EQ(testfs_write_file("/ktmp-full/i2", "", 0), 0);
 	KEXPECT_EQ(ksys_mkdir("/ktmp-full/i3", 0755), 0);
-	KEXPECT_EQ(write_file("/ktmp-full/i4", "", 0), -ENOSPC);
+	KEXPECT_EQ(testfs_write_file("/ktmp-full/i4", "", 0), -ENOSPC);
 	KEXPECT_EQ(ksys_symlink("x", "/ktmp-full/i4"), -ENOSPC);
 	KEXPECT_EQ(ksys_unlink("/ktmp-full/big"), 0);
 	KEXPECT_EQ(ksys_statfs("/ktmp-full", &sfs), 0);
 	KEXPECT_EQ(sfs.f_bfree, 4);
 	KEXPECT_EQ(sfs.f_ffree, 1);
-	KEXPECT_EQ(write_file("/ktmp-full/i4", page_buf, sizeof(page_buf)), sizeof(page_buf));
+	KEXPECT_EQ(testfs_write_file("/ktmp-full/i4", page_buf, sizeof(page_buf)), sizeof(page_buf));
 	KEXPECT_EQ(ksys_unlink("/ktmp-full/i2"), 0);
 	KEXPECT_EQ(ksys_unlink("/ktmp-full/i4"), 0);
 	KEXPECT_EQ(ksys_rmdir("/ktmp-full/i3"), 0);
@@ -291,7 +270,7 @@ KTEST(tmpfs, xattrs)
 	long n;
 
 	KASSERT_EQ(tmount("/ktmp-xa", NULL), 0);
-	KASSERT_EQ(write_file("/ktmp-xa/f", "", 0), 0);
+	KASSERT_EQ(testfs_write_file("/ktmp-xa/f", "", 0), 0);
 	KEXPECT_EQ(ksys_getxattr("/ktmp-xa/f", "user.a", buf, sizeof(buf)), -ENODATA);
 	KEXPECT_EQ(ksys_setxattr("/ktmp-xa/f", "user.a", "one", 3, 0), 0);
 	KEXPECT_EQ(ksys_setxattr("/ktmp-xa/f", "user.b", "second", 6, XATTR_CREATE), 0);
@@ -334,7 +313,7 @@ KTEST(tmpfs, xattr_replace_large)
 	KASSERT(val);
 	memset(val, 'v', 40000);
 	KASSERT_EQ(tmount("/ktmp-xr", NULL), 0);
-	KASSERT_EQ(write_file("/ktmp-xr/f", "", 0), 0);
+	KASSERT_EQ(testfs_write_file("/ktmp-xr/f", "", 0), 0);
 	for (int i = 0; i < 8; i++) {
 		val[0] = 'a' + i;
 		KEXPECT_EQ(ksys_setxattr("/ktmp-xr/f", "user.big", val, 40000, 0), 0);
@@ -353,7 +332,7 @@ KTEST(tmpfs, setattr)
 	struct stat st;
 
 	KASSERT_EQ(tmount("/ktmp-attr", NULL), 0);
-	KASSERT_EQ(write_file("/ktmp-attr/f", "abc", 3), 3);
+	KASSERT_EQ(testfs_write_file("/ktmp-attr/f", "abc", 3), 3);
 	KEXPECT_EQ(ksys_chmod("/ktmp-attr/f", 0600), 0);
 	KEXPECT_EQ(ksys_chown("/ktmp-attr/f", 1000, 100), 0);
 	KEXPECT_EQ(ksys_utimensat(AT_FDCWD, "/ktmp-attr/f", times, 0), 0);
@@ -378,7 +357,7 @@ KTEST(tmpfs, mknod_devices)
 	KEXPECT_EQ(ksys_stat("/ktmp-dev/zero", &st), 0);
 	KEXPECT_EQ(st.st_mode & S_IFMT, S_IFCHR);
 	KEXPECT_EQ(st.st_rdev, MKDEV(1, 5));
-	KEXPECT_EQ(read_file("/ktmp-dev/zero", buf, sizeof(buf)), 4);
+	KEXPECT_EQ(testfs_read_file("/ktmp-dev/zero", buf, sizeof(buf)), 4);
 	KEXPECT_EQ(buf[0] | buf[3], 0);
 	KEXPECT_EQ(ksys_mknodat(AT_FDCWD, "/ktmp-dev/nodrv", S_IFCHR | 0666, MKDEV(250, 1)), 0);
 	KEXPECT_EQ(ksys_open("/ktmp-dev/nodrv", O_RDONLY, 0), -ENXIO);
@@ -431,11 +410,11 @@ KTEST(tmpfs, no_leaks)
 		KEXPECT_EQ(ksys_mkdir("/ktmp-leak/d", 0755), 0);
 		for (int i = 0; i < 8; i++) {
 			scnprintf(name, sizeof(name), "/ktmp-leak/d/f%d", i);
-			KEXPECT_EQ(write_file(name, page_buf, sizeof(page_buf)), sizeof(page_buf));
+			KEXPECT_EQ(testfs_write_file(name, page_buf, sizeof(page_buf)), sizeof(page_buf));
 			KEXPECT_EQ(ksys_setxattr(name, "user.k", "v", 1, 0), 0);
 		}
 		KEXPECT_EQ(ksys_symlink("d/f0", "/ktmp-leak/s"), 0);
-		KEXPECT_EQ(write_file("/ktmp-leak/big", page_buf, 100), 100);
+		KEXPECT_EQ(testfs_write_file("/ktmp-leak/big", page_buf, 100), 100);
 		KEXPECT_EQ(fill_file("/ktmp-leak/d/f7"), -ENOSPC);
 		KEXPECT_EQ(ksys_open("/ktmp-leak/none", O_RDONLY, 0), -ENOENT);
 		/* Half removed by hand, the rest by umount. */
@@ -610,51 +589,4 @@ KTEST(tmpfs, parallel_writers_accounting)
 	KEXPECT_EQ(sfs.f_bfree, 24);
 	KEXPECT_EQ(sfs.f_ffree, 27);
 	tumount("/ktmp-par");
-}
-
-/* ramfs: the same operations, no limits, its own magic; options other than mode= ignored. */
-KTEST(ramfs, basic)
-{
-	struct kstatfs sfs;
-	struct stat st;
-	char buf[8] = { 0 };
-
-	KASSERT_EQ(ksys_mkdir("/kramfs", 0755), 0);
-	KASSERT_EQ(ksys_mount("ramfs", "/kramfs", "ramfs", 0, "mode=700,size=1k"), 0);
-	KEXPECT_EQ(ksys_stat("/kramfs", &st), 0);
-	KEXPECT_EQ(st.st_mode, S_IFDIR | 0700);
-	KEXPECT_EQ(ksys_statfs("/kramfs", &sfs), 0);
-	KEXPECT_EQ(sfs.f_type, RAMFS_MAGIC);
-	KEXPECT_EQ(sfs.f_blocks, 0);
-	memset(page_buf, 'r', sizeof(page_buf));
-	KEXPECT_EQ(write_file("/kramfs/f", page_buf, sizeof(page_buf)), sizeof(page_buf));	/* > 1k */
-	KEXPECT_EQ(ksys_mkdir("/kramfs/d", 0755), 0);
-	KEXPECT_EQ(ksys_symlink("../f", "/kramfs/d/s"), 0);
-	KEXPECT_EQ(read_file("/kramfs/d/s", buf, 4), 4);
-	KEXPECT(!memcmp(buf, "rrrr", 4));
-	KEXPECT_EQ(ksys_truncate("/kramfs/f", 1), 0);
-	KEXPECT_EQ(ksys_stat("/kramfs/f", &st), 0);
-	KEXPECT_EQ(st.st_size, 1);
-	KEXPECT_EQ(ksys_rename("/kramfs/f", "/kramfs/d/g"), 0);
-	KEXPECT_EQ(ksys_rmdir("/kramfs/d"), -ENOTEMPTY);
-	KEXPECT_EQ(ksys_setxattr("/kramfs/d/g", "user.a", "x", 1, 0), -EOPNOTSUPP);
-	/* Left for umount to drop (kill_litter_super). */
-	KEXPECT_EQ(ksys_umount("/kramfs", 0), 0);
-	KEXPECT_EQ(ksys_rmdir("/kramfs"), 0);
-}
-
-/* ramfs's own parser: a mode= that is not octal or too big fails the mount, nothing else does. */
-KTEST(ramfs, mode_option)
-{
-	struct stat st;
-
-	KASSERT_EQ(ksys_mkdir("/kramfs", 0755), 0);
-	KEXPECT_EQ(ksys_mount("ramfs", "/kramfs", "ramfs", 0, "mode=9"), -EINVAL);
-	KEXPECT_EQ(ksys_mount("ramfs", "/kramfs", "ramfs", 0, "mode=17777"), -EINVAL);
-	KEXPECT_EQ(ksys_mount("ramfs", "/kramfs", "ramfs", 0, "mode="), -EINVAL);
-	KASSERT_EQ(ksys_mount("ramfs", "/kramfs", "ramfs", 0, ",nr_inodes=x,mode,mode=1750,"), 0);
-	KEXPECT_EQ(ksys_stat("/kramfs", &st), 0);
-	KEXPECT_EQ(st.st_mode, S_IFDIR | 01750);
-	KEXPECT_EQ(ksys_umount("/kramfs", 0), 0);
-	KEXPECT_EQ(ksys_rmdir("/kramfs"), 0);
 }

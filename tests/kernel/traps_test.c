@@ -1,6 +1,7 @@
 /* ktests for the CPU tables and exception handling (arch/x86/kernel/{gdt,idt,traps,extable}.c). */
 #include <kestrel/atomic.h>
 #include <kestrel/errno.h>
+#include <kestrel/kallsyms.h>
 #include <kestrel/ktest.h>
 #include <kestrel/percpu.h>
 #include <kestrel/string.h>
@@ -71,10 +72,38 @@ KTEST(traps, nofault_read_of_mapped_memory)
 	KEXPECT_EQ(dst[4], '5');
 }
 
+/*
+ * Exception-table entries whose instruction lies in the function called
+ * name (found through kallsyms), or -1 if there is no such function.
+ * Each entry found must send execution somewhere else than the access.
+ */
+static long extable_entries_in(struct ktest_ctx *t, const char *name)
+{
+	unsigned long start = kallsyms_lookup_name(name), size = 0;
+	long n = 0;
+
+	if (!start || !kallsyms_lookup(start, &size, NULL))
+		return -1;
+	for (unsigned long a = start; a < start + size; a++) {
+		const struct exception_table_entry *e = search_exception_tables(a);
+
+		if (e) {
+			KEXPECT_NE(e->fixup, e->insn);
+			n++;
+		}
+	}
+	return n;
+}
+
 KTEST(traps, extable_has_entries)
 {
-	/* copy_from_kernel_nofault's loads are in the table; a random address is not. */
+	/* Its two loads, 8 bytes and 1 byte (inlined; a copy of either would add one). */
+	KEXPECT(extable_entries_in(t, "copy_from_kernel_nofault") >= 2);
+	/* Its rep stosb. */
+	KEXPECT(extable_entries_in(t, "clear_user") >= 1);
+	/* A function's first instruction is no access that may fault. */
 	KEXPECT(search_exception_tables((unsigned long)&copy_from_kernel_nofault) == NULL);
+	KEXPECT_EQ(extable_entries_in(t, "no_such_function"), -1);
 }
 
 #define TEST_VECTOR 0xe0	/* unused by convention (between devices and the timer) */

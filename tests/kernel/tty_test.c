@@ -7,6 +7,7 @@
  */
 #include <kestrel/errno.h>
 #include <kestrel/completion.h>
+#include <kestrel/contract/file.h>
 #include <kestrel/keyboard.h>
 #include <kestrel/kthread.h>
 #include <kestrel/sched_signal.h>
@@ -511,6 +512,87 @@ KTEST(tty, poll_reports_lines_and_hangup)
 	KEXPECT_EQ(vfs_poll(&f, NULL) & (EPOLLIN | EPOLLRDNORM), EPOLLIN | EPOLLRDNORM);
 	tty_hangup(&tt->tty);
 	KEXPECT_EQ(vfs_poll(&f, NULL) & EPOLLHUP, EPOLLHUP);
+	tt_free(tt);
+}
+
+/* write(2) of a kernel buffer to a tty file, through ->write_iter. */
+static ssize_t tty_write_k(struct file *f, const char *buf, size_t n)
+{
+	struct kvec kv = { .iov_base = (void *)buf, .iov_len = n };
+	struct iov_iter iter;
+	struct kiocb kiocb;
+
+	init_sync_kiocb(&kiocb, f);
+	iov_iter_kvec(&iter, ITER_SOURCE, &kv, 1, n);
+	return vfs_call_write_iter(f, &kiocb, &iter);
+}
+
+struct flow_writer {
+	struct file *file;
+	ssize_t ret;
+	struct completion done;
+};
+
+static int flow_writer_fn(void *arg)
+{
+	struct flow_writer *w = arg;
+
+	w->ret = tty_write_k(w->file, "xyz", 3);
+	complete(&w->done);
+	return 0;
+}
+
+/*
+ * Output flow control: ^S and ^Q typed with IXON, and TCXONC. A stopped
+ * tty makes a blocking writer wait (until ^Q) and a non-blocking one get
+ * -EAGAIN, and poll stops reporting EPOLLOUT; the keys themselves are not
+ * input. TCIOFF/TCION send the stop and start characters.
+ */
+KTEST(tty, flow_control_ixon_and_tcxonc)
+{
+	static struct flow_writer w;
+	static struct file f;	/* the writer thread's: outlives a failed KASSERT */
+	struct test_tty *tt = tt_new();
+	struct file nb = { .f_op = &tty_fops, .f_flags = O_NONBLOCK };
+	struct task_struct *k;
+	char buf[16];
+
+	KASSERT(tt);
+	f = (struct file){ .f_op = &tty_fops, .private_data = &tt->tty };
+	nb.private_data = &tt->tty;
+	f.f_version = nb.f_version = tt->tty.hangup_gen;
+	feed(tt, "\x13");	/* ^S */
+	KEXPECT(tt->tty.flow_stopped);
+	KEXPECT_EQ(vfs_call_poll(&f, NULL) & EPOLLOUT, 0);
+	KEXPECT_EQ(tty_write_k(&nb, "n", 1), -EAGAIN);
+
+	w = (struct flow_writer){ .file = &f, .ret = -1 };
+	init_completion(&w.done);
+	k = kthread_run(flow_writer_fn, &w, "ttyflow");
+	KASSERT(!IS_ERR(k));
+	msleep(50);
+	KEXPECT(!completion_done(&w.done));	/* waits for ^Q */
+	KEXPECT(strstr(tt->out, "xyz") == NULL);
+	feed(tt, "\x11");	/* ^Q */
+	KASSERT(wait_for_completion_timeout(&w.done, msecs_to_jiffies(20 * 1000)));
+	KEXPECT_EQ(w.ret, 3);
+	KEXPECT(strstr(tt->out, "xyz") != NULL);
+	KEXPECT(!tt->tty.flow_stopped);
+	feed(tt, "a\n");
+	KEXPECT_EQ(rd(tt, buf, sizeof(buf) - 1), 2);	/* ^S and ^Q were not input */
+	KEXPECT_STREQ(buf, "a\n");
+
+	KEXPECT_EQ(vfs_call_unlocked_ioctl(&f, TCXONC, TCOOFF), 0);
+	KEXPECT(tt->tty.flow_stopped);
+	KEXPECT_EQ(tty_write_k(&nb, "n", 1), -EAGAIN);
+	KEXPECT_EQ(vfs_call_unlocked_ioctl(&f, TCXONC, TCOON), 0);
+	KEXPECT(!tt->tty.flow_stopped);
+	KEXPECT_EQ(vfs_call_poll(&f, NULL) & EPOLLOUT, EPOLLOUT);
+	clear_out(tt);
+	KEXPECT_EQ(vfs_call_unlocked_ioctl(&f, TCXONC, TCIOFF), 0);
+	KEXPECT_EQ(vfs_call_unlocked_ioctl(&f, TCXONC, TCION), 0);
+	KEXPECT_STREQ(tt->out, "\x13\x11");
+	KEXPECT_EQ(vfs_call_unlocked_ioctl(&f, TCXONC, 7), -EINVAL);
 	tt_free(tt);
 }
 

@@ -1,7 +1,8 @@
 /*
- * ktests for mount(2)/umount2(2) corner cases (suite vfs): mount racing
- * rmdir of its mount point. The racing side is a kthread that shares our
- * root (vfs_env_begin's test fs).
+ * vfs_mount.*: mount(2)/umount2(2) corner cases: mount racing rmdir of
+ * its mount point (the racing side is a kthread that shares our root,
+ * vfs_env_begin's test fs), umount2's flags (UMOUNT_NOFOLLOW, MNT_EXPIRE,
+ * MNT_DETACH, MNT_FORCE) and a read-only remount.
  */
 #include <kestrel/errno.h>
 #include <kestrel/kthread.h>
@@ -70,7 +71,7 @@ static bool wait_flag(atomic_t *flag)
  * umount by name works) or it failed with ENOENT and /d is gone. No
  * super block outlives the test.
  */
-KTEST(vfs, mount_races_rmdir)
+KTEST(vfs_mount, mount_races_rmdir)
 {
 	struct vfs_env env;
 	int supers0;
@@ -116,7 +117,7 @@ KTEST(vfs, mount_races_rmdir)
 }
 
 /* UMOUNT_NOFOLLOW is accepted and does not follow a final symlink. */
-KTEST(vfs, umount_nofollow)
+KTEST(vfs_mount, umount_nofollow)
 {
 	struct vfs_env env;
 
@@ -136,7 +137,7 @@ KTEST(vfs, umount_nofollow)
 }
 
 /* MNT_EXPIRE: the first call marks and says EAGAIN, the second unmounts. */
-KTEST(vfs, umount_expire)
+KTEST(vfs_mount, umount_expire)
 {
 	struct vfs_env env;
 	long fd;
@@ -162,7 +163,7 @@ KTEST(vfs, umount_expire)
  * subtree leaves the tree at once, the file keeps working, and the super
  * blocks go when the file is closed.
  */
-KTEST(vfs, umount_detach_subtree)
+KTEST(vfs_mount, umount_detach_subtree)
 {
 	struct vfs_env env;
 	struct stat st;
@@ -195,7 +196,7 @@ KTEST(vfs, umount_detach_subtree)
 }
 
 /* MNT_FORCE without ->umount_begin: still EBUSY while busy, fine once idle. */
-KTEST(vfs, umount_force)
+KTEST(vfs_mount, umount_force)
 {
 	struct vfs_env env;
 	long fd;
@@ -213,7 +214,7 @@ KTEST(vfs, umount_force)
 }
 
 /* remount,ro: EBUSY while a file is open for writing; then changes get EROFS. */
-KTEST(vfs, remount_readonly)
+KTEST(vfs_mount, remount_readonly)
 {
 	struct vfs_env env;
 	long fd;

@@ -1,6 +1,6 @@
 /*
- * ktests for path-name corner cases of the namei system calls (suite
- * vfs): trailing slashes in rename and RENAME_EXCHANGE, as Linux's
+ * vfs_namei.*: path-name corner cases of the namei system calls:
+ * trailing slashes in rename and RENAME_EXCHANGE, as Linux's
  * do_renameat2 treats them; O_CREAT through symlinks, on directories and
  * racing unlink, as Linux's open_last_lookups.
  */
@@ -11,7 +11,7 @@
 #include <kestrel/timer.h>
 #include "vfs_testfs.h"
 
-KTEST(vfs, rename_exchange_trailing_slash)
+KTEST(vfs_namei, rename_exchange_trailing_slash)
 {
 	struct vfs_env env;
 	struct stat st;
@@ -45,7 +45,7 @@ KTEST(vfs, rename_exchange_trailing_slash)
 	vfs_env_end(t, &env);
 }
 
-KTEST(vfs, open_creat_dangling_symlink)
+KTEST(vfs_namei, open_creat_dangling_symlink)
 {
 	struct vfs_env env;
 	struct stat st;
@@ -90,7 +90,7 @@ KTEST(vfs, open_creat_dangling_symlink)
 	vfs_env_end(t, &env);
 }
 
-KTEST(vfs, open_creat_directory)
+KTEST(vfs_namei, open_creat_directory)
 {
 	struct vfs_env env;
 
@@ -127,7 +127,7 @@ static int unlink_racer_fn(void *arg)
 }
 
 /* O_CREAT without O_EXCL never fails because the name came and went meanwhile */
-KTEST(vfs, open_creat_races_unlink)
+KTEST(vfs_namei, open_creat_races_unlink)
 {
 	struct task_struct *k;
 	struct vfs_env env;

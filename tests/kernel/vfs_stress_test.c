@@ -1,5 +1,5 @@
 /*
- * Concurrency ktests for the VFS (suite vfs, meant for -smp 4): tasks
+ * vfs_stress.*: concurrency tests of the VFS (meant for -smp 4): tasks
  * create, rename and unlink in shared directories while others look
  * names up and read the directories; cross-directory renames run in
  * opposite directions. Each must finish (a deadlock fails the bounded
@@ -157,7 +157,7 @@ static int count_names(const char *path)
 	return n - 2;	/* without . and .. */
 }
 
-KTEST(vfs, parallel_create_unlink_rename_lookup)
+KTEST(vfs_stress, parallel_create_unlink_rename_lookup)
 {
 	struct vfs_env env;
 	struct worker w[6];
@@ -202,7 +202,7 @@ static int cross_fn(void *arg)
 	return 0;
 }
 
-KTEST(vfs, cross_rename_opposite_directions)
+KTEST(vfs_stress, cross_rename_opposite_directions)
 {
 	struct vfs_env env;
 	struct worker w[4];

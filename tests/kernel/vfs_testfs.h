@@ -1,6 +1,6 @@
 /*
- * "vfstestfs": a small in-memory file system for the vfs.*, dcache.* and
- * contract.* ktests, built from the VFS's libfs helpers (no page cache:
+ * "vfstestfs": a small in-memory file system for the ktests of the VFS
+ * (vfs*, dcache, contract, and the system-call tests of flock and pipe), built from the VFS's libfs helpers (no page cache:
  * file data lives in a kmalloc'ed buffer under the inode's i_rwsem).
  *
  * vfs_env_begin() mounts a fresh instance and makes it the root and the
@@ -48,7 +48,7 @@ bool vfs_env_begin(struct ktest_ctx *t, struct vfs_env *env);
 /* True if nothing leaked. */
 bool vfs_env_end(struct ktest_ctx *t, struct vfs_env *env);
 
-/* Helpers: create a file with content, read it back. */
+/* Helpers on any path (any file system): create a file with content, read it back. */
 long testfs_write_file(const char *path, const char *data, size_t len);
 long testfs_read_file(const char *path, char *buf, size_t len);
 

@@ -22,16 +22,6 @@
 #define KADDR ((void __user *)0xffffffff80000000UL)	/* kernel text: access_ok says no */
 #define UNMAPPED ((void __user *)0x00007ffff0000000UL)	/* user half, never mapped for a kthread */
 
-long sys_openat(int dfd, const char __user *filename, int flags, umode_t mode);
-long sys_read(unsigned int fd, char __user *buf, size_t count);
-long sys_write(unsigned int fd, const char __user *buf, size_t count);
-long sys_newfstatat(int dfd, const char __user *filename, struct stat __user *statbuf, int flag);
-long sys_fstat(unsigned int fd, struct stat __user *statbuf);
-long sys_getdents64(unsigned int fd, struct linux_dirent64 __user *dirent, unsigned int count);
-long sys_getcwd(char __user *buf, unsigned long size);
-long sys_pipe2(int __user *fildes, int flags);
-long sys_mkdirat(int dfd, const char __user *pathname, umode_t mode);
-
 KTEST(vfssys, bad_pointers_are_efault)
 {
 	void __user *bad[2] = { KADDR, UNMAPPED };

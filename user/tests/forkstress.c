@@ -1,12 +1,11 @@
 /*
- * The fork stress of issue 5's "Must show" (suite forkstress; proc
- * helper): 8 processes each fork and reap 1000 children while 8 threads
- * of another process hammer futexes (wait/wake ping-pong in pairs). All
- * must finish with the right exit statuses, and free memory must come
- * back to where it started (a leak of even one page per fork would be
- * 8000 pages; the bound allows 2 MiB for caches that stay warm). Lock
- * reports fail the run from the kernel side (the integration test looks
- * for them in the log).
+ * forkstress.*: fork under load (with the proc helper): 8 processes each
+ * fork and reap 1000 children while 8 threads of another process hammer
+ * futexes (wait/wake ping-pong in pairs). All must finish with the right
+ * exit statuses, and free memory must come back to where it started (a
+ * leak of even one page per fork would be 8000 pages; the bound allows
+ * 2 MiB for caches that stay warm). Lock reports fail the run from the
+ * kernel side (the integration test looks for them in the log).
  *
  * The full size takes minutes under TCG, so it runs when the kernel
  * command line has kestrel.forkstress=full (tests/integration/

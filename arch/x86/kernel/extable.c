@@ -69,6 +69,35 @@ static __always_inline int read_u8_nofault(const void *src, u8 *val)
 	return err;
 }
 
+/* One store that may fault: 0, or -EFAULT through the fixup. */
+static __always_inline int write_u8_nofault(void *dst, u8 val)
+{
+	int err = 0;
+
+	__asm__ volatile("1:	movb %[v], (%[dst])\n"
+			 "2:\n"
+			 "	.pushsection .text.fixup, \"ax\"\n"
+			 "3:	mov %[efault], %[err]\n"
+			 "	jmp 2b\n"
+			 "	.popsection\n"
+			 _ASM_EXTABLE(1b, 3b)
+			 : [err] "+r"(err)
+			 : [dst] "r"(dst), [v] "q"(val), [efault] "i"(-EFAULT)
+			 : "memory");
+	return err;
+}
+
+long copy_to_kernel_nofault(void *dst, const void *src, size_t size)
+{
+	u8 *d = dst;
+	const u8 *s = src;
+
+	for (; size; d++, s++, size--)
+		if (write_u8_nofault(d, *s))
+			return -EFAULT;
+	return 0;
+}
+
 long copy_from_kernel_nofault(void *dst, const void *src, size_t size)
 {
 	u8 *d = dst;

@@ -161,6 +161,57 @@ int ioapic_route_irq(unsigned int isa_irq, unsigned int vector, unsigned int cpu
 	return 0;
 }
 
+/*
+ * Route a GSI (a PCI INTx line) to vector on cpu with the given trigger
+ * and polarity, unmasked unless masked. A level-triggered line is ended
+ * by the local APIC's EOI, which the APIC broadcasts to the IOAPICs.
+ */
+int ioapic_route_gsi(u32 gsi, unsigned int vector, unsigned int cpu, bool level,
+		     bool active_low, bool masked)
+{
+	unsigned long flags;
+	struct ioapic *io;
+	int dest = apic_cpu_to_id(cpu);
+	u32 pin;
+	u64 rte;
+
+	if (!nr_ioapics)
+		return -ENODEV;
+	if (vector < 0x20 || vector > 0xfe || dest < 0 || dest > 0xff)
+		return -EINVAL;
+	io = gsi_to_ioapic(gsi, &pin);
+	if (!io)
+		return -EINVAL;
+	rte = vector | (u64)dest << 56;
+	if (level)
+		rte |= IOAPIC_RTE_LEVEL;
+	if (active_low)
+		rte |= IOAPIC_RTE_ACTIVE_LOW;
+	if (masked)
+		rte |= IOAPIC_RTE_MASKED;
+	spin_lock_irqsave(&ioapic_lock, flags);
+	write_rte(io, pin, rte);
+	spin_unlock_irqrestore(&ioapic_lock, flags);
+	return 0;
+}
+
+int ioapic_mask_gsi(u32 gsi, bool masked)
+{
+	unsigned long flags;
+	struct ioapic *io;
+	u32 pin, lo;
+
+	io = gsi_to_ioapic(gsi, &pin);
+	if (!io)
+		return -ENODEV;
+	spin_lock_irqsave(&ioapic_lock, flags);
+	lo = io_read(io, IOAPIC_REG_RTE(pin));
+	lo = masked ? lo | IOAPIC_RTE_MASKED : lo & ~(u32)IOAPIC_RTE_MASKED;
+	io_write(io, IOAPIC_REG_RTE(pin), lo);
+	spin_unlock_irqrestore(&ioapic_lock, flags);
+	return 0;
+}
+
 int ioapic_mask_irq(unsigned int isa_irq, bool masked)
 {
 	unsigned long flags;

@@ -21,6 +21,7 @@
 #include <asm/page.h>
 #include <asm/processor.h>
 #include <asm/syscall.h>
+#include <asm/traps.h>
 
 struct percpu percpu_areas[NR_CPUS];
 
@@ -41,8 +42,6 @@ bool is_static_stack_guard(unsigned long va)
 			return true;
 	return false;
 }
-
-void gdt_setup(struct percpu *pc);
 
 int ist_stacks_alloc(unsigned long ist_top[IST_NR])
 {

@@ -34,6 +34,7 @@
 #include <kestrel/uaccess.h>
 #include <asm/processor.h>
 #include <asm/segment.h>
+#include <asm/switch_to.h>
 #include <asm/syscall.h>
 
 #define X86_CR0_MP (1UL << 1)
@@ -182,8 +183,6 @@ void arch_entry_stack_init(struct task_struct *p)
 	this_cpu()->arch.tss.rsp[0] = p->stack_top;
 	this_cpu_write(entry_stack_top, p->stack_top);
 }
-
-void ret_from_fork(void);
 
 int copy_thread(unsigned long clone_flags, struct task_struct *p, unsigned long user_sp,
 		unsigned long tls)

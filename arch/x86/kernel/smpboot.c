@@ -76,7 +76,6 @@ extern const char trampoline_start[], trampoline_end[];
 extern const u32 trampoline_pm32_offset, trampoline_lm64_offset;
 extern const u32 trampoline_gdt_offset, trampoline_gdt_size;
 extern char secondary_startup_64[];
-void start_secondary(void);
 
 /* The AP being started: written by the boot CPU before INIT, read by that AP. */
 static struct {

@@ -48,8 +48,6 @@
 #define X86_EFLAGS_AC (1UL << 18)
 #define X86_EFLAGS_IOPL (3UL << 12)
 
-void entry_SYSCALL_64(void);
-
 static unsigned long enosys_logged[BITS_TO_LONGS(NR_syscalls)];	/* test_and_set_bit: logged once */
 static bool enosys_out_of_range_logged;
 
@@ -104,7 +102,6 @@ long sys_ni_syscall(const struct pt_regs *regs)
 	return -ENOSYS;
 }
 
-long syscall_dispatch(const struct pt_regs *regs);
 long syscall_dispatch(const struct pt_regs *regs)
 {
 	unsigned long nr = regs->error_code;	/* orig_rax */

@@ -7,8 +7,9 @@
  * it returns, no CPU can still reach the old page through its TLB.
  *
  * The kernel half of the address space is shared by every CPU, so the
- * shootdown always goes to all of them. Per-process (user) flushes will
- * target only the CPUs that run the address space.
+ * shootdown always goes to all of them. A user address space's flush
+ * (flush_tlb_mm_range, arch/x86/mm/mmu_context.c) goes only to the CPUs
+ * that may have it loaded.
  *
  * Caller rules (smp.c): interrupts on while others are online, since we
  * wait for them. In an oops or panic (other CPUs stopped) only this CPU

@@ -17,11 +17,16 @@
  * #NP and #SS SIGBUS, #OF #BR #TS #CP SIGSEGV. Page faults go to the vm
  * code (arch/x86/mm/fault.c), which signals user faults itself.
  *
+ * With the kernel's debugger enabled (kgdboc=, include/kestrel/kgdb.h) an
+ * oops stops in it first, other CPUs where they were, and int3, #DB and
+ * NMIs go to it when they are its own.
+ *
  * Locking: die_lock keeps the oopses of several CPUs from interleaving;
  * a CPU that faults again while printing its own oops does not wait for
  * it (percpu oops_nesting) but stops at once.
  */
 #include <kestrel/atomic.h>
+#include <kestrel/kgdb.h>
 #include <kestrel/panic.h>
 #include <kestrel/percpu.h>
 #include <kestrel/printk.h>
@@ -89,7 +94,29 @@ static void oops_begin(void)
 	this_cpu_write(oops_nesting, 1);
 	spin_lock(&die_lock);
 	WRITE_ONCE(oops_in_progress, 1);
-	smp_send_stop();	/* the other CPUs halt: only this report is printed */
+	/*
+	 * The other CPUs halt: only this report is printed. With a debugger
+	 * they stay as they are until it has stopped them itself (gdb shows
+	 * where each one was); panic() halts them after.
+	 */
+	if (!kgdb_enabled())
+		smp_send_stop();
+}
+
+/* What gdb is told an oops was (Linux's signals for the same faults in user mode). */
+static int oops_signal(unsigned long vector)
+{
+	switch (vector) {
+	case X86_TRAP_DE:
+		return SIGFPE;
+	case X86_TRAP_UD:
+		return SIGILL;
+	case X86_TRAP_BP:
+	case X86_TRAP_DB:
+		return SIGTRAP;
+	default:
+		return SIGSEGV;
+	}
 }
 
 static __noreturn void oops_end(void)
@@ -109,6 +136,7 @@ static __noreturn void oops_report(const char *what, struct pt_regs *regs)
 		printk(KERN_EMERG "Oops: %s: %04lx [#%d] SMP\n", what, regs->error_code, die_counter);
 	else
 		printk(KERN_EMERG "Oops: %04lx [#%d] SMP\n", regs->error_code, die_counter);
+	kgdb_oops(oops_signal(regs->vector), regs);	/* the debugger first, if there is one */
 	show_regs(regs);
 	show_tasks();	/* every thread with state, CPU and held locks (locking helper) */
 	oops_end();
@@ -216,6 +244,8 @@ static void do_debug(struct pt_regs *regs)
 	unsigned long dr6;
 
 	__asm__ volatile("mov %%db6, %0" : "=r"(dr6));
+	if (kgdb_handle_debug(regs, dr6))	/* a breakpoint, watchpoint or step of gdb's */
+		return;
 	if (user_mode(regs)) {
 		/* A single step the program asked for (TF): SIGTRAP after the instruction. */
 		__asm__ volatile("mov %0, %%db6" ::"r"(0xffff0ff0UL));
@@ -229,6 +259,8 @@ static void do_debug(struct pt_regs *regs)
 
 static void do_nmi(struct pt_regs *regs)
 {
+	if (kgdb_nmicallback(regs))	/* the debugger stopping this CPU */
+		return;
 	smp_stop_nmi();	/* another CPU's panic or oops stopping us: halts here */
 	if (watchdog_nmi_backtrace(regs))	/* the hard-lockup watchdog asked for our stack */
 		return;
@@ -242,6 +274,8 @@ static void do_int3(struct pt_regs *regs)
 		force_sig_fault(SIGTRAP, SI_KERNEL, NULL);	/* a debugger's breakpoint, or a crash */
 		return;
 	}
+	if (kgdb_handle_int3(regs))	/* kgdb_breakpoint() or a breakpoint gdb planted */
+		return;
 	atomic_long_inc(&breakpoint_count);
 	/* RIP already points after the int3 byte: returning resumes there. */
 	pr_info("int3: breakpoint at %pS, continuing\n", (void *)(regs->rip - 1));

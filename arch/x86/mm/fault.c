@@ -29,7 +29,6 @@
  * Locking: mmap_lock read around the VMA lookup and the fault; write only
  * to grow a stack (then downgraded).
  */
-#include <kestrel/atomic.h>
 #include <kestrel/dcache.h>
 #include <kestrel/fs.h>
 #include <kestrel/mm.h>
@@ -51,9 +50,6 @@
 #define PF_USER (1UL << 2)
 #define PF_RSVD (1UL << 3)
 #define PF_INSTR (1UL << 4)
-
-/* Faults that only a signal or a fixup can end (counted for the tests). */
-atomic_long_t nr_user_fault_signals = ATOMIC_LONG_INIT(0);
 
 /* Does the VMA forbid this access? */
 static bool access_error(unsigned long error_code, const struct vm_area_struct *vma)
@@ -98,7 +94,6 @@ static void user_fault_signal(struct pt_regs *regs, unsigned long error_code, in
 {
 	char where[96];
 
-	atomic_long_inc(&nr_user_fault_signals);
 	describe_vma_of(regs->rip, where, sizeof(where));
 	pr_info("%s[%d]: %s at %lx ip %lx sp %lx error %lx%s\n", current->comm, current->pid,
 		sig == SIGBUS ? "bus error" : sig == SIGKILL ? "out of memory" : "segfault",

@@ -26,9 +26,6 @@ bool cpu_has_nx, cpu_has_gbpages;
 /* Protects the contents of kernel_pgd and the tables below it (see above). */
 static DEFINE_SPINLOCK(pgtable_lock);
 
-/* Set by page_alloc_init() once the buddy allocator owns free memory. */
-extern bool page_alloc_ready;
-
 pteval_t *pgtable_alloc(void)
 {
 	pteval_t *t;

@@ -61,6 +61,10 @@ static inline void store_idt(struct desc_ptr *p)
 	__asm__ volatile("sidt %0" : "=m"(*p));
 }
 
+struct percpu;
+/* gdt.c: fill pc's GDT and TSS and load them on this CPU (from cpu_init). */
+void gdt_setup(struct percpu *pc);
+
 /* idt.c: load the shared IDT on this CPU. */
 void idt_load(void);
 void idt_init(void);

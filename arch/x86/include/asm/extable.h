@@ -45,6 +45,12 @@ bool fixup_exception(struct pt_regs *regs);
  * Used by the oops code to read stacks it does not trust.
  */
 long copy_from_kernel_nofault(void *dst, const void *src, size_t size);
+/*
+ * Copy size bytes to a kernel address that may be unmapped, non-canonical
+ * or read-only, a byte at a time: 0, or -EFAULT at the first byte that
+ * faulted (the bytes before it are written). The debugger's writes.
+ */
+long copy_to_kernel_nofault(void *dst, const void *src, size_t size);
 #endif
 
 #endif

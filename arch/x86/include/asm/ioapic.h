@@ -21,6 +21,15 @@ u64 ioapic_isa_rte(unsigned int isa_irq, unsigned int vector, u32 dest_apic_id);
 int ioapic_mask_irq(unsigned int isa_irq, bool masked);
 /* The GSI that ISA IRQ isa_irq arrives on (after overrides). */
 u32 ioapic_isa_irq_to_gsi(unsigned int isa_irq);
+/*
+ * Route GSI gsi (a PCI interrupt line) to vector on logical CPU cpu with
+ * the trigger mode and polarity given, masked or not. 0, -ENODEV without
+ * an IOAPIC, -EINVAL for a GSI no IOAPIC serves or a bad vector/cpu.
+ */
+int ioapic_route_gsi(u32 gsi, unsigned int vector, unsigned int cpu, bool level,
+		     bool active_low, bool masked);
+/* Mask or unmask a GSI's redirection entry. */
+int ioapic_mask_gsi(u32 gsi, bool masked);
 /* The raw 64-bit redirection entry for a GSI (for tests and debugging). */
 int ioapic_read_entry(u32 gsi, u64 *entry);
 

@@ -1,7 +1,7 @@
 /*
  * The kernel's virtual memory layout (x86_64, 4-level paging):
  *
- *   0000000000000000 - 00007fffffffffff  user space (later issues)
+ *   0000000000000000 - 00007fffffffffff  user space (one address space per process)
  *   ffff888000000000 - ffffc87fffffffff  direct map of all physical memory (64 TiB)
  *   ffffc90000000000 - ffffe8ffffffffff  vmalloc and ioremap space (32 TiB)
  *   ffffea0000000000 - ffffeaffffffffff  struct page array (mem_map)

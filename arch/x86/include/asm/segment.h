@@ -1,12 +1,12 @@
 /*
  * GDT layout and segment selectors (the same on every CPU).
  *
- * The order is fixed by syscall/sysret (later issues): SYSCALL loads
- * CS = STAR[47:32] and SS = that + 8, so kernel data follows kernel code;
- * SYSRET to 64-bit code loads CS = STAR[63:48] + 16 and SS = STAR[63:48] + 8,
- * so with STAR[63:48] = __USER32_CS the user data segment must come right
- * after the (unused) 32-bit user code segment and be followed by 64-bit
- * user code. head.S's boot GDT uses the same kernel selectors (0x08, 0x10).
+ * The order is fixed by syscall/sysret (arch/x86/kernel/syscall.c):
+ * SYSCALL loads CS = STAR[47:32] and SS = that + 8, so kernel data
+ * follows kernel code; SYSRET to 64-bit code loads CS = STAR[63:48] + 16
+ * and SS = STAR[63:48] + 8, so with STAR[63:48] = __USER32_CS the user
+ * data segment must come right after the (unused) 32-bit user code
+ * segment and be followed by 64-bit user code. head.S's boot GDT uses the same kernel selectors (0x08, 0x10).
  */
 #ifndef ASM_SEGMENT_H
 #define ASM_SEGMENT_H

@@ -38,6 +38,8 @@
 #define TD_SIZE 64
 
 #ifndef __ASSEMBLER__
+/* smpboot.c: an AP's first C function, called by trampoline.S on its own stack. */
+void start_secondary(void);
 /* smp.c, from smp_init() on the boot CPU before any AP runs: the IPI handlers. */
 void smp_ipi_init(void);
 /* pgtable.c: flush [start, end) from this CPU's TLB only (tlb.c does every CPU). */

@@ -77,8 +77,13 @@ struct pt_regs *current_pt_regs(void);
  */
 void exit_to_user_mode(struct pt_regs *regs);
 
+/* The SYSCALL instruction's entry point (entry.S), written to MSR_LSTAR. */
+void entry_SYSCALL_64(void);
+
 /* The dispatcher (C half of entry_SYSCALL_64). True: regs allow sysret. */
 bool do_syscall_64(struct pt_regs *regs);
+/* Run the system call regs->error_code (orig_rax) names; its result, or -ENOSYS. */
+long syscall_dispatch(const struct pt_regs *regs);
 
 /*
  * The dispatch table, indexed by syscall number (arch/x86/entry/syscall_64.c,

@@ -1,4 +1,4 @@
-# The busybox script of issue 5: pipes, redirection, background jobs, wait,
+# What a shell script needs from the kernel: pipes, redirection, background jobs, wait,
 # trap, ls, cat, cp, mv, rm, ln -s, mkdir, find, sort, sed, awk, grep, tar,
 # sha256sum, dd, ps, kill, mount -t proc and poweroff -f.
 #

@@ -32,7 +32,7 @@ static int hanging_thread(void *unused)
 	return 0;
 }
 
-KTEST(lockdep, hung_task_and_sysrq)
+KTEST(hung_task, reported_and_listed_by_sysrq)
 {
 	static char log[8192];
 	unsigned int old = hung_task_get_timeout_ms();

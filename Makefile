@@ -105,7 +105,7 @@ RUN_KERNEL := $(KERNEL)
 endif
 
 .PHONY: all kernel-test run run-kernel test iso test-iso debug debug-kernels clean deps host-tests bench user \
-	initramfs compat-initramfs user-tests-native
+	initramfs compat-initramfs user-tests-native fuzz
 all: $(RUN_KERNEL) $(INITRAMFS)
 kernel-test: $(TEST_KERNEL)
 
@@ -244,6 +244,21 @@ $(USER_BUILD)/%: user/%.c user/tests/harness.h $(BUILD)/user-flags
 	@$(if $(Q),echo "  USERCC  $<")
 	$(Q)$(USER_CC) $(USER_CFLAGS) -o $@ $<
 
+# The system-call fuzzer (tests/fuzz, docs/security.md): /testprogs/fuzz,
+# with the table's rows from syscall_64.tbl (every call, implemented or not).
+FUZZ_PROG := $(USER_BUILD)/testprogs/fuzz
+FUZZ_SRCS := $(wildcard tests/fuzz/*.c)
+$(BUILD)/fuzz/syscall_list.h: arch/x86/entry/syscalls/syscall_64.tbl
+	@mkdir -p $(dir $@)
+	$(Q)awk '/^[0-9]/ { printf "\tSC_ROW(%s, %s) \\\n", $$1, $$3 } \
+		BEGIN { print "/* generated from syscall_64.tbl by the Makefile */"; print "#define SC_ROWS \\" } \
+		END { print "" }' $< > $@.tmp && mv $@.tmp $@
+$(FUZZ_PROG): $(FUZZ_SRCS) tests/fuzz/fuzz.h $(BUILD)/fuzz/syscall_list.h $(BUILD)/user-flags
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  USERCC  $@")
+	$(Q)$(USER_CC) $(USER_CFLAGS) -I$(BUILD)/fuzz -o $@ $(FUZZ_SRCS)
+USER_PROGS += $(FUZZ_PROG)
+
 user: $(USER_PROGS)
 
 # The initramfs: a cpio newc archive of /init, /bin (user/bin and the
@@ -369,6 +384,16 @@ debug: deps $(DEBUG_RUN_KERNEL) $(INITRAMFS)
 		-o $(DEBUG_SERIAL) -p $(DEBUG_BUILD)/qemu.pid -g '$(GDBFLAGS)' -- \
 		-accel $(ACCEL) -m $(MEM) -smp $(SMP) $(QEMU_EXTRA)
 endif
+
+# ---------------------------------------------------------------- fuzzing
+# `make fuzz SEEDS=N` (a count, or a comma list; CALLS per seed and uid,
+# UIDS): a long run of the system-call fuzzer, judged like a test
+# (tools/run-fuzz, docs/security.md). Not part of `make test`.
+SEEDS ?= 4
+CALLS ?= 100000
+UIDS ?= 1000,0
+fuzz: deps $(KERNEL) $(INITRAMFS)
+	$(Q)tools/run-fuzz '$(SEEDS)' '$(CALLS)' '$(UIDS)'
 
 # ---------------------------------------------------------------- benchmarks
 # bench/bench.c as /init under Kestrel and under Debian's Linux in the same

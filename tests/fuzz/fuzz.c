@@ -56,6 +56,7 @@ const unsigned int nr_sc_rows = sizeof(sc_rows) / sizeof(sc_rows[0]);
 #define MAX_JOBS 16
 #define RING 8
 #define JAIL_DIR "/tmp/fuzz"
+#define REPLAY_FD 999
 
 /* A child's progress, in memory it shares with the parent. */
 struct progress {
@@ -195,8 +196,8 @@ static void die_setup(struct progress *p, const char *what)
 /*
  * A fresh jail for slot `slot`: a tmpfs of its own at JAIL_DIR/<slot>
  * (whatever the last child left there, mounts included, goes first).
- * Descriptors 0-2 become /dev/null (a replay keeps stderr for its
- * printout), every other one is closed.
+ * Descriptors 0-2 become /dev/null, every other one is closed; a replay
+ * keeps stderr as REPLAY_FD for its printout (no call's descriptor).
  */
 static void enter_jail(unsigned int slot, int uid, uint64_t seed, struct progress *p, int keep_stderr)
 {
@@ -218,10 +219,13 @@ static void enter_jail(unsigned int slot, int uid, uint64_t seed, struct progres
 	fd = open("/dev/null", O_RDWR);
 	if (fd < 0)
 		die_setup(p, "open /dev/null");
-	for (int i = 0; i < (keep_stderr ? 2 : 3); i++)
+	if (keep_stderr)
+		dup2(2, REPLAY_FD);
+	for (int i = 0; i < 3; i++)
 		dup2(fd, i);
 	for (int i = 3; i < 1024; i++)
-		close(i);
+		if (!keep_stderr || i != REPLAY_FD)
+			close(i);
 }
 
 static void set_limit(int res, rlim_t v)
@@ -244,14 +248,14 @@ static void drop_to(int uid, struct progress *p)
 
 static unsigned long saved_fs;
 
-static void make_call(struct call *c)
+static long make_call(struct call *c)
 {
 	long ret = raw_syscall(c->nr, c->arg[0], c->arg[1], c->arg[2], c->arg[3], c->arg[4], c->arg[5],
 			       c->desc->flags & SC_FORKS);
 
-	(void)ret;
 	if (!strcmp(c->name, "arch_prctl"))	/* musl finds its thread through %fs */
 		raw_syscall(SYS_arch_prctl, 0x1002, (long)saved_fs, 0, 0, 0, 0, 0);
+	return ret;
 }
 
 static void child_run(unsigned int slot, int uid, uint64_t seed, uint64_t start, uint64_t end, struct progress *p,
@@ -259,6 +263,7 @@ static void child_run(unsigned int slot, int uid, uint64_t seed, uint64_t start,
 {
 	struct genctx g = { .live = 1, .uid = uid };
 	struct call c;
+	long ret;
 
 	setpgid(0, 0);
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -281,10 +286,15 @@ static void child_run(unsigned int slot, int uid, uint64_t seed, uint64_t start,
 					 (unsigned long long)seed, uid, (unsigned long long)i);
 
 			n += format_call(&c, line + n, sizeof(line) - n - 1);
-			line[n++] = '\n';
-			raw_syscall(SYS_write, 2, (long)line, n, 0, 0, 0, 0);
+			raw_syscall(SYS_write, REPLAY_FD, (long)line, n, 0, 0, 0, 0);
 		}
-		make_call(&c);
+		ret = make_call(&c);
+		if (verbose) {
+			char line[40];
+			int n = snprintf(line, sizeof(line), " = %ld\n", ret);
+
+			raw_syscall(SYS_write, REPLAY_FD, (long)line, n, 0, 0, 0, 0);
+		}
 		if (p)
 			p->done++;
 		if ((i & 63) == 63)
@@ -641,7 +651,8 @@ int main(int argc, char **argv)
 
 		if (pid == 0)
 			child_run(MAX_JOBS - 1, (int)uids[0], seeds[0], opt.replay_from, iter + 1, NULL, 1);
-		waitpid(pid, &status, 0);
+		while (waitpid(pid, &status, WUNTRACED) == pid && WIFSTOPPED(status))
+			kill(pid, SIGCONT);
 		printf("fuzz: replay ended: %s %d\n", WIFSIGNALED(status) ? "signal" : "exit status",
 		       WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
 		return 0;

@@ -35,6 +35,7 @@
 #include <kestrel/serial.h>
 #include <kestrel/tty.h>
 #include <kestrel/shmem_fs.h>
+#include <kestrel/slab.h>
 #include <kestrel/smp.h>
 #include <kestrel/time.h>
 #include <kestrel/version.h>
@@ -129,6 +130,8 @@ void start_kernel(u32 magic, u32 info_phys)
 	/* pipefs, where pipe2() gets its inodes: needs the VFS caches and mounts. */
 	pipe_init();
 
+	/* /proc/slabinfo: the caches' object counts. */
+	slab_proc_init();
 	/* Character devices (/dev/null, zero, full, random, urandom, kmsg, console). */
 	chr_dev_init();
 	/* Terminals: /dev/tty, /dev/console, ttyS0 (receive interrupts), the screen's tty1. */

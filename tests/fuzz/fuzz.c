@@ -55,13 +55,15 @@ const unsigned int nr_sc_rows = sizeof(sc_rows) / sizeof(sc_rows[0]);
 
 #define MAX_JOBS 16
 #define RING 8
-#define JAIL_DIR "/tmp/fuzz"
+/* The jails: /tmp/fuzz.<pid of the parent>/<slot>, so runs side by side (make soak) stay apart. */
+static char jail_dir[32];
 #define REPLAY_FD 999
 
 /* A child's progress, in memory it shares with the parent. */
 struct progress {
 	volatile uint64_t cur;		/* iteration being made */
 	volatile uint64_t done;		/* calls returned */
+	volatile uint64_t succeeded;	/* of which returned >= 0 */
 	volatile uint64_t ring[RING];	/* the last iterations begun */
 	volatile int setup_failed;
 	char err[200];
@@ -86,7 +88,7 @@ static struct {
 } opt = { .calls = 10000, .jobs = 4, .batch = 2000, .watchdog = 2 };
 
 static struct {
-	uint64_t calls, children, signalled, timeouts, exited_early;
+	uint64_t calls, succeeded, children, signalled, timeouts, exited_early;
 } total;
 
 static int kmsg_fd = -1;
@@ -194,17 +196,17 @@ static void die_setup(struct progress *p, const char *what)
 }
 
 /*
- * A fresh jail for slot `slot`: a tmpfs of its own at JAIL_DIR/<slot>
+ * A fresh jail for slot `slot`: a tmpfs of its own at jail_dir/<slot>
  * (whatever the last child left there, mounts included, goes first).
  * Descriptors 0-2 become /dev/null, every other one is closed; a replay
  * keeps stderr as REPLAY_FD for its printout (no call's descriptor).
  */
 static void enter_jail(unsigned int slot, int uid, uint64_t seed, struct progress *p, int keep_stderr)
 {
-	char dir[64];
+	char dir[48];
 	int fd;
 
-	snprintf(dir, sizeof(dir), JAIL_DIR "/%u", slot);
+	snprintf(dir, sizeof(dir), "%s/%u", jail_dir, slot);
 	while (umount2(dir, MNT_DETACH) == 0)
 		;
 	if (mount("fuzz", dir, "tmpfs", 0, "size=16m,nr_inodes=4096,mode=0777") < 0)
@@ -295,8 +297,10 @@ static void child_run(unsigned int slot, int uid, uint64_t seed, uint64_t start,
 
 			raw_syscall(SYS_write, REPLAY_FD, (long)line, n, 0, 0, 0, 0);
 		}
-		if (p)
+		if (p) {
 			p->done++;
+			p->succeeded += ret >= 0;
+		}
 		if ((i & 63) == 63)
 			arm_signals();
 		else if ((i & 7) == 7)
@@ -412,6 +416,7 @@ static void child_ended(struct slot *s, int status, uint64_t seed, int uid)
 	uint64_t cur = s->p->cur;
 
 	total.calls += s->p->done;
+	total.succeeded += s->p->succeeded;
 	if (s->p->setup_failed) {
 		printf("fuzz: a child's setup failed: %s\n", s->p->err);
 		s->start = s->end;	/* not retried */
@@ -634,16 +639,17 @@ int main(int argc, char **argv)
 	    (nuids = parse_list(uids_s, uids, 8)) <= 0 || opt.jobs < 1 || opt.jobs > MAX_JOBS || !opt.batch)
 		usage();
 
-	mkdir(JAIL_DIR, 0755);
-	for (unsigned int j = 0; j < MAX_JOBS; j++) {
-		char dir[64];
-
-		snprintf(dir, sizeof(dir), JAIL_DIR "/%u", j);
-		mkdir(dir, 0755);
-	}
 	if (print_iter && !opt.replay_from_set) {
 		print_call(seeds[0], (int)uids[0], iter, "fuzz: ");
 		return 0;
+	}
+	snprintf(jail_dir, sizeof(jail_dir), "/tmp/fuzz.%d", getpid());
+	mkdir(jail_dir, 0755);
+	for (unsigned int j = 0; j < MAX_JOBS; j++) {
+		char dir[48];
+
+		snprintf(dir, sizeof(dir), "%s/%u", jail_dir, j);
+		mkdir(dir, 0755);
 	}
 	if (print_iter) {	/* replay in a jail of our own, every call printed */
 		pid_t pid = fork();
@@ -680,16 +686,19 @@ int main(int argc, char **argv)
 		for (int s = 0; s < nseeds && !failed; s++)
 			failed = run_seed(seeds[s], (int)uids[u], slots);
 	for (unsigned int j = 0; j < MAX_JOBS; j++) {
-		char dir[64];
+		char dir[48];
 
-		snprintf(dir, sizeof(dir), JAIL_DIR "/%u", j);
+		snprintf(dir, sizeof(dir), "%s/%u", jail_dir, j);
 		while (umount2(dir, MNT_DETACH) == 0)
 			;
+		rmdir(dir);
 	}
+	rmdir(jail_dir);
 	free_after = mem_free_kb();
-	printf("fuzz: %llu calls in %.0f s by %llu children (%llu ended by a signal, %llu killed for making "
+	printf("fuzz: %llu calls (%llu succeeded) in %.0f s by %llu children (%llu ended by a signal, %llu killed for making "
 	       "no progress, %llu exited early)\n",
-	       (unsigned long long)total.calls, since(&opt.started), (unsigned long long)total.children,
+	       (unsigned long long)total.calls, (unsigned long long)total.succeeded, since(&opt.started),
+	       (unsigned long long)total.children,
 	       (unsigned long long)total.signalled, (unsigned long long)total.timeouts,
 	       (unsigned long long)total.exited_early);
 	printf("fuzz: free memory %lu kB before, %lu kB after\n", free_before, free_after);

@@ -1,16 +1,17 @@
 /*
  * fuzz: a system-call fuzzer in the style of trinity (docs/security.md).
  *
- *   fuzz -s SEEDS [-n CALLS] [-u UIDS] [-j JOBS] [-b BATCH] [-w SECS] [-T SECS]
+ *   fuzz -s SEEDS [-n CALLS] [-u UIDS] [-j JOBS] [-t THREADS] [-b BATCH] [-w SECS] [-T SECS] [-v]
  *   fuzz --cmdline           the same from fuzz.seeds= fuzz.calls= fuzz.uids=
- *                            fuzz.jobs= fuzz.time= in /proc/cmdline
+ *                            fuzz.jobs= fuzz.threads= fuzz.time= fuzz.verbose=
+ *                            in /proc/cmdline
  *   fuzz -s SEED -i ITER [-u UID]            print call ITER of SEED
  *   fuzz -s SEED -i ITER -r FROM [-u UID]    make calls FROM..ITER, printing each
  *   fuzz -l                                  the table's calls and their shapes
  *
  * For every uid (default 0 and 1000) and every seed, CALLS calls are made
  * by JOBS children at once, each child taking BATCH consecutive
- * iterations. A child runs as root in a fresh tmpfs jail (pool_setup_files:
+ * iterations, which its THREADS threads (default 2) share. A child runs as root in a fresh tmpfs jail (pool_setup_files:
  * files, links that loop, a FIFO, /proc, device nodes), drops to its uid,
  * opens one descriptor of each kind and maps its memory at fixed
  * addresses, then makes its calls: the system-call number and arguments of
@@ -28,6 +29,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,6 +57,7 @@ const unsigned int nr_sc_rows = sizeof(sc_rows) / sizeof(sc_rows[0]);
 
 #define MAX_JOBS 16
 #define RING 8
+#define MAX_THREADS 4
 /* The jails: /tmp/fuzz.<pid of the parent>/<slot>, so runs side by side (make soak) stay apart. */
 static char jail_dir[32];
 #define REPLAY_FD 999
@@ -81,11 +84,11 @@ struct slot {
 
 static struct {
 	uint64_t calls;
-	unsigned int jobs, batch, watchdog, time_limit, verbose;
+	unsigned int jobs, threads, batch, watchdog, time_limit, verbose;
 	int replay_from_set;
 	uint64_t replay_from;
 	struct timespec started;
-} opt = { .calls = 10000, .jobs = 4, .batch = 2000, .watchdog = 2 };
+} opt = { .calls = 10000, .jobs = 4, .threads = 2, .batch = 2000, .watchdog = 2 };
 
 static struct {
 	uint64_t calls, succeeded, children, signalled, timeouts, exited_early;
@@ -248,24 +251,84 @@ static void drop_to(int uid, struct progress *p)
 		die_setup(p, "setuid");
 }
 
-static unsigned long saved_fs;
-
-static long make_call(struct call *c)
+static long make_call(struct call *c, unsigned long fs)
 {
 	long ret = raw_syscall(c->nr, c->arg[0], c->arg[1], c->arg[2], c->arg[3], c->arg[4], c->arg[5],
 			       c->desc->flags & SC_FORKS);
 
 	if (!strcmp(c->name, "arch_prctl"))	/* musl finds its thread through %fs */
-		raw_syscall(SYS_arch_prctl, 0x1002, (long)saved_fs, 0, 0, 0, 0, 0);
+		raw_syscall(SYS_arch_prctl, 0x1002, (long)fs, 0, 0, 0, 0, 0);
 	return ret;
 }
 
-static void child_run(unsigned int slot, int uid, uint64_t seed, uint64_t start, uint64_t end, struct progress *p,
-		      int verbose)
+/* One thread's share of a child's iterations: those i with i % nthreads == k. */
+struct worker {
+	unsigned int k, nthreads;
+	int uid, verbose;
+	uint64_t seed, start, end;
+	struct progress *p;
+	struct genctx g;
+};
+
+static void run_iterations(struct worker *w)
 {
-	struct genctx g = { .live = 1, .uid = uid };
+	struct progress *p = w->p;
+	unsigned long fs;
 	struct call c;
 	long ret;
+
+	syscall(SYS_arch_prctl, 0x1003, &fs);
+	for (uint64_t i = w->start + w->k; i < w->end; i += w->nthreads) {
+		if (p) {
+			p->cur = i;
+			p->ring[i % RING] = i;
+		}
+		gen_call(w->seed, i, &w->g, &c);
+		if (w->verbose) {
+			char line[600];
+			int n = snprintf(line, sizeof(line), "fuzz: seed %llu uid %d iteration %llu: ",
+					 (unsigned long long)w->seed, w->uid, (unsigned long long)i);
+
+			n += format_call(&c, line + n, sizeof(line) - n - 1);
+			raw_syscall(SYS_write, REPLAY_FD, (long)line, n, 0, 0, 0, 0);
+		}
+		ret = make_call(&c, fs);
+		if (w->verbose) {
+			char line[40];
+			int n = snprintf(line, sizeof(line), " = %ld\n", ret);
+
+			raw_syscall(SYS_write, REPLAY_FD, (long)line, n, 0, 0, 0, 0);
+		}
+		if (p) {
+			__atomic_fetch_add(&p->done, 1, __ATOMIC_RELAXED);
+			if (ret >= 0)
+				__atomic_fetch_add(&p->succeeded, 1, __ATOMIC_RELAXED);
+		}
+		if (((i / w->nthreads) & 63) == 63)
+			arm_signals();
+		else if (((i / w->nthreads) & 7) == 7)
+			arm_alarm();
+	}
+}
+
+static void *worker_main(void *arg)
+{
+	run_iterations(arg);
+	raw_syscall(SYS_exit, 0, 0, 0, 0, 0, 0, 0);	/* this thread only: nothing of libc's exit path */
+	return NULL;
+}
+
+/*
+ * A child: its jail, its uid, its descriptors and memory, then its
+ * iterations, shared by nthreads threads that make their calls at the same
+ * time on the same descriptors, memory and argument buffers (races are
+ * what an SMP kernel must survive). It ends with exit_group when its own
+ * share is done.
+ */
+static void child_run(unsigned int slot, int uid, uint64_t seed, uint64_t start, uint64_t end, struct progress *p,
+		      int verbose, unsigned int nthreads)
+{
+	static struct worker w[MAX_THREADS];
 
 	setpgid(0, 0);
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -274,38 +337,18 @@ static void child_run(unsigned int slot, int uid, uint64_t seed, uint64_t start,
 	pool_open_fds();
 	pool_setup_memory();
 	arm_signals();
-	syscall(SYS_arch_prctl, 0x1003, &saved_fs);
-	g.pid = getpid();
-	for (uint64_t i = start; i < end; i++) {
-		if (p) {
-			p->cur = i;
-			p->ring[i % RING] = i;
-		}
-		gen_call(seed, i, &g, &c);
-		if (verbose) {
-			char line[600];
-			int n = snprintf(line, sizeof(line), "fuzz: seed %llu uid %d iteration %llu: ",
-					 (unsigned long long)seed, uid, (unsigned long long)i);
+	for (unsigned int k = 0; k < nthreads; k++) {
+		w[k] = (struct worker){ .k = k, .nthreads = nthreads, .uid = uid, .verbose = verbose, .seed = seed,
+					.start = start, .end = end, .p = p,
+					.g = { .live = 1, .uid = uid, .pid = getpid() } };
+		if (k) {
+			pthread_t t;
 
-			n += format_call(&c, line + n, sizeof(line) - n - 1);
-			raw_syscall(SYS_write, REPLAY_FD, (long)line, n, 0, 0, 0, 0);
+			if (pthread_create(&t, NULL, worker_main, &w[k]))
+				die_setup(p, "pthread_create");
 		}
-		ret = make_call(&c);
-		if (verbose) {
-			char line[40];
-			int n = snprintf(line, sizeof(line), " = %ld\n", ret);
-
-			raw_syscall(SYS_write, REPLAY_FD, (long)line, n, 0, 0, 0, 0);
-		}
-		if (p) {
-			p->done++;
-			p->succeeded += ret >= 0;
-		}
-		if ((i & 63) == 63)
-			arm_signals();
-		else if ((i & 7) == 7)
-			arm_alarm();
 	}
+	run_iterations(&w[0]);
 	raw_syscall(SYS_exit_group, 0, 0, 0, 0, 0, 0, 0);
 }
 
@@ -390,7 +433,7 @@ static int start_child(struct slot *s, unsigned int slot, int uid, uint64_t seed
 	if (s->pid < 0)
 		return -1;
 	if (s->pid == 0)
-		child_run(slot, uid, seed, s->start, s->end, s->p, 0);
+		child_run(slot, uid, seed, s->start, s->end, s->p, 0, opt.threads);
 	total.children++;
 	return 0;
 }
@@ -570,6 +613,8 @@ static int from_cmdline(char **seeds, char **uids)
 			opt.calls = strtoull(w + 11, NULL, 0);
 		else if (!strncmp(w, "fuzz.uids=", 10))
 			*uids = w + 10;
+		else if (!strncmp(w, "fuzz.threads=", 13))
+			opt.threads = (unsigned int)atoi(w + 13);
 		else if (!strncmp(w, "fuzz.jobs=", 10))
 			opt.jobs = (unsigned int)atoi(w + 10);
 		else if (!strncmp(w, "fuzz.verbose=", 13))
@@ -595,7 +640,7 @@ static void list_table(void)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: fuzz -s SEEDS [-n CALLS] [-u UIDS] [-j JOBS] [-b BATCH] [-w SECS] [-T SECS]\n"
+	fprintf(stderr, "usage: fuzz -s SEEDS [-n CALLS] [-u UIDS] [-j JOBS] [-t THREADS] [-b BATCH] [-w SECS] [-T SECS] [-v]\n"
 			"       fuzz --cmdline\n"
 			"       fuzz -s SEED -i ITER [-r FROM] [-u UID]\n"
 			"       fuzz -l\n");
@@ -618,12 +663,13 @@ int main(int argc, char **argv)
 		if (from_cmdline(&seeds_s, &uids_s) < 0)
 			usage();
 	} else {
-		while ((c = getopt(argc, argv, "s:n:u:j:b:w:T:i:r:lv")) != -1) {
+		while ((c = getopt(argc, argv, "s:n:u:j:t:b:w:T:i:r:lv")) != -1) {
 			switch (c) {
 			case 's': seeds_s = optarg; break;
 			case 'n': opt.calls = strtoull(optarg, NULL, 0); break;
 			case 'u': uids_s = optarg; break;
 			case 'j': opt.jobs = (unsigned int)atoi(optarg); break;
+			case 't': opt.threads = (unsigned int)atoi(optarg); break;
 			case 'b': opt.batch = (unsigned int)atoi(optarg); break;
 			case 'w': opt.watchdog = (unsigned int)atoi(optarg); break;
 			case 'T': opt.time_limit = (unsigned int)atoi(optarg); break;
@@ -636,7 +682,8 @@ int main(int argc, char **argv)
 		}
 	}
 	if (!seeds_s || (nseeds = parse_list(seeds_s, seeds, 256)) <= 0 ||
-	    (nuids = parse_list(uids_s, uids, 8)) <= 0 || opt.jobs < 1 || opt.jobs > MAX_JOBS || !opt.batch)
+	    (nuids = parse_list(uids_s, uids, 8)) <= 0 || opt.jobs < 1 || opt.jobs > MAX_JOBS || !opt.batch ||
+	    opt.threads < 1 || opt.threads > MAX_THREADS)
 		usage();
 
 	if (print_iter && !opt.replay_from_set) {
@@ -656,7 +703,7 @@ int main(int argc, char **argv)
 		int status;
 
 		if (pid == 0)
-			child_run(MAX_JOBS - 1, (int)uids[0], seeds[0], opt.replay_from, iter + 1, NULL, 1);
+			child_run(MAX_JOBS - 1, (int)uids[0], seeds[0], opt.replay_from, iter + 1, NULL, 1, 1);
 		while (waitpid(pid, &status, WUNTRACED) == pid && WIFSTOPPED(status))
 			kill(pid, SIGCONT);
 		printf("fuzz: replay ended: %s %d\n", WIFSIGNALED(status) ? "signal" : "exit status",
@@ -678,8 +725,8 @@ int main(int argc, char **argv)
 		       strerror(errno));
 	else
 		lseek(kmsg_fd, 0, SEEK_END);
-	printf("fuzz: %d seed(s) x %d uid(s), %llu calls each, %u children at once, %u calls in the table\n", nseeds,
-	       nuids, (unsigned long long)opt.calls, opt.jobs, nr_sc_rows);
+	printf("fuzz: %d seed(s) x %d uid(s), %llu calls each, %u children of %u threads at once, %u calls in the "
+	       "table\n", nseeds, nuids, (unsigned long long)opt.calls, opt.jobs, opt.threads, nr_sc_rows);
 	free_before = mem_free_kb();
 	clock_gettime(CLOCK_MONOTONIC, &opt.started);
 	for (int u = 0; u < nuids && !failed; u++)

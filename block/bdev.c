@@ -230,8 +230,8 @@ static int blkdev_get_whole(struct block_device *bdev, fmode_t mode)
 	}
 	if (!bdev->bd_openers)
 		set_init_blocksize(bdev);
-	if (test_bit_atomic(GD_NEED_PART_SCAN, &disk->state)) {
-		clear_bit_atomic(GD_NEED_PART_SCAN, &disk->state);
+	if (test_bit_acquire(GD_NEED_PART_SCAN, &disk->state)) {
+		clear_bit(GD_NEED_PART_SCAN, &disk->state);
 		err = disk_scan_partitions(disk);
 		if (err && err != -EINVAL)
 			pr_warn("%s: partition table not read (error %d)\n", disk->disk_name, err);
@@ -263,7 +263,7 @@ struct block_device *blkdev_get_by_dev(dev_t dev, fmode_t mode, void *holder)
 		return ERR_PTR(-ENXIO);
 	mutex_lock(&disk->open_mutex);
 	err = -ENXIO;
-	if (test_bit_atomic(GD_DEAD, &disk->state) || !disk->part_tbl ||
+	if (test_bit_acquire(GD_DEAD, &disk->state) || !disk->part_tbl ||
 	    !(bdev = disk->part_tbl[partno]))
 		goto fail;
 	err = -EBUSY;

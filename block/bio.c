@@ -8,15 +8,16 @@
  * which it borrows, so the parent must outlive it; bio_chain makes sure
  * of that by ending the parent only after the clone.
  */
+#include <kestrel/atomic.h>
 #include <kestrel/bio.h>
 #include <kestrel/blkdev.h>
-#include "blk.h"
 #include <kestrel/completion.h>
 #include <kestrel/errno.h>
 #include <kestrel/pagemap.h>
 #include <kestrel/printk.h>
 #include <kestrel/slab.h>
 #include <kestrel/string.h>
+#include "blk.h"
 
 #define BIO_INLINE_VECS 4	/* bios this small come from bio_cachep */
 
@@ -162,12 +163,8 @@ void bio_endio(struct bio *bio)
 			break;
 		/* A chained child: its result goes to the parent (first error wins), then the parent's turn. */
 		parent = bio->bi_private;
-		if (bio->bi_status) {
-			blk_status_t none = BLK_STS_OK;
-
-			__atomic_compare_exchange_n(&parent->bi_status, &none, bio->bi_status, false,
-						    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
-		}
+		if (bio->bi_status)
+			cmpxchg(&parent->bi_status, BLK_STS_OK, bio->bi_status);
 		bio_put(bio);
 		bio = parent;
 	}

@@ -82,12 +82,12 @@ const char *blk_op_str(enum req_op op)
 
 void blk_queue_flag_set(unsigned int flag, struct request_queue *q)
 {
-	__atomic_fetch_or(&q->queue_flags, 1UL << flag, __ATOMIC_SEQ_CST);
+	set_bit(flag, &q->queue_flags);
 }
 
 void blk_queue_flag_clear(unsigned int flag, struct request_queue *q)
 {
-	__atomic_fetch_and(&q->queue_flags, ~(1UL << flag), __ATOMIC_SEQ_CST);
+	clear_bit(flag, &q->queue_flags);
 }
 
 /* ---------------------------------------------------------------- checks */
@@ -132,7 +132,7 @@ void submit_bio(struct bio *bio)
 
 	if (!(bio->bi_opf & REQ_NOWAIT))
 		might_sleep();
-	if (test_bit_atomic(GD_DEAD, &disk->state))
+	if (test_bit_acquire(GD_DEAD, &disk->state))
 		return bio_fail(bio, BLK_STS_IOERR);
 	if (op_is_write(bio->bi_opf) && bdev_read_only(bdev) && bio_op(bio) != REQ_OP_FLUSH) {
 		pr_warn("Trying to write to read-only block-device %s\n",

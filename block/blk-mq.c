@@ -270,7 +270,7 @@ static void __blk_mq_free_request(struct request *rq)
 	rq->end_io = NULL;
 	rq->end_io_data = NULL;
 	rq->rq_flags = 0;
-	__atomic_store_n(&rq->state, MQ_RQ_IDLE, __ATOMIC_RELEASE);
+	smp_store_release(&rq->state, MQ_RQ_IDLE);
 	put_tag(hctx->tags, rq->tag);
 }
 
@@ -341,17 +341,18 @@ static void blk_mq_run_hw_queue(struct blk_mq_hw_ctx *hctx)
 	struct request_queue *q = hctx->queue;
 	unsigned long flags;
 
-	set_bit_atomic(BLK_MQ_S_RUN, &hctx->state);
-	while (test_bit_atomic(BLK_MQ_S_RUN, &hctx->state)) {
+	set_bit(BLK_MQ_S_RUN, &hctx->state);
+	smp_mb__after_atomic();	/* the bit before the trylock: a holder that fails us sees it */
+	while (test_bit_acquire(BLK_MQ_S_RUN, &hctx->state)) {
 		LIST_HEAD(failed);
 		struct request *rq, *n;
 		bool need_commit = false;
 
 		if (!spin_trylock_irqsave(&hctx->lock, flags))
 			return;	/* the holder runs it again: it checks the bit after unlocking */
-		clear_bit_atomic(BLK_MQ_S_RUN, &hctx->state);
+		clear_bit(BLK_MQ_S_RUN, &hctx->state);
 		while (!list_empty(&hctx->dispatch) &&
-		       !test_bit_atomic(BLK_MQ_S_STOPPED, &hctx->state) &&
+		       !test_bit_acquire(BLK_MQ_S_STOPPED, &hctx->state) &&
 		       !blk_queue_flag(q, QUEUE_FLAG_QUIESCED)) {
 			struct blk_mq_queue_data bd;
 			blk_status_t ret;
@@ -368,7 +369,7 @@ static void blk_mq_run_hw_queue(struct blk_mq_hw_ctx *hctx)
 			}
 			if (ret == BLK_STS_RESOURCE || ret == BLK_STS_DEV_RESOURCE) {
 				/* Not on the device after all: it waits, unstarted, for a completion. */
-				__atomic_store_n(&rq->state, MQ_RQ_IDLE, __ATOMIC_RELEASE);
+				smp_store_release(&rq->state, MQ_RQ_IDLE);
 				rq->rq_flags &= ~RQF_STARTED;
 				list_add(&rq->queuelist, &hctx->dispatch);
 				need_commit = true;
@@ -528,7 +529,7 @@ void blk_mq_start_request(struct request *rq)
 	rq->deadline = jiffies + q->rq_timeout;
 	rq->rq_flags |= RQF_STARTED;
 	rq->rq_flags &= ~RQF_TIMED_OUT;
-	__atomic_store_n(&rq->state, MQ_RQ_IN_FLIGHT, __ATOMIC_RELEASE);
+	smp_store_release(&rq->state, MQ_RQ_IN_FLIGHT);
 	spin_lock_irqsave(&q->timeout_lock, flags);
 	if (!timer_pending(&q->timeout))
 		mod_timer(&q->timeout, rq->deadline + 1);
@@ -579,10 +580,8 @@ void blk_mq_end_request(struct request *rq, blk_status_t status)
 
 bool blk_mq_complete_request(struct request *rq)
 {
-	int in_flight = MQ_RQ_IN_FLIGHT;
-
-	if (!__atomic_compare_exchange_n(&rq->state, &in_flight, MQ_RQ_COMPLETE, false,
-					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+	/* Only one completion wins: the interrupt's, or the timeout's. */
+	if (cmpxchg(&rq->state, MQ_RQ_IN_FLIGHT, MQ_RQ_COMPLETE) != MQ_RQ_IN_FLIGHT)
 		return false;
 	if (rq->q->mq_ops->complete)
 		rq->q->mq_ops->complete(rq);
@@ -596,7 +595,7 @@ void blk_mq_requeue_request(struct request *rq, bool kick_requeue_list)
 	struct request_queue *q = rq->q;
 	unsigned long flags;
 
-	__atomic_store_n(&rq->state, MQ_RQ_IDLE, __ATOMIC_RELEASE);
+	smp_store_release(&rq->state, MQ_RQ_IDLE);
 	rq->rq_flags &= ~(RQF_STARTED | RQF_TIMED_OUT);
 	spin_lock_irqsave(&q->timeout_lock, flags);
 	list_add_tail(&rq->queuelist, &q->requeue_list);
@@ -630,7 +629,7 @@ static void blk_mq_requeue_work(struct work_struct *w)
 
 void blk_mq_stop_hw_queue(struct blk_mq_hw_ctx *hctx)
 {
-	set_bit_atomic(BLK_MQ_S_STOPPED, &hctx->state);
+	set_bit(BLK_MQ_S_STOPPED, &hctx->state);
 }
 
 void blk_mq_start_stopped_hw_queues(struct request_queue *q, bool async)
@@ -638,8 +637,8 @@ void blk_mq_start_stopped_hw_queues(struct request_queue *q, bool async)
 	for (unsigned int i = 0; i < q->nr_hw_queues; i++) {
 		struct blk_mq_hw_ctx *hctx = q->queue_hw_ctx[i];
 
-		if (test_bit_atomic(BLK_MQ_S_STOPPED, &hctx->state)) {
-			clear_bit_atomic(BLK_MQ_S_STOPPED, &hctx->state);
+		if (test_bit_acquire(BLK_MQ_S_STOPPED, &hctx->state)) {
+			clear_bit(BLK_MQ_S_STOPPED, &hctx->state);
 			blk_mq_run_hw_queue(hctx);
 		}
 	}
@@ -676,7 +675,7 @@ void blk_mq_tagset_busy_iter(struct blk_mq_tag_set *set,
 			if (!rq_tryget_ref(rq))
 				continue;
 			go_on = true;
-			if (__atomic_load_n(&rq->state, __ATOMIC_ACQUIRE) == MQ_RQ_IN_FLIGHT)
+			if (smp_load_acquire(&rq->state) == MQ_RQ_IN_FLIGHT)
 				go_on = fn(rq, data);
 			rq_put_ref(rq);
 			if (!go_on)
@@ -708,7 +707,7 @@ static void blk_mq_timeout_work(struct work_struct *w)
 
 			if (!rq_tryget_ref(rq))
 				continue;
-			if (__atomic_load_n(&rq->state, __ATOMIC_ACQUIRE) == MQ_RQ_IN_FLIGHT &&
+			if (smp_load_acquire(&rq->state) == MQ_RQ_IN_FLIGHT &&
 			    !(rq->rq_flags & RQF_TIMED_OUT)) {
 				if (time_after_eq64(now, rq->deadline)) {
 					enum blk_eh_timer_return ret = BLK_EH_RESET_TIMER;
@@ -726,7 +725,7 @@ static void blk_mq_timeout_work(struct work_struct *w)
 						rq->rq_flags &= ~RQF_TIMED_OUT;
 					}
 				}
-				if (__atomic_load_n(&rq->state, __ATOMIC_ACQUIRE) == MQ_RQ_IN_FLIGHT &&
+				if (smp_load_acquire(&rq->state) == MQ_RQ_IN_FLIGHT &&
 				    !(rq->rq_flags & RQF_TIMED_OUT) &&
 				    (!any || time_after64(next, rq->deadline))) {
 					next = rq->deadline;

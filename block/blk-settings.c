@@ -4,8 +4,8 @@
  * every request fit them (block/blk-merge.c).
  */
 #include <kestrel/blkdev.h>
-#include "blk.h"
 #include <kestrel/mm.h>
+#include "blk.h"
 
 void blk_set_default_limits(struct queue_limits *lim)
 {

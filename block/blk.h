@@ -6,19 +6,6 @@
 #include <kestrel/blkdev.h>
 #include <kestrel/workqueue.h>
 
-static inline bool test_bit_atomic(unsigned int bit, const unsigned long *word)
-{
-	return __atomic_load_n(word, __ATOMIC_ACQUIRE) & (1UL << bit);
-}
-static inline void set_bit_atomic(unsigned int bit, unsigned long *word)
-{
-	__atomic_fetch_or(word, 1UL << bit, __ATOMIC_SEQ_CST);
-}
-static inline void clear_bit_atomic(unsigned int bit, unsigned long *word)
-{
-	__atomic_fetch_and(word, ~(1UL << bit), __ATOMIC_SEQ_CST);
-}
-
 /* The block layer's workqueue: timeouts, flush sequences, requeues. */
 extern struct workqueue_struct *kblockd_workqueue;
 

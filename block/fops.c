@@ -113,12 +113,8 @@ static void blkdev_dio_end_io(struct bio *bio)
 {
 	struct blkdev_dio *dio = bio->bi_private;
 
-	if (bio->bi_status) {
-		blk_status_t none = BLK_STS_OK;
-
-		__atomic_compare_exchange_n(&dio->status, &none, bio->bi_status, false,
-					    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
-	}
+	if (bio->bi_status)	/* the first error wins */
+		cmpxchg(&dio->status, BLK_STS_OK, bio->bi_status);
 	bio_put(bio);
 	if (atomic_dec_and_test(&dio->ref))
 		complete(&dio->done);

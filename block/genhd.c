@@ -123,14 +123,14 @@ sector_t get_capacity(struct gendisk *disk)
 void set_disk_ro(struct gendisk *disk, bool read_only)
 {
 	if (read_only)
-		set_bit_atomic(GD_READ_ONLY, &disk->state);
+		set_bit(GD_READ_ONLY, &disk->state);
 	else
-		clear_bit_atomic(GD_READ_ONLY, &disk->state);
+		clear_bit(GD_READ_ONLY, &disk->state);
 }
 
 bool get_disk_ro(struct gendisk *disk)
 {
-	return test_bit_atomic(GD_READ_ONLY, &disk->state);
+	return test_bit_acquire(GD_READ_ONLY, &disk->state);
 }
 
 bool bdev_read_only(struct block_device *bdev)
@@ -343,7 +343,7 @@ int add_disk(struct gendisk *disk)
 	mutex_unlock(&disks_lock);
 	if (disk->minors > 1 && !(disk->flags & GENHD_FL_NO_PART) && get_capacity(disk)) {
 		/* Opening reads the table, as Linux's disk_scan_partitions. */
-		set_bit_atomic(GD_NEED_PART_SCAN, &disk->state);
+		set_bit(GD_NEED_PART_SCAN, &disk->state);
 		bdev = blkdev_get_by_dev(disk->part0->bd_dev, FMODE_READ, NULL);
 		if (!IS_ERR(bdev))
 			blkdev_put(bdev, FMODE_READ, NULL);
@@ -353,7 +353,7 @@ int add_disk(struct gendisk *disk)
 
 void del_gendisk(struct gendisk *disk)
 {
-	set_bit_atomic(GD_DEAD, &disk->state);
+	set_bit(GD_DEAD, &disk->state);
 	blk_queue_flag_set(QUEUE_FLAG_DYING, disk->queue);
 	mutex_lock(&disks_lock);
 	list_del_init(&disk->node);
@@ -390,7 +390,7 @@ struct gendisk *get_gendisk(dev_t dev, int *partno)
 		if (disk->major != (int)MAJOR(dev) || minor < (unsigned int)disk->first_minor ||
 		    minor >= (unsigned int)(disk->first_minor + disk->minors))
 			continue;
-		if (test_bit_atomic(GD_DEAD, &disk->state))
+		if (test_bit_acquire(GD_DEAD, &disk->state))
 			break;
 		get_disk(disk);
 		*partno = minor - disk->first_minor;

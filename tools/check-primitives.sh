@@ -32,7 +32,8 @@ matches() {
 	sources | grep -Ev "$1" | xargs -r grep -nE "$2" /dev/null | sed 's|^\./||'
 }
 
-found=$(matches "$atomic_headers" '__(atomic|sync)_[a-z]'
+# (__sync_ only as gcc's builtins: Linux's __sync_dirty_buffer is a kernel function.)
+found=$(matches "$atomic_headers" '__atomic_[a-z]|__sync_(fetch_and_|[a-z]+_and_fetch|bool_compare|val_compare|synchronize|lock_)'
 	matches "$pte_owners" '(^|[^A-Za-z0-9_])(_PAGE_[A-Z]|PTE_PFN_MASK|PTE_LARGE_PFN_MASK|pteval_t|pgprotval_t)')
 if [ -n "$found" ]; then
 	echo "$found"

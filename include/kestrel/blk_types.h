@@ -7,6 +7,7 @@
 #define KESTREL_BLK_TYPES_H
 
 #include <kestrel/atomic.h>
+#include <kestrel/bitops.h>
 #include <kestrel/compiler.h>
 #include <kestrel/types.h>
 
@@ -124,7 +125,7 @@ struct bio {
 	struct bio *bi_next;		/* [w] next bio of the same request */
 	struct block_device *bi_bdev;	/* [w] the device (maybe a partition) it was submitted to */
 	blk_opf_t bi_opf;		/* [w] REQ_OP_* | REQ_* flags */
-	unsigned short bi_flags;	/* [a] BIO_* bits, atomic bitops */
+	unsigned long bi_flags;		/* [a] BIO_* bits, atomic bitops */
 	blk_status_t bi_status;		/* [a] set before bi_end_io runs (chained children: cmpxchg) */
 	atomic_t __bi_remaining;	/* [a] 1 + chained children not yet ended */
 	struct bvec_iter bi_iter;	/* [w] */
@@ -141,15 +142,15 @@ struct bio {
 
 static inline bool bio_flagged(const struct bio *bio, unsigned int bit)
 {
-	return __atomic_load_n(&bio->bi_flags, __ATOMIC_RELAXED) & (1U << bit);
+	return test_bit(bit, &bio->bi_flags);
 }
 static inline void bio_set_flag(struct bio *bio, unsigned int bit)
 {
-	__atomic_fetch_or(&bio->bi_flags, (unsigned short)(1U << bit), __ATOMIC_SEQ_CST);
+	set_bit(bit, &bio->bi_flags);
 }
 static inline void bio_clear_flag(struct bio *bio, unsigned int bit)
 {
-	__atomic_fetch_and(&bio->bi_flags, (unsigned short)~(1U << bit), __ATOMIC_SEQ_CST);
+	clear_bit(bit, &bio->bi_flags);
 }
 
 static inline enum req_op bio_op(const struct bio *bio) { return op_of(bio->bi_opf); }

@@ -31,6 +31,7 @@
 #define KESTREL_BLKDEV_H
 
 #include <kestrel/bio.h>
+#include <kestrel/bitops.h>
 #include <kestrel/blk_types.h>
 #include <kestrel/fs.h>
 #include <kestrel/genhd.h>
@@ -151,7 +152,7 @@ struct request_queue {
 
 static inline bool blk_queue_flag(const struct request_queue *q, int flag)
 {
-	return __atomic_load_n(&q->queue_flags, __ATOMIC_RELAXED) & (1UL << flag);
+	return test_bit(flag, &q->queue_flags);
 }
 void blk_queue_flag_set(unsigned int flag, struct request_queue *q);
 void blk_queue_flag_clear(unsigned int flag, struct request_queue *q);

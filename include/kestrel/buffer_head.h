@@ -33,6 +33,7 @@
 #define KESTREL_BUFFER_HEAD_H
 
 #include <kestrel/atomic.h>
+#include <kestrel/bitops.h>
 #include <kestrel/blk_types.h>
 #include <kestrel/fs.h>
 
@@ -80,25 +81,23 @@ struct buffer_head {
 #define BUFFER_FNS(bit, name)                                                        \
 	static inline bool buffer_##name(const struct buffer_head *bh)               \
 	{                                                                            \
-		return __atomic_load_n(&bh->b_state, __ATOMIC_ACQUIRE) & (1UL << BH_##bit); \
+		return test_bit_acquire(BH_##bit, &bh->b_state);                      \
 	}                                                                            \
 	static inline void set_buffer_##name(struct buffer_head *bh)                 \
 	{                                                                            \
-		__atomic_fetch_or(&bh->b_state, 1UL << BH_##bit, __ATOMIC_SEQ_CST);  \
+		set_bit(BH_##bit, &bh->b_state);                                     \
 	}                                                                            \
 	static inline void clear_buffer_##name(struct buffer_head *bh)               \
 	{                                                                            \
-		__atomic_fetch_and(&bh->b_state, ~(1UL << BH_##bit), __ATOMIC_SEQ_CST); \
+		clear_bit(BH_##bit, &bh->b_state);                                   \
 	}                                                                            \
 	static inline bool test_set_buffer_##name(struct buffer_head *bh)            \
 	{                                                                            \
-		return __atomic_fetch_or(&bh->b_state, 1UL << BH_##bit, __ATOMIC_SEQ_CST) & \
-		       (1UL << BH_##bit);                                            \
+		return test_and_set_bit(BH_##bit, &bh->b_state);                     \
 	}                                                                            \
 	static inline bool test_clear_buffer_##name(struct buffer_head *bh)          \
 	{                                                                            \
-		return __atomic_fetch_and(&bh->b_state, ~(1UL << BH_##bit), __ATOMIC_SEQ_CST) & \
-		       (1UL << BH_##bit);                                            \
+		return test_and_clear_bit(BH_##bit, &bh->b_state);                   \
 	}
 
 BUFFER_FNS(Uptodate, uptodate)

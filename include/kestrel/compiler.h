@@ -11,6 +11,12 @@
 #define __unused __attribute__((unused))
 #define __noreturn __attribute__((noreturn))
 #define __noinline __attribute__((noinline))
+/* No specialised copy (gcc's ipa-cp): a debugger's breakpoint must be the symbol's own code. */
+#ifdef __clang__
+#define __noclone
+#else
+#define __noclone __attribute__((noclone))
+#endif
 #define __always_inline inline __attribute__((always_inline))
 #define __printf(a, b) __attribute__((format(printf, a, b)))
 #define __weak __attribute__((weak))

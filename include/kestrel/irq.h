@@ -55,7 +55,7 @@ struct irq_desc {
 	unsigned int depth;		/* [l] disable_irq nesting; masked while > 0 */
 	unsigned int unhandled;		/* [l] interrupts in a row no handler claimed */
 	bool dead;			/* [l] masked for good after a storm */
-	unsigned long count;		/* [a] interrupts taken */
+	atomic_long_t count;		/* [a] interrupts taken */
 };
 
 /*

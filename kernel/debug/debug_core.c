@@ -452,7 +452,7 @@ bool kgdb_handle_int3(struct pt_regs *regs)
  * address (a data word, not a text symbol, so backtraces still say
  * kgdb_breakpoint+off).
  */
-__attribute__((noinline, noclone)) void kgdb_breakpoint(void)
+__noinline __noclone void kgdb_breakpoint(void)
 {
 	if (!kgdb_enabled())
 		return;

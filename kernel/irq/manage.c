@@ -39,7 +39,7 @@ static void irq_desc_handle(struct pt_regs *regs, void *data)
 	irqreturn_t ret = IRQ_NONE;
 	struct irqaction *a;
 
-	__atomic_fetch_add(&desc->count, 1, __ATOMIC_RELAXED);
+	atomic_long_inc(&desc->count);
 	spin_lock(&desc->lock);
 	for (a = desc->action; a; a = a->next)
 		ret |= a->handler(desc->irq, a->dev_id);
@@ -231,7 +231,7 @@ unsigned long irq_get_count(unsigned int irq)
 {
 	struct irq_desc *desc = irq_to_desc(irq);
 
-	return desc ? __atomic_load_n(&desc->count, __ATOMIC_RELAXED) : 0;
+	return desc ? atomic_long_read(&desc->count) : 0;
 }
 
 /*

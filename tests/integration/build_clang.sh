@@ -14,7 +14,11 @@ readelf -p .comment "$out/obj/kernel/main.o" 2>/dev/null | grep -q clang ||
 	fail "$out/obj/kernel/main.o was not compiled by clang"
 [ -f "$out/kernel.elf" ] || fail "make CC=clang built no $out/kernel.elf"
 KERNEL=$out/kernel-test.elf
-boot_kernel 240 "console=ttyS0 ktest=*" -M q35 -smp 2 -m 256M
+# The block.* and virtio.* ktests write on a scratch virtio disk, as under tools/run-tests.
+disk=$out/ktest-disk.img
+rm -f "$disk" && truncate -s 32M "$disk" || fail "cannot make the scratch disk $disk"
+boot_kernel 240 "console=ttyS0 ktest=*" -M q35 -smp 2 -m 256M \
+	-drive file=$disk,if=none,id=scratch,format=raw -device virtio-blk-pci,drive=scratch,num-queues=4
 expect_status 33
 expect_line '^[0-9]+ passed, 0 failed$' "ktest summary of the clang-built kernel"
 expect_clean_log

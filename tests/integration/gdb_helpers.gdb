@@ -53,5 +53,11 @@ delete
 hbreak sched_tick
 continue
 bt 1
+echo == user\n
+# The script goes on after the helpers: it writes its ready line.
+delete
+hbreak __x64_sys_write if ((struct pt_regs *)$rdi)->rdx == 19
+continue
+bt 1
 echo == end\n
 kill

@@ -8,6 +8,13 @@ break *vfs_mkdir if $_streq((char *)((struct dentry *)$rsi)->d_name.name, "kgdbt
 continue
 echo == vfs_mkdir\n
 bt
+# The first instruction may belong to a helper inlined at the top (may_create): go to vfs_mkdir's own frame.
+python
+f = gdb.newest_frame()
+while f is not None and f.name() != "vfs_mkdir":
+    f = f.older()
+f.select()
+end
 print dentry->d_name.name
 print dir->i_ino
 echo == step\n

@@ -75,10 +75,11 @@ expect() {
 
 expect attached '^#0 +(0x[0-9a-f]+ in )?kgdb_breakpoint \(\) at kernel/debug/debug_core\.c:[0-9]+' "the boot stop is not in kgdb_breakpoint"
 expect attached '^#[0-9]+ .*kgdboc_init \(\) at drivers/tty/serial/kgdboc\.c:[0-9]+' "the boot stop's backtrace lacks kgdboc_init"
-grep -qE 'hit Breakpoint 1, (0x[0-9a-f]+ in )?vfs_mkdir \(dir=0x[0-9a-f]+, dentry=0x[0-9a-f]+' "$out" ||
+grep -qE 'hit Breakpoint 1, (0x[0-9a-f]+ in )?[a-z_]+ \(' "$out" &&
+	grep -qE '^#[0-9]+ +(0x[0-9a-f]+ in )?vfs_mkdir \(dir=0x[0-9a-f]+, dentry=0x[0-9a-f]+' "$out" ||
 	fail "gdb did not stop at the vfs_mkdir breakpoint (see $out)"
 expect vfs_mkdir '^#[0-9]+ .*sys_mkdirat \(.* at fs/namei\.c:[0-9]+' "the backtrace does not reach sys_mkdirat"
-expect vfs_mkdir '^\$[0-9]+ = 0x[0-9a-f]+ "kgdbtest"$' "print dentry->d_name.name"
+expect vfs_mkdir '^\$[0-9]+ = (\([a-z ]+\*\) )?0x[0-9a-f]+ "kgdbtest"$' "print dentry->d_name.name"
 expect vfs_mkdir '^\$[0-9]+ = [0-9]+$' "print dir->i_ino"
 steps=$(section step | grep -E '^\$[0-9]+ = 0x[0-9a-f]+$' | awk '{print $3}')
 [ "$(echo "$steps" | sort -u | wc -l)" -ge 3 ] || fail "stepi and next did not move the pc: $(echo $steps) (see $out)"
@@ -93,7 +94,7 @@ expect ktask '^#[0-9]+ .*debugtest_sleep_forever \(\) at kernel/debug/debugtest\
 expect ktask '^#[0-9]+ .*debugtest_holder \(.*\) at kernel/debug/debugtest\.c:[0-9]+' "the sleeping thread's backtrace lacks debugtest_holder"
 expect watch '^Hardware watchpoint [0-9]+: -location utsname\.nodename\[0\]' "watch did not set a hardware watchpoint"
 expect watch "^New value = 103 'g'" "the watchpoint did not stop on the host name's write"
-expect hbreak 'hit Hardware assisted breakpoint [0-9]+, (0x[0-9a-f]+ in )?sys_uname \(' "the hardware breakpoint in sys_uname"
+expect hbreak 'hit (Hardware assisted b|B)reakpoint [0-9]+, (0x[0-9a-f]+ in )?sys_uname \(' "the hardware breakpoint in sys_uname"
 expect detach '^\[Inferior 1 \((process [0-9]+|Remote target)\) detached\]' "detach"
 grep -q 'Python Exception\|Remote failure\|Remote connection closed' "$out" && fail "gdb reported an error (see $out)"
 grep -qE '^\$1 = "done\\000' "$out2" || fail "the second gdb did not write the host name (see $out2)"

@@ -66,10 +66,12 @@ fresh_copy
 n=$(line_of drivers/tty/vt/)
 [ -n "$n" ] || fail "no line for drivers/tty/vt/ in $MAP"
 old=$(sed -n "${n}p" "$copy/$MAP")
+# The entry before it names the folder the message points at.
+before=$(sed -n "$((n - 1))p" "$copy/$MAP" | sed 's/^ *- `\([^`]*\)`.*/\1/')
 cp "$copy/$MAP" "$work/map.orig"
 sed -i "${n}d" "$copy/$MAP"
 expect_refused "a folder without its line" \
-	"$MAP: no line for the folder drivers/tty/vt/ (it holds keyboard.c, vt.c, vt_tty.c): add the line \"- \`drivers/tty/vt/\`: <what lives here>\" after line $((n - 1)) (the entry of drivers/tty/), and say what lives there and its Linux counterpart, if any"
+	"$MAP: no line for the folder drivers/tty/vt/ (it holds keyboard.c, vt.c, vt_tty.c): add the line \"- \`drivers/tty/vt/\`: <what lives here>\" after line $((n - 1)) (the entry of $before), and say what lives there and its Linux counterpart, if any"
 sed -i "$((n - 1))r /dev/stdin" "$copy/$MAP" <<< "$old"
 cmp -s "$copy/$MAP" "$work/map.orig" || fail "the line put where the message says is not where it was"
 expect_accepted "the line put back"
@@ -90,12 +92,13 @@ expect_accepted "the new folder's line"
 
 # A new folder inside a new folder: both lines, the inner one after the outer.
 fresh_copy
-mkdir -p "$copy/block/partitions"
-echo 'int x;' > "$copy/block/partitions/msdos.c"
-last=$(line_of bench/)
+mkdir -p "$copy/sound/core"
+echo 'int x;' > "$copy/sound/core/pcm.c"
+# After mm/'s entry and the file lines under it: the last line before the blank one.
+last=$(awk -v s="$(line_of mm/)" 'NR > s && /^$/ { print NR - 1; exit }' "$copy/$MAP")
 expect_refused "two new folders" \
-	"$MAP: no line for the folder block/ (it holds partitions/msdos.c): add the line \"- \`block/\`: <what lives here>\" after line $last (the entry of bench/), and say what lives there and its Linux counterpart, if any" \
-	"$MAP: no line for the folder block/partitions/ (it holds msdos.c): add the line \"- \`block/partitions/\`: <what lives here>\" right after the line for block/ (missing too, see above), and say what lives there and its Linux counterpart, if any"
+	"$MAP: no line for the folder sound/ (it holds core/pcm.c): add the line \"- \`sound/\`: <what lives here>\" after line $last (the entry of mm/), and say what lives there and its Linux counterpart, if any" \
+	"$MAP: no line for the folder sound/core/ (it holds pcm.c): add the line \"- \`sound/core/\`: <what lives here>\" right after the line for sound/ (missing too, see above), and say what lives there and its Linux counterpart, if any"
 
 # A folder renamed: the new name lacks a line, the old line names nothing.
 fresh_copy

@@ -1,6 +1,6 @@
 /*
  * ktests of the block layer's checked calls (include/kestrel/contract/
- * blkdev.h and buffer_head.h), in the contract suite with the VFS's: the
+ * blkdev.h and buffer_head.h), in the block_contract suite: the
  * block layer calls a driver's ->open, ->release, ->ioctl and ->getgeo
  * with the disk's open_mutex as the spec says (a test driver checks what
  * it is given), and a broken rule is reported: ->open called without the
@@ -146,7 +146,7 @@ static bool has(const char *r, const char *s)
 }
 
 /* Open, I/O, ioctl, getgeo, release as a user does them: every rule held, no report. */
-KTEST(contract, block_ops_called_as_specified)
+KTEST(block_contract, block_ops_called_as_specified)
 {
 	struct spec_disk *sd = spec_disk_create();
 	struct block_device *bdev;
@@ -176,7 +176,7 @@ KTEST(contract, block_ops_called_as_specified)
 	kfree(buf);
 }
 
-KTEST(contract, bd_open_without_open_mutex_reported)
+KTEST(block_contract, bd_open_without_open_mutex_reported)
 {
 	struct spec_disk *sd = spec_disk_create();
 	const char *r;
@@ -194,7 +194,7 @@ KTEST(contract, bd_open_without_open_mutex_reported)
 	spec_disk_destroy(sd);
 }
 
-KTEST(contract, bd_ioctl_under_open_mutex_reported)
+KTEST(block_contract, bd_ioctl_under_open_mutex_reported)
 {
 	struct spec_disk *sd = spec_disk_create();
 	const char *r;
@@ -215,7 +215,7 @@ static void sleepy_end_io(struct buffer_head *bh, int uptodate)
 	unlock_buffer(bh);
 }
 
-KTEST(contract, b_end_io_that_sleeps_reported)
+KTEST(block_contract, b_end_io_that_sleeps_reported)
 {
 	struct buffer_head bh = { 0 };
 	const char *r;

@@ -182,12 +182,12 @@ KTEST(pci, proc_bus_pci_devices)
 
 /* ---------------------------------------------------------------- the irq layer */
 
-static int test_irq_hits;
+static atomic_t test_irq_hits;
 static void *test_irq_last_dev;
 
 static irqreturn_t test_handler(int irq, void *dev_id)
 {
-	__atomic_fetch_add(&test_irq_hits, 1, __ATOMIC_RELAXED);
+	atomic_inc(&test_irq_hits);
 	test_irq_last_dev = dev_id;
 	return IRQ_HANDLED;
 }
@@ -202,7 +202,7 @@ static const struct irq_chip test_chip = { .name = "test" };
 /* Wait (briefly) for a self-IPI to be taken. */
 static void wait_hits(int want)
 {
-	for (int i = 0; i < 1000 && __atomic_load_n(&test_irq_hits, __ATOMIC_RELAXED) < want; i++)
+	for (int i = 0; i < 1000 && atomic_read(&test_irq_hits) < want; i++)
 		udelay(100);
 }
 
@@ -217,7 +217,7 @@ KTEST(pci, irq_request_dispatch_free)
 	desc = irq_to_desc(irq);
 	KASSERT(desc != NULL);
 	KEXPECT_EQ(irq_get_cpu(irq), 0);
-	test_irq_hits = 0;
+	atomic_set(&test_irq_hits, 0);
 	KEXPECT_EQ(request_irq(irq, test_handler, 0, "t", &dev_a), 0);
 	/* Not shared: a second handler is refused. */
 	KEXPECT_EQ(request_irq(irq, test_handler, IRQF_SHARED, "t", &dev_b), -EBUSY);
@@ -225,7 +225,7 @@ KTEST(pci, irq_request_dispatch_free)
 	KEXPECT_EQ(request_irq(NR_IRQS - 1, test_handler, 0, "t", &dev_b), -EINVAL);
 	apic_send_ipi_self(desc->vector);
 	wait_hits(1);
-	KEXPECT_EQ(test_irq_hits, 1);
+	KEXPECT_EQ(atomic_read(&test_irq_hits), 1);
 	KEXPECT(test_irq_last_dev == &dev_a);
 	KEXPECT_EQ(irq_get_count(irq), 1UL);
 	free_irq(irq, &dev_a);
@@ -240,12 +240,12 @@ KTEST(pci, irq_shared_handlers)
 	int dev_a, dev_b;
 
 	KASSERT(irq >= 0);
-	test_irq_hits = 0;
+	atomic_set(&test_irq_hits, 0);
 	KEXPECT_EQ(request_irq(irq, test_handler_none, IRQF_SHARED, "none", &dev_a), 0);
 	KEXPECT_EQ(request_irq(irq, test_handler, IRQF_SHARED, "t", &dev_b), 0);
 	apic_send_ipi_self(irq_to_desc(irq)->vector);
 	wait_hits(1);
-	KEXPECT_EQ(test_irq_hits, 1);
+	KEXPECT_EQ(atomic_read(&test_irq_hits), 1);
 	KEXPECT(test_irq_last_dev == &dev_b);
 	free_irq(irq, &dev_a);
 	free_irq(irq, &dev_b);

@@ -75,7 +75,7 @@ static int spin_preempt_off_fn(void *arg)
  * (once reported, or after 10 s), so the test works on one CPU too (init
  * then waits behind it).
  */
-KTEST(lockdep, soft_lockup_reported)
+KTEST(watchdog, soft_lockup_reported)
 {
 	static u64 spin_ns = 10000ULL * 1000 * 1000;
 	unsigned int old = watchdog_get_thresh_ms(), cpu = 0, c;

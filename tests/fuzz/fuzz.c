@@ -31,6 +31,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,8 +66,8 @@ static char jail_dir[32];
 /* A child's progress, in memory it shares with the parent. */
 struct progress {
 	volatile uint64_t cur;		/* iteration being made */
-	volatile uint64_t done;		/* calls returned */
-	volatile uint64_t succeeded;	/* of which returned >= 0 */
+	_Atomic uint64_t done;		/* calls returned */
+	_Atomic uint64_t succeeded;	/* of which returned >= 0 */
 	volatile uint64_t ring[RING];	/* the last iterations begun */
 	volatile int setup_failed;
 	char err[200];
@@ -300,9 +301,9 @@ static void run_iterations(struct worker *w)
 			raw_syscall(SYS_write, REPLAY_FD, (long)line, n, 0, 0, 0, 0);
 		}
 		if (p) {
-			__atomic_fetch_add(&p->done, 1, __ATOMIC_RELAXED);
+			atomic_fetch_add_explicit(&p->done, 1, memory_order_relaxed);
 			if (ret >= 0)
-				__atomic_fetch_add(&p->succeeded, 1, __ATOMIC_RELAXED);
+				atomic_fetch_add_explicit(&p->succeeded, 1, memory_order_relaxed);
 		}
 		if (((i / w->nthreads) & 63) == 63)
 			arm_signals();

@@ -376,7 +376,7 @@ static bool d_name_matches(const struct dentry *parent, const struct dentry *den
 			   unsigned int len, const unsigned char *str, const struct qstr *name)
 {
 	if (parent->d_flags & DCACHE_OP_COMPARE)
-		return vfs_call_d_compare(dentry, len, (const char *)str, name) == 0;
+		return vfs_call_d_compare(parent, dentry, len, (const char *)str, name) == 0;
 	return len == name->len && !memcmp(str, name->name, len);
 }
 

@@ -76,6 +76,12 @@ struct folio *filemap_alloc_folio(gfp_t gfp, unsigned int order)
 
 void folio_get(struct folio *folio)
 {
+	/*
+	 * A reference is only taken from one already held (the cache's, a
+	 * PTE's under the page-table lock, the caller's): from zero means the
+	 * folio was freed under the caller, a use after free made visible.
+	 */
+	WARN_ON_ONCE(atomic_read(&folio->page->_refcount) <= 0);
 	get_page(folio->page);
 }
 
@@ -240,19 +246,46 @@ static void folio_wait_bit_common(struct folio *folio, int bit_nr, bool lock)
 
 bool folio_trylock(struct folio *folio)
 {
-	return !test_and_set_bit_lock(PG_locked, &folio->flags);
+	if (test_and_set_bit_lock(PG_locked, &folio->flags))
+		return false;
+	WRITE_ONCE(folio->locker, current);
+	return true;
 }
 
 void folio_lock(struct folio *folio)
 {
 	might_sleep();
-	if (!folio_trylock(folio))
+	if (!folio_trylock(folio)) {
 		folio_wait_bit_common(folio, PG_locked, true);
+		WRITE_ONCE(folio->locker, current);
+	}
 }
 
+bool folio_locked_by_current(const struct folio *folio)
+{
+	return folio_test_locked(folio) && READ_ONCE(folio->locker) == current;
+}
+
+void __folio_set_locked(struct folio *folio)
+{
+	folio->flags |= 1UL << PG_locked;
+	folio->locker = current;
+}
+
+void __folio_clear_locked(struct folio *folio)
+{
+	folio->locker = NULL;
+	folio->flags &= ~(1UL << PG_locked);
+}
+
+/*
+ * Any task or interrupt may unlock (->read_folio's I/O completion does):
+ * only the record of who locked it goes.
+ */
 void folio_unlock(struct folio *folio)
 {
 	WARN_ON(!folio_test_locked(folio));
+	WRITE_ONCE(folio->locker, NULL);
 	clear_bit_unlock(PG_locked, &folio->flags);
 	smp_mb__after_atomic();	/* the clear before folio_wake_bit looks for sleepers */
 	folio_wake_bit(folio, PG_locked);
@@ -400,10 +433,10 @@ repeat:
 	folio = filemap_alloc_folio(gfp ? gfp : mapping->gfp_mask, 0);
 	if (!folio)
 		return ERR_PTR(-ENOMEM);
-	folio->flags |= 1UL << PG_locked;	/* nobody else sees it yet */
+	__folio_set_locked(folio);	/* nobody else sees it yet */
 	err = filemap_add_folio(mapping, folio, index, gfp);
 	if (err) {
-		folio->flags &= ~(1UL << PG_locked);
+		__folio_clear_locked(folio);
 		folio_put(folio);
 		if (err == -EEXIST)
 			goto repeat;
@@ -499,7 +532,7 @@ static struct folio *filemap_create_read_folio(struct file *file, struct address
 	folio = filemap_alloc_folio(mapping->gfp_mask, 0);
 	if (!folio)
 		return ERR_PTR(-ENOMEM);
-	folio->flags |= 1UL << PG_locked;
+	__folio_set_locked(folio);
 	nofs = memalloc_nofs_save();	/* ->read_folio allocates under invalidate_lock */
 	filemap_invalidate_lock_shared(mapping);
 	if ((loff_t)index << PAGE_SHIFT >= i_size_read(mapping->host)) {
@@ -525,7 +558,7 @@ static struct folio *filemap_create_read_folio(struct file *file, struct address
 fail:
 	filemap_invalidate_unlock_shared(mapping);
 	memalloc_nofs_restore(nofs);
-	folio->flags &= ~(1UL << PG_locked);
+	__folio_clear_locked(folio);
 	folio_put(folio);
 	return ERR_PTR(err);
 }

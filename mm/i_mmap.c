@@ -119,6 +119,26 @@ bool mapping_mapped(struct address_space *mapping)
 	return !RB_EMPTY_ROOT(&mapping->i_mmap);
 }
 
+/*
+ * Truncation, hole punching and invalidation call this with the folio
+ * locked, right before it leaves the cache (Linux's unmap_mapping_folio,
+ * from truncate_cleanup_folio): their first unmap_mapping_range pass ran
+ * without the folio lock, and a fault or ->map_pages may have mapped the
+ * folio since. Every path that installs a PTE for a page-cache folio
+ * holds its lock while it checks folio->mapping and sets the entry, so
+ * once we hold the lock every entry that will ever point at this folio
+ * exists, and this pass takes it. Private copies stay (even_cows 0).
+ */
+void unmap_mapping_folio(struct folio *folio)
+{
+	struct address_space *mapping = folio->mapping;
+
+	WARN_ON(!folio_test_locked(folio));
+	if (!mapping || !mapping_mapped(mapping))
+		return;
+	unmap_mapping_range(mapping, (loff_t)folio->index << PAGE_SHIFT, PAGE_SIZE, 0);
+}
+
 struct mkclean {
 	struct folio *folio;
 	bool dirty;		/* some PTE had recorded a write */

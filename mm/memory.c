@@ -170,18 +170,33 @@ static vm_fault_t wp_private(struct vm_fault *vmf, pte_t *pte, pte_t orig)
 bool set_pte_range(struct vm_fault *vmf, struct folio *folio, unsigned long addr, bool write)
 {
 	struct vm_area_struct *vma = vmf->vma;
+	struct mm_struct *mm = vma->vm_mm;
 	pte_t *pte = vmf->pte + (long)(addr - vmf->address) / (long)PAGE_SIZE;
 	pte_t entry = mk_pte(folio_page(folio, 0), vma->vm_page_prot);
+	bool ok;
 
+	/*
+	 * The caller holds the folio lock, so truncation, which unmaps under
+	 * that lock before removing the folio (unmap_mapping_folio), either
+	 * has not reached it yet and will take this entry, or has removed it
+	 * already: folio->mapping is NULL then, checked here under the
+	 * page-table lock, and no entry for a page the file no longer has
+	 * is made.
+	 */
+	WARN_ON(!folio_test_locked(folio));
 	if (write)
 		entry = pte_mkdirty(pte_mkwrite(entry));
 	folio_get(folio);
-	if (set_pte_if_none(vma->vm_mm, pte, entry)) {
-		inc_mm_counter(vma->vm_mm, mm_counter(folio_page(folio, 0)));
-		return true;
+	spin_lock(&mm->page_table_lock);
+	ok = pte_none(ptep_get(pte)) && READ_ONCE(folio->mapping);
+	if (ok) {
+		set_pte(pte, entry);
+		inc_mm_counter(mm, mm_counter(folio_page(folio, 0)));
 	}
-	folio_put(folio);
-	return false;
+	spin_unlock(&mm->page_table_lock);
+	if (!ok)
+		folio_put(folio);
+	return ok;
 }
 
 /*
@@ -352,10 +367,23 @@ static vm_fault_t wp_shared(struct vm_fault *vmf, pte_t *pte, pte_t orig)
 				return ret;
 		}
 	} else {
+		/*
+		 * orig was read without the page-table lock: a truncation may
+		 * have cleared the entry and dropped the folio's last reference
+		 * since. Only under the lock, with the entry unchanged, is the
+		 * entry's reference still there to lean on (as wp_private).
+		 */
+		spin_lock(&mm->page_table_lock);
+		if (!pte_same(ptep_get(pte), orig)) {
+			spin_unlock(&mm->page_table_lock);
+			return 0;	/* changed meanwhile: let the access retry */
+		}
 		folio = page_folio(pfn_to_page(pte_pfn(orig)));
+		if (folio)
+			folio_get(folio);
+		spin_unlock(&mm->page_table_lock);
 		if (!folio)
 			return wp_private(vmf, pte, orig);	/* cannot happen: shared memory is a file */
-		folio_get(folio);
 		if (ops && ops->page_mkwrite) {
 			ret = do_page_mkwrite(vmf, folio);
 			if (ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE)) {

@@ -24,6 +24,7 @@
  * f_ra belongs to one open file and is updated without a lock: racing
  * readers of one file can only make the window a worse guess.
  */
+#include <kestrel/contract.h>
 #include <kestrel/contract/aops.h>
 #include <kestrel/fs.h>
 #include <kestrel/pagemap.h>
@@ -53,6 +54,10 @@ struct folio *readahead_folio(struct readahead_control *ractl)
 	ractl->_nr_pages--;
 	if (WARN_ON(!folio))
 		return NULL;	/* cannot happen: a locked folio is not removed */
+	/* The spec's "folio locked: yes" of ->readahead, checked folio by folio. */
+	if (!folio_locked_by_current(folio))
+		vfs_contract_violation("address_space_operations.readahead",
+				       "folio of the batch not locked by the caller");
 	/* Drop the lookup's reference and the batch's: the cache keeps the folio. */
 	folio_put(folio);
 	folio_put(folio);
@@ -130,9 +135,9 @@ void page_cache_ra_unbounded(struct address_space *mapping, struct file *file,
 		folio = filemap_alloc_folio(mapping->gfp_mask | __GFP_NOWARN | __GFP_NORETRY, 0);
 		if (!folio)
 			break;
-		folio->flags |= 1UL << PG_locked;
+		__folio_set_locked(folio);
 		if (filemap_add_folio(mapping, folio, index + i, mapping->gfp_mask) < 0) {
-			folio->flags &= ~(1UL << PG_locked);
+			__folio_clear_locked(folio);
 			folio_put(folio);
 			read_pages(&ractl);
 			ractl._index = index + i + 1;

@@ -447,7 +447,7 @@ static int shmem_falloc_page(struct inode *inode, pgoff_t index)
 	folio = filemap_alloc_folio(mapping->gfp_mask | __GFP_NORETRY | __GFP_NOWARN, 0);
 	if (!folio)
 		return -ENOMEM;	/* the charge goes back in shmem_recalc_inode */
-	folio->flags |= 1UL << PG_locked;	/* new: nobody else can see it yet */
+	__folio_set_locked(folio);	/* new: nobody else can see it yet */
 	folio_zero_range(folio, 0, PAGE_SIZE);
 	filemap_invalidate_lock_shared(mapping);	/* a fill of the cache */
 	err = filemap_add_folio(mapping, folio, index, mapping->gfp_mask);

@@ -61,9 +61,16 @@ static bool release_private(struct address_space *mapping, struct folio *folio, 
 	return vfs_call_release_folio(mapping, folio, gfp);
 }
 
-/* The whole folio goes (locked, referenced by the caller). */
+/*
+ * The whole folio goes (locked, referenced by the caller). A fault that
+ * mapped it after the caller's unmap_mapping_range is unmapped here,
+ * under the folio lock, before it leaves the cache: otherwise that
+ * mapping would keep the orphaned page, reads through it would see data
+ * the file no longer has and writes through it would be lost.
+ */
 static void truncate_inode_folio(struct address_space *mapping, struct folio *folio)
 {
+	unmap_mapping_folio(folio);
 	folio_invalidate(mapping, folio, 0, PAGE_SIZE);
 	/* ->invalidate_folio should have let go of the private data; if not, ask again. */
 	if (folio_test_private(folio))
@@ -243,6 +250,8 @@ int invalidate_inode_pages2_range(struct address_space *mapping, pgoff_t start, 
 		if (lock_folio_of(mapping, folio)) {
 			int err = 0;
 
+			/* Mapped again since the unmap above? Unmapped under the lock now. */
+			unmap_mapping_folio(folio);
 			/* Dirty: write it out first, keeping it locked (the spec's rule). */
 			if (folio_test_dirty(folio) && mapping->a_ops && mapping->a_ops->launder_folio) {
 				err = vfs_call_launder_folio(mapping, folio);

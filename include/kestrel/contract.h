@@ -21,8 +21,18 @@
  *   "may block: no"       the call runs in a must-not-block section
  *                         (nosleep_begin/end): any might_sleep() inside
  *                         it, e.g. mutex_lock or msleep, is reported
- *   "folio locked: yes"   folio_test_locked() (any holder: the folio lock
- *                         has no owner field)
+ *   "folio locked: yes"   contract_assert_folio_locked(): locked by this
+ *                         task (struct folio records who took the lock)
+ *   "yes, unlocks"        contract_check_unlocked() after the call: the
+ *                         op let go of it (no longer locked by this task)
+ *   "locks the folio",    contract_check_returned_locked() after the
+ *   "can return locked"   call: locked, by this task
+ *
+ * The rows themselves come from the spec: tools/gen-locking-spec.py reads
+ * its tables into include/kestrel/contract/spec.h, and
+ * tools/check-locking-spec.py fails when a wrapper body lacks the check a
+ * row asks for (tests/integration/locking_spec.sh; docs/locking.md lists
+ * the differences Kestrel allows, each with its reason).
  *
  * Every wrapper has a CONTRACT line: table.op | locks | may block | name.
  * docs/locking.md has one row per op with the same three fields, and
@@ -49,6 +59,31 @@ void vfs_rcu_callback_exit(void);
 bool vfs_in_rcu_callback(void);
 /* Report a broken contract that lockdep cannot express (e.g. not from an RCU callback). */
 void vfs_contract_violation(const char *op, const char *rule);
+
+/*
+ * The folio lock's rules (callers include <kestrel/pagemap.h>): op names
+ * the spec's row ("address_space_operations.write_end"). A folio lock is
+ * a bit, not a lockdep-tracked lock, so these report through
+ * vfs_contract_violation.
+ */
+#define contract_assert_folio_locked(op, folio)                                  \
+	do {                                                                     \
+		if (!folio_locked_by_current(folio))                             \
+			vfs_contract_violation(op, "called without the folio "  \
+					       "locked by the caller");          \
+	} while (0)
+#define contract_check_unlocked(op, folio)                                       \
+	do {                                                                     \
+		if (folio_locked_by_current(folio))                              \
+			vfs_contract_violation(op, "returned with the folio "    \
+					       "still locked (the op unlocks)"); \
+	} while (0)
+#define contract_check_returned_locked(op, folio)                                \
+	do {                                                                     \
+		if (!folio_locked_by_current(folio))                             \
+			vfs_contract_violation(op, "returned without the folio " \
+					       "locked");                        \
+	} while (0)
 
 #define VFS_NOSLEEP(call)               \
 	({                              \

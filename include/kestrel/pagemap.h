@@ -73,6 +73,12 @@ struct folio {
 	pgoff_t index;			/* [l,m] page offset in the file */
 	void *private;			/* [l] PG_private: the file system's */
 	struct list_head lru;		/* [U] reclaim LRU */
+	/*
+	 * [l] the task that took PG_locked, NULL once unlocked: so "folio
+	 * locked" in a contract check means locked by the caller, not by
+	 * anybody (folio_locked_by_current). Checks only; nothing waits on it.
+	 */
+	struct task_struct *locker;
 };
 
 /* ---- readahead ---- */
@@ -95,6 +101,11 @@ bool folio_trylock(struct folio *folio);
 void folio_unlock(struct folio *folio);
 void folio_wait_locked(struct folio *folio);
 static inline bool folio_test_locked(const struct folio *f) { return READ_ONCE(f->flags) & (1UL << PG_locked); }
+/* Locked, and by the running task (the contract checks' "folio locked: yes"). */
+bool folio_locked_by_current(const struct folio *folio);
+/* Lock a new folio nobody else can see yet (no atomics needed), and undo it. */
+void __folio_set_locked(struct folio *folio);
+void __folio_clear_locked(struct folio *folio);
 static inline bool folio_test_uptodate(const struct folio *f) { return READ_ONCE(f->flags) & (1UL << PG_uptodate); }
 static inline bool folio_test_dirty(const struct folio *f) { return READ_ONCE(f->flags) & (1UL << PG_dirty); }
 static inline bool folio_test_writeback(const struct folio *f) { return READ_ONCE(f->flags) & (1UL << PG_writeback); }
@@ -279,6 +290,8 @@ void unmap_mapping_range(struct address_space *mapping, loff_t holebegin, loff_t
 			 int even_cows);
 /* Does any VMA map the file? */
 bool mapping_mapped(struct address_space *mapping);
+/* Unmap the locked folio from every shared mapping, just before it leaves the cache. */
+void unmap_mapping_folio(struct folio *folio);
 /*
  * Write-protect and clean every shared mapping's PTE of the locked folio
  * (writeback is about to write it); true if one had recorded a write.

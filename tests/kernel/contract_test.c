@@ -7,14 +7,22 @@
  * blocking where the spec says they may not, ->free_inode outside an
  * RCU callback, and the vm_operations_struct wrappers: ->fault without
  * mmap_lock or returning VM_FAULT_LOCKED with the page unlocked,
- * ->map_pages sleeping, ->open without mmap_lock held for write. The
+ * ->map_pages sleeping, ->open without mmap_lock held for write; the
+ * folio lock's owner and post-conditions (write_end keeping the folio
+ * locked, write_begin returning it unlocked, release_folio under
+ * writeback, a folio another task locked); d_compare outside RCU and
+ * getattr under i_rwsem (rows the spec says "no"). The
  * expected report is captured
  * (lockdep_expect_report), so it does not dirty the log.
  */
 #include <kestrel/contract.h>
+#include <kestrel/completion.h>
+#include <kestrel/contract/aops.h>
+#include <kestrel/contract/dentry.h>
 #include <kestrel/contract/inode.h>
 #include <kestrel/contract/super.h>
 #include <kestrel/contract/vm.h>
+#include <kestrel/kthread.h>
 #include <kestrel/lockdep.h>
 #include <kestrel/might_sleep.h>
 #include <kestrel/mm_types.h>
@@ -307,7 +315,7 @@ KTEST(contract, vm_fault_locked_with_page_unlocked_reported)
 	KEXPECT_EQ(vfs_call_fault(&vmf), VM_FAULT_LOCKED);	/* and never locked the page */
 	r = lockdep_expect_end();
 	up_read(&mm->mmap_lock);
-	KEXPECT(has(r, "->vm_operations_struct.fault VM_FAULT_LOCKED returned with the page unlocked"));
+	KEXPECT(has(r, "->vm_operations_struct.fault VM_FAULT_LOCKED returned without the folio locked"));
 	KEXPECT(!has(r, "must be held"));
 	KEXPECT_EQ(fake_vm_calls, 1);
 	mmput(mm);
@@ -358,6 +366,231 @@ KTEST(contract, vm_open_without_write_lock_reported)
 	up_write(&mm->mmap_lock);
 	KEXPECT_EQ(fake_vm_calls, 3);
 	mmput(mm);
+}
+
+
+/*
+ * address_space_operations: a mapping on the stack whose host inode's
+ * i_rwsem the test holds, with ops that break one rule each, called on
+ * fake_folio (a folio outside any cache).
+ */
+static int fake_aops_calls;
+
+static int keeps_folio_locked_write_end(struct file *file, struct address_space *mapping,
+					loff_t pos, unsigned len, unsigned copied,
+					struct folio *folio, void *fsdata)
+{
+	fake_aops_calls++;
+	return copied;	/* forgets folio_unlock */
+}
+
+static int unlocks_folio_write_end(struct file *file, struct address_space *mapping,
+				   loff_t pos, unsigned len, unsigned copied,
+				   struct folio *folio, void *fsdata)
+{
+	fake_aops_calls++;
+	folio_unlock(folio);
+	return copied;
+}
+
+static int write_begin_unlocked(struct file *file, struct address_space *mapping, loff_t pos,
+				unsigned len, struct folio **foliop, void **fsdata)
+{
+	fake_aops_calls++;
+	*foliop = &fake_folio;	/* and never locks it */
+	return 0;
+}
+
+static bool fake_release_folio(struct folio *folio, gfp_t gfp)
+{
+	fake_aops_calls++;
+	return true;
+}
+
+static int fake_launder_folio(struct folio *folio)
+{
+	fake_aops_calls++;
+	return 0;
+}
+
+static struct address_space_operations fake_aops;
+
+static void fake_mapping_init(struct address_space *mapping, struct inode *inode)
+{
+	memset(mapping, 0, sizeof(*mapping));
+	memset(inode, 0, sizeof(*inode));
+	init_rwsem(&inode->i_rwsem);
+	mapping->host = inode;
+	mapping->a_ops = &fake_aops;
+	memset(&fake_aops, 0, sizeof(fake_aops));
+	memset(&fake_folio, 0, sizeof(fake_folio));
+	memset(&fake_page, 0, sizeof(fake_page));
+	fake_folio.page = &fake_page;
+	fake_page.folio = &fake_folio;
+	fake_aops_calls = 0;
+}
+
+KTEST(contract, write_end_that_keeps_the_folio_locked_reported)
+{
+	struct address_space mapping;
+	struct inode inode;
+	const char *r;
+
+	fake_mapping_init(&mapping, &inode);
+	fake_aops.write_end = keeps_folio_locked_write_end;
+	inode_lock(&inode);
+	folio_lock(&fake_folio);
+	lockdep_expect_report();
+	KEXPECT_EQ(vfs_call_write_end(NULL, &mapping, 0, 1, 1, &fake_folio, NULL), 1);
+	r = lockdep_expect_end();
+	KEXPECT(has(r, "->address_space_operations.write_end returned with the folio still locked"));
+	folio_unlock(&fake_folio);
+	/* The same call with an op that unlocks: clean. */
+	fake_aops.write_end = unlocks_folio_write_end;
+	folio_lock(&fake_folio);
+	lockdep_expect_report();
+	KEXPECT_EQ(vfs_call_write_end(NULL, &mapping, 0, 1, 1, &fake_folio, NULL), 1);
+	KEXPECT(lockdep_expect_end() == NULL);
+	inode_unlock(&inode);
+	KEXPECT_EQ(fake_aops_calls, 2);
+}
+
+KTEST(contract, write_begin_returning_the_folio_unlocked_reported)
+{
+	struct address_space mapping;
+	struct inode inode;
+	struct folio *folio = NULL;
+	void *fsdata = NULL;
+	const char *r;
+
+	fake_mapping_init(&mapping, &inode);
+	fake_aops.write_begin = write_begin_unlocked;
+	inode_lock(&inode);
+	lockdep_expect_report();
+	KEXPECT_EQ(vfs_call_write_begin(NULL, &mapping, 0, 1, &folio, &fsdata), 0);
+	r = lockdep_expect_end();
+	inode_unlock(&inode);
+	KEXPECT(has(r, "->address_space_operations.write_begin returned without the folio locked"));
+	KEXPECT(folio == &fake_folio);
+}
+
+KTEST(contract, release_folio_under_writeback_reported)
+{
+	struct address_space mapping;
+	struct inode inode;
+	const char *r;
+
+	fake_mapping_init(&mapping, &inode);
+	fake_aops.release_folio = fake_release_folio;
+	folio_lock(&fake_folio);
+	fake_folio.flags |= 1UL << PG_writeback;	/* a write in flight (fake: no device) */
+	lockdep_expect_report();
+	KEXPECT(vfs_call_release_folio(&mapping, &fake_folio, 0));
+	r = lockdep_expect_end();
+	KEXPECT(has(r, "->address_space_operations.release_folio called on a folio under writeback"));
+	fake_folio.flags &= ~(1UL << PG_writeback);
+	lockdep_expect_report();
+	KEXPECT(vfs_call_release_folio(&mapping, &fake_folio, 0));
+	KEXPECT(lockdep_expect_end() == NULL);
+	folio_unlock(&fake_folio);
+}
+
+/* The folio lock has an owner: a folio another task locked is not "locked" for us. */
+struct other_locker {
+	struct completion locked, release, done;
+};
+
+static int lock_fake_folio_thread(void *arg)
+{
+	struct other_locker *o = arg;
+
+	folio_lock(&fake_folio);
+	complete(&o->locked);
+	wait_for_completion(&o->release);
+	folio_unlock(&fake_folio);
+	complete(&o->done);
+	return 0;
+}
+
+KTEST(contract, folio_locked_by_another_task_reported)
+{
+	static struct other_locker o;	/* outlives the thread's complete() */
+	struct address_space mapping;
+	struct inode inode;
+	const char *r;
+
+	fake_mapping_init(&mapping, &inode);
+	fake_aops.launder_folio = fake_launder_folio;
+	init_completion(&o.locked);
+	init_completion(&o.release);
+	init_completion(&o.done);
+	KASSERT(!IS_ERR(kthread_run(lock_fake_folio_thread, &o, "contract-locker")));
+	wait_for_completion(&o.locked);
+	KEXPECT(folio_test_locked(&fake_folio));	/* locked: the old check passed here */
+	lockdep_expect_report();
+	KEXPECT_EQ(vfs_call_launder_folio(&mapping, &fake_folio), 0);
+	r = lockdep_expect_end();
+	KEXPECT(has(r, "->address_space_operations.launder_folio called without the folio locked by the caller"));
+	complete(&o.release);
+	wait_for_completion(&o.done);
+	/* Locked by us: clean. */
+	folio_lock(&fake_folio);
+	lockdep_expect_report();
+	KEXPECT_EQ(vfs_call_launder_folio(&mapping, &fake_folio), 0);
+	KEXPECT(lockdep_expect_end() == NULL);
+	folio_unlock(&fake_folio);
+	KEXPECT_EQ(fake_aops_calls, 2);
+}
+
+KTEST(contract, d_compare_outside_rcu_reported)
+{
+	struct vfs_env env;
+	struct dentry *root, *d;
+	const char *r;
+
+	testfs_faults.use_compare = true;
+	if (!vfs_env_begin(t, &env))
+		return;
+	testfs_faults.use_compare = true;
+	root = current_fs()->root.dentry;
+	KASSERT(root->d_op && root->d_op->d_compare);
+	d = d_alloc_name(root, "cmp");
+	KASSERT(d);
+	lockdep_expect_report();
+	vfs_call_d_compare(root, d, 3, "cmp", &d->d_name);	/* the caller forgot rcu_read_lock */
+	r = lockdep_expect_end();
+	KEXPECT(has(r, "->dentry_operations.d_compare called outside rcu_read_lock()"));
+	rcu_read_lock();
+	lockdep_expect_report();
+	vfs_call_d_compare(root, d, 3, "cmp", &d->d_name);
+	KEXPECT(lockdep_expect_end() == NULL);
+	rcu_read_unlock();
+	dput(d);
+	vfs_env_end(t, &env);
+	testfs_faults.use_compare = false;
+}
+
+KTEST(contract, getattr_with_i_rwsem_held_reported)
+{
+	struct vfs_env env;
+	struct path path;
+	struct kstat st;
+	const char *r;
+
+	if (!vfs_env_begin(t, &env))
+		return;
+	path = current_fs()->root;
+	inode_lock_shared(d_inode(path.dentry));
+	lockdep_expect_report();
+	vfs_call_getattr(&path, &st, STATX_BASIC_STATS, 0);	/* the spec: i_rwsem "no" */
+	r = lockdep_expect_end();
+	inode_unlock_shared(d_inode(path.dentry));
+	KEXPECT(has(r, "i_mutex_key"));
+	KEXPECT(has(r, "must be not held"));
+	lockdep_expect_report();
+	vfs_call_getattr(&path, &st, STATX_BASIC_STATS, 0);
+	KEXPECT(lockdep_expect_end() == NULL);
+	vfs_env_end(t, &env);
 }
 
 #endif

@@ -15,7 +15,7 @@
 #include <kestrel/contract.h>
 #include <kestrel/printk.h>
 
-/* CONTRACT buffer_head.b_end_io | bh locked; called from interrupts | no | vfs_call_b_end_io */
+/* CONTRACT buffer_head.b_end_io | bh lock: yes; called from interrupts | no | vfs_call_b_end_io */
 static inline void vfs_call_b_end_io(struct buffer_head *bh, int uptodate)
 {
 	WARN_ON(!buffer_locked(bh));

@@ -113,6 +113,7 @@ static inline int vfs_call_rename(struct inode *old_dir, struct dentry *old_dent
 /* CONTRACT inode_operations.readlink | i_rwsem: no | yes | vfs_call_readlink */
 static inline int vfs_call_readlink(struct dentry *dentry, char *buf, int len)
 {
+	lockdep_assert_not_held(&d_inode(dentry)->i_rwsem);
 	might_sleep();
 	return d_inode(dentry)->i_op->readlink(dentry, buf, len);
 }
@@ -125,6 +126,7 @@ static inline int vfs_call_readlink(struct dentry *dentry, char *buf, int len)
 static inline const char *vfs_call_get_link(struct dentry *dentry, struct inode *inode,
 					    struct delayed_call *done)
 {
+	lockdep_assert_not_held(&inode->i_rwsem);
 	if (!dentry)
 		return VFS_NOSLEEP(inode->i_op->get_link(NULL, inode, done));
 	might_sleep();
@@ -152,6 +154,7 @@ static inline int vfs_call_permission(struct inode *inode, int mask)
 static inline int vfs_call_getattr(const struct path *path, struct kstat *stat, u32 mask,
 				   unsigned int flags)
 {
+	lockdep_assert_not_held(&d_inode(path->dentry)->i_rwsem);
 	might_sleep();
 	return d_inode(path->dentry)->i_op->getattr(path, stat, mask, flags);
 }
@@ -159,6 +162,7 @@ static inline int vfs_call_getattr(const struct path *path, struct kstat *stat, 
 /* CONTRACT inode_operations.listxattr | i_rwsem: no | yes | vfs_call_listxattr */
 static inline ssize_t vfs_call_listxattr(struct dentry *dentry, char *list, size_t size)
 {
+	lockdep_assert_not_held(&d_inode(dentry)->i_rwsem);
 	might_sleep();
 	return d_inode(dentry)->i_op->listxattr(dentry, list, size);
 }

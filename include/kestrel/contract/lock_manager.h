@@ -8,10 +8,21 @@
 
 #include <kestrel/contract.h>
 #include <kestrel/filelock.h>
+#include <kestrel/fs.h>
+
+/* The lock context of fl's inode, for the "flc_lock: no" rows (NULL: none yet). */
+static inline struct file_lock_context *locks_ctx_of(struct file_lock *fl)
+{
+	return fl->c.flc_file ? READ_ONCE(file_inode(fl->c.flc_file)->i_flctx) : NULL;
+}
 
 /* CONTRACT lock_manager_operations.lm_notify | flc_lock: no; blocked_lock_lock: yes | no | vfs_call_lm_notify */
 static inline void vfs_call_lm_notify(struct file_lock *fl)
 {
+	struct file_lock_context *ctx = locks_ctx_of(fl);
+
+	if (ctx)
+		lockdep_assert_not_held(&ctx->flc_lock);
 	lockdep_assert_held(&blocked_lock_lock);
 	VFS_NOSLEEP_VOID(fl->fl_lmops->lm_notify(fl));
 }
@@ -19,6 +30,10 @@ static inline void vfs_call_lm_notify(struct file_lock *fl)
 /* CONTRACT lock_manager_operations.lm_grant | flc_lock: no; blocked_lock_lock: no | no | vfs_call_lm_grant */
 static inline int vfs_call_lm_grant(struct file_lock *fl, struct file_lock *conf, int result)
 {
+	struct file_lock_context *ctx = locks_ctx_of(fl);
+
+	if (ctx)
+		lockdep_assert_not_held(&ctx->flc_lock);
 	lockdep_assert_not_held(&blocked_lock_lock);
 	return VFS_NOSLEEP(fl->fl_lmops->lm_grant(fl, conf, result));
 }
@@ -45,6 +60,7 @@ static inline bool vfs_call_lm_breaker_owns_lease(struct file_lock_context *ctx,
 						  struct file_lock *fl)
 {
 	lockdep_assert_held(&ctx->flc_lock);
+	lockdep_assert_not_held(&blocked_lock_lock);
 	return VFS_NOSLEEP(fl->fl_lmops->lm_breaker_owns_lease(fl));
 }
 
@@ -52,6 +68,7 @@ static inline bool vfs_call_lm_breaker_owns_lease(struct file_lock_context *ctx,
 static inline bool vfs_call_lm_lock_expirable(struct file_lock_context *ctx, struct file_lock *fl)
 {
 	lockdep_assert_held(&ctx->flc_lock);
+	lockdep_assert_not_held(&blocked_lock_lock);
 	return VFS_NOSLEEP(fl->fl_lmops->lm_lock_expirable(fl));
 }
 

@@ -43,9 +43,9 @@ static inline vm_fault_t vfs_call_fault(struct vm_fault *vmf)
 	lockdep_assert_held_read(&vmf->vma->vm_mm->mmap_lock);
 	might_sleep();
 	ret = vmf->vma->vm_ops->fault(vmf);
-	if ((ret & VM_FAULT_LOCKED) && !folio_test_locked(page_folio(vmf->page)))
-		vfs_contract_violation("vm_operations_struct.fault",
-				       "VM_FAULT_LOCKED returned with the page unlocked");
+	if (ret & VM_FAULT_LOCKED)
+		contract_check_returned_locked("vm_operations_struct.fault VM_FAULT_LOCKED",
+					       page_folio(vmf->page));
 	return ret;
 }
 
@@ -69,9 +69,9 @@ static inline vm_fault_t vfs_call_page_mkwrite(struct vm_area_struct *vma, struc
 	lockdep_assert_held_read(&vma->vm_mm->mmap_lock);
 	might_sleep();
 	ret = vma->vm_ops->page_mkwrite(vma, vmf);
-	if ((ret & VM_FAULT_LOCKED) && !folio_test_locked(page_folio(vmf->page)))
-		vfs_contract_violation("vm_operations_struct.page_mkwrite",
-				       "VM_FAULT_LOCKED returned with the page unlocked");
+	if (ret & VM_FAULT_LOCKED)
+		contract_check_returned_locked("vm_operations_struct.page_mkwrite VM_FAULT_LOCKED",
+					       page_folio(vmf->page));
 	return ret;
 }
 

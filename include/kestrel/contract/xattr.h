@@ -13,6 +13,7 @@
 /* CONTRACT xattr_handler.list | i_rwsem: no | yes | vfs_call_xattr_list */
 static inline bool vfs_call_xattr_list(const struct xattr_handler *h, struct dentry *dentry)
 {
+	lockdep_assert_not_held(&d_inode(dentry)->i_rwsem);
 	might_sleep();
 	return h->list(dentry);
 }
@@ -22,6 +23,7 @@ static inline int vfs_call_xattr_get(const struct xattr_handler *h, struct dentr
 				     struct inode *inode, const char *name, void *buf,
 				     size_t size)
 {
+	lockdep_assert_not_held(&inode->i_rwsem);
 	might_sleep();
 	return h->get(h, dentry, inode, name, buf, size);
 }

@@ -9,7 +9,7 @@
 T=${SOAK_TIME:-1800}
 uptime_s() { cut -d. -f1 /proc/uptime; }
 memfree() { sed -n 's/^MemFree: *\([0-9]*\) kB$/\1/p' /proc/meminfo; }
-slabs() { sed -n '3,$p' /proc/slabinfo | awk '{ print $1, $2 }' | sort; }
+slabs() { sed -n '3,$p' /proc/slabinfo | awk '{ print $1, $2 }'; }
 DISK=/dev/vda
 [ -b $DISK ] || DISK=
 
@@ -78,6 +78,7 @@ done
 slabs > /tmp/slab1
 echo "soak: MemFree ${mem0} kB before, ${mem1} kB after ($(( (mem0 - mem1) )) kB less)"
 [ $((mem0 - mem1)) -le 2048 ] && echo "soak: memory back within 2 MiB" || echo "soak: memory NOT back"
-grew=$(join /tmp/slab0 /tmp/slab1 | awk '$3 > $2 + 64 { printf "%s %d->%d; ", $1, $2, $3 }')
+grew=$(awk 'NR == FNR { n[$1] = $2; next }
+	$2 > n[$1] + 64 { printf "%s %d->%d; ", $1, n[$1], $2 }' /tmp/slab0 /tmp/slab1)
 [ -z "$grew" ] && echo "soak: slab caches back (none grew by more than 64 objects)" || echo "soak: slab caches grew: $grew"
 echo "soak: done"

@@ -64,7 +64,8 @@ WARNINGS := -Wall -Wextra -Werror -Wmissing-prototypes -Wshadow
 OPTFLAGS ?= -O2
 CFLAGS := -std=gnu11 $(OPTFLAGS) -g $(WARNINGS) -Wno-unused-parameter \
 	-ffreestanding -fno-builtin-printf -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
-	-fno-pic -fno-pie -fno-stack-protector -fno-strict-aliasing -fno-strict-overflow -fno-common \
+	-fno-pic -fno-pie -fno-strict-aliasing -fno-strict-overflow -fno-common \
+	-fstack-protector-strong -mstack-protector-guard=global \
 	-fno-omit-frame-pointer -fno-optimize-sibling-calls \
 	-fno-asynchronous-unwind-tables -fno-unwind-tables \
 	-mno-red-zone -mcmodel=kernel -mgeneral-regs-only -mno-sse -mno-mmx \
@@ -112,7 +113,7 @@ RUN_KERNEL := $(KERNEL)
 endif
 
 .PHONY: all kernel-test run run-kernel test ktest lab grade iso test-iso debug debug-kernels clean deps host-tests bench profile user \
-	initramfs compat-initramfs user-tests-native
+	initramfs compat-initramfs user-tests-native fuzz soak
 all: $(RUN_KERNEL) $(INITRAMFS)
 kernel-test: $(TEST_KERNEL)
 
@@ -256,6 +257,21 @@ $(USER_BUILD)/%: user/%.c user/tests/harness.h $(BUILD)/user-flags
 	@$(if $(Q),echo "  USERCC  $<")
 	$(Q)$(USER_CC) $(USER_CFLAGS) -o $@ $<
 
+# The system-call fuzzer (tests/fuzz, docs/security.md): /testprogs/fuzz,
+# with the table's rows from syscall_64.tbl (every call, implemented or not).
+FUZZ_PROG := $(USER_BUILD)/testprogs/fuzz
+FUZZ_SRCS := $(wildcard tests/fuzz/*.c)
+$(BUILD)/fuzz/syscall_list.h: arch/x86/entry/syscalls/syscall_64.tbl
+	@mkdir -p $(dir $@)
+	$(Q)awk '/^[0-9]/ { printf "\tSC_ROW(%s, %s) \\\n", $$1, $$3 } \
+		BEGIN { print "/* generated from syscall_64.tbl by the Makefile */"; print "#define SC_ROWS \\" } \
+		END { print "" }' $< > $@.tmp && mv $@.tmp $@
+$(FUZZ_PROG): $(FUZZ_SRCS) tests/fuzz/fuzz.h $(BUILD)/fuzz/syscall_list.h $(BUILD)/user-flags
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  USERCC  $@")
+	$(Q)$(USER_CC) $(USER_CFLAGS) -I$(BUILD)/fuzz -o $@ $(FUZZ_SRCS)
+USER_PROGS += $(FUZZ_PROG)
+
 user: $(USER_PROGS)
 
 # The initramfs: a cpio newc archive of /init, /bin (user/bin and the
@@ -381,6 +397,23 @@ debug: deps $(DEBUG_RUN_KERNEL) $(INITRAMFS)
 		-o $(DEBUG_SERIAL) -p $(DEBUG_BUILD)/qemu.pid -g '$(GDBFLAGS)' -- \
 		-accel $(ACCEL) -m $(MEM) -smp $(SMP) $(QEMU_EXTRA)
 endif
+
+# ---------------------------------------------------------------- fuzzing
+# `make fuzz SEEDS=N` (a count, or a comma list; CALLS per seed and uid,
+# UIDS): a long run of the system-call fuzzer, judged like a test
+# (tools/run-fuzz, docs/security.md). Not part of `make test`.
+SEEDS ?= 4
+CALLS ?= 100000
+UIDS ?= 1000,0
+fuzz: deps $(KERNEL) $(INITRAMFS)
+	$(Q)tools/run-fuzz '$(SEEDS)' '$(CALLS)' '$(UIDS)'
+
+# `make soak SOAK_TIME=SECONDS` (default 1800): the fuzzer, the user-space
+# tests and block workloads at once under -smp 8, then the leak check
+# (tools/run-soak, docs/security.md). Not part of `make test`.
+SOAK_TIME ?= 1800
+soak: deps $(KERNEL) $(INITRAMFS)
+	$(Q)tools/run-soak '$(SOAK_TIME)'
 
 # ---------------------------------------------------------------- benchmarks
 # bench/bench.c as /init under Kestrel and under Debian's Linux in the same

@@ -6,12 +6,25 @@
  */
 #include <kestrel/contract/inode.h>
 #include <kestrel/dcache.h>
+#include <kestrel/sched_signal.h>
+#include <kestrel/signal.h>
 #include "internal.h"
 
+/*
+ * May inode become offset bytes long? Growing past RLIMIT_FSIZE is
+ * EFBIG with SIGXFSZ (Linux's rule, for truncate and fallocate); past the
+ * file system's largest size EFBIG alone.
+ */
 int inode_newsize_ok(const struct inode *inode, loff_t offset)
 {
+	unsigned long limit = rlimit(RLIMIT_FSIZE);
+
 	if (offset < 0)
 		return -EINVAL;
+	if (offset > i_size_read(inode) && limit != RLIM_INFINITY && (u64)offset > limit) {
+		send_sig(SIGXFSZ, current, 0);
+		return -EFBIG;
+	}
 	if (offset > inode->i_sb->s_maxbytes)
 		return -EFBIG;
 	return 0;

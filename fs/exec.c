@@ -4,7 +4,8 @@
  * with the format loaders; docs/process.md the whole story.
  *
  *   1. copy the file name, argv and envp in (limits: MAX_ARG_STRLEN per
- *      string, ARG_MAX_BYTES for strings and pointers together: -E2BIG);
+ *      string, a quarter of RLIMIT_STACK, at most ARG_MAX_BYTES, for
+ *      strings and pointers together: -E2BIG);
  *   2. open the file for execution: a regular file (-EACCES otherwise),
  *      exec permission, not on a noexec mount;
  *   3. a fresh mm (mm_alloc) and an FPU area, while failing is still cheap;
@@ -33,6 +34,7 @@
 #include <kestrel/printk.h>
 #include <kestrel/sched.h>
 #include <kestrel/sched_signal.h>
+#include <kestrel/sched_user.h>
 #include <kestrel/signal.h>
 #include <kestrel/slab.h>
 #include <kestrel/string.h>
@@ -99,12 +101,22 @@ static int strings_reserve(struct linux_binprm *bprm, unsigned long len)
 	return 0;
 }
 
-/* Would len more string bytes (and one more pointer) exceed ARG_MAX_BYTES? */
+/*
+ * Room for argv and envp, strings and pointers: a quarter of RLIMIT_STACK
+ * (they live on the new stack), at least 32 pages, as Linux's
+ * bprm_stack_limits; at most ARG_MAX_BYTES.
+ */
+static unsigned long arg_limit(void)
+{
+	return clamp(rlimit(RLIMIT_STACK) / 4, 32 * 4096UL, ARG_MAX_BYTES);
+}
+
+/* Would len more string bytes (and one more pointer) exceed the limit? */
 static bool over_arg_limit(const struct linux_binprm *bprm, unsigned long len)
 {
 	unsigned long pointers = ((unsigned long)bprm->argc + bprm->envc + 3) * sizeof(void *);
 
-	return bprm->size - bprm->p + len + pointers > ARG_MAX_BYTES;
+	return bprm->size - bprm->p + len + pointers > arg_limit();
 }
 
 int copy_string_kernel(const char *s, struct linux_binprm *bprm)
@@ -298,7 +310,7 @@ static int de_thread(struct task_struct *me)
 		unlock_task_sighand(me, &flags);
 		return -EAGAIN;
 	}
-	sig->flags = SIGNAL_GROUP_EXIT;
+	sig->flags = SIGNAL_GROUP_EXIT | (sig->flags & SIGNAL_UNKILLABLE);
 	sig->group_exit_code = 0;
 	for_each_thread(me, t) {
 		if (t == me || t->exit_state)
@@ -313,7 +325,7 @@ static int de_thread(struct task_struct *me)
 		schedule_timeout_uninterruptible(1);
 
 	lock_task_sighand(me, &flags);
-	sig->flags = 0;
+	sig->flags &= SIGNAL_UNKILLABLE;	/* init stays init */
 	sig->group_exit_code = 0;
 	unlock_task_sighand(me, &flags);
 	return 0;
@@ -422,6 +434,14 @@ static int do_execveat_common(int fd, const char *filename, struct user_arg_ptr 
 	int err;
 
 	might_sleep();
+	/*
+	 * A setuid made us a user already over RLIMIT_NPROC: the program
+	 * does not start (Linux's check, kernel/sys.c's set_user).
+	 */
+	if ((current->flags & PF_NPROC_EXCEEDED) && current->nproc_user &&
+	    (unsigned long)atomic_read(&current->nproc_user->processes) > rlimit(RLIMIT_NPROC))
+		return -EAGAIN;
+	current->flags &= ~PF_NPROC_EXCEEDED;
 	bprm = kzalloc(sizeof(*bprm), GFP_KERNEL);
 	if (!bprm)
 		return -ENOMEM;
@@ -458,7 +478,7 @@ static int do_execveat_common(int fd, const char *filename, struct user_arg_ptr 
 		/* The old program is gone and the new one cannot run: the process dies. */
 		pr_info("exec: %s: loading failed after the point of no return (%d), killing %s/%d\n",
 			filename, err, current->comm, current->pid);
-		send_sig(SIGKILL, current, 1);
+		force_sig(SIGKILL);	/* forced: init too (then the kernel panics) */
 	}
 out:
 	if (bprm->executable == bprm->file)

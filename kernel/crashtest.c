@@ -10,6 +10,14 @@
  *	crashtest=gpf		read a non-canonical address (#GP)
  *	crashtest=stackoverflow	recurse without end on a kernel stack with a
  *				guard page (#PF that cannot be delivered: #DF)
+ *	crashtest=stackoverflow_init	the same on init's own stack (the boot
+ *				stack, which init keeps)
+ *	crashtest=stackoverflow_task	the same in a kernel thread, on its stack
+ *	crashtest=stackprotector	overrun a buffer on the stack: the stack
+ *				protector panics at the function's return
+ *	crashtest=rodata	write to a const variable (#PF: read-only page)
+ *	crashtest=text_alias	write to kernel text through the direct map
+ *				(#PF: that alias is read-only too)
  *	crashtest=nx		call into a data page (#PF: NX violation)
  *	crashtest=warn		WARN_ON(1), then carry on
  *	crashtest=refcount	a refcount_t put below 0 and incremented past
@@ -32,12 +40,16 @@
 #include <kestrel/errno.h>
 #include <kestrel/uio.h>
 #include <kestrel/init.h>
+#include <kestrel/kthread.h>
+#include <kestrel/sched.h>
+#include <kestrel/timer.h>
 #include <kestrel/printk.h>
 #include <kestrel/reboot.h>
 #include <kestrel/refcount.h>
 #include <kestrel/smp.h>
 #include <kestrel/string.h>
 #include <kestrel/time.h>
+#include <asm/page.h>
 #include <asm/processor.h>
 #include <kestrel/vmalloc.h>
 
@@ -52,7 +64,7 @@ static int crashtest_param(const char *val)
 	return 0;
 }
 KERNEL_PARAM("crashtest", crashtest_param,
-	     "test hook: crash on purpose after init (pagefault, ud2, divzero, gpf, stackoverflow, nx, warn, refcount, panic, panic_all, panic_irqsoff)");
+	     "test hook: crash on purpose after init (pagefault, ud2, divzero, gpf, stackoverflow, stackoverflow_init, stackoverflow_task, stackprotector, rodata, text_alias, nx, warn, refcount, panic, panic_all, panic_irqsoff)");
 
 /* volatile: the compiler must really do the access, not prove it undefined. */
 static __noinline void crash_pagefault(void)
@@ -161,6 +173,68 @@ static __noinline void crash_stackoverflow(void)
 	free_kernel_stack(stack);
 }
 
+/* Unbounded recursion on the stack this task runs on: init's boot stack. */
+static __noinline void crash_stackoverflow_init(void)
+{
+	pr_info("crashtest: unbounded recursion on the kernel stack of %s[%d]\n", current->comm,
+		current->pid);
+	recurse(0);
+}
+
+static int stackoverflow_thread(void *unused)
+{
+	recurse(0);
+	return 0;
+}
+
+/* The same in a kernel thread of its own, on the stack task_alloc gave it. */
+static __noinline void crash_stackoverflow_task(void)
+{
+	struct task_struct *k = kthread_run(stackoverflow_thread, NULL, "crashstack");
+
+	if (IS_ERR(k)) {
+		pr_err("crashtest: no kernel thread, not crashing\n");
+		return;
+	}
+	pr_info("crashtest: unbounded recursion in %s[%d]\n", k->comm, k->pid);
+	for (;;)
+		msleep(1000);	/* its oops ends the run */
+}
+
+/*
+ * Fill a 16-byte buffer on the stack and everything above it up to the
+ * saved frame pointer: the canary goes, the return address stays, so the
+ * stack protector's check at the return is what stops it.
+ */
+static __noinline void crash_stackprotector(void)
+{
+	char buf[16];
+	char *volatile start = buf;
+	size_t len = (char *)__builtin_frame_address(0) - start;
+
+	pr_info("crashtest: overrunning a 16-byte buffer on the stack by %zu bytes\n",
+		len - sizeof(buf));
+	memset(start, 'A', len);
+}
+
+static const unsigned long crash_rodata_word = 0x5ead;
+
+static __noinline void crash_rodata(void)
+{
+	pr_info("crashtest: writing to read-only data at %p\n", (void *)&crash_rodata_word);
+	*(volatile unsigned long *)&crash_rodata_word = 1;
+	pr_info("crashtest: read-only data was written (%lx)\n", crash_rodata_word);
+}
+
+static __noinline void crash_text_alias(void)
+{
+	volatile u8 *alias = __va(__pa_symbol(crash_text_alias));
+
+	pr_info("crashtest: writing to kernel text through the direct map at %p\n", (void *)alias);
+	*alias = *alias;
+	pr_info("crashtest: kernel text was writable through the direct map\n");
+}
+
 static __noinline void crash_panic(void)
 {
 	panic("crashtest: panic on request");
@@ -212,6 +286,11 @@ static const struct {
 	{ "ud2", crash_ud2 },
 	{ "divzero", crash_divzero },
 	{ "stackoverflow", crash_stackoverflow },
+	{ "stackoverflow_init", crash_stackoverflow_init },
+	{ "stackoverflow_task", crash_stackoverflow_task },
+	{ "stackprotector", crash_stackprotector },
+	{ "rodata", crash_rodata },
+	{ "text_alias", crash_text_alias },
 	{ "nx", crash_nx },
 	{ "warn", crash_warn },
 	{ "refcount", crash_refcount },

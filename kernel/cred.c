@@ -13,6 +13,7 @@
 #include <kestrel/cred.h>
 #include <kestrel/printk.h>
 #include <kestrel/sched.h>
+#include <kestrel/sched_user.h>
 #include <kestrel/slab.h>
 
 struct cred init_cred = {
@@ -23,6 +24,7 @@ struct cred init_cred = {
 	.cap_effective = CAP_FULL_SET,
 	.cap_permitted = CAP_FULL_SET,
 	.umask = 0022,
+	.user = &root_user,
 };
 
 const struct cred *current_cred(void)
@@ -55,6 +57,7 @@ void put_cred(const struct cred *c)
 		return;
 	if (WARN_ON(cred == &init_cred))
 		return;
+	free_uid(cred->user);
 	kfree_rcu(cred, rcu);
 }
 
@@ -67,13 +70,32 @@ struct cred *prepare_creds(void)
 		return NULL;
 	*new = *old;
 	refcount_set(&new->usage, 1);
+	get_uid(new->user);
 	return new;
+}
+
+/*
+ * A task counts against RLIMIT_NPROC of its real uid's user: when that
+ * changes, the count moves with it (Linux's commit_creds).
+ */
+static void move_nproc_count(struct task_struct *me, struct user_struct *to)
+{
+	struct user_struct *from = me->nproc_user;
+
+	if (!from || from == to)
+		return;
+	atomic_inc(&to->processes);
+	me->nproc_user = get_uid(to);
+	atomic_dec(&from->processes);
+	free_uid(from);
 }
 
 int commit_creds(struct cred *new)
 {
 	struct task_struct *me = current;
 	const struct cred *old = me->cred;
+
+	move_nproc_count(me, new->user);
 
 	/* Readers of another task's cred (get_task_cred) see the old or the new one whole. */
 	rcu_assign_pointer(me->cred, (const struct cred *)new);

@@ -6,7 +6,7 @@
  *   1. exit_signals: PF_EXITING; process-directed signals go to a thread
  *      that stays (signal helper).
  *   2. The last live thread of a process (signal->live drops to 0) is
- *      "group dead": the process ends with it.
+ *      "group dead": the process ends with it. init's end panics.
  *   3. exec_mm_release: the robust futex list and clear_child_tid (futex
  *      helper, while the mm is still ours), the vfork parent released; then
  *      exit_mm (mm/): mmput. The task keeps the mm as active_mm (its page
@@ -14,11 +14,12 @@
  *      reference, lazy-TLB style).
  *   4. files and fs references dropped.
  *   5. exit_notify, under tasklist_lock: a group-dead process gives its
- *      children to init (reparenting; zombies among them are reported to
- *      init at once; a process group left orphaned with stopped members
- *      gets SIGHUP and SIGCONT, POSIX); then the task becomes a zombie and its parent gets
- *      exit_signal (do_notify_parent, signal helper), or is released at
- *      once (autoreap): threads (exit_signal -1), children of a parent that
+ *      children to init (reparenting: their exit signal becomes SIGCHLD;
+ *      zombies among them are reported to init at once; a process group
+ *      left orphaned with stopped members gets SIGHUP and SIGCONT, POSIX);
+ *      then the task becomes a zombie and its parent gets exit_signal
+ *      (do_notify_parent, signal helper), or is released at once
+ *      (autoreap): threads (exit_signal -1), children of a parent that
  *      ignores SIGCHLD or set SA_NOCLDWAIT. A group leader whose other
  *      threads still run stays an unreported zombie; the last of them to be
  *      released reports it (release_task).
@@ -45,6 +46,7 @@
 #include <kestrel/fs_struct.h>
 #include <kestrel/futex.h>
 #include <kestrel/mm_types.h>
+#include <kestrel/panic.h>
 #include <kestrel/pid.h>
 #include <kestrel/printk.h>
 #include <kestrel/sched.h>
@@ -98,8 +100,11 @@ void release_task(struct task_struct *p)
 	}
 	if (!list_empty(&p->sibling))
 		list_del_init(&p->sibling);
+	if (p->nproc_user)
+		nr_threads--;	/* fork counted it */
 	__tasklist_del(p);
 	write_unlock_irq(&tasklist_lock);
+	uncharge_nproc(p);	/* RLIMIT_NPROC: a released task no longer counts */
 	put_pid_nr(pid);	/* after detach: nobody finds p by it any more */
 	if (process_gone) {
 		put_pid_nr(pgrp);
@@ -177,6 +182,12 @@ void task_reaper_init(void)
 }
 
 /* ---- exit ---- */
+
+/* The status wait reports for p: the group's exit code if it died as a group. */
+static int task_exit_status(struct task_struct *p)
+{
+	return (p->signal->flags & SIGNAL_GROUP_EXIT) ? p->signal->group_exit_code : p->exit_code;
+}
 
 /* The vfork parent waits until the child execs or exits (kernel_clone). */
 static void complete_vfork_done(struct task_struct *tsk)
@@ -260,23 +271,41 @@ static void check_orphaned_pgrp(struct task_struct *tsk, struct task_struct *par
 }
 
 /*
- * Give the children of the dying process (leader's list) to init. A
- * zombie among them is reported to init at once; one init ignores is
- * released (collected on dead). tasklist_lock held for write.
+ * Who adopts the children of the dying process led by father: init (as
+ * Linux's find_child_reaper, without subreapers or pid namespaces). Never
+ * father itself: its list would be moved onto itself, for ever. init's
+ * death has panicked in do_exit already; this only makes sure.
+ */
+static struct task_struct *find_new_reaper(struct task_struct *father)
+{
+	if (unlikely(father == &init_task))
+		panic("Attempted to kill init! exitcode=0x%08x", task_exit_status(father));
+	return &init_task;
+}
+
+/*
+ * Give the children of the dying process (leader's list) to init. Their
+ * exit signal becomes SIGCHLD (as in Linux): the one a child's clone asked
+ * for was meant for its parent, and init must not be sent SIGKILL or
+ * SIGSTOP by a child's exit. A zombie among them is reported to init at
+ * once; one init ignores is released (collected on dead). tasklist_lock
+ * held for write.
  */
 static void forget_original_parent(struct task_struct *leader, struct list_head *dead,
 				   struct orphaned *o)
 {
-	struct task_struct *reaper = &init_task, *p, *n;
+	struct task_struct *reaper = find_new_reaper(leader), *p, *n;
 
 	list_for_each_entry_safe(p, n, &leader->children, sibling) {
 		p->real_parent = reaper;
 		p->parent = reaper;
 		list_move_tail(&p->sibling, &reaper->children);
+		if (p->exit_state == EXIT_DEAD)
+			continue;	/* being released: nobody is told of it again */
+		p->exit_signal = SIGCHLD;
 		if (!p->exit_state)
 			check_orphaned_pgrp(p, leader, NULL, o);
-		if (p->exit_state == EXIT_ZOMBIE && p->exit_notified &&
-		    !delay_group_leader(p) && p->exit_signal != -1) {
+		if (p->exit_state == EXIT_ZOMBIE && p->exit_notified && !delay_group_leader(p)) {
 			if (do_notify_parent(p, p->exit_signal)) {
 				p->exit_state = EXIT_DEAD;
 				list_move_tail(&p->sibling, dead);
@@ -342,6 +371,13 @@ __noreturn void do_exit(int code)
 	me->flags |= PF_EXITING;
 	me->exit_code = code;
 	group_dead = atomic_dec_and_test(&me->signal->live);
+	/*
+	 * init is gone: nobody would reap orphans, and its children's list
+	 * has nowhere to go. Stop here, with a message (as Linux), while the
+	 * state is still there to look at.
+	 */
+	if (group_dead && unlikely(is_global_init(me)))
+		panic("Attempted to kill init! exitcode=0x%08x", task_exit_status(me));
 	exec_mm_release(me);
 	exit_mm();	/* mm/: mmput, keeping the tables as active_mm until we switch away */
 	exit_files(me);
@@ -441,7 +477,7 @@ static int wait_task_zombie(struct wait_opts *wo, struct task_struct *p)
 	int status;
 	u64 ns;
 
-	status = (p->signal->flags & SIGNAL_GROUP_EXIT) ? p->signal->group_exit_code : p->exit_code;
+	status = task_exit_status(p);
 	if (wo->options & WNOWAIT) {
 		get_task_struct(p);
 		read_unlock(&tasklist_lock);

@@ -16,11 +16,13 @@
 #include <kestrel/fdtable.h>
 #include <kestrel/fork.h>
 #include <kestrel/fs_struct.h>
+#include <kestrel/mm.h>
 #include <kestrel/mm_types.h>
 #include <kestrel/pid.h>
 #include <kestrel/printk.h>
 #include <kestrel/sched.h>
 #include <kestrel/sched_signal.h>
+#include <kestrel/sched_user.h>
 #include <kestrel/signal.h>
 #include <kestrel/string.h>
 #include <kestrel/syscalls.h>
@@ -40,11 +42,35 @@ static void identity_self(struct task_struct *p)
 	p->exit_state = 0;
 }
 
+/*
+ * How many tasks fork may make in all, as Linux's set_max_threads: their
+ * kernel stacks may take at most an eighth of RAM. Set once at boot.
+ * nr_threads counts the tasks fork made that are not released yet.
+ */
+#define MIN_THREADS 20
+#define MAX_THREADS 0x3fffffff	/* FUTEX_TID_MASK */
+int max_threads;
+int nr_threads;		/* under tasklist_lock */
+
+static void set_max_threads(void)
+{
+	u64 threads = totalram_bytes / ((u64)THREAD_SIZE * 8);
+
+	max_threads = (int)clamp(threads, (u64)MIN_THREADS, (u64)MAX_THREADS);
+	/* Linux's defaults for the first process: half of that per user. */
+	init_task.signal->rlim[RLIMIT_NPROC] = (struct rlimit){ max_threads / 2, max_threads / 2 };
+	init_task.signal->rlim[RLIMIT_SIGPENDING] = init_task.signal->rlim[RLIMIT_NPROC];
+}
+
 void init_task_identity(void)
 {
 	identity_self(&init_task);
 	init_task.exit_signal = SIGCHLD;
 	init_task.cred = get_cred(&init_cred);
+	/* init counts as root's first process. */
+	init_task.nproc_user = get_uid(INIT_USER);
+	atomic_inc(&INIT_USER->processes);
+	set_max_threads();
 }
 
 void idle_task_identity(struct task_struct *idle)
@@ -157,6 +183,44 @@ static void uncopy_resources(struct task_struct *p)
 	exit_files(p);
 }
 
+/* May current's user have n tasks? (RLIMIT_NPROC, with Linux's exemptions.) */
+static bool nproc_ok(struct user_struct *u, unsigned long n)
+{
+	return n <= rlimit(RLIMIT_NPROC) || u == INIT_USER || capable(CAP_SYS_RESOURCE) ||
+	       capable(CAP_SYS_ADMIN);
+}
+
+/*
+ * RLIMIT_NPROC: the child counts against the user of its real uid. Over
+ * the limit fork fails with EAGAIN, unless that user is root or the
+ * caller has CAP_SYS_RESOURCE or CAP_SYS_ADMIN (Linux's rule). Counted
+ * first and checked after, so two racing forks cannot both slip under.
+ */
+static int charge_nproc(struct task_struct *p)
+{
+	struct user_struct *u = p->cred->user;
+	unsigned long n = atomic_inc_return(&u->processes);
+
+	if (!nproc_ok(u, n)) {
+		atomic_dec(&u->processes);
+		return -EAGAIN;
+	}
+	p->nproc_user = get_uid(u);
+	current->flags &= ~PF_NPROC_EXCEEDED;
+	return 0;
+}
+
+void uncharge_nproc(struct task_struct *p)
+{
+	struct user_struct *u = p->nproc_user;
+
+	if (!u)
+		return;
+	p->nproc_user = NULL;
+	atomic_dec(&u->processes);
+	free_uid(u);
+}
+
 /* Family and group fields of the child p of current (tasklist_lock held for write). */
 static void link_child(struct task_struct *p, u64 flags)
 {
@@ -194,6 +258,13 @@ static struct task_struct *copy_process(struct kernel_clone_args *args)
 	err = clone_flags_valid(flags);
 	if (err)
 		return ERR_PTR(err);
+	/*
+	 * A user already at the limit fails before anything is allocated: a
+	 * fork bomb held at its limit retries forever, and each try should
+	 * cost little (charge_nproc below is the exact check).
+	 */
+	if (!nproc_ok(current_cred()->user, atomic_read(&current_cred()->user->processes) + 1))
+		return ERR_PTR(-EAGAIN);
 	p = task_alloc(args->name ? args->name : me->comm, args->fn, args->fn_arg);
 	if (!p)
 		return ERR_PTR(-ENOMEM);
@@ -212,11 +283,14 @@ static struct task_struct *copy_process(struct kernel_clone_args *args)
 	p->set_child_tid = (flags & CLONE_CHILD_SETTID) ? args->child_tid : NULL;
 	p->clear_child_tid = (flags & CLONE_CHILD_CLEARTID) ? args->child_tid : NULL;
 	p->cred = get_cred(current_cred());
+	err = charge_nproc(p);
+	if (err)
+		goto free_task;
 
 	pid = alloc_pid();
 	if (pid < 0) {
 		err = pid;
-		goto free_task;
+		goto uncharge;
 	}
 	p->pid = pid;
 	err = copy_files(flags, p);
@@ -252,6 +326,12 @@ static struct task_struct *copy_process(struct kernel_clone_args *args)
 	}
 
 	write_lock_irq(&tasklist_lock);
+	/* All tasks together: the machine's limit, for root too (Linux's max_threads). */
+	if (nr_threads >= max_threads) {
+		write_unlock_irq(&tasklist_lock);
+		err = -EAGAIN;
+		goto free_res;
+	}
 	/* A fatal signal or group exit that came meanwhile must not miss the child: retry or die. */
 	if (fatal_signal_pending(me) || (signal_pending(me) && !args->fn) ||
 	    ((flags & CLONE_THREAD) && (me->signal->flags & SIGNAL_GROUP_EXIT))) {
@@ -260,6 +340,7 @@ static struct task_struct *copy_process(struct kernel_clone_args *args)
 		goto free_res;
 	}
 	link_child(p, flags);
+	nr_threads++;
 	write_unlock_irq(&tasklist_lock);
 	return p;
 
@@ -269,6 +350,8 @@ free_res:
 	uncopy_resources(p);
 free_pid:
 	put_pid_nr(pid);
+uncharge:
+	uncharge_nproc(p);
 free_task:
 	task_free(p);	/* drops the cred, signal and sighand references too */
 	return ERR_PTR(err);

@@ -35,6 +35,7 @@
 #include <kestrel/serial.h>
 #include <kestrel/tty.h>
 #include <kestrel/shmem_fs.h>
+#include <kestrel/slab.h>
 #include <kestrel/smp.h>
 #include <kestrel/time.h>
 #include <kestrel/version.h>
@@ -44,6 +45,7 @@
 #include <asm/ioapic.h>
 #include <asm/processor.h>
 #include <asm/rtc.h>
+#include <asm/stackprotector.h>
 #include <asm/syscall.h>
 #include <asm/vdso.h>
 
@@ -53,6 +55,8 @@ void start_kernel(u32 magic, u32 info_phys)
 {
 	bool booted_ok;
 
+	/* The stack protector's canary, before any frame that returns could store the old one. */
+	boot_init_stack_canary();
 	/* Per-CPU data and `current` (init_task) first: every spinlock counts preemption there. */
 	percpu_boot_early();
 
@@ -126,6 +130,8 @@ void start_kernel(u32 magic, u32 info_phys)
 	/* pipefs, where pipe2() gets its inodes: needs the VFS caches and mounts. */
 	pipe_init();
 
+	/* /proc/slabinfo: the caches' object counts. */
+	slab_proc_init();
 	/* Character devices (/dev/null, zero, full, random, urandom, kmsg, console). */
 	chr_dev_init();
 	/* Terminals: /dev/tty, /dev/console, ttyS0 (receive interrupts), the screen's tty1. */

@@ -95,6 +95,26 @@ __noreturn void panic(const char *fmt, ...)
 	}
 }
 
+/*
+ * The stack protector found the canary of a frame changed at its return
+ * (arch/x86/include/asm/stackprotector.h): a buffer on the stack was
+ * overrun. The stack cannot be trusted to return through: stop, naming
+ * the function (Linux's message).
+ */
+unsigned long __stack_chk_guard;
+
+__noreturn void __stack_chk_fail(void);
+__noreturn void __stack_chk_fail(void)
+{
+	unsigned long ret = (unsigned long)__builtin_return_address(0);
+	char where[KSYM_NAME_LEN + 48];
+
+	/* The call is the function's last instruction: name it by ret - 1 (Linux's %pB). */
+	if (!kallsyms_sprint(where, sizeof(where), ret, true))
+		scnprintf(where, sizeof(where), "%016lx", ret);
+	panic("stack-protector: Kernel stack is corrupted in: %s", where);
+}
+
 void __warn(const char *file, int line, const char *cond)
 {
 	printk(KERN_WARNING "WARNING: %s:%d: %s\n", file, line, cond);

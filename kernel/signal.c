@@ -16,7 +16,8 @@
  * Sending (send_signal_locked) under the target's siglock:
  *   - drop it if it would be ignored anyway (handler SIG_IGN, or SIG_DFL
  *     whose default is to ignore) and it is not blocked; a kernel thread
- *     only takes signals from the kernel itself (priv);
+ *     only takes signals from the kernel itself (priv); init takes only
+ *     those it has a handler for (SIGNAL_UNKILLABLE), but its own faults;
  *   - a stop signal cancels pending SIGCONT and SIGCONT cancels pending
  *     stop signals and resumes a stopped process at once (even if it
  *     ignores or blocks SIGCONT);
@@ -50,6 +51,7 @@
 #include <kestrel/rcupdate.h>
 #include <kestrel/sched.h>
 #include <kestrel/sched_signal.h>
+#include <kestrel/sched_user.h>
 #include <kestrel/signal.h>
 #include <kestrel/slab.h>
 #include <kestrel/smp.h>
@@ -123,13 +125,40 @@ void init_sigpending(struct sigpending *p)
 	sigemptyset(&p->signal);
 }
 
-static struct sigqueue *sigqueue_alloc(void)
+/*
+ * A queue entry for a signal to t. RLIMIT_SIGPENDING counts the entries
+ * queued to the tasks of t's user (its real uid), against t's limit; past
+ * it there is no entry (Linux's __sigqueue_alloc) unless override_rlimit:
+ * a standard signal from the kernel or kill() always gets one.
+ */
+static struct sigqueue *sigqueue_alloc(struct task_struct *t, bool override_rlimit)
 {
-	struct sigqueue *q = kzalloc(sizeof(*q), GFP_ATOMIC);
+	struct user_struct *u;
+	unsigned long pending;
+	struct sigqueue *q = NULL;
 
-	if (q)
-		INIT_LIST_HEAD(&q->list);
+	rcu_read_lock();	/* t's cred may be replaced meanwhile */
+	u = get_uid(t->cred ? t->cred->user : INIT_USER);
+	rcu_read_unlock();
+	pending = atomic_inc_return(&u->sigpending);
+
+	if (override_rlimit || pending <= task_rlimit(t, RLIMIT_SIGPENDING))
+		q = kzalloc(sizeof(*q), GFP_ATOMIC);
+	if (!q) {
+		atomic_dec(&u->sigpending);
+		free_uid(u);
+		return NULL;
+	}
+	INIT_LIST_HEAD(&q->list);
+	q->user = u;	/* our reference */
 	return q;
+}
+
+static void sigqueue_free(struct sigqueue *q)
+{
+	atomic_dec(&q->user->sigpending);
+	free_uid(q->user);
+	kfree(q);
 }
 
 /* Drop every queued signal of pending whose number is in mask. siglock held. */
@@ -143,7 +172,7 @@ void flush_sigqueue_mask(const sigset_t *mask, struct sigpending *pending)
 	list_for_each_entry_safe(q, n, &pending->list, list) {
 		if (sigismember(mask, q->info.si_signo)) {
 			list_del(&q->list);
-			kfree(q);
+			sigqueue_free(q);
 		}
 	}
 }
@@ -180,7 +209,7 @@ static void collect_signal(int sig, struct sigpending *pending, kernel_siginfo_t
 	if (first) {
 		list_del(&first->list);
 		*info = first->info;
-		kfree(first);
+		sigqueue_free(first);
 	} else {
 		memset(info, 0, sizeof(*info));
 		info->si_signo = sig;
@@ -333,12 +362,6 @@ static bool sig_fatal(struct task_struct *t, int sig)
 	       !sig_kernel_stop(sig) && !sig_kernel_coredump(sig);
 }
 
-/* Is t the init process (pid 1)? It only dies by SIGKILL from the kernel or its own fault. */
-static bool is_global_init(struct task_struct *t)
-{
-	return t->tgid == 1 || (!t->tgid && t->pid == 1);
-}
-
 static bool sig_ignored(struct task_struct *t, int sig, int force)
 {
 	void *handler;
@@ -351,9 +374,12 @@ static bool sig_ignored(struct task_struct *t, int sig, int force)
 		/* A kernel thread takes signals from the kernel only (Linux: they ignore all). */
 		return force == SEND_USER;
 	}
-	/* Linux's SIGNAL_UNKILLABLE init: default actions do not apply to it. */
-	if (is_global_init(t) && handler == SIG_DFL && force != SEND_FORCE &&
-	    !(force == SEND_KERNEL && sig_kernel_only(sig)))
+	/*
+	 * init takes only the signals it has a handler for: not SIGKILL or
+	 * SIGSTOP from anyone, not the exit signal of a child (whatever a
+	 * child's clone asked for), not the TTY's. Its own faults are forced.
+	 */
+	if ((t->signal->flags & SIGNAL_UNKILLABLE) && handler == SIG_DFL && force != SEND_FORCE)
 		return true;
 	return sig_handler_ignored(handler, sig);
 }
@@ -454,7 +480,7 @@ static bool prepare_signal(int sig, struct task_struct *p, int force)
 			why = SIGNAL_CLD_STOPPED;
 		if (why) {
 			/* The parent hears of it from the first thread back in get_signal. */
-			signal->flags = why | SIGNAL_STOP_CONTINUED;
+			signal_set_stop_flags(signal, why | SIGNAL_STOP_CONTINUED);
 			signal->group_stop_count = 0;
 			signal->group_exit_code = 0;
 		}
@@ -480,13 +506,15 @@ int send_signal_locked(int sig, const kernel_siginfo_t *info, struct task_struct
 	/* Standard signals are not counted: one pending instance at most. */
 	if (sig < SIGRTMIN && sigismember(&pending->signal, sig))
 		return 0;
-	q = sigqueue_alloc();
+	/* Standard signals from the kernel or kill() are never refused an entry. */
+	q = sigqueue_alloc(t, sig < SIGRTMIN && info->si_code >= 0);
 	if (q) {
 		q->info = *info;
 		list_add_tail(&q->list, &pending->list);
 	} else if (sig >= SIGRTMIN && info->si_code != SI_KERNEL && info->si_code != SI_USER) {
 		return -EAGAIN;		/* sigqueue(3) reports it */
 	}
+	/* Else the signal is still pending, without its information (Linux's rule). */
 	sigaddset(&pending->signal, sig);
 	/* signalfd readers and pollers (fs/signalfd.c), blocked signal or not. */
 	if (waitqueue_active(&t->sighand->signalfd_wqh))
@@ -562,6 +590,9 @@ void force_sig_fault(int sig, int code, void __user *addr)
 		ka->handler = SIG_DFL;
 		sigdelset(&t->blocked, sig);
 	}
+	/* Even init: going on would fault again for ever (then do_exit panics). */
+	if (ka->handler == SIG_DFL)
+		t->signal->flags &= ~SIGNAL_UNKILLABLE;
 	send_signal_locked(sig, &info, t, false, SEND_FORCE);
 	unlock_task_sighand(t, &flags);
 }
@@ -578,6 +609,8 @@ void force_sig(int sig)
 		t->sighand->action[sig - 1].handler = SIG_DFL;
 		sigdelset(&t->blocked, sig);
 	}
+	if (t->sighand->action[sig - 1].handler == SIG_DFL)
+		t->signal->flags &= ~SIGNAL_UNKILLABLE;
 	send_signal_locked(sig, &info, t, false, SEND_FORCE);
 	unlock_task_sighand(t, &flags);
 }
@@ -1039,6 +1072,7 @@ void signal_init(void)
 	init_rlimits(kthread_signals.rlim);
 	init_signals.pgrp = init_signals.session = 1;
 	init_signals.leader = true;
+	init_signals.flags = SIGNAL_UNKILLABLE;
 
 	task_signal_reset(&init_task);
 	init_task.signal = &init_signals;
@@ -1389,7 +1423,7 @@ static void do_signal_stop(int signr, unsigned long irqflags)
 	if (me->jobctl & JOBCTL_STOP_CONSUME) {
 		me->jobctl &= ~JOBCTL_STOP_CONSUME;
 		if (sig->group_stop_count && !--sig->group_stop_count) {
-			sig->flags = SIGNAL_STOP_STOPPED;
+			signal_set_stop_flags(sig, SIGNAL_STOP_STOPPED);
 			notify = true;
 		}
 	}
@@ -1499,6 +1533,14 @@ bool get_signal(struct ksignal *ksig)
 		}
 		/* The default action. */
 		if (sig_kernel_ignore(signr)) {
+			spin_unlock_irqrestore(&sighand->siglock, flags);
+			continue;
+		}
+		/*
+		 * init queued it while blocked and has no handler now: dropped.
+		 * SIGKILL or SIGSTOP here was forced (its own fault, exec).
+		 */
+		if ((signal->flags & SIGNAL_UNKILLABLE) && !sig_kernel_only(signr)) {
 			spin_unlock_irqrestore(&sighand->siglock, flags);
 			continue;
 		}

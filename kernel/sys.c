@@ -35,6 +35,7 @@
 #include <kestrel/reboot.h>
 #include <kestrel/sched.h>
 #include <kestrel/sched_signal.h>
+#include <kestrel/sched_user.h>
 #include <kestrel/spinlock.h>
 #include <kestrel/string.h>
 #include <kestrel/syscalls.h>
@@ -113,9 +114,42 @@ static void fix_caps_after_setuid(const struct cred *old, struct cred *new)
 		new->cap_effective |= new->cap_permitted & CAP_FS_MASK;
 }
 
+/*
+ * The real uid changes: new takes that user's accounting (Linux's
+ * set_user). Moving to a user already over RLIMIT_NPROC is allowed, but
+ * marks the task so that its next execve fails with EAGAIN: a daemon's
+ * child that becomes a user with too many processes cannot start a
+ * program as that user.
+ */
+static int set_user(struct cred *new)
+{
+	struct user_struct *u = alloc_uid(new->uid);
+
+	if (!u)
+		return -EAGAIN;
+	free_uid(new->user);
+	new->user = u;
+	if ((unsigned long)atomic_read(&u->processes) > rlimit(RLIMIT_NPROC) && u != INIT_USER)
+		current->flags |= PF_NPROC_EXCEEDED;
+	else
+		current->flags &= ~PF_NPROC_EXCEEDED;
+	return 0;
+}
+
+/* Commit a change of the uids; new->uid differing from the old real uid moves the accounting. */
 static long commit_uid_change(struct cred *new)
 {
-	fix_caps_after_setuid(current_cred(), new);
+	const struct cred *old = current_cred();
+	int err;
+
+	if (new->uid != old->uid) {
+		err = set_user(new);
+		if (err) {
+			abort_creds(new);
+			return err;
+		}
+	}
+	fix_caps_after_setuid(old, new);
 	return commit_creds(new);
 }
 

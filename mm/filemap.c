@@ -36,6 +36,7 @@
 #include <kestrel/pagemap.h>
 #include <kestrel/printk.h>
 #include <kestrel/sched.h>
+#include <kestrel/sched_signal.h>
 #include <kestrel/slab.h>
 #include <kestrel/string.h>
 #include <kestrel/wait.h>
@@ -347,6 +348,8 @@ int filemap_add_folio(struct address_space *mapping, struct folio *folio, pgoff_
 
 	WARN_ON(!folio_test_locked(folio));
 	folio_get(folio);
+	if (READ_ONCE(mapping->flags) & (1UL << AS_SHMEM))
+		folio_set_flag(folio, PG_swapbacked);
 	xa_lock_irqsave(&mapping->i_pages, flags);
 	folio->mapping = mapping;
 	folio->index = index;
@@ -449,6 +452,11 @@ repeat:
 void mapping_set_unevictable(struct address_space *mapping)
 {
 	set_bit(AS_UNEVICTABLE, &mapping->flags);
+}
+
+void mapping_set_shmem(struct address_space *mapping)
+{
+	set_bit(AS_SHMEM, &mapping->flags);
 }
 
 void address_space_init_once(struct address_space *mapping)
@@ -662,9 +670,11 @@ ssize_t generic_file_read_iter(struct kiocb *iocb, struct iov_iter *to)
 /* ============================== the write path ============================== */
 
 /*
- * O_APPEND positions the write at EOF; the size limit of the file system
- * cuts it (EFBIG if nothing fits). Returns the bytes that may be written.
- * i_rwsem is held, so i_size does not move under us.
+ * O_APPEND positions the write at EOF; RLIMIT_FSIZE and then the size
+ * limit of the file system cut it (EFBIG if nothing fits; at or past
+ * RLIMIT_FSIZE also SIGXFSZ, as Linux's generic_write_check_limits).
+ * Returns the bytes that may be written. i_rwsem is held, so i_size does
+ * not move under us.
  */
 ssize_t generic_write_checks(struct kiocb *iocb, struct iov_iter *from)
 {
@@ -672,6 +682,7 @@ ssize_t generic_write_checks(struct kiocb *iocb, struct iov_iter *from)
 	struct inode *inode = file->f_mapping->host;
 	loff_t max = inode->i_sb ? inode->i_sb->s_maxbytes : MAX_LFS_FILESIZE;
 	size_t count = iov_iter_count(from);
+	unsigned long limit = rlimit(RLIMIT_FSIZE);
 
 	lockdep_assert_held_write(&inode->i_rwsem);
 	if (!max)
@@ -682,6 +693,16 @@ ssize_t generic_write_checks(struct kiocb *iocb, struct iov_iter *from)
 		iocb->ki_pos = i_size_read(inode);
 	if (iocb->ki_pos < 0)
 		return -EINVAL;
+	if (limit != RLIM_INFINITY) {
+		if ((u64)iocb->ki_pos >= limit) {
+			send_sig(SIGXFSZ, current, 0);
+			return -EFBIG;
+		}
+		if (count > limit - iocb->ki_pos) {
+			count = limit - iocb->ki_pos;
+			iov_iter_truncate(from, count);
+		}
+	}
 	if (iocb->ki_pos >= max)
 		return -EFBIG;
 	/* Unsigned compare: (loff_t)count or ki_pos + count could overflow. */

@@ -14,6 +14,10 @@
  *               read-only and copies it on the first write.
  *   VM_PFNMAP   special entries (pte_special): device frames, no reference.
  *
+ * Every entry that gains a page adds one to the mm's RSS counter of its
+ * kind (anonymous, file, or tmpfs: mm_counter), every entry that loses
+ * one takes it away, both under page_table_lock with the entry.
+ *
  * Locking: the caller holds mm->mmap_lock (read for faults, write for
  * changes of the layout). mm->page_table_lock is held while a PTE is read
  * and changed, so two CPUs faulting on one address agree: the second
@@ -46,6 +50,16 @@ void put_user_page(struct page *page)
 static void get_user_page_ref(struct page *page)
 {
 	get_page(page);	/* a folio's references are its page's (folio_get) */
+}
+
+/* The RSS counter a mapped page counts in (Linux's mm_counter). */
+static int mm_counter(struct page *page)
+{
+	struct folio *folio = page_folio(page);
+
+	if (!folio)
+		return MM_ANONPAGES;
+	return folio_test_swapbacked(folio) ? MM_SHMEMPAGES : MM_FILEPAGES;
 }
 
 static struct page *alloc_anon_page(void)
@@ -85,6 +99,8 @@ static vm_fault_t do_anonymous_page(struct vm_fault *vmf, pte_t *pte)
 		entry = pte_mkdirty(pte_mkwrite(entry));
 	if (!set_pte_if_none(vma->vm_mm, pte, entry))
 		put_page(page);	/* another thread faulted it in first */
+	else
+		inc_mm_counter(vma->vm_mm, MM_ANONPAGES);
 	return 0;
 }
 
@@ -135,6 +151,8 @@ static vm_fault_t wp_private(struct vm_fault *vmf, pte_t *pte, pte_t orig)
 	pte_clear(mm, vmf->address, pte);
 	flush_tlb_mm_range(mm, vmf->address, vmf->address + PAGE_SIZE);
 	set_pte(pte, entry);
+	dec_mm_counter(mm, mm_counter(old));
+	inc_mm_counter(mm, MM_ANONPAGES);
 	spin_unlock(&mm->page_table_lock);
 	put_user_page(old);	/* the PTE's reference */
 	put_user_page(old);	/* ours */
@@ -171,8 +189,10 @@ bool set_pte_range(struct vm_fault *vmf, struct folio *folio, unsigned long addr
 	folio_get(folio);
 	spin_lock(&mm->page_table_lock);
 	ok = pte_none(ptep_get(pte)) && READ_ONCE(folio->mapping);
-	if (ok)
+	if (ok) {
 		set_pte(pte, entry);
+		inc_mm_counter(mm, mm_counter(folio_page(folio, 0)));
+	}
 	spin_unlock(&mm->page_table_lock);
 	if (!ok)
 		folio_put(folio);
@@ -285,6 +305,8 @@ static vm_fault_t do_cow_fault(struct vm_fault *vmf, pte_t *pte)
 	folio_put(folio);
 	if (!set_pte_if_none(vma->vm_mm, pte, pte_mkdirty(pte_mkwrite(mk_pte(new, vma->vm_page_prot)))))
 		put_page(new);
+	else
+		inc_mm_counter(vma->vm_mm, MM_ANONPAGES);
 	return ret & VM_FAULT_MAJOR;
 }
 
@@ -493,6 +515,7 @@ static bool zap_pte(struct mmu_gather *tlb, struct vm_area_struct *vma, pte_t *p
 	if (!pte_present(e) || pte_special(e))
 		return false;
 	page = pfn_to_page(pte_pfn(e));
+	dec_mm_counter(tlb->mm, mm_counter(page));
 	/* A write through a shared mapping the CPU recorded: the file must see the dirt. */
 	if (pte_dirty(e) && (vma->vm_flags & VM_SHARED) && page_folio(page))
 		folio_mark_dirty(page_folio(page));
@@ -559,8 +582,10 @@ int copy_page_range(struct mm_struct *dst, struct mm_struct *src, struct vm_area
 		spin_lock(&src->page_table_lock);
 		e = ptep_get(spte);
 		if (pte_present(e)) {
-			if (!pte_special(e))
+			if (!pte_special(e)) {
 				get_user_page_ref(pfn_to_page(pte_pfn(e)));
+				inc_mm_counter(dst, mm_counter(pfn_to_page(pte_pfn(e))));
+			}
 			if (cow && pte_write(e)) {
 				e = pte_wrprotect(e);
 				set_pte(spte, e);	/* the caller flushes src's TLB once */

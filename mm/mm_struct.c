@@ -70,6 +70,31 @@ void mmget(struct mm_struct *mm)
 	atomic_inc(&mm->mm_users);
 }
 
+/* An mm_users reference unless the last one is gone already (Linux's mmget_not_zero). */
+bool mmget_not_zero(struct mm_struct *mm)
+{
+	int users = atomic_read(&mm->mm_users);
+
+	while (users > 0)
+		if (atomic_try_cmpxchg(&mm->mm_users, &users, users + 1))
+			return true;
+	return false;
+}
+
+struct mm_struct *get_task_mm(struct task_struct *p)
+{
+	struct mm_struct *mm;
+
+	task_lock(p);
+	mm = p->mm;
+	if (mm && (p->flags & PF_KTHREAD))
+		mm = NULL;	/* a kernel thread's borrowed mm is not its own */
+	if (mm && !mmget_not_zero(mm))
+		mm = NULL;
+	task_unlock(p);
+	return mm;
+}
+
 void mmput(struct mm_struct *mm)
 {
 	might_sleep();
@@ -92,9 +117,11 @@ void exit_mm(void)
 		return;
 	/* Keep the struct and the loaded tables as a lazily borrowed active_mm. */
 	mmgrab(mm);
+	task_lock(tsk);
 	flags = local_irq_save();
 	tsk->mm = NULL;
 	local_irq_restore(flags);
+	task_unlock(tsk);
 	mmput(mm);
 }
 
@@ -104,11 +131,13 @@ void exec_mm_install(struct mm_struct *mm)
 	struct mm_struct *old_mm = tsk->mm, *active = tsk->active_mm;
 	unsigned long flags;
 
+	task_lock(tsk);
 	flags = local_irq_save();
 	tsk->mm = mm;
 	tsk->active_mm = mm;
 	switch_mm(active, mm, tsk);
 	local_irq_restore(flags);
+	task_unlock(tsk);
 	if (old_mm)
 		mmput(old_mm);
 	else if (active)
@@ -123,12 +152,14 @@ void kthread_use_mm(struct mm_struct *mm)
 
 	WARN_ON(tsk->mm);
 	mmgrab(mm);	/* active_mm's reference while we use it */
+	task_lock(tsk);
 	flags = local_irq_save();
 	active = tsk->active_mm;
 	tsk->mm = mm;
 	tsk->active_mm = mm;
 	switch_mm(active, mm, tsk);
 	local_irq_restore(flags);
+	task_unlock(tsk);
 	if (active)
 		mmdrop(active);
 }
@@ -139,11 +170,13 @@ void kthread_unuse_mm(struct mm_struct *mm)
 	unsigned long flags;
 
 	WARN_ON(tsk->mm != mm);
+	task_lock(tsk);
 	flags = local_irq_save();
 	tsk->mm = NULL;
 	tsk->active_mm = NULL;
 	switch_to_kernel_pgd();
 	local_irq_restore(flags);
+	task_unlock(tsk);
 	mmdrop(mm);
 }
 
@@ -190,6 +223,7 @@ struct mm_struct *dup_mm(struct mm_struct *oldmm)
 			break;
 		}
 		new->vm_mm = mm;
+		new->vm_flags &= ~(VM_LOCKED | VM_LOCKONFAULT);	/* locks are not inherited */
 		err = vma_link(mm, new);
 		if (err) {
 			vm_area_free(new);

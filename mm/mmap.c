@@ -20,6 +20,7 @@
 #include <kestrel/mm.h>
 #include <kestrel/mman.h>
 #include <kestrel/mount.h>
+#include <kestrel/oom.h>
 #include <kestrel/pagemap.h>
 #include <kestrel/printk.h>
 #include <kestrel/random.h>
@@ -171,6 +172,79 @@ static void vma_call_close(struct vm_area_struct *vma)
 		vfs_call_vm_close(vma);
 }
 
+/* ---- accounting and the limits on it ---- */
+
+static bool is_stack_mapping(unsigned long flags)
+{
+	return flags & VM_GROWSDOWN;
+}
+
+/* Linux's data mapping: private, writable, not a stack. */
+static bool is_data_mapping(unsigned long flags)
+{
+	return (flags & (VM_WRITE | VM_SHARED | VM_GROWSDOWN)) == VM_WRITE;
+}
+
+void vm_stat_account(struct mm_struct *mm, unsigned long flags, long npages)
+{
+	mm->total_vm += npages;
+	if (is_stack_mapping(flags))
+		mm->stack_vm += npages;
+	else if (is_data_mapping(flags))
+		mm->data_vm += npages;
+	if (flags & VM_LOCKED)
+		mm->locked_vm += npages;
+}
+
+/*
+ * May mm grow by npages of a mapping with flags? RLIMIT_AS bounds every
+ * mapping, RLIMIT_DATA the data ones (Linux's may_expand_vm, with its
+ * exception for a soft limit of 0 below the hard one, which Valgrind
+ * sets). Checked where the address space grows: mmap, brk, mremap, a
+ * stack's growth, mprotect making memory writable.
+ */
+bool may_expand_vm(struct mm_struct *mm, unsigned long flags, unsigned long npages)
+{
+	static bool warned;
+	unsigned long data_limit = rlimit(RLIMIT_DATA);
+
+	if (mm->total_vm + npages > rlimit(RLIMIT_AS) >> PAGE_SHIFT)
+		return false;
+	if (!is_data_mapping(flags) || mm->data_vm + npages <= data_limit >> PAGE_SHIFT)
+		return true;
+	if (data_limit == 0 && mm->data_vm + npages <= rlimit_max(RLIMIT_DATA) >> PAGE_SHIFT)
+		return true;
+	if (!warned) {
+		warned = true;
+		pr_warn("%s (%d): VmData %lu exceed data ulimit %lu. Update limits.\n", current->comm,
+			current->tgid, (mm->data_vm + npages) << PAGE_SHIFT, data_limit);
+	}
+	return false;
+}
+
+/* Pages of [start, end) already mapped (what MAP_FIXED would replace). */
+static unsigned long count_vma_pages_range(struct mm_struct *mm, unsigned long start,
+					   unsigned long end)
+{
+	unsigned long n = 0;
+
+	for (struct vm_area_struct *vma = find_vma(mm, start); vma && vma->vm_start < end;
+	     vma = vma_next(vma))
+		n += (min(end, vma->vm_end) - max(start, vma->vm_start)) >> PAGE_SHIFT;
+	return n;
+}
+
+/*
+ * RLIMIT_MEMLOCK for npages more of locked memory (Linux's
+ * mlock_future_ok): always for CAP_IPC_LOCK.
+ */
+bool mlock_future_ok(struct mm_struct *mm, unsigned long flags, unsigned long npages)
+{
+	if (!(flags & VM_LOCKED) || capable(CAP_IPC_LOCK))
+		return true;
+	return mm->locked_vm + npages <= rlimit(RLIMIT_MEMLOCK) >> PAGE_SHIFT;
+}
+
 static void __vma_link_mm(struct mm_struct *mm, struct vm_area_struct *vma)
 {
 	struct rb_node **link = &mm->mm_rb.rb_node, *parent = NULL;
@@ -185,7 +259,7 @@ static void __vma_link_mm(struct mm_struct *mm, struct vm_area_struct *vma)
 	rb_link_node(&vma->vm_rb, parent, link);
 	rb_insert_color(&vma->vm_rb, &mm->mm_rb);
 	mm->map_count++;
-	mm->total_vm += (vma->vm_end - vma->vm_start) >> PAGE_SHIFT;
+	vm_stat_account(mm, vma->vm_flags, (vma->vm_end - vma->vm_start) >> PAGE_SHIFT);
 }
 
 int vma_link(struct mm_struct *mm, struct vm_area_struct *vma)
@@ -209,7 +283,7 @@ void vma_unlink(struct mm_struct *mm, struct vm_area_struct *vma)
 		__vma_i_mmap_remove(mapping, vma);
 	rb_erase(&vma->vm_rb, &mm->mm_rb);
 	mm->map_count--;
-	mm->total_vm -= (vma->vm_end - vma->vm_start) >> PAGE_SHIFT;
+	vm_stat_account(mm, vma->vm_flags, -(long)((vma->vm_end - vma->vm_start) >> PAGE_SHIFT));
 	i_mmap_unlock_write(mapping);
 }
 
@@ -227,11 +301,11 @@ static void __vma_adjust(struct vm_area_struct *vma, unsigned long start, unsign
 
 	if (mapping)
 		__vma_i_mmap_remove(mapping, vma);
-	mm->total_vm -= (vma->vm_end - vma->vm_start) >> PAGE_SHIFT;
+	vm_stat_account(mm, vma->vm_flags, -(long)((vma->vm_end - vma->vm_start) >> PAGE_SHIFT));
 	vma->vm_start = start;
 	vma->vm_end = end;
 	vma->vm_pgoff = pgoff;
-	mm->total_vm += (end - start) >> PAGE_SHIFT;
+	vm_stat_account(mm, vma->vm_flags, (end - start) >> PAGE_SHIFT);
 	if (mapping)
 		__vma_i_mmap_insert(mapping, vma);
 }
@@ -532,9 +606,11 @@ unsigned long do_mmap(struct file *file, unsigned long addr, unsigned long len,
 		return -ENOMEM;
 	if (pgoff + (len >> PAGE_SHIFT) < pgoff)
 		return -EOVERFLOW;
-	vm_flags = calc_vm_flags(prot, flags);
+	vm_flags = calc_vm_flags(prot, flags) | mm->def_flags;
 	if (type != MAP_PRIVATE)
 		vm_flags |= VM_SHARED | VM_MAYSHARE;
+	if (!mlock_future_ok(mm, vm_flags, len >> PAGE_SHIFT))
+		return -EAGAIN;
 
 	if (file) {
 		err = mmap_file_checks(file, prot, type, &vm_flags);
@@ -547,6 +623,10 @@ unsigned long do_mmap(struct file *file, unsigned long addr, unsigned long len,
 	addr = get_unmapped_area(file, addr, len, pgoff, flags);
 	if (IS_ERR_VALUE(addr))
 		return addr;
+	/* RLIMIT_AS / RLIMIT_DATA; MAP_FIXED gives back what it replaces. */
+	if (!may_expand_vm(mm, vm_flags, len >> PAGE_SHIFT) &&
+	    !may_expand_vm(mm, vm_flags, (len >> PAGE_SHIFT) - count_vma_pages_range(mm, addr, addr + len)))
+		return -ENOMEM;
 	if (flags & MAP_FIXED) {
 		if (!range_is_free(mm, addr, addr + len)) {
 			if (flags & MAP_FIXED_NOREPLACE)
@@ -563,7 +643,8 @@ unsigned long do_mmap(struct file *file, unsigned long addr, unsigned long len,
 		err = map_anon_range(mm, addr, len, vm_flags);
 	if (err)
 		return err;
-	if ((flags & (MAP_POPULATE | MAP_NONBLOCK)) == MAP_POPULATE || (vm_flags & VM_LOCKED))
+	if ((flags & (MAP_POPULATE | MAP_NONBLOCK)) == MAP_POPULATE ||
+	    (vm_flags & (VM_LOCKED | VM_LOCKONFAULT)) == VM_LOCKED)
 		*populate = len;
 	return addr;
 }
@@ -655,6 +736,11 @@ static int do_brk(struct mm_struct *mm, unsigned long addr, unsigned long len)
 		return 0;
 	if (addr < MMAP_MIN_ADDR || addr > TASK_SIZE_LIMIT - len)
 		return -ENOMEM;
+	vm_flags |= mm->def_flags;
+	if (!may_expand_vm(mm, vm_flags, len >> PAGE_SHIFT))
+		return -ENOMEM;
+	if (!mlock_future_ok(mm, vm_flags, len >> PAGE_SHIFT))
+		return -EAGAIN;
 	return map_anon_range(mm, addr, len, vm_flags);
 }
 
@@ -705,6 +791,10 @@ long ksys_brk(unsigned long brk)
 		}
 		goto out;
 	}
+	/* RLIMIT_DATA counts the heap and the data segment together (Linux's check_data_rlimit). */
+	if (rlimit(RLIMIT_DATA) != RLIM_INFINITY &&
+	    (brk - mm->start_brk) + (mm->end_data - mm->start_data) > rlimit(RLIMIT_DATA))
+		goto out;
 	/* Growing: only into free room that keeps a stack's guard gap. */
 	next = find_vma(mm, oldbrk);
 	if (next && next->vm_start < newbrk + gap_below(next))
@@ -713,6 +803,8 @@ long ksys_brk(unsigned long brk)
 		goto out;
 	mm->brk = brk;
 	ret = brk;
+	if ((mm->def_flags & (VM_LOCKED | VM_LOCKONFAULT)) == VM_LOCKED)
+		populate_range(mm, oldbrk, newbrk);	/* mlockall(MCL_FUTURE): resident at once */
 out:
 	up_write(&mm->mmap_lock);
 	return ret;
@@ -780,6 +872,9 @@ int expand_stack(struct vm_area_struct *vma, unsigned long addr)
 		return -ENOMEM;
 	if (prev && prev->vm_end + STACK_GUARD_GAP > start)
 		return -ENOMEM;
+	if (!may_expand_vm(mm, vma->vm_flags, (vma->vm_start - start) >> PAGE_SHIFT) ||
+	    !mlock_future_ok(mm, vma->vm_flags, (vma->vm_start - start) >> PAGE_SHIFT))
+		return -ENOMEM;
 	vma_adjust(vma, start, vma->vm_end, vma->vm_pgoff - ((vma->vm_start - start) >> PAGE_SHIFT));
 	return 0;
 }
@@ -819,6 +914,17 @@ void arch_pick_mmap_layout(struct mm_struct *mm, unsigned long stack_top)
 
 /* ---- teardown ---- */
 
+/* Every page left with its entry: a counter not back to 0 is a bookkeeping bug (Linux's check_mm). */
+static void check_mm(struct mm_struct *mm)
+{
+	for (int i = 0; i < NR_MM_COUNTERS; i++) {
+		long v = atomic_long_read(&mm->rss_stat[i]);
+
+		if (v)
+			mm_report_error("Bad rss-counter state mm:%p type:%d val:%ld", mm, i, v);
+	}
+}
+
 void exit_mmap(struct mm_struct *mm)
 {
 	struct vm_area_struct *vma, *next;
@@ -834,6 +940,8 @@ void exit_mmap(struct mm_struct *mm)
 	/* A CPU keeping the tables lazily may still cache walks through them. */
 	flush_tlb_mm(mm);
 	up_write(&mm->mmap_lock);
+	check_mm(mm);
+	oom_victim_freed(mm);	/* an OOM victim's memory is back: the killer may choose again */
 }
 
 /* ---- system calls ---- */

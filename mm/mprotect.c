@@ -112,6 +112,8 @@ int do_mprotect(unsigned long start, unsigned long len, unsigned long prot)
 	for (struct vm_area_struct *v = vma; v && v->vm_start < end; v = vma_next(v)) {
 		struct vm_area_struct *n = vma_next(v);
 		unsigned long may = (v->vm_flags & (VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC)) >> 4;
+		unsigned long to = (v->vm_flags & ~(VM_READ | VM_WRITE | VM_EXEC)) | newflags;
+		unsigned long pages = (min(end, v->vm_end) - max(start, v->vm_start)) >> PAGE_SHIFT;
 
 		if (newflags & ~may) {
 			err = -EACCES;
@@ -119,6 +121,12 @@ int do_mprotect(unsigned long start, unsigned long len, unsigned long prot)
 		}
 		if (v->vm_end < end && (!n || n->vm_start != v->vm_end)) {
 			err = -ENOMEM;	/* a hole in the range */
+			goto out;
+		}
+		/* Becoming writable private memory counts against RLIMIT_DATA (Linux's check). */
+		if ((to & VM_WRITE) && !may_expand_vm(mm, to, pages) &&
+		    may_expand_vm(mm, v->vm_flags, pages)) {
+			err = -ENOMEM;
 			goto out;
 		}
 	}
@@ -134,7 +142,9 @@ int do_mprotect(unsigned long start, unsigned long len, unsigned long prot)
 			if (err)
 				goto out;
 		}
+		vm_stat_account(mm, vma->vm_flags, -(long)((vma->vm_end - vma->vm_start) >> PAGE_SHIFT));
 		vma->vm_flags = (vma->vm_flags & ~(VM_READ | VM_WRITE | VM_EXEC)) | newflags;
+		vm_stat_account(mm, vma->vm_flags, (vma->vm_end - vma->vm_start) >> PAGE_SHIFT);
 		vma->vm_page_prot = vm_get_page_prot(vma->vm_flags);
 		change_protection(vma, vma->vm_start, vma->vm_end);
 		vma = try_merge_prev(mm, vma);

@@ -116,6 +116,15 @@ unsigned long do_mremap(unsigned long addr, unsigned long old_len, unsigned long
 		goto out;
 	if (new_len > old_len && (vma->vm_flags & (VM_DONTEXPAND | VM_PFNMAP)))
 		goto out;
+	/* Growing counts against RLIMIT_AS, RLIMIT_DATA and RLIMIT_MEMLOCK (Linux's vma_to_resize). */
+	if (new_len > old_len) {
+		ret = -ENOMEM;
+		if (!may_expand_vm(mm, vma->vm_flags, (new_len - old_len) >> PAGE_SHIFT))
+			goto out;
+		ret = -EAGAIN;
+		if (!mlock_future_ok(mm, vma->vm_flags, (new_len - old_len) >> PAGE_SHIFT))
+			goto out;
+	}
 
 	if (flags & MREMAP_FIXED) {
 		ret = do_munmap(mm, new_addr, new_len);
@@ -138,6 +147,8 @@ unsigned long do_mremap(unsigned long addr, unsigned long old_len, unsigned long
 	    (!next || next->vm_start >= addr + new_len +
 				    ((next->vm_flags & VM_GROWSDOWN) ? STACK_GUARD_GAP : 0))) {
 		vma_adjust(vma, vma->vm_start, addr + new_len, vma->vm_pgoff);
+		if (vma->vm_flags & VM_LOCKED)
+			populate_range(mm, addr + old_len, addr + new_len);	/* locked: resident */
 		ret = addr;
 		goto out;
 	}
@@ -151,6 +162,8 @@ unsigned long do_mremap(unsigned long addr, unsigned long old_len, unsigned long
 		goto out;
 	}
 	ret = move_vma(mm, vma, addr, old_len, new_len, new_addr);
+	if (!IS_ERR_VALUE(ret) && new_len > old_len && (find_vma(mm, ret)->vm_flags & VM_LOCKED))
+		populate_range(mm, ret + old_len, ret + new_len);
 out:
 	up_write(&mm->mmap_lock);
 	return ret;

@@ -16,10 +16,20 @@
  */
 #include <stdarg.h>
 #include <kestrel/memblock.h>
+#include <kestrel/might_sleep.h>
 #include <kestrel/mm.h>
+#include <kestrel/oom.h>
+#include <kestrel/preempt.h>
 #include <kestrel/printk.h>
+#include <kestrel/sched.h>
+#include <kestrel/sched_signal.h>
 #include <kestrel/string.h>
+#include <kestrel/time.h>
 #include "internal.h"
+
+#define PAGE_ALLOC_COSTLY_ORDER 3	/* larger requests fail rather than kill (Linux's) */
+#define OOM_RETRIES 20			/* waits for a victim before the allocation fails */
+#define OOM_WAIT (HZ / 10)
 
 struct page *mem_map;
 unsigned long max_pfn;
@@ -111,6 +121,43 @@ static struct page *take_block_from_zones(gfp_t gfp, unsigned int order)
 	return page;
 }
 
+extern bool sched_running;
+
+/*
+ * May this allocation end a process to get its memory? Only a small one
+ * (the others have fallbacks, or were never sure to succeed), without
+ * __GFP_NORETRY, from a context that may sleep (waiting for the victim).
+ */
+static bool may_oom(gfp_t gfp, unsigned int order)
+{
+	if ((gfp & __GFP_NORETRY) || order > PAGE_ALLOC_COSTLY_ORDER)
+		return false;
+	return sched_running && preemptible() && !in_interrupt() && !in_nosleep_section();
+}
+
+/*
+ * The last resort (Linux's __alloc_pages_may_oom): the OOM killer picks a
+ * victim, we wait for its memory and try again, a bounded number of
+ * times. A task that is dying itself does not wait: failing lets it exit,
+ * which frees memory too. NULL: the caller gets ENOMEM.
+ */
+static struct page *alloc_pages_may_oom(gfp_t gfp, unsigned int order)
+{
+	struct page *page = NULL;
+
+	for (int tries = 0; tries < OOM_RETRIES && !page; tries++) {
+		if (fatal_signal_pending(current) || (current->flags & PF_EXITING))
+			break;
+		if (!out_of_memory(gfp, order))
+			break;	/* nobody left to kill */
+		oom_wait_for_victim(OOM_WAIT);
+		page = take_block_from_zones(gfp, order);
+		if (!page && try_to_free_pages(order, gfp))
+			page = take_block_from_zones(gfp, order);
+	}
+	return page;
+}
+
 struct page *alloc_pages(gfp_t gfp, unsigned int order)
 {
 	struct page *page;
@@ -129,6 +176,8 @@ struct page *alloc_pages(gfp_t gfp, unsigned int order)
 	 */
 	if (!page && try_to_free_pages(order, gfp))
 		page = take_block_from_zones(gfp, order);
+	if (!page && may_oom(gfp, order))
+		page = alloc_pages_may_oom(gfp, order);
 	if (!page) {
 		if (!(gfp & __GFP_NOWARN))
 			pr_warn("page allocation failure: order %u, gfp %#x, %lu pages free\n", order,

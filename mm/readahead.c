@@ -131,7 +131,8 @@ void page_cache_ra_unbounded(struct address_space *mapping, struct file *file,
 			ractl._index = index + i + 1;
 			continue;
 		}
-		folio = filemap_alloc_folio(mapping->gfp_mask | __GFP_NOWARN, 0);
+		/* Speculative: under pressure, read less rather than kill (as Linux). */
+		folio = filemap_alloc_folio(mapping->gfp_mask | __GFP_NOWARN | __GFP_NORETRY, 0);
 		if (!folio)
 			break;
 		__folio_set_locked(folio);

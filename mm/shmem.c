@@ -14,7 +14,13 @@
  *   - setattr (chmod, chown, utimens, truncate) and rename with
  *     RENAME_NOREPLACE / RENAME_EXCHANGE through libfs;
  *   - fallocate: mode 0 (zeroed pages, charged: ENOSPC past size=) with
- *     or without KEEP_SIZE, and PUNCH_HOLE|KEEP_SIZE.
+ *     or without KEEP_SIZE, and PUNCH_HOLE|KEEP_SIZE. A fallocate that
+ *     fails part way (no memory, a fatal signal) takes back every page it
+ *     added, as Linux's: pages it adds stay "unwritten" (not uptodate)
+ *     until it has succeeded, and the undo removes exactly those;
+ *   - default limits: a mount without size= or nr_inodes= gets half of
+ *     RAM in pages and in inodes, as Linux's (the root file system too);
+ *     only the kernel's internal mount (shared anonymous memory) has none.
  *
  * Charging: ->write_begin charges one page before a write creates one
  * (ENOSPC if that would pass the limit); ->read_folio charges the page a
@@ -422,9 +428,13 @@ static bool shmem_page_present(struct address_space *mapping, pgoff_t index)
 }
 
 /*
- * fallocate's mode 0, one page: a zeroed, uptodate page at index unless
- * one is cached (the caller charged for it). Caller holds i_rwsem: no
- * truncation or hole punch runs meanwhile.
+ * fallocate's mode 0, one page: a zeroed page at index unless one is
+ * cached (the caller charged for it), left not uptodate: "unwritten" until
+ * the whole fallocate has succeeded (read sees a hole, a fault fills it
+ * through ->read_folio, which makes it a written page). Caller holds
+ * i_rwsem: no write, truncation or hole punch runs meanwhile. The page
+ * comes without the OOM killer's help (__GFP_NORETRY): a reservation that
+ * cannot be met fails rather than kills.
  */
 static int shmem_falloc_page(struct inode *inode, pgoff_t index)
 {
@@ -434,18 +444,51 @@ static int shmem_falloc_page(struct inode *inode, pgoff_t index)
 
 	if (shmem_page_present(mapping, index))
 		return 0;
-	folio = filemap_alloc_folio(mapping->gfp_mask, 0);
+	folio = filemap_alloc_folio(mapping->gfp_mask | __GFP_NORETRY | __GFP_NOWARN, 0);
 	if (!folio)
 		return -ENOMEM;	/* the charge goes back in shmem_recalc_inode */
 	__folio_set_locked(folio);	/* new: nobody else can see it yet */
 	folio_zero_range(folio, 0, PAGE_SIZE);
-	folio_mark_uptodate(folio);
 	filemap_invalidate_lock_shared(mapping);	/* a fill of the cache */
 	err = filemap_add_folio(mapping, folio, index, mapping->gfp_mask);
 	filemap_invalidate_unlock_shared(mapping);
 	folio_unlock(folio);
 	folio_put(folio);
 	return err == -EEXIST ? 0 : err;
+}
+
+/*
+ * Walk the unwritten pages fallocate added in [first, last]: on success
+ * they become written (uptodate), on failure they leave the cache (the
+ * undo), with invalidate_lock exclusive as for a hole punch. A page that
+ * a fault made uptodate meanwhile holds data someone wrote: it stays.
+ */
+static void shmem_falloc_settle(struct inode *inode, pgoff_t first, pgoff_t last, bool keep)
+{
+	struct address_space *mapping = inode->i_mapping;
+
+	if (!keep)
+		filemap_invalidate_lock(mapping);
+	for (pgoff_t index = first; index <= last; index++) {
+		struct folio *folio = filemap_get_folio(mapping, index);
+
+		if (IS_ERR(folio))
+			continue;
+		if (!folio_test_uptodate(folio)) {
+			folio_lock(folio);
+			if (folio->mapping == mapping && !folio_test_uptodate(folio)) {
+				if (keep)
+					folio_mark_uptodate(folio);
+				else
+					filemap_remove_folio(folio);
+			}
+			folio_unlock(folio);
+		}
+		folio_put(folio);
+		cond_resched();
+	}
+	if (!keep)
+		filemap_invalidate_unlock(mapping);
 }
 
 /*
@@ -474,6 +517,12 @@ static long shmem_fallocate(struct file *file, int mode, loff_t offset, loff_t l
 		inode->i_mtime = inode->i_ctime = current_time(inode);
 		goto out;
 	}
+	/* Growing the file: RLIMIT_FSIZE (SIGXFSZ) and the largest size. */
+	if (!(mode & FALLOC_FL_KEEP_SIZE) && offset + len > i_size_read(inode)) {
+		err = inode_newsize_ok(inode, offset + len);
+		if (err)
+			goto out;
+	}
 	/* More pages than size= allows at all: no need to count (as Linux). */
 	if (SHMEM_SB(inode->i_sb)->max_blocks && last - first >= SHMEM_SB(inode->i_sb)->max_blocks) {
 		err = -ENOSPC;
@@ -486,14 +535,18 @@ static long shmem_fallocate(struct file *file, int mode, loff_t offset, loff_t l
 		goto out;
 	for (index = first; index <= last && !err; index++) {
 		err = shmem_falloc_page(inode, index);
+		if (!err && fatal_signal_pending(current))
+			err = -EINTR;
 		cond_resched();
 	}
+	/* index is one past the last page tried: what this call may have added. */
+	shmem_falloc_settle(inode, first, index - 1, !err);
 	if (!err && !(mode & FALLOC_FL_KEEP_SIZE) && offset + len > i_size_read(inode))
 		i_size_write(inode, offset + len);
 	if (!err)
 		inode->i_ctime = current_time(inode);
 out:
-	shmem_recalc_inode(inode);	/* the charge of pages not added (ENOMEM) goes back */
+	shmem_recalc_inode(inode);	/* the charge of pages not added, or undone, goes back */
 	inode_unlock(inode);
 	return err;
 }
@@ -533,6 +586,7 @@ static struct inode *shmem_get_inode(struct super_block *sb, const struct inode 
 	inode_init_owner(inode, dir, mode);
 	inode->i_mapping->a_ops = &shmem_aops;
 	mapping_set_unevictable(inode->i_mapping);
+	mapping_set_shmem(inode->i_mapping);
 	inode->i_atime = inode->i_mtime = inode->i_ctime = current_time(inode);
 	switch (mode & S_IFMT) {
 	case S_IFREG:
@@ -919,6 +973,13 @@ int shmem_fill_super(struct super_block *sb, void *data, int silent)
 	err = shmem_parse_options(data, &opts, totalram_bytes >> PAGE_SHIFT, false);
 	if (err)
 		return err;
+	/* Linux's defaults: half of RAM, in pages and in inodes; none for the internal mount. */
+	if (!(sb->s_flags & SB_KERNMOUNT)) {
+		if (!(opts.seen & SHMEM_SEEN_BLOCKS))
+			opts.max_blocks = (totalram_bytes >> PAGE_SHIFT) / 2;
+		if (!(opts.seen & SHMEM_SEEN_INODES))
+			opts.max_inodes = (totalram_bytes >> PAGE_SHIFT) / 2;
+	}
 	sbinfo = kzalloc(sizeof(*sbinfo), GFP_KERNEL);
 	if (!sbinfo)
 		return -ENOMEM;

@@ -30,6 +30,8 @@
 #include <kestrel/atomic.h>
 #include <kestrel/mm.h>
 #include <kestrel/printk.h>
+#include <kestrel/proc_fs.h>
+#include <kestrel/seq_file.h>
 #include <kestrel/slab.h>
 #include <kestrel/spinlock.h>
 #include <kestrel/string.h>
@@ -116,7 +118,7 @@ static void poison(struct kmem_cache *c, void *obj)
 /* A new slab, all objects free and poisoned, on c->partial. Cache lock held. */
 static struct page *new_slab(struct kmem_cache *c, gfp_t gfp)
 {
-	struct page *page = alloc_pages(gfp & __GFP_NOWARN, c->order);
+	struct page *page = alloc_pages(gfp & (__GFP_NOWARN | __GFP_NORETRY), c->order);
 	char *base;
 
 	if (!page)
@@ -359,6 +361,39 @@ void kmem_cache_dump(void)
 			st.total_objs, c->object_size, c->objects, 1U << c->order, st.nr_slabs);
 	}
 	spin_unlock_irqrestore(&cache_list_lock, flags);
+}
+
+/*
+ * /proc/slabinfo, in Linux's format 2.1 (readable by root only, as
+ * Linux's: object counts say what the kernel is doing). The tunables and
+ * shared fields are Linux's SLAB's; they are 0 here, as with SLUB.
+ */
+static int slabinfo_show(struct seq_file *m, void *v)
+{
+	struct kmem_cache *c;
+	unsigned long flags;
+
+	seq_puts(m, "slabinfo - version: 2.1\n");
+	seq_puts(m, "# name            <active_objs> <num_objs> <objsize> <objperslab> <pagesperslab>"
+		    " : tunables <limit> <batchcount> <sharedfactor> : slabdata <active_slabs> <num_slabs>"
+		    " <sharedavail>\n");
+	spin_lock_irqsave(&cache_list_lock, flags);
+	list_for_each_entry(c, &cache_list, list) {
+		struct kmem_cache_stats st;
+
+		kmem_cache_get_stats(c, &st);
+		seq_printf(m, "%-17s %6lu %6lu %6u %4u %4u : tunables 0 0 0 : slabdata %6lu %6lu 0\n", c->name,
+			   st.active_objs, st.total_objs, c->size, c->objects, 1U << c->order, st.nr_slabs,
+			   st.nr_slabs);
+	}
+	spin_unlock_irqrestore(&cache_list_lock, flags);
+	return 0;
+}
+
+void slab_proc_init(void)
+{
+	if (!proc_create_single("slabinfo", 0400, NULL, slabinfo_show))
+		pr_warn("slab: cannot create /proc/slabinfo\n");
 }
 
 /* kmalloc size class: 8 << index. */

@@ -177,9 +177,19 @@ struct kmsg_user {
 	char text[KMSG_LINE_MAX];
 };
 
+/*
+ * Reading the kernel log needs CAP_SYSLOG (Linux with dmesg_restrict=1,
+ * Debian's default): the log holds kernel addresses (oops registers and
+ * traces, boot lines), which an unprivileged user must not learn.
+ * Writing (a line into the log) needs only the file's mode.
+ */
 static int kmsg_open(struct inode *inode, struct file *file)
 {
-	struct kmsg_user *u = kzalloc(sizeof(*u), GFP_KERNEL);
+	struct kmsg_user *u;
+
+	if ((file->f_flags & O_ACCMODE) != O_WRONLY && !capable(CAP_SYSLOG))
+		return -EPERM;
+	u = kzalloc(sizeof(*u), GFP_KERNEL);
 
 	if (!u)
 		return -ENOMEM;

@@ -245,9 +245,16 @@ int proc_pid_status_show(struct seq_file *m, void *v)
 		unsigned long kb = READ_ONCE(mm->total_vm) << (PAGE_SHIFT - 10);
 
 		seq_printf(m, "VmPeak:\t%8lu kB\nVmSize:\t%8lu kB\n", kb, kb);
+		seq_printf(m, "VmLck:\t%8lu kB\n", READ_ONCE(mm->locked_vm) << (PAGE_SHIFT - 10));
 		seq_printf(m, "VmRSS:\t%8lu kB\n", proc_mm_rss_pages(mm) << (PAGE_SHIFT - 10));
-		seq_printf(m, "VmData:\t%8lu kB\n",
-			   (READ_ONCE(mm->brk) - mm->start_brk) >> 10);
+		seq_printf(m, "RssAnon:\t%8lu kB\nRssFile:\t%8lu kB\nRssShmem:\t%8lu kB\n",
+			   get_mm_counter(mm, MM_ANONPAGES) << (PAGE_SHIFT - 10),
+			   get_mm_counter(mm, MM_FILEPAGES) << (PAGE_SHIFT - 10),
+			   get_mm_counter(mm, MM_SHMEMPAGES) << (PAGE_SHIFT - 10));
+		seq_printf(m, "VmData:\t%8lu kB\nVmStk:\t%8lu kB\n",
+			   READ_ONCE(mm->data_vm) << (PAGE_SHIFT - 10),
+			   READ_ONCE(mm->stack_vm) << (PAGE_SHIFT - 10));
+		seq_printf(m, "VmPTE:\t%8lu kB\n", mm_pgtables_bytes(mm) >> 10);
 		mmput(mm);
 	}
 	seq_printf(m, "Threads:\t%d\n", threads);

@@ -10,16 +10,11 @@
  * (proc_get_task: find_get_task_by_vpid, a reference): if it has exited
  * meanwhile, lookups and reads fail with ENOENT/ESRCH, as on Linux.
  *
- * Another task's mm, files and fs pointers: the task itself clears them at
- * exit, under no lock we could take (Kestrel has no task_lock). For our
- * own process they are stable (we are one of their users). For another
- * process, proc_task_mm takes an mm_users reference only if the count is
- * not already zero; the struct itself lives until its last mmdrop, which
- * comes after the exiting task has switched away from it for good, so the
- * count is still readable then. fd.c does the same with files_struct,
- * which is freed at once by its last put: there a reader racing with the
- * very end of the owner's exit could touch a freed table (a task_lock
- * around exit_files and the read would close that).
+ * Another task's mm: proc_task_mm takes it with get_task_mm, under the
+ * task's task_lock, which exit and exec hold while they change p->mm.
+ * The files pointer has its own lock (task_files_lock, fs/fdtable.c);
+ * the fs pointer is read as the task leaves it, and is stable for our own
+ * process (we are one of its users).
  */
 #include <kestrel/cred.h>
 #include <kestrel/dcache.h>
@@ -49,28 +44,9 @@ struct task_struct *proc_get_task(int pid)
 	return pid > 0 ? find_get_task_by_vpid(pid) : NULL;
 }
 
-/* An mm_users reference unless the last one is already gone (the mappings are being torn down). */
-static bool mmget_not_zero(struct mm_struct *mm)
-{
-	int users = atomic_read(&mm->mm_users);
-
-	while (users > 0)
-		if (atomic_try_cmpxchg(&mm->mm_users, &users, users + 1))
-			return true;
-	return false;
-}
-
 struct mm_struct *proc_task_mm(struct task_struct *p)
 {
-	struct mm_struct *mm = READ_ONCE(p->mm);
-
-	if (!mm)
-		return NULL;
-	if (mm == current->mm) {	/* our own process: stable */
-		mmget(mm);
-		return mm;
-	}
-	return mmget_not_zero(mm) ? mm : NULL;
+	return get_task_mm(p);
 }
 
 void proc_task_owner(struct task_struct *p, struct inode *inode)

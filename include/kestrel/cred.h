@@ -33,6 +33,7 @@
 #define CAP_SETGID 6
 #define CAP_SETUID 7
 #define CAP_KILL 5
+#define CAP_IPC_LOCK 14
 #define CAP_SYS_BOOT 22
 #define CAP_SYS_NICE 23
 #define CAP_SYS_RESOURCE 24
@@ -46,6 +47,8 @@
 
 #define NGROUPS_SMALL 16
 
+struct user_struct;
+
 struct cred {
 	refcount_t usage;		/* references; init_cred's never drops to 0 */
 	struct rcu_head rcu;		/* freed after a grace period (get_task_cred readers) */
@@ -56,6 +59,7 @@ struct cred {
 	u64 cap_effective;		/* bit n: capability n */
 	u64 cap_permitted;		/* what cap_effective may hold (setuid back to root) */
 	u32 umask;			/* applied to new files' modes */
+	struct user_struct *user;	/* the real uid's accounting (a reference; sched_user.h) */
 };
 
 extern struct cred init_cred;

@@ -92,6 +92,16 @@ void idle_task_identity(struct task_struct *idle);
 int kthread_identity_init(struct task_struct *p);
 /* task_free: drop what the task struct still references (cred). */
 void free_task_identity(struct task_struct *p);
+/* release_task: p no longer counts against its user's RLIMIT_NPROC. */
+void uncharge_nproc(struct task_struct *p);
+
+/*
+ * Tasks fork may make in all (from RAM, set at boot, as Linux's
+ * max_threads), and those it made that are not released yet (under
+ * tasklist_lock). Over it, fork fails with EAGAIN, even for root.
+ */
+extern int max_threads;
+extern int nr_threads;
 
 /*
  * Arch (entry helper, arch/x86/kernel/process.c): give the new user task

@@ -155,6 +155,7 @@ enum mapping_flags {
 	AS_EIO = 0,		/* an async write failed with EIO */
 	AS_ENOSPC = 1,		/* an async write failed with ENOSPC */
 	AS_UNEVICTABLE = 3,	/* ramfs: pages are never reclaimed */
+	AS_SHMEM = 4,		/* tmpfs: its folios are PG_swapbacked (shmem in RSS) */
 };
 
 /*

@@ -44,6 +44,18 @@
 struct file;
 struct task_struct;
 
+/* Resident pages of an mm by kind (Linux's rss_stat). */
+enum {
+	MM_FILEPAGES,		/* page-cache pages of files */
+	MM_ANONPAGES,		/* anonymous pages (and private copies) */
+	MM_SHMEMPAGES,		/* tmpfs pages (shared anonymous memory too) */
+	NR_MM_COUNTERS
+};
+
+/* mm->flags bits (atomic bit operations). */
+#define MMF_OOM_VICTIM 0	/* the OOM killer killed its owner; cleared when exit_mmap is done */
+#define MMF_OOM_SKIP 1		/* an OOM victim that took too long: not chosen again */
+
 struct mm_struct {
 	atomic_t mm_users;		/* [a] tasks using the address space (mmget/mmput) */
 	atomic_t mm_count;		/* [a] references to the struct itself (mmgrab/mmdrop) */
@@ -62,10 +74,24 @@ struct mm_struct {
 	unsigned long saved_auxv[2 * 24];	/* [E] auxv of the exec, for /proc/<pid>/auxv */
 	struct file *exe_file;		/* [E] the executable (/proc/<pid>/exe); a reference */
 
+	/*
+	 * Resident pages by kind and the bytes of user page tables, as
+	 * atomics: changed where an entry gains or loses a page
+	 * (mm/memory.c) or a table is added (arch/x86/mm/user_pgtable.c).
+	 * What the OOM killer weighs (mm/oom_kill.c) and /proc reports.
+	 */
+	atomic_long_t rss_stat[NR_MM_COUNTERS];	/* [a] */
+	atomic_long_t pgtables_bytes;	/* [a] */
+	unsigned long flags;		/* [a] MMF_* (atomic bit operations) */
+
 	/* ---- mm/ private below ---- */
 	struct rb_root mm_rb;		/* [m] VMAs by vm_start (mm/mmap.c) */
 	unsigned long map_count;	/* [m] VMAs */
 	unsigned long total_vm;		/* [m] pages mapped (/proc peeks with READ_ONCE) */
+	unsigned long data_vm;		/* [m] of which private writable, not stack (RLIMIT_DATA) */
+	unsigned long stack_vm;		/* [m] of which stack (VM_GROWSDOWN) */
+	unsigned long locked_vm;	/* [m] of which VM_LOCKED (RLIMIT_MEMLOCK) */
+	unsigned long def_flags;	/* [m] added to every new VMA: VM_LOCKED after mlockall(MCL_FUTURE) */
 	/*
 	 * CPUs that may hold TLB entries of this mm: set by switch_mm before
 	 * the CPU loads the tables, cleared when it loads others (atomic bit
@@ -89,6 +115,7 @@ struct mm_struct {
 #define VM_IO 0x00004000UL
 #define VM_DONTCOPY 0x00020000UL	/* not inherited by fork (MADV_DONTFORK) */
 #define VM_DONTEXPAND 0x00040000UL	/* mremap may not grow it */
+#define VM_LOCKONFAULT 0x00080000UL	/* VM_LOCKED, pages faulted in on use (mm/mlock.c) */
 #define VM_NORESERVE 0x00200000UL
 #define VM_WIPEONFORK 0x02000000UL	/* fork gives the child zeros here (MADV_WIPEONFORK) */
 #define VM_MIXEDMAP 0x10000000UL
@@ -175,6 +202,9 @@ struct mm_struct *mm_alloc(void);
 /* mm_users: the last mmput tears down VMAs and page tables (exit_mmap) and drops mm_count. */
 void mmget(struct mm_struct *mm);
 void mmput(struct mm_struct *mm);
+bool mmget_not_zero(struct mm_struct *mm);
+/* p's own mm with an mm_users reference (mmput it), or NULL (exited, kernel thread). */
+struct mm_struct *get_task_mm(struct task_struct *p);
 /* mm_count: keep the struct (not the mappings) alive, e.g. as a lazy active_mm. */
 void mmgrab(struct mm_struct *mm);
 void mmdrop(struct mm_struct *mm);
@@ -280,5 +310,34 @@ int remap_pfn_range(struct vm_area_struct *vma, unsigned long addr, unsigned lon
 /* exec: a randomized stack top below top, and a randomized brk start after end. */
 unsigned long randomize_stack_top(unsigned long top);
 unsigned long randomize_brk(unsigned long end);
+
+/* ---- the counters of an mm (Linux's names) ---- */
+
+static inline unsigned long get_mm_counter(struct mm_struct *mm, int member)
+{
+	long v = atomic_long_read(&mm->rss_stat[member]);
+
+	return v > 0 ? (unsigned long)v : 0;	/* a racing update may show a moment's negative */
+}
+
+static inline void add_mm_counter(struct mm_struct *mm, int member, long value)
+{
+	atomic_long_add(value, &mm->rss_stat[member]);
+}
+
+#define inc_mm_counter(mm, member) add_mm_counter(mm, member, 1)
+#define dec_mm_counter(mm, member) add_mm_counter(mm, member, -1)
+
+/* Resident pages of every kind. */
+static inline unsigned long get_mm_rss(struct mm_struct *mm)
+{
+	return get_mm_counter(mm, MM_FILEPAGES) + get_mm_counter(mm, MM_ANONPAGES) +
+	       get_mm_counter(mm, MM_SHMEMPAGES);
+}
+
+static inline unsigned long mm_pgtables_bytes(struct mm_struct *mm)
+{
+	return (unsigned long)atomic_long_read(&mm->pgtables_bytes);
+}
 
 #endif

@@ -19,6 +19,8 @@
  *   PG_lru        on the reclaim LRU
  *   PG_private    folio->private holds file-system data (buffers)
  *   PG_referenced accessed since the reclaim scan last looked
+ *   PG_swapbacked a tmpfs folio (set when added to an AS_SHMEM mapping,
+ *                 never cleared): mapped, it counts as shmem in an mm's RSS
  * mapping and index are stable while the folio is locked (truncation
  * clears mapping under the folio lock).
  *
@@ -57,6 +59,7 @@ enum folio_flag_bits {
 	PG_referenced,
 	PG_error,
 	PG_reclaim,
+	PG_swapbacked,
 };
 
 #define PAGECACHE_TAG_DIRTY XA_MARK_0
@@ -126,6 +129,7 @@ static inline int folio_ref_count(const struct folio *folio) { return page_count
 static inline bool folio_test_private(const struct folio *f) { return READ_ONCE(f->flags) & (1UL << PG_private); }
 static inline bool folio_test_lru(const struct folio *f) { return READ_ONCE(f->flags) & (1UL << PG_lru); }
 static inline bool folio_test_referenced(const struct folio *f) { return READ_ONCE(f->flags) & (1UL << PG_referenced); }
+static inline bool folio_test_swapbacked(const struct folio *f) { return READ_ONCE(f->flags) & (1UL << PG_swapbacked); }
 static inline bool folio_test_error(const struct folio *f) { return READ_ONCE(f->flags) & (1UL << PG_error); }
 /*
  * Atomic flag updates (other CPUs change other bits of the same word),
@@ -185,6 +189,7 @@ void filemap_remove_folio(struct folio *folio);
 /* Read the folio at index through ->read_folio, waiting for it (a reference on return). */
 struct folio *read_mapping_folio(struct address_space *mapping, pgoff_t index, struct file *file);
 void mapping_set_unevictable(struct address_space *mapping);
+void mapping_set_shmem(struct address_space *mapping);
 static inline bool mapping_unevictable(const struct address_space *mapping)
 {
 	return READ_ONCE(mapping->flags) & (1UL << AS_UNEVICTABLE);

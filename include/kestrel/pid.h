@@ -79,6 +79,12 @@ static inline bool thread_group_leader(const struct task_struct *p)
 	return p->group_leader == p;
 }
 
+/* A thread of the init process, pid 1 (the boot thread before it has a tgid). */
+static inline bool is_global_init(const struct task_struct *p)
+{
+	return p->tgid == 1 || (!p->tgid && p->pid == 1);
+}
+
 /* pid, tgid, parent's tgid as user space sees them (getpid, getppid, gettid). */
 static inline int task_pid_vnr(const struct task_struct *p)
 {

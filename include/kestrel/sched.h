@@ -35,6 +35,9 @@
  *	[q] the lock of the run queue the task belongs to (task_rq_lock)
  *	[t] tasklist_lock (include/kestrel/pid.h), written to change
  *	[g] sighand->siglock
+ *	[k] task_lock(p) (p->alloc_lock): the task holds it to change the
+ *	    field, another task to read it (get_task_mm)
+ *	[S] a lock itself
  *	[e] an embedded struct whose own members carry the tags
  */
 #ifndef KESTREL_SCHED_H
@@ -49,6 +52,7 @@
 #include <kestrel/preempt.h>
 #include <kestrel/refcount.h>
 #include <kestrel/restart_block.h>
+#include <kestrel/spinlock.h>
 #include <kestrel/signal.h>
 
 /* Task states (task->state). */
@@ -71,6 +75,7 @@
 #define PF_EXITING 0x0004	/* in do_exit() */
 #define PF_WQ_WORKER 0x0020	/* a workqueue worker */
 #define PF_FORKNOEXEC 0x0040	/* forked but did not exec (setpgid's EACCES); exec clears it */
+#define PF_NPROC_EXCEEDED 0x1000	/* setuid to a user over RLIMIT_NPROC: the next execve fails */
 #define PF_MEMALLOC_NOFS 0x00040000	/* allocations must not reclaim through file systems */
 #define PF_KTHREAD 0x00200000	/* a kernel thread */
 
@@ -148,11 +153,12 @@ struct task_struct {
 	 * User address space (include/kestrel/mm_types.h). mm is NULL for a
 	 * kernel thread, which borrows the previous task's page tables:
 	 * active_mm is the mm whose tables are loaded while it runs. Only the
-	 * task itself changes them (exec, exit), with interrupts off around
-	 * the switch.
+	 * task itself changes them (exec, exit), under task_lock and with
+	 * interrupts off around the switch.
 	 */
-	struct mm_struct *mm;			/* [p] */
-	struct mm_struct *active_mm;		/* [p] */
+	struct mm_struct *mm;			/* [p,k] */
+	struct mm_struct *active_mm;		/* [p,k] */
+	spinlock_t alloc_lock;			/* [S] task_lock(): see [k] */
 
 	/*
 	 * Process identity (kernel/fork.c, kernel/exit.c; docs/process.md).
@@ -198,10 +204,28 @@ struct task_struct {
 	/* Proc helper (kernel/pid.c, kernel/exit.c; include/kestrel/pid.h): */
 	struct hlist_node pid_node;		/* [t] in the pid hash */
 	bool exit_notified;			/* [t] parent told (or autoreaped) */
+	/*
+	 * [p] The user this task counts against for RLIMIT_NPROC (a
+	 * reference; kernel/user.c): its real uid's at fork, moved by
+	 * commit_creds, dropped at release. NULL for kernel threads, which are
+	 * not counted.
+	 */
+	struct user_struct *nproc_user;
 
 	/* misc helper (kernel/time/, kernel/futex/): only the task itself uses it. */
 	struct restart_block restart_block;	/* [p] how restart_syscall(2) goes on */
 };
+
+/* p->mm (and p->active_mm) do not change while it is held; a leaf lock. */
+static inline void task_lock(struct task_struct *p)
+{
+	spin_lock(&p->alloc_lock);
+}
+
+static inline void task_unlock(struct task_struct *p)
+{
+	spin_unlock(&p->alloc_lock);
+}
 
 /* The boot thread, which becomes the init task in sched_init() (runs ktests). */
 extern struct task_struct init_task;

@@ -65,10 +65,13 @@ typedef struct kernel_siginfo {
 	};
 } kernel_siginfo_t;
 
+struct user_struct;
+
 /* One queued signal. */
 struct sigqueue {
 	struct list_head list;
 	kernel_siginfo_t info;
+	struct user_struct *user;	/* whose RLIMIT_SIGPENDING count it is in (a reference) */
 };
 
 struct sighand_struct {
@@ -113,6 +116,15 @@ struct rlimit {
 #define SIGNAL_GROUP_EXIT 0x00000004	/* exit_group or a fatal signal: all threads die */
 #define SIGNAL_CLD_STOPPED 0x00000010	/* parent not yet told of the stop */
 #define SIGNAL_CLD_CONTINUED 0x00000020	/* parent not yet told of the continue */
+/*
+ * init's (Linux's SIGNAL_UNKILLABLE): a signal init has no handler for is
+ * dropped, whoever sends it (SIGKILL and SIGSTOP too). Only a fault of
+ * init itself (SEND_FORCE) clears it, and then init dies of it: the
+ * kernel panics (do_exit). Kept across the stop flags' changes.
+ */
+#define SIGNAL_UNKILLABLE 0x00000040
+#define SIGNAL_STOP_MASK \
+	(SIGNAL_CLD_STOPPED | SIGNAL_CLD_CONTINUED | SIGNAL_STOP_STOPPED | SIGNAL_STOP_CONTINUED)
 
 struct tty_struct;
 
@@ -146,6 +158,21 @@ struct signal_struct {
 	u64 sum_sched_runtime;		/* [t] ns run by the group's threads already reaped */
 	unsigned long cmin_flt, cmaj_flt;	/* [t] faults of reaped children */
 };
+
+/*
+ * The soft limit of a resource for p's process (Linux's task_rlimit and
+ * rlimit): a single writer (do_prlimit), readers take a snapshot.
+ */
+#define task_rlimit(p, limit) READ_ONCE((p)->signal->rlim[limit].rlim_cur)
+#define task_rlimit_max(p, limit) READ_ONCE((p)->signal->rlim[limit].rlim_max)
+#define rlimit(limit) task_rlimit(current, limit)
+#define rlimit_max(limit) task_rlimit_max(current, limit)
+
+/* Set the job-control flags (SIGNAL_STOP_MASK), keeping the others. siglock held. */
+static inline void signal_set_stop_flags(struct signal_struct *sig, unsigned int flags)
+{
+	sig->flags = (sig->flags & ~SIGNAL_STOP_MASK) | flags;
+}
 
 /*
  * ---- The signal helper's API for fork, exit, exec and the entry code
@@ -239,9 +266,10 @@ void flush_sigqueue_mask(const sigset_t *mask, struct sigpending *pending);
 int dequeue_signal(struct task_struct *t, const sigset_t *mask, kernel_siginfo_t *info);
 /*
  * Queue with info (group: process-directed). force: SEND_USER (kill(2):
- * kernel threads and init's default actions ignore it), SEND_KERNEL (also
- * reaches kernel threads, and SIGKILL/SIGSTOP reach init), SEND_FORCE (a
- * fault of the thread itself: nothing filters it). siglock held.
+ * kernel threads ignore it), SEND_KERNEL (also reaches kernel threads),
+ * SEND_FORCE (a fault of the thread itself: nothing filters it). Neither
+ * SEND_USER nor SEND_KERNEL reaches init without a handler for the
+ * signal (SIGNAL_UNKILLABLE). siglock held.
  */
 #define SEND_USER 0
 #define SEND_KERNEL 1

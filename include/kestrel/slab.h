@@ -47,6 +47,8 @@ void kmem_cache_get_stats(struct kmem_cache *cache, struct kmem_cache_stats *st)
 const char *kmem_cache_name(const struct kmem_cache *cache);
 /* Print one /proc/slabinfo-like line per cache. */
 void kmem_cache_dump(void);
+/* /proc/slabinfo (root only). */
+void slab_proc_init(void);
 
 #define KMALLOC_MIN_SIZE 8
 #define KMALLOC_MAX_CACHE_SIZE 4096

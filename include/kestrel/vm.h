@@ -88,6 +88,12 @@ int install_special_mapping(struct mm_struct *mm, unsigned long addr, unsigned l
 			    unsigned long pfn);
 /* Close and free every VMA of a dying mm. */
 void exit_mmap(struct mm_struct *mm);
+/* Account npages (negative: fewer) of a mapping with flags in mm's totals (mmap_lock write). */
+void vm_stat_account(struct mm_struct *mm, unsigned long flags, long npages);
+/* RLIMIT_AS and RLIMIT_DATA: may mm get npages more of such a mapping? */
+bool may_expand_vm(struct mm_struct *mm, unsigned long flags, unsigned long npages);
+/* RLIMIT_MEMLOCK (or CAP_IPC_LOCK): may mm get npages more with flags (VM_LOCKED)? */
+bool mlock_future_ok(struct mm_struct *mm, unsigned long flags, unsigned long npages);
 unsigned long stack_limit(void);
 
 /* mm/memory.c */

@@ -959,6 +959,7 @@ struct task_struct *task_alloc(const char *comm, int (*fn)(void *), void *data)
 	p->thread_data = data;
 	INIT_LIST_HEAD(&p->run_node);
 	INIT_LIST_HEAD(&p->tasks);
+	spin_lock_init(&p->alloc_lock);
 	signal_task_init_kthread(p);	/* fork's copy_signal/copy_sighand replace it */
 	return p;
 }
@@ -1068,6 +1069,7 @@ void sched_init(void)
 	/* ktests read per-CPU data of "this CPU": keep init where it is. */
 	init_task.cpus_allowed = cpumask_of(0);
 	init_task.exec_start = ktime_get_ns();
+	spin_lock_init(&init_task.alloc_lock);
 	init_task_identity();
 	tasklist_add(&init_task);
 

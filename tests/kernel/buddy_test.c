@@ -134,15 +134,15 @@ KTEST(buddy, exhaustion_and_recovery)
 
 	snapshot(&before);
 	for (int order = MAX_ORDER - 1; order >= 0; order--) {
-		while ((p = alloc_pages(GFP_KERNEL | __GFP_NOWARN, order))) {
+		while ((p = alloc_pages(GFP_KERNEL | __GFP_NOWARN | __GFP_NORETRY, order))) {
 			list_add(&p->lru, &taken);
 			got += 1UL << order;
 		}
 	}
 	KEXPECT_EQ(nr_free_pages(), 0);
-	KEXPECT(alloc_page(GFP_KERNEL | __GFP_NOWARN) == NULL);
-	KEXPECT(alloc_pages(GFP_DMA32 | __GFP_NOWARN, 0) == NULL);
-	KEXPECT(kmalloc(8192, GFP_KERNEL | __GFP_NOWARN) == NULL);
+	KEXPECT(alloc_page(GFP_KERNEL | __GFP_NOWARN | __GFP_NORETRY) == NULL);
+	KEXPECT(alloc_pages(GFP_DMA32 | __GFP_NOWARN | __GFP_NORETRY, 0) == NULL);
+	KEXPECT(kmalloc(8192, GFP_KERNEL | __GFP_NOWARN | __GFP_NORETRY) == NULL);
 	KEXPECT_EQ(got, before.free_pages);
 	list_for_each_entry_safe(p, n, &taken, lru) {
 		list_del(&p->lru);

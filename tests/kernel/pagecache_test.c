@@ -1225,7 +1225,7 @@ KTEST(pagecache, reclaim_while_reading)
 	/* Take memory until reclaim has had to evict folios (or memory is gone). */
 	pagecache_get_stats(&before);
 	for (;;) {
-		struct page *page = alloc_page(GFP_KERNEL | __GFP_NOWARN);
+		struct page *page = alloc_page(GFP_KERNEL | __GFP_NOWARN | __GFP_NORETRY);
 
 		if (!page)
 			break;

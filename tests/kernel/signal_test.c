@@ -14,6 +14,7 @@
 #include <kestrel/ktest.h>
 #include <kestrel/lockdep.h>
 #include <kestrel/mutex.h>
+#include <kestrel/pid.h>
 #include <kestrel/sched.h>
 #include <kestrel/sched_signal.h>
 #include <kestrel/timer.h>
@@ -534,4 +535,46 @@ KTEST(signal, restart_without_handler)
 			KEXPECT_EQ(regs.rip, 0x401000);		/* back over `syscall` */
 		}
 	}
+}
+
+/*
+ * init (the boot thread, pid 1, running these tests) takes only signals it
+ * has a handler for (SIGNAL_UNKILLABLE): not SIGKILL or SIGSTOP, even from
+ * the kernel (a child's exit signal is sent that way), nor a default-kill
+ * signal; a signal it handles is queued. Whatever the outcome, init's
+ * pending sets and flags are put back.
+ */
+KTEST(signal, init_takes_only_signals_it_handles)
+{
+	static const int sigs[] = { SIGKILL, SIGSTOP, SIGTERM, SIGTSTP, SIGUSR1 };
+	struct signal_struct *sig = init_task.signal;
+	struct k_sigaction *usr2 = &init_task.sighand->action[SIGUSR2 - 1];
+	unsigned int flags = sig->flags;
+	unsigned long irqflags;
+
+	KASSERT(is_global_init(&init_task));
+	KEXPECT(flags & SIGNAL_UNKILLABLE);
+	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++) {
+		KEXPECT_EQ(send_sig_group(sigs[i], &init_task, 1), 0);
+		KEXPECT_EQ(send_sig(sigs[i], &init_task, 1), 0);
+		KEXPECT_EQ(send_sig_group(sigs[i], &init_task, 0), 0);
+	}
+	KEXPECT_EQ(sig->shared_pending.signal.sig[0], 0);
+	KEXPECT_EQ(init_task.pending.signal.sig[0], 0);
+	KEXPECT(!(sig->flags & (SIGNAL_GROUP_EXIT | SIGNAL_STOP_MASK)));
+	KEXPECT(!(init_task.jobctl & JOBCTL_STOP_PENDING));
+
+	/* With a handler (any address: it never runs here) the signal is queued. */
+	spin_lock_irqsave(&init_task.sighand->siglock, irqflags);
+	usr2->handler = (void __user *)0x1000;
+	spin_unlock_irqrestore(&init_task.sighand->siglock, irqflags);
+	KEXPECT_EQ(send_sig_group(SIGUSR2, &init_task, 1), 0);
+	KEXPECT(sigismember(&sig->shared_pending.signal, SIGUSR2));
+
+	spin_lock_irqsave(&init_task.sighand->siglock, irqflags);
+	usr2->handler = SIG_DFL;
+	sig->flags = flags;
+	init_task.jobctl &= ~(JOBCTL_STOP_PENDING | JOBCTL_STOP_CONSUME);
+	spin_unlock_irqrestore(&init_task.sighand->siglock, irqflags);
+	flush_signals(&init_task);
 }

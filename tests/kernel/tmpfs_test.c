@@ -8,6 +8,7 @@
 #include <kestrel/dcache.h>
 #include <kestrel/kthread.h>
 #include <kestrel/errno.h>
+#include <kestrel/fdtable.h>
 #include <kestrel/fs.h>
 #include <kestrel/ktest.h>
 #include <kestrel/mm.h>
@@ -431,6 +432,48 @@ KTEST(tmpfs, no_leaks)
 	KEXPECT_EQ(after.cached, before.cached);
 	/* Free pages: other CPUs' threads allocate too; slabs keep some pages: a small margin. */
 	KEXPECT(after.free_pages + 64 >= before.free_pages);
+}
+
+/*
+ * A fallocate asking for more than memory holds (on a tmpfs whose size=
+ * allows it) fails with ENOMEM, and gives back every page it took on the
+ * way: the cache, the charge and free memory are as before. Before, the
+ * pages stayed in the file beyond EOF (KEEP_SIZE), memory stayed full and
+ * every later allocation failed.
+ */
+KTEST(tmpfs, fallocate_out_of_memory_gives_back_every_page)
+{
+	struct leak_snapshot before, after;
+	unsigned long ram = totalram_bytes;
+	struct kstatfs sfs;
+	struct file *f;
+	struct stat st;
+	char opts[32];
+	long fd;
+
+	scnprintf(opts, sizeof(opts), "size=%lum", (ram >> 20) * 2);
+	KASSERT_EQ(tmount("/ktmp-foom", opts), 0);
+	fd = ksys_open("/ktmp-foom/f", O_CREAT | O_RDWR, 0644);
+	KASSERT(fd >= 0);
+	KEXPECT_EQ(ksys_pwrite64(fd, "data", 4, 0), 4);	/* a written page stays */
+	f = fget(fd);
+	KASSERT(f != NULL);
+	leak_snapshot(&before);
+	KEXPECT_EQ(vfs_fallocate(f, FALLOC_FL_KEEP_SIZE, 1LL << 40, (loff_t)ram * 3 / 2), -ENOMEM);
+	leak_snapshot(&after);
+	KEXPECT_EQ(f->f_mapping->nrpages, 1);
+	KEXPECT_EQ(after.shmem_pages, before.shmem_pages);
+	KEXPECT_EQ(after.cached, before.cached);
+	KEXPECT(after.free_pages + 64 >= before.free_pages);
+	KEXPECT_EQ(ksys_fstat(fd, &st), 0);
+	KEXPECT_EQ(st.st_size, 4);
+	KEXPECT_EQ(st.st_blocks, 8);
+	KEXPECT_EQ(ksys_statfs("/ktmp-foom", &sfs), 0);
+	KEXPECT_EQ(sfs.f_blocks - sfs.f_bfree, 1);
+	fput(f);
+	ksys_close(fd);
+	KEXPECT_EQ(ksys_unlink("/ktmp-foom/f"), 0);
+	tumount("/ktmp-foom");
 }
 
 /*

@@ -741,3 +741,178 @@ TEST(terminal_stop_signals_do_not_stop_an_orphaned_group)
 	kill(pid, SIGKILL);
 	reap(pid);
 }
+
+/* ---- init never dies of, nor stops for, an orphan's exit signal ---- */
+
+/* Field n (1-based, n > 2) of /proc/<pid>/stat as a number; -1 if pid is gone. */
+static long proc_stat_field(pid_t pid, int n)
+{
+	char path[64], buf[1024], *p;
+	ssize_t len;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	len = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (len <= 0)
+		return -1;
+	buf[len] = '\0';
+	p = strrchr(buf, ')');		/* the command name may hold spaces */
+	if (!p)
+		return -1;
+	p += 2;				/* field 3, the state */
+	if (n == 3)
+		return *p;
+	for (int i = 3; i < n && p; i++) {
+		p = strchr(p, ' ');
+		if (p)
+			p++;
+	}
+	return p ? strtol(p, NULL, 10) : -1;
+}
+
+/* SigPnd | ShdPnd of /proc/<pid>/status: what is queued and not yet acted on. */
+static unsigned long proc_pending(pid_t pid)
+{
+	char path[64], buf[4096], *p;
+	unsigned long all = 0;
+	ssize_t len;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return 0;
+	len = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (len <= 0)
+		return 0;
+	buf[len] = '\0';
+	if ((p = strstr(buf, "\nSigPnd:")))
+		all |= strtoul(p + 8, NULL, 16);
+	if ((p = strstr(buf, "\nShdPnd:")))
+		all |= strtoul(p + 8, NULL, 16);
+	return all;
+}
+
+/*
+ * As uid 1000, a process clones a child whose exit signal is sig (clone's
+ * low byte) and exits. The child goes to init (or a subreaper), and its
+ * exit signal becomes SIGCHLD (/proc/<pid>/stat field 38), as Linux's
+ * reparenting does: nobody may send init SIGKILL or SIGSTOP by dying.
+ * Then the child exits, and the reaper must be alive, not stopped, and
+ * have neither signal pending.
+ */
+static void orphan_exits_with_signal(int sig)
+{
+	int to_child[2], report[2], st;
+	pid_t mid, child = 0, reaper = 0;
+	char state = 0;
+
+	ASSERT_EQ(pipe(to_child), 0);
+	ASSERT_EQ(pipe(report), 0);
+	mid = fork();
+	ASSERT(mid >= 0);
+	if (mid == 0) {
+		pid_t me = getpid(), c;
+
+		close(to_child[1]);		/* the child's read ends when the test closes it */
+		close(report[0]);
+		if (getuid() == 0 && (setgid(1000) || setuid(1000)))
+			_exit(10);
+		c = syscall(SYS_clone, (unsigned long)sig, 0, 0, 0, 0);
+		if (c < 0)
+			_exit(11);
+		if (c == 0) {
+			char x;
+
+			while (getppid() == me)
+				usleep(1000);
+			pid_t pp = getppid();
+			write(report[1], &pp, sizeof(pp));
+			read(to_child[0], &x, 1);	/* until the test has looked at us */
+			_exit(0);
+		}
+		write(report[1], &c, sizeof(c));
+		/* Before the reparenting, the exit signal is the one asked for. */
+		_exit(proc_stat_field(c, 38) == sig ? 0 : 12);
+	}
+	close(to_child[0]);
+	close(report[1]);
+	st = reap(mid);
+	EXPECT(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	ASSERT_EQ(read(report[0], &child, sizeof(child)), (ssize_t)sizeof(child));
+	ASSERT_EQ(read(report[0], &reaper, sizeof(reaper)), (ssize_t)sizeof(reaper));
+	EXPECT_NE(reaper, mid);
+	EXPECT_EQ(proc_stat_field(child, 38), SIGCHLD);
+	close(to_child[1]);			/* the child exits now */
+	for (;;) {
+		long s = proc_stat_field(child, 3);
+
+		if (s == -1 || s == 'Z' || s == 'X')
+			break;
+		usleep(1000);
+	}
+	/* The reaper has been told; it must still be there and running. */
+	EXPECT_EQ(kill(reaper, 0), 0);
+	state = (char)proc_stat_field(reaper, 3);
+	EXPECT(state != 'T' && state != 't' && state != 'Z' && state != 'X');
+	EXPECT_EQ(proc_pending(reaper) & ((1UL << (SIGKILL - 1)) | (1UL << (SIGSTOP - 1))), 0);
+	if (state == 'T')
+		kill(reaper, SIGCONT);		/* let the rest of the run go on */
+	close(report[0]);
+}
+
+TEST(orphan_with_exit_signal_sigkill_leaves_init_alive)
+{
+	orphan_exits_with_signal(SIGKILL);
+}
+
+TEST(orphan_with_exit_signal_sigstop_leaves_init_running)
+{
+	orphan_exits_with_signal(SIGSTOP);
+}
+
+/*
+ * kill(2) on init: an unprivileged user may not signal it at all (EPERM,
+ * init is root's), nor root's other processes; root's SIGKILL and SIGSTOP
+ * are accepted and dropped (init has no handler: SIGNAL_UNKILLABLE), so
+ * init is neither gone nor stopped afterwards.
+ */
+TEST(nobody_kills_or_stops_init)
+{
+	pid_t pid;
+	int st;
+
+	pid = fork();
+	ASSERT(pid >= 0);
+	if (pid == 0) {
+		pid_t root_parent = getppid();
+
+		if (getuid() == 0 && (setgid(1000) || setuid(1000)))
+			_exit(10);
+		if (kill(1, SIGKILL) != -1 || errno != EPERM)
+			_exit(11);
+		if (kill(1, SIGSTOP) != -1 || errno != EPERM)
+			_exit(12);
+		if (kill(root_parent, SIGTERM) != -1 || errno != EPERM)
+			_exit(13);
+		_exit(0);
+	}
+	st = reap(pid);
+	EXPECT(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	if (getuid() != 0)
+		return;
+	EXPECT_EQ(kill(1, SIGKILL), 0);
+	EXPECT_EQ(kill(1, SIGSTOP), 0);
+	usleep(100000);		/* a stop, were it taken, happens as init next runs */
+	EXPECT_EQ(kill(1, 0), 0);
+	char state = (char)proc_stat_field(1, 3);
+	EXPECT(state != 'T' && state != 'Z');
+	EXPECT_EQ(proc_pending(1) & ((1UL << (SIGKILL - 1)) | (1UL << (SIGSTOP - 1))), 0);
+	if (state == 'T')
+		kill(1, SIGCONT);
+}

@@ -192,6 +192,10 @@ boot_pml4:	.skip 4096
 boot_pdpt_low:	.skip 4096
 boot_pdpt_high:	.skip 4096
 boot_pd:	.skip 4 * 4096
-	.globl boot_stack, boot_stack_top
+	/* The boot stack (later init's kernel stack) with a guard page below:
+	 * paging_init leaves the guard unmapped, so an overflow faults. */
+	.globl boot_stack_guard, boot_stack, boot_stack_top
+	.balign 4096
+boot_stack_guard:	.skip 4096
 boot_stack:	.skip BOOT_STACK_SIZE
 boot_stack_top:

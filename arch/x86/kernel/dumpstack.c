@@ -13,6 +13,7 @@
 #include <kestrel/kallsyms.h>
 #include <kestrel/percpu.h>
 #include <kestrel/printk.h>
+#include <kestrel/sched.h>
 #include <kestrel/version.h>
 #include <asm/extable.h>
 #include <asm/processor.h>
@@ -89,7 +90,14 @@ static void show_guessed_return(const char *lvl, unsigned long rsp)
 
 static void show_cpu_line(const char *lvl)
 {
-	printk("%sCPU: %u Kestrel %s\n", lvl, smp_processor_id(), KESTREL_VERSION);
+	struct task_struct *t = current;
+
+	/* Linux's line: which task was running, by pid and name. */
+	if (t)
+		printk("%sCPU: %u PID: %d Comm: %.16s Kestrel %s\n", lvl, smp_processor_id(), t->pid,
+		       t->comm, KESTREL_VERSION);
+	else
+		printk("%sCPU: %u Kestrel %s\n", lvl, smp_processor_id(), KESTREL_VERSION);
 }
 
 /* The bytes around RIP, the faulting one in <>, as Linux prints them. */

@@ -5,9 +5,11 @@
  * through its GS base (include/kestrel/percpu.h). cpu_init() runs once on
  * each CPU, on that CPU, with interrupts off: it fills the CPU's TSS and
  * GDT, loads them and the shared IDT, and points GS at the area. The boot
- * CPU's IST stacks are static (cpu_init runs before the page allocator);
- * for a CPU brought up later the caller gets stacks with guard pages from
- * ist_stacks_alloc() and passes their tops to cpu_init() on that CPU.
+ * CPU's IST stacks are static (cpu_init runs before the page allocator),
+ * each with a guard page below it that paging_init leaves unmapped (as it
+ * leaves the boot stack's, arch/x86/boot/head.S); for a CPU brought up
+ * later the caller gets stacks with guard pages from ist_stacks_alloc()
+ * and passes their tops to cpu_init() on that CPU.
  */
 #include <kestrel/errno.h>
 #include <kestrel/percpu.h>
@@ -16,13 +18,30 @@
 #include <kestrel/string.h>
 #include <kestrel/vmalloc.h>
 #include <asm/desc.h>
+#include <asm/page.h>
 #include <asm/processor.h>
 #include <asm/syscall.h>
+#include <asm/traps.h>
 
 struct percpu percpu_areas[NR_CPUS];
 
 /* Separate stacks so an NMI or #MC during a #DF report does not overwrite it. */
-static u8 boot_ist_stacks[IST_NR][IST_STACK_SIZE] __aligned(16);
+static struct {
+	u8 guard[PAGE_SIZE];		/* not mapped: an overflow faults */
+	u8 stack[IST_STACK_SIZE];
+} boot_ist_stacks[IST_NR] __aligned(PAGE_SIZE);
+
+extern char boot_stack_guard[];	/* arch/x86/boot/head.S */
+
+bool is_static_stack_guard(unsigned long va)
+{
+	if (va == (unsigned long)boot_stack_guard)
+		return true;
+	for (int i = 0; i < IST_NR; i++)
+		if (va == (unsigned long)boot_ist_stacks[i].guard)
+			return true;
+	return false;
+}
 
 int ist_stacks_alloc(unsigned long ist_top[IST_NR])
 {
@@ -84,7 +103,7 @@ void trap_init(void)
 	unsigned long tops[IST_NR];
 
 	for (int i = 0; i < IST_NR; i++)
-		tops[i] = (unsigned long)boot_ist_stacks[i] + IST_STACK_SIZE;
+		tops[i] = (unsigned long)boot_ist_stacks[i].stack + IST_STACK_SIZE;
 	idt_init();
 	cpu_init(0, tops);
 }

@@ -397,6 +397,25 @@ static void exc_page_fault(struct pt_regs *regs)
 	do_page_fault(regs, regs->error_code, read_cr2());
 }
 
+/*
+ * A push into the guard page below a stack faults, and so does delivering
+ * that #PF: the double fault says whose stack it was. Usually current's
+ * (every task's kernel stack, init's boot stack included, has a guard
+ * page below it); else the stack pointer says where it was.
+ */
+static void report_stack_guard(unsigned long cr2, unsigned long sp)
+{
+	struct task_struct *t = current;
+	unsigned long base = t->stack_top - THREAD_SIZE;
+
+	if (cr2 < base && base - cr2 <= PAGE_SIZE)
+		printk(KERN_EMERG "BUG: stack guard page was hit at %016lx (stack of %s[%d] is %016lx..%016lx): kernel stack overflow\n",
+		       cr2, t->comm, t->pid, base, t->stack_top);
+	else
+		printk(KERN_EMERG "BUG: stack guard page was hit at %016lx (stack pointer %016lx): kernel stack overflow\n",
+		       cr2, sp);
+}
+
 static void do_double_fault(struct pt_regs *regs)
 {
 	unsigned long cr2 = read_cr2();
@@ -404,8 +423,7 @@ static void do_double_fault(struct pt_regs *regs)
 
 	/* A push into the guard page below a stack faults, and so does delivering that #PF. */
 	if (regs->rsp - cr2 < PAGE_SIZE || cr2 - regs->rsp < PAGE_SIZE)
-		printk(KERN_EMERG "BUG: stack guard page was hit at %016lx (stack pointer %016lx): kernel stack overflow\n",
-		       cr2, regs->rsp);
+		report_stack_guard(cr2, regs->rsp);
 	printk(KERN_EMERG "double fault on the IST stack (CR2 %016lx)\n", cr2);
 	oops_report(exception_names[X86_TRAP_DF], regs, fatal);
 }

@@ -32,10 +32,12 @@
 #include <kestrel/dcache.h>
 #include <kestrel/fs.h>
 #include <kestrel/mm.h>
+#include <kestrel/oom.h>
 #include <kestrel/preempt.h>
 #include <kestrel/printk.h>
 #include <kestrel/sched.h>
 #include <kestrel/signal.h>
+#include <kestrel/time.h>
 #include <kestrel/vsprintf.h>
 #include <kestrel/vm.h>
 #include <asm/extable.h>
@@ -111,6 +113,26 @@ static void kernel_fault(struct pt_regs *regs, unsigned long address)
 }
 
 /*
+ * The fault could not get memory, although the allocator tried the OOM
+ * killer (Linux's pagefault_out_of_memory). If we are dying, or a victim
+ * is still giving memory back, the access is retried (after the signal,
+ * or a short wait); only when nobody can be killed does this task get
+ * SIGKILL. mmap_lock not held.
+ */
+static int pagefault_out_of_memory(unsigned long address)
+{
+	if (fatal_signal_pending(current))
+		return 0;
+	if (out_of_memory(0, 0)) {
+		oom_wait_for_victim(HZ / 10);
+		return 0;
+	}
+	pr_err("page fault: out of memory at %lx (%s[%d])\n", address, current->comm,
+	       current->pid);
+	return SIGKILL;
+}
+
+/*
  * Resolve a fault on a user address in mm. Returns 0 when the access can
  * be retried, else the signal (with *code) that a user access gets.
  */
@@ -159,9 +181,8 @@ static int user_address_fault(struct mm_struct *mm, unsigned long error_code,
 		return SIGBUS;
 	}
 	if (fault & VM_FAULT_OOM)
-		pr_err("page fault: out of memory at %lx (%s[%d])\n", address, current->comm,
-		       current->pid);
-	return fault & VM_FAULT_OOM ? SIGKILL : SIGSEGV;
+		return pagefault_out_of_memory(address);
+	return SIGSEGV;
 bad:
 	up_read(&mm->mmap_lock);
 	return SIGSEGV;

@@ -7,7 +7,12 @@
  *     never executable;
  *   - the kernel image at KERNEL_VMA with 4 KiB pages: .text read-only and
  *     executable, .rodata read-only, .data and .bss read-write, the last
- *     two not executable; the 32-bit .boot section is not mapped;
+ *     two not executable, but for the guard pages below the static stacks
+ *     (the boot stack, the boot CPU's IST stacks), left out so an
+ *     overflow faults; the 32-bit .boot section is not mapped;
+ *   - in the direct map, the pages of .text and .rodata read-only as
+ *     well (4 KiB pages around them): no alias lets a stray write change
+ *     kernel code or constant data;
  *   - a PDPT for every PML4 slot of the vmalloc area, so those slots never
  *     change afterwards (a future per-process PML4 can copy them once);
  *   - no identity map: a NULL or user-half access by the kernel faults.
@@ -22,6 +27,7 @@
 #include <kestrel/printk.h>
 #include <asm/pgtable.h>
 #include <asm/processor.h>
+#include <asm/traps.h>
 #include "mm_internal.h"
 
 extern char _text[], _etext[], _rodata[], _erodata[], _data[], _end[];
@@ -88,14 +94,33 @@ static void collect_direct_map_ranges(void)
 	}
 }
 
-static unsigned long nr_gb_pages, nr_2m_pages;
+static unsigned long nr_gb_pages, nr_2m_pages, nr_split;	/* split: 2 MiB blocks in 4 KiB pages */
+
+/* Physical pages of .text and .rodata: read-only in the direct map too. */
+static bool overlaps_kernel_ro(phys_addr_t pa, phys_addr_t size)
+{
+	return pa < __pa_symbol(_erodata) && pa + size > __pa_symbol(_text);
+}
+
+/* A 2 MiB block of the direct map holding kernel text or rodata: 4 KiB pages. */
+static void map_direct_block_split(phys_addr_t pa)
+{
+	for (phys_addr_t p = pa; p < pa + PMD_SIZE; p += PAGE_SIZE)
+		map_or_panic((unsigned long)__va(p), p,
+			     overlaps_kernel_ro(p, PAGE_SIZE) ? PAGE_KERNEL_RO : PAGE_KERNEL, 1);
+}
 
 static void map_direct_range(phys_addr_t start, phys_addr_t end)
 {
 	phys_addr_t pa = start;
 
 	while (pa < end) {
-		if (cpu_has_gbpages && IS_ALIGNED(pa, GB) && end - pa >= GB) {
+		if (overlaps_kernel_ro(pa, PMD_SIZE)) {
+			map_direct_block_split(pa);
+			pa += PMD_SIZE;
+			nr_split++;
+		} else if (cpu_has_gbpages && IS_ALIGNED(pa, GB) && end - pa >= GB &&
+			   !overlaps_kernel_ro(pa, GB)) {
 			map_or_panic((unsigned long)__va(pa), pa, PAGE_KERNEL, 3);
 			pa += GB;
 			nr_gb_pages++;
@@ -121,6 +146,8 @@ static void map_kernel_image(void)
 	for (unsigned long va = (unsigned long)_text; va < (unsigned long)_end; va += PAGE_SIZE) {
 		pteval_t prot;
 
+		if (is_static_stack_guard(va))
+			continue;	/* an overflow of that stack faults here */
 		if (va < (unsigned long)_etext)
 			prot = PAGE_KERNEL_RX;
 		else if (va < (unsigned long)_erodata)
@@ -148,7 +175,7 @@ void paging_init(void)
 	prealloc_vmalloc_tables();
 	write_cr3(__pa(kernel_pgd));
 	memblock_set_limit((phys_addr_t)-1);
-	pr_info("paging: direct map of %lu MiB (%lu x 1 GiB, %lu x 2 MiB pages), NX %s\n",
-		(unsigned long)((nr_gb_pages * GB + nr_2m_pages * PMD_SIZE) >> 20), nr_gb_pages,
-		nr_2m_pages, cpu_has_nx ? "on" : "not supported");
+	pr_info("paging: direct map of %lu MiB (%lu x 1 GiB, %lu x 2 MiB pages, %lu x 2 MiB in 4 KiB pages for the kernel's read-only part), NX %s\n",
+		(unsigned long)((nr_gb_pages * GB + (nr_2m_pages + nr_split) * PMD_SIZE) >> 20),
+		nr_gb_pages, nr_2m_pages, nr_split, cpu_has_nx ? "on" : "not supported");
 }

@@ -74,6 +74,7 @@ pte_t *upte_alloc(struct mm_struct *mm, unsigned long addr)
 			spin_lock(&mm->page_table_lock);
 			if (!(*entry & _PAGE_PRESENT)) {
 				WRITE_ONCE(*entry, __pa(new) | _PAGE_USER_TABLE);
+				atomic_long_add(PAGE_SIZE, &mm->pgtables_bytes);
 				new = NULL;
 			}
 			spin_unlock(&mm->page_table_lock);
@@ -106,6 +107,7 @@ void free_user_pgtables(struct mm_struct *mm)
 			pgd[i] = 0;
 		}
 	}
+	atomic_long_set(&mm->pgtables_bytes, 0);
 }
 
 pgprot_t vm_get_page_prot(unsigned long vm_flags)

@@ -31,6 +31,13 @@ const char *exception_name(unsigned int vector);
 void do_page_fault(struct pt_regs *regs, unsigned long error_code, unsigned long address);
 __noreturn void page_fault_oops(struct pt_regs *regs, unsigned long addr);
 
+/*
+ * Is va the guard page below one of the kernel's static stacks (the boot
+ * stack, which init keeps, and the boot CPU's IST stacks)? paging_init
+ * leaves those pages out of the kernel's mapping.
+ */
+bool is_static_stack_guard(unsigned long va);
+
 /* Number of int3 breakpoints handled since boot (all CPUs). */
 extern atomic_long_t breakpoint_count;
 

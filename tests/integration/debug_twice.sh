@@ -35,6 +35,18 @@ alive() {
 	[ -n "$1" ] && kill -0 "$1" 2>/dev/null
 }
 
+# Whatever way the test ends, no session or QEMU of its own outlives it
+# (a QEMU left behind would hold the machine's CPU and the next test's ports).
+cleanup() {
+	[ -n "${mpid:-}" ] && kill -KILL -- "-$mpid" 2>/dev/null
+	local q
+	for q in "$(cat "$PIDFILE" 2>/dev/null)" "${stale:-}"; do
+		[ -n "$q" ] && grep -qs qemu "/proc/$q/comm" && kill -KILL "$q" 2>/dev/null
+	done
+	return 0
+}
+trap cleanup EXIT
+
 echo continue > "$cmds-run"
 
 # 1. Ctrl-C while the kernel runs, then gdb ends: QEMU ends with it.
@@ -43,7 +55,8 @@ wait_for "$LOG_DIR/$TEST_NAME-ctrlc.log" '^Command line: .*debugrun=ctrlc' ||
 	fail "the first session's kernel did not boot (see $LOG_DIR/$TEST_NAME-ctrlc.*)"
 qpid=$(cat "$PIDFILE")
 kill -INT -- "-$mpid"
-for _ in $(seq 100); do alive "$mpid" || break; sleep 0.1; done
+# gdb stops the kernel, its batch ends and make returns: seconds, more on a loaded host.
+for _ in $(seq 600); do alive "$mpid" || break; sleep 0.1; done
 alive "$mpid" && fail "make debug did not end after Ctrl-C and gdb's exit"
 wait "$mpid" 2>/dev/null
 for _ in $(seq 50); do alive "$qpid" || break; sleep 0.1; done

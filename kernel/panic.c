@@ -19,6 +19,7 @@
 #include <kestrel/string.h>
 #include <kestrel/time.h>
 #include <asm/io.h>
+#include <asm/stackprotector.h>
 #include <asm/processor.h>
 
 static long panic_timeout;	/* panic=: [c] set while the command line is parsed */

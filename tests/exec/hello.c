@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/auxv.h>
+#include <sys/reboot.h>
 #include <unistd.h>
 
 extern char **environ;
@@ -38,5 +39,8 @@ int main(int argc, char **argv)
 	       getauxval(AT_SECURE), getauxval(AT_CLKTCK), getauxval(AT_BASE));
 	fflush(stdout);
 	say("user space done\n");
+	/* An init that returns panics the kernel, as on Linux: power off instead. */
+	if (getpid() == 1)
+		reboot(RB_POWER_OFF);
 	return 0;
 }

@@ -16,6 +16,7 @@ cmds=$LOG_DIR/$TEST_NAME.gdb
 # make_debug TAG GDBFILE: `make debug` in its own process group (as a
 # terminal's foreground job), serial log $LOG_DIR/$TEST_NAME-TAG.log.
 make_debug() {
+	rm -f "$LOG_DIR/$TEST_NAME-$1.log"	# a log of an earlier run would look booted at once
 	setsid env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS make -s --no-print-directory debug SMP=2 \
 		APPEND="debugrun=$1" DEBUG_SERIAL="$LOG_DIR/$TEST_NAME-$1.log" \
 		GDBFLAGS="-batch -x $2" > "$LOG_DIR/$TEST_NAME-$1.txt" 2>&1 < /dev/null &

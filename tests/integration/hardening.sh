@@ -26,7 +26,7 @@ expect_status 35
 
 crash_boot stackprotector
 expect_line '^crashtest: overrunning a 16-byte buffer on the stack by [0-9]+ bytes$' "the overrun"
-expect_line '^Kernel panic - not syncing: stack-protector: Kernel stack is corrupted in: crash_stackprotector\+0x[0-9a-f]+/0x[0-9a-f]+$' \
+expect_line '^Kernel panic - not syncing: stack-protector: Kernel stack is corrupted in: crash_stackprotector\+0x[0-9a-f]+/0x[0-9a-f]+( \(kernel/crashtest\.c:[0-9]+\))?$' \
 	"the stack protector's panic"
 expect_status 37
 

@@ -16,7 +16,7 @@ boot_kernel 60 "console=ttyS0 rdinit=/bin/false" -smp 2 -m 256M -initrd "$INITRA
 expect_status 0
 expect_line '^Kernel panic - not syncing: Attempted to kill init! exitcode=0x00000100$' \
 	"the panic for init's exit(1)"
-expect_line '^ do_exit\+0x[0-9a-f]+/0x[0-9a-f]+$' "do_exit in the panic's trace"
+expect_line '^ do_exit\+0x[0-9a-f]+/0x[0-9a-f]+( \(kernel/exit\.c:[0-9]+\))?$' "do_exit in the panic's trace"
 expect_no_line 'Oops|BUG:|lockdep|LOCKUP' "another kernel report"
 
 boot_kernel 60 "console=ttyS0 rdinit=/testprogs/crash null" -smp 2 -m 256M -initrd "$INITRAMFS"

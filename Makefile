@@ -92,7 +92,7 @@ LDFLAGS := -m elf_x86_64 -nostdlib -static -z max-page-size=0x1000 --build-id=no
 # every in-kernel test. Test code hooks itself into boot through initcalls
 # and linker tables (include/kestrel/init.h, ktest.h), never through an
 # #ifdef, so a shared object is the same in both kernels and is built once.
-SRC_DIRS := arch/x86 kernel mm lib drivers fs net block
+SRC_DIRS := arch/x86 kernel mm lib drivers fs block
 KTEST_SRCS := kernel/crashtest.c kernel/locking/locktest.c kernel/debug/debugtest.c kernel/ktest.c \
 	$(sort $(shell find tests/kernel -name '*.c' -o -name '*.S' 2>/dev/null))
 # The vDSO's own code is user code, linked into a shared object (below), not into the kernel.

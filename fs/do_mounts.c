@@ -1,13 +1,11 @@
 /*
  * The root file system at boot: a tmpfs as "/", with devtmpfs on /dev
- * and procfs on /proc, devpts on /dev/pts (Linux's rootfs + devtmpfs +
- * the init scripts' mounts of /proc and /dev/pts, done by the kernel so
- * that any /init finds them).
+ * and procfs on /proc (Linux's rootfs + devtmpfs + the init scripts'
+ * mount of /proc, done by the kernel so that any /init finds them).
  * The root is always this tmpfs, filled from the initramfs: Kestrel has
  * no block devices to mount a root= from.
  */
 #include <kestrel/device.h>
-#include <kestrel/devpts_fs.h>
 #include <kestrel/mount.h>
 #include <kestrel/printk.h>
 #include <kestrel/proc_fs.h>
@@ -43,10 +41,6 @@ void fs_root_init(void)
 		panic("VFS: cannot mount the root tmpfs: error %d", err);
 	mount_or_warn("devtmpfs", "/dev", "devtmpfs", 0755);
 	mount_or_warn("proc", "/proc", "proc", 0555);
-	if (devpts_init())
-		pr_err("VFS: cannot set up devpts\n");
-	else
-		mount_or_warn("devpts", "/dev/pts", "devpts", 0755);	/* pseudo-terminal slaves */
 	if (ksys_mkdir("/tmp", 01777))
 		pr_err("VFS: cannot make /tmp\n");
 	pr_info("VFS: mounted root (tmpfs), /dev (devtmpfs), /proc (proc)\n");

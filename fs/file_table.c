@@ -10,9 +10,7 @@
  * a grace period (file_free), though the file is dead at once.
  */
 #include <kestrel/contract/file.h>
-#include <kestrel/cred.h>
 #include <kestrel/dcache.h>
-#include <kestrel/eventpoll.h>
 #include <kestrel/filelock.h>
 #include <kestrel/mount.h>
 #include <kestrel/slab.h>
@@ -67,7 +65,6 @@ static void __fput(struct file *file)
 	struct inode *inode = file->f_inode;
 
 	might_sleep();
-	eventpoll_release(file);	/* off every epoll set watching it, before ->release */
 	if (file->f_mode & FMODE_OPENED)
 		locks_remove_file(file);	/* its flock locks and leases (fs/locks.c) */
 	if ((file->f_mode & FMODE_OPENED) && file->f_op && file->f_op->release)
@@ -83,37 +80,6 @@ void fput(struct file *file)
 {
 	if (atomic_long_dec_and_test(&file->f_count))
 		__fput(file);
-}
-
-struct file *alloc_file_pseudo(struct inode *inode, struct vfsmount *mnt, const char *name,
-			       int flags, const struct file_operations *fops)
-{
-	struct dentry *dentry = d_alloc_name(mnt->mnt_root, name);
-	struct file *file;
-
-	if (!dentry)
-		return ERR_PTR(-ENOMEM);
-	file = alloc_empty_file(flags, current_cred());
-	if (IS_ERR(file)) {
-		dput(dentry);
-		return file;
-	}
-	d_instantiate(dentry, inode);	/* the dentry owns the caller's inode reference now */
-	file->f_path.mnt = mntget(mnt);
-	file->f_path.dentry = dentry;	/* the file owns the dentry's only reference */
-	file->f_inode = inode;
-	file->f_mapping = inode->i_mapping;
-	file->f_op = fops;
-	file->f_mode = (((flags) + 1) & O_ACCMODE) | FMODE_OPENED;	/* open's OPEN_FMODE */
-	if ((file->f_mode & FMODE_READ) && (fops->read || fops->read_iter))
-		file->f_mode |= FMODE_CAN_READ;
-	if ((file->f_mode & FMODE_WRITE) && (fops->write || fops->write_iter))
-		file->f_mode |= FMODE_CAN_WRITE;
-	if (fops->llseek)
-		file->f_mode |= FMODE_LSEEK;	/* no FMODE_PREAD/PWRITE: pread is ESPIPE */
-	if (file->f_mode & FMODE_WRITE)
-		atomic_inc(&inode->i_writecount);	/* __fput drops it */
-	return file;
 }
 
 void files_init(void)

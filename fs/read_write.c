@@ -33,6 +33,8 @@
 #include <asm/page.h>
 #include "internal.h"
 
+#define MAX_RW_COUNT (0x7ffff000L)	/* as Linux: INT_MAX rounded down to a page */
+#define UIO_FASTIOV 8			/* iovec arrays this short stay on the stack */
 
 void init_sync_kiocb(struct kiocb *kiocb, struct file *filp)
 {
@@ -446,8 +448,15 @@ long ksys_syncfs(int fd)
 
 /* ================================================================ system calls */
 
-struct iovec *import_iovec(const struct iovec __user *uvec, unsigned long nr, struct iovec *fast,
-			   size_t *total)
+/*
+ * Copy in and check a user iovec array, as Linux's import_iovec: more
+ * than UIO_MAXIOV segments or a negative length is EINVAL, a segment
+ * outside user space EFAULT; the total is clamped to MAX_RW_COUNT. Short
+ * arrays use the caller's fast[UIO_FASTIOV]. Returns the array (kfree it
+ * when it is not fast) or ERR_PTR; *total gets the byte count.
+ */
+static struct iovec *import_iovec(const struct iovec __user *uvec, unsigned long nr,
+				  struct iovec *fast, size_t *total)
 {
 	struct iovec *iov = fast;
 	size_t sum = 0;

@@ -365,7 +365,7 @@ static long put_time_left(void __user *ut, bool timeval, u64 end, long ret)
 }
 
 /* Install the caller's signal mask for the wait; the old one goes to saved_sigmask. */
-int set_user_sigmask(const sigset_t __user *umask, size_t sigsetsize)
+static int set_user_sigmask(const sigset_t __user *umask, size_t sigsetsize)
 {
 	sigset_t mask;
 
@@ -385,7 +385,7 @@ int set_user_sigmask(const sigset_t __user *umask, size_t sigsetsize)
  * wait's mask and delivery puts the old mask back (restore_sigmask);
  * otherwise put it back now.
  */
-void restore_user_sigmask(const sigset_t __user *umask, bool interrupted)
+static void restore_user_sigmask(const sigset_t __user *umask, bool interrupted)
 {
 	if (!umask)
 		return;

@@ -516,9 +516,6 @@ int send_signal_locked(int sig, const kernel_siginfo_t *info, struct task_struct
 	}
 	/* Else the signal is still pending, without its information (Linux's rule). */
 	sigaddset(&pending->signal, sig);
-	/* signalfd readers and pollers (fs/signalfd.c), blocked signal or not. */
-	if (waitqueue_active(&t->sighand->signalfd_wqh))
-		wake_up(&t->sighand->signalfd_wqh);
 	complete_signal(sig, t, group);
 	return 0;
 }
@@ -1198,11 +1195,8 @@ void release_task_signal(struct task_struct *p)
 
 static void put_sighand(struct sighand_struct *sh)
 {
-	if (atomic_dec_and_test(&sh->count) && !is_static_sighand(sh)) {
-		/* epoll entries on the signalfd queue unhook (fs/eventpoll.c, POLLFREE). */
-		wake_up_pollfree(&sh->signalfd_wqh);
+	if (atomic_dec_and_test(&sh->count) && !is_static_sighand(sh))
 		kfree_rcu(sh, rcu);
-	}
 }
 
 void put_signal_struct(struct signal_struct *sig)

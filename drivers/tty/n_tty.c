@@ -632,17 +632,6 @@ ssize_t n_tty_read(struct tty_struct *tty, struct file *file, u8 *kbuf, size_t n
 				break;
 			if (file && tty_file_hung_up(tty, file))
 				break;	/* EOF */
-			if (smp_load_acquire(&tty->other_closed)) {
-				/* A pty whose other end closed: what it wrote first, then EIO. */
-				if (READ_ONCE(tty->buf.count)) {
-					mutex_unlock(&tty->ldisc_lock);
-					tty_flip_flush(tty);
-					mutex_lock(&tty->ldisc_lock);
-					continue;
-				}
-				ret = -EIO;
-				break;
-			}
 			if (file && (file->f_flags & O_NONBLOCK)) {
 				ret = -EAGAIN;
 				break;
@@ -652,8 +641,7 @@ ssize_t n_tty_read(struct tty_struct *tty, struct file *file, u8 *kbuf, size_t n
 				break;
 			}
 			prepare_to_wait(&tty->read_wait, &wait, TASK_INTERRUPTIBLE);
-			if (input_waiting(ld) || (file && tty_file_hung_up(tty, file)) ||
-			    READ_ONCE(tty->other_closed)) {
+			if (input_waiting(ld) || (file && tty_file_hung_up(tty, file))) {
 				finish_wait(&tty->read_wait, &wait);
 				continue;
 			}
@@ -676,25 +664,7 @@ ssize_t n_tty_read(struct tty_struct *tty, struct file *file, u8 *kbuf, size_t n
 		}
 	}
 	mutex_unlock(&tty->ldisc_lock);
-	/* Input the driver holds back until there is room (a pty's) can come now. */
-	if (got && READ_ONCE(tty->buf.count))
-		schedule_work(&tty->buf.work);
 	if (got)
 		return got;
 	return ret;
-}
-
-size_t n_tty_receive_room(struct tty_struct *tty)
-{
-	struct n_tty_data *ld = &tty->ldata;
-	size_t used = READ_ONCE(ld->read_head) - READ_ONCE(ld->read_tail);
-	size_t left = used < N_TTY_BUF_SIZE - 1 ? N_TTY_BUF_SIZE - 1 - used : 0;
-
-	/*
-	 * A full canonical buffer without a complete line could never be
-	 * read: take the input (and drop what does not fit), as Linux.
-	 */
-	if (!left && L_FLAG(tty, ICANON) && READ_ONCE(ld->canon_head) == READ_ONCE(ld->read_tail))
-		return (size_t)-1;
-	return left;
 }

@@ -8,12 +8,6 @@
  * them out in chunks and runs n_tty_receive_buf(), which edits, echoes
  * and signals. A full ring drops bytes (counted in buf.dropped), as a
  * UART overrun would.
- *
- * A driver with ->unthrottle (a pty, whose writer waits for room instead
- * of losing bytes) gets flow control: the flusher hands the line
- * discipline only what it has room for and leaves the rest queued (the
- * next read() queues the work again), and tells the driver after each
- * chunk that the ring has room.
  */
 #include <kestrel/string.h>
 #include <kestrel/tty.h>
@@ -54,29 +48,13 @@ static size_t flip_take(struct tty_bufhead *b, u8 *out, size_t max)
 
 void tty_flip_flush(struct tty_struct *tty)
 {
-	void (*unthrottle)(struct tty_struct *) = tty->driver->ops->unthrottle;
 	u8 chunk[64];
 	size_t n;
 
 	mutex_lock(&tty->buf.flush_lock);
-	for (;;) {
-		size_t max = sizeof(chunk);
-
-		if (unthrottle)
-			max = min(max, n_tty_receive_room(tty));
-		n = max ? flip_take(&tty->buf, chunk, max) : 0;
-		if (!n)
-			break;
+	while ((n = flip_take(&tty->buf, chunk, sizeof(chunk))))
 		n_tty_receive_buf(tty, chunk, n);
-		if (unthrottle)
-			unthrottle(tty);
-	}
 	mutex_unlock(&tty->buf.flush_lock);
-}
-
-size_t tty_flip_room(struct tty_struct *tty)
-{
-	return TTY_FLIPBUF_SIZE - READ_ONCE(tty->buf.count);
 }
 
 static void flush_to_ldisc(struct work_struct *work)

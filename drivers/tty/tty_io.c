@@ -10,8 +10,6 @@
  *   5:1  console   the tty of the last console= on the command line
  *                  (ttyS0 or tty0); without console=, ttyS0 if there is
  *                  a UART, else the screen.
- *   5:2  ptmx      a new pseudo-terminal's master (drivers/tty/pty.c)
- *   136:N pts/N    a pseudo-terminal's slave (in devpts, /dev/pts)
  * Opening 5:0, 5:1 or 4:0 never makes the tty a controlling tty (as
  * Linux); a session leader opening ttyS0 or tty1 without O_NOCTTY does,
  * and any session leader can take its tty with TIOCSCTTY.
@@ -209,20 +207,13 @@ static int tty_open(struct inode *inode, struct file *file)
 	}
 	if (!tty)
 		return -ENXIO;
-	file->f_version = console ? TTY_NO_HANGUP : READ_ONCE(tty->hangup_gen);
-	return tty_open_file(tty, file, noctty);
-}
 
-int tty_open_file(struct tty_struct *tty, struct file *file, bool noctty)
-{
 	file->f_op = &tty_fops;	/* /dev/tty and /dev/console files are tty files too */
 	file->private_data = tty;
-	if (file->f_version != TTY_NO_HANGUP)
-		file->f_version = READ_ONCE(tty->hangup_gen);
+	file->f_version = console ? TTY_NO_HANGUP : READ_ONCE(tty->hangup_gen);
 	/* A tty has no file position. */
 	file->f_mode &= ~(FMODE_LSEEK | FMODE_PREAD | FMODE_PWRITE | FMODE_ATOMIC_POS);
-	atomic_inc(&tty->open_count);
-	if (tty->driver->ops->open) {
+	if (atomic_inc_return(&tty->open_count) == 1 && tty->driver->ops->open) {
 		int err = tty->driver->ops->open(tty, file);
 
 		if (err) {
@@ -239,9 +230,8 @@ static int tty_release(struct inode *inode, struct file *file)
 {
 	struct tty_struct *tty = file->private_data;
 
-	if (tty->driver->ops->close)
-		tty->driver->ops->close(tty, file);	/* open_count still counts this file */
-	atomic_dec(&tty->open_count);
+	if (atomic_dec_return(&tty->open_count) == 0 && tty->driver->ops->close)
+		tty->driver->ops->close(tty, file);
 	return 0;
 }
 
@@ -319,38 +309,6 @@ static int wait_flow(struct tty_struct *tty, struct file *file)
 	return ret;
 }
 
-/*
- * A driver with ->write_room (a pty) takes only what it has room for:
- * wait until it has some, as for ^S. Returns the room (at most want), or
- * -EAGAIN / -ERESTARTSYS, or 0 after a hangup.
- */
-static ssize_t wait_room(struct tty_struct *tty, struct file *file, size_t want)
-{
-	unsigned int (*room)(struct tty_struct *) = tty->driver->ops->write_room;
-	DEFINE_WAIT(wait);
-	ssize_t ret;
-
-	if (!room)
-		return want;
-	for (;;) {
-		prepare_to_wait(&tty->write_wait, &wait, TASK_INTERRUPTIBLE);
-		ret = min((size_t)room(tty), want);
-		if (ret || tty_file_hung_up(tty, file))
-			break;
-		if (file->f_flags & O_NONBLOCK) {
-			ret = -EAGAIN;
-			break;
-		}
-		if (signal_pending(current)) {
-			ret = -ERESTARTSYS;
-			break;
-		}
-		schedule();
-	}
-	finish_wait(&tty->write_wait, &wait);
-	return ret;
-}
-
 /* Written in steps, each copied in from the writer first, so ^S can stop us between two. */
 static ssize_t tty_write(struct kiocb *iocb, struct iov_iter *from)
 {
@@ -373,17 +331,10 @@ static ssize_t tty_write(struct kiocb *iocb, struct iov_iter *from)
 		ret = wait_flow(tty, file);
 		if (ret)
 			break;
-		ret = wait_room(tty, file, want);
-		if (ret < 0)
-			break;
 		if (tty_file_hung_up(tty, file)) {
 			ret = -EIO;
 			break;
 		}
-		/* Output processing may double a byte (ONLCR): half the room is safe. */
-		if (tty->driver->ops->write_room && (READ_ONCE(tty->termios.c_oflag) & OPOST) && ret > 1)
-			ret /= 2;
-		want = ret;
 		n = copy_from_iter(step, want, from);
 		if (n) {
 			down_read(&tty->termios_rwsem);
@@ -411,10 +362,7 @@ static __poll_t tty_poll(struct file *file, poll_table *pt)
 		return EPOLLIN | EPOLLOUT | EPOLLERR | EPOLLHUP | EPOLLRDNORM | EPOLLWRNORM;
 	if (n_tty_input_available(tty))
 		mask |= EPOLLIN | EPOLLRDNORM;
-	if (READ_ONCE(tty->other_closed))
-		mask |= EPOLLHUP;
-	if (!READ_ONCE(tty->flow_stopped) &&
-	    (!tty->driver->ops->write_room || tty->driver->ops->write_room(tty)))
+	if (!READ_ONCE(tty->flow_stopped))
 		mask |= EPOLLOUT | EPOLLWRNORM;
 	return mask;
 }
@@ -508,12 +456,6 @@ static long tty_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 
 	if (tty_file_hung_up(tty, file))
 		return cmd == TIOCSPGRP ? -ENOTTY : -EIO;
-	if (tty->driver->ops->ioctl) {	/* the driver's own, and any it does differently */
-		long ret = tty->driver->ops->ioctl(tty, file, cmd, arg);
-
-		if (ret != -ENOTTY)
-			return ret;
-	}
 	switch (cmd) {
 	case TCGETS:
 		down_read(&tty->termios_rwsem);
@@ -583,9 +525,6 @@ int tty_init(void)
 	err = serial_tty_init();
 	if (err)
 		pr_warn("no ttyS0: %d\n", err);
-	err = pty_init();
-	if (err)
-		pr_warn("no pseudo-terminals: %d\n", err);
 	err = vt_tty_init();
 	if (err)
 		pr_info("no screen tty (%d)\n", err);

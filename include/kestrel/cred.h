@@ -39,10 +39,7 @@
 #define CAP_SYS_RESOURCE 24
 #define CAP_SYS_ADMIN 21
 #define CAP_SYS_TIME 25
-#define CAP_NET_ADMIN 12
 #define CAP_SYSLOG 34
-#define CAP_WAKE_ALARM 35
-#define CAP_BLOCK_SUSPEND 36
 #define CAP_FULL_SET (~0ULL)
 
 #define NGROUPS_SMALL 16

@@ -355,7 +355,6 @@ struct file {
 	struct address_space *f_mapping;	/* [c] */
 	u64 f_version;				/* [P] directories: cursor validity; FIFOs: [c] */
 	void *private_data;			/* [x] the driver's / file system's */
-	struct hlist_head f_ep;			/* [f] epoll items watching this file (fs/eventpoll.c) */
 	struct rcu_head f_rcuhead;		/* [R] */
 };
 
@@ -682,14 +681,6 @@ bool inode_owner_or_capable(const struct inode *inode);
 /* ============================== open files (fs/file_table.c, fs/open.c) ============================== */
 
 struct file *alloc_empty_file(int flags, const struct cred *cred);
-/*
- * An opened file on inode of an internal mount (anon_inodefs, sockfs):
- * a fresh dentry called name under mnt's root, f_op fops, O_ACCMODE and
- * O_NONBLOCK from flags. Takes over the caller's inode reference on
- * success; ERR_PTR on failure (the inode reference stays the caller's).
- */
-struct file *alloc_file_pseudo(struct inode *inode, struct vfsmount *mnt, const char *name,
-			       int flags, const struct file_operations *fops);
 struct file *get_file(struct file *f);
 void fput(struct file *);
 struct file *dentry_open(const struct path *path, int flags, const struct cred *creds);

@@ -67,42 +67,6 @@ static inline bool list_empty(const struct list_head *h)
 	return READ_ONCE(h->next) == h;
 }
 
-/*
- * Empty, and no other CPU is half-way through changing it: for a lockless
- * "anything there?" whose answer is re-checked under the lock.
- */
-static inline bool list_empty_careful(const struct list_head *h)
-{
-	struct list_head *next = READ_ONCE(h->next);
-
-	return next == h && next == READ_ONCE(h->prev);
-}
-
-static inline void __list_splice(const struct list_head *list, struct list_head *prev,
-				 struct list_head *next)
-{
-	struct list_head *first = list->next, *last = list->prev;
-
-	first->prev = prev;
-	prev->next = first;
-	last->next = next;
-	next->prev = last;
-}
-
-/* Move list's entries to the front of head (list itself is left stale). */
-static inline void list_splice(const struct list_head *list, struct list_head *head)
-{
-	if (!list_empty(list))
-		__list_splice(list, head, head->next);
-}
-
-/* Move list's entries to the end of head (list itself is left stale). */
-static inline void list_splice_tail(struct list_head *list, struct list_head *head)
-{
-	if (!list_empty(list))
-		__list_splice(list, head->prev, head);
-}
-
 #define list_entry(ptr, type, member) container_of(ptr, type, member)
 #define list_first_entry(h, type, member) list_entry((h)->next, type, member)
 #define list_last_entry(h, type, member) list_entry((h)->prev, type, member)

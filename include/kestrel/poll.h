@@ -16,7 +16,6 @@
 #define KESTREL_POLL_H
 
 #include <kestrel/fs.h>
-#include <kestrel/signal.h>
 #include <kestrel/wait.h>
 
 /* Event bits (Linux's values; POLL* in user space are the same numbers). */
@@ -32,8 +31,6 @@
 #define EPOLLWRBAND 0x00000200
 #define EPOLLMSG 0x00000400
 #define EPOLLRDHUP 0x00002000
-/* Kernel-internal: the wait queue is going away (wake_up_pollfree). */
-#define POLLFREE 0x00004000
 
 /* A file without ->poll is always ready (regular files, /dev/null, /dev/zero, ...). */
 #define DEFAULT_POLLMASK (EPOLLIN | EPOLLOUT | EPOLLRDNORM | EPOLLWRNORM)
@@ -72,17 +69,6 @@ static inline void init_poll_funcptr(poll_table *pt, poll_queue_proc qproc)
  * a signal is pending, -ENOMEM. timeout_ns < 0: wait without limit.
  */
 int kernel_poll(struct pollfd *fds, unsigned int nfds, s64 timeout_ns);
-
-/*
- * The signal mask of ppoll, pselect6 and epoll_pwait: install *umask
- * (NULL: leave the mask alone) for the wait, the old one going to
- * saved_sigmask; 0, -EINVAL (sigsetsize) or -EFAULT. Afterwards
- * restore_user_sigmask puts the old mask back, or, when a signal
- * interrupted the wait, leaves that to signal delivery so the handler
- * runs under the wait's mask.
- */
-int set_user_sigmask(const sigset_t __user *umask, size_t sigsetsize);
-void restore_user_sigmask(const sigset_t __user *umask, bool interrupted);
 
 /* Ask file what is ready (DEFAULT_POLLMASK without ->poll), registering through pt. */
 __poll_t vfs_poll(struct file *file, poll_table *pt);

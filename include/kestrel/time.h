@@ -79,8 +79,6 @@ u64 time_ref_window(unsigned int ms, void (*fn)(void *arg, bool end), void *arg)
 u64 ktime_get_real_ns(void);
 /* CLOCK_REALTIME - CLOCK_MONOTONIC, in ns */
 s64 ktime_get_real_offset(void);
-/* CLOCK_REALTIME was set (fs/timerfd.c): realtime timerfds re-aim or are canceled. */
-void timerfd_clock_was_set(void);
 /* The value of clock which (a CLOCK_* id, or a CPU clock id) in ns; 0 or -EINVAL. */
 int posix_clock_get_ns(int which, u64 *ns);
 

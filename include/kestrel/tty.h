@@ -11,10 +11,7 @@
  *
  * A tty is a built-in device that is never freed: each driver makes its
  * ttys once at boot (tty_register_driver), so signal->tty and the
- * driver's table may point at them without reference counts. The
- * pseudo-terminals (drivers/tty/pty.c) are a pool of pairs made at boot
- * too; a pair is handed out again only when no file and no session
- * holds either end.
+ * driver's table may point at them without reference counts.
  *
  * Signals (kill_pgrp) are sent with no tty lock held but ldisc_lock.
  *
@@ -161,11 +158,6 @@ struct winsize {
 #define FIONREAD 0x541B
 #define TIOCNOTTY 0x5422
 #define TIOCGSID 0x5429
-/* Pseudo-terminal masters (drivers/tty/pty.c). */
-#define TIOCGPTN 0x80045430	/* _IOR('T', 0x30, unsigned int): the slave's number */
-#define TIOCSPTLCK 0x40045431	/* _IOW('T', 0x31, int): lock (1) or unlock (0) the slave */
-#define TIOCGPTLCK 0x80045439	/* _IOR('T', 0x39, int) */
-#define TIOCGPTPEER 0x5441	/* _IO('T', 0x41): open the slave, flags in arg */
 
 /* TCFLSH */
 #define TCIFLUSH 0
@@ -180,9 +172,7 @@ struct winsize {
 /* Character-device majors (Linux's). */
 #define TTY_MAJOR 4		/* 4:0 tty0 (the screen now), 4:1.. ttyN, 4:64.. ttyS */
 #define TTY_SERIAL_MINOR_BASE 64
-/* TTYAUX_MAJOR (5) is in chrdev.h: 5:0 /dev/tty, 5:1 /dev/console, 5:2 /dev/ptmx. */
-#define UNIX98_PTY_MASTER_MAJOR 128	/* masters: no device node, only /dev/ptmx */
-#define UNIX98_PTY_SLAVE_MAJOR 136	/* 136:N is /dev/pts/N */
+/* TTYAUX_MAJOR (5) is in chrdev.h: 5:0 /dev/tty, 5:1 /dev/console. */
 
 /* ---------------- kernel side ---------------- */
 
@@ -197,26 +187,9 @@ struct tty_operations {
 	 * it may not sleep for long, but may be called from process context only.
 	 */
 	int (*write)(struct tty_struct *tty, const u8 *buf, size_t n);
-	/*
-	 * Optional, as Linux: every open of the tty (0 or -errno, which
-	 * fails the open; open_count already counts the file) and every
-	 * close (open_count still counts the file: 1 means the last).
-	 */
+	/* Optional: first open and last close of the tty. */
 	int (*open)(struct tty_struct *tty, struct file *file);
 	void (*close)(struct tty_struct *tty, struct file *file);
-	/*
-	 * Optional: how many bytes write() may hand over now without any
-	 * being dropped (tty_write waits for room, poll says EPOLLOUT when
-	 * there is some). Without it, the driver always takes everything.
-	 */
-	unsigned int (*write_room)(struct tty_struct *tty);
-	/* Optional: the line discipline took queued input: room for more. */
-	void (*unthrottle)(struct tty_struct *tty);
-	/*
-	 * Optional: asked first for every ioctl (the driver's own, or one it
-	 * does differently); -ENOTTY hands it to the core.
-	 */
-	long (*ioctl)(struct tty_struct *tty, struct file *file, unsigned int cmd, unsigned long arg);
 };
 
 struct tty_driver {
@@ -279,8 +252,6 @@ struct tty_struct {
 	unsigned int hangup_gen;	/* [C] bumped by a hangup: older files are hung up */
 
 	atomic_t open_count;		/* [a] open files of this tty */
-	bool other_closed;		/* [a] a pty whose other end has no open file left:
-					 * a read with no input fails with EIO, poll says EPOLLHUP */
 	wait_queue_head_t read_wait;	/* [S] readers, pollers: input arrived, hangup */
 	wait_queue_head_t write_wait;	/* [S] writers, pollers: output restarted, hangup */
 	struct tty_bufhead buf;		/* [e] */
@@ -300,12 +271,6 @@ extern const struct file_operations tty_fops;
 /* The tty behind an open tty file, or NULL for another file. */
 struct tty_struct *file_tty(struct file *file);
 /*
- * Make file (just opened, any device number) a file of tty: f_op becomes
- * tty_fops, the driver's ->open runs, and without noctty a session
- * leader may get tty as its controlling tty. 0 or -errno.
- */
-int tty_open_file(struct tty_struct *tty, struct file *file, bool noctty);
-/*
  * Output flow control (^S/^Q with IXON, TCXONC's TCOOFF/TCOON): stop_tty
  * makes writers wait, start_tty lets them go on. Any context but hard
  * interrupts; takes ctrl_lock.
@@ -319,8 +284,6 @@ void start_tty(struct tty_struct *tty);
 size_t tty_insert_flip_string(struct tty_struct *tty, const u8 *chars, size_t n);
 /* Run the line discipline over everything queued (process context; tests and flush). */
 void tty_flip_flush(struct tty_struct *tty);
-/* Free bytes in tty's flip buffer (a hint: lockless). */
-size_t tty_flip_room(struct tty_struct *tty);
 void tty_buffer_init(struct tty_struct *tty);
 
 /* ---- the line discipline (drivers/tty/n_tty.c) ---- */
@@ -343,11 +306,6 @@ size_t n_tty_readable(struct tty_struct *tty);
 void n_tty_flush_input(struct tty_struct *tty);
 /* termios changed (old is the previous one): ICANON switches re-split the buffer. */
 void n_tty_set_termios(struct tty_struct *tty, const struct termios *old);
-/*
- * Bytes the line discipline can take now without dropping any (the flip
- * buffer of a driver with ->unthrottle hands over no more). Lockless.
- */
-size_t n_tty_receive_room(struct tty_struct *tty);
 /* ->poll's input side: EPOLLIN when a read would not block. */
 bool n_tty_input_available(struct tty_struct *tty);
 
@@ -394,8 +352,6 @@ int tty_init(void);
 int vt_tty_init(void);
 /* The screen's tty (keyboard input goes there), or NULL without a screen. */
 struct tty_struct *vt_tty_get(void);
-/* Pseudo-terminals (drivers/tty/pty.c): /dev/ptmx and the pairs' pool. */
-int pty_init(void);
 /* The serial tty driver (drivers/tty/serial8250.c): ttyS0 with receive interrupts. */
 int serial_tty_init(void);
 struct tty_struct *serial_tty_get(void);

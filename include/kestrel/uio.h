@@ -40,20 +40,6 @@ struct iovec {
 };
 
 #define UIO_MAXIOV 1024
-#define UIO_FASTIOV 8			/* iovec arrays this short stay on the caller's stack */
-#define MAX_RW_COUNT (0x7ffff000L)	/* one read or write's limit, as Linux: INT_MAX
-					 * rounded down to a page */
-
-/*
- * Copy in and check a user iovec array, as Linux's import_iovec: more
- * than UIO_MAXIOV segments or a negative length is EINVAL, a segment
- * outside user space EFAULT; the total is clamped to MAX_RW_COUNT. Short
- * arrays use the caller's fast[UIO_FASTIOV]. Returns the array (kfree it
- * when it is not fast) or ERR_PTR; *total gets the byte count
- * (fs/read_write.c; readv, writev and sendmsg/recvmsg use it).
- */
-struct iovec *import_iovec(const struct iovec __user *uvec, unsigned long nr, struct iovec *fast,
-			   size_t *total);
 
 enum iter_type {
 	ITER_UBUF,

@@ -124,41 +124,10 @@ void __wake_up(wait_queue_head_t *wq_head, unsigned int mode, int nr_exclusive, 
 #define wake_up_interruptible(x) __wake_up(x, TASK_INTERRUPTIBLE, 1, NULL)
 #define wake_up_interruptible_all(x) __wake_up(x, TASK_INTERRUPTIBLE, 0, NULL)
 
-/*
- * The same with wq_head->lock already held by the caller (who protects
- * its own state with the queue's lock, as eventfd does).
- */
-void __wake_up_locked_key(wait_queue_head_t *wq_head, unsigned int mode, void *key);
-
-/*
- * Wake-ups that say what happened: the key is the poll mask (EPOLLIN ...)
- * the change made true, which epoll's callback uses to skip waiters that
- * wait for something else. A NULL key (plain wake_up) means "anything".
- */
-#define poll_to_key(m) ((void *)(unsigned long)(m))
-#define key_to_poll(k) ((unsigned int)(unsigned long)(k))
-#define wake_up_poll(x, m) __wake_up(x, TASK_NORMAL, 1, poll_to_key(m))
-#define wake_up_interruptible_poll(x, m) __wake_up(x, TASK_INTERRUPTIBLE, 1, poll_to_key(m))
-#define wake_up_locked_poll(x, m) __wake_up_locked_key((x), TASK_NORMAL, poll_to_key(m))
-
-/*
- * The queue itself is about to be freed (a sighand's signalfd queue):
- * every waiter must unhook now. Pollers that can outlive the queue
- * (epoll) handle the POLLFREE key by taking their entry off; the
- * memory must stay valid for an RCU grace period after this returns.
- */
-void __wake_up_pollfree(wait_queue_head_t *wq_head);
-
 /* Somebody waits (a hint only: without the lock it may change at once). */
 static inline bool waitqueue_active(wait_queue_head_t *wq_head)
 {
 	return !list_empty(&wq_head->head);
-}
-
-static inline void wake_up_pollfree(wait_queue_head_t *wq_head)
-{
-	if (waitqueue_active(wq_head))
-		__wake_up_pollfree(wq_head);
 }
 
 #define ___wait_event(wq_head, condition, state)                                 \

@@ -6,8 +6,6 @@
  * (try_to_wake_up), never the reverse.
  */
 #include <kestrel/errno.h>
-#include <kestrel/lockdep.h>
-#include <kestrel/poll.h>
 #include <kestrel/wait.h>
 
 void __init_waitqueue_head(wait_queue_head_t *wq_head, const char *name,
@@ -148,25 +146,4 @@ void __wake_up(wait_queue_head_t *wq_head, unsigned int mode, int nr_exclusive, 
 			break;
 	}
 	spin_unlock_irqrestore(&wq_head->lock, flags);
-}
-
-void __wake_up_locked_key(wait_queue_head_t *wq_head, unsigned int mode, void *key)
-{
-	wait_queue_entry_t *curr, *next;
-
-	lockdep_assert_held(&wq_head->lock);
-	list_for_each_entry_safe(curr, next, &wq_head->head, entry) {
-		unsigned int eflags = curr->flags;
-		int ret = curr->func(curr, mode, key);
-
-		if (ret && (eflags & WQ_FLAG_EXCLUSIVE))
-			break;
-	}
-}
-
-void __wake_up_pollfree(wait_queue_head_t *wq_head)
-{
-	__wake_up(wq_head, TASK_NORMAL, 0, poll_to_key(EPOLLHUP | POLLFREE));
-	/* Every waiter must have taken its entry off. */
-	WARN_ON(waitqueue_active(wq_head));
 }

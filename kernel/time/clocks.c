@@ -262,7 +262,6 @@ static int set_realtime_ns(u64 ns)
 		return -EPERM;
 	WRITE_ONCE(real_offset, (s64)ns - (s64)ktime_get_ns());
 	vdso_update_realtime();
-	timerfd_clock_was_set();	/* CLOCK_REALTIME timerfds re-aim, or are canceled */
 	return 0;
 }
 

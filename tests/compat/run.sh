@@ -10,9 +10,6 @@ set -u
 export PATH=/usr/bin LC_ALL=C TZ=UTC
 umask 022
 here=$(cd "$(dirname "$0")" && pwd)
-# tests/compat/*.c built against glibc: /compat/bin under Kestrel; the
-# host's run gets the same binaries from the build (tests/integration/compat.sh).
-export COMPAT_BIN="${COMPAT_BIN:-$here/bin}"
 scratch=$1
 for t in "$here"/t-*.sh; do
 	name=$(basename "$t" .sh)

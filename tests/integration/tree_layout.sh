@@ -94,11 +94,10 @@ expect_accepted "the new folder's line"
 fresh_copy
 mkdir -p "$copy/sound/core"
 echo 'int x;' > "$copy/sound/core/pcm.c"
-# After the entry of net/ (the folder before it by name) and the lines under it
-# (net/core/, net/unix/): the last line before the blank one.
-last=$(awk -v s="$(line_of net/)" 'NR > s && /^$/ { print NR - 1; exit }' "$copy/$MAP")
+# After mm/'s entry and the file lines under it: the last line before the blank one.
+last=$(awk -v s="$(line_of mm/)" 'NR > s && /^$/ { print NR - 1; exit }' "$copy/$MAP")
 expect_refused "two new folders" \
-	"$MAP: no line for the folder sound/ (it holds core/pcm.c): add the line \"- \`sound/\`: <what lives here>\" after line $last (the entry of net/unix/), and say what lives there and its Linux counterpart, if any" \
+	"$MAP: no line for the folder sound/ (it holds core/pcm.c): add the line \"- \`sound/\`: <what lives here>\" after line $last (the entry of mm/), and say what lives there and its Linux counterpart, if any" \
 	"$MAP: no line for the folder sound/core/ (it holds pcm.c): add the line \"- \`sound/core/\`: <what lives here>\" right after the line for sound/ (missing too, see above), and say what lives there and its Linux counterpart, if any"
 
 # A folder renamed: the new name lacks a line, the old line names nothing.

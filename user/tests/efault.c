@@ -1,8 +1,7 @@
 /*
  * A bad pointer to every pointer-taking system call that vfs_efault.c
  * does not cover (signals, wait, process/resource info, time, getcpu,
- * prctl's names, poll and select, futex, execve, affinity, tty ioctls,
- * epoll, eventfd, timerfd, signalfd, AF_UNIX sockets, pty ioctls)
+ * prctl's names, poll and select, futex, execve, affinity, tty ioctls)
  * returns -1/EFAULT, never a
  * crash and never success. Each call goes through the raw syscall() so
  * libc cannot check or copy first, once with (void *)1 (a user address
@@ -16,14 +15,7 @@
 #include <grp.h>
 #include <poll.h>
 #include <time.h>
-#include <stdint.h>
 #include <sys/auxv.h>
-#include <sys/epoll.h>
-#include <sys/eventfd.h>
-#include <sys/signalfd.h>
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <sys/timerfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
@@ -329,117 +321,4 @@ TEST(tty_ioctls)
 	struct termios t;
 	EXPECT_EQ(ioctl(fd, TCGETS, &t), 0);
 	close(fd);
-}
-
-TEST(event_calls)
-{
-	int ep = epoll_create1(0), efd = eventfd(1, EFD_NONBLOCK);
-	int tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK);
-	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = 1 };
-	struct itimerspec its = { { 0, 0 }, { 100, 0 } };
-	struct timespec ts = { 0, 0 };
-	sigset_t set;
-
-	ASSERT(ep >= 0 && efd >= 0 && tfd >= 0);
-	sigemptyset(&set);
-	ASSERT_EQ(epoll_ctl(ep, EPOLL_CTL_ADD, efd, &ev), 0);	/* ready: a wait copies out */
-	for (int i = 0; i < NBAD; i++) {
-		EFAULT_OK(syscall(SYS_epoll_ctl, ep, EPOLL_CTL_MOD, efd, bad[i]));
-		EFAULT_OK(syscall(SYS_epoll_wait, ep, bad[i], 1, 0));
-		EFAULT_OK(syscall(SYS_epoll_pwait, ep, bad[i], 1, 0, NULL, SIGSET_SIZE));
-		EFAULT_OK(syscall(SYS_epoll_pwait, ep, &ev, 1, 0, bad[i], SIGSET_SIZE));
-		EFAULT_OK(syscall(SYS_epoll_pwait2, ep, &ev, 1, bad[i], NULL, SIGSET_SIZE));
-		EFAULT_OK(syscall(SYS_epoll_pwait2, ep, &ev, 1, &ts, bad[i], SIGSET_SIZE));
-		EFAULT_OK(syscall(SYS_read, efd, bad[i], 8));
-		EFAULT_OK(syscall(SYS_write, efd, bad[i], 8));
-		EFAULT_OK(syscall(SYS_timerfd_settime, tfd, 0, bad[i], NULL));
-		EFAULT_OK(syscall(SYS_timerfd_gettime, tfd, bad[i]));
-		EFAULT_OK(syscall(SYS_signalfd4, -1, bad[i], SIGSET_SIZE, 0));
-		EFAULT_OK(syscall(SYS_signalfd, -1, bad[i], SIGSET_SIZE));
-	}
-	/* The new setting stands even when the old one cannot be written back. */
-	EFAULT_OK(syscall(SYS_timerfd_settime, tfd, 0, &its, bad[0]));
-	struct itimerspec cur;
-	EXPECT_EQ(timerfd_gettime(tfd, &cur), 0);
-	EXPECT(cur.it_value.tv_sec > 90);
-	/* The instance still works after all that. */
-	uint64_t v = 1;
-	EXPECT_EQ(write(efd, &v, 8), 8);
-	EXPECT_EQ(epoll_wait(ep, &ev, 1, 0), 1);
-	close(tfd);
-	close(efd);
-	close(ep);
-}
-
-TEST(signalfd_read)
-{
-	sigset_t set;
-	int fd;
-
-	sigemptyset(&set);
-	sigaddset(&set, SIGUSR1);
-	sigprocmask(SIG_BLOCK, &set, NULL);
-	fd = signalfd(-1, &set, SFD_NONBLOCK);
-	ASSERT(fd >= 0);
-	for (int i = 0; i < NBAD; i++) {
-		kill(getpid(), SIGUSR1);
-		EFAULT_OK(syscall(SYS_read, fd, bad[i], 128));
-	}
-	close(fd);
-}
-
-TEST(socket_calls)
-{
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	socklen_t len = sizeof(sun);
-	char buf[16];
-	struct iovec iov = { buf, sizeof(buf) };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
-	int sv[2], v = 0;
-
-	ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
-	for (int i = 0; i < NBAD; i++) {
-		EFAULT_OK(syscall(SYS_socketpair, AF_UNIX, SOCK_STREAM, 0, bad[i]));
-		EFAULT_OK(syscall(SYS_bind, sv[0], bad[i], sizeof(sun)));
-		EFAULT_OK(syscall(SYS_connect, sv[0], bad[i], sizeof(sun)));
-		EFAULT_OK(syscall(SYS_sendto, sv[0], bad[i], 4, 0, NULL, 0));
-		EFAULT_OK(syscall(SYS_sendmsg, sv[0], bad[i], 0));
-		EFAULT_OK(syscall(SYS_getsockname, sv[0], bad[i], &len));
-		EFAULT_OK(syscall(SYS_getsockname, sv[0], &sun, bad[i]));
-		EFAULT_OK(syscall(SYS_getpeername, sv[0], &sun, bad[i]));
-		EFAULT_OK(syscall(SYS_getsockopt, sv[0], SOL_SOCKET, SO_TYPE, bad[i], &len));
-		EFAULT_OK(syscall(SYS_getsockopt, sv[0], SOL_SOCKET, SO_TYPE, &v, bad[i]));
-		EFAULT_OK(syscall(SYS_setsockopt, sv[0], SOL_SOCKET, SO_RCVBUF, bad[i], sizeof(int)));
-		/* Data waits to be read: the copy out is what fails, and it stays queued. */
-		EXPECT_EQ(write(sv[1], "abcd", 4), 4);
-		EFAULT_OK(syscall(SYS_recvfrom, sv[0], bad[i], 4, 0, NULL, NULL));
-		EFAULT_OK(syscall(SYS_recvmsg, sv[0], bad[i], 0));
-		iov.iov_base = bad[i];
-		EFAULT_OK(syscall(SYS_recvmsg, sv[0], &mh, 0));
-		mh.msg_iov = bad[i];
-		EFAULT_OK(syscall(SYS_recvmsg, sv[0], &mh, 0));
-		mh.msg_iov = &iov;
-		iov.iov_base = buf;
-		EXPECT_EQ(read(sv[0], buf, sizeof(buf)), 4);
-		EXPECT_EQ(memcmp(buf, "abcd", 4), 0);
-	}
-	close(sv[0]);
-	close(sv[1]);
-}
-
-TEST(pty_ioctls)
-{
-	int m = posix_openpt(O_RDWR | O_NOCTTY), lock = -1;
-
-	ASSERT(m >= 0);
-	for (int i = 0; i < NBAD; i++) {
-		EFAULT_OK(syscall(SYS_ioctl, m, TIOCGPTN, bad[i]));
-		EFAULT_OK(syscall(SYS_ioctl, m, TIOCSPTLCK, bad[i]));
-		EFAULT_OK(syscall(SYS_ioctl, m, TIOCGPTLCK, bad[i]));
-		EFAULT_OK(syscall(SYS_ioctl, m, TIOCSWINSZ, bad[i]));
-	}
-	/* Still locked: the failed TIOCSPTLCK changed nothing. */
-	EXPECT_EQ(ioctl(m, TIOCGPTLCK, &lock), 0);
-	EXPECT_EQ(lock, 1);
-	close(m);
 }

@@ -351,7 +351,13 @@ static uint64_t gen_pid(struct rng *r, const struct genctx *g, char *note)
 {
 	switch (rnd_below(r, 8)) {
 	case 0: strcpy(note, "pid:0"); return 0;
-	case 1: strcpy(note, "pid:init"); return 1;
+	case 1:
+		/* Root's signal to init is a request: SIGTERM reboots, SIGUSR1/2 halt and power off. */
+		if (g->uid != 0) {
+			strcpy(note, "pid:init");
+			return 1;
+		}
+		/* fall through */
 	case 2: strcpy(note, "pid:nobody"); return 4194303;
 	case 3: strcpy(note, "pid:INT_MIN"); return (uint64_t)(int64_t)(-2147483647 - 1);
 	case 4:
